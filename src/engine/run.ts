@@ -1,0 +1,83 @@
+import type { Facts } from './facts.js';
+import type { Finding, FindingDraft, Result, RuleDescriptor, RunResults } from './types.js';
+import { severityRank } from './types.js';
+import type { Policy, Suppression } from '../policy/types.js';
+import { findCheck } from '../rules/index.js';
+import { applySuppressions } from './suppress.js';
+import { applyBaseline, type Baseline } from './baseline.js';
+
+export interface RunOptions {
+  readonly facts: Facts;
+  readonly policies: readonly Policy[];
+  readonly suppressions: readonly Suppression[];
+  readonly baseline?: { readonly file: string; readonly baseline: Baseline };
+  /** Today's date (YYYY-MM-DD), injected so runs are reproducible and expiry is testable. */
+  readonly today: string;
+  readonly version: string;
+}
+
+/** Evaluate every policy over the facts, then apply suppressions and the baseline. Pure. */
+export function runPolicies(options: RunOptions): RunResults {
+  const findings: Finding[] = [];
+  for (const policy of options.policies) {
+    const check = findCheck(policy.check);
+    if (!check) throw new Error(`policy ${policy.id} names unknown check ${policy.check} (the policy loader should have refused it)`);
+    for (const draft of check.run(options.facts, policy)) findings.push(completeFinding(policy, draft));
+  }
+  const suppressed = applySuppressions(findings, options.suppressions, options.facts.graph, options.today);
+  const baselined = options.baseline ? applyBaseline(suppressed.results, options.baseline.baseline) : undefined;
+  const results = sortResults(baselined ? baselined.results : suppressed.results);
+  const rules = [...options.policies.map(describePolicy), ...suppressed.extraRules];
+  return {
+    tool: { name: 'hybridguard', version: options.version },
+    rules: rules.sort((a, b) => a.id.localeCompare(b.id)),
+    results,
+    inputs: options.facts.graph.files.map((f) => f.path).sort(),
+    ...(options.baseline && baselined ? { baseline: { file: options.baseline.file, fixed: baselined.fixed } } : {}),
+  };
+}
+
+export function completeFinding(policy: Policy, draft: FindingDraft): Finding {
+  if (draft.evidence.length === 0) {
+    throw new Error(`check ${policy.check} produced a finding without evidence for ${draft.location.address ?? draft.location.file}`);
+  }
+  const where = draft.location.address ?? `${draft.location.file}:${draft.location.line ?? 0}`;
+  return {
+    ...draft,
+    ruleId: policy.id,
+    ruleName: policy.name,
+    severity: policy.severity,
+    rationale: policy.rationale,
+    remediation: draft.remediation ?? policy.remediation,
+    fingerprint: [policy.id, where, draft.subject ?? ''].join('|'),
+  };
+}
+
+export function describePolicy(policy: Policy): RuleDescriptor {
+  return {
+    id: policy.id,
+    name: policy.name,
+    severity: policy.severity,
+    description: policy.description,
+    rationale: policy.rationale,
+    remediation: policy.remediation,
+    serviceTypes: policy.serviceTypes,
+    ...(policy.helpUri ? { helpUri: policy.helpUri } : {}),
+  };
+}
+
+/** Deterministic order: severity, file, line, address, rule, subject. Same input, same bytes. */
+export function sortResults(results: readonly Result[]): Result[] {
+  return [...results].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      cmp(a.location.file, b.location.file) ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      cmp(a.location.address ?? '', b.location.address ?? '') ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.subject ?? '', b.subject ?? '') ||
+      cmp(a.message, b.message),
+  );
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,64 @@
+/**
+ * The one error type a user ever sees. Every layer throws `HybridguardError` for bad input,
+ * bad policies and bad usage; the CLI prints `format()` and exits 2. Anything else that
+ * escapes is a bug in hybridguard, and only `--debug` shows its stack.
+ */
+export type ErrorKind = 'usage' | 'input' | 'policy' | 'config';
+
+export interface ErrorLocation {
+  /** Path of the offending file, as the user named it (relative to cwd where possible). */
+  readonly file?: string;
+  /** 1-based line, where one is known. */
+  readonly line?: number;
+  /** 1-based column, where one is known. */
+  readonly column?: number;
+  /** JSON pointer or dotted field inside the file (`/policies/0/severity`). */
+  readonly field?: string;
+}
+
+export class HybridguardError extends Error {
+  override readonly name = 'HybridguardError';
+  constructor(
+    readonly kind: ErrorKind,
+    /** What is wrong, in one sentence. */
+    message: string,
+    readonly location: ErrorLocation = {},
+    /** What was expected instead, in one phrase (`a JSON object with a "resource" key`). */
+    readonly expected?: string,
+  ) {
+    super(message);
+  }
+
+  /** `file:line:col: message (field) — expected ...`, the single line the CLI prints. */
+  format(): string {
+    const { file, line, column, field } = this.location;
+    let where = file ?? '';
+    if (file && line !== undefined) where += `:${line}`;
+    if (file && line !== undefined && column !== undefined) where += `:${column}`;
+    const parts = [where ? `${where}: ` : '', `${this.kind} error: ${this.message}`];
+    if (field) parts.push(` (at ${field})`);
+    if (this.expected) parts.push(`; expected ${this.expected}`);
+    return parts.join('');
+  }
+}
+
+export const inputError = (message: string, location: ErrorLocation, expected?: string) =>
+  new HybridguardError('input', message, location, expected);
+export const policyError = (message: string, location: ErrorLocation, expected?: string) =>
+  new HybridguardError('policy', message, location, expected);
+export const usageError = (message: string, expected?: string) =>
+  new HybridguardError('usage', message, {}, expected);
+
+/** 1-based line and column of a character offset in `text`. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}

@@ -1,0 +1,82 @@
+import type { JsonValue } from '../model/json.js';
+import type { ServiceType } from '../model/types.js';
+import type { Severity } from '../engine/types.js';
+
+/** Where a policy element was declared, so meaning errors and `policies explain` can point at it. */
+export interface DeclaredAt {
+  readonly file: string;
+  readonly line?: number;
+}
+
+/**
+ * A capability: a named set of IAM grants (`gpu-compute`, `model-registry`). A principal holds it
+ * when its effective permissions allow any grant's action for a request whose context carries
+ * one of the grant's `requestContext` values (so `ec2:RunInstances` limited by a condition to
+ * `t3.*` does not hold `gpu-compute`, and an unconditioned one does).
+ */
+export interface Capability {
+  readonly name: string;
+  readonly description: string;
+  readonly grants: readonly CapabilityGrant[];
+  readonly declaredAt: DeclaredAt;
+}
+
+export interface CapabilityGrant {
+  /** IAM action patterns (case-insensitive globs), each matching at least one real action. */
+  readonly actions: readonly string[];
+  /** Request context values that make the grant count, e.g. `{ "ec2:InstanceType": ["p4d.24xlarge", "g5.xlarge"] }`. */
+  readonly requestContext?: Readonly<Record<string, readonly string[]>>;
+  /** Resource ARN the request targets, when only some resources matter (`iam:PassRole` on `*`). */
+  readonly resource?: string;
+}
+
+/** A normalized policy: one user-facing rule with its check and parameters. */
+export interface Policy {
+  /** Stable short id (`HG-IAM-001`). */
+  readonly id: string;
+  /** Stable long name (`no-gpu-in-functions`). */
+  readonly name: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly rationale: string;
+  readonly remediation: string;
+  /** Service types the policy applies to; empty means every resource the check looks at. */
+  readonly serviceTypes: readonly ServiceType[];
+  /** The check that implements it (`denied-capabilities`), and its validated parameters. */
+  readonly check: string;
+  readonly params: { readonly [key: string]: JsonValue };
+  readonly helpUri?: string;
+  readonly declaredAt: DeclaredAt;
+}
+
+export interface Suppression {
+  /** Policy id or name it silences. */
+  readonly rule: string;
+  /** Terraform address (glob `*` allowed) or construct path it applies to; absent = every resource. */
+  readonly address?: string;
+  /** Narrows to one part of a finding (one action of one role: `sagemaker:CreateModelPackage`). */
+  readonly subject?: string;
+  /** Mandatory, at least 10 characters. */
+  readonly reason: string;
+  readonly owner?: string;
+  /** ISO date; after it the suppression is itself a finding. */
+  readonly expires?: string;
+  readonly declaredAt: DeclaredAt;
+}
+
+/** `hybridguard.config.yaml|json`, normalized. */
+export interface ProjectConfig {
+  /** Service type per resource address (glob) when tags do not say. */
+  readonly serviceTypes: Readonly<Record<string, ServiceType>>;
+  /** Handler source per Lambda function address (path relative to the project root). */
+  readonly sources: Readonly<Record<string, string>>;
+  /** Container services: ECS service / task definition address -> code folder. */
+  readonly services: Readonly<Record<string, string>>;
+  /** Extra policy files or folders. */
+  readonly policies: readonly string[];
+  readonly suppressions: readonly Suppression[];
+  readonly failOn?: Severity;
+  readonly declaredAt?: DeclaredAt;
+}
+
+export const EMPTY_CONFIG: ProjectConfig = { serviceTypes: {}, sources: {}, services: {}, policies: [], suppressions: [] };
