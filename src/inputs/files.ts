@@ -1,0 +1,142 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { HybridguardError, inputError, lineColumnAt } from '../errors.js';
+
+/** `path` relative to `cwd` with posix separators, as every location in a finding shows it. */
+export function displayPath(path: string, cwd: string): string {
+  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
+  const rel = relative(cwd, absolute);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
+  return sep === '/' ? shown : shown.split(sep).join('/');
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes bytes as strict UTF-8. A NUL byte, or bytes that are not UTF-8, mean the file is not
+ * a text file we can check; the error points at the first bad byte's line.
+ */
+export function decodeText(bytes: Uint8Array, shownPath: string, expected: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = countLines(bytes, nul);
+    throw inputError('file is binary (it contains a NUL byte), not text', { file: shownPath, line }, expected);
+  }
+  try {
+    // A BOM is legal UTF-8 but JSON.parse rejects it: drop it here once for every reader.
+    const text = UTF8.decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    throw inputError('file is not valid UTF-8 text', { file: shownPath, line: countLines(bytes, bad) }, expected);
+  }
+}
+
+function countLines(bytes: Uint8Array, end: number): number {
+  let line = 1;
+  for (let i = 0; i < end; i++) if (bytes[i] === 10) line++;
+  return line;
+}
+
+/** Offset of the first byte that breaks UTF-8, found with a small state machine (only on the error path). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/**
+ * Reads a UTF-8 text file for any part of hybridguard (inputs, policies, config, baseline).
+ * Missing, unreadable, binary and non-UTF-8 files all become a located `HybridguardError`.
+ */
+export function readTextFile(path: string, cwd: string, expected = 'a UTF-8 text file'): { path: string; text: string } {
+  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
+  const shown = displayPath(absolute, cwd);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absolute);
+  } catch (error) {
+    throw fileSystemError(error, shown, expected);
+  }
+  return { path: shown, text: decodeText(bytes, shown, expected) };
+}
+
+/** Turns a Node fs error into a user-facing input error naming the path. */
+export function fileSystemError(error: unknown, shown: string, expected: string): HybridguardError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return inputError(`path does not exist: ${shown}`, { file: shown }, expected);
+  if (code === 'EISDIR') return inputError(`expected a file but found a folder: ${shown}`, { file: shown }, expected);
+  if (code === 'EACCES' || code === 'EPERM') return inputError(`permission denied reading ${shown}`, { file: shown }, expected);
+  if (code === 'ELOOP') return inputError(`symbolic link loop at ${shown}`, { file: shown }, expected);
+  return inputError(`cannot read ${shown}: ${(error as Error).message}`, { file: shown }, expected);
+}
+
+/**
+ * Writes `text` to `path` whole or not at all: a temp file beside it, fsync, rename. Reports are
+ * never left half-written. A folder we cannot write to is a usage error naming the path.
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  const target = resolve(path);
+  const dir = dirname(target);
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    throw new HybridguardError('usage', `cannot write ${path}: folder ${dir} does not exist or is not a folder`, { file: path }, 'an output path in an existing, writable folder');
+  }
+  const temp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'w', 0o644);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, target);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already failing; the original error is the one to report
+      }
+    }
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temp file may never have been created
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new HybridguardError('usage', `cannot write ${path} (${code})`, { file: path }, 'an output path in an existing, writable folder');
+  }
+}
+
+/** Parses JSON; a syntax error becomes an input error at the exact line and column. */
+export function parseJson(text: string, shownPath: string, expected: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = jsonErrorOffset(text, message);
+    const { line, column } = lineColumnAt(text, offset);
+    const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+    throw inputError(`malformed JSON: ${reason}`, { file: shownPath, line, column }, expected);
+  }
+}
+
+function jsonErrorOffset(text: string, message: string): number {
+  const match = /at position (\d+)/.exec(message);
+  if (match) return Number(match[1]);
+  // "Unexpected end of JSON input" and friends: the problem is at the end of the text.
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+  return end;
+}

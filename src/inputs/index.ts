@@ -1,0 +1,340 @@
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { inputError } from '../errors.js';
+import { ResourceGraph } from '../model/graph.js';
+import type { InputFile, Reference, Resource } from '../model/types.js';
+import { ConfigScope, looksLikeTerraformConfig, readConfigDocument, type ConfigBlock, type ModuleCall } from './config.js';
+import { decodeText, displayPath, fileSystemError, parseJson } from './files.js';
+import { parseHcl } from './hcl.js';
+import { jsonKeyLines } from './json-lines.js';
+import { looksLikePlan, readPlan, stripInstanceKeys } from './plan.js';
+
+export { readTextFile, writeFileAtomic, displayPath } from './files.js';
+
+export interface ReadOptions {
+  readonly cwd: string;
+  readonly onProgress?: (event: { kind: 'file' | 'stack'; path: string }) => void;
+}
+
+/**
+ * What one input contributes: a cdktf stack, a Terraform module folder or file, or a plan.
+ * When more than one unit is read, every address is prefixed with the unit's name and a colon
+ * (`ai-platform:aws_iam_role.fn`; for non-cdktf inputs the name is the input path as given,
+ * `envs/prod/plan.json:aws_iam_role.fn`), so addresses stay unique across stacks.
+ */
+interface Unit {
+  readonly name: string;
+  readonly resources: Resource[];
+  readonly files: InputFile[];
+}
+
+const WHAT_WE_READ =
+  'a cdktf.out folder, a stack folder holding cdk.tf.json, a *.tf.json file, a Terraform plan JSON (terraform show -json), or a folder of *.tf files';
+const MAX_MODULE_DEPTH = 20;
+
+/** The nearest `cdktf.out` folder from `cwd` upwards, else `cwd` itself. */
+export function findDefaultInputs(cwd: string): string[] {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, 'cdktf.out');
+    if (existsSync(join(candidate, 'manifest.json'))) return [candidate];
+    const parent = dirname(dir);
+    if (parent === dir) return [resolve(cwd)];
+    dir = parent;
+  }
+}
+
+/**
+ * Reads every input into one resource graph. Asynchronous because HCL goes through
+ * @cdktf/hcl2json (WebAssembly). Every problem with the inputs rejects with a located
+ * `HybridguardError` of kind `input`; nothing is printed.
+ */
+export async function readInputs(paths: readonly string[], options: ReadOptions): Promise<{ graph: ResourceGraph; files: InputFile[] }> {
+  const reader = new Reader(options);
+  const list = paths.length ? paths : findDefaultInputs(options.cwd);
+  const units: Unit[] = [];
+  for (const path of list) units.push(...(await reader.readPath(path)));
+  const resources: Resource[] = [];
+  const files: InputFile[] = [];
+  const prefixed = units.length > 1;
+  const owner = new Map<string, string>();
+  for (const unit of units) {
+    const unitResources = resolveInstanceTargets(unit.resources);
+    for (const resource of prefixed ? unitResources.map((r) => withStackPrefix(r, unit.name)) : unitResources) {
+      const previous = owner.get(resource.address);
+      if (previous !== undefined) {
+        throw inputError(
+          `resource ${resource.address} is read twice (from ${previous} and ${resource.location.file})`,
+          { file: resource.location.file, line: resource.location.line },
+          'each input (stack, folder, file or plan) given once',
+        );
+      }
+      owner.set(resource.address, resource.location.file);
+      resources.push(resource);
+    }
+    files.push(...unit.files);
+  }
+  return { graph: new ResourceGraph(resources, files), files };
+}
+
+class Reader {
+  private readonly cwd: string;
+  constructor(private readonly options: ReadOptions) {
+    this.cwd = resolve(options.cwd);
+  }
+
+  private shown(absolute: string): string {
+    return displayPath(absolute, this.cwd);
+  }
+
+  async readPath(path: string): Promise<Unit[]> {
+    const absolute = isAbsolute(path) ? path : resolve(this.cwd, path);
+    const shown = this.shown(absolute);
+    let isDirectory: boolean;
+    try {
+      // realpath first: a symlink loop fails here with ELOOP instead of hanging anything later.
+      isDirectory = statSync(realpathSync(absolute)).isDirectory();
+    } catch (error) {
+      throw fileSystemError(error, shown, WHAT_WE_READ);
+    }
+    return isDirectory ? this.readFolder(absolute) : this.readFile(absolute);
+  }
+
+  private async readFolder(dir: string): Promise<Unit[]> {
+    const shown = this.shown(dir);
+    const manifest = join(dir, 'manifest.json');
+    if (existsSync(manifest)) {
+      const doc = this.json(manifest);
+      if (isCdktfManifest(doc)) return this.readManifest(manifest, doc);
+    }
+    if (existsSync(join(dir, 'cdk.tf.json'))) return [await this.readConfigFiles([join(dir, 'cdk.tf.json')], dir)];
+    const entries = this.list(dir);
+    const config = entries.filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
+    if (config.length) return [await this.readConfigFiles(config, dir)];
+    // A folder holding plan JSON files (`terraform show -json > plan.json`).
+    const plans: Unit[] = [];
+    for (const file of entries.filter((f) => f.endsWith('.json'))) {
+      const text = this.text(file);
+      if (!text.trimStart().startsWith('{')) continue;
+      const doc = parseJson(text, this.shown(file), 'JSON');
+      if (looksLikePlan(doc)) plans.push(this.planUnit(file, text, doc));
+    }
+    if (plans.length) return plans;
+    const nested = join(dir, 'cdktf.out');
+    if (existsSync(join(nested, 'manifest.json'))) return this.readFolder(nested);
+    throw inputError(`folder has nothing to check: ${shown}`, { file: shown }, WHAT_WE_READ);
+  }
+
+  /** Regular files of a folder (sorted, so the graph's order is deterministic); a looping symlink is an error. */
+  private list(dir: string): string[] {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw fileSystemError(error, this.shown(dir), WHAT_WE_READ);
+    }
+    const files: string[] = [];
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = join(dir, entry.name);
+      if (entry.isFile()) files.push(full);
+      else if (entry.isSymbolicLink()) {
+        try {
+          if (statSync(realpathSync(full)).isFile()) files.push(full);
+        } catch (error) {
+          // Only inputs we would read matter; a dangling or looping link to one is an error.
+          if (/\.(tf|tf\.json|json)$/.test(entry.name)) throw fileSystemError(error, this.shown(full), 'a readable file');
+        }
+      }
+    }
+    return files;
+  }
+
+  private async readFile(file: string): Promise<Unit[]> {
+    const shown = this.shown(file);
+    const text = this.text(file);
+    if (file.endsWith('.tf')) return [await this.readConfigFiles([file], dirname(file), text)];
+    const first = text.trimStart()[0];
+    if (first !== '{' && first !== '[') {
+      throw inputError(`not a Terraform input: ${shown} is neither JSON nor a .tf file`, { file: shown, line: 1 }, WHAT_WE_READ);
+    }
+    const doc = parseJson(text, shown, WHAT_WE_READ);
+    if (looksLikePlan(doc)) return [this.planUnit(file, text, doc)];
+    if (isCdktfManifest(doc)) return this.readManifest(file, doc);
+    if (looksLikeTerraformConfig(doc)) return [await this.readConfigFiles([file], dirname(file), text, doc)];
+    throw inputError(`JSON is not Terraform: ${shown}`, { file: shown, line: 1 }, 'Terraform JSON (top-level "resource", "data", "module", ...), a cdktf manifest.json, or plan JSON with "format_version"');
+  }
+
+  private readManifest(file: string, doc: CdktfManifest): Promise<Unit[]> {
+    const root = dirname(file);
+    const shown = this.shown(file);
+    const stacks = Object.entries(doc.stacks);
+    if (!stacks.length) throw inputError('cdktf manifest lists no stacks', { file: shown, field: '/stacks' }, 'at least one stack in manifest.json');
+    return Promise.all(
+      stacks.map(async ([name, stack]) => {
+        const relativePath = isRecord(stack) && typeof stack.synthesizedStackPath === 'string' ? stack.synthesizedStackPath : join('stacks', name, 'cdk.tf.json');
+        const stackFile = resolve(root, relativePath);
+        if (!existsSync(stackFile)) {
+          throw inputError(`stack ${name} is listed in the manifest but ${this.shown(stackFile)} does not exist`, { file: shown, field: `/stacks/${name}` }, 'the synthesized stack next to its manifest (run cdktf synth again)');
+        }
+        this.options.onProgress?.({ kind: 'stack', path: name });
+        return this.readConfigFiles([stackFile], dirname(stackFile), undefined, undefined, name);
+      }),
+    );
+  }
+
+  private planUnit(file: string, text: string, doc: Record<string, unknown>): Unit {
+    const shown = this.shown(file);
+    return { name: shown, resources: readPlan(doc, shown, text), files: [{ path: shown, format: 'plan-json' }] };
+  }
+
+  /**
+   * One module: its files' blocks in one scope, plus local module calls read recursively with
+   * `module.NAME.` addresses. Module inputs (`var.x` inside the module) are not wired to the
+   * caller's arguments: references through module variables are not followed.
+   */
+  private async readConfigFiles(files: string[], dir: string, firstText?: string, firstDoc?: unknown, stackName?: string): Promise<Unit> {
+    const scope = new ConfigScope(stackName);
+    const inputFiles: InputFile[] = [];
+    const visiting = new Set<string>([safeRealpath(dir)]);
+    const readModule = async (moduleFiles: string[], modulePath: string, depth: number, text?: string, doc?: unknown) => {
+      const calls: ModuleCall[] = [];
+      const blocks: ConfigBlock[] = [];
+      for (const file of moduleFiles) {
+        const shown = this.shown(file);
+        const parsed = await this.parseConfig(file, text, doc);
+        text = undefined;
+        doc = undefined;
+        blocks.push(...parsed.blocks);
+        calls.push(...parsed.moduleCalls);
+        inputFiles.push({ path: shown, format: parsed.format, ...(stackName ? { stack: stackName } : {}) });
+      }
+      scope.add(blocks, modulePath);
+      for (const call of calls) {
+        if (!call.source || !(call.source.startsWith('./') || call.source.startsWith('../'))) continue; // registry/git modules are not fetched
+        const moduleDir = resolve(dirname(resolve(this.cwd, call.file)), call.source);
+        let real: string;
+        try {
+          real = realpathSync(moduleDir);
+        } catch (error) {
+          throw fileSystemError(error, this.shown(moduleDir), `the local module folder named by module "${call.name}"`);
+        }
+        if (visiting.has(real) || depth >= MAX_MODULE_DEPTH) {
+          throw inputError(`module "${call.name}" includes itself (source ${call.source} loops back)`, { file: call.file, line: call.line }, 'a module source that does not contain its caller');
+        }
+        visiting.add(real);
+        const entries = this.list(moduleDir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
+        await readModule(entries, `${modulePath ? `${modulePath}.` : ''}module.${call.name}`, depth + 1);
+        visiting.delete(real);
+      }
+    };
+    await readModule(files, '', 0, firstText, firstDoc);
+    const name = stackName ?? this.shown(files.length === 1 && files[0] ? files[0] : dir);
+    return { name, resources: scope.resources(), files: inputFiles };
+  }
+
+  private async parseConfig(file: string, text?: string, doc?: unknown): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; format: InputFile['format'] }> {
+    const shown = this.shown(file);
+    const source = text ?? this.text(file);
+    if (file.endsWith('.tf')) {
+      const hcl = await parseHcl(shown, source);
+      return { ...readConfigDocument(hcl.doc, shown, hcl.lines), format: 'hcl' };
+    }
+    const parsed = doc ?? parseJson(source, shown, 'Terraform JSON');
+    if (!looksLikeTerraformConfig(parsed)) {
+      throw inputError(`JSON is not Terraform configuration: ${shown}`, { file: shown, line: 1 }, 'Terraform JSON with top-level "resource", "data" or "module"');
+    }
+    const format = isSynth(parsed) ? 'cdktf-synth' : 'terraform-json';
+    return { ...readConfigDocument(parsed, shown, jsonKeyLines(source)), format };
+  }
+
+  private text(file: string): string {
+    const shown = this.shown(file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      throw fileSystemError(error, shown, WHAT_WE_READ);
+    }
+    this.options.onProgress?.({ kind: 'file', path: shown });
+    return decodeText(bytes, shown, WHAT_WE_READ);
+  }
+
+  private json(file: string): unknown {
+    return parseJson(this.text(file), this.shown(file), 'JSON');
+  }
+}
+
+interface CdktfManifest {
+  readonly stacks: Record<string, unknown>;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isCdktfManifest(doc: unknown): doc is CdktfManifest {
+  return isRecord(doc) && isRecord(doc.stacks) && 'version' in doc && !('resource' in doc);
+}
+
+function isSynth(doc: unknown): boolean {
+  return isRecord(doc) && isRecord(doc['//']) && isRecord(doc['//'].metadata) && 'stackName' in doc['//'].metadata;
+}
+
+function safeRealpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * References name what the configuration names: `aws_subnet.a` (every instance when the plan
+ * has `aws_subnet.a[0]`, `[1]`) or `aws_subnet.a[0]` (the base when the input has no instances).
+ * Rewrites each target to the addresses that exist, so graph lookups are exact.
+ */
+function resolveInstanceTargets(resources: Resource[]): Resource[] {
+  const addresses = new Set(resources.map((r) => r.address));
+  const instances = new Map<string, string[]>();
+  for (const r of resources) {
+    if (!r.address.endsWith(']')) continue;
+    const base = r.address.slice(0, r.address.lastIndexOf('['));
+    const list = instances.get(base) ?? [];
+    list.push(r.address);
+    instances.set(base, list);
+  }
+  return resources.map((resource) => {
+    let changed = false;
+    const references: Reference[] = [];
+    for (const reference of resource.references) {
+      if (addresses.has(reference.target)) {
+        references.push(reference);
+        continue;
+      }
+      const expanded = instances.get(reference.target);
+      const base = reference.target.endsWith(']') ? reference.target.slice(0, reference.target.lastIndexOf('[')) : undefined;
+      if (expanded) {
+        changed = true;
+        for (const target of expanded) references.push({ ...reference, target });
+      } else if (base !== undefined && addresses.has(base)) {
+        changed = true;
+        references.push({ ...reference, target: base });
+      } else if (addresses.has(stripInstanceKeys(reference.target))) {
+        changed = true;
+        references.push({ ...reference, target: stripInstanceKeys(reference.target) });
+      } else {
+        references.push(reference);
+      }
+    }
+    return changed ? { ...resource, references } : resource;
+  });
+}
+
+function withStackPrefix(resource: Resource, unit: string): Resource {
+  const address = `${unit}:${resource.address}`;
+  return {
+    ...resource,
+    address,
+    references: resource.references.map((r) => ({ ...r, target: `${unit}:${r.target}` })),
+    location: { ...resource.location, address },
+  };
+}
+

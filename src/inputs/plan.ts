@@ -1,0 +1,314 @@
+import { inputError } from '../errors.js';
+import type { Reference, Resource, Value } from '../model/types.js';
+import { Unknown } from '../model/types.js';
+import { dedupeReferences, mergeTags } from './config.js';
+import { findTraversals } from './expressions.js';
+import { normalizeBlocks } from './values.js';
+
+/**
+ * Terraform plan JSON (`terraform show -json PLANFILE`, format 1.x). Values come from
+ * `resource_changes[].change.after` with `after_unknown` marking what only apply will know;
+ * links between resources come from `configuration` (expressions' `references`), because the
+ * ids and ARNs they would carry are exactly the unknown values.
+ */
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function looksLikePlan(doc: unknown): doc is Record<string, unknown> {
+  return isPlainObject(doc) && 'format_version' in doc && ('planned_values' in doc || 'resource_changes' in doc || 'configuration' in doc);
+}
+
+export const SUPPORTED_PLAN_FORMAT = '1.x';
+
+interface ConfigRefs {
+  /** attribute path (numeric segments for blocks) -> reference strings as Terraform wrote them */
+  readonly byAttribute: Map<string, string[]>;
+}
+
+export function readPlan(doc: Record<string, unknown>, file: string, text: string): Resource[] {
+  const version = doc.format_version;
+  if (typeof version !== 'string' || !/^1\.\d+$/.test(version)) {
+    throw inputError(
+      `unsupported plan JSON format_version ${JSON.stringify(version)}`,
+      { file, line: 1, field: '/format_version' },
+      `a plan from "terraform show -json" with format_version ${SUPPORTED_PLAN_FORMAT}`,
+    );
+  }
+  const config = new Map<string, ConfigRefs>();
+  const configuration = doc.configuration;
+  if (isPlainObject(configuration) && isPlainObject(configuration.root_module)) {
+    collectConfig(configuration.root_module, '', config, 0);
+  }
+  const lines = addressLines(text);
+  const resources: Resource[] = [];
+  const seen = new Set<string>();
+
+  const changes = doc.resource_changes;
+  if (changes !== undefined && !Array.isArray(changes)) {
+    throw inputError('resource_changes is not a list', { file, line: 1, field: '/resource_changes' }, 'plan JSON from "terraform show -json"');
+  }
+  (changes ?? []).forEach((change: unknown, i: number) => {
+    const pointer = `/resource_changes/${i}`;
+    if (!isPlainObject(change) || !isPlainObject(change.change)) {
+      throw inputError(`${pointer} is not a resource change`, { file, line: 1, field: pointer }, 'an object with "address" and "change"');
+    }
+    const actions = change.change.actions;
+    if (Array.isArray(actions) && actions.length === 1 && actions[0] === 'delete') return;
+    const after = change.change.after;
+    if (!isPlainObject(after)) return;
+    const resource = toResource(change, after, change.change.after_unknown, config, file, pointer, lines);
+    if (resource && !seen.has(resource.address)) {
+      seen.add(resource.address);
+      resources.push(resource);
+    }
+  });
+
+  // Data sources read during planning are in prior_state, not in resource_changes.
+  const prior = doc.prior_state;
+  if (isPlainObject(prior) && isPlainObject(prior.values) && isPlainObject(prior.values.root_module)) {
+    walkStateModule(prior.values.root_module, (entry, pointer) => {
+      if (entry.mode !== 'data' || !isPlainObject(entry.values)) return;
+      const resource = toResource(entry, entry.values, undefined, config, file, `/prior_state/values${pointer}`, lines);
+      if (resource && !seen.has(resource.address)) {
+        seen.add(resource.address);
+        resources.push(resource);
+      }
+    }, '/root_module', 0);
+  }
+  // A plan without resource_changes (e.g. a trimmed export): fall back to planned_values.
+  if (changes === undefined && isPlainObject(doc.planned_values) && isPlainObject(doc.planned_values.root_module)) {
+    walkStateModule(doc.planned_values.root_module, (entry, pointer) => {
+      if (!isPlainObject(entry.values)) return;
+      const resource = toResource(entry, entry.values, undefined, config, file, `/planned_values${pointer}`, lines);
+      if (resource && !seen.has(resource.address)) {
+        seen.add(resource.address);
+        resources.push(resource);
+      }
+    }, '/root_module', 0);
+  }
+  return resources;
+}
+
+function walkStateModule(
+  module: Record<string, unknown>,
+  visit: (entry: Record<string, unknown>, pointer: string) => void,
+  pointer: string,
+  depth: number,
+): void {
+  if (depth > 50) return;
+  const list = module.resources;
+  if (Array.isArray(list)) list.forEach((entry, i) => isPlainObject(entry) && visit(entry, `${pointer}/resources/${i}`));
+  const children = module.child_modules;
+  if (Array.isArray(children)) {
+    children.forEach((child, i) => isPlainObject(child) && walkStateModule(child, visit, `${pointer}/child_modules/${i}`, depth + 1));
+  }
+}
+
+/** Lines of `"address": "..."` in a pretty-printed plan (one pass; `terraform show -json` writes one line, so all are 1). */
+function addressLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  if (!text.includes('\n')) return lines;
+  const pattern = /"address"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+  let line = 1;
+  let last = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    for (let i = last; i < match.index; i++) if (text.charCodeAt(i) === 10) line++;
+    last = match.index;
+    const address = JSON.parse(`"${match[1] ?? ''}"`) as string;
+    // The first mention of an address is in planned_values; prefer resource_changes (later) when both exist.
+    lines.set(address, line);
+  }
+  return lines;
+}
+
+function toResource(
+  entry: Record<string, unknown>,
+  after: Record<string, unknown>,
+  afterUnknown: unknown,
+  config: Map<string, ConfigRefs>,
+  file: string,
+  pointer: string,
+  lines: Map<string, number>,
+): Resource | undefined {
+  const { address, type, name } = entry;
+  if (typeof address !== 'string' || typeof type !== 'string' || typeof name !== 'string') {
+    throw inputError(`${pointer} has no address, type and name`, { file, line: 1, field: pointer }, 'plan JSON from "terraform show -json"');
+  }
+  const mode = entry.mode === 'data' ? 'data' : 'managed';
+  const modulePath = typeof entry.module_address === 'string' ? entry.module_address : modulePathOf(address);
+  const configAddress = stripInstanceKeys(address);
+  const refs = config.get(configAddress);
+  const instancePrefix = modulePath ? `${modulePath}.` : '';
+
+  const references: Reference[] = [];
+  for (const [attribute, strings] of refs?.byAttribute ?? []) {
+    for (const reference of toReferences(strings, attribute, instancePrefix)) references.push(reference);
+  }
+  const typeKey = mode === 'data' ? `data.${type}` : type;
+  const merged = mergeUnknown(after, afterUnknown, '', refs, instancePrefix) as Record<string, Value>;
+  const values = normalizeBlocks(typeKey, merged) as { [key: string]: Value };
+  const line = lines.get(address);
+  return {
+    address,
+    mode,
+    type,
+    name,
+    modulePath,
+    values,
+    references: dedupeReferences(references),
+    tags: mergeTags(values),
+    location: { file, address, jsonPointer: pointer, ...(line !== undefined ? { line } : {}) },
+  };
+}
+
+/** `module.a["x"].module.b[0].aws_s3_bucket.c[1]` -> `module.a["x"].module.b[0]`. */
+function modulePathOf(address: string): string {
+  const parts = splitAddress(address);
+  let end = 0;
+  while (parts[end] === 'module') end += 2;
+  return parts.slice(0, end).join('.');
+}
+
+/** Splits on dots outside `[...]` keys. */
+function splitAddress(address: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let inKey = false;
+  let inString = false;
+  for (let i = 0; i < address.length; i++) {
+    const c = address[i] ?? '';
+    if (inString) {
+      if (c === '\\') {
+        current += c + (address[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === '"') inString = false;
+    } else if (c === '"' && inKey) inString = true;
+    else if (c === '[') inKey = true;
+    else if (c === ']') inKey = false;
+    else if (c === '.' && !inKey) {
+      parts.push(current);
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+
+/** Configuration addresses have no instance keys: `module.a[0].aws_x.y["k"]` -> `module.a.aws_x.y`. */
+export function stripInstanceKeys(address: string): string {
+  return splitAddress(address)
+    .map((part) => {
+      const bracket = part.indexOf('[');
+      return bracket >= 0 ? part.slice(0, bracket) : part;
+    })
+    .join('.');
+}
+
+/** Walks `configuration.root_module` and its module calls, collecting expression references per resource. */
+function collectConfig(module: Record<string, unknown>, prefix: string, out: Map<string, ConfigRefs>, depth: number): void {
+  if (depth > 50) return;
+  const resources = module.resources;
+  if (Array.isArray(resources)) {
+    for (const resource of resources) {
+      if (!isPlainObject(resource) || typeof resource.address !== 'string') continue;
+      const byAttribute = new Map<string, string[]>();
+      if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0);
+      out.set(prefix + resource.address, { byAttribute });
+    }
+  }
+  const calls = module.module_calls;
+  if (isPlainObject(calls)) {
+    for (const [name, call] of Object.entries(calls)) {
+      if (isPlainObject(call) && isPlainObject(call.module)) collectConfig(call.module, `${prefix}module.${name}.`, out, depth + 1);
+    }
+  }
+}
+
+/** An expression leaf is `{ references?: [...], constant_value?: ... }`; blocks are lists (or one object) of such maps. */
+function isExpressionLeaf(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => k === 'references' || k === 'constant_value');
+}
+
+function collectExpressions(expressions: Record<string, unknown>, path: string, out: Map<string, string[]>, depth: number): void {
+  if (depth > 20) return;
+  for (const [key, value] of Object.entries(expressions)) {
+    const attribute = path ? `${path}.${key}` : key;
+    if (isPlainObject(value)) {
+      if (isExpressionLeaf(value)) {
+        const refs = value.references;
+        if (Array.isArray(refs)) {
+          const strings = refs.filter((r): r is string => typeof r === 'string');
+          if (strings.length) out.set(attribute, [...(out.get(attribute) ?? []), ...strings]);
+        }
+      } else {
+        collectExpressions(value, `${attribute}.0`, out, depth + 1);
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((block, i) => isPlainObject(block) && collectExpressions(block, `${attribute}.${i}`, out, depth + 1));
+    }
+  }
+}
+
+/**
+ * Terraform lists both `aws_iam_role.r.arn` and `aws_iam_role.r` for one use: keep the most
+ * specific reference per target (and `aws_subnet.a[0]` wins over `aws_subnet.a`).
+ */
+function toReferences(strings: readonly string[], attribute: string, prefix: string): Reference[] {
+  const byTarget = new Map<string, Reference[]>();
+  for (const text of strings) {
+    for (const t of findTraversals(text)) {
+      const target = prefix + (t.index !== undefined ? `${t.base}[${t.index}]` : t.base);
+      const reference: Reference = { attribute, target, ...(t.attribute ? { targetAttribute: t.attribute } : {}) };
+      const base = prefix + t.base;
+      const list = byTarget.get(base) ?? [];
+      list.push(reference);
+      byTarget.set(base, list);
+    }
+  }
+  const out: Reference[] = [];
+  for (const list of byTarget.values()) {
+    const indexed = list.filter((r) => r.target.endsWith(']'));
+    const candidates = indexed.length ? indexed : list;
+    const withAttribute = candidates.filter((r) => r.targetAttribute !== undefined);
+    out.push(...(withAttribute.length ? withAttribute : candidates));
+  }
+  return out;
+}
+
+function mergeUnknown(value: unknown, unknown: unknown, path: string, refs: ConfigRefs | undefined, prefix: string): Value {
+  if (unknown === true) return new Unknown('known after apply', referencesUnder(path, refs, prefix));
+  if (Array.isArray(value)) {
+    const flags = Array.isArray(unknown) ? unknown : [];
+    return value.map((v, i) => mergeUnknown(v, flags[i], path ? `${path}.${i}` : String(i), refs, prefix));
+  }
+  if (isPlainObject(value)) {
+    const flags = isPlainObject(unknown) ? unknown : {};
+    const out: { [key: string]: Value } = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mergeUnknown(v, flags[k], path ? `${path}.${k}` : k, refs, prefix);
+    // Attributes wholly unknown may be absent from `after`.
+    for (const [k, flag] of Object.entries(flags)) {
+      if (!(k in out) && flag === true) out[k] = new Unknown('known after apply', referencesUnder(path ? `${path}.${k}` : k, refs, prefix));
+    }
+    return out;
+  }
+  if (value === undefined) return null;
+  return value as string | number | boolean | null;
+}
+
+/** `aws_iam_role.r.arn`-style strings for the configuration references feeding `path`. */
+function referencesUnder(path: string, refs: ConfigRefs | undefined, prefix: string): string[] {
+  if (!refs) return [];
+  const shape = path.split('.').filter((s) => !/^\d+$/.test(s)).join('.');
+  const out = new Set<string>();
+  for (const [attribute, strings] of refs.byAttribute) {
+    const attrShape = attribute.split('.').filter((s) => !/^\d+$/.test(s)).join('.');
+    if (attrShape !== shape && !attrShape.startsWith(`${shape}.`)) continue;
+    for (const r of toReferences(strings, attribute, prefix)) out.add(r.targetAttribute ? `${r.target}.${r.targetAttribute}` : r.target);
+  }
+  return [...out];
+}

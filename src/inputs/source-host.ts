@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import type { SourceHost } from '../model/source-host.js';
+import { inputError } from '../errors.js';
+import { displayPath } from './files.js';
+
+/**
+ * A `SourceHost` that can also say how a root-relative path is shown to the user (relative to
+ * the working directory), so code findings point at files the way every other finding does.
+ * `analysis/code` looks for `displayPath` and falls back to root-relative paths without it.
+ */
+export interface DisplaySourceHost extends SourceHost {
+  displayPath(relativePath: string): string;
+}
+
+export interface FsSourceHostOptions {
+  /** Working directory paths are shown relative to (default: the process's). */
+  readonly cwd?: string;
+}
+
+/**
+ * Read-only access to handler code under `root` (`--code DIR`). Every read is cached, so a
+ * helper shared by many handlers is read once; nothing is ever executed or imported. Paths
+ * that leave the root (`../x`) do not exist as far as analysis is concerned.
+ */
+export function createFsSourceHost(root: string, options: FsSourceHostOptions = {}): DisplaySourceHost {
+  const cwd = options.cwd ?? process.cwd();
+  const absoluteRoot = resolve(cwd, root);
+  let rootStat;
+  try {
+    rootStat = statSync(absoluteRoot);
+  } catch {
+    throw inputError(`code folder ${displayPath(absoluteRoot, cwd)} does not exist`, { file: displayPath(absoluteRoot, cwd) }, 'a folder holding handler source (--code DIR)');
+  }
+  if (!rootStat.isDirectory()) {
+    throw inputError(`code path ${displayPath(absoluteRoot, cwd)} is not a folder`, { file: displayPath(absoluteRoot, cwd) }, 'a folder holding handler source (--code DIR)');
+  }
+
+  const texts = new Map<string, string | undefined>();
+  const kinds = new Map<string, 'file' | 'dir' | 'none'>();
+  const listings = new Map<string, readonly string[]>();
+
+  /** Absolute path of a root-relative path, or undefined when it escapes the root. */
+  const toAbsolute = (relativePath: string): string | undefined => {
+    const normal = normalize(relativePath);
+    if (normal === undefined) return undefined;
+    return normal === '' ? absoluteRoot : join(absoluteRoot, ...normal.split('/'));
+  };
+
+  const kindOf = (relativePath: string): 'file' | 'dir' | 'none' => {
+    const key = normalize(relativePath) ?? relativePath;
+    const known = kinds.get(key);
+    if (known) return known;
+    const absolute = toAbsolute(relativePath);
+    let kind: 'file' | 'dir' | 'none' = 'none';
+    if (absolute !== undefined) {
+      try {
+        const stat = statSync(absolute);
+        kind = stat.isFile() ? 'file' : stat.isDirectory() ? 'dir' : 'none';
+      } catch {
+        kind = 'none';
+      }
+    }
+    kinds.set(key, kind);
+    return kind;
+  };
+
+  return {
+    root: absoluteRoot,
+    readFile(relativePath) {
+      const key = normalize(relativePath) ?? relativePath;
+      if (texts.has(key)) return texts.get(key);
+      let text: string | undefined;
+      if (kindOf(relativePath) === 'file') {
+        try {
+          text = readFileSync(toAbsolute(relativePath)!, 'utf8');
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        } catch {
+          text = undefined;
+        }
+      }
+      texts.set(key, text);
+      return text;
+    },
+    fileExists: (relativePath) => kindOf(relativePath) === 'file',
+    directoryExists: (relativePath) => kindOf(relativePath) === 'dir',
+    listDirectory(relativePath) {
+      const key = normalize(relativePath) ?? relativePath;
+      const known = listings.get(key);
+      if (known) return known;
+      let names: string[] = [];
+      if (kindOf(relativePath) === 'dir') {
+        try {
+          names = readdirSync(toAbsolute(relativePath)!).sort();
+        } catch {
+          names = [];
+        }
+      }
+      listings.set(key, names);
+      return names;
+    },
+    displayPath(relativePath) {
+      const absolute = toAbsolute(relativePath) ?? join(absoluteRoot, relativePath);
+      return displayPath(absolute, cwd);
+    },
+  };
+}
+
+/** `a/./b/../c` -> `a/c`; undefined for absolute paths and paths that climb above the root. */
+function normalize(relativePath: string): string | undefined {
+  if (isAbsolute(relativePath)) return undefined;
+  const parts: string[] = [];
+  for (const part of relativePath.split(sep === '/' ? '/' : /[\\/]/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else {
+      parts.push(part);
+    }
+  }
+  return parts.join('/');
+}
