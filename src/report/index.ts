@@ -1,0 +1,37 @@
+/**
+ * The reporter registry: every output format is a pure function from `RunResults` to a string
+ * (no file system, no process, no colour detection: the CLI decides and passes `color`).
+ */
+import type { RunResults } from '../engine/types.js';
+import type { RenderOptions } from './common.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown/index.js';
+import { renderSarif } from './sarif.js';
+import { renderText } from './text/index.js';
+
+export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
+export type { RenderOptions, Summary } from './common.js';
+export { summarize } from './common.js';
+
+export type Reporter = (results: RunResults, options: RenderOptions) => string;
+
+const REPORTERS: Readonly<Record<Format, Reporter>> = {
+  text: renderText,
+  json: renderJson,
+  sarif: renderSarif,
+  junit: renderJunit,
+  markdown: renderMarkdown,
+};
+
+export function isFormat(name: string): name is Format {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+export function render(format: Format, results: RunResults, options: RenderOptions): string {
+  const reporter = REPORTERS[format];
+  // The CLI validates --format before calling; a wrong value here is a programming error.
+  if (!reporter) throw new Error(`unknown report format ${String(format)} (expected one of ${FORMATS.join(', ')})`);
+  return reporter(results, options);
+}
