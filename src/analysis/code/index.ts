@@ -2,12 +2,45 @@ import type { ResourceGraph } from '../../model/graph.js';
 import type { SourceHost } from '../../model/source-host.js';
 import type { ProjectConfig } from '../../policy/types.js';
 import type { Facts } from '../../engine/facts.js';
+import { findHandlers } from './handlers.js';
+import { CodeProject, displayPathOf } from './project.js';
+import type { CodeFacts, HandlerFacts } from './types.js';
 
-/** Handler code facts. Placeholder until the code analysis lands (issue 5). */
-export interface CodeFacts {
-  readonly handlers: readonly unknown[];
-}
+export type { CodeCall, CodeFacts, CodeImport, HandlerFacts, HandlerSource } from './types.js';
+export { inferHandlerPolicy, inferPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
+export { SOURCE_TAG, roleOf } from './handlers.js';
+export { CodeProject } from './project.js';
 
-export function analyzeCode(_graph: ResourceGraph, _sources: SourceHost, _config: ProjectConfig, _facts: Facts): CodeFacts {
-  return { handlers: [] };
+/**
+ * Handler code facts: for every resource whose code is known (tag `hybridguard:source`, config
+ * `sources` / `services`), the files its code reaches, the AWS SDK calls in them with the IAM
+ * actions they need, and its runtime imports, each with the import chain from the entry.
+ * Each file is parsed once, however many handlers share it; nothing is executed.
+ */
+export function analyzeCode(graph: ResourceGraph, sources: SourceHost, config: ProjectConfig, facts: Facts): CodeFacts {
+  const project = new CodeProject(sources, facts.catalog);
+  const handlers: HandlerFacts[] = [];
+  for (const spec of findHandlers(graph, config, sources, project.resolver)) {
+    const reach = project.reach(spec.roots, spec.resource.address);
+    const type = spec.resource.serviceType ?? (spec.roleAddress ? graph.get(spec.roleAddress)?.serviceType : undefined);
+    handlers.push({
+      resourceAddress: spec.resource.address,
+      resourceType: spec.resource.type,
+      ...(type ? { serviceType: type.type, serviceTypeReason: type.reason } : {}),
+      ...(spec.roleAddress ? { roleAddress: spec.roleAddress } : {}),
+      entry: spec.entry,
+      source: spec.source,
+      files: reach.files,
+      calls: reach.calls,
+      imports: reach.imports,
+    });
+  }
+  const byAddress = new Map(handlers.map((h) => [h.resourceAddress, h]));
+  return {
+    root: sources.root,
+    handlers,
+    handler: (address) => byAddress.get(address),
+    displayPath: (file) => displayPathOf(sources, file),
+    parsedFiles: project.parsedFiles,
+  };
 }

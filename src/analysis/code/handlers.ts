@@ -1,0 +1,121 @@
+import type { ResourceGraph } from '../../model/graph.js';
+import type { SourceHost } from '../../model/source-host.js';
+import type { Resource } from '../../model/types.js';
+import type { ProjectConfig } from '../../policy/types.js';
+import { HybridguardError, inputError } from '../../errors.js';
+import { displayPathOf } from './project.js';
+import { isSourceFile, joinPath, ModuleResolver } from './resolve.js';
+import type { HandlerSource } from './types.js';
+
+export const SOURCE_TAG = 'hybridguard:source';
+
+/** A deployed resource and the code it runs. */
+export interface HandlerSpec {
+  readonly resource: Resource;
+  /** Entry file, or the code folder of a container service (root-relative). */
+  readonly entry: string;
+  /** Files the code starts from: the entry file, or every source file of the folder. */
+  readonly roots: readonly string[];
+  readonly source: HandlerSource;
+  readonly roleAddress?: string;
+}
+
+/**
+ * Every resource whose code we can read: the `hybridguard:source` tag on any resource (the
+ * constructs set it on Lambda functions), then `config.sources` (Lambda function -> file), then
+ * `config.services` (container service -> folder). A path that names nothing is a located
+ * input error pointing at the tag or the config entry: a handler we cannot read would otherwise
+ * pass every code rule silently.
+ */
+export function findHandlers(graph: ResourceGraph, config: ProjectConfig, host: SourceHost, resolver: ModuleResolver): HandlerSpec[] {
+  const specs: HandlerSpec[] = [];
+  const seen = new Set<string>();
+  const add = (resource: Resource, path: string, source: HandlerSource, where: () => HybridguardError) => {
+    if (seen.has(resource.address)) return;
+    seen.add(resource.address);
+    const normal = joinPath('', path.replace(/\\/g, '/'));
+    if (normal === undefined || normal === '') throw where();
+    const entry = entryOf(host, resolver, normal);
+    if (!entry) throw where();
+    const roleAddress = roleOf(graph, resource);
+    specs.push({ resource, entry: entry.entry, roots: entry.roots, source, ...(roleAddress ? { roleAddress } : {}) });
+  };
+  const shownRoot = displayPathOf(host, '') || '.';
+
+  for (const resource of graph.resources) {
+    const path = resource.tags[SOURCE_TAG];
+    if (path === undefined || resource.mode !== 'managed') continue;
+    add(resource, path, { kind: 'tag', detail: `tag ${SOURCE_TAG} = ${path}` }, () =>
+      inputError(
+        `${resource.address}: tag ${SOURCE_TAG} points at ${path}, which is not a file or folder under the code folder ${shownRoot}`,
+        { file: resource.location.file, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}), field: `tags.${SOURCE_TAG}` },
+        `a handler path relative to the --code folder (${shownRoot})`,
+      ),
+    );
+  }
+  const configured = (kind: 'sources' | 'services', entries: Readonly<Record<string, string>>) => {
+    for (const address of Object.keys(entries).sort()) {
+      const path = entries[address]!;
+      const field = `${kind}["${address}"]`;
+      const configFile = config.declaredAt?.file ?? 'hybridguard.config';
+      const location = { file: configFile, ...(config.declaredAt?.line !== undefined ? { line: config.declaredAt.line } : {}), field };
+      const resource = graph.get(address);
+      if (!resource) {
+        throw new HybridguardError('config', `${field} names ${address}, which is not a resource of the stack`, location, 'the Terraform address of a Lambda function or container service');
+      }
+      add(resource, path, { kind: kind === 'sources' ? 'config-sources' : 'config-services', detail: `config ${field} = ${path}` }, () =>
+        inputError(`${address}: config ${field} points at ${path}, which is not a file or folder under the code folder ${shownRoot}`, location, `a path relative to the --code folder (${shownRoot})`),
+      );
+    }
+  };
+  configured('sources', config.sources);
+  configured('services', config.services);
+  return specs.sort((a, b) => (a.resource.address < b.resource.address ? -1 : a.resource.address > b.resource.address ? 1 : 0));
+}
+
+/** A file entry as written (or resolved like an import: `src/fn` -> `src/fn/index.ts`), or a folder's source files. */
+function entryOf(host: SourceHost, resolver: ModuleResolver, path: string): { entry: string; roots: string[] } | undefined {
+  if (host.fileExists(path)) return { entry: path, roots: [path] };
+  if (host.directoryExists(path)) {
+    const roots = sourceFilesUnder(host, path);
+    return { entry: path, roots };
+  }
+  // `src/handlers/ingest` or `ingest.js` for `ingest.ts`: resolve as a relative import would.
+  const resolved = resolver.resolve('', `./${path}`);
+  return resolved.kind === 'file' ? { entry: resolved.path, roots: [resolved.path] } : undefined;
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', '__tests__', '__mocks__', 'test', 'tests', 'dist', 'build', 'cdk.out', 'cdktf.out', 'coverage']);
+
+/** Source files of a container service's folder (not tests, builds or dependencies). */
+function sourceFilesUnder(host: SourceHost, dir: string): string[] {
+  const files: string[] = [];
+  for (const name of host.listDirectory(dir)) {
+    if (name.startsWith('.')) continue;
+    const path = `${dir}/${name}`;
+    if (host.directoryExists(path)) {
+      if (!SKIPPED_DIRS.has(name)) files.push(...sourceFilesUnder(host, path));
+    } else if (isSourceFile(name) && !/\.(test|spec)\.[cm]?[jt]sx?$/.test(name)) {
+      files.push(path);
+    }
+  }
+  return files.sort();
+}
+
+/** The role a resource's code runs as: Lambda `role`; ECS task definition `task_role_arn` (through the service). */
+export function roleOf(graph: ResourceGraph, resource: Resource): string | undefined {
+  switch (resource.type) {
+    case 'aws_lambda_function':
+      return graph.target(resource, 'role', 'aws_iam_role')?.address;
+    case 'aws_ecs_task_definition':
+      return graph.target(resource, 'task_role_arn', 'aws_iam_role')?.address;
+    case 'aws_ecs_service': {
+      const task = graph.target(resource, 'task_definition', 'aws_ecs_task_definition');
+      return task ? graph.target(task, 'task_role_arn', 'aws_iam_role')?.address : undefined;
+    }
+    case 'aws_sagemaker_model':
+      return graph.target(resource, 'execution_role_arn', 'aws_iam_role')?.address;
+    default:
+      return graph.target(resource, 'role', 'aws_iam_role')?.address ?? graph.target(resource, 'role_arn', 'aws_iam_role')?.address;
+  }
+}
