@@ -2,7 +2,8 @@
 # Produces a real plan JSON (terraform plan + terraform show -json) for a folder of *.tf or
 # *.tf.json files, offline: the AWS provider comes from a local filesystem mirror and the provider
 # gets fake credentials with every AWS call that planning would make switched off.
-#   scripts/make-plan.sh STACK_DIR OUT.json
+#   scripts/make-plan.sh STACK_DIR OUT.json [ROOT]
+# ROOT (default STACK_DIR): a folder to copy along, for stacks that call local modules in `../`.
 # Mirror: HYBRIDGUARD_TF_MIRROR (default /opt/tf-plugins), a folder holding registry.terraform.io/.
 set -euo pipefail
 src="${1:?usage: make-plan.sh STACK_DIR OUT.json}"
@@ -11,7 +12,11 @@ mirror="${HYBRIDGUARD_TF_MIRROR:-/opt/tf-plugins}"
 [ -d "$mirror/registry.terraform.io" ] || { echo "make-plan: no provider mirror at $mirror (set HYBRIDGUARD_TF_MIRROR)" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cp -R "$src"/. "$work/stack"
+root="${3:-$src}"
+rel="$(realpath --relative-to="$root" "$src")"
+mkdir -p "$work/root"
+cp -R "$root"/. "$work/root"
+ln -s "$work/root/$rel" "$work/stack"
 cat > "$work/cli.tfrc" <<CFG
 provider_installation {
   filesystem_mirror {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { AWS_BLOCKS } from '../src/inputs/aws-blocks.generated.js';
+import { splitTemplate } from '../src/inputs/expressions.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type Tree = Map<string, Tree>;
@@ -23,16 +24,26 @@ function tree(typeKey: string): Tree {
   return root;
 }
 
-function quote(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/%\{/g, '%%{')}"`;
+function escape(text: string): string {
+  return `${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/%\{/g, '%%{').replace(/\$\{/g, '$${')}`;
+}
+
+const quote = (text: string) => `"${escape(text)}"`;
+
+/** A template string: literal parts escaped, interpolations kept as HCL expressions. */
+function template(text: string): string {
+  const parts = splitTemplate(text);
+  if (!parts) return quote(text);
+  return `"${parts.map((p) => ('literal' in p ? escape(p.literal) : `\${${p.expr}}`)).join('')}"`;
 }
 
 /** A whole-string `${expr}` becomes the bare expression; anything else stays a template string. */
 function expression(value: Json, indent: string): string {
   if (typeof value === 'string') {
-    const pure = /^\$\{([\s\S]*)\}$/.exec(value);
-    if (pure && !pure[1]?.includes('${') && balanced(pure[1] ?? '')) return pure[1] ?? '';
-    return quote(value);
+    const parts = splitTemplate(value);
+    const only = parts?.length === 1 ? parts[0] : undefined;
+    if (only && 'expr' in only) return only.expr;
+    return template(value);
   }
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const inner = `${indent}  `;
@@ -45,21 +56,6 @@ function expression(value: Json, indent: string): string {
   const entries = Object.entries(value);
   if (!entries.length) return '{}';
   return `{\n${entries.map(([k, v]) => `${inner}${quote(k)} = ${expression(v, inner)}`).join('\n')}\n${indent}}`;
-}
-
-function balanced(expr: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth < 0) return false;
-  }
-  return depth === 0;
 }
 
 function body(values: { [key: string]: Json }, blocks: Tree, indent: string): string[] {
