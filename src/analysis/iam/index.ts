@@ -1,12 +1,387 @@
 import type { ResourceGraph } from '../../model/graph.js';
-import type { IamCatalog } from '../../model/catalog.js';
+import type { CatalogAction, IamCatalog } from '../../model/catalog.js';
+import type { Location, ServiceType } from '../../model/types.js';
 import type { Capability } from '../../policy/types.js';
+import type { Evidence } from '../../engine/types.js';
+import { usageError } from '../../errors.js';
+import { hasWildcard } from '../../model/glob.js';
+import { ActionIndex } from './actions.js';
+import { PolicyCollector, type AppliedPolicy, type Principal } from './collect.js';
+import { normalizeContext } from './conditions.js';
+import { hasFragment, statementJson, type Statement } from './document.js';
+import { decide, type Decided, type Decision, type Request, type StatementHit } from './evaluate.js';
 
-/** Effective permissions per principal. Placeholder until the IAM analysis lands (issue 3). */
+export type { AppliedPolicy, Principal, PolicyKind, UsedBy } from './collect.js';
+export type { Condition, PolicyDocument, Statement } from './document.js';
+export type { Decision } from './evaluate.js';
+export { conditionText } from './document.js';
+export { ActionIndex, globsIntersect } from './actions.js';
+
+/** A request context: condition key -> value(s), e.g. `{ "ec2:InstanceType": "p4d.24xlarge" }`. */
+export type RequestContext = Readonly<Record<string, string | readonly string[]>>;
+
+export interface EvaluateOptions {
+  /**
+   * The context is the whole request: keys it lacks are absent (IAM semantics for absent keys).
+   * Default false: a condition on a key the context lacks makes the answer `conditional`.
+   */
+  readonly completeContext?: boolean;
+}
+
+export interface Evaluation {
+  /** Canonical action name. */
+  readonly action: string;
+  readonly resource?: string;
+  /**
+   * `allow`: allowed outright. `deny`: an explicit Deny applies. `implicit-deny`: nothing allows it
+   * (or the boundary caps it). `conditional`: allowed only when `conditions` hold. `unknown`: the
+   * answer depends on a value known only after apply (an unreadable document, an ARN).
+   */
+  readonly decision: Decision;
+  /** What a conditional/unknown answer waits for, in IAM's words (`StringLike ec2:InstanceType = [t3.*]`). */
+  readonly conditions: readonly string[];
+  /** The statements that grant, the Deny that cancels, the boundary that caps, the unreadable document. */
+  readonly evidence: readonly Evidence[];
+}
+
+export interface GrantedAction {
+  readonly action: string;
+  readonly decision: 'allow' | 'conditional' | 'unknown';
+  readonly conditions: readonly string[];
+  readonly evidence: readonly Evidence[];
+}
+
+export interface CapabilityGrants {
+  readonly capability: string;
+  /** Actions of the capability the principal is allowed (outright, conditionally or maybe), sorted. */
+  readonly actions: readonly string[];
+  /** Some action is allowed outright. */
+  readonly held: boolean;
+  /** Nothing is allowed outright, but some action is allowed under conditions (or pending an unknown value). */
+  readonly conditional: boolean;
+  /** Some answer depends on a value known only after apply. */
+  readonly undecided: boolean;
+  readonly grants: readonly GrantedAction[];
+  /** The granting statements (deduplicated), then the Denies/conditions that narrow them. */
+  readonly evidence: readonly Evidence[];
+}
+
+/** One row of `hybridguard query who-can` (JSON contract). */
+export interface WhoCanEntry {
+  readonly address: string;
+  readonly serviceType: ServiceType | null;
+  readonly conditional: boolean;
+  readonly evidence: readonly Evidence[];
+}
+
+export interface UnknownActionUse {
+  readonly pattern: string;
+  readonly policy: AppliedPolicy;
+  readonly statement: Statement;
+  /** Where the statement is written (data source statement block, or the policy attribute). */
+  readonly location: Location;
+}
+
+/** Effective IAM permissions of every role and user of the stack, computed lazily per question and cached. */
 export interface IamFacts {
-  readonly principals: readonly unknown[];
+  readonly principals: readonly Principal[];
+  principal(address: string): Principal | undefined;
+  /** Every policy document in the input (attached or not) and every attached AWS managed policy. */
+  documents(): readonly AppliedPolicy[];
+  /** Canonical actions a pattern matches (case-insensitive glob over the catalog); empty when it names nothing real. */
+  expandActions(pattern: string): readonly string[];
+  evaluate(principal: Principal, action: string, resourceArn?: string, context?: RequestContext, options?: EvaluateOptions): Evaluation;
+  capabilityGrants(principal: Principal, capabilityName: string): CapabilityGrants;
+  /** Every action the principal may perform on at least one resource (outright, conditionally or maybe), sorted. */
+  allowedActions(principal: Principal): readonly GrantedAction[];
+  /** Principals allowed `action` (a name or pattern) on at least one resource, or on `resourceArn`. Sorted by address. */
+  whoCan(action: string, resourceArn?: string): readonly WhoCanEntry[];
+  /** Action names in written policies that match no real action. */
+  unknownActions(): readonly UnknownActionUse[];
 }
 
-export function analyzeIam(_graph: ResourceGraph, _catalog: IamCatalog, _capabilities: ReadonlyMap<string, Capability>): IamFacts {
-  return { principals: [] };
+const RANK: Record<Decision, number> = { allow: 4, conditional: 3, unknown: 2, 'implicit-deny': 1, deny: 0 };
+
+/** How a policy is named in messages. */
+export function describePolicy(p: AppliedPolicy): string {
+  const via = p.attachedBy?.address ? ` attached by ${p.attachedBy.address}` : '';
+  const group = p.viaGroup ? ` via group ${p.viaGroup}` : '';
+  switch (p.kind) {
+    case 'aws-managed':
+      return `AWS managed policy ${p.name}${via}${group}`;
+    case 'inline':
+      return `inline policy "${p.name}" of ${p.location.address ?? '?'}`;
+    case 'customer-managed':
+      return `${p.location.address ?? `policy ${p.name}`}${via}${group}`;
+    case 'unresolved':
+      return `unresolved policy (${p.name})${via}`;
+    default:
+      return `${p.location.address ?? p.name}${group}`;
+  }
 }
+
+function statementLabel(s: Statement): string {
+  return `statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
+}
+
+function scope(s: Statement): string {
+  const what = s.action ? s.action.join(', ') : `everything except ${s.notAction?.join(', ') ?? ''}`;
+  const on = s.resource ? s.resource.join(', ') : `everything except ${s.notResource?.join(', ') ?? ''}`;
+  return `${what} on ${on}`;
+}
+
+function policyData(p: AppliedPolicy, s: Statement) {
+  return {
+    policy: p.name,
+    policyKind: p.kind,
+    ...(p.arn ? { arn: p.arn } : {}),
+    ...(p.attachedBy?.address ? { attachedBy: p.attachedBy.address } : {}),
+    ...(p.viaGroup ? { viaGroup: p.viaGroup } : {}),
+    statementIndex: s.index,
+    ...(s.sid ? { sid: s.sid } : {}),
+    statement: statementJson(s),
+  };
+}
+
+export function statementEvidence(hit: StatementHit<AppliedPolicy>, verb: string): Evidence {
+  const { policy, statement } = hit;
+  const where = statement.origin?.address && statement.origin.address !== policy.location.address ? ` (written in ${statement.origin.address})` : '';
+  const when = hit.notes.length > 0 ? ` when ${hit.notes.map((n) => n.text).join(' and ')}` : '';
+  return {
+    kind: 'statement',
+    message: `${statementLabel(statement)} of ${describePolicy(policy)}${where} ${verb} ${scope(statement)}${when}`,
+    location: statement.origin ?? policy.location,
+    data: policyData(policy, statement),
+  };
+}
+
+function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[] {
+  const out: Evidence[] = [];
+  if (d.decision === 'deny') {
+    for (const hit of d.denies) out.push(statementEvidence(hit, `denies ${action}:`));
+    for (const hit of d.grants) out.push(statementEvidence(hit, `would allow ${action}:`));
+    return out;
+  }
+  for (const hit of d.grants) out.push(statementEvidence(hit, 'allows'));
+  if (d.cappedBy) {
+    out.push({
+      kind: 'boundary',
+      message: `permissions boundary ${describePolicy(d.cappedBy)} does not allow ${action}`,
+      location: d.cappedBy.location,
+      data: { policy: d.cappedBy.name, policyKind: d.cappedBy.kind, ...(d.cappedBy.arn ? { arn: d.cappedBy.arn } : {}) },
+    });
+  } else {
+    for (const hit of d.boundaryAllows) out.push(statementEvidence(hit, 'lets through (permissions boundary)'));
+  }
+  for (const hit of d.denies) out.push(statementEvidence(hit, `denies ${action}`));
+  for (const p of d.unknownPolicies) {
+    out.push({
+      kind: 'unknown-policy',
+      message: `${describePolicy(p)} cannot be read before apply: ${p.document.unknown ?? ''}`,
+      location: p.location,
+      data: { policy: p.name, policyKind: p.kind },
+    });
+  }
+  return out;
+}
+
+export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabilities: ReadonlyMap<string, Capability>): IamFacts {
+  const index = new ActionIndex(catalog);
+  const collector = new PolicyCollector(graph, catalog);
+  const principals = collector.collect();
+  const byAddress = new Map(principals.map((p) => [p.address, p]));
+  const intersections = new Map<string, boolean>();
+  const emptyContext = normalizeContext(undefined);
+
+  const catalogAction = (name: string): CatalogAction => {
+    const found = catalog.action(name);
+    if (!found) throw usageError(`${name} is not a known IAM action`, 'an action of the IAM service authorization reference, such as sagemaker:CreateTrainingJob');
+    return found;
+  };
+
+  const decideFor = (principal: Principal, request: Request) =>
+    decide(principal.identityPolicies, principal.boundary, request, index, intersections);
+
+  const toEvaluation = (d: Decided<AppliedPolicy>, request: Request): Evaluation => ({
+    action: request.action.action,
+    ...(request.resource !== undefined ? { resource: request.resource } : {}),
+    decision: d.decision,
+    conditions: d.conditions.map((c) => c.text),
+    evidence: decisionEvidence(d, request.action.action),
+  });
+
+  /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
+  const bestOver = (principal: Principal, action: CatalogAction, resource: string | undefined, alternatives: readonly RequestContext[]) => {
+    const base: Request = { action, ...(resource !== undefined ? { resource } : {}), context: emptyContext, complete: false };
+    const first = decideFor(principal, base);
+    // Without context: implicit-deny/deny cannot become an allow by adding context, and allow needs no context.
+    if (first.decision !== 'conditional' && first.decision !== 'unknown') return { decided: first, request: base };
+    if (alternatives.length === 0) return { decided: first, request: base };
+    let best: { decided: Decided<AppliedPolicy>; request: Request } | undefined;
+    for (const alt of alternatives) {
+      const request: Request = { ...base, context: normalizeContext(alt) };
+      const decided = decideFor(principal, request);
+      if (!best || RANK[decided.decision] > RANK[best.decided.decision]) best = { decided, request };
+      if (decided.decision === 'allow') break;
+    }
+    return best ?? { decided: first, request: base };
+  };
+
+  const grantedOf = (d: Decided<AppliedPolicy>, request: Request): GrantedAction | undefined => {
+    if (d.decision !== 'allow' && d.decision !== 'conditional' && d.decision !== 'unknown') return undefined;
+    const e = toEvaluation(d, request);
+    return { action: e.action, decision: d.decision, conditions: e.conditions, evidence: e.evidence };
+  };
+
+  const capabilityCache = new Map<string, CapabilityGrants>();
+  const allowedCache = new Map<string, readonly GrantedAction[]>();
+  let documentsCache: readonly AppliedPolicy[] | undefined;
+  let unknownCache: readonly UnknownActionUse[] | undefined;
+
+  const facts: IamFacts = {
+    principals,
+    principal: (address) => byAddress.get(address),
+    documents: () => (documentsCache ??= collector.allDocuments()),
+    expandActions: (pattern) => index.expand(pattern).map((a) => a.action),
+
+    evaluate(principal, action, resourceArn, context, options) {
+      const request: Request = {
+        action: catalogAction(action),
+        ...(resourceArn !== undefined ? { resource: resourceArn } : {}),
+        context: normalizeContext(context),
+        complete: options?.completeContext ?? false,
+      };
+      return toEvaluation(decideFor(principal, request), request);
+    },
+
+    capabilityGrants(principal, capabilityName) {
+      const key = `${principal.address}\n${capabilityName}`;
+      const cached = capabilityCache.get(key);
+      if (cached) return cached;
+      const capability = capabilities.get(capabilityName);
+      if (!capability) throw usageError(`capability ${capabilityName} is not defined`, 'a capability of policies/capabilities.yaml or a --policy file');
+      const byAction = new Map<string, GrantedAction>();
+      for (const grant of capability.grants) {
+        const alternatives = contextAlternatives(grant.requestContext);
+        const actions = grant.actions.flatMap((p) => index.expand(p));
+        for (const action of actions) {
+          const { decided, request } = bestOver(principal, action, grant.resource, alternatives);
+          const granted = grantedOf(decided, request);
+          if (!granted) continue;
+          const previous = byAction.get(granted.action);
+          if (!previous || RANK[granted.decision] > RANK[previous.decision]) byAction.set(granted.action, granted);
+        }
+      }
+      const grants = [...byAction.values()].sort((a, b) => cmp(a.action, b.action));
+      const held = grants.some((g) => g.decision === 'allow');
+      const result: CapabilityGrants = {
+        capability: capabilityName,
+        actions: grants.map((g) => g.action),
+        held,
+        conditional: !held && grants.length > 0,
+        undecided: grants.some((g) => g.decision === 'unknown'),
+        grants,
+        evidence: dedupeEvidence(grants.flatMap((g) => g.evidence)),
+      };
+      capabilityCache.set(key, result);
+      return result;
+    },
+
+    allowedActions(principal) {
+      const cached = allowedCache.get(principal.address);
+      if (cached) return cached;
+      // Candidates: what Allow statements name (NotAction: the whole catalog). Then decide each one.
+      const candidates = new Map<string, CatalogAction>();
+      for (const policy of principal.identityPolicies) {
+        for (const s of policy.document.statements) {
+          if (s.effect !== 'Allow') continue;
+          const patterns = s.action ?? ['*'];
+          for (const p of patterns) {
+            if (hasFragment(p)) continue;
+            for (const a of index.expand(p)) candidates.set(a.action, a);
+          }
+        }
+      }
+      const out: GrantedAction[] = [];
+      for (const action of candidates.values()) {
+        const request: Request = { action, context: emptyContext, complete: false };
+        const granted = grantedOf(decideFor(principal, request), request);
+        if (granted) out.push(granted);
+      }
+      out.sort((a, b) => cmp(a.action, b.action));
+      allowedCache.set(principal.address, out);
+      return out;
+    },
+
+    whoCan(action, resourceArn) {
+      const actions = hasWildcard(action) ? index.expand(action) : [catalogAction(action)];
+      if (actions.length === 0) throw usageError(`${action} matches no IAM action`, 'an action or a pattern such as sagemaker:Create*');
+      const out: WhoCanEntry[] = [];
+      for (const principal of principals) {
+        let best: { d: Decided<AppliedPolicy>; r: Request } | undefined;
+        for (const a of actions) {
+          const r: Request = { action: a, ...(resourceArn !== undefined ? { resource: resourceArn } : {}), context: emptyContext, complete: false };
+          const d = decideFor(principal, r);
+          if (!best || RANK[d.decision] > RANK[best.d.decision]) best = { d, r };
+          if (d.decision === 'allow') break;
+        }
+        if (!best || RANK[best.d.decision] < RANK.unknown) continue;
+        out.push({
+          address: principal.address,
+          serviceType: principal.serviceType?.type ?? null,
+          conditional: best.d.decision !== 'allow',
+          evidence: toEvaluation(best.d, best.r).evidence,
+        });
+      }
+      return out.sort((a, b) => cmp(a.address, b.address));
+    },
+
+    unknownActions() {
+      if (unknownCache) return unknownCache;
+      const out: UnknownActionUse[] = [];
+      const seen = new Set<string>();
+      for (const policy of facts.documents()) {
+        if (policy.kind === 'aws-managed') continue; // AWS's own text: not the user's to fix
+        for (const statement of policy.document.statements) {
+          for (const pattern of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+            if (hasFragment(pattern) || index.matchesAny(pattern)) continue;
+            const location = statement.origin ?? policy.location;
+            const key = `${location.address ?? ''}|${location.jsonPointer ?? ''}|${statement.index}|${pattern}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            out.push({ pattern, policy, statement, location });
+          }
+        }
+      }
+      return (unknownCache = out);
+    },
+  };
+  return facts;
+}
+
+/** `{ k1: [a, b], k2: [c] }` -> `[{k1: a, k2: c}, {k1: b, k2: c}]`; each alternative is one possible request. */
+function contextAlternatives(context: Readonly<Record<string, readonly string[]>> | undefined): RequestContext[] {
+  if (!context) return [];
+  let out: Record<string, string>[] = [{}];
+  for (const [key, values] of Object.entries(context)) {
+    const next: Record<string, string>[] = [];
+    for (const partial of out) for (const v of values) next.push({ ...partial, [key]: v });
+    out = next;
+  }
+  return out;
+}
+
+function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const e of evidence) {
+    // One statement grants many actions: keep it once, with a message not tied to one action.
+    const key = `${e.kind}|${e.location?.address ?? ''}|${e.location?.jsonPointer ?? ''}|${JSON.stringify(e.data ?? null)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,3 +1,8 @@
 import type { Check } from '../types.js';
+import { deniedCapabilities } from './denied-capabilities.js';
+import { noFullAdmin } from './no-full-admin.js';
+import { permissionsBoundaryRequired } from './permissions-boundary-required.js';
+import { unknownActions } from './unknown-actions.js';
+import { wildcardResourceDataActions } from './wildcard-resource-data-actions.js';
 
-export const iamChecks: readonly Check[] = [];
+export const iamChecks: readonly Check[] = [deniedCapabilities, noFullAdmin, wildcardResourceDataActions, permissionsBoundaryRequired, unknownActions];

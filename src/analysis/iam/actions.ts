@@ -1,0 +1,112 @@
+import type { CatalogAction, IamCatalog } from '../../model/catalog.js';
+import { globMatch, hasWildcard } from '../../model/glob.js';
+import { hasFragment } from './document.js';
+
+/**
+ * Action patterns against the IAM catalog. Patterns are case-insensitive globs over
+ * `service:Action`; a pattern is expanded once and kept, and only the services its prefix can
+ * match are loaded (so `sagemaker:*ModelPackage*` reads sagemaker alone, `*` reads everything).
+ */
+export class ActionIndex {
+  private readonly expanded = new Map<string, readonly CatalogAction[]>();
+  private all: readonly CatalogAction[] | undefined;
+
+  constructor(readonly catalog: IamCatalog) {}
+
+  /** Every catalog action the pattern matches (empty for a pattern that names nothing real). */
+  expand(pattern: string): readonly CatalogAction[] {
+    const key = pattern.toLowerCase();
+    const cached = this.expanded.get(key);
+    if (cached) return cached;
+    let result: readonly CatalogAction[];
+    if (hasFragment(key)) {
+      result = [];
+    } else if (key === '*') {
+      result = this.allActions();
+    } else {
+      const colon = key.indexOf(':');
+      if (colon <= 0) {
+        result = [];
+      } else {
+        const servicePart = key.slice(0, colon);
+        const actionPart = key.slice(colon + 1);
+        const services = hasWildcard(servicePart)
+          ? this.catalog.services().filter((s) => globMatch(servicePart, s, true))
+          : [servicePart];
+        const found: CatalogAction[] = [];
+        for (const service of services) {
+          if (!hasWildcard(actionPart) && !hasWildcard(servicePart)) {
+            const one = this.catalog.action(`${service}:${actionPart}`);
+            if (one) found.push(one);
+            continue;
+          }
+          for (const action of this.catalog.actionsOf(service)) {
+            if (globMatch(actionPart, action.action.slice(action.service.length + 1), true)) found.push(action);
+          }
+        }
+        result = found;
+      }
+    }
+    this.expanded.set(key, result);
+    return result;
+  }
+
+  /** True if the pattern names at least one real action. */
+  matchesAny(pattern: string): boolean {
+    return this.expand(pattern).length > 0;
+  }
+
+  allActions(): readonly CatalogAction[] {
+    if (!this.all) {
+      const list: CatalogAction[] = [];
+      for (const service of this.catalog.services()) list.push(...this.catalog.actionsOf(service));
+      this.all = list;
+    }
+    return this.all;
+  }
+
+  /** ARN templates of the resource types an action can target (`arn:*:sagemaker:*:*:training-job/*`). */
+  private readonly templates = new Map<string, readonly string[]>();
+  arnTemplates(action: CatalogAction): readonly string[] {
+    const cached = this.templates.get(action.action);
+    if (cached) return cached;
+    const out: string[] = [];
+    for (const type of action.resourceTypes) {
+      const format = this.catalog.resourceArnFormat(action.service, type.name);
+      if (format) out.push(format.replace(/\$\{[^}]*\}/g, '*'));
+    }
+    this.templates.set(action.action, out);
+    return out;
+  }
+}
+
+/** Does some string match both globs? (`*` any run, `?` one character; iterative DP, no RegExp.) */
+export function globsIntersect(a: string, b: string): boolean {
+  const n = a.length;
+  const m = b.length;
+  // reach[i][j]: prefixes a[..i) and b[..j) can produce the same string.
+  let reach = new Uint8Array((n + 1) * (m + 1));
+  reach[0] = 1;
+  const at = (i: number, j: number) => i * (m + 1) + j;
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      if (!reach[at(i, j)]) continue;
+      const ca = a[i];
+      const cb = b[j];
+      if (ca === '*') {
+        reach[at(i + 1, j)] = 1; // the star stops here
+        if (j < m) reach[at(i, j + 1)] = 1; // the star eats b's next symbol
+      }
+      if (cb === '*') {
+        reach[at(i, j + 1)] = 1;
+        if (i < n) reach[at(i + 1, j)] = 1;
+      }
+      if (ca !== undefined && cb !== undefined && ca !== '*' && cb !== '*' && (ca === '?' || cb === '?' || ca === cb)) {
+        reach[at(i + 1, j + 1)] = 1;
+      }
+    }
+  }
+  const result = reach[at(n, m)] === 1;
+  reach = new Uint8Array(0);
+  return result;
+}

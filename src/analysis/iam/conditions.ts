@@ -1,0 +1,210 @@
+import { globMatch } from '../../model/glob.js';
+import { conditionText, hasFragment, type Condition } from './document.js';
+
+/**
+ * IAM condition operators over a request context. Returns `true`/`false` where the context
+ * decides, or a note when it cannot: the key is absent from a partial context, the policy value
+ * holds a variable (`${aws:username}`) or an apply-time value, or the operator is one we do not
+ * evaluate. A note is never turned into a silent allow or deny.
+ */
+export interface Note {
+  /** `StringLike ec2:InstanceType = [t3.*]` */
+  readonly text: string;
+  /** True when the answer waits for a value known only after apply, not for a request attribute. */
+  readonly unknown: boolean;
+}
+
+export type Tri = true | false | Note;
+
+/** Request context with lower-cased keys (IAM condition keys are case-insensitive). */
+export type NormalizedContext = ReadonlyMap<string, readonly string[]>;
+
+export function normalizeContext(context: Readonly<Record<string, string | readonly string[]>> | undefined): NormalizedContext {
+  const out = new Map<string, readonly string[]>();
+  if (!context) return out;
+  for (const [key, value] of Object.entries(context)) out.set(key.toLowerCase(), typeof value === 'string' ? [value] : value);
+  return out;
+}
+
+type Matcher = (requestValue: string, policyValue: string) => boolean | undefined;
+
+const NEGATED = new Set([
+  'stringnotequals',
+  'stringnotequalsignorecase',
+  'stringnotlike',
+  'arnnotequals',
+  'arnnotlike',
+  'numericnotequals',
+  'datenotequals',
+  'notipaddress',
+]);
+
+/** ARN match component by component: the first five `:`-separated parts, then the rest (a `*` never spans a colon boundary). */
+function arnLike(value: string, pattern: string): boolean {
+  const split = (s: string) => {
+    const parts = s.split(':');
+    return parts.length < 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(':')];
+  };
+  const v = split(value);
+  const p = split(pattern);
+  if (p.length === 1 && p[0] === '*') return true;
+  if (v.length !== 6 || p.length !== 6) return false;
+  return p.every((part, i) => globMatch(part, v[i] ?? '', false));
+}
+
+const numeric = (s: string): number | undefined => {
+  if (s.trim() === '') return undefined;
+  const n = Number(s);
+  return Number.isNaN(n) ? undefined : n;
+};
+const date = (s: string): number | undefined => {
+  if (/^\d+$/.test(s)) return Number(s) * 1000;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+};
+
+function ipv4(s: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return (((parts[0] ?? 0) << 24) | ((parts[1] ?? 0) << 16) | ((parts[2] ?? 0) << 8) | (parts[3] ?? 0)) >>> 0;
+}
+function inCidr(ip: string, cidr: string): boolean | undefined {
+  const [base, bitsText] = cidr.split('/');
+  const a = ipv4(ip);
+  const b = ipv4(base ?? '');
+  if (a === undefined || b === undefined) return undefined; // IPv6: not evaluated
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return (a & mask) === (b & mask);
+}
+
+const compare = (parse: (s: string) => number | undefined, test: (a: number, b: number) => boolean): Matcher => (rv, pv) => {
+  const a = parse(rv);
+  const b = parse(pv);
+  return a === undefined || b === undefined ? undefined : test(a, b);
+};
+
+/** Positive form of each operator (negated ones are evaluated as "not the positive form"). */
+const MATCHERS: Record<string, Matcher> = {
+  stringequals: (rv, pv) => rv === pv,
+  stringequalsignorecase: (rv, pv) => rv.toLowerCase() === pv.toLowerCase(),
+  stringlike: (rv, pv) => globMatch(pv, rv, false),
+  arnequals: arnLike,
+  arnlike: arnLike,
+  bool: (rv, pv) => rv.toLowerCase() === pv.toLowerCase(),
+  binaryequals: (rv, pv) => rv === pv,
+  numericequals: compare(numeric, (a, b) => a === b),
+  numericlessthan: compare(numeric, (a, b) => a < b),
+  numericlessthanequals: compare(numeric, (a, b) => a <= b),
+  numericgreaterthan: compare(numeric, (a, b) => a > b),
+  numericgreaterthanequals: compare(numeric, (a, b) => a >= b),
+  dateequals: compare(date, (a, b) => a === b),
+  datelessthan: compare(date, (a, b) => a < b),
+  datelessthanequals: compare(date, (a, b) => a <= b),
+  dategreaterthan: compare(date, (a, b) => a > b),
+  dategreaterthanequals: compare(date, (a, b) => a >= b),
+  ipaddress: inCidr,
+};
+const POSITIVE_OF: Record<string, string> = {
+  stringnotequals: 'stringequals',
+  stringnotequalsignorecase: 'stringequalsignorecase',
+  stringnotlike: 'stringlike',
+  arnnotequals: 'arnequals',
+  arnnotlike: 'arnlike',
+  numericnotequals: 'numericequals',
+  datenotequals: 'dateequals',
+  notipaddress: 'ipaddress',
+};
+
+/**
+ * One condition (operator, key, values) against the context. `complete` says the context is the
+ * whole request (a key it lacks is absent from the request); otherwise an absent key is unknown.
+ */
+export function evaluateCondition(condition: Condition, context: NormalizedContext, complete: boolean): Tri {
+  const note = (unknown = false): Note => ({ text: conditionText(condition), unknown });
+  let op = condition.operator.toLowerCase();
+  let set: 'any' | 'all' | undefined;
+  if (op.startsWith('foranyvalue:')) {
+    set = 'any';
+    op = op.slice('foranyvalue:'.length);
+  } else if (op.startsWith('forallvalues:')) {
+    set = 'all';
+    op = op.slice('forallvalues:'.length);
+  }
+  let ifExists = false;
+  if (op.endsWith('ifexists') && op !== 'ifexists') {
+    ifExists = true;
+    op = op.slice(0, -'ifexists'.length);
+  }
+  const requestValues = context.get(condition.key.toLowerCase());
+
+  if (op === 'null') {
+    if (requestValues === undefined && !complete) return note();
+    const policySaysAbsent = condition.values.map((v) => v.toLowerCase());
+    const absent = requestValues === undefined || requestValues.length === 0;
+    return policySaysAbsent.some((v) => (v === 'true') === absent);
+  }
+
+  const negated = NEGATED.has(op);
+  const matcher = MATCHERS[negated ? (POSITIVE_OF[op] ?? op) : op];
+  if (!matcher) return note();
+
+  if (requestValues === undefined) {
+    if (!complete) return note();
+    // The key is absent from the request: IfExists and ForAllValues hold, negated operators hold, the rest fail.
+    if (ifExists || set === 'all') return true;
+    if (set === 'any') return false;
+    return negated;
+  }
+  if (condition.values.some(hasFragment)) {
+    return note(condition.values.some((v) => hasFragment(v) && !/^\$\{aws:|^\$\{[a-z0-9-]+:/i.test(v.slice(v.indexOf('${')))));
+  }
+
+  // For one request value: does it match any policy value (positive form)? undefined = cannot tell.
+  const matchesOne = (rv: string): boolean | undefined => {
+    let undecided = false;
+    for (const pv of condition.values) {
+      const r = matcher(rv, pv);
+      if (r === true) return true;
+      if (r === undefined) undecided = true;
+    }
+    return undecided ? undefined : false;
+  };
+  const holds = (rv: string): boolean | undefined => {
+    const m = matchesOne(rv);
+    return m === undefined ? undefined : negated ? !m : m;
+  };
+
+  if (set === 'all') {
+    let undecided = false;
+    for (const rv of requestValues) {
+      const h = holds(rv);
+      if (h === false) return false;
+      if (h === undefined) undecided = true;
+    }
+    return undecided ? note() : true;
+  }
+  if (set === 'any') {
+    let undecided = false;
+    for (const rv of requestValues) {
+      const h = holds(rv);
+      if (h === true) return true;
+      if (h === undefined) undecided = true;
+    }
+    return undecided ? note() : false;
+  }
+  // Single-valued use: positive operators hold if some value matches; negated ones if none does.
+  let undecided = false;
+  let anyMatch = false;
+  for (const rv of requestValues) {
+    const m = matchesOne(rv);
+    if (m === true) anyMatch = true;
+    if (m === undefined) undecided = true;
+  }
+  if (anyMatch) return !negated;
+  if (undecided) return note();
+  return negated;
+}

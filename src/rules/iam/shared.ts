@@ -1,0 +1,45 @@
+import type { Facts } from '../../engine/facts.js';
+import type { Evidence } from '../../engine/types.js';
+import type { Policy } from '../../policy/types.js';
+import type { Principal } from '../../analysis/iam/index.js';
+
+/** Principals a policy selects: those whose service type it names (every principal when it names none). */
+export function selectedPrincipals(facts: Facts, policy: Policy): readonly Principal[] {
+  const all = facts.iam().principals;
+  if (policy.serviceTypes.length === 0) return all;
+  return all.filter((p) => p.serviceType !== undefined && policy.serviceTypes.includes(p.serviceType.type));
+}
+
+/** `aws_iam_role.ingest (function: tag hybridguard:service-type=function)` */
+export function principalLabel(p: Principal): string {
+  const kind = p.kind === 'user' ? 'user' : 'role';
+  const type = p.serviceType ? ` (${p.serviceType.type}: ${p.serviceType.reason})` : '';
+  const users = p.usedBy.length > 0 ? `, used by ${p.usedBy.map((u) => u.address).join(', ')}` : '';
+  return `${kind} ${p.address}${type}${users}`;
+}
+
+/** Fields every IAM finding on a principal carries. */
+export function principalFinding(p: Principal) {
+  return {
+    location: p.resource.location,
+    ...(p.serviceType ? { serviceType: p.serviceType.type, serviceTypeReason: p.serviceType.reason } : {}),
+  };
+}
+
+export function serviceTypeEvidence(p: Principal): Evidence[] {
+  if (!p.serviceType) return [];
+  return [
+    {
+      kind: 'service-type',
+      message: `${p.address} is a ${p.serviceType.type} (${p.serviceType.source}: ${p.serviceType.reason})`,
+      location: p.resource.location,
+      data: { type: p.serviceType.type, source: p.serviceType.source, reason: p.serviceType.reason },
+    },
+  ];
+}
+
+/** `a, b, c and 12 more` */
+export function listActions(actions: readonly string[], max = 8): string {
+  if (actions.length <= max) return actions.join(', ');
+  return `${actions.slice(0, max).join(', ')} and ${actions.length - max} more`;
+}
