@@ -1,0 +1,364 @@
+import type { ResourceGraph } from '../../model/graph.js';
+import { asBoolean, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
+import type { Resource } from '../../model/types.js';
+import { hop, HTTPS, type ExposureRoute, type RouteCollector } from './collector.js';
+import { linksAt, type Links } from './links.js';
+import { PortSet } from './ports.js';
+import type { Hop, Topology } from './topology.js';
+import {
+  cidrListScope,
+  containerPorts,
+  flag,
+  listenerPorts,
+  LoadBalancing,
+  reachSubject,
+  targetPorts,
+  type NetworkSubject,
+} from './vpc-exposure.js';
+
+/** Everything that listens inside a VPC (or on an AWS-managed public endpoint), checked once each. */
+export class Listeners {
+  readonly lb: LoadBalancing;
+  private readonly eipByInstance = new Map<string, Resource>();
+
+  constructor(
+    private readonly graph: ResourceGraph,
+    private readonly topo: Topology,
+    private readonly out: RouteCollector,
+  ) {
+    this.lb = new LoadBalancing(graph);
+    for (const eip of graph.ofType('aws_eip')) {
+      const instance = linksAt(graph, eip, 'instance', ['aws_instance']).targets[0];
+      if (instance) this.eipByInstance.set(instance.address, eip);
+    }
+    for (const assoc of graph.ofType('aws_eip_association')) {
+      const instance = linksAt(graph, assoc, 'instance_id', ['aws_instance']).targets[0];
+      if (instance) this.eipByInstance.set(instance.address, assoc);
+    }
+  }
+
+  run(): void {
+    for (const lb of [...this.graph.ofType('aws_lb'), ...this.graph.ofType('aws_alb')]) this.loadBalancer(lb);
+    for (const elb of this.graph.ofType('aws_elb')) this.classicLoadBalancer(elb);
+    for (const instance of this.graph.ofType('aws_instance')) this.instance(instance);
+    for (const svc of this.graph.ofType('aws_ecs_service')) this.ecsService(svc);
+    for (const fn of this.graph.ofType('aws_lambda_function')) this.lambdaInVpc(fn);
+    for (const spec of DATABASES) for (const db of this.graph.ofType(spec.type)) this.database(db, spec);
+    for (const nb of this.graph.ofType('aws_sagemaker_notebook_instance')) this.notebook(nb);
+    for (const cluster of this.graph.ofType('aws_eks_cluster')) this.eks(cluster);
+  }
+
+  private subnets(resource: Resource, ...paths: string[]): Links {
+    const targets: Resource[] = [];
+    const unresolved: string[] = [];
+    for (const path of paths) {
+      const links = linksAt(this.graph, resource, path, ['aws_subnet', 'aws_default_subnet']);
+      for (const t of links.targets) if (!targets.includes(t)) targets.push(t);
+      unresolved.push(...links.unresolved);
+    }
+    return { targets, unresolved };
+  }
+
+  private groups(resource: Resource, ...paths: string[]): Links {
+    const targets: Resource[] = [];
+    const unresolved: string[] = [];
+    for (const path of paths) {
+      const links = linksAt(this.graph, resource, path, ['aws_security_group', 'aws_default_security_group']);
+      for (const t of links.targets) if (!targets.includes(t)) targets.push(t);
+      unresolved.push(...links.unresolved);
+    }
+    return { targets, unresolved };
+  }
+
+  private record(resource: Resource, routes: readonly ExposureRoute[], reasons: readonly string[]): void {
+    for (const r of routes) this.out.add(resource, r);
+    if (routes.length === 0) for (const reason of reasons) this.out.explain(resource, reason);
+  }
+
+  // ------------------------------------------------------------ load balancers
+
+  private loadBalancer(lb: Resource): void {
+    const type = (asString(valueAt(lb.values, 'load_balancer_type')) ?? 'application').toLowerCase();
+    if (type === 'gateway') return this.out.explain(lb, 'a gateway load balancer only sees traffic routed to it by its endpoints');
+    const listeners = this.lb.listenersOf(lb);
+    let listen = PortSet.EMPTY;
+    for (const l of listeners) listen = listen.union(listenerPorts(l) ?? PortSet.EMPTY);
+    const internal = flag(lb, 'internal', false);
+    if (internal === true) return this.out.explain(lb, `${lb.address} is internal (internal = true): it has no public address`);
+    if (listeners.length === 0) return this.out.explain(lb, `${lb.address} has no listener: nothing accepts connections`);
+    const groups = asStringList(valueAt(lb.values, 'security_groups')) === 0 && type === 'network' ? 'none' : this.groups(lb, 'security_groups');
+    const subject: NetworkSubject = {
+      resource: lb,
+      subnets: this.subnets(lb, 'subnets', 'subnet_mapping'),
+      publicIpv4: typeof internal === 'object' ? internal : true,
+      ipv6: (asString(valueAt(lb.values, 'ip_address_type')) ?? '').startsWith('dualstack'),
+      groups,
+      listen,
+      mechanism: 'load-balancer',
+      what: `internet-facing ${type} load balancer`,
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(lb, reach.routes, reach.reasons);
+    for (const route of reach.routes) this.behindLoadBalancer(lb, route, groups === 'none' ? [] : groups.targets.map((g) => g.address));
+  }
+
+  /** Targets of a reachable load balancer: listener -> target group -> ECS service / instance / function. */
+  behindLoadBalancer(lb: Resource, route: ExposureRoute, lbGroups: readonly string[], listenerFilter?: Resource): void {
+    for (const listener of this.lb.listenersOf(lb)) {
+      if (listenerFilter && listener !== listenerFilter) continue;
+      const lp = listenerPorts(listener);
+      if (lp && route.ports.intersect(lp).isEmpty() && !route.undecided) continue;
+      for (const tg of this.lb.listenerGroups.get(listener.address) ?? []) {
+        for (const target of this.lb.targets.get(tg.address) ?? []) {
+          const ports = targetPorts(tg, target) ?? PortSet.ALL;
+          const hops: Hop[] = [...route.hops, hop(listener, `listener ${listener.address} (${(lp ?? PortSet.EMPTY).labels().join(', ')}) forwards to ${tg.address}`)];
+          hops.push(hop(tg, `target group ${tg.address} sends traffic to ${target.resource.address} on ${ports.labels().join(', ')}`));
+          if (target.via) hops.push(hop(target.via, `${target.via.address} registers ${target.resource.address} in ${tg.address}`));
+          hops.push(hop(target.resource, `${target.resource.address} serves ${lb.address} on ${ports.labels().join(', ')}`));
+          // The target's own security groups must admit the load balancer.
+          const targetGroups = this.targetGroupsOf(target.resource);
+          let undecided = route.undecided;
+          if (targetGroups && lbGroups.length > 0) {
+            const admit = this.topo.admitsFrom(targetGroups.targets.map((t) => t.address), lbGroups, ports);
+            if (!admit.admitted) {
+              if (admit.undecided ?? targetGroups.unresolved[0]) undecided ??= admit.undecided ?? `security group ${targetGroups.unresolved[0]} is not in this configuration`;
+              else if (targetGroups.targets.length > 0) {
+                this.out.explain(target.resource, `the security groups of ${target.resource.address} do not admit ${lb.address} on ${ports.labels().join(', ')}`);
+                continue;
+              }
+            }
+          }
+          this.out.add(target.resource, {
+            mechanism: 'load-balancer',
+            viaGateway: route.viaGateway,
+            hops,
+            ports,
+            worldPorts: route.worldPorts.isEmpty() ? PortSet.EMPTY : ports,
+            ...(undecided ? { undecided } : {}),
+          });
+        }
+      }
+    }
+  }
+
+  private targetGroupsOf(resource: Resource): Links | undefined {
+    if (resource.type === 'aws_ecs_service') return this.groups(resource, 'network_configuration.0.security_groups');
+    if (resource.type === 'aws_instance') return this.groups(resource, 'vpc_security_group_ids', 'security_groups');
+    return undefined;
+  }
+
+  private classicLoadBalancer(elb: Resource): void {
+    const internal = flag(elb, 'internal', false);
+    if (internal === true) return this.out.explain(elb, `${elb.address} is internal (internal = true)`);
+    let listen = PortSet.EMPTY;
+    for (const l of asObjects(valueAt(elb.values, 'listener'))) {
+      const port = asNumber(l['lb_port']);
+      if (port !== undefined) listen = listen.union(PortSet.tcp(port));
+    }
+    const subnets = this.subnets(elb, 'subnets');
+    const subject: NetworkSubject = {
+      resource: elb,
+      subnets: subnets.targets.length || subnets.unresolved.length ? subnets : 'default',
+      publicIpv4: typeof internal === 'object' ? internal : true,
+      ipv6: false,
+      groups: this.groups(elb, 'security_groups'),
+      listen,
+      mechanism: 'load-balancer',
+      what: 'internet-facing classic load balancer',
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(elb, reach.routes, reach.reasons);
+    for (const route of reach.routes) {
+      for (const instance of linksAt(this.graph, elb, 'instances', ['aws_instance']).targets) {
+        this.out.add(instance, { ...route, hops: [...route.hops, hop(instance, `${elb.address} forwards to ${instance.address}`)] });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ compute
+
+  private instance(instance: Resource): void {
+    const hasInterfaces = asObjects(valueAt(instance.values, 'network_interface')).length > 0;
+    const subnets = this.subnets(instance, 'subnet_id');
+    const eip = this.eipByInstance.get(instance.address);
+    const assoc = flag(instance, 'associate_public_ip_address', false);
+    const explicit = valueAt(instance.values, 'associate_public_ip_address');
+    const publicIpv4: NetworkSubject['publicIpv4'] = eip ? true : explicit === undefined || explicit === null ? 'subnet' : assoc;
+    const ipv6Count = asNumber(valueAt(instance.values, 'ipv6_address_count')) ?? 0;
+    const subject: NetworkSubject = {
+      resource: instance,
+      subnets: subnets.targets.length || subnets.unresolved.length || hasInterfaces ? subnets : 'default',
+      publicIpv4,
+      ipv6: ipv6Count > 0 || asStringList(valueAt(instance.values, 'ipv6_addresses')) > 0 ? true : 'subnet',
+      ...(eip ? { addressHop: hop(eip, `${eip.address} gives ${instance.address} a public IP address`) } : {}),
+      groups: this.groups(instance, 'vpc_security_group_ids', 'security_groups'),
+      mechanism: 'network',
+      what: 'EC2 instance',
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(instance, reach.routes, reach.reasons);
+  }
+
+  private ecsService(svc: Resource): void {
+    const nc = valueAt(svc.values, 'network_configuration');
+    if (nc === undefined || nc === null || (Array.isArray(nc) && nc.length === 0)) {
+      return this.out.explain(svc, `${svc.address} has no network_configuration (bridge or host networking): its tasks share the container instances' network, analysed there`);
+    }
+    const task = linksAt(this.graph, svc, 'task_definition', ['aws_ecs_task_definition']).targets[0];
+    const listen = containerPorts(task);
+    const subject: NetworkSubject = {
+      resource: svc,
+      subnets: this.subnets(svc, 'network_configuration.0.subnets'),
+      publicIpv4: flag(svc, 'network_configuration.0.assign_public_ip', false),
+      ipv6: 'subnet',
+      groups: this.groups(svc, 'network_configuration.0.security_groups'),
+      ...(listen ? { listen } : {}),
+      mechanism: 'network',
+      what: 'ECS service (tasks with public IPs)',
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(svc, reach.routes, reach.reasons);
+  }
+
+  private lambdaInVpc(fn: Resource): void {
+    const vpc = valueAt(fn.values, 'vpc_config');
+    if (vpc === undefined || vpc === null || (Array.isArray(vpc) && vpc.length === 0)) return;
+    // Lambda's network interfaces in a VPC carry outbound traffic only; invocations come through the Lambda API.
+    this.out.explain(fn, `${fn.address} runs in a VPC, but a Lambda function's network interfaces accept no inbound connections: it is invoked only through the Lambda API (function URL, resource policy or an integration), never through its subnets`);
+  }
+
+  private database(db: Resource, spec: DatabaseSpec): void {
+    const pub = flag(db, spec.flag, spec.default);
+    if (pub === false) return this.out.explain(db, `${db.address} is not publicly accessible (${spec.flag} = false${valueAt(db.values, spec.flag) == null ? ', the default' : ''})`);
+    const parent = spec.parent ? linksAt(this.graph, db, spec.parent.attr, [spec.parent.type]).targets[0] : undefined;
+    const group = spec.subnetGroup ? linksAt(this.graph, db, spec.subnetGroup.attr, [spec.subnetGroup.type]).targets[0] : undefined;
+    let subnets: Links | 'default';
+    if (spec.subnetGroup) {
+      const raw = valueAt(db.values, spec.subnetGroup.attr);
+      if (group) subnets = this.subnets(group, 'subnet_ids');
+      else if (raw === undefined || raw === null) subnets = 'default';
+      else subnets = { targets: [], unresolved: [`${spec.subnetGroup.attr} ${isUnknown(raw) ? raw.reason : JSON.stringify(raw)}`] };
+    } else {
+      const s = this.subnets(db, 'subnet_ids');
+      subnets = s.targets.length || s.unresolved.length ? s : 'default';
+    }
+    const groupsOwner = spec.groupsOnParent ? parent : db;
+    const groups = groupsOwner ? this.groups(groupsOwner, spec.groups) : { targets: [], unresolved: [] };
+    const port = asNumber(valueAt(db.values, 'port')) ?? (parent ? asNumber(valueAt(parent.values, 'port')) : undefined) ?? spec.port(db, parent);
+    const subject: NetworkSubject = {
+      resource: db,
+      subnets,
+      publicIpv4: typeof pub === 'object' ? pub : true,
+      ipv6: false,
+      groups,
+      ...(port !== undefined ? { listen: PortSet.tcp(port) } : {}),
+      mechanism: 'network',
+      what: `publicly accessible ${spec.what}`,
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(db, reach.routes, reach.reasons);
+  }
+
+  private notebook(nb: Resource): void {
+    const raw = valueAt(nb.values, 'direct_internet_access');
+    const value = typeof raw === 'string' ? raw : raw == null ? 'Enabled' : undefined;
+    if (value === 'Disabled') return this.out.explain(nb, `${nb.address} has direct_internet_access = "Disabled": it reaches the network only through its VPC subnet`);
+    const undecided = value === undefined ? `direct_internet_access of ${nb.address} is known only after apply` : undefined;
+    this.out.add(nb, {
+      mechanism: 'direct-internet-access',
+      viaGateway: false,
+      hops: [hop(nb, `${nb.address} has direct_internet_access = "${value ?? 'unknown'}"${raw == null ? ' (the default)' : ''}: SageMaker gives the notebook a network interface with internet access outside your VPC's controls`)],
+      ports: HTTPS,
+      worldPorts: HTTPS,
+      ...(undecided ? { undecided } : {}),
+    });
+  }
+
+  private eks(cluster: Resource): void {
+    const pub = flag(cluster, 'vpc_config.0.endpoint_public_access', true);
+    if (pub === false) return this.out.explain(cluster, `${cluster.address} has endpoint_public_access = false: its API endpoint is private`);
+    const scope = cidrListScope(valueAt(cluster.values, 'vpc_config.0.public_access_cidrs'), ['0.0.0.0/0']);
+    if (!scope.public && !scope.undecided && pub === true) return this.out.explain(cluster, `the public endpoint of ${cluster.address} admits only ${scope.cidrs.join(', ')}`);
+    const undecided = typeof pub === 'object' ? pub.unknown : scope.public ? undefined : scope.undecided;
+    this.out.add(cluster, {
+      mechanism: 'public-endpoint',
+      viaGateway: false,
+      hops: [hop(cluster, `the Kubernetes API endpoint of ${cluster.address} is public (endpoint_public_access${valueAt(cluster.values, 'vpc_config.0.endpoint_public_access') == null ? ' defaults to true' : ' = true'}), open to ${scope.cidrs.join(', ') || 'unknown CIDRs'}`)],
+      ports: HTTPS,
+      worldPorts: scope.world ? HTTPS : PortSet.EMPTY,
+      ...(undecided ? { undecided } : {}),
+    });
+  }
+}
+
+interface DatabaseSpec {
+  readonly type: string;
+  readonly what: string;
+  readonly flag: string;
+  readonly default: boolean;
+  readonly subnetGroup?: { readonly attr: string; readonly type: string };
+  readonly parent?: { readonly attr: string; readonly type: string };
+  readonly groups: string;
+  readonly groupsOnParent?: boolean;
+  readonly port: (db: Resource, parent?: Resource) => number | undefined;
+}
+
+/** Default ports by engine (RDS, Aurora). */
+function enginePort(db: Resource, parent?: Resource): number | undefined {
+  const engine = (asString(valueAt(db.values, 'engine')) ?? (parent ? asString(valueAt(parent.values, 'engine')) : undefined) ?? '').toLowerCase();
+  if (engine.includes('postgres')) return 5432;
+  if (engine.includes('mysql') || engine.includes('mariadb')) return 3306;
+  if (engine.includes('oracle')) return 1521;
+  if (engine.includes('sqlserver')) return 1433;
+  if (engine.includes('db2')) return 50000;
+  return undefined;
+}
+
+const DATABASES: readonly DatabaseSpec[] = [
+  { type: 'aws_db_instance', what: 'RDS instance', flag: 'publicly_accessible', default: false, subnetGroup: { attr: 'db_subnet_group_name', type: 'aws_db_subnet_group' }, groups: 'vpc_security_group_ids', port: enginePort },
+  {
+    type: 'aws_rds_cluster_instance',
+    what: 'Aurora instance',
+    flag: 'publicly_accessible',
+    default: false,
+    subnetGroup: { attr: 'db_subnet_group_name', type: 'aws_db_subnet_group' },
+    parent: { attr: 'cluster_identifier', type: 'aws_rds_cluster' },
+    groups: 'vpc_security_group_ids',
+    groupsOnParent: true,
+    port: enginePort,
+  },
+  { type: 'aws_redshift_cluster', what: 'Redshift cluster', flag: 'publicly_accessible', default: true, subnetGroup: { attr: 'cluster_subnet_group_name', type: 'aws_redshift_subnet_group' }, groups: 'vpc_security_group_ids', port: () => 5439 },
+  {
+    type: 'aws_dms_replication_instance',
+    what: 'DMS replication instance',
+    flag: 'publicly_accessible',
+    default: false,
+    subnetGroup: { attr: 'replication_subnet_group_id', type: 'aws_dms_replication_subnet_group' },
+    groups: 'vpc_security_group_ids',
+    port: () => undefined,
+  },
+  {
+    type: 'aws_neptune_cluster_instance',
+    what: 'Neptune instance',
+    flag: 'publicly_accessible',
+    default: false,
+    subnetGroup: { attr: 'neptune_subnet_group_name', type: 'aws_neptune_subnet_group' },
+    parent: { attr: 'cluster_identifier', type: 'aws_neptune_cluster' },
+    groups: 'vpc_security_group_ids',
+    groupsOnParent: true,
+    port: () => 8182,
+  },
+  { type: 'aws_mq_broker', what: 'MQ broker', flag: 'publicly_accessible', default: false, groups: 'security_groups', port: () => undefined },
+];
+
+function asObjects(value: unknown): { readonly [k: string]: import('../../model/types.js').Value }[] {
+  const list = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
+  return list.filter((v): v is { readonly [k: string]: import('../../model/types.js').Value } => !!v && typeof v === 'object' && !Array.isArray(v) && !isUnknown(v as never));
+}
+
+function asStringList(value: unknown): number {
+  if (isUnknown(value as never)) return 1;
+  return Array.isArray(value) ? value.filter((v) => v !== null).length : value ? 1 : 0;
+}
+
+export { asBoolean };
