@@ -102,7 +102,9 @@ function judge(resource: Resource, params: Params): FindingDraft | undefined {
     const unset = leaf.value === undefined || leaf.value === null;
     const value = unset && params.default !== undefined ? (params.default as Value) : leaf.value;
     const shown = `${resource.address}.${leaf.path}`;
-    if (containsUnknown(value)) {
+    // A value known only after apply is still a value: it settles `present`, nothing else.
+    const presenceOnly = CONDITIONS.every((c) => c === 'present' || params[c] === undefined);
+    if (containsUnknown(value) && !presenceOnly) {
       unknown.push({ kind: 'attribute', message: `${shown} is ${describeValue(value)}`, location: resource.location, data: { attribute: leaf.path, value: jsonOf(value) } });
       continue;
     }
@@ -137,6 +139,7 @@ function judge(resource: Resource, params: Params): FindingDraft | undefined {
 /** Why `value` fails the conditions (all must hold), or undefined when it passes. */
 function violated(value: Value | undefined, params: Params): string | undefined {
   if (params.present === true && value === undefined) return 'expected it to be set';
+  if (isUnknown(value)) return params.present === false ? 'expected it to be unset' : undefined;
   if (params.present === false && value !== undefined) return 'expected it to be unset';
   if (params.equals !== undefined && (value === undefined || !looseEqual(value, params.equals))) return `expected ${JSON.stringify(params.equals)}`;
   if (params.notEquals !== undefined && value !== undefined && looseEqual(value, params.notEquals)) return `expected anything but ${JSON.stringify(params.notEquals)}`;
