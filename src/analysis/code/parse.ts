@@ -49,6 +49,8 @@ export interface InputFacts {
   readonly requestItemTables: readonly string[];
   /** False when the input is not an object literal (a variable, a spread): nothing can be narrowed. */
   readonly literal: boolean;
+  /** Every visible string value at any depth, by property name (`InstanceType` inside `ResourceConfig`). */
+  readonly values: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Site {
@@ -79,7 +81,7 @@ export interface FileSummary {
   readonly syntaxError?: { readonly message: string; readonly line: number; readonly column: number };
 }
 
-const EMPTY_INPUT: InputFacts = { props: {}, statements: [], transactKinds: [], requestItemTables: [], literal: false };
+const EMPTY_INPUT: InputFacts = { props: {}, statements: [], transactKinds: [], requestItemTables: [], literal: false, values: {} };
 
 type RawValue = { readonly literal: string } | { readonly ident: string };
 
@@ -408,6 +410,7 @@ export function summarizeFile(file: string, text: string): FileSummary {
     readonly transactKinds: readonly string[];
     readonly requestItemTables: readonly RawValue[];
     readonly literal: boolean;
+    readonly deep: readonly (readonly [string, RawValue])[];
   }
 
   function stringValue(expr: ts.Expression): string | undefined {
@@ -434,7 +437,9 @@ export function summarizeFile(file: string, text: string): FileSummary {
     const statements: RawValue[] = [];
     const transactKinds: string[] = [];
     const requestItemTables: RawValue[] = [];
-    if (!t.isObjectLiteralExpression(e)) return { props, statements, transactKinds, requestItemTables, literal: false };
+    const deep: [string, RawValue][] = [];
+    if (!t.isObjectLiteralExpression(e)) return { props, statements, transactKinds, requestItemTables, literal: false, deep };
+    collectDeep(e, deep, 0);
     let literal = true;
     for (const prop of e.properties) {
       if (t.isSpreadAssignment(prop)) literal = false;
@@ -498,7 +503,25 @@ export function summarizeFile(file: string, text: string): FileSummary {
         }
       }
     }
-    return { props, statements, transactKinds, requestItemTables, literal };
+    return { props, statements, transactKinds, requestItemTables, literal, deep };
+  }
+
+  /** Named string values anywhere inside an object literal (bounded depth: inputs are shallow). */
+  function collectDeep(expr: ts.Expression, out: [string, RawValue][], depth: number): void {
+    if (depth > 6) return;
+    if (t.isArrayLiteralExpression(expr)) {
+      for (const element of expr.elements) collectDeep(element, out, depth + 1);
+      return;
+    }
+    if (!t.isObjectLiteralExpression(expr)) return;
+    for (const prop of expr.properties) {
+      if (!t.isPropertyAssignment(prop)) continue;
+      const name = propName(prop.name);
+      if (name === undefined) continue;
+      const value = rawValue(prop.initializer);
+      if (value) out.push([name, value]);
+      else collectDeep(prop.initializer, out, depth + 1);
+    }
   }
 
   t.forEachChild(source, visit);
@@ -511,6 +534,11 @@ export function summarizeFile(file: string, text: string): FileSummary {
       const text = resolveValue(value);
       if (text !== undefined) props[key] = text;
     }
+    const values: Record<string, string[]> = {};
+    for (const [key, value] of raw.deep) {
+      const text = resolveValue(value);
+      if (text !== undefined) (values[key] ??= []).push(text);
+    }
     const statements = raw.statements.map(resolveValue);
     const tables = raw.requestItemTables.map(resolveValue);
     return {
@@ -521,6 +549,7 @@ export function summarizeFile(file: string, text: string): FileSummary {
         transactKinds: raw.transactKinds,
         requestItemTables: tables.filter((s): s is string => s !== undefined),
         literal: raw.literal && statements.every((s) => s !== undefined),
+        values,
       },
     };
   });

@@ -231,6 +231,8 @@ export class CodeProject {
       sdkCall,
       why: mapping.why,
       ...(mapping.resolved ? {} : { unresolved: mapping.why }),
+      service: mapping.actions[0]?.split(':')[0] ?? sdkClient(pkg)?.data.signingName ?? pkg.replace(/^@aws-sdk\/(client|lib)-/, ''),
+      ...(Object.keys(site.input.values).length > 0 ? { inputValues: site.input.values } : {}),
     };
   }
 

@@ -21,6 +21,10 @@ export interface CodeCall {
   readonly why: string;
   /** Set when no IAM action could be determined; the reason. */
   readonly unresolved?: string;
+  /** IAM service prefix of the client (`s3`), also for unresolved calls. */
+  readonly service?: string;
+  /** Literal string values visible in the call's input, at any depth, by property name (for request-context checks). */
+  readonly inputValues?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One runtime import (static, `export from`, `require`, dynamic `import()`) in the handler's code. */

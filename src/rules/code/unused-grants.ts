@@ -1,0 +1,136 @@
+import type { Evidence, FindingDraft } from '../../engine/types.js';
+import type { HandlerFacts } from '../../analysis/code/index.js';
+import { describePolicy, type Principal } from '../../analysis/iam/index.js';
+import type { ResourceGraph } from '../../model/graph.js';
+import { globMatch } from '../../model/glob.js';
+import type { Check } from '../types.js';
+import { codeFinding, listOf, selectedHandlers, stringList } from './shared.js';
+
+/**
+ * The role of a service allows only what its code calls. For each Allow statement, the actions
+ * it grants that no code path of any service running as the role calls are over-privilege.
+ * A role is judged only when the code of every resource that uses it is known, and actions of
+ * a service the code calls in a way we could not map are left alone.
+ */
+export const unusedGrants: Check = {
+  name: 'unused-grants',
+  description: 'The role a service runs as allows no action that no code path of the service calls (the statement that grants it is the evidence).',
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ignoreActions: {
+        type: 'array',
+        items: { type: 'string', description: 'An IAM action pattern (case-insensitive glob).' },
+        description: 'Actions the platform itself uses with the role (Lambda writing logs, attaching VPC interfaces), not the code.',
+      },
+    },
+  },
+  validate(params, context) {
+    return stringList(params.ignoreActions).flatMap((p, i) => (context.matchesAnyAction(p) ? [] : [{ field: `ignoreActions/${i}`, message: `${p} matches no IAM action` }]));
+  },
+  run(facts, policy) {
+    const selected = selectedHandlers(facts, policy);
+    if (!selected) return [];
+    const { code, handlers } = selected;
+    const ignore = stringList(policy.params.ignoreActions);
+    const iam = facts.iam();
+    const byRole = new Map<string, HandlerFacts[]>();
+    for (const h of handlers) if (h.roleAddress) byRole.set(h.roleAddress, [...(byRole.get(h.roleAddress) ?? []), h]);
+    // Every handler of the stack (not just the selected ones) counts as a user of its role.
+    const allByRole = new Map<string, HandlerFacts[]>();
+    for (const h of code.handlers) if (h.roleAddress) allByRole.set(h.roleAddress, [...(allByRole.get(h.roleAddress) ?? []), h]);
+    const out: FindingDraft[] = [];
+    for (const roleAddress of [...byRole.keys()].sort()) {
+      const principal = iam.principal(roleAddress);
+      const users = allByRole.get(roleAddress) ?? [];
+      if (!principal || !everyUserHasCode(facts.graph, principal, users)) continue;
+      const used = new Set<string>();
+      const opaqueServices = new Set<string>();
+      for (const h of users) {
+        for (const call of h.calls) {
+          for (const action of call.action) used.add(action.toLowerCase());
+          if (call.unresolved && call.service) opaqueServices.add(call.service.toLowerCase());
+        }
+        for (const action of platformActions(facts.graph, h)) used.add(action.toLowerCase());
+      }
+      const allowed = new Set(iam.allowedActions(principal).filter((g) => g.decision === 'allow').map((g) => g.action));
+      const handler = users[0]!;
+      for (const applied of principal.identityPolicies) {
+        for (const statement of applied.document.statements) {
+          if (statement.effect !== 'Allow') continue;
+          const granted = statement.action
+            ? [...new Set(statement.action.flatMap((p) => iam.expandActions(p)))]
+            : [...allowed].filter((a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)));
+          const unused = granted
+            .filter((a) => allowed.has(a) && !used.has(a.toLowerCase()))
+            .filter((a) => !opaqueServices.has(a.split(':')[0]!.toLowerCase()))
+            .filter((a) => !ignore.some((p) => globMatch(p, a, true)))
+            .sort();
+          if (unused.length === 0) continue;
+          const calledHere = granted.filter((a) => used.has(a.toLowerCase())).sort();
+          const location = statement.origin ?? applied.location;
+          const written = statement.action ? statement.action.join(', ') : `everything except ${(statement.notAction ?? []).join(', ')}`;
+          const label = `statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''} of ${describePolicy(applied)}`;
+          const runs = users.map((u) => u.resourceAddress).join(', ');
+          const evidence: Evidence[] = [
+            {
+              kind: 'statement',
+              message: `${label} allows ${written}; no code path calls ${listOf(unused)}`,
+              location,
+              data: { policy: applied.name, statementIndex: statement.index, ...(statement.sid ? { sid: statement.sid } : {}), actions: [...(statement.action ?? [])], unused },
+            },
+            {
+              kind: 'code',
+              message: `the code of ${runs} calls ${calledHere.length > 0 ? listOf(calledHere) : 'none of these actions'}`,
+              data: { handlers: users.map((u) => u.entry), called: calledHere },
+            },
+          ];
+          out.push({
+            ...codeFinding(code, handler, { file: handler.entry, line: 1 }),
+            location: { ...location, address: roleAddress },
+            subject: `${applied.name}#${statement.index}`,
+            message: `${roleAddress} (role of ${runs}) is allowed ${listOf(unused)}${unused.length > 8 ? ` (${unused.length} actions)` : ''} by ${label}, but no code path calls ${unused.length === 1 ? 'it' : 'them'}`,
+            evidence,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** Every resource that uses the role runs code we read (else an "unused" grant may be used by code we never saw). */
+function everyUserHasCode(graph: ResourceGraph, principal: Principal, handlers: readonly HandlerFacts[]): boolean {
+  if (handlers.length === 0) return false;
+  const covered = new Set<string>();
+  for (const h of handlers) {
+    covered.add(h.resourceAddress);
+    const resource = graph.get(h.resourceAddress);
+    if (resource?.type === 'aws_ecs_service') {
+      const task = graph.target(resource, 'task_definition', 'aws_ecs_task_definition');
+      if (task) covered.add(task.address);
+    }
+  }
+  return principal.usedBy.every((u) => covered.has(u.address));
+}
+
+/** Actions Lambda itself performs with the function's role: polling its event sources, its dead-letter target, its KMS key. */
+function platformActions(graph: ResourceGraph, handler: HandlerFacts): string[] {
+  const fn = graph.get(handler.resourceAddress);
+  if (!fn || fn.type !== 'aws_lambda_function') return [];
+  const out: string[] = [];
+  for (const mapping of graph.referrers(fn, 'aws_lambda_event_source_mapping', 'function_name')) {
+    const source = graph.targets(mapping, 'event_source_arn')[0];
+    if (source?.type === 'aws_sqs_queue') out.push('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility');
+    if (source?.type === 'aws_dynamodb_table') out.push('dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams');
+    if (source?.type === 'aws_kinesis_stream') {
+      out.push('kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard');
+    }
+  }
+  const dlq = graph.targets(fn, 'dead_letter_config.target_arn')[0];
+  if (dlq?.type === 'aws_sqs_queue') out.push('sqs:SendMessage');
+  if (dlq?.type === 'aws_sns_topic') out.push('sns:Publish');
+  if (graph.targets(fn, 'kms_key_arn').length > 0) out.push('kms:Decrypt');
+  return out;
+}
