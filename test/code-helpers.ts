@@ -1,0 +1,50 @@
+/**
+ * Shared set-up for the handler-code tests: read a fixture stack into a graph, load the IAM
+ * catalog and the built-in policies, and build facts over a code folder, the way `check --code` does.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { readInputs } from '../src/inputs/index.js';
+import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
+import { readPolicySources } from '../src/inputs/policy-files.js';
+import { createFsSourceHost } from '../src/inputs/source-host.js';
+import { assignServiceTypes } from '../src/model/service-types.js';
+import { createFacts, type Facts } from '../src/engine/facts.js';
+import { runPolicies } from '../src/engine/run.js';
+import { loadPolicies } from '../src/policy/load.js';
+import { EMPTY_CONFIG, type Policy, type ProjectConfig } from '../src/policy/types.js';
+import type { IamCatalog } from '../src/model/catalog.js';
+import type { Capability } from '../src/policy/types.js';
+import type { RunResults } from '../src/engine/types.js';
+
+export const REPO = join(import.meta.dirname, '..');
+export const FIXTURES = join(REPO, 'fixtures', 'code');
+
+let shared: { catalog: IamCatalog; policies: readonly Policy[]; capabilities: ReadonlyMap<string, Capability> } | undefined;
+export function builtins() {
+  if (!shared) {
+    const catalog = loadIamCatalog();
+    const { policies, capabilities } = loadPolicies(readPolicySources([join(REPO, 'policies')], REPO), catalog);
+    shared = { catalog, policies, capabilities };
+  }
+  return shared;
+}
+
+/** Facts over `stackFile` with handler code under `codeRoot`. `config.services` etc. as given. */
+export async function factsFor(stackFile: string, codeRoot: string, config: Partial<ProjectConfig> = {}): Promise<Facts> {
+  const { catalog, capabilities } = builtins();
+  const { graph } = await readInputs([stackFile], { cwd: REPO });
+  const full: ProjectConfig = { ...EMPTY_CONFIG, ...config };
+  assignServiceTypes(graph, full);
+  return createFacts({ graph, catalog, capabilities, config: full, sources: createFsSourceHost(codeRoot, { cwd: REPO }) });
+}
+
+/** A rules fixture (`fixtures/rules/<policy>/<case>/`): main.tf.json, code/, optional hybridguard.config.yaml. */
+export async function runRuleCase(dir: string, policyNames: readonly string[]): Promise<RunResults> {
+  const configFile = join(dir, 'hybridguard.config.yaml');
+  const raw = existsSync(configFile) ? (parseYaml(readFileSync(configFile, 'utf8')) as Partial<ProjectConfig>) : {};
+  const facts = await factsFor(join(dir, 'main.tf.json'), join(dir, 'code'), raw);
+  const policies = builtins().policies.filter((p) => policyNames.includes(p.name));
+  return runPolicies({ facts, policies, suppressions: [], today: '2026-11-28', version: 'test' });
+}
