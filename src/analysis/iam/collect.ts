@@ -1,7 +1,7 @@
 import type { IamCatalog } from '../../model/catalog.js';
 import type { ResourceGraph } from '../../model/graph.js';
 import { asList, asObject, asString, isUnknown, valueAt } from '../../model/graph.js';
-import type { Location, Resource, ServiceTypeAssignment, Value } from '../../model/types.js';
+import type { Location, Resource, ServiceTypeAssignment, Unknown, Value } from '../../model/types.js';
 import {
   abbreviate,
   documentFromJson,
@@ -206,7 +206,7 @@ export class PolicyCollector {
       const list = (key: string): string[] | undefined => {
         const v = b[key];
         if (v === undefined || v === null) return undefined;
-        if (isUnknown(v)) return [fragment(v.reason)];
+        if (isUnknown(v)) return [unknownFragment(v)];
         return asList(v).map(literalOrFragment);
       };
       const conditions: Condition[] = [];
@@ -218,7 +218,7 @@ export class PolicyCollector {
           unknowns.push(`condition of statement ${i} of ${ds.address} is known only after apply`);
           continue;
         }
-        const values = isUnknown(co.values) ? [fragment(co.values.reason)] : asList(co.values).map(literalOrFragment);
+        const values = isUnknown(co.values) ? [unknownFragment(co.values)] : asList(co.values).map(literalOrFragment);
         conditions.push({ operator: test, key: variable, values });
       }
       const effectValue = b.effect;
@@ -551,5 +551,7 @@ function dedupePolicies(policies: readonly AppliedPolicy[]): AppliedPolicy[] {
 }
 
 /** A list element as policy text: apply-time values become `${...}` fragments that matching treats as unknown. */
-const literalOrFragment = (x: Value): string => (typeof x === 'string' ? x : isUnknown(x) ? fragment(x.reason) : String(x));
+const literalOrFragment = (x: Value): string => (typeof x === 'string' ? x : isUnknown(x) ? unknownFragment(x) : String(x));
 const fragment = (reason: string): string => (/^\$\{[^}]*\}$/.test(reason) ? reason : `\${${reason.replace(/[{}]/g, '')}}`);
+/** An apply-time value computed from exactly one attribute (plan JSON: `aws_iam_role.exec.arn`) is written as that reference. */
+const unknownFragment = (x: Unknown): string => (x.references.length === 1 && x.references[0] ? `\${${x.references[0]}}` : fragment(x.reason));

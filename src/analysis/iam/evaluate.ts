@@ -32,11 +32,17 @@ const REFERENCE = /^\$\{(data\.)?[a-z][a-z0-9_]*\.[^.}\s]+\.[a-z_]+\}$/;
 /** For coverage questions (is `*` granted?): references become a character no ARN holds, other fragments stay "anything". */
 const concrete = (pattern: string): string => pattern.replace(FRAGMENT, (f) => (REFERENCE.test(f) ? '\u0000' : '*'));
 
-function anyPattern(patterns: readonly string[], test: (p: string) => boolean, what: string, coverage = false): Match {
+/**
+ * `coverage`: the question is whether the pattern covers a wildcard request (`*`), so references stand for one concrete value.
+ * `someValue`: the question is "on at least one resource", so a pattern with an apply-time value applies to whatever that
+ * value turns out to be, as long as its literal parts fit the action's resource types.
+ */
+function anyPattern(patterns: readonly string[], test: (p: string) => boolean, what: string, coverage = false, someValue = false): Match {
   let maybe: Note | undefined;
   for (const p of patterns) {
     if (hasFragment(p)) {
       if (coverage && !test(concrete(p))) continue;
+      if (someValue && test(starred(p))) return YES;
       if (test(starred(p))) maybe ??= { text: `${what} ${p} is known only after apply`, unknown: !/\$\{[a-z0-9-]+:/i.test(p) };
     } else if (test(p)) return YES;
   }
@@ -73,6 +79,8 @@ function resourceMatch(s: Statement, request: Request, index: ActionIndex, inter
           return hit;
         }),
       'resource',
+      false,
+      true,
     );
   }
   if (s.notResource) {

@@ -1,0 +1,185 @@
+/**
+ * The IAM analysis on the must-hold stack (fixtures/iam/must-hold: one realistic stack, one
+ * function role per trap): exact decisions, conditions and evidence, as a user would query them.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Facts } from '../src/engine/facts.js';
+import type { IamFacts, Principal } from '../src/analysis/iam/index.js';
+import { factsFor, ROOT } from './iam-helpers.js';
+
+let facts: Facts;
+let iam: IamFacts;
+const role = (name: string): Principal => {
+  const p = iam.principal(`aws_iam_role.${name}`);
+  if (!p) throw new Error(`no role ${name}`);
+  return p;
+};
+const decision = (name: string, action: string, resource?: string, context?: Record<string, string>) =>
+  iam.evaluate(role(name), action, resource, context).decision;
+
+beforeAll(async () => {
+  facts = await factsFor(join(ROOT, 'fixtures/iam/must-hold/main.tf.json'));
+  iam = facts.iam();
+});
+
+describe('wildcards, case and NotAction', () => {
+  it('matches wildcards in the middle of action names against the catalog', () => {
+    expect(decision('mid_wildcard', 'sagemaker:CreateModelPackageGroup')).toBe('allow');
+    expect(decision('mid_wildcard', 'sagemaker:DescribeModelPackage')).toBe('allow');
+    expect(decision('mid_wildcard', 'sagemaker:CreateTrainingJob')).toBe('implicit-deny');
+    expect(iam.capabilityGrants(role('mid_wildcard'), 'model-registry').actions).toEqual([
+      'sagemaker:CreateModelPackage',
+      'sagemaker:CreateModelPackageGroup',
+      'sagemaker:DeleteModelPackage',
+      'sagemaker:DeleteModelPackageGroup',
+      'sagemaker:DeleteModelPackageGroupPolicy',
+      'sagemaker:PutModelPackageGroupPolicy',
+      'sagemaker:UpdateModelPackage',
+    ]);
+    expect(iam.capabilityGrants(role('mid_wildcard'), 'gpu-compute').actions).toEqual([]);
+  });
+
+  it('sagemaker:Create* grants creation, not description', () => {
+    expect(decision('create_star', 'sagemaker:CreateTrainingJob')).toBe('allow');
+    expect(decision('create_star', 'sagemaker:DescribeTrainingJob')).toBe('implicit-deny');
+  });
+
+  it('matches mixed-case action names case-insensitively', () => {
+    expect(decision('mixed_case', 'sagemaker:CreateTrainingJob')).toBe('allow');
+    expect(iam.capabilityGrants(role('mixed_case'), 'gpu-compute')).toMatchObject({ actions: ['sagemaker:CreateTrainingJob'], held: true });
+  });
+
+  it('NotAction ["s3:*"] grants the rest of AWS, and not s3', () => {
+    expect(decision('not_action', 's3:GetObject')).toBe('implicit-deny');
+    expect(decision('not_action', 'sagemaker:CreateTrainingJob')).toBe('allow');
+    expect(decision('not_action', 'iam:CreateUser')).toBe('allow');
+    expect(iam.capabilityGrants(role('not_action'), 'gpu-compute').held).toBe(true);
+  });
+});
+
+describe('Deny, boundaries, managed policies', () => {
+  it('an explicit Deny cancels the Allow, with both statements as evidence', () => {
+    const e = iam.evaluate(role('deny_cancels'), 'sagemaker:CreateTrainingJob');
+    expect(e.decision).toBe('deny');
+    expect(e.evidence.map((x) => x.message)).toEqual([
+      'statement 1 (NoCreate) of inline policy "guarded" of aws_iam_role.deny_cancels denies sagemaker:CreateTrainingJob: sagemaker:Create* on *',
+      'statement 0 (Train) of inline policy "guarded" of aws_iam_role.deny_cancels would allow sagemaker:CreateTrainingJob: sagemaker:CreateTrainingJob, sagemaker:DescribeTrainingJob on *',
+    ]);
+    expect(decision('deny_cancels', 'sagemaker:DescribeTrainingJob')).toBe('allow');
+  });
+
+  it('a permissions boundary caps an inline sagemaker:*', () => {
+    const e = iam.evaluate(role('boundary_caps'), 'sagemaker:CreateTrainingJob');
+    expect(e.decision).toBe('implicit-deny');
+    expect(e.evidence.find((x) => x.kind === 'boundary')?.message).toBe('permissions boundary aws_iam_policy.s3_only_boundary does not allow sagemaker:CreateTrainingJob');
+    expect(iam.capabilityGrants(role('boundary_caps'), 'gpu-compute').actions).toEqual([]);
+    // The boundary alone grants nothing: s3:GetObject is in the boundary but not in the identity policy.
+    expect(decision('boundary_caps', 's3:GetObject')).toBe('implicit-deny');
+  });
+
+  it('AmazonSageMakerFullAccess (from the bundled snapshot) gives a function GPU and registry rights', () => {
+    const gpu = iam.capabilityGrants(role('managed_full'), 'gpu-compute');
+    expect(gpu.held).toBe(true);
+    expect(gpu.actions).toContain('sagemaker:CreateTrainingJob');
+    expect(gpu.evidence.map((e) => e.message)).toContainEqual(expect.stringMatching(/^statement 0 \(AllowAllNonAdminSageMakerActions\) of AWS managed policy AmazonSageMakerFullAccess allows sagemaker:\*/));
+    expect(iam.capabilityGrants(role('managed_full'), 'model-registry').held).toBe(true);
+    expect(decision('managed_full', 'logs:PutLogEvents')).toBe('allow');
+  });
+});
+
+describe('conditions are kept', () => {
+  it('ec2:RunInstances limited to t3.* is conditional without context, decided with one', () => {
+    const open = iam.evaluate(role('ec2_small'), 'ec2:RunInstances');
+    expect(open).toMatchObject({ decision: 'conditional', conditions: ['StringLike ec2:InstanceType = [t3.*]'] });
+    expect(decision('ec2_small', 'ec2:RunInstances', undefined, { 'ec2:InstanceType': 'p4d.24xlarge' })).toBe('implicit-deny');
+    expect(decision('ec2_small', 'ec2:RunInstances', undefined, { 'ec2:InstanceType': 't3.micro' })).toBe('allow');
+    expect(decision('ec2_small', 'ec2:RunInstances', undefined, { 'EC2:INSTANCETYPE': 't3.micro' })).toBe('allow');
+    // A GPU capability needs a GPU instance type: t3 only is not gpu-compute.
+    expect(iam.capabilityGrants(role('ec2_small'), 'gpu-compute').actions).toEqual([]);
+  });
+});
+
+describe('documents from data sources and JSON strings', () => {
+  it('merges source and override documents by Sid, as aws_iam_policy_document does', () => {
+    const merged = role('data_merged').identityPolicies[0];
+    expect(merged?.document.statements.map((s) => [s.sid ?? '', s.effect, s.action ?? s.notAction])).toEqual([
+      ['Train', 'Allow', ['sagemaker:DescribeTrainingJob']],
+      ['Logs', 'Deny', ['logs:*']],
+      ['', 'Allow', ['sagemaker:*', 'logs:*', 'iam:*', 'ec2:*']],
+    ]);
+    // The own "Train" statement replaced the source's: CreateTrainingJob is gone.
+    expect(decision('data_merged', 'sagemaker:CreateTrainingJob')).toBe('implicit-deny');
+    expect(decision('data_merged', 'sagemaker:DescribeTrainingJob')).toBe('allow');
+    // The override's Deny replaced the source's Allow for logs.
+    expect(decision('data_merged', 'logs:PutLogEvents')).toBe('deny');
+    // NotAction on the bucket's objects: s3 allowed on some object, never on "*".
+    expect(decision('data_merged', 's3:GetObject')).toBe('allow');
+    expect(decision('data_merged', 's3:GetObject', '*')).toBe('implicit-deny');
+  });
+
+  it('parses JSON strings with interpolated ARNs, and says UNKNOWN for a specific ARN it cannot compare', () => {
+    expect(decision('json_fragments', 's3:GetObject')).toBe('allow');
+    expect(decision('json_fragments', 's3:DeleteObject')).toBe('implicit-deny');
+    const specific = iam.evaluate(role('json_fragments'), 's3:GetObject', 'arn:aws:s3:::other-bucket/key');
+    expect(specific.decision).toBe('unknown');
+    expect(specific.conditions).toEqual(['resource ${aws_s3_bucket.datasets.arn}/* is known only after apply']);
+  });
+
+  it('a policy that is an expression is unknown, never a silent pass', () => {
+    const e = iam.evaluate(role('unknown_doc'), 'sagemaker:CreateTrainingJob');
+    expect(e.decision).toBe('unknown');
+    expect(e.evidence).toEqual([
+      expect.objectContaining({
+        kind: 'unknown-policy',
+        message: 'aws_iam_role_policy.unknown_doc cannot be read before apply: policy of aws_iam_role_policy.unknown_doc is ${jsonencode(var.extra_policy)}, known only after apply',
+      }),
+    ]);
+    const grants = iam.capabilityGrants(role('unknown_doc'), 'gpu-compute');
+    expect(grants).toMatchObject({ held: false, conditional: true, undecided: true });
+  });
+});
+
+describe('who-can', () => {
+  it('lists every principal allowed the action, after Deny, boundaries and NotAction', () => {
+    expect(iam.whoCan('sagemaker:CreateTrainingJob').map((w) => [w.address, w.serviceType, w.conditional])).toEqual([
+      ['aws_iam_role.attached_twice', 'function', false],
+      ['aws_iam_role.create_star', 'function', false],
+      ['aws_iam_role.managed_full', 'function', false],
+      ['aws_iam_role.mixed_case', 'function', false],
+      ['aws_iam_role.not_action', 'function', false],
+      ['aws_iam_role.trainer_role', 'orchestrator', false],
+      ['aws_iam_role.unknown_doc', 'function', true],
+    ]);
+  });
+
+  it('includes users through their groups, and narrows to one resource ARN', () => {
+    const who = iam.whoCan('sagemaker:CreateModelPackage', 'arn:aws:sagemaker:us-east-1:123456789012:model-package/recommender/3');
+    expect(who.map((w) => w.address)).toEqual([
+      'aws_iam_role.create_star',
+      'aws_iam_role.managed_full',
+      'aws_iam_role.mid_wildcard',
+      'aws_iam_role.not_action',
+      'aws_iam_role.serving_role',
+      'aws_iam_role.unknown_doc',
+      'aws_iam_user.analyst',
+    ]);
+    const analyst = who.find((w) => w.address === 'aws_iam_user.analyst');
+    expect(analyst?.evidence[0]?.message).toBe('statement 0 of aws_iam_role_policy.ml via group aws_iam_group.ml allows sagemaker:CreateModelPackage on *'.replace('aws_iam_role_policy', 'aws_iam_group_policy'));
+  });
+
+  it('refuses an action that does not exist', () => {
+    expect(() => iam.whoCan('sagemaker:CreateTrainingJobs')).toThrow(/not a known IAM action/);
+  });
+});
+
+describe('allowed actions and linking', () => {
+  it('expands the grants of a role into real actions', () => {
+    expect(iam.allowedActions(role('ingest_role')).map((a) => a.action)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 's3:PutObject']);
+  });
+  it('links roles to what uses them, and a policy attached by literal role name', () => {
+    expect(role('trainer_role').usedBy.map((u) => u.address)).toEqual(['aws_lambda_function.trainer']);
+    expect(role('serving_role').usedBy.map((u) => u.address)).toEqual(['aws_ecs_task_definition.serving']);
+    expect(role('trainer_role').identityPolicies.map((p) => p.name)).toEqual(['start-training', 'train']);
+  });
+});
