@@ -1,0 +1,386 @@
+/**
+ * The audit data model: what `hybridguard audit` shows on one page, built once from the facts
+ * (IAM, network and code analyses) and the run's results. Plain JSON-like data, so the HTML
+ * renderer (report/html) stays a pure function of it, and tests can hand-make it.
+ */
+import type { Location, Resource, ServiceType } from '../model/types.js';
+import { SERVICE_TYPES } from '../model/types.js';
+import type { Evidence, Result, RunResults } from './types.js';
+import type { Facts } from './facts.js';
+import type { Principal } from '../analysis/iam/index.js';
+import { roleOf } from '../analysis/code/index.js';
+
+export type AuditGroupKey = ServiceType | 'untyped';
+
+export interface AuditData {
+  readonly tool: { readonly name: string; readonly version: string };
+  /** Input files, relative paths, sorted. */
+  readonly inputs: readonly string[];
+  /** Services grouped by service type, in the architecture's order; untyped ones last. */
+  readonly inventory: readonly InventoryGroup[];
+  /** Matrix columns, in the order the capabilities are declared. */
+  readonly capabilities: readonly AuditCapability[];
+  /** Matrix rows: one per IAM principal; `cells[i]` belongs to `capabilities[i]`. */
+  readonly matrix: readonly MatrixRow[];
+  /** Every resource reachable (or maybe reachable) from the internet, sorted by address. */
+  readonly exposure: readonly ExposureEntry[];
+  /** Handler code against its role; absent when no code was analysed (`--code` not given). */
+  readonly handlers?: readonly HandlerAudit[];
+  readonly baseline?: { readonly file: string; readonly new: number; readonly unchanged: number; readonly fixed: number };
+  /** Things the reader should know about coverage (no code root, unknown values). */
+  readonly notes: readonly string[];
+}
+
+export interface InventoryGroup {
+  readonly serviceType: AuditGroupKey;
+  readonly services: readonly InventoryService[];
+}
+
+export interface InventoryService {
+  readonly address: string;
+  readonly resourceType: string;
+  /** Which rule of the precedence order decided the type, and the detail. */
+  readonly source?: 'tag' | 'config' | 'inferred';
+  readonly reason?: string;
+  readonly location: Location;
+  /** IAM roles the service runs as. */
+  readonly roles: readonly string[];
+  /** `direct` when some path from the internet bypasses the gateway. */
+  readonly exposure?: 'gateway' | 'direct' | 'undecided' | 'public-by-design';
+  /** Unsuppressed findings on the service or its roles. */
+  readonly findings: number;
+  readonly suppressed: number;
+}
+
+export interface AuditCapability {
+  readonly name: string;
+  readonly description: string;
+}
+
+export type CellState = 'granted' | 'conditional' | 'unknown' | 'none';
+
+export interface MatrixCell {
+  readonly state: CellState;
+  /** Actions of the capability the principal may perform, sorted. */
+  readonly actions: readonly string[];
+  /** Conditions the grant waits for (`conditional`, `unknown`). */
+  readonly conditions: readonly string[];
+  /** The statements that grant it (and the Denies/boundaries that narrow it). */
+  readonly evidence: readonly Evidence[];
+  /** Findings of a rule about this principal and capability. */
+  readonly violation?: { readonly ruleIds: readonly string[]; readonly suppressed: boolean };
+}
+
+export interface MatrixRow {
+  readonly principal: string;
+  readonly kind: 'role' | 'user';
+  readonly serviceType?: ServiceType;
+  readonly serviceTypeReason?: string;
+  /** Services using the role (Lambda functions, task definitions, ...). */
+  readonly usedBy: readonly string[];
+  readonly location: Location;
+  readonly cells: readonly MatrixCell[];
+}
+
+export interface ExposureEntry {
+  readonly address: string;
+  readonly resourceType: string;
+  readonly serviceType?: ServiceType;
+  readonly location: Location;
+  /** Every decided path goes through an API Gateway integration. */
+  readonly viaGateway: boolean;
+  /** An API Gateway API itself: public by design. */
+  readonly isGateway: boolean;
+  /** First hop on the internet side of the main path (internet gateway, API, function URL). */
+  readonly entry: string;
+  readonly path: readonly string[];
+  readonly ports: readonly string[];
+  readonly worldPorts: readonly string[];
+  readonly mechanisms: readonly string[];
+  readonly undecided?: string;
+  readonly evidence: readonly Evidence[];
+  /** Other paths in (there may be one through the gateway and one around it). */
+  readonly otherPaths: readonly { readonly viaGateway: boolean; readonly path: readonly string[]; readonly ports: readonly string[]; readonly undecided?: string }[];
+}
+
+export interface HandlerAudit {
+  readonly resource: string;
+  readonly resourceType: string;
+  readonly serviceType?: ServiceType;
+  readonly role?: string;
+  /** Entry file, relative to the code root. */
+  readonly entry: string;
+  readonly calls: readonly { readonly sdkCall: string; readonly actions: readonly string[]; readonly file: string; readonly line: number; readonly unresolved?: string }[];
+  /** Actions the code calls that the role does not allow. */
+  readonly missing: readonly { readonly action: string; readonly sites: readonly string[]; readonly denied: boolean }[];
+  /** Actions the code calls that the role allows only under conditions or pending unknown values. */
+  readonly conditional: readonly { readonly action: string; readonly conditions: readonly string[] }[];
+  /** Actions the role allows that no call needs, by service prefix. */
+  readonly unused: readonly { readonly prefix: string; readonly count: number; readonly actions: readonly string[] }[];
+  readonly unusedCount: number;
+}
+
+/** Resource types that are services by themselves (the rest are parts of one: roles, routes, log groups). */
+const SERVICE_RESOURCE_TYPES = new Set([
+  'aws_lambda_function',
+  'aws_ecs_service',
+  'aws_ecs_task_definition',
+  'aws_sagemaker_model',
+  'aws_sagemaker_endpoint',
+  'aws_batch_job_definition',
+  'aws_sfn_state_machine',
+  'aws_apigatewayv2_api',
+  'aws_api_gateway_rest_api',
+  'aws_eks_cluster',
+  'aws_instance',
+]);
+/** Parts of a service: typed by inheritance or tagged by the constructs, never listed on their own. */
+const PART_PREFIXES = ['aws_iam_', 'aws_lambda_', 'aws_apigatewayv2_', 'aws_api_gateway_', 'aws_cloudwatch_', 'aws_security_group', 'aws_vpc_security_group', 'aws_ecs_'];
+/** Per-prefix cap on unused actions listed (an admin role allows thousands). */
+const UNUSED_LISTED = 40;
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function isService(resource: Resource, graph: Facts['graph']): boolean {
+  if (resource.mode !== 'managed') return false;
+  if (resource.type === 'aws_ecs_task_definition') {
+    // A task definition is the service only when no ECS service runs it.
+    return graph.referrers(resource, 'aws_ecs_service').length === 0;
+  }
+  if (SERVICE_RESOURCE_TYPES.has(resource.type)) return true;
+  // Anything else a person typed on purpose (tag or config): a bucket marked `shared`.
+  const st = resource.serviceType;
+  return st !== undefined && st.source !== 'inferred' && !PART_PREFIXES.some((p) => resource.type.startsWith(p));
+}
+
+export function buildAudit(facts: Facts, results: RunResults): AuditData {
+  const graph = facts.graph;
+  const iam = facts.iam();
+  const network = facts.network();
+  const code = facts.code();
+  const notes: string[] = [];
+
+  // Results by the address they are about, once.
+  const byAddress = new Map<string, Result[]>();
+  for (const r of results.results) {
+    const address = r.location.address;
+    if (!address) continue;
+    const list = byAddress.get(address);
+    if (list) list.push(r);
+    else byAddress.set(address, [r]);
+  }
+
+  // ---- inventory ----
+  const rolesOfUser = new Map<string, string[]>();
+  for (const p of iam.principals) {
+    for (const user of p.usedBy) {
+      const list = rolesOfUser.get(user.address);
+      // A task's execution role pulls images and writes logs; the code runs as the task role.
+      if (user.attribute === 'execution_role_arn') continue;
+      if (list) list.push(p.address);
+      else rolesOfUser.set(user.address, [p.address]);
+    }
+  }
+  const services: Resource[] = graph.resources.filter((r) => isService(r, graph));
+  const serviceAddresses = new Set(services.map((s) => s.address));
+  const coveredRoles = new Set<string>();
+  const rolesOf = (service: Resource): string[] => {
+    const roles = new Set(rolesOfUser.get(service.address) ?? []);
+    if (service.type === 'aws_ecs_service') {
+      const task = graph.target(service, 'task_definition', 'aws_ecs_task_definition');
+      for (const role of task ? (rolesOfUser.get(task.address) ?? []) : []) roles.add(role);
+    }
+    const direct = roleOf(graph, service);
+    if (direct) roles.add(direct);
+    return [...roles].sort();
+  };
+  const inventoryEntries: { type: AuditGroupKey; service: InventoryService }[] = [];
+  const addService = (resource: Resource, roles: readonly string[]) => {
+    const related = [resource.address, ...roles].flatMap((a) => byAddress.get(a) ?? []);
+    const exposure = network.exposure(resource.address);
+    const st = resource.serviceType;
+    inventoryEntries.push({
+      type: st?.type ?? 'untyped',
+      service: {
+        address: resource.address,
+        resourceType: resource.type,
+        ...(st ? { source: st.source, reason: st.reason } : {}),
+        location: resource.location,
+        roles,
+        ...(exposure
+          ? { exposure: exposure.isGateway ? 'public-by-design' : exposure.undecided ? 'undecided' : exposure.viaGateway ? 'gateway' : 'direct' }
+          : {}),
+        findings: related.filter((r) => !r.suppression).length,
+        suppressed: related.filter((r) => r.suppression).length,
+      },
+    });
+  };
+  for (const service of services) {
+    const roles = rolesOf(service);
+    for (const role of roles) coveredRoles.add(role);
+    addService(service, roles);
+  }
+  // Roles that no listed service uses but that carry a type (an orchestrator's role used by a scheduler).
+  for (const p of iam.principals) {
+    if (coveredRoles.has(p.address) || serviceAddresses.has(p.address) || !p.serviceType) continue;
+    if (p.usedBy.some((u) => serviceAddresses.has(u.address))) continue;
+    addService(p.resource, [p.address]);
+  }
+  const inventory: InventoryGroup[] = [];
+  for (const type of [...SERVICE_TYPES, 'untyped'] as const) {
+    const list = inventoryEntries.filter((e) => e.type === type).map((e) => e.service);
+    if (list.length) inventory.push({ serviceType: type, services: list.sort((a, b) => cmp(a.address, b.address)) });
+  }
+
+  // ---- permission matrix ----
+  const capabilities: AuditCapability[] = [...facts.capabilities.values()].map((c) => ({ name: c.name, description: c.description }));
+  const typeOrder = (p: Principal): number => (p.serviceType ? SERVICE_TYPES.indexOf(p.serviceType.type) : SERVICE_TYPES.length);
+  const principals = [...iam.principals].sort((a, b) => typeOrder(a) - typeOrder(b) || cmp(a.address, b.address));
+  const matrix: MatrixRow[] = principals.map((p) => {
+    const findings = byAddress.get(p.address) ?? [];
+    const cells = capabilities.map((cap): MatrixCell => {
+      const g = iam.capabilityGrants(p, cap.name);
+      const state: CellState = g.held ? 'granted' : g.conditional ? 'conditional' : g.undecided ? 'unknown' : g.actions.length > 0 ? 'conditional' : 'none';
+      const hits = findings.filter(
+        (r) => r.subject === cap.name || (r.subject !== undefined && g.actions.includes(r.subject)) || r.message.includes(` holds ${cap.name}:`),
+      );
+      return {
+        state,
+        actions: g.actions,
+        conditions: [...new Set(g.grants.flatMap((x) => x.conditions))].sort(),
+        evidence: g.evidence,
+        ...(hits.length
+          ? { violation: { ruleIds: [...new Set(hits.map((h) => h.ruleId))].sort(), suppressed: hits.every((h) => h.suppression !== undefined) } }
+          : {}),
+      };
+    });
+    return {
+      principal: p.address,
+      kind: p.kind,
+      ...(p.serviceType ? { serviceType: p.serviceType.type, serviceTypeReason: p.serviceType.reason } : {}),
+      usedBy: [...new Set(p.usedBy.map((u) => u.address))].sort(),
+      location: p.resource.location,
+      cells,
+    };
+  });
+
+  // ---- exposure ----
+  const exposure: ExposureEntry[] = network.exposures.map((e) => ({
+    address: e.address,
+    resourceType: e.resourceType,
+    ...(e.serviceType ? { serviceType: e.serviceType } : {}),
+    location: e.location,
+    viaGateway: e.viaGateway,
+    isGateway: e.isGateway,
+    entry: e.path[0] ?? e.address,
+    path: e.path,
+    ports: e.ports,
+    worldPorts: e.worldPorts,
+    mechanisms: e.mechanisms,
+    ...(e.undecided ? { undecided: e.undecided } : {}),
+    evidence: e.evidence,
+    otherPaths: e.paths
+      .filter((p) => p.path.join('\u0000') !== e.path.join('\u0000'))
+      .map((p) => ({ viaGateway: p.viaGateway, path: p.path, ports: p.ports, ...(p.undecided ? { undecided: p.undecided } : {}) })),
+  }));
+  if (exposure.some((e) => e.undecided)) notes.push('Some exposure paths depend on values known only after apply; they are marked undecided.');
+
+  // ---- handler code against its role ----
+  let handlers: HandlerAudit[] | undefined;
+  if (code) {
+    handlers = code.handlers.map((h) => handlerAudit(h, h.roleAddress ? iam.principal(h.roleAddress) : undefined, iam, code.displayPath));
+    handlers.sort((a, b) => cmp(a.resource, b.resource));
+  } else {
+    notes.push('Handler code was not analysed (no --code folder given): SDK calls against roles are not shown.');
+  }
+
+  const baselineCounts = results.baseline
+    ? {
+        file: results.baseline.file,
+        new: results.results.filter((r) => !r.suppression && r.isNew !== false).length,
+        unchanged: results.results.filter((r) => !r.suppression && r.isNew === false).length,
+        fixed: results.baseline.fixed,
+      }
+    : undefined;
+
+  return {
+    tool: { name: results.tool.name, version: results.tool.version },
+    inputs: [...results.inputs],
+    inventory,
+    capabilities,
+    matrix,
+    exposure,
+    ...(handlers ? { handlers } : {}),
+    ...(baselineCounts ? { baseline: baselineCounts } : {}),
+    notes,
+  };
+}
+
+type IamFactsT = ReturnType<Facts['iam']>;
+type CodeFactsT = NonNullable<ReturnType<Facts['code']>>;
+
+function handlerAudit(h: CodeFactsT['handlers'][number], principal: Principal | undefined, iam: IamFactsT, displayPath: (f: string) => string): HandlerAudit {
+  const calls = h.calls.map((c) => ({
+    sdkCall: c.sdkCall,
+    actions: [...c.action],
+    file: displayPath(c.file),
+    line: c.line,
+    ...(c.unresolved ? { unresolved: c.unresolved } : {}),
+  }));
+  const sitesByAction = new Map<string, string[]>();
+  const arnsByAction = new Map<string, Set<string>>();
+  for (const c of h.calls) {
+    for (const action of c.action) {
+      const sites = sitesByAction.get(action) ?? [];
+      sites.push(`${displayPath(c.file)}:${c.line}`);
+      sitesByAction.set(action, sites);
+      const arns = arnsByAction.get(action) ?? new Set<string>();
+      for (const arn of c.scopes?.[action] ?? c.resourceArns ?? []) arns.add(arn);
+      arnsByAction.set(action, arns);
+    }
+  }
+  const missing: { action: string; sites: string[]; denied: boolean }[] = [];
+  const conditional: { action: string; conditions: string[] }[] = [];
+  const needed = [...sitesByAction.keys()].sort();
+  if (principal) {
+    for (const action of needed) {
+      // Judge each action on the ARNs the code names, else on any resource.
+      const arns = [...(arnsByAction.get(action) ?? [])].sort();
+      const evaluations = arns.length ? arns.map((arn) => iam.evaluate(principal, action, arn)) : [iam.evaluate(principal, action)];
+      const worst = evaluations.find((e) => e.decision === 'deny' || e.decision === 'implicit-deny');
+      if (worst) missing.push({ action, sites: [...new Set(sitesByAction.get(action))], denied: worst.decision === 'deny' });
+      else {
+        const pending = evaluations.filter((e) => e.decision === 'conditional' || e.decision === 'unknown');
+        if (pending.length) conditional.push({ action, conditions: [...new Set(pending.flatMap((e) => e.conditions))].sort() });
+      }
+    }
+  }
+  const neededSet = new Set(needed.map((a) => a.toLowerCase()));
+  const unusedByPrefix = new Map<string, string[]>();
+  let unusedCount = 0;
+  if (principal) {
+    for (const g of iam.allowedActions(principal)) {
+      if (neededSet.has(g.action.toLowerCase())) continue;
+      unusedCount++;
+      const prefix = g.action.split(':')[0] ?? g.action;
+      const list = unusedByPrefix.get(prefix) ?? [];
+      list.push(g.action);
+      unusedByPrefix.set(prefix, list);
+    }
+  }
+  const unused = [...unusedByPrefix.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([prefix, actions]) => ({ prefix, count: actions.length, actions: actions.sort().slice(0, UNUSED_LISTED) }));
+  return {
+    resource: h.resourceAddress,
+    resourceType: h.resourceType,
+    ...(h.serviceType ? { serviceType: h.serviceType } : {}),
+    ...(h.roleAddress ? { role: h.roleAddress } : {}),
+    entry: h.entry,
+    calls,
+    missing,
+    conditional,
+    unused,
+    unusedCount,
+  };
+}
