@@ -143,7 +143,7 @@ describe.skipIf(!executablePath)('audit report in headless Chromium', () => {
         matrixRows: document.querySelectorAll('table.matrix tbody tr:not(.grants)').length,
         violations: document.querySelectorAll('table.matrix td.violation').length,
         matrixVisible: (document.querySelector('table.matrix')?.getBoundingClientRect().height ?? 0) > 0,
-        sections: [...document.querySelectorAll('main > section[id]')].map((s) => s.id),
+        sections: Array.from(document.querySelectorAll('main > section[id]')).map((s) => s.id),
         scripts: document.scripts.length,
       };
     });
@@ -158,7 +158,7 @@ describe.skipIf(!executablePath)('audit report in headless Chromium', () => {
     // Our script is allowed by the CSP hash and runs: printing opens every collapsed section.
     await page.emulateMedia({ media: 'print' });
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-    expect(await page.evaluate(() => [...document.querySelectorAll('details')].every((d) => d.open))).toBe(true);
+    expect(await page.evaluate(() => Array.from(document.querySelectorAll('details')).every((d) => d.open))).toBe(true);
     expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
     expect(requests).toHaveLength(1);
     await page.close();
@@ -176,8 +176,8 @@ describe.skipIf(!executablePath)('audit report in headless Chromium', () => {
       scripts: document.scripts.length,
       imgs: document.images.length,
       iframes: document.querySelectorAll('iframe').length,
-      handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
-      remoteLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')!).filter((h) => !h.startsWith('#')),
+      handlers: Array.from(document.querySelectorAll('*')).filter((el) => Array.from(el.attributes).some((a) => a.name.startsWith('on'))).length,
+      remoteLinks: Array.from(document.querySelectorAll('a[href]')).map((a) => a.getAttribute('href')!).filter((h) => !h.startsWith('#')),
       text: document.body.innerText.includes('<script>window.__pwned=1</script>'),
     }));
     expect(facts.pwned).toBeUndefined();
@@ -199,7 +199,7 @@ describe.skipIf(!executablePath)('audit report in headless Chromium', () => {
     const layout = await page.evaluate(() => {
       const t = performance.now();
       const height = document.body.scrollHeight;
-      return { height, ms: performance.now() - t, closed: [...document.querySelectorAll('details')].filter((d) => !d.open).length };
+      return { height, ms: performance.now() - t, closed: Array.from(document.querySelectorAll('details')).filter((d) => !d.open).length };
     });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(10_000);
