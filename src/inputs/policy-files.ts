@@ -1,7 +1,8 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
-import { displayPath, fileSystemError, readTextFile } from './files.js';
+import { displayPath, fileSystemError, parseJson, readTextFile } from './files.js';
+import type { ExpectedFinding, FixtureCase, PolicyFixtures } from '../policy/docs.js';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 const EXPECTED = 'a policy file (*.yaml, *.yml, *.json) or a folder of them';
@@ -71,4 +72,37 @@ function realPath(path: string, shown: string): string {
   } catch (error) {
     throw fileSystemError(error, shown, EXPECTED);
   }
+}
+
+const FIXTURE_INPUTS = ['main.tf.json', 'plan.json', 'main.tf'];
+
+/**
+ * The fixture cases of one policy (`<root>/<policyName>/<fail|pass>-<case>/`), for generated
+ * docs and `policies explain`. Undefined when the policy has no fixture folder (an installed
+ * package ships no fixtures). `inputPath` is shown relative to `cwd`.
+ */
+export function readPolicyFixtures(root: string, policyName: string, cwd: string): PolicyFixtures | undefined {
+  const dir = join(root, policyName);
+  if (!existsSync(dir)) return undefined;
+  const fail: FixtureCase[] = [];
+  const pass: FixtureCase[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!/^(fail|pass)/.test(name)) continue;
+    const caseDir = join(dir, name);
+    const input = FIXTURE_INPUTS.map((n) => join(caseDir, n)).find((p) => existsSync(p)) ?? cdktfStack(caseDir);
+    const expectedPath = join(caseDir, 'expected.json');
+    if (!input || !existsSync(expectedPath)) continue;
+    const { path, text } = readTextFile(input, cwd);
+    const expectedText = readTextFile(expectedPath, cwd);
+    const expected = parseJson(expectedText.text, expectedText.path, 'an array of expected findings') as ExpectedFinding[];
+    (name.startsWith('fail') ? fail : pass).push({ name, inputPath: path, inputText: text, expected });
+  }
+  return { fail, pass };
+}
+
+function cdktfStack(caseDir: string): string | undefined {
+  const stacks = join(caseDir, 'cdktf.out', 'stacks');
+  if (!existsSync(stacks)) return undefined;
+  const first = readdirSync(stacks).sort()[0];
+  return first ? join(stacks, first, 'cdk.tf.json') : undefined;
 }

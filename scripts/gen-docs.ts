@@ -1,0 +1,37 @@
+/**
+ * Writes `docs/rules/<policy-name>.md` for every built-in policy and `docs/rules/README.md`, from
+ * policy metadata and fixtures (`src/policy/docs.ts`). Stale pages are removed.
+ * `test/docs.test.ts` imports `buildRuleDocs` and fails when the checked-in pages differ.
+ */
+import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
+import { readPolicyFixtures, readPolicySources } from '../src/inputs/policy-files.js';
+import { renderRuleDocs, type PolicyFixtures } from '../src/policy/docs.js';
+import { loadPolicies } from '../src/policy/load.js';
+
+/** The docs/rules files for the built-in policies under `root`, by file name. */
+export function buildRuleDocs(root: string): Record<string, string> {
+  const { policies } = loadPolicies(readPolicySources([join(root, 'policies')], root), loadIamCatalog());
+  const fixtures = new Map<string, PolicyFixtures>();
+  for (const policy of policies) {
+    const found = readPolicyFixtures(join(root, 'fixtures', 'rules'), policy.name, root);
+    if (found) fixtures.set(policy.name, found);
+  }
+  return renderRuleDocs(policies, fixtures);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = join(import.meta.dirname, '..');
+  const dir = join(root, 'docs', 'rules');
+  const files = buildRuleDocs(root);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.md') && !(name in files)) {
+      unlinkSync(join(dir, name));
+      console.log(`removed docs/rules/${name}`);
+    }
+  }
+  console.log(`wrote ${Object.keys(files).length} files to docs/rules/`);
+}
