@@ -127,7 +127,7 @@ const property = (name: string, file: string, text: string, load: (source: { pat
   });
 
 describe('fuzzing the policy language', () => {
-  property('policy YAML', 'policies/resource.yaml', POLICY_YAML, (s) => loadPolicies([s], catalog, CHECKS), 3000);
+  property('policy YAML', 'policies/resource.yaml', POLICY_YAML, (s) => loadPolicies([s], catalog, CHECKS), 2000);
   property('policy JSON', 'policies/custom.json', POLICY_JSON, (s) => loadPolicies([s], catalog, CHECKS), 1000);
   property('config', 'hybridguard.config.yaml', CONFIG, loadConfig, 1000);
   property('suppressions', 'suppressions.yaml', SUPPRESSIONS, loadSuppressions, 1000);

@@ -348,3 +348,29 @@ describe('readPolicySources', () => {
     expect(() => readPolicySources(['empty'], root)).toThrow('no policy files (*.yaml, *.yml, *.json) in folder empty');
   });
 });
+
+describe('the built-in packs', () => {
+  const sources = readPolicySources([join(import.meta.dirname, '..', 'policies')], join(import.meta.dirname, '..'));
+
+  it('load cleanly with the registered checks', () => {
+    const { policies, capabilities } = loadPolicies(sources, catalog);
+    expect(policies.length).toBeGreaterThanOrEqual(4);
+    expect(policies.filter((p) => p.id.startsWith('HG-RES-')).map((p) => p.name)).toEqual(['s3-block-public-policy', 'lambda-xray-tracing', 'ecr-scan-on-push', 'sagemaker-endpoint-kms']);
+    for (const p of policies) expect(CHECKS.some((c) => c.name === p.check)).toBe(true);
+    expect(capabilities.size).toBeGreaterThan(0);
+  });
+
+  it('a typo in a real pack is reported through the check\'s own validation, at its line', () => {
+    const edited = sources.map((s) => (s.path === 'policies/iam.yaml' ? { ...s, text: s.text.replace('capabilities: [gpu-compute]', 'capabilities: [gpu-compte]') } : s));
+    const line = (edited.find((s) => s.path === 'policies/iam.yaml')?.text.split('\n').findIndex((l) => l.includes('gpu-compte')) ?? -2) + 1;
+    let error: HybridguardError | undefined;
+    try {
+      loadPolicies(edited, catalog);
+    } catch (e) {
+      error = e as HybridguardError;
+    }
+    expect(error).toBeInstanceOf(HybridguardError);
+    expect(error?.location).toMatchObject({ file: 'policies/iam.yaml', line });
+    expect(error?.location.field).toMatch(/^\/policies\/\d+\/assert\/denied-capabilities\/capabilities\/0$/);
+  });
+});

@@ -1,6 +1,6 @@
 import { Ajv, type Options } from 'ajv';
 import { SERVICE_TYPES } from '../model/types.js';
-import { SEVERITIES } from '../engine/types.js';
+import type { Severity } from '../engine/types.js';
 import type { Check } from '../rules/types.js';
 
 /**
@@ -10,6 +10,9 @@ import type { Check } from '../rules/types.js';
  */
 
 type Schema = { [key: string]: unknown };
+
+// Spelled out here (not imported from engine/) because policy/ sits upstream of engine/.
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'note'];
 
 /**
  * `format` a check puts on a string parameter that holds an IAM action pattern
