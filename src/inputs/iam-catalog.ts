@@ -48,6 +48,9 @@ function packageDataFile(name: string): string | undefined {
 
 export const MANAGED_POLICY_SNAPSHOT = 'aws-managed-policies.json';
 
+/** Global condition keys that carry several values (IAM documentation, "AWS global condition context keys"). */
+const GLOBAL_MULTIVALUED_KEYS = new Set(['aws:tagkeys', 'aws:calledvia', 'aws:principalservicenameslist', 'aws:principalorgpaths', 'aws:resourceorgpaths']);
+
 /** Shape of `data/aws-managed-policies.json` (written by scripts/gen-managed-policies.ts). */
 export interface ManagedPolicySnapshot {
   /** Latest `lastUpdatedDate` of any policy in the source, YYYY-MM-DD: the date the snapshot describes. */
@@ -116,6 +119,17 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
     return types;
   };
 
+  const conditionKeysByService = new Map<string, Record<string, { readonly type?: string }>>();
+  const conditionKeysOf = (service: string): Record<string, { readonly type?: string }> => {
+    let keys = conditionKeysByService.get(service);
+    if (!keys) {
+      const file = join(dataDir, 'conditionKeys', `${service}.json`);
+      keys = knownService(service) && existsSync(file) ? (readJson(file) as Record<string, { type?: string }>) : {};
+      conditionKeysByService.set(service, keys);
+    }
+    return keys;
+  };
+
   let snapshot: ManagedPolicySnapshot | null | undefined;
   const managedSnapshot = (): ManagedPolicySnapshot | null => {
     if (snapshot !== undefined) return snapshot;
@@ -132,6 +146,23 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
       const colon = name.indexOf(':');
       if (colon <= 0) return undefined;
       return loadService(name.slice(0, colon)).byLower.get(name.slice(colon + 1).toLowerCase());
+    },
+    conditionKeyType(key) {
+      const lower = key.toLowerCase();
+      const global = GLOBAL_MULTIVALUED_KEYS.has(lower) ? 'ArrayOfString' : undefined;
+      if (global) return global;
+      const colon = lower.indexOf(':');
+      if (colon <= 0) return undefined;
+      const keys = conditionKeysOf(lower.slice(0, colon));
+      const direct = keys[lower]?.type;
+      if (direct) return direct;
+      // Keys with a variable part (`ec2:ResourceTag/${TagKey}`): match on the prefix before the slash.
+      const slash = lower.indexOf('/');
+      if (slash > 0) {
+        const prefix = lower.slice(0, slash + 1);
+        for (const [name, entry] of Object.entries(keys)) if (name.startsWith(prefix) && name.includes('${')) return entry.type;
+      }
+      return undefined;
     },
     resourceArnFormat: (service, resourceType) => resourceTypesOf(service)[resourceType.toLowerCase()]?.arn,
     managedPolicy(arn) {

@@ -46,4 +46,10 @@ export interface IamCatalog {
    * Optional so that test catalogs need not implement it (added by the IAM analysis, issue 3).
    */
   managedPolicy?(arn: string): ManagedPolicy | undefined;
+  /**
+   * Type of a condition key (`String`, `ArrayOfString`, `Bool`, ...), case-insensitive, where the
+   * service authorization reference (or, for global `aws:` keys, IAM's documentation) says.
+   * Optional (added by the IAM analysis, issue 3).
+   */
+  conditionKeyType?(key: string): string | undefined;
 }

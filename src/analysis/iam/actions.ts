@@ -13,6 +13,18 @@ export class ActionIndex {
 
   constructor(readonly catalog: IamCatalog) {}
 
+  private readonly keyKinds = new Map<string, boolean>();
+  /** True for condition keys that carry several values (`ArrayOf...` in the reference). */
+  readonly multiValued = (key: string): boolean => {
+    const lower = key.toLowerCase();
+    let kind = this.keyKinds.get(lower);
+    if (kind === undefined) {
+      kind = this.catalog.conditionKeyType?.(lower)?.startsWith('ArrayOf') ?? false;
+      this.keyKinds.set(lower, kind);
+    }
+    return kind;
+  };
+
   /** Every catalog action the pattern matches (empty for a pattern that names nothing real). */
   expand(pattern: string): readonly CatalogAction[] {
     const key = pattern.toLowerCase();

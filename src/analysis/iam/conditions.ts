@@ -123,7 +123,12 @@ const POSITIVE_OF: Record<string, string> = {
  * One condition (operator, key, values) against the context. `complete` says the context is the
  * whole request (a key it lacks is absent from the request); otherwise an absent key is unknown.
  */
-export function evaluateCondition(condition: Condition, context: NormalizedContext, complete: boolean): Tri {
+export function evaluateCondition(
+  condition: Condition,
+  context: NormalizedContext,
+  complete: boolean,
+  multiValued: (key: string) => boolean = () => false,
+): Tri {
   const note = (unknown = false): Note => ({ text: conditionText(condition), unknown });
   let op = condition.operator.toLowerCase();
   let set: 'any' | 'all' | undefined;
@@ -162,6 +167,9 @@ export function evaluateCondition(condition: Condition, context: NormalizedConte
   if (condition.values.some(hasFragment)) {
     return note(condition.values.some((v) => hasFragment(v) && !/^\$\{aws:|^\$\{[a-z0-9-]+:/i.test(v.slice(v.indexOf('${')))));
   }
+
+  // A single-valued operator on a multivalued key (sagemaker:InstanceTypes without ForAnyValue/ForAllValues) does not match.
+  if (set === undefined && multiValued(condition.key)) return false;
 
   // For one request value: does it match any policy value (positive form)? undefined = cannot tell.
   const matchesOne = (rv: string): boolean | undefined => {

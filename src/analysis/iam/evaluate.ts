@@ -101,7 +101,7 @@ export function matchStatement(s: Statement, request: Request, index: ActionInde
   if (a.kind === 'maybe') notes.push(...a.notes);
   if (r.kind === 'maybe') notes.push(...r.notes);
   for (const condition of s.conditions) {
-    const result = evaluateCondition(condition, request.context, request.complete);
+    const result = evaluateCondition(condition, request.context, request.complete, index.multiValued);
     if (result === false) return NO;
     if (result !== true) notes.push(result);
   }

