@@ -308,13 +308,14 @@ export function buildStack(services: number, seed = 42): GeneratedStack {
       name: `ai-platform-${name.replace(/_/g, '-')}`,
       policy: new JsonDoc({ Statement: statements, Version: '2012-10-17' }),
     });
-  const telemetry = managedPolicy('telemetry', 'Write logs, traces and metrics', [
+  const telemetry = managedPolicy('telemetry', 'Write logs and traces', [
     { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/*:*`, Sid: 'Logs' },
-    { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments', 'cloudwatch:PutMetricData'], Effect: 'Allow', Resource: '*', Sid: 'TracesAndMetrics' },
+    // Metrics go out as embedded metric format through the logs above; X-Ray actions have no resource types, so `*` is exact.
+    { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Effect: 'Allow', Resource: '*', Sid: 'Traces' },
   ]);
   const fnBoundary = managedPolicy('function_boundary', 'Permissions boundary for functions', [
     {
-      Action: ['dynamodb:*', 's3:*', 'sqs:*', 'sns:*', 'events:PutEvents', 'sagemaker:InvokeEndpoint', 'bedrock:InvokeModel', 'secretsmanager:GetSecretValue', 'logs:*', 'xray:*', 'cloudwatch:PutMetricData', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:Describe*', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Action: ['dynamodb:*', 's3:*', 'sqs:*', 'sns:*', 'events:PutEvents', 'sagemaker:InvokeEndpoint', 'bedrock:InvokeModel', 'secretsmanager:GetSecretValue', 'logs:*', 'xray:*', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:Describe*', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
       Effect: 'Allow',
       Resource: '*',
       Sid: 'FunctionCeiling',
@@ -322,7 +323,7 @@ export function buildStack(services: number, seed = 42): GeneratedStack {
   ]);
   const svcBoundary = managedPolicy('service_boundary', 'Permissions boundary for microservices', [
     {
-      Action: ['dynamodb:*', 's3:*', 'sqs:*', 'sns:*', 'sagemaker:*', 'bedrock:InvokeModel', 'secretsmanager:GetSecretValue', 'logs:*', 'xray:*', 'cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+      Action: ['dynamodb:*', 's3:*', 'sqs:*', 'sns:*', 'sagemaker:*', 'bedrock:InvokeModel', 'secretsmanager:GetSecretValue', 'logs:*', 'xray:*', 'ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
       Effect: 'Allow',
       Resource: '*',
       Sid: 'ServiceCeiling',

@@ -1,0 +1,319 @@
+/**
+ * The scale benchmark: one run, same inputs, hybridguard side by side with the tools our users
+ * run today.
+ *
+ *   npm run bench -- [--services 250,500,1000,2000] [--runs 5] [--out bench/results.md]
+ *                    [--skip terraform,depcruise] [--no-build] [--profile]
+ *
+ * For every N it generates the stack (synth JSON, HCL, plan JSON, handler code) under
+ * `.bench/n<N>` and times, each `--runs` times (median reported, peak RSS = max over runs):
+ *   hybridguard check (synth | synth --code | HCL | plan), query who-can, query exposure;
+ *   dependency-cruiser 17 with one forbidden rule over the same handler files;
+ *   terraform validate on the same synth JSON (init once, outside the timing).
+ * Plus `hybridguard --version` and `check` of the bundled example. Writes a markdown report.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { generate, type GenerateResult } from './generate.js';
+import { STACK } from './stack.js';
+import { hasGnuTime, median, run, type Measurement } from './measure.js';
+import { summarizeProfile } from './profile.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin', 'hybridguard.js');
+const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
+
+interface Options {
+  services: number[];
+  runs: number;
+  out: string;
+  skip: Set<string>;
+  build: boolean;
+  profile: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = { services: [250, 500, 1000, 2000], runs: 5, out: join(ROOT, 'bench', 'results.md'), skip: new Set(), build: true, profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = (): string => {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${arg} needs a value`);
+      return value;
+    };
+    if (arg === '--services') options.services = next().split(',').map(Number);
+    else if (arg === '--runs') options.runs = Number(next());
+    else if (arg === '--out') options.out = resolve(next());
+    else if (arg === '--skip') for (const s of next().split(',')) options.skip.add(s.trim());
+    else if (arg === '--no-build') options.build = false;
+    else if (arg === '--profile') options.profile = true;
+    else throw new Error(`unknown option ${arg}`);
+  }
+  if (options.services.some((n) => !Number.isInteger(n) || n < 2)) throw new Error('--services takes integers >= 2, comma separated');
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
+  return options;
+}
+
+interface Row {
+  readonly n: number | undefined;
+  readonly tool: 'hybridguard' | 'dependency-cruiser' | 'terraform';
+  readonly label: string;
+  readonly command: string;
+  readonly medianSeconds?: number;
+  readonly minSeconds?: number;
+  readonly maxRssMiB?: number;
+  readonly note?: string;
+}
+
+const rows: Row[] = [];
+const rel = (path: string): string => relative(ROOT, path) || '.';
+const fmt = (s: number | undefined): string => (s === undefined ? 'n/a' : s < 10 ? s.toFixed(3) : s.toFixed(1));
+const mib = (m: number | undefined): string => (m === undefined ? 'n/a' : `${Math.round(m)}`);
+
+/** Times `command args` `runs` times after one untimed warm-up whose exit code must be allowed. */
+async function bench(
+  n: number | undefined,
+  tool: Row['tool'],
+  label: string,
+  command: string,
+  args: readonly string[],
+  runs: number,
+  allowed: readonly number[],
+  env?: NodeJS.ProcessEnv,
+  cwd = ROOT,
+  /** Checks the warm-up's answer (a crash that exits 1 must not be timed as a result). */
+  validate?: (m: Measurement) => string | undefined,
+): Promise<Measurement | undefined> {
+  const shown = `${command === process.execPath ? 'node' : rel(command)} ${args.map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ')}`;
+  const warm = await run(command, args, { env, cwd, captureStdout: true });
+  const invalid = allowed.includes(warm.exitCode) ? validate?.(warm) : undefined;
+  if (!allowed.includes(warm.exitCode) || invalid) {
+    const why = invalid ?? (warm.stderr || warm.stdout).trim().split('\n').slice(0, 3).join(' / ');
+    rows.push({ n, tool, label, command: shown, note: `failed (exit ${warm.exitCode}): ${why.slice(0, 200)}` });
+    console.log(`  ${label.padEnd(34)} FAILED exit ${warm.exitCode}: ${why.slice(0, 200)}`);
+    return undefined;
+  }
+  const times: number[] = [];
+  let rss = warm.maxRssMiB;
+  for (let i = 0; i < runs; i++) {
+    const m = await run(command, args, { env, cwd });
+    times.push(m.seconds);
+    if (m.maxRssMiB !== undefined) rss = Math.max(rss ?? 0, m.maxRssMiB);
+  }
+  const row: Row = { n, tool, label, command: shown, medianSeconds: median(times), minSeconds: Math.min(...times), ...(rss !== undefined ? { maxRssMiB: rss } : {}) };
+  rows.push(row);
+  console.log(`  ${label.padEnd(34)} ${fmt(row.medianSeconds).padStart(8)} s  (min ${fmt(row.minSeconds)})  ${mib(rss).padStart(5)} MiB`);
+  return warm;
+}
+
+/** Counts findings in `--format json` output, whatever the exact envelope. */
+function countFindings(stdout: string): number | undefined {
+  try {
+    const doc = JSON.parse(stdout) as unknown;
+    if (Array.isArray(doc)) return doc.length;
+    if (doc && typeof doc === 'object') {
+      for (const key of ['findings', 'results']) {
+        const value = (doc as Record<string, unknown>)[key];
+        if (Array.isArray(value)) return value.length;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** hybridguard `--format json` answers must parse; a crash (stack trace, exit 1) is not a result. */
+const jsonAnswer = (m: Measurement): string | undefined => {
+  try {
+    JSON.parse(m.stdout);
+    return undefined;
+  } catch {
+    return `no JSON on stdout: ${m.stderr.trim().split('\n').slice(0, 2).join(' / ').slice(0, 200)}`;
+  }
+};
+
+function findMirror(): string | undefined {
+  if (process.env.HYBRIDGUARD_TF_MIRROR) return process.env.HYBRIDGUARD_TF_MIRROR;
+  for (const candidate of ['/opt/tf-plugins', join(process.env.HOME ?? '/root', '.terraform.d', 'plugins')]) {
+    if (existsSync(join(candidate, 'registry.terraform.io'))) return candidate;
+  }
+  return undefined;
+}
+
+/** A folder holding the synth JSON as `main.tf.json`, initialised once from the provider mirror. */
+async function prepareTerraform(gen: GenerateResult, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const dir = join(gen.out, 'terraform');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(gen.synthDir as string, 'stacks', STACK, 'cdk.tf.json'), join(dir, 'main.tf.json'));
+  const init = await run('terraform', ['init', '-input=false', '-no-color', '-backend=false'], { cwd: dir, env, captureStdout: true });
+  if (init.exitCode !== 0) {
+    console.log(`  terraform init failed: ${(init.stderr || init.stdout).trim().slice(0, 300)}`);
+    return undefined;
+  }
+  return dir;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  console.log(`hybridguard scale benchmark: N = ${options.services.join(', ')}, ${options.runs} runs each${hasGnuTime ? '' : ' (no GNU time: sampling /proc for memory)'}`);
+
+  if (options.build) {
+    const build = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, captureStdout: true });
+    if (build.exitCode !== 0) console.log(`  note: build reported errors (exit ${build.exitCode}); timing whatever dist/ holds`);
+  }
+  const hgVersion = await run(process.execPath, [CLI, '--version'], { captureStdout: true });
+  const hgAvailable = hgVersion.exitCode === 0;
+
+  // Terraform: a CLI config that installs the AWS provider from the local mirror (never the network here).
+  const tfTemp = mkdtempSync(join(tmpdir(), 'hg-bench-tf-'));
+  const mirror = findMirror();
+  const tfEnv: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  if (mirror) {
+    const rc = join(tfTemp, 'terraform.rc');
+    writeFileSync(
+      rc,
+      `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
+    );
+    tfEnv.TF_CLI_CONFIG_FILE = rc;
+  }
+  const tfVersion = await run('terraform', ['version'], { captureStdout: true }).catch(() => undefined);
+  if (!tfVersion || tfVersion.exitCode !== 0) options.skip.add('terraform');
+
+  // Fixed-cost commands.
+  console.log('\nfixed cost');
+  await bench(undefined, 'hybridguard', '--version', process.execPath, [CLI, '--version'], options.runs, [0]);
+  const example = join(ROOT, 'fixtures', 'example', 'cdktf.out');
+  if (existsSync(example))
+    await bench(undefined, 'hybridguard', 'check bundled example', process.execPath, [CLI, 'check', example], options.runs, [0, 1], undefined, ROOT, (m) => (/\n\s+at /.test(m.stderr) ? `crashed: ${m.stderr.slice(0, 200)}` : undefined));
+  else rows.push({ n: undefined, tool: 'hybridguard', label: 'check bundled example', command: `node bin/hybridguard.js check ${rel(example)}`, note: 'fixtures/example/cdktf.out not in the repo yet' });
+
+  const findingCounts = new Map<number, number | undefined>();
+  const depcruiseConfig = join(ROOT, '.bench', 'depcruise.cjs');
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  // One forbidden rule, as a user would write it; anchored so client-sagemaker-runtime (inference) is not caught.
+  writeFileSync(
+    depcruiseConfig,
+    `module.exports = {\n  forbidden: [\n    {\n      name: 'no-sagemaker-in-functions',\n      severity: 'error',\n      from: { path: '^.*/functions/' },\n      to: { path: '@aws-sdk/client-sagemaker(/|$)' },\n    },\n  ],\n  options: { doNotFollow: { path: 'node_modules' }, tsPreCompilationDeps: true },\n};\n`,
+  );
+
+  for (const n of options.services) {
+    const gen = generate({ out: join(ROOT, '.bench', `n${n}`), services: n });
+    const { counts } = gen.stack;
+    console.log(`\nN = ${n}: ${counts.resources} resources, ${counts.codeFiles} handler files`);
+    const synth = gen.synthDir as string;
+    if (hgAvailable) {
+      const check = await bench(n, 'hybridguard', 'check (synth JSON)', process.execPath, [CLI, 'check', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      const withCode = await bench(n, 'hybridguard', 'check --code (synth JSON + handlers)', process.execPath, [CLI, 'check', synth, '--code', gen.codeRoot, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      await bench(n, 'hybridguard', 'check (HCL)', process.execPath, [CLI, 'check', gen.hclDir as string, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      await bench(n, 'hybridguard', 'check (plan JSON)', process.execPath, [CLI, 'check', gen.planFile as string, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      await bench(n, 'hybridguard', 'query who-can sagemaker:CreateModelPackage', process.execPath, [CLI, 'query', 'who-can', 'sagemaker:CreateModelPackage', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      await bench(n, 'hybridguard', 'query exposure', process.execPath, [CLI, 'query', 'exposure', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      findingCounts.set(n, countFindings(withCode?.stdout ?? check?.stdout ?? ''));
+    }
+    if (!options.skip.has('depcruise')) {
+      // depcruise exits with the number of violations: exactly the 2 planted imports.
+      await bench(n, 'dependency-cruiser', 'depcruise, 1 forbidden rule', DEPCRUISE, ['--config', depcruiseConfig, '--output-type', 'err', join(gen.codeRoot, 'functions')], options.runs, [2]);
+    }
+    if (!options.skip.has('terraform')) {
+      const dir = await prepareTerraform(gen, tfEnv);
+      if (dir) await bench(n, 'terraform', 'terraform validate', 'terraform', ['validate', '-no-color'], options.runs, [0], tfEnv, dir);
+    }
+    if (options.profile && hgAvailable && n === (options.services.includes(1000) ? 1000 : options.services[options.services.length - 1])) {
+      const profDir = join(ROOT, '.bench', 'profiles');
+      rmSync(profDir, { recursive: true, force: true });
+      await run(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, CLI, 'check', synth, '--code', gen.codeRoot, '--format', 'json'], { cwd: ROOT });
+      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) console.log(`\nCPU profile of check --code at N = ${n} (${rel(join(profDir, file))}):\n${summarizeProfile(join(profDir, file), 25)}`);
+    }
+  }
+  rmSync(tfTemp, { recursive: true, force: true });
+
+  const report = renderReport(options, startedAt, findingCounts, hgVersion.stdout.trim());
+  writeFileSync(options.out, report);
+  console.log(`\n${report.slice(report.indexOf('## Targets'))}`);
+  console.log(`wrote ${rel(options.out)}`);
+}
+
+function find(n: number | undefined, label: string): Row | undefined {
+  return rows.find((r) => r.n === n && r.label === label && r.medianSeconds !== undefined);
+}
+
+function renderReport(options: Options, startedAt: Date, findingCounts: Map<number, number | undefined>, version: string): string {
+  const cpu = cpus();
+  const command = `npm run bench -- --services ${options.services.join(',')} --runs ${options.runs}${options.skip.size ? ` --skip ${[...options.skip].join(',')}` : ''}`;
+  const lines: string[] = [
+    '# Scale benchmark results',
+    '',
+    `Command: \`${command}\` (generator: \`node --import tsx bench/generate.ts --services N\`)`,
+    '',
+    `Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${startedAt.toISOString().slice(0, 10)}; hybridguard ${version || 'n/a'}.`,
+    `Times are wall-clock medians of ${options.runs} runs after one warm-up, including process start; memory is the peak RSS over the runs (GNU time).`,
+    '',
+    '| N | resources | handler files | tool | what | median (s) | min (s) | peak RSS (MiB) |',
+    '|---:|---:|---:|---|---|---:|---:|---:|',
+  ];
+  const sizes = new Map(options.services.map((n) => [n, buildCounts(n)]));
+  for (const r of rows) {
+    const c = r.n !== undefined ? sizes.get(r.n) : undefined;
+    lines.push(
+      `| ${r.n ?? '-'} | ${c?.resources ?? '-'} | ${c?.codeFiles ?? '-'} | ${r.tool} | ${r.label}${r.note ? ` (${r.note.replace(/\|/g, '\\|')})` : ''} | ${fmt(r.medianSeconds)} | ${fmt(r.minSeconds)} | ${mib(r.maxRssMiB)} |`,
+    );
+  }
+  lines.push('', '## Targets', '');
+  const target = (name: string, ok: boolean | undefined, detail: string): void => {
+    lines.push(`- ${ok === undefined ? 'n/a ' : ok ? 'PASS' : 'FAIL'} ${name}: ${detail}`);
+  };
+  const at = options.services.includes(1000) ? 1000 : options.services[Math.floor(options.services.length / 2)];
+  const code = find(at, 'check --code (synth JSON + handlers)');
+  const check = find(at, 'check (synth JSON)');
+  const dc = find(at, 'depcruise, 1 forbidden rule');
+  const tf = find(at, 'terraform validate');
+  const ratio = (a?: Row, b?: Row): number | undefined => (a?.medianSeconds !== undefined && b?.medianSeconds ? a.medianSeconds / b.medianSeconds : undefined);
+  const r1 = ratio(code, dc);
+  target(`N=${at}: check --code faster than dependency-cruiser (1 rule)`, r1 === undefined ? undefined : r1 < 1, r1 === undefined ? 'not measured' : `${fmt(code?.medianSeconds)} s vs ${fmt(dc?.medianSeconds)} s (ratio ${r1.toFixed(2)})`);
+  const r2 = ratio(check, tf);
+  target(`N=${at}: check under a third of terraform validate`, r2 === undefined ? undefined : r2 < 1 / 3, r2 === undefined ? 'not measured' : `${fmt(check?.medianSeconds)} s vs ${fmt(tf?.medianSeconds)} s (ratio ${r2.toFixed(2)}, target < 0.33)`);
+  const r2b = ratio(code, tf);
+  if (r2b !== undefined) lines.push(`  - with --code: ratio ${r2b.toFixed(2)}`);
+  const peak = Math.max(...rows.filter((r) => r.n === at && r.tool === 'hybridguard' && r.maxRssMiB !== undefined).map((r) => r.maxRssMiB as number));
+  target(`N=${at}: peak memory under 1 GiB`, Number.isFinite(peak) ? peak < 1024 : undefined, Number.isFinite(peak) ? `${Math.round(peak)} MiB (largest hybridguard command)` : 'not measured');
+  const sorted = [...options.services].sort((a, b) => a - b);
+  for (const label of ['check (synth JSON)', 'check --code (synth JSON + handlers)', 'check (HCL)', 'check (plan JSON)']) {
+    const steps: string[] = [];
+    let ok: boolean | undefined;
+    for (const n of sorted) {
+      if (!sorted.includes(n * 2)) continue;
+      const f = ratio(find(n * 2, label), find(n, label));
+      if (f === undefined) continue;
+      steps.push(`${n}->${n * 2}: x${f.toFixed(2)}`);
+      ok = (ok ?? true) && f <= 2.2;
+    }
+    target(`doubling N at most 2.2x (${label})`, ok, steps.length ? steps.join(', ') : 'not measured');
+  }
+  const v = find(undefined, '--version');
+  target('--version under 0.3 s', v ? (v.medianSeconds as number) < 0.3 : undefined, v ? `${fmt(v.medianSeconds)} s` : 'not measured');
+  const ex = find(undefined, 'check bundled example');
+  target('check of the bundled example under 1 s', ex ? (ex.medianSeconds as number) < 1 : undefined, ex ? `${fmt(ex.medianSeconds)} s` : 'not measured');
+  const counts = [...findingCounts.entries()].filter(([, c]) => c !== undefined);
+  if (counts.length > 0) {
+    const same = new Set(counts.map(([, c]) => c)).size === 1;
+    target('same findings at every N (planted violations only)', same, counts.map(([n, c]) => `N=${n}: ${c}`).join(', '));
+  }
+  lines.push('', 'Peers: dependency-cruiser 17 runs one `forbidden` rule (from `^.*/functions/` to `@aws-sdk/client-sagemaker`) over the same handler files and must report exactly the 2 planted imports; `terraform validate` runs on the same synth JSON as `main.tf.json` after one `terraform init` from the provider mirror (not timed).', '');
+  return `${lines.join('\n')}\n`;
+}
+
+function buildCounts(n: number): { resources: number; codeFiles: number } | undefined {
+  const file = join(ROOT, '.bench', `n${n}`, 'planted.json');
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { counts: { resources: number; codeFiles: number } }).counts;
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${(error as Error).message}`);
+  process.exit(2);
+});
