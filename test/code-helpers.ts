@@ -17,6 +17,7 @@ import { EMPTY_CONFIG, type Policy, type ProjectConfig } from '../src/policy/typ
 import type { IamCatalog } from '../src/model/catalog.js';
 import type { Capability } from '../src/policy/types.js';
 import type { RunResults } from '../src/engine/types.js';
+import type { SourceHost } from '../src/model/source-host.js';
 
 export const REPO = join(import.meta.dirname, '..');
 export const FIXTURES = join(REPO, 'fixtures', 'code');
@@ -47,4 +48,21 @@ export async function runRuleCase(dir: string, policyNames: readonly string[]): 
   const facts = await factsFor(join(dir, 'main.tf.json'), join(dir, 'code'), raw);
   const policies = builtins().policies.filter((p) => policyNames.includes(p.name));
   return runPolicies({ facts, policies, suppressions: [], today: '2026-11-28', version: 'test' });
+}
+
+/** A read-only project in memory. */
+export function memoryHost(files: Record<string, string>): SourceHost {
+  const dirs = new Set<string>(['']);
+  for (const path of Object.keys(files)) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  return {
+    root: '/memory',
+    readFile: (p) => files[p],
+    fileExists: (p) => p in files,
+    directoryExists: (p) => dirs.has(p),
+    listDirectory: (p) =>
+      [...new Set([...Object.keys(files), ...dirs].filter((f) => f !== p && f.startsWith(p === '' ? '' : `${p}/`)).map((f) => f.slice(p === '' ? 0 : p.length + 1).split('/')[0]!))].sort(),
+  };
 }

@@ -8,25 +8,7 @@ import { buildSdkActions, SDK_ACTIONS_PATH } from '../scripts/gen-sdk-actions.js
 import { SDK_EXCEPTIONS } from '../src/analysis/code/sdk-exceptions.js';
 import { actionsForCommand, sdkClient } from '../src/analysis/code/sdk.js';
 import { CodeProject } from '../src/analysis/code/index.js';
-import type { SourceHost } from '../src/model/source-host.js';
-import { builtins } from './code-helpers.js';
-
-/** A read-only project in memory. */
-export function memoryHost(files: Record<string, string>): SourceHost {
-  const dirs = new Set<string>(['']);
-  for (const path of Object.keys(files)) {
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-  }
-  return {
-    root: '/memory',
-    readFile: (p) => files[p],
-    fileExists: (p) => p in files,
-    directoryExists: (p) => dirs.has(p),
-    listDirectory: (p) =>
-      [...new Set([...Object.keys(files), ...dirs].filter((f) => f !== p && f.startsWith(p === '' ? '' : `${p}/`)).map((f) => f.slice(p === '' ? 0 : p.length + 1).split('/')[0]!))].sort(),
-  };
-}
+import { builtins, memoryHost } from './code-helpers.js';
 
 const calls = (files: Record<string, string>, entry = 'handler.ts') => new CodeProject(memoryHost(files), builtins().catalog).reach([entry], entry).calls;
 const actionsOf = (files: Record<string, string>, entry?: string) => calls(files, entry).map((c) => c.action.join('+'));

@@ -9,6 +9,12 @@ import type { HandlerSource } from './types.js';
 
 export const SOURCE_TAG = 'hybridguard:source';
 
+/**
+ * Resources that run code. Tags propagate (provider default_tags, construct tag aspects), so a
+ * log group or alarm may carry the function's `hybridguard:source` too: only these count.
+ */
+export const CODE_RESOURCE_TYPES: ReadonlySet<string> = new Set(['aws_lambda_function', 'aws_ecs_service', 'aws_ecs_task_definition']);
+
 /** A deployed resource and the code it runs. */
 export interface HandlerSpec {
   readonly resource: Resource;
@@ -21,8 +27,8 @@ export interface HandlerSpec {
 }
 
 /**
- * Every resource whose code we can read: the `hybridguard:source` tag on any resource (the
- * constructs set it on Lambda functions), then `config.sources` (Lambda function -> file), then
+ * Every resource whose code we can read: the `hybridguard:source` tag on a Lambda function or
+ * ECS service / task definition (the constructs set it), then `config.sources` (Lambda function -> file), then
  * `config.services` (container service -> folder). A path that names nothing is a located
  * input error pointing at the tag or the config entry: a handler we cannot read would otherwise
  * pass every code rule silently.
@@ -44,7 +50,7 @@ export function findHandlers(graph: ResourceGraph, config: ProjectConfig, host: 
 
   for (const resource of graph.resources) {
     const path = resource.tags[SOURCE_TAG];
-    if (path === undefined || resource.mode !== 'managed') continue;
+    if (path === undefined || resource.mode !== 'managed' || !CODE_RESOURCE_TYPES.has(resource.type)) continue;
     add(resource, path, { kind: 'tag', detail: `tag ${SOURCE_TAG} = ${path}` }, () =>
       inputError(
         `${resource.address}: tag ${SOURCE_TAG} points at ${path}, which is not a file or folder under the code folder ${shownRoot}`,
