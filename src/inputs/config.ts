@@ -160,10 +160,12 @@ export class ConfigScope {
         );
       }
       const body: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(block.body)) if (!META_ARGUMENTS.has(k)) body[k] = v;
+      for (const k in block.body) if (!META_ARGUMENTS.has(k)) body[k] = block.body[k];
       const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, body);
       const references: Reference[] = [];
-      const pending = toPending(normalized, '', references, prefix, block.location) as { [key: string]: Pending };
+      const pending: { [key: string]: Pending } = {};
+      // Path segments are pushed and popped on one array: no string is built unless a reference is found.
+      for (const key in normalized) pending[key] = toPending(normalized[key], [key], references, prefix);
       const draft: Draft = { block, address, modulePath, pending, references };
       this.drafts.set(address, draft);
       this.order.push(draft);
@@ -195,7 +197,9 @@ export class ConfigScope {
     if (draft.values) return draft.values;
     draft.resolving = true;
     const prefix = draft.modulePath ? `${draft.modulePath}.` : '';
-    const values = this.resolve(draft.pending, prefix) as { [key: string]: Value };
+    // The top level is always copied: meta-arguments were dropped from it.
+    const values: { [key: string]: Value } = {};
+    for (const [key, value] of Object.entries(draft.pending)) values[key] = this.resolve(value, prefix);
     draft.resolving = false;
     draft.values = values;
     return values;
@@ -203,13 +207,11 @@ export class ConfigScope {
 
   private resolve(value: Pending, prefix: string): Value {
     if (value instanceof Template) return this.resolveTemplate(value, prefix);
+    if (value === null || typeof value !== 'object' || !pendingContainers.has(value)) return value as Value;
     if (Array.isArray(value)) return value.map((v) => this.resolve(v, prefix));
-    if (value !== null && typeof value === 'object') {
-      const out: { [key: string]: Value } = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.resolve(v, prefix);
-      return out;
-    }
-    return value;
+    const out: { [key: string]: Value } = {};
+    for (const [k, v] of Object.entries(value)) out[k] = this.resolve(v, prefix);
+    return out;
   }
 
   private resolveTemplate(template: Template, prefix: string): Value {
@@ -260,7 +262,14 @@ export class ConfigScope {
   }
 }
 
-function toPending(value: unknown, path: string, references: Reference[], prefix: string, location: Location): Pending {
+/** Containers holding at least one Template: only these are copied and walked again at resolve time. */
+const pendingContainers = new WeakSet<object>();
+
+/**
+ * Replaces template strings by `Template`s and records their references. Copy-on-write: a
+ * subtree without `${` is returned as is, so a large stack is not copied twice.
+ */
+function toPending(value: unknown, path: string[], references: Reference[], prefix: string): Pending {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
     const parts = splitTemplate(value);
@@ -268,22 +277,43 @@ function toPending(value: unknown, path: string, references: Reference[], prefix
     const traversals = parts.filter((p): p is { expr: string } => 'expr' in p).map((p) => findTraversals(p.expr));
     for (const list of traversals) {
       for (const t of list) {
-        references.push({ attribute: path, target: prefix + t.base, ...(t.attribute ? { targetAttribute: t.attribute } : {}) });
+        references.push({ attribute: path.join('.'), target: prefix + t.base, ...(t.attribute ? { targetAttribute: t.attribute } : {}) });
       }
     }
     return new Template(value, parts, traversals);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v, i) => toPending(v, join(path, String(i)), references, prefix, location));
+  if (Array.isArray(value)) {
+    let copy: Pending[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i] as unknown;
+      path.push(String(i));
+      const next = toPending(item, path, references, prefix);
+      path.pop();
+      if (next !== item && !copy) copy = value.slice(0, i) as Pending[];
+      if (copy) copy.push(next);
+    }
+    if (!copy) return value as Pending[];
+    pendingContainers.add(copy);
+    return copy;
+  }
   if (typeof value === 'object') {
-    const out: { [key: string]: Pending } = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toPending(v, join(path, k), references, prefix, location);
-    return out;
+    let copy: { [key: string]: Pending } | undefined;
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      const item = object[key];
+      path.push(key);
+      const next = toPending(item, path, references, prefix);
+      path.pop();
+      if (next !== item && !copy) copy = { ...(object as { [key: string]: Pending }) };
+      if (copy) copy[key] = next;
+    }
+    if (!copy) return object as { [key: string]: Pending };
+    pendingContainers.add(copy);
+    return copy;
   }
   return null;
 }
-
-const join = (path: string, segment: string) => (path ? `${path}.${segment}` : segment);
 
 export function dedupeReferences(references: readonly Reference[]): Reference[] {
   const seen = new Set<string>();

@@ -100,8 +100,16 @@ export interface Traversal {
 const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module', 'true', 'false', 'null', 'for', 'in', 'if', 'endif', 'endfor', 'else']);
 const RESOURCE_TYPE = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
 
-const isIdentStart = (c: string | undefined) => c !== undefined && /[A-Za-z_]/.test(c);
-const isIdentChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_-]/.test(c);
+const isIdentStart = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+};
+const isIdentChar = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return isIdentStart(c) || (code >= 48 && code <= 57) || code === 45;
+};
 
 /** Every resource/data traversal in an expression (the text inside `${...}`, or a plan reference string). */
 export function findTraversals(expr: string): Traversal[] {

@@ -133,10 +133,9 @@ export function parseJson(text: string, shownPath: string, expected: string): un
 }
 
 function jsonErrorOffset(text: string, message: string): number {
-  const match = /at position (\d+)/.exec(message);
-  if (match) return Number(match[1]);
-  // "Unexpected end of JSON input" and friends: the problem is at the end of the text.
+  // A problem at (or after) the end of the text is reported at the last non-blank character.
   let end = text.length;
   while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
-  return end;
+  const match = /at position (\d+)/.exec(message);
+  return match ? Math.min(Number(match[1]), end) : end;
 }

@@ -72,7 +72,7 @@ export async function readInputs(paths: readonly string[], options: ReadOptions)
       owner.set(resource.address, resource.location.file);
       resources.push(resource);
     }
-    files.push(...unit.files);
+    for (const file of unit.files) files.push(file);
   }
   return { graph: new ResourceGraph(resources, files), files };
 }
@@ -204,8 +204,8 @@ class Reader {
         const parsed = await this.parseConfig(file, text, doc);
         text = undefined;
         doc = undefined;
-        blocks.push(...parsed.blocks);
-        calls.push(...parsed.moduleCalls);
+        for (const block of parsed.blocks) blocks.push(block); // no spread: a big stack has 100k+ blocks
+        for (const call of parsed.moduleCalls) calls.push(call);
         inputFiles.push({ path: shown, format: parsed.format, ...(stackName ? { stack: stackName } : {}) });
       }
       scope.add(blocks, modulePath);
