@@ -156,7 +156,7 @@ describe('loadPolicies', () => {
 
   it('unknown field: names it, suggests the right one, and points at its line and column', () => {
     const text = policy({ severty: 'error' }).replace('    severity: error\n', '');
-    const error = loadError([{ path: 'p.yaml', text }]);
+    const error = loadError([{ path: 'caps.yaml', text: CAPS }, { path: 'p.yaml', text }]);
     const messages = all(error).map((e) => e.format());
     expect(messages).toEqual([
       'p.yaml:8:5: policy error: unknown field "severty" — did you mean "severity"? (at /policies/0/severty); expected one of the fields id, name, severity, serviceTypes, description, rationale, remediation, helpUri, assert',
@@ -171,7 +171,7 @@ describe('loadPolicies', () => {
   });
 
   it('unknown service type', () => {
-    const error = loadError([{ path: 'p.yaml', text: policy({ serviceTypes: '[function, lambda]' }) }]);
+    const error = loadError([{ path: 'caps.yaml', text: CAPS }, { path: 'p.yaml', text: policy({ serviceTypes: '[function, lambda]' }) }]);
     expect(error.message).toBe('serviceTypes[1] must be one of function, orchestrator, microservice, gateway, pipeline, shared (got "lambda")');
     expect(error.location).toMatchObject({ line: 5, column: 30, field: '/policies/0/serviceTypes/1' });
   });
@@ -252,7 +252,7 @@ describe('loadPolicies', () => {
     expect(error).toBeInstanceOf(PolicyLoadError);
     expect(all(error).map((e) => `${e.location.file}:${e.location.line} ${e.message}`)).toEqual([
       'a.yaml:4 severity must be one of error, warning, note (got "fatal")',
-      'c.yaml:2 id "bad id" is not an upper-case id ending in three digits, like HG-IAM-001',
+      'c.yaml:2 id "bad id" is not an upper-case id of dash-separated parts, like HG-IAM-001 or ACME-7',
       'b.yaml:10 at most 3 capabilities',
     ]);
     expect(error.format().split('\n')).toHaveLength(3);

@@ -124,9 +124,14 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
     const list = ((doc.data as JsonObject)['policies'] ?? []) as readonly JsonObject[];
     list.forEach((raw, index) => {
       const at: PathSegment[] = ['policies', index];
-      if (isBroken(doc, at)) return;
-      const [checkName, params] = Object.entries(raw['assert'] as JsonObject)[0] as [string, JsonObject];
-      const check = checks.find((c) => c.name === checkName);
+      // The assert is checked for meaning whenever it is sound, even if another field of the
+      // policy is not, so one run reports the bad id and the unknown capability together.
+      const assertion = raw['assert'];
+      const entries = assertion && typeof assertion === 'object' && !Array.isArray(assertion) ? Object.entries(assertion) : [];
+      const assertOk = entries.length === 1 && !isBroken(doc, [...at, 'assert']);
+      const [checkName, params] = (entries[0] ?? ['', {}]) as [string, JsonObject];
+      const check = assertOk ? checks.find((c) => c.name === checkName) : undefined;
+      let skip = isBroken(doc, at); // schema errors in it, or a duplicate: not loaded
       const policy: Policy = {
         id: String(raw['id']),
         name: String(raw['name']),
@@ -134,24 +139,23 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
         description: String(raw['description']),
         rationale: String(raw['rationale']),
         remediation: String(raw['remediation']),
-        serviceTypes: ((raw['serviceTypes'] ?? []) as readonly ServiceType[]).filter((t) => (SERVICE_TYPES as readonly string[]).includes(t)),
+        serviceTypes: (Array.isArray(raw['serviceTypes']) ? (raw['serviceTypes'] as readonly ServiceType[]) : []).filter((t) => (SERVICE_TYPES as readonly string[]).includes(t)),
         check: checkName,
         params,
         ...(typeof raw['helpUri'] === 'string' ? { helpUri: raw['helpUri'] } : {}),
         declaredAt: { file: doc.path, line: doc.locate(at).line },
       };
-      let duplicate = false;
-      const sameId = byId.get(policy.id);
+      const sameId = typeof raw['id'] === 'string' ? byId.get(policy.id) : undefined;
       if (sameId) {
         errors.push(policyError(doc, [...at, 'id'], `policy id ${policy.id} is already used at ${where(sameId.declaredAt)}`, 'a unique policy id'));
-        duplicate = true;
+        skip = true;
       }
-      const sameName = byName.get(policy.name);
+      const sameName = typeof raw['name'] === 'string' ? byName.get(policy.name) : undefined;
       if (sameName) {
         errors.push(policyError(doc, [...at, 'name'], `policy name ${policy.name} is already used at ${where(sameName.declaredAt)}`, 'a unique policy name'));
-        duplicate = true;
+        skip = true;
       }
-      if (!check) return; // the schema already refused it; kept for custom check lists
+      if (!check || !params || typeof params !== 'object' || Array.isArray(params)) return; // the schema already refused it
       const paramsAt: PathSegment[] = [...at, 'assert', checkName];
       const flagged = new Set<string>();
       walkFormats(check.paramsSchema, params, [], (format, value, path) => {
@@ -171,7 +175,7 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
         if (flagged.has(toPointer(path))) continue; // already reported, more precisely, above
         errors.push(policyError(doc, [...paramsAt, ...path], issue.message, `valid parameters for check ${checkName}`));
       }
-      if (!duplicate) {
+      if (!skip) {
         byId.set(policy.id, policy);
         byName.set(policy.name, policy);
         policies.push(policy);

@@ -23,14 +23,14 @@ export const IAM_ACTION_PATTERN_FORMAT = 'iam-action-pattern';
 /** `format` for a string parameter naming a capability: the loader checks the capability exists. */
 export const CAPABILITY_NAME_FORMAT = 'capability-name';
 
-export const POLICY_ID_PATTERN = '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3}$';
+export const POLICY_ID_PATTERN = '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$';
 export const KEBAB_PATTERN = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 const ACTION_SYNTAX = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+)$/;
 const DATE_SYNTAX = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Human phrases for the patterns above, used in error messages instead of the raw regex. */
 export const PATTERN_HINTS: Readonly<Record<string, string>> = {
-  [POLICY_ID_PATTERN]: 'an upper-case id ending in three digits, like HG-IAM-001',
+  [POLICY_ID_PATTERN]: 'an upper-case id of dash-separated parts, like HG-IAM-001 or ACME-7',
   [KEBAB_PATTERN]: 'a kebab-case name, like no-gpu-in-functions',
   '^https?://': 'an http(s) URL',
 };
