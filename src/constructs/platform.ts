@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Construct } from 'constructs';
 import { App, TerraformOutput, TerraformStack, type AppConfig } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
@@ -357,10 +357,8 @@ export class HybridApp extends App {
     if (this.check === false) return undefined;
     const stacks = this.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
     if (stacks.length === 0) return undefined;
-    const result = await checkSynthesized(
-      stacks.map((s) => join(this.outdir, 'stacks', s.node.id)),
-      this.check,
-    );
+    // The whole output folder, as `hybridguard check cdktf.out` reads it.
+    const result = await checkSynthesized([this.outdir], this.check);
     if (result.failing > 0) throw new SynthCheckError(result);
     return result;
   }
