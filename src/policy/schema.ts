@@ -244,7 +244,7 @@ export function configFileSchema(): object {
       },
       policies: {
         type: 'array',
-        description: 'Extra policy files or folders, relative to the config file.',
+        description: 'Extra policy files or folders, relative to the working directory hybridguard runs in.',
         items: text('A policy file (*.yaml, *.yml, *.json) or a folder of them.'),
       },
       suppressions: {
