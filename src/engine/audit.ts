@@ -136,6 +136,19 @@ const SERVICE_RESOURCE_TYPES = new Set([
 ]);
 /** Parts of a service: typed by inheritance or tagged by the constructs, never listed on their own. */
 const PART_PREFIXES = ['aws_iam_', 'aws_lambda_', 'aws_apigatewayv2_', 'aws_api_gateway_', 'aws_cloudwatch_', 'aws_security_group', 'aws_vpc_security_group', 'aws_ecs_'];
+/**
+ * Actions Lambda and ECS perform with the service's own role (writing its logs, attaching its VPC
+ * interfaces, sending traces): granted on purpose although no code calls them. Same list as the
+ * built-in unused-grants policy ignores.
+ */
+const PLATFORM_ACTIONS = new Set(
+  [
+    'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents',
+    'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+    'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+    'xray:PutTraceSegments', 'xray:PutTelemetryRecords',
+  ].map((a) => a.toLowerCase()),
+);
 /** Per-prefix cap on unused actions listed (an admin role allows thousands). */
 const UNUSED_LISTED = 40;
 
@@ -220,10 +233,10 @@ export function buildAudit(facts: Facts, results: RunResults): AuditData {
     for (const role of roles) coveredRoles.add(role);
     addService(service, roles);
   }
-  // Roles that no listed service uses but that carry a type (an orchestrator's role used by a scheduler).
+  // Typed roles that nothing in the stack uses (a maintenance role assumed by people or another
+  // account) are services of their own; roles used by anything belong to that thing.
   for (const p of iam.principals) {
-    if (coveredRoles.has(p.address) || serviceAddresses.has(p.address) || !p.serviceType) continue;
-    if (p.usedBy.some((u) => serviceAddresses.has(u.address))) continue;
+    if (coveredRoles.has(p.address) || serviceAddresses.has(p.address) || !p.serviceType || p.usedBy.length > 0) continue;
     addService(p.resource, [p.address]);
   }
   const inventory: InventoryGroup[] = [];
@@ -241,9 +254,10 @@ export function buildAudit(facts: Facts, results: RunResults): AuditData {
     const cells = capabilities.map((cap): MatrixCell => {
       const g = iam.capabilityGrants(p, cap.name);
       const state: CellState = g.held ? 'granted' : g.conditional ? 'conditional' : g.undecided ? 'unknown' : g.actions.length > 0 ? 'conditional' : 'none';
-      const hits = findings.filter(
-        (r) => r.subject === cap.name || (r.subject !== undefined && g.actions.includes(r.subject)) || r.message.includes(` holds ${cap.name}:`),
-      );
+      // A capability finding names the capability as its subject (one finding per capability) or
+      // says `holds <capability>: <action>` (one per action). Other findings on the role (a wildcard
+      // resource, a missing boundary) are not about this cell.
+      const hits = g.actions.length === 0 ? [] : findings.filter((r) => r.subject === cap.name || r.message.includes(` holds ${cap.name}:`));
       return {
         state,
         actions: g.actions,
@@ -288,7 +302,7 @@ export function buildAudit(facts: Facts, results: RunResults): AuditData {
   // ---- handler code against its role ----
   let handlers: HandlerAudit[] | undefined;
   if (code) {
-    handlers = code.handlers.map((h) => handlerAudit(h, h.roleAddress ? iam.principal(h.roleAddress) : undefined, iam, code.displayPath));
+    handlers = code.handlers.map((h) => handlerAudit(h, h.roleAddress ? iam.principal(h.roleAddress) : undefined, iam, code.displayPath, lambdaPlatformActions(graph, h.resourceAddress)));
     handlers.sort((a, b) => cmp(a.resource, b.resource));
   } else {
     notes.push('Handler code was not analysed (no --code folder given): SDK calls against roles are not shown.');
@@ -319,7 +333,32 @@ export function buildAudit(facts: Facts, results: RunResults): AuditData {
 type IamFactsT = ReturnType<Facts['iam']>;
 type CodeFactsT = NonNullable<ReturnType<Facts['code']>>;
 
-function handlerAudit(h: CodeFactsT['handlers'][number], principal: Principal | undefined, iam: IamFactsT, displayPath: (f: string) => string): HandlerAudit {
+/** Actions Lambda performs with the function's role for it: polling its event sources, its dead-letter target, its KMS key. */
+function lambdaPlatformActions(graph: Facts['graph'], address: string): Set<string> {
+  const fn = graph.get(address);
+  const out = new Set<string>();
+  if (!fn || fn.type !== 'aws_lambda_function') return out;
+  const add = (...actions: string[]) => actions.forEach((a) => out.add(a.toLowerCase()));
+  for (const mapping of graph.referrers(fn, 'aws_lambda_event_source_mapping', 'function_name')) {
+    const source = graph.targets(mapping, 'event_source_arn')[0];
+    if (source?.type === 'aws_sqs_queue') add('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility');
+    if (source?.type === 'aws_dynamodb_table') add('dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams');
+    if (source?.type === 'aws_kinesis_stream') add('kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard');
+  }
+  const dlq = graph.targets(fn, 'dead_letter_config.target_arn')[0];
+  if (dlq?.type === 'aws_sqs_queue') add('sqs:SendMessage');
+  if (dlq?.type === 'aws_sns_topic') add('sns:Publish');
+  if (graph.targets(fn, 'kms_key_arn').length > 0) add('kms:Decrypt');
+  return out;
+}
+
+function handlerAudit(
+  h: CodeFactsT['handlers'][number],
+  principal: Principal | undefined,
+  iam: IamFactsT,
+  displayPath: (f: string) => string,
+  platform: ReadonlySet<string>,
+): HandlerAudit {
   const calls = h.calls.map((c) => ({
     sdkCall: c.sdkCall,
     actions: [...c.action],
@@ -327,27 +366,42 @@ function handlerAudit(h: CodeFactsT['handlers'][number], principal: Principal | 
     line: c.line,
     ...(c.unresolved ? { unresolved: c.unresolved } : {}),
   }));
+  // Resolved calls per action, and the concrete ARNs they name (an ARN with `*` for region or
+  // account is no concrete resource: such a call is judged on "some resource").
   const sitesByAction = new Map<string, string[]>();
   const arnsByAction = new Map<string, Set<string>>();
+  const unscopedActions = new Set<string>();
+  const opaqueServices = new Set<string>();
   for (const c of h.calls) {
+    if (c.unresolved) {
+      if (c.service) opaqueServices.add(c.service.toLowerCase());
+      continue;
+    }
     for (const action of c.action) {
       const sites = sitesByAction.get(action) ?? [];
       sites.push(`${displayPath(c.file)}:${c.line}`);
       sitesByAction.set(action, sites);
-      const arns = arnsByAction.get(action) ?? new Set<string>();
-      for (const arn of c.scopes?.[action] ?? c.resourceArns ?? []) arns.add(arn);
-      arnsByAction.set(action, arns);
+      const arns = (c.scopes?.[action] ?? []).filter((a) => !a.includes('*') && !a.includes('?'));
+      if (arns.length === 0) unscopedActions.add(action);
+      const set = arnsByAction.get(action) ?? new Set<string>();
+      for (const arn of arns) set.add(arn);
+      arnsByAction.set(action, set);
     }
   }
   const missing: { action: string; sites: string[]; denied: boolean }[] = [];
   const conditional: { action: string; conditions: string[] }[] = [];
   const needed = [...sitesByAction.keys()].sort();
   if (principal) {
+    const bad = (d: string): boolean => d === 'deny' || d === 'implicit-deny';
     for (const action of needed) {
-      // Judge each action on the ARNs the code names, else on any resource.
-      const arns = [...(arnsByAction.get(action) ?? [])].sort();
-      const evaluations = arns.length ? arns.map((arn) => iam.evaluate(principal, action, arn)) : [iam.evaluate(principal, action)];
-      const worst = evaluations.find((e) => e.decision === 'deny' || e.decision === 'implicit-deny');
+      const onAny = iam.evaluate(principal, action);
+      const evaluations = [...(unscopedActions.has(action) ? [onAny] : [])];
+      for (const arn of [...(arnsByAction.get(action) ?? [])].sort()) {
+        const e = iam.evaluate(principal, action, arn);
+        // A Resource written as an apply-time reference cannot be compared with the ARN the code names.
+        evaluations.push(e.decision === 'unknown' && !bad(onAny.decision) ? onAny : e);
+      }
+      const worst = evaluations.find((e) => bad(e.decision));
       if (worst) missing.push({ action, sites: [...new Set(sitesByAction.get(action))], denied: worst.decision === 'deny' });
       else {
         const pending = evaluations.filter((e) => e.decision === 'conditional' || e.decision === 'unknown');
@@ -360,9 +414,12 @@ function handlerAudit(h: CodeFactsT['handlers'][number], principal: Principal | 
   let unusedCount = 0;
   if (principal) {
     for (const g of iam.allowedActions(principal)) {
-      if (neededSet.has(g.action.toLowerCase())) continue;
-      unusedCount++;
+      // Only outright grants; and a service the code calls in a way we could not map is left alone.
+      const key = g.action.toLowerCase();
+      if (g.decision !== 'allow' || neededSet.has(key) || PLATFORM_ACTIONS.has(key) || platform.has(key)) continue;
       const prefix = g.action.split(':')[0] ?? g.action;
+      if (opaqueServices.has(prefix.toLowerCase())) continue;
+      unusedCount++;
       const list = unusedByPrefix.get(prefix) ?? [];
       list.push(g.action);
       unusedByPrefix.set(prefix, list);
