@@ -4,10 +4,10 @@ import type { Location, ServiceType } from '../../model/types.js';
 import type { Capability } from '../../policy/types.js';
 import type { Evidence } from '../../engine/types.js';
 import { usageError } from '../../errors.js';
-import { hasWildcard } from '../../model/glob.js';
+import { globMatch, hasWildcard } from '../../model/glob.js';
 import { ActionIndex } from './actions.js';
 import { PolicyCollector, type AppliedPolicy, type Principal } from './collect.js';
-import { normalizeContext } from './conditions.js';
+import { normalizeContext, type NormalizedContext } from './conditions.js';
 import { hasFragment, statementJson, type Statement } from './document.js';
 import { decide, type Decided, type Decision, type Request, type StatementHit } from './evaluate.js';
 
@@ -91,6 +91,8 @@ export interface IamFacts {
   /** Canonical actions a pattern matches (case-insensitive glob over the catalog); empty when it names nothing real. */
   expandActions(pattern: string): readonly string[];
   evaluate(principal: Principal, action: string, resourceArn?: string, context?: RequestContext, options?: EvaluateOptions): Evaluation;
+  /** The decision alone (no evidence), for checks that test many actions. Same semantics as `evaluate`. */
+  decisionOf(principal: Principal, action: string, resourceArn?: string): Decision;
   capabilityGrants(principal: Principal, capabilityName: string): CapabilityGrants;
   /** Every action the principal may perform on at least one resource (outright, conditionally or maybe), sorted. */
   allowedActions(principal: Principal): readonly GrantedAction[];
@@ -199,8 +201,63 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     return found;
   };
 
-  const decideFor = (principal: Principal, request: Request) =>
-    decide(principal.identityPolicies, principal.boundary, request, index, intersections);
+  /**
+   * Per principal, the action patterns of its Allow statements (`null`: anything may be allowed,
+   * as with NotAction or an unreadable document). An action no pattern matches is implicitly
+   * denied without evaluating a statement: most (role, capability action) pairs of a large stack
+   * end here.
+   */
+  interface AllowIndex {
+    readonly byService: Map<string, string[]>;
+    readonly anyService: string[];
+  }
+  const allowIndexes = new Map<string, AllowIndex | null>();
+  const allowIndexOf = (principal: Principal): AllowIndex | null => {
+    const cached = allowIndexes.get(principal.address);
+    if (cached !== undefined) return cached;
+    let result: AllowIndex | null = { byService: new Map(), anyService: [] };
+    outer: for (const policy of principal.identityPolicies) {
+      if (policy.document.unknown !== undefined) {
+        result = null;
+        break;
+      }
+      for (const s of policy.document.statements) {
+        if (s.effect !== 'Allow') continue;
+        if (!s.action) {
+          result = null;
+          break outer;
+        }
+        for (const raw of s.action) {
+          const pattern = (hasFragment(raw) ? raw.replace(/\$\{[^}]*\}/g, '*') : raw).toLowerCase();
+          const colon = pattern.indexOf(':');
+          const service = colon < 0 ? pattern : pattern.slice(0, colon);
+          if (hasWildcard(service)) result.anyService.push(pattern);
+          else {
+            const list = result.byService.get(service);
+            if (list) list.push(pattern);
+            else result.byService.set(service, [pattern]);
+          }
+        }
+      }
+    }
+    allowIndexes.set(principal.address, result);
+    return result;
+  };
+  /** False when no Allow pattern of the principal can match the action (then it is implicitly denied, whatever else holds). */
+  const mayAllow = (principal: Principal, action: CatalogAction): boolean => {
+    const allow = allowIndexOf(principal);
+    if (allow === null) return true;
+    const sameService = allow.byService.get(action.service);
+    if (!sameService && allow.anyService.length === 0) return false;
+    const name = action.action.toLowerCase();
+    return (sameService ?? []).some((p) => globMatch(p, name, false)) || allow.anyService.some((p) => globMatch(p, name, false));
+  };
+  const nothingAllows: Decided<AppliedPolicy> = { decision: 'implicit-deny', grants: [], denies: [], boundaryAllows: [], unknownPolicies: [], conditions: [] };
+
+  const decideFor = (principal: Principal, request: Request): Decided<AppliedPolicy> => {
+    if (!mayAllow(principal, request.action)) return nothingAllows;
+    return decide(principal.identityPolicies, principal.boundary, request, index, intersections);
+  };
 
   const toEvaluation = (d: Decided<AppliedPolicy>, request: Request): Evaluation => ({
     action: request.action.action,
@@ -211,7 +268,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   });
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
-  const bestOver = (principal: Principal, action: CatalogAction, resource: string | undefined, alternatives: readonly RequestContext[]) => {
+  const bestOver = (principal: Principal, action: CatalogAction, resource: string | undefined, alternatives: readonly NormalizedContext[]) => {
     const base: Request = { action, ...(resource !== undefined ? { resource } : {}), context: emptyContext, complete: false };
     const first = decideFor(principal, base);
     // Without context: implicit-deny/deny cannot become an allow by adding context, and allow needs no context.
@@ -219,7 +276,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     if (alternatives.length === 0) return { decided: first, request: base };
     let best: { decided: Decided<AppliedPolicy>; request: Request } | undefined;
     for (const alt of alternatives) {
-      const request: Request = { ...base, context: normalizeContext(alt) };
+      const request: Request = { ...base, context: alt };
       const decided = decideFor(principal, request);
       if (!best || RANK[decided.decision] > RANK[best.decided.decision]) best = { decided, request };
       if (decided.decision === 'allow') break;
@@ -233,6 +290,26 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     return { action: e.action, decision: d.decision, conditions: e.conditions, evidence: e.evidence };
   };
 
+  /** A capability resolved once: its grants' actions expanded, their request contexts normalized. */
+  interface GrantPlan {
+    readonly actions: readonly CatalogAction[];
+    readonly alternatives: readonly NormalizedContext[];
+    readonly resource: string | undefined;
+  }
+  const plans = new Map<string, readonly GrantPlan[]>();
+  const planOf = (name: string): readonly GrantPlan[] => {
+    const cached = plans.get(name);
+    if (cached) return cached;
+    const capability = capabilities.get(name);
+    if (!capability) throw usageError(`capability ${name} is not defined`, 'a capability of policies/capabilities.yaml or a --policy file');
+    const plan = capability.grants.map((grant) => ({
+      actions: grant.actions.flatMap((p) => index.expand(p)),
+      alternatives: contextAlternatives(grant.requestContext).map(normalizeContext),
+      resource: grant.resource,
+    }));
+    plans.set(name, plan);
+    return plan;
+  };
   const capabilityCache = new Map<string, CapabilityGrants>();
   const allowedCache = new Map<string, readonly GrantedAction[]>();
   let documentsCache: readonly AppliedPolicy[] | undefined;
@@ -254,18 +331,21 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       return toEvaluation(decideFor(principal, request), request);
     },
 
+    decisionOf(principal, action, resourceArn) {
+      const request: Request = { action: catalogAction(action), ...(resourceArn !== undefined ? { resource: resourceArn } : {}), context: emptyContext, complete: false };
+      return decideFor(principal, request).decision;
+    },
+
     capabilityGrants(principal, capabilityName) {
       const key = `${principal.address}\n${capabilityName}`;
       const cached = capabilityCache.get(key);
       if (cached) return cached;
-      const capability = capabilities.get(capabilityName);
-      if (!capability) throw usageError(`capability ${capabilityName} is not defined`, 'a capability of policies/capabilities.yaml or a --policy file');
+      const plan = planOf(capabilityName);
       const byAction = new Map<string, GrantedAction>();
-      for (const grant of capability.grants) {
-        const alternatives = contextAlternatives(grant.requestContext);
-        const actions = grant.actions.flatMap((p) => index.expand(p));
-        for (const action of actions) {
-          const { decided, request } = bestOver(principal, action, grant.resource, alternatives);
+      for (const grant of plan) {
+        for (const action of grant.actions) {
+          if (!mayAllow(principal, action)) continue;
+          const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives);
           const granted = grantedOf(decided, request);
           if (!granted) continue;
           const previous = byAction.get(granted.action);

@@ -45,8 +45,8 @@ export const noFullAdmin: Check = {
           if (seen.has(subject)) continue;
           const probes = PROBES.filter((p) => allActions || !(s.notAction ?? []).some((n) => globMatch(n, p, true)));
           const effective = probes.filter((p) => {
-            const e = iam.evaluate(principal, p, '*');
-            return e.decision === 'allow' || e.decision === 'conditional' || e.decision === 'unknown';
+            const d = iam.decisionOf(principal, p, '*');
+            return d === 'allow' || d === 'conditional' || d === 'unknown';
           });
           if (effective.length === 0) continue;
           seen.add(subject);

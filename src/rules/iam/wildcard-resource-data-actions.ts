@@ -2,8 +2,9 @@ import type { FindingDraft } from '../../engine/types.js';
 import type { Check } from '../types.js';
 import { globMatch } from '../../model/glob.js';
 import { describePolicy, statementEvidence } from '../../analysis/iam/index.js';
-import { listActions, principalFinding, principalLabel, selectedPrincipals, serviceTypeEvidence } from './shared.js';
+import { principalFinding, principalLabel, selectedPrincipals, serviceTypeEvidence } from './shared.js';
 
+const EXAMPLES = 6;
 const isData = (accessLevel: string): boolean => accessLevel.includes('Read') || accessLevel.includes('Write');
 
 /**
@@ -27,21 +28,21 @@ export const wildcardResourceDataActions: Check = {
           if (s.effect !== 'Allow' || !s.action || !(s.resource ?? []).some((r) => globMatch(r, '*', false))) continue;
           for (const pattern of s.action) {
             if (reported.has(pattern.toLowerCase())) continue;
-            const data = iam
-              .expandActions(pattern)
-              .map((name) => facts.catalog.action(name))
-              .filter((a) => a !== undefined && a.resourceTypes.length > 0 && isData(a.accessLevel))
-              .map((a) => a?.action ?? '');
-            const effective = data.filter((a) => {
-              const d = iam.evaluate(principal, a, '*').decision;
-              return d === 'allow' || d === 'conditional' || d === 'unknown';
-            });
+            // Stop after a handful: the finding names examples, and `*` would otherwise mean 20,000 evaluations.
+            const effective: string[] = [];
+            for (const name of iam.expandActions(pattern)) {
+              const action = facts.catalog.action(name);
+              if (!action || action.resourceTypes.length === 0 || !isData(action.accessLevel)) continue;
+              const d = iam.decisionOf(principal, name, '*');
+              if (d === 'allow' || d === 'conditional' || d === 'unknown') effective.push(name);
+              if (effective.length === EXAMPLES) break;
+            }
             if (effective.length === 0) continue;
             reported.add(pattern.toLowerCase());
             out.push({
               ...principalFinding(principal),
               subject: pattern,
-              message: `${principalLabel(principal)} is allowed ${pattern} on Resource "*" by ${describePolicy(applied)}: ${listActions(effective)} accept resource ARNs`,
+              message: `${principalLabel(principal)} is allowed ${pattern} on Resource "*" by ${describePolicy(applied)}: ${effective.join(', ')}${effective.length === EXAMPLES ? ' and more' : ''} accept resource ARNs`,
               evidence: [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)],
             });
           }
