@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { loadPolicySet } from '../run-check.js';
+import { choiceOption, type CliIo } from '../main.js';
+import { emit } from '../output.js';
+import { explainPolicy } from '../../policy/docs.js';
+import { usageError } from '../../errors.js';
+
+export function registerPolicies(program: Command, io: CliIo, _setExit: (code: number) => void): void {
+  const policies = program.command('policies').description('list, validate and explain policies');
+
+  policies
+    .command('list')
+    .description('every policy that a check would run (built-in packs plus --policy and config)')
+    .option('--policy <path>', 'extra policy file or folder (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--config <file>', 'hybridguard.config.yaml|json')
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'], 'text'))
+    .action((flags: { policy: string[]; config?: string; format: 'text' | 'json' }) => {
+      const set = loadPolicySet({ cwd: io.cwd, policyPaths: flags.policy, ...(flags.config ? { configPath: flags.config } : {}) });
+      const rows = set.policies.map((p) => ({
+        id: p.id,
+        name: p.name,
+        severity: p.severity,
+        serviceTypes: p.serviceTypes,
+        check: p.check,
+        description: p.description,
+      }));
+      const text =
+        flags.format === 'json'
+          ? JSON.stringify(rows, null, 2)
+          : rows
+              .map((r) => `${r.id.padEnd(12)} ${r.name.padEnd(36)} ${r.severity.padEnd(8)} ${(r.serviceTypes.join(',') || 'all').padEnd(24)} ${r.description}`)
+              .join('\n');
+      emit(io, text, undefined);
+    });
+
+  policies
+    .command('validate')
+    .description('validate policy files (schema, capabilities, IAM action patterns) without running them')
+    .argument('<files...>', 'policy files or folders')
+    .action((files: string[]) => {
+      const set = loadPolicySet({ cwd: io.cwd, policyPaths: files.map((f) => resolve(io.cwd, f)) });
+      emit(io, `ok: ${set.policies.length} policies and ${set.capabilities.size} capabilities are valid`, undefined);
+    });
+
+  policies
+    .command('explain')
+    .description("a rule's rationale, what it checks, and a failing and a passing example")
+    .argument('<rule>', 'policy id or name, e.g. HG-IAM-001 or no-gpu-in-functions')
+    .option('--policy <path>', 'extra policy file or folder (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .action((rule: string, flags: { policy: string[] }) => {
+      const set = loadPolicySet({ cwd: io.cwd, policyPaths: flags.policy });
+      const policy = set.policies.find((p) => p.id === rule || p.name === rule);
+      if (!policy) throw usageError(`no policy named "${rule}"`, `one of: ${set.policies.map((p) => p.name).join(', ')}`);
+      emit(io, explainPolicy(policy), undefined);
+    });
+}

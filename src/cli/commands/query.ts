@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { loadProject } from '../run-check.js';
+import { choiceOption, type CliIo } from '../main.js';
+import { emit } from '../output.js';
+import { collect } from './check.js';
+import { exposureReport } from '../../analysis/network/index.js';
+import { usageError } from '../../errors.js';
+
+interface QueryFlags {
+  readonly format: 'json' | 'text';
+  readonly config?: string;
+  readonly policy?: string[];
+  readonly output?: string;
+}
+
+export function registerQuery(program: Command, io: CliIo, _setExit: (code: number) => void): void {
+  const query = program.command('query').description('ask the model a question: who can do what, what is reachable');
+
+  query
+    .command('who-can')
+    .description('every principal allowed ACTION on at least one resource (or on --resource), after Deny, boundaries and NotAction')
+    .argument('<action>', 'IAM action, e.g. sagemaker:CreateModelPackage')
+    .argument('[inputs...]', 'inputs as for check')
+    .option('--resource <arn>', 'only principals allowed ACTION on this ARN')
+    .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'], 'text'))
+    .option('--config <file>', 'hybridguard.config.yaml|json')
+    .option('--policy <path>', 'extra policy file or folder (repeatable)', collect, [])
+    .option('--output <file>', 'write the answer to a file')
+    .action(async (action: string, inputs: string[], flags: QueryFlags & { resource?: string }) => {
+      const project = await loadProject(projectOptions(io, inputs, flags));
+      if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action) || !project.catalog.action(action)) {
+        throw usageError(`"${action}" is not an IAM action in the catalog`, 'service:Action, e.g. sagemaker:CreateModelPackage');
+      }
+      const answer = project.facts.iam().whoCan(action, flags.resource);
+      const text =
+        flags.format === 'json'
+          ? JSON.stringify(answer, null, 2)
+          : answer.length === 0
+            ? `No principal can ${action}${flags.resource ? ` on ${flags.resource}` : ''}.`
+            : answer
+                .map((entry) =>
+                  [
+                    `${entry.address} (${entry.serviceType ?? 'untyped'})${entry.conditional ? ' — only under conditions' : ''}`,
+                    ...entry.evidence.map((e) => `    ${e.message}`),
+                  ].join('\n'),
+                )
+                .join('\n');
+      emit(io, text, flags.output);
+    });
+
+  query
+    .command('exposure')
+    .description('every resource reachable from the internet, with its path and ports')
+    .argument('[inputs...]', 'inputs as for check')
+    .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'], 'text'))
+    .option('--config <file>', 'hybridguard.config.yaml|json')
+    .option('--policy <path>', 'extra policy file or folder (repeatable)', collect, [])
+    .option('--output <file>', 'write the answer to a file')
+    .action(async (inputs: string[], flags: QueryFlags) => {
+      const project = await loadProject(projectOptions(io, inputs, flags));
+      const exposures = exposureReport(project.facts.network());
+      const text =
+        flags.format === 'json'
+          ? JSON.stringify(exposures, null, 2)
+          : exposures.length === 0
+            ? 'Nothing is reachable from the internet.'
+            : exposures
+                .map(
+                  (e) =>
+                    `${e.address} (${e.serviceType ?? 'untyped'}) ${e.viaGateway ? 'via the gateway' : 'DIRECTLY'} on ${e.ports.join(', ') || 'any port'}\n    ${e.path.join(' -> ')}`,
+                )
+                .join('\n');
+      emit(io, text, flags.output);
+    });
+}
+
+export function projectOptions(io: CliIo, inputs: readonly string[], flags: { config?: string; policy?: string[]; code?: string }) {
+  return {
+    inputs,
+    cwd: io.cwd,
+    policyPaths: flags.policy ?? [],
+    ...(flags.config ? { configPath: flags.config } : {}),
+    ...(flags.code ? { code: flags.code } : {}),
+  };
+}

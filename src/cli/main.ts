@@ -1,0 +1,93 @@
+import { Command, CommanderError, Option } from 'commander';
+import { HybridguardError, usageError } from '../errors.js';
+import { SEVERITIES, type Severity } from '../engine/types.js';
+import { VERSION } from './run-check.js';
+import { registerCheck } from './commands/check.js';
+import { registerQuery } from './commands/query.js';
+import { registerPolicies } from './commands/policies.js';
+import { registerInfer } from './commands/infer.js';
+import { registerAudit } from './commands/audit.js';
+import { registerBaseline } from './commands/baseline.js';
+
+/** Exit codes of the CLI contract. */
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+}
+
+const EXAMPLES = `
+Examples:
+  $ hybridguard check cdktf.out                       check every stack of a cdktf app
+  $ hybridguard check infra/ --code . --format sarif --output hybridguard.sarif
+  $ hybridguard check plan.json --baseline .hybridguard-baseline.json --fail-on warning
+  $ hybridguard query who-can sagemaker:CreateModelPackage cdktf.out
+  $ hybridguard query exposure infra/ --format json
+  $ hybridguard infer src/handlers/ingest.ts --code .
+  $ hybridguard audit cdktf.out --code . --out report.html
+  $ hybridguard policies explain no-gpu-in-functions
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, input or policy error.`;
+
+/** Run the CLI; returns the exit code. Never throws, never prints a stack trace unless --debug. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const debug = argv.includes('--debug');
+  let exitCode: number = EXIT.ok;
+  const program = new Command('hybridguard')
+    .description('Policy-as-code security and boundary linter for hybrid serverless + container AI platforms on AWS.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'print stack traces of internal errors')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`hybridguard: ${text.replace(/^error: /, 'usage error: ')}`),
+    });
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  registerCheck(program, io, setExit);
+  registerQuery(program, io, setExit);
+  registerPolicies(program, io, setExit);
+  registerInfer(program, io, setExit);
+  registerAudit(program, io, setExit);
+  registerBaseline(program, io, setExit);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    if (error instanceof HybridguardError) {
+      io.stderr.write(`hybridguard: ${error.format()}\n`);
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+      return EXIT.error;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`hybridguard: internal error: ${message}\n`);
+    io.stderr.write(debug && error instanceof Error && error.stack ? `${error.stack}\n` : 'This is a bug in hybridguard; rerun with --debug for the stack trace and report it.\n');
+    return EXIT.error;
+  }
+}
+
+export function processIo(): CliIo {
+  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
+}
+
+/** `--fail-on` and `--format` style options validated with our own error (exit 2, says what was expected). */
+export function parseSeverity(value: string): Severity {
+  if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  throw usageError(`unknown --fail-on level "${value}"`, `one of ${SEVERITIES.join(', ')}`);
+}
+
+export function choiceOption(flags: string, description: string, choices: readonly string[], defaultValue?: string): Option {
+  const option = new Option(flags, description).choices(choices);
+  return defaultValue === undefined ? option : option.default(defaultValue);
+}

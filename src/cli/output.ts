@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../inputs/files.js';
+import type { CliIo } from './main.js';
+import type { ProgressEvent } from './run-check.js';
+
+/** Colour only for a person at a terminal: not when NO_COLOR is set, output is piped, or goes to a file. */
+export function useColor(io: CliIo, outputFile: string | undefined): boolean {
+  if (outputFile) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true;
+}
+
+/** Write the whole report to the file (atomically) or to stdout. */
+export function emit(io: CliIo, text: string, outputFile: string | undefined): void {
+  const withNewline = text.endsWith('\n') ? text : `${text}\n`;
+  if (outputFile) writeFileAtomic(resolve(io.cwd, outputFile), withNewline);
+  else io.stdout.write(withNewline);
+}
+
+/** Progress on a TTY only (files parsed, stacks read); never in CI logs or piped output. */
+export function progressReporter(io: CliIo): { onProgress?: (event: ProgressEvent) => void; done(): void } {
+  if (io.stderr.isTTY !== true || io.env.CI) return { done: () => undefined };
+  const counts = { file: 0, stack: 0 };
+  let shown = false;
+  return {
+    onProgress: (event) => {
+      counts[event.kind]++;
+      shown = true;
+      io.stderr.write(`\r\x1b[2Kreading ${counts.file} file(s), ${counts.stack} stack(s): ${event.path}`);
+    },
+    done: () => {
+      if (shown) io.stderr.write('\r\x1b[2K');
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readInputs, findDefaultInputs } from '../inputs/index.js';
+import { readTextFile } from '../inputs/files.js';
+import { loadIamCatalog } from '../inputs/iam-catalog.js';
+import { readPolicySources } from '../inputs/policy-files.js';
+import { createFsSourceHost } from '../inputs/source-host.js';
+import { assignServiceTypes } from '../model/service-types.js';
+import type { IamCatalog } from '../model/catalog.js';
+import { loadConfig, loadPolicies } from '../policy/load.js';
+import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig } from '../policy/types.js';
+import { createFacts, type Facts } from '../engine/facts.js';
+import { runPolicies } from '../engine/run.js';
+import { parseBaseline } from '../engine/baseline.js';
+import type { RunResults } from '../engine/types.js';
+
+/** The package root (holds package.json and policies/), from both src/cli (tsx) and dist/cli. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
+export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const CONFIG_NAMES = ['hybridguard.config.yaml', 'hybridguard.config.yml', 'hybridguard.config.json'];
+
+export interface ProgressEvent {
+  readonly kind: 'file' | 'stack';
+  readonly path: string;
+}
+
+export interface ProjectOptions {
+  /** INPUT arguments; empty means the nearest cdktf.out, else the current folder. */
+  readonly inputs: readonly string[];
+  readonly cwd: string;
+  /** Project root for handler code (`--code`). */
+  readonly code?: string;
+  /** Extra policy files or folders (`--policy`). */
+  readonly policyPaths?: readonly string[];
+  /** Skip the built-in packs (for `policies validate` of a user's own file and for tests). */
+  readonly builtinPolicies?: boolean;
+  readonly configPath?: string;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface LoadedPolicies {
+  readonly config: ProjectConfig;
+  readonly catalog: IamCatalog;
+  readonly policies: readonly Policy[];
+  readonly capabilities: ReadonlyMap<string, Capability>;
+}
+
+export interface LoadedProject extends LoadedPolicies {
+  readonly facts: Facts;
+}
+
+export interface CheckOptions extends ProjectOptions {
+  readonly baselinePath?: string;
+  /** YYYY-MM-DD; defaults to today (UTC). */
+  readonly today?: string;
+}
+
+export interface CheckRun extends LoadedProject {
+  readonly results: RunResults;
+}
+
+/** Config, catalog and policies: everything that does not depend on the inputs. Fails fast on a bad policy. */
+export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPolicies {
+  const config = loadProjectConfig(options.cwd, options.configPath);
+  const catalog = loadIamCatalog();
+  const paths = [
+    ...(options.builtinPolicies === false ? [] : [BUILTIN_POLICY_DIR]),
+    ...config.policies.map((p) => resolve(options.cwd, p)),
+    ...(options.policyPaths ?? []),
+  ];
+  const { policies, capabilities } = loadPolicies(readPolicySources(paths, options.cwd), catalog);
+  return { config, catalog, policies, capabilities };
+}
+
+/** Read the inputs into one graph and prepare the (lazy) analyses. */
+export async function loadProject(options: ProjectOptions): Promise<LoadedProject> {
+  const loaded = loadPolicySet(options);
+  const inputs = options.inputs.length > 0 ? options.inputs : findDefaultInputs(options.cwd);
+  const { graph } = await readInputs(inputs, { cwd: options.cwd, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  assignServiceTypes(graph, loaded.config);
+  const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
+  const facts = createFacts({
+    graph,
+    catalog: loaded.catalog,
+    capabilities: loaded.capabilities,
+    config: loaded.config,
+    ...(sources ? { sources } : {}),
+  });
+  return { ...loaded, facts };
+}
+
+/** The whole `check` pipeline short of printing: inputs -> model -> facts -> policies -> results. */
+export async function checkProject(options: CheckOptions): Promise<CheckRun> {
+  const project = await loadProject(options);
+  const baseline = options.baselinePath
+    ? { file: options.baselinePath, baseline: parseBaseline(readTextFile(options.baselinePath, options.cwd)) }
+    : undefined;
+  const results = runPolicies({
+    facts: project.facts,
+    policies: project.policies,
+    suppressions: project.config.suppressions,
+    ...(baseline ? { baseline } : {}),
+    today: options.today ?? new Date().toISOString().slice(0, 10),
+    version: VERSION,
+  });
+  return { ...project, results };
+}
+
+function loadProjectConfig(cwd: string, configPath: string | undefined): ProjectConfig {
+  const path = configPath ?? CONFIG_NAMES.map((name) => join(cwd, name)).find((p) => existsSync(p));
+  return path ? loadConfig(readTextFile(path, cwd)) : EMPTY_CONFIG;
+}

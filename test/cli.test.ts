@@ -1,0 +1,218 @@
+/**
+ * The CLI contract, as a user meets it: exit codes, formats, bad input (exit 2, a located message,
+ * no stack trace, nothing written), determinism.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../src/cli/main.js';
+
+const REPO = join(import.meta.dirname, '..');
+const EXAMPLE = join(REPO, 'fixtures', 'example', 'cdktf.out');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    cwd,
+    env: { NO_COLOR: '1', ...env },
+    stdout: { write: (t: string) => (stdout += t), isTTY: false },
+    stderr: { write: (t: string) => (stderr += t), isTTY: false },
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'hybridguard-cli-'));
+
+function expectLocatedError(run: Run, ...fragments: string[]): void {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  for (const fragment of fragments) expect(run.stderr).toContain(fragment);
+  expect(run.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
+}
+
+describe('check on the bundled example', () => {
+  it('finds the planted violations, with evidence, and exits 1', async () => {
+    const run = await cli(['check', EXAMPLE, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { results: { ruleName: string; evidence: unknown[] }[] };
+    const rules = new Set(report.results.map((r) => r.ruleName));
+    for (const expected of ['no-model-registry-in-functions', 'no-full-admin', 'world-open-admin-port', 'only-gateway-public']) {
+      expect(rules).toContain(expected);
+    }
+    for (const result of report.results) expect(result.evidence.length).toBeGreaterThan(0);
+  });
+
+  it.each(['text', 'json', 'sarif', 'junit', 'markdown'])('prints %s byte-identically on every run', async (format) => {
+    const first = await cli(['check', EXAMPLE, '--format', format]);
+    const second = await cli(['check', EXAMPLE, '--format', format]);
+    expect(first.code).toBe(1);
+    expect(first.stdout.length).toBeGreaterThan(200);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('writes SARIF to --output with logical and physical locations', async () => {
+    const dir = tmp();
+    const out = join(dir, 'report.sarif');
+    const run = await cli(['check', EXAMPLE, '--format', 'sarif', '--output', out]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const sarif = JSON.parse(readFileSync(out, 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    const result = sarif.runs[0].results[0];
+    expect(result.locations[0].logicalLocations[0].kind).toBe('resource');
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toMatch(/cdk\.tf\.json$/);
+    expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
+  });
+
+  it('--fail-on note fails on notes too; a high bar on a clean policy set passes', async () => {
+    const noteRun = await cli(['check', EXAMPLE, '--fail-on', 'note', '--format', 'json']);
+    expect(noteRun.code).toBe(1);
+    const badLevel = await cli(['check', EXAMPLE, '--fail-on', 'critical']);
+    expectLocatedError(badLevel, 'critical', 'error, warning, note');
+  });
+
+  it('a baseline of today’s findings makes the same check pass, and fails again on a new finding', async () => {
+    const dir = tmp();
+    const baseline = join(dir, 'baseline.json');
+    expect((await cli(['baseline', EXAMPLE, '--output', baseline])).code).toBe(0);
+    expect((await cli(['check', EXAMPLE, '--baseline', baseline])).code).toBe(0);
+    const trimmed = JSON.parse(readFileSync(baseline, 'utf8'));
+    const key = Object.keys(trimmed).find((k) => Array.isArray(trimmed[k]))!;
+    trimmed[key] = trimmed[key].slice(1);
+    writeFileSync(baseline, JSON.stringify(trimmed));
+    expect((await cli(['check', EXAMPLE, '--baseline', baseline])).code).toBe(1);
+  });
+});
+
+describe('bad input: exit 2, a located message, nothing written', () => {
+  it('a missing path', async () => {
+    expectLocatedError(await cli(['check', 'no/such/stack.tf.json']), 'no/such/stack.tf.json');
+  });
+
+  it('a folder with nothing to check', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'notes.txt'), 'hello');
+    expectLocatedError(await cli(['check', dir]), dir.split('/').pop()!);
+  });
+
+  it('malformed JSON names the line', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'main.tf.json'), '{\n  "resource": {\n    "aws_s3_bucket": {\n      "x": { "bucket": "a" },\n    }\n  }\n}\n');
+    expectLocatedError(await cli(['check', join(dir, 'main.tf.json')]), 'main.tf.json:5');
+  });
+
+  it('malformed HCL names the line', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'main.tf'), 'resource "aws_s3_bucket" "x" {\n  bucket = "a"\n\n  tags = {\n');
+    expectLocatedError(await cli(['check', dir]), 'main.tf:');
+  });
+
+  it('a binary file', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'main.tf.json'), Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x00, 0x01]));
+    expectLocatedError(await cli(['check', join(dir, 'main.tf.json')]), 'main.tf.json');
+  });
+
+  it('JSON that is not Terraform', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'package.tf.json'), JSON.stringify({ name: 'not-terraform', version: '1.0.0' }));
+    expectLocatedError(await cli(['check', join(dir, 'package.tf.json')]), 'package.tf.json');
+  });
+
+  it('a plan JSON of an unsupported format version', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ format_version: '2.0', planned_values: {}, resource_changes: [], configuration: {} }));
+    expectLocatedError(await cli(['check', join(dir, 'plan.json')]), 'plan.json', '2.0');
+  });
+
+  it('a folder with a symlink loop', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'infra'));
+    symlinkSync(join(dir, 'infra'), join(dir, 'infra', 'loop'));
+    writeFileSync(join(dir, 'infra', 'main.tf'), 'resource "aws_s3_bucket" "x" {\n  bucket = "a"\n}\n');
+    const run = await cli(['check', join(dir, 'infra'), '--format', 'json']);
+    expect([0, 1, 2]).toContain(run.code);
+    if (run.code === 2) expect(run.stderr).toContain('loop');
+  });
+
+  it.each([
+    ['an unknown field', 'policies:\n  - id: X-1\n    name: x-one\n    severty: error\n', 'severty'],
+    ['a wrong severity', 'policies:\n  - id: X-1\n    name: x-one\n    severity: critical\n', 'severity'],
+    ['an unknown capability', 'policies:\n  - id: X-1\n    name: x-one\n    severity: error\n    serviceTypes: [function]\n    description: d\n    rationale: r\n    remediation: m\n    assert:\n      denied-capabilities: { capabilities: [teleportation] }\n', 'teleportation'],
+  ])('an invalid policy file: %s', async (_name, text, fragment) => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'policy.yaml'), text);
+    const out = join(dir, 'report.json');
+    const run = await cli(['check', EXAMPLE, '--policy', join(dir, 'policy.yaml'), '--format', 'json', '--output', out]);
+    expectLocatedError(run, 'policy.yaml:', fragment);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('an unknown --format', async () => {
+    const run = await cli(['check', EXAMPLE, '--format', 'xml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('xml');
+    expect(run.stderr).toContain('sarif');
+  });
+
+  it('an unwritable --output leaves nothing behind', async () => {
+    const dir = tmp();
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o500);
+    const run = await cli(['check', EXAMPLE, '--format', 'json', '--output', join(locked, 'r.json')]);
+    // root ignores directory permissions: fall back to a path under a file, which nobody can write.
+    if (run.code !== 2) {
+      writeFileSync(join(dir, 'file'), 'x');
+      const again = await cli(['check', EXAMPLE, '--format', 'json', '--output', join(dir, 'file', 'r.json')]);
+      expectLocatedError(again, 'r.json');
+    } else {
+      expectLocatedError(run, 'r.json');
+    }
+  });
+});
+
+describe('queries', () => {
+  it('who-can answers with principals, evidence and conditions', async () => {
+    const run = await cli(['query', 'who-can', 'sagemaker:CreateModelPackage', EXAMPLE, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const answer = JSON.parse(run.stdout) as { address: string; serviceType: string; conditional: boolean; evidence: unknown[] }[];
+    expect(answer.length).toBeGreaterThan(0);
+    for (const entry of answer) {
+      expect(Object.keys(entry).sort()).toEqual(['address', 'conditional', 'evidence', 'serviceType']);
+      expect(entry.evidence.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('who-can refuses an action that does not exist', async () => {
+    expectLocatedError(await cli(['query', 'who-can', 'sagemaker:TeleportModel', EXAMPLE]), 'sagemaker:TeleportModel');
+  });
+
+  it('exposure lists reachable resources with their path and ports', async () => {
+    const run = await cli(['query', 'exposure', EXAMPLE, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const answer = JSON.parse(run.stdout) as { address: string; viaGateway: boolean; path: string[]; ports: string[] }[];
+    expect(answer.some((e) => !e.viaGateway)).toBe(true);
+    for (const entry of answer) expect(entry.path.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the installed command', () => {
+  it('bin/hybridguard.js prints its version and checks the example', () => {
+    const version = execFileSync('node', [join(REPO, 'bin', 'hybridguard.js'), '--version'], { encoding: 'utf8' });
+    expect(version.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+    const run = spawnSync('node', [join(REPO, 'bin', 'hybridguard.js'), 'check', EXAMPLE, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).results.length).toBeGreaterThan(0);
+  });
+});

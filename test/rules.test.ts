@@ -1,0 +1,68 @@
+/**
+ * One table-driven test for every policy's fixtures (KICS / trivy-checks style):
+ * fixtures/rules/<policy-name>/<fail|pass>-<case>/ holds one input and expected.json, the exact
+ * findings of that policy. Every built-in policy must have at least one failing and one passing case.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkProject, loadPolicySet } from '../src/cli/run-check.js';
+
+const ROOT = join(import.meta.dirname, '..', 'fixtures', 'rules');
+const INPUT_NAMES = ['cdktf.out', 'main.tf.json', 'plan.json', 'main.tf'];
+
+interface Expected {
+  ruleId: string;
+  address: string;
+  subject?: string;
+}
+
+function caseInput(dir: string): string {
+  const name = INPUT_NAMES.find((n) => existsSync(join(dir, n)));
+  if (!name) throw new Error(`${dir}: no input (${INPUT_NAMES.join(', ')})`);
+  // A folder of *.tf is read as a whole.
+  return name === 'main.tf' ? dir : join(dir, name);
+}
+
+const key = (f: Expected) => `${f.ruleId} ${f.address} ${f.subject ?? ''}`.trim();
+
+const policyDirs = existsSync(ROOT) ? readdirSync(ROOT).sort() : [];
+const builtin = loadPolicySet({ cwd: process.cwd() });
+
+describe('every built-in policy has failing and passing fixtures', () => {
+  it.each(builtin.policies.map((p) => [p.name, p.id]))('%s (%s)', (name) => {
+    const dir = join(ROOT, name);
+    const cases = existsSync(dir) ? readdirSync(dir) : [];
+    expect(cases.some((c) => c.startsWith('fail')), `${name}: no fail-* fixture`).toBe(true);
+    expect(cases.some((c) => c.startsWith('pass')), `${name}: no pass-* fixture`).toBe(true);
+  });
+});
+
+for (const policyName of policyDirs) {
+  describe(`policy ${policyName}`, () => {
+    const cases = readdirSync(join(ROOT, policyName)).filter((c) => /^(fail|pass)/.test(c)).sort();
+    it.each(cases)('%s', async (caseName) => {
+      const dir = join(ROOT, policyName, caseName);
+      const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected[];
+      const configPath = ['hybridguard.config.yaml', 'hybridguard.config.json'].map((n) => join(dir, n)).find(existsSync);
+      const run = await checkProject({
+        inputs: [caseInput(dir)],
+        cwd: dir,
+        ...(existsSync(join(dir, 'code')) ? { code: join(dir, 'code') } : {}),
+        ...(configPath ? { configPath } : {}),
+        ...(existsSync(join(dir, 'policy.yaml')) ? { policyPaths: [join(dir, 'policy.yaml')] } : {}),
+        today: '2026-11-28',
+      });
+      const policy = run.policies.find((p) => p.name === policyName);
+      expect(policy, `no policy named ${policyName}`).toBeDefined();
+      const actual = run.results.results
+        .filter((r) => r.ruleName === policyName && !r.suppression)
+        .map((r) => key({ ruleId: r.ruleId, address: r.location.address ?? r.location.file, ...(r.subject ? { subject: r.subject } : {}) }));
+      expect([...new Set(actual)].sort()).toEqual(expected.map(key).sort());
+      if (caseName.startsWith('fail')) expect(expected.length).toBeGreaterThan(0);
+      for (const result of run.results.results.filter((r) => r.ruleName === policyName)) {
+        expect(result.evidence.length, 'a finding without evidence is a bug').toBeGreaterThan(0);
+      }
+    });
+  });
+}
