@@ -8,8 +8,8 @@ import { readPolicySources } from '../inputs/policy-files.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
 import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
-import { loadConfig, loadPolicies } from '../policy/load.js';
-import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig } from '../policy/types.js';
+import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
+import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../policy/types.js';
 import { createFacts, type Facts } from '../engine/facts.js';
 import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
@@ -38,6 +38,8 @@ export interface ProjectOptions {
   /** Skip the built-in packs (for `policies validate` of a user's own file and for tests). */
   readonly builtinPolicies?: boolean;
   readonly configPath?: string;
+  /** A central suppressions file (`--suppressions`), in addition to the config's. */
+  readonly suppressionsPath?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -46,6 +48,8 @@ export interface LoadedPolicies {
   readonly catalog: IamCatalog;
   readonly policies: readonly Policy[];
   readonly capabilities: ReadonlyMap<string, Capability>;
+  /** Config suppressions plus the suppressions file, each naming a policy that exists. */
+  readonly suppressions: readonly Suppression[];
 }
 
 export interface LoadedProject extends LoadedPolicies {
@@ -72,7 +76,12 @@ export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPo
     ...(options.policyPaths ?? []),
   ];
   const { policies, capabilities } = loadPolicies(readPolicySources(paths, options.cwd), catalog);
-  return { config, catalog, policies, capabilities };
+  const suppressions = [
+    ...config.suppressions,
+    ...(options.suppressionsPath ? loadSuppressions(readTextFile(options.suppressionsPath, options.cwd)) : []),
+  ];
+  checkSuppressionRules(suppressions, policies);
+  return { config, catalog, policies, capabilities, suppressions };
 }
 
 /** Read the inputs into one graph and prepare the (lazy) analyses. */
@@ -101,7 +110,7 @@ export async function checkProject(options: CheckOptions): Promise<CheckRun> {
   const results = runPolicies({
     facts: project.facts,
     policies: project.policies,
-    suppressions: project.config.suppressions,
+    suppressions: project.suppressions,
     ...(baseline ? { baseline } : {}),
     today: options.today ?? new Date().toISOString().slice(0, 10),
     version: VERSION,

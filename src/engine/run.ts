@@ -41,7 +41,8 @@ export function completeFinding(policy: Policy, draft: FindingDraft): Finding {
   if (draft.evidence.length === 0) {
     throw new Error(`check ${policy.check} produced a finding without evidence for ${draft.location.address ?? draft.location.file}`);
   }
-  const where = draft.location.address ?? `${draft.location.file}:${draft.location.line ?? 0}`;
+  // No line numbers: a finding that moves within its file keeps its identity (baselines, SARIF).
+  const where = draft.location.address ?? draft.location.file;
   return {
     ...draft,
     ruleId: policy.id,
@@ -49,7 +50,7 @@ export function completeFinding(policy: Policy, draft: FindingDraft): Finding {
     severity: policy.severity,
     rationale: policy.rationale,
     remediation: draft.remediation ?? policy.remediation,
-    fingerprint: [policy.id, where, draft.subject ?? ''].join('|'),
+    fingerprint: [policy.id, where, draft.subject ?? draft.message].join('|'),
   };
 }
 

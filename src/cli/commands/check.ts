@@ -9,6 +9,7 @@ interface CheckFlags {
   readonly code?: string;
   readonly policy?: string[];
   readonly config?: string;
+  readonly suppressions?: string;
   readonly format: Format;
   readonly output?: string;
   readonly baseline?: string;
@@ -23,6 +24,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .option('--code <dir>', 'project root of the handler code (enables code rules)')
     .option('--policy <path>', 'extra policy file or folder (repeatable)', collect, [])
     .option('--config <file>', 'hybridguard.config.yaml|json (default: found in the current folder)')
+    .option('--suppressions <file>', 'central suppressions file (YAML or JSON), e.g. one owned by the security team')
     .addOption(choiceOption('--format <format>', 'output format', FORMATS, 'text'))
     .option('--output <file>', 'write the report to a file (written whole or not at all)')
     .option('--baseline <file>', 'fail only on findings not in this baseline')
@@ -36,6 +38,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
         ...(flags.code ? { code: flags.code } : {}),
         policyPaths: flags.policy ?? [],
         ...(flags.config ? { configPath: flags.config } : {}),
+        ...(flags.suppressions ? { suppressionsPath: flags.suppressions } : {}),
         ...(flags.baseline ? { baselinePath: flags.baseline } : {}),
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       });

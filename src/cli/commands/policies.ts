@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { loadPolicySet } from '../run-check.js';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT, loadPolicySet } from '../run-check.js';
+import { readPolicyFixtures } from '../../inputs/policy-files.js';
 import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';
 import { explainPolicy } from '../../policy/docs.js';
@@ -25,12 +26,13 @@ export function registerPolicies(program: Command, io: CliIo, _setExit: (code: n
         check: p.check,
         description: p.description,
       }));
+      const width = (pick: (r: (typeof rows)[number]) => string) => Math.max(0, ...rows.map((r) => pick(r).length));
+      const types = (r: (typeof rows)[number]) => r.serviceTypes.join(',') || 'all';
+      const [idW, nameW, typeW] = [width((r) => r.id), width((r) => r.name), width(types)];
       const text =
         flags.format === 'json'
           ? JSON.stringify(rows, null, 2)
-          : rows
-              .map((r) => `${r.id.padEnd(12)} ${r.name.padEnd(36)} ${r.severity.padEnd(8)} ${(r.serviceTypes.join(',') || 'all').padEnd(24)} ${r.description}`)
-              .join('\n');
+          : rows.map((r) => `${r.id.padEnd(idW)}  ${r.name.padEnd(nameW)}  ${r.severity.padEnd(7)}  ${types(r).padEnd(typeW)}  ${r.description}`).join('\n');
       emit(io, text, undefined);
     });
 
@@ -52,6 +54,6 @@ export function registerPolicies(program: Command, io: CliIo, _setExit: (code: n
       const set = loadPolicySet({ cwd: io.cwd, policyPaths: flags.policy });
       const policy = set.policies.find((p) => p.id === rule || p.name === rule);
       if (!policy) throw usageError(`no policy named "${rule}"`, `one of: ${set.policies.map((p) => p.name).join(', ')}`);
-      emit(io, explainPolicy(policy), undefined);
+      emit(io, explainPolicy(policy, readPolicyFixtures(join(PACKAGE_ROOT, 'fixtures', 'rules'), policy.name, io.cwd)), undefined);
     });
 }
