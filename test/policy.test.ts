@@ -352,6 +352,7 @@ describe('readPolicySources', () => {
 describe('the built-in packs', () => {
   const sources = readPolicySources([join(import.meta.dirname, '..', 'policies')], join(import.meta.dirname, '..'));
 
+  // Full schema and IAM-pattern validation here is what lets a run trust the shipped packs.
   it('load cleanly with the registered checks', () => {
     const { policies, capabilities } = loadPolicies(sources, catalog);
     expect(policies.length).toBeGreaterThanOrEqual(4);

@@ -70,12 +70,10 @@ export interface CheckRun extends LoadedProject {
 export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPolicies {
   const config = loadProjectConfig(options.cwd, options.configPath);
   const catalog = loadIamCatalog();
-  const paths = [
-    ...(options.builtinPolicies === false ? [] : [BUILTIN_POLICY_DIR]),
-    ...config.policies.map((p) => resolve(options.cwd, p)),
-    ...(options.policyPaths ?? []),
-  ];
-  const { policies, capabilities } = loadPolicies(readPolicySources(paths, options.cwd), catalog);
+  const builtin = options.builtinPolicies === false ? [] : readPolicySources([BUILTIN_POLICY_DIR], options.cwd).map((s) => ({ ...s, trusted: true }));
+  const userPaths = [...config.policies.map((p) => resolve(options.cwd, p)), ...(options.policyPaths ?? [])];
+  const user = userPaths.length > 0 ? readPolicySources(userPaths, options.cwd) : [];
+  const { policies, capabilities } = loadPolicies([...builtin, ...user], catalog);
   const suppressions = [
     ...config.suppressions,
     ...(options.suppressionsPath ? loadSuppressions(readTextFile(options.suppressionsPath, options.cwd)) : []),

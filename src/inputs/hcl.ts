@@ -1,4 +1,3 @@
-import { parse } from '@cdktf/hcl2json';
 import { inputError } from '../errors.js';
 import { jsonPointer } from './json-lines.js';
 
@@ -8,6 +7,9 @@ import { jsonPointer } from './json-lines.js';
  */
 export async function parseHcl(file: string, text: string): Promise<{ doc: unknown; lines: Map<string, number> }> {
   let doc: unknown;
+  // Loaded on first use: importing hcl2json starts its Go/wasm runtime (~0.2 s), which runs
+  // that only read JSON should not pay.
+  const { parse } = await import('@cdktf/hcl2json');
   try {
     doc = await parse(file, text);
   } catch (error) {

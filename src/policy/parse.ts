@@ -8,6 +8,11 @@ export type PathSegment = string | number;
 export interface TextSource {
   readonly path: string;
   readonly text: string;
+  /**
+   * Shipped with hybridguard and validated by its own test suite (test/policy.test.ts): the schema
+   * and IAM-pattern checks, about half a second of every run, are skipped for it.
+   */
+  readonly trusted?: boolean;
 }
 
 /** A parsed YAML or JSON file that still knows where each node came from. */
