@@ -1,7 +1,7 @@
 /**
- * Speed: 1,500 handler files (500 functions x 3 files, plus shared helpers) analysed without the
- * type checker, each file parsed once. Measured in CPU time so a busy CI machine does not make
- * it flaky; the wall-clock comparison with dependency-cruiser lives in bench/.
+ * Scale: 1,500 handler files (500 functions x 3 files, plus shared helpers) analysed without the
+ * type checker, each file parsed exactly once however many handlers share it. Timing lives in
+ * bench/ (npm run bench), not in unit tests.
  */
 import { describe, expect, it } from 'vitest';
 import { ResourceGraph } from '../src/model/graph.js';
@@ -67,20 +67,16 @@ export const publish = (item: unknown) => sns.send(new PublishCommand({ TopicArn
   return { files, resources };
 }
 
-describe('speed', () => {
-  it(`analyses ${FUNCTIONS * 3 + 10} handler files in well under 2 s of CPU`, () => {
+describe('scale', () => {
+  it(`analyses ${FUNCTIONS * 3 + 10} handler files, parsing each once`, () => {
     const { files, resources } = project();
     const graph = new ResourceGraph(resources, []);
     const { catalog, capabilities } = builtins();
     typescript(); // loading the compiler is a one-off cost, not per file
     const facts = createFacts({ graph, catalog, capabilities, config: EMPTY_CONFIG, sources: memoryHost(files) });
-    const before = process.cpuUsage();
     const code = analyzeCode(graph, memoryHost(files), EMPTY_CONFIG, facts);
-    const used = process.cpuUsage(before);
-    const cpuMs = (used.user + used.system) / 1000;
     expect(code.parsedFiles).toBe(FUNCTIONS * 3 + 10);
     expect(code.handlers).toHaveLength(FUNCTIONS);
     expect(code.handlers[0]!.calls.map((c) => c.action.join('+')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 'sns:Publish']);
-    expect(cpuMs).toBeLessThan(2000);
   });
 });
