@@ -10,6 +10,7 @@ import {
   HybridApp,
   HybridNetwork,
   HybridPlatform,
+  MOTO_FEATURES,
   PermissionBoundaries,
   SynthCheckError,
   boundaryDocument,
@@ -305,6 +306,18 @@ describe('the baseline platform', () => {
 
   it('matches the snapshot of the synthesized baseline', () => {
     expect(json).toMatchSnapshot();
+  });
+
+  it('turns off only what moto cannot round-trip, as lifecycle.ignore_changes', () => {
+    const app = Testing.app();
+    const stack = new HybridPlatform(app, baseline.name, { config: baseline, region: 'us-east-1', projectRoot: ROOT, pack, features: MOTO_FEATURES });
+    const synthesized = JSON.parse(Testing.synth(stack)) as Json;
+    expect(one(synthesized, 'aws_ecs_service', 'svc-model-serving/service')['lifecycle']).toEqual({ ignore_changes: ['availability_zone_rebalancing'] });
+    for (const [, rule] of [...resources(synthesized, 'aws_vpc_security_group_ingress_rule'), ...resources(synthesized, 'aws_vpc_security_group_egress_rule')]) {
+      expect(rule['lifecycle']).toEqual({ ignore_changes: ['description'] });
+    }
+    expect(one(synthesized, 'aws_lb', 'svc-model-serving/alb')['lifecycle']).toBeUndefined();
+    expect(one(json, 'aws_ecs_service', 'svc-model-serving/service')['lifecycle']).toBeUndefined();
   });
 
   it('refuses a route to an unknown service', () => {

@@ -62,7 +62,7 @@ export async function checkSynthesized(inputs: readonly string[], options: Synth
   const failing = run.results.results.filter(
     (r) => !r.suppression && !r.undecided && r.isNew !== false && severityRank(r.severity) >= severityRank(failOn),
   ).length;
-  // Rendered exactly as `hybridguard check` renders it (it passes no failOn to the reporter).
-  const text = render('text', run.results, { color: options.color ?? false, cwd, ...(options.failOn ? { failOn } : {}) });
+  // Rendered exactly as `hybridguard check` renders it.
+  const text = render('text', run.results, { color: options.color ?? false, cwd, failOn });
   return { results: run.results, text, failing };
 }

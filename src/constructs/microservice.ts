@@ -34,11 +34,6 @@ export interface HybridMicroserviceProps {
   readonly targets: GrantTargets;
   readonly boundaries: PermissionBoundaries;
   readonly logRetentionDays?: number;
-  /**
-   * Attributes Terraform should not diff. Real ECS returns every attribute; some emulators
-   * (moto 5.2) omit `availability_zone_rebalancing`, which would show a change on every plan.
-   */
-  readonly ignoreChanges?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -196,7 +191,6 @@ export class HybridMicroservice extends Construct {
       propagateTags: 'SERVICE',
       tags,
       dependsOn: [this.listener],
-      ...(props.ignoreChanges && props.ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges: [...props.ignoreChanges] } } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import type { Construct } from 'constructs';
-import { App, TerraformOutput, TerraformStack, type AppConfig } from 'cdktf';
+import type { Construct, IConstruct } from 'constructs';
+import { App, Aspects, TerraformOutput, TerraformResource, TerraformStack, type AppConfig } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
@@ -84,16 +84,23 @@ export interface PlatformFeatures {
   readonly gatewayEndpoints?: boolean;
   /** Override the network's interface endpoints (`[]`: none). */
   readonly interfaceEndpoints?: readonly string[];
-  /** Attributes of ECS services Terraform should not diff (emulator gaps). */
-  readonly ecsServiceIgnoreChanges?: readonly string[];
+  /** Attributes Terraform should not diff, by resource type (for emulators that do not return them). */
+  readonly ignoreChanges?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
- * What moto 5.2 cannot round-trip: its ECS DescribeServices omits `availabilityZoneRebalancing`,
- * so Terraform would plan a change to it forever. Everything else of the baseline (flow logs,
- * gateway and interface endpoints, ECS behind an ALB, VPC links) deploys and reads back.
+ * What moto 5.2 cannot round-trip, so Terraform would plan a change forever: ECS DescribeServices
+ * omits `availabilityZoneRebalancing`, and DescribeSecurityGroupRules omits rule descriptions.
+ * Everything else of the baseline (flow logs, gateway and interface endpoints, NAT, ECS behind
+ * an internal ALB, VPC links, HTTP API routes) deploys and reads back as declared.
  */
-export const MOTO_FEATURES: PlatformFeatures = { ecsServiceIgnoreChanges: ['availability_zone_rebalancing'] };
+export const MOTO_FEATURES: PlatformFeatures = {
+  ignoreChanges: {
+    aws_ecs_service: ['availability_zone_rebalancing'],
+    aws_vpc_security_group_ingress_rule: ['description'],
+    aws_vpc_security_group_egress_rule: ['description'],
+  },
+};
 
 export interface HybridPlatformProps {
   readonly config: PlatformConfig;
@@ -289,7 +296,6 @@ export class HybridPlatform extends TerraformStack {
           grants: ms.grants,
           targets,
           boundaries: this.boundaries,
-          ...(features.ecsServiceIgnoreChanges ? { ignoreChanges: features.ecsServiceIgnoreChanges } : {}),
           tags,
         });
         for (const s of ms.suppressions ?? []) suppress(created, s);
@@ -312,6 +318,17 @@ export class HybridPlatform extends TerraformStack {
       new TerraformOutput(this, 'api_endpoint', { value: this.gateway.api.apiEndpoint });
     }
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpc.id });
+
+    const ignore = features.ignoreChanges ?? {};
+    if (Object.keys(ignore).length > 0) {
+      Aspects.of(this).add({
+        visit(node: IConstruct) {
+          if (!TerraformResource.isTerraformResource(node)) return;
+          const attributes = ignore[node.terraformResourceType];
+          if (attributes && attributes.length > 0) node.addOverride('lifecycle.ignore_changes', [...attributes]);
+        },
+      });
+    }
   }
 }
 

@@ -1,0 +1,261 @@
+/**
+ * Real deploy of the baseline app against moto: synth, terraform init from the provider mirror,
+ * an apply killed halfway (SIGKILL) and its recovery by a plain `cdktf deploy`, verification
+ * through the AWS SDK, a no-change plan, destroy, and nothing left behind.
+ *
+ * Needs terraform, moto_server and a provider mirror. Under CI=true a missing one fails the
+ * test; elsewhere the suite is skipped with a loud warning.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IAMClient, GetRoleCommand, ListRolesCommand, ListPoliciesCommand } from '@aws-sdk/client-iam';
+import { EC2Client, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
+import { ApiGatewayV2Client, GetApisCommand, GetRoutesCommand } from '@aws-sdk/client-apigatewayv2';
+import { ElasticLoadBalancingV2Client, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { findProviderMirror, terraformEnv, writeCliConfig } from '../scripts/terraform-env.js';
+import { startMoto, which, type Moto } from './support/moto.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const STACK = 'hg-baseline';
+const CI = process.env['CI'] === 'true';
+
+const missing = [
+  ...(which('terraform') ? [] : ['terraform']),
+  ...(which('moto_server') ? [] : ['moto_server']),
+  ...(safeMirror() ? [] : ['a provider mirror (HYBRIDGUARD_TF_MIRROR)']),
+];
+function safeMirror(): string | undefined {
+  try {
+    return findProviderMirror();
+  } catch {
+    return undefined;
+  }
+}
+if (missing.length > 0 && !CI) {
+  console.warn(`\n*** SKIPPING the real deploy test: ${missing.join(', ')} not found. Under CI=true this is a failure. ***\n`);
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly out: string;
+}
+
+function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, out });
+    });
+  });
+}
+
+const suite = missing.length > 0 && !CI ? describe.skip : describe;
+
+suite('real deploy of the baseline against moto', () => {
+  let moto: Moto;
+  let project: string;
+  let env: NodeJS.ProcessEnv;
+  let stackDir: string;
+  const created = { vpcId: '' };
+
+  const tf = (args: string[], timeoutMs?: number) => run('terraform', ['-chdir=' + stackDir, ...args], { cwd: project, env, ...(timeoutMs ? { timeoutMs } : {}) });
+  const clientConfig = () => ({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+  beforeAll(async () => {
+    if (missing.length > 0) throw new Error(`CI=true and the deploy test cannot run: ${missing.join(', ')} not found`);
+    moto = await startMoto();
+    // A throwaway copy of the app (shared sources linked), so state and cdktf.out stay out of the repo.
+    project = mkdtempSync(join(tmpdir(), 'hg-deploy-'));
+    for (const f of ['main.ts', 'hybridguard.app.config.ts', 'cdktf.json', 'package.json', 'tsconfig.json']) copyFileSync(join(ROOT, f), join(project, f));
+    for (const d of ['src', 'app', 'policies', 'data', 'node_modules']) if (existsSync(join(ROOT, d))) symlinkSync(join(ROOT, d), join(project, d));
+    const cliConfig = writeCliConfig(join(project, '.terraform-cli'), findProviderMirror() as string);
+    env = terraformEnv({ cliConfig, endpoint: moto.endpoint, region: 'us-east-1' });
+    env['HYBRIDGUARD_EMULATOR'] = 'moto';
+    stackDir = join(project, 'cdktf.out', 'stacks', STACK);
+  }, 60_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('synthesizes (with the policy check) and runs terraform init from the mirror', async () => {
+    const synth = await run('npx', ['tsx', 'main.ts'], { cwd: project, env });
+    expect(synth.code, synth.out).toBe(0);
+    const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { local: { path: string } } } };
+    // Local backend, state in the project folder (what a platform team starts with).
+    expect(json.terraform.backend.local.path).toBe(join(project, `terraform.${STACK}.tfstate`));
+    const init = await tf(['init', '-input=false', '-no-color']);
+    expect(init.code, init.out).toBe(0);
+    expect(init.out).toMatch(/Installing hashicorp\/aws v5\.100\.0/);
+  });
+
+  it('recovers from an apply killed halfway: stale lock ignored, the in-flight object adopted, then a plain cdktf deploy', async () => {
+    // terraform in its own process group, so SIGKILL takes its provider plugin too (as a CI
+    // runner cancelling a job or the OOM killer would).
+    const child = spawn('terraform', ['-chdir=' + stackDir, 'apply', '-auto-approve', '-input=false', '-no-color'], {
+      cwd: project,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const inFlight = new Set<string>();
+    let completed = 0;
+    let killedWith: string[] | undefined;
+    const done = new Promise<void>((r) => child.on('close', () => r()));
+    const onLine = (line: string): void => {
+      const creating = /^(\S+): Creating\.\.\.$/.exec(line);
+      if (creating) inFlight.add(creating[1] as string);
+      const complete = /^(\S+): Creation complete/.exec(line);
+      if (complete) {
+        inFlight.delete(complete[1] as string);
+        completed++;
+      }
+      // Kill while the load balancer is the only resource being created (moto answers at once,
+      // the provider then waits ~60 s for "active"): a point where terraform has written the
+      // rest to state and holds one create in flight.
+      const still = /^(\S+): Still creating\.\.\./.exec(line);
+      if (!killedWith && still && completed >= 10 && inFlight.size === 1 && (still[1] as string).startsWith('aws_lb.')) {
+        killedWith = [...inFlight];
+        process.kill(-(child.pid as number), 'SIGKILL');
+      }
+    };
+    let pending = '';
+    child.stdout.on('data', (d: Buffer) => {
+      pending += d.toString();
+      out += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      lines.forEach(onLine);
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    await done;
+    expect(killedWith, `apply was not killed halfway:\n${out.slice(-3000)}`).toEqual([expect.stringMatching(/^aws_lb\.svc-model-serving_alb_/)]);
+
+    const statePath = join(project, `terraform.${STACK}.tfstate`);
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { resources: { mode: string; type: string; instances: unknown[] }[] };
+    const inState = state.resources.filter((r) => r.mode === 'managed' && r.instances.length > 0).length;
+    const declared = Object.values((JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, object> }).resource)
+      .reduce((n, byName) => n + Object.keys(byName).length, 0);
+    // Halfway: much was created and saved, not everything.
+    expect(inState).toBeGreaterThanOrEqual(10);
+    expect(inState).toBeLessThan(declared);
+    // The local backend's lock is an OS file lock, released when the process died; the info
+    // file it leaves is stale and terraform ignores it: no force-unlock needed.
+    expect(existsSync(join(project, `.terraform.${STACK}.tfstate.lock.info`)) || existsSync(join(stackDir, '.terraform.tfstate.lock.info'))).toBe(true);
+
+    // The one create in flight reached AWS but not the state. Real ALB creates are idempotent
+    // by name (same settings: the existing one is returned), moto's are not; and a killed
+    // apply can leave any in-flight object behind. What an operator does, scripted: adopt it.
+    const elb = new ElasticLoadBalancingV2Client(clientConfig());
+    const lbs = await elb.send(new DescribeLoadBalancersCommand({ Names: [`${STACK}-model-serving`] }));
+    const arn = lbs.LoadBalancers?.[0]?.LoadBalancerArn;
+    expect(arn, 'the killed apply created the load balancer').toBeDefined();
+    const imported = await tf(['import', '-input=false', '-no-color', killedWith?.[0] as string, arn as string]);
+    expect(imported.code, imported.out).toBe(0);
+
+    const deploy = await run('npx', ['cdktf', 'deploy', '--auto-approve', STACK], { cwd: project, env, timeoutMs: 400_000 });
+    expect(deploy.code, deploy.out.slice(-4000)).toBe(0);
+    expect(deploy.out).toMatch(/Apply complete!/);
+  }, 600_000);
+
+  it('created what the baseline declares: boundaries per type, subnet tiers, no internet route from private tiers, gateway routes', async () => {
+    const ec2 = new EC2Client(clientConfig());
+    const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: [`${STACK}-vpc`] }] }));
+    expect(vpcs.Vpcs).toHaveLength(1);
+    created.vpcId = vpcs.Vpcs?.[0]?.VpcId as string;
+    const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [created.vpcId] }] }))).Subnets ?? [];
+    const tierOf = (tags: { Key?: string; Value?: string }[] | undefined) => tags?.find((t) => t.Key === 'hybridguard:subnet-tier')?.Value;
+    const byTier = (tier: string) => subnets.filter((s) => tierOf(s.Tags) === tier);
+    for (const tier of ['public', 'private', 'isolated']) {
+      expect(byTier(tier), tier).toHaveLength(2);
+      expect(new Set(byTier(tier).map((s) => s.AvailabilityZone)).size, `${tier} AZs`).toBe(2);
+    }
+    const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [created.vpcId] }] }))).RouteTables ?? [];
+    const igw = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [created.vpcId] }] }))).InternetGateways?.[0]?.InternetGatewayId;
+    expect(igw).toMatch(/^igw-/);
+    const tableOf = (subnetId: string | undefined) => tables.find((t) => t.Associations?.some((a) => a.SubnetId === subnetId));
+    for (const s of [...byTier('private'), ...byTier('isolated')]) {
+      const table = tableOf(s.SubnetId);
+      expect(table, `route table of ${s.SubnetId}`).toBeDefined();
+      expect(table?.Routes?.some((r) => r.GatewayId === igw), `${tierOf(s.Tags)} subnet ${s.SubnetId} routes to the internet gateway`).toBe(false);
+    }
+    for (const s of byTier('private')) expect(tableOf(s.SubnetId)?.Routes?.some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.NatGatewayId?.startsWith('nat-'))).toBe(true);
+    for (const s of byTier('isolated')) expect(tableOf(s.SubnetId)?.Routes?.every((r) => r.GatewayId === 'local' || r.GatewayId?.startsWith('vpce-') || r.DestinationPrefixListId)).toBe(true);
+    for (const s of byTier('public')) expect(tableOf(s.SubnetId)?.Routes?.some((r) => r.GatewayId === igw)).toBe(true);
+    const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [created.vpcId] }] }))).VpcEndpoints ?? [];
+    expect(endpoints.map((e) => e.ServiceName).sort()).toEqual(
+      ['dynamodb', 'ecr.api', 'ecr.dkr', 'logs', 's3', 'sagemaker.runtime', 'sns', 'sqs', 'sts'].map((s) => `com.amazonaws.us-east-1.${s}`),
+    );
+
+    const iam = new IAMClient(clientConfig());
+    const boundaries = new Map(
+      ((await iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 1000 }))).Policies ?? [])
+        .filter((p) => p.PolicyName?.startsWith(`${STACK}-`) && p.PolicyName.endsWith('-boundary'))
+        .map((p) => [p.PolicyName?.slice(STACK.length + 1, -'-boundary'.length), p.Arn]),
+    );
+    expect([...boundaries.keys()].sort()).toEqual(['function', 'microservice', 'orchestrator', 'pipeline', 'shared']);
+    const roles = ((await iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles ?? []).filter((r) => r.RoleName?.startsWith(`${STACK}-`));
+    const byType = new Map<string, string[]>();
+    for (const listed of roles) {
+      const role = (await iam.send(new GetRoleCommand({ RoleName: listed.RoleName }))).Role;
+      const type = role?.Tags?.find((t) => t.Key === 'hybridguard:service-type')?.Value as string;
+      expect(role?.PermissionsBoundary?.PermissionsBoundaryArn, `${listed.RoleName} boundary`).toBe(boundaries.get(type));
+      byType.set(type, [...(byType.get(type) ?? []), listed.RoleName as string].sort());
+    }
+    expect(Object.fromEntries([...byType].sort())).toEqual({
+      function: [`${STACK}-inference-fn`, `${STACK}-ingest-fn`, `${STACK}-preprocess-fn`],
+      microservice: [`${STACK}-model-serving-exec`, `${STACK}-model-serving-task`],
+      orchestrator: [`${STACK}-train-orchestrator-fn`],
+      pipeline: [`${STACK}-training`],
+      shared: [`${STACK}-vpc-flow-logs`],
+    });
+
+    const apigw = new ApiGatewayV2Client(clientConfig());
+    const api = ((await apigw.send(new GetApisCommand({}))).Items ?? []).find((a) => a.Name === STACK);
+    expect(api?.ProtocolType).toBe('HTTP');
+    const routes = (await apigw.send(new GetRoutesCommand({ ApiId: api?.ApiId }))).Items ?? [];
+    expect(routes.map((r) => `${r.RouteKey} ${r.AuthorizationType}`).sort()).toEqual(['ANY /models/{proxy+} AWS_IAM', 'POST /infer AWS_IAM', 'POST /ingest AWS_IAM']);
+  }, 120_000);
+
+  it('plans zero changes on a re-deploy', async () => {
+    const plan = await tf(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock-timeout=10s']);
+    expect(plan.code, plan.out.slice(-4000)).toBe(0);
+    expect(plan.out).toMatch(/No changes\./);
+  }, 180_000);
+
+  it('destroys everything it created', async () => {
+    const destroy = await run('npx', ['cdktf', 'destroy', '--auto-approve', STACK], { cwd: project, env, timeoutMs: 400_000 });
+    expect(destroy.code, destroy.out.slice(-4000)).toBe(0);
+    const state = JSON.parse(readFileSync(join(project, `terraform.${STACK}.tfstate`), 'utf8')) as { resources: { mode: string }[] };
+    expect(state.resources.filter((r) => r.mode === 'managed')).toEqual([]);
+    // moto keeps its default VPC: look for what this deploy named and tagged, not for "nothing".
+    const ec2 = new EC2Client(clientConfig());
+    const vpcs = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs ?? [];
+    expect(vpcs.filter((v) => v.VpcId === created.vpcId || v.Tags?.some((t) => t.Key === 'hybridguard:platform'))).toEqual([]);
+    expect(vpcs.some((v) => v.IsDefault)).toBe(true);
+    const nats = (await ec2.send(new DescribeNatGatewaysCommand({}))).NatGateways ?? [];
+    expect(nats.filter((n) => n.State !== 'deleted' && n.Tags?.some((t) => t.Key === 'hybridguard:platform'))).toEqual([]);
+    const iam = new IAMClient(clientConfig());
+    expect(((await iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles ?? []).filter((r) => r.RoleName?.startsWith(`${STACK}-`))).toEqual([]);
+    expect(((await iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 1000 }))).Policies ?? []).filter((p) => p.PolicyName?.startsWith(`${STACK}-`))).toEqual([]);
+    const lambda = new LambdaClient(clientConfig());
+    expect(((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).filter((f) => f.FunctionName?.startsWith(`${STACK}-`))).toEqual([]);
+    const elb = new ElasticLoadBalancingV2Client(clientConfig());
+    expect(((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).filter((l) => l.LoadBalancerName?.startsWith(STACK))).toEqual([]);
+    const apigw = new ApiGatewayV2Client(clientConfig());
+    expect(((await apigw.send(new GetApisCommand({}))).Items ?? []).filter((a) => a.Name === STACK)).toEqual([]);
+  }, 600_000);
+});
