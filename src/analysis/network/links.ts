@@ -20,32 +20,26 @@ const NO_LINKS: Links = { targets: [], unresolved: [] };
  */
 export function linksAt(graph: ResourceGraph, resource: Resource, path: string, types?: readonly string[]): Links {
   const value = valueAt(resource.values, path);
-  const found: Resource[] = [];
-  const seen = new Set<string>();
-  const unresolved: string[] = [];
-  const add = (address: string): boolean => {
-    const target = graph.get(address) ?? graph.get(stripAttribute(address));
-    if (!target) return false;
-    if (target.mode === 'data') {
-      if (!seen.has(target.address)) unresolved.push(`${target.address} (a data source: its network placement is not in this configuration)`);
-      seen.add(target.address);
-      return true;
-    }
-    if (types && !types.includes(target.type)) return false;
-    if (!seen.has(target.address)) found.push(target);
-    seen.add(target.address);
-    return true;
-  };
-  const alt = singleBlockPath(path);
+  const state: LinkState = { found: [], seen: new Set(), unresolved: [] };
+  const alt = path.includes('.0') ? singleBlockPath(path) : undefined;
+  const prefix = `${path}.`;
   for (const reference of resource.references) {
     const a = reference.attribute;
-    if (a === path || a.startsWith(`${path}.`) || (alt && (a === alt || a.startsWith(`${alt}.`)))) add(reference.target);
+    if (a === path || a.startsWith(prefix) || (alt !== undefined && (a === alt || a.startsWith(`${alt}.`)))) addLink(graph, state, reference.target, types);
   }
-  if (found.length === 0 && seen.size === 0 && isUnknown(value)) {
-    for (const ref of value.references) add(ref);
+  if (state.seen.size === 0 && isUnknown(value)) {
+    for (const ref of value.references) addLink(graph, state, ref, types);
+    // Plan JSON keeps attribute-blocks (`ingress`, `route`) as one attribute: their references
+    // name the block. With a type filter, take the block's references of those types.
+    const dot = path.indexOf('.');
+    if (state.seen.size === 0 && types && dot > 0 && /^\d+$/.test(path.split('.')[1] ?? '')) {
+      const root = path.slice(0, dot);
+      for (const reference of resource.references) if (reference.attribute === root) addLink(graph, state, reference.target, types);
+    }
   }
   // Elements beyond what references cover are unresolved (a literal `subnet-0abc`, a variable).
   const elements = countElements(value);
+  const { found, seen, unresolved } = state;
   if (elements > seen.size) {
     for (const item of asList(value)) {
       if (typeof item === 'string' && !item.includes('${')) unresolved.push(`literal ${JSON.stringify(item)}`);
@@ -56,6 +50,25 @@ export function linksAt(graph: ResourceGraph, resource: Resource, path: string, 
   }
   if (found.length === 0 && unresolved.length === 0) return NO_LINKS;
   return { targets: found, unresolved };
+}
+
+interface LinkState {
+  readonly found: Resource[];
+  readonly seen: Set<string>;
+  readonly unresolved: string[];
+}
+
+function addLink(graph: ResourceGraph, state: LinkState, address: string, types: readonly string[] | undefined): void {
+  const target = graph.get(address) ?? graph.get(stripAttribute(address));
+  if (!target) return;
+  if (target.mode === 'data') {
+    if (!state.seen.has(target.address)) state.unresolved.push(`${target.address} (a data source: its network placement is not in this configuration)`);
+    state.seen.add(target.address);
+    return;
+  }
+  if (types && !types.includes(target.type)) return;
+  if (!state.seen.has(target.address)) state.found.push(target);
+  state.seen.add(target.address);
 }
 
 /** The first target of an attribute, or undefined. */

@@ -99,7 +99,17 @@ export class Listeners {
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(lb, reach.routes, reach.reasons);
-    for (const route of reach.routes) this.behindLoadBalancer(lb, route, groups === 'none' ? [] : groups.targets.map((g) => g.address));
+    // Targets are reached the same way through every public subnet of the load balancer: follow one path (a decided one first).
+    const main = reach.routes.find((r) => !r.undecided) ?? reach.routes[0];
+    if (main) {
+      let ports = PortSet.EMPTY;
+      let world = PortSet.EMPTY;
+      for (const r of reach.routes) if (!r.undecided || main.undecided) {
+        ports = ports.union(r.ports);
+        world = world.union(r.worldPorts);
+      }
+      this.behindLoadBalancer(lb, { ...main, ports, worldPorts: world }, groups === 'none' ? [] : groups.targets.map((g) => g.address));
+    }
   }
 
   /** Targets of a reachable load balancer: listener -> target group -> ECS service / instance / function. */
@@ -141,7 +151,16 @@ export class Listeners {
     }
   }
 
+  private readonly targetGroupCache = new Map<string, Links | undefined>();
+
   private targetGroupsOf(resource: Resource): Links | undefined {
+    if (this.targetGroupCache.has(resource.address)) return this.targetGroupCache.get(resource.address);
+    const links = this.targetGroupsUncached(resource);
+    this.targetGroupCache.set(resource.address, links);
+    return links;
+  }
+
+  private targetGroupsUncached(resource: Resource): Links | undefined {
     if (resource.type === 'aws_ecs_service') return this.groups(resource, 'network_configuration.0.security_groups');
     if (resource.type === 'aws_instance') return this.groups(resource, 'vpc_security_group_ids', 'security_groups');
     return undefined;

@@ -272,6 +272,21 @@ export class Topology {
         const target = this.graph.get(ref) ?? this.graph.get(stripAttribute(ref));
         if (target) return target;
       }
+      // Plan JSON keeps attribute-blocks (`route`) as one attribute: its references name the
+      // block, not the item. Attribute them when the candidates for this kind of target agree.
+      const root = path.split('.')[0]!;
+      if (root !== path) {
+        const attr = path.split('.').pop()!;
+        const candidates = new Map<string, Resource>();
+        for (const reference of resource.references) {
+          if (reference.attribute !== root) continue;
+          const target = this.graph.get(reference.target) ?? this.graph.get(stripAttribute(reference.target));
+          if (target && fitsRouteAttribute(attr, target.type)) candidates.set(target.address, target);
+        }
+        const list = [...candidates.values()];
+        if (list.length === 1) return list[0];
+        if (list.length > 1 && list.every((t) => t.type === list[0]!.type)) return list[0];
+      }
     }
     return undefined;
   }
@@ -596,6 +611,24 @@ export class Topology {
       }
     }
     return { admitted: false, ...(undecided ? { undecided } : {}) };
+  }
+}
+
+/** Which resource types a route attribute can name. */
+function fitsRouteAttribute(attr: string, type: string): boolean {
+  switch (attr) {
+    case 'gateway_id':
+      return type === 'aws_internet_gateway' || type === 'aws_vpn_gateway' || type === 'aws_egress_only_internet_gateway';
+    case 'egress_only_gateway_id':
+      return type === 'aws_egress_only_internet_gateway';
+    case 'nat_gateway_id':
+      return type === 'aws_nat_gateway';
+    case 'transit_gateway_id':
+      return type === 'aws_ec2_transit_gateway';
+    case 'vpc_peering_connection_id':
+      return type === 'aws_vpc_peering_connection';
+    default:
+      return false;
   }
 }
 

@@ -1,0 +1,284 @@
+/**
+ * Network exposure as paths: the must-hold cases of issue 4, asserted on what a user sees
+ * (which resources are reachable, over which path and ports, and why the others are not), and
+ * the same answers from synth JSON, HCL and plan JSON.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readInputs } from '../src/inputs/index.js';
+import { analyzeNetwork, exposureReport, undecidedExposures, type NetworkFacts } from '../src/analysis/network/index.js';
+import { baseStack, naclRule, route, sgRule } from '../fixtures/network/stack.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const ref = (address: string, attr = 'id'): string => `\${${address}.${attr}}`;
+
+async function analyse(path: string): Promise<NetworkFacts> {
+  const { graph } = await readInputs([path], { cwd: ROOT });
+  return analyzeNetwork(graph);
+}
+
+async function analyseStack(stack: ReturnType<typeof baseStack>): Promise<NetworkFacts> {
+  const dir = mkdtempSync(join(tmpdir(), 'hg-net-'));
+  const file = join(dir, 'main.tf.json');
+  writeFileSync(file, stack.json());
+  return analyse(file);
+}
+
+const rule = (name: string, c: string) => join(ROOT, 'fixtures', 'rules', name, c, 'main.tf.json');
+const addresses = (facts: NetworkFacts) => exposureReport(facts).map((e) => e.address);
+
+describe('exposure paths (must hold)', () => {
+  it('a public ALB in front of a microservice: both reachable, over IGW -> route table -> public subnet -> SG -> ALB -> listener -> target group', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-public-alb-in-front-of-microservice'));
+    const lb = facts.exposure('aws_lb.web')!;
+    expect(lb.viaGateway).toBe(false);
+    expect(lb.ports).toEqual(['tcp/443']);
+    expect(lb.path).toEqual(['aws_internet_gateway.igw', 'aws_route_table.public', 'aws_route_table_association.public_a', 'aws_subnet.public_a', 'aws_security_group.alb', 'aws_lb.web']);
+    const svc = facts.exposure('aws_ecs_service.serving')!;
+    expect(svc.viaGateway).toBe(false);
+    expect(svc.ports).toEqual(['tcp/8080']);
+    expect(svc.path.slice(-4)).toEqual(['aws_lb.web', 'aws_lb_listener.https', 'aws_lb_target_group.serving', 'aws_ecs_service.serving']);
+    // Every hop is evidence with a location in the input.
+    expect(svc.evidence).toHaveLength(svc.path.length);
+    for (const e of svc.evidence) expect(e.location?.file).toMatch(/main\.tf\.json$/);
+    // The Lambda behind the gateway is reachable only through it.
+    expect(facts.exposure('aws_lambda_function.ingest')!.viaGateway).toBe(true);
+    expect(facts.exposure('aws_apigatewayv2_api.api')!.serviceType).toBe('gateway');
+  });
+
+  it('the same ALB internal = true, behind a VPC link: nothing but the gateway is directly reachable', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'pass-internal-alb-behind-gateway'));
+    const direct = exposureReport(facts).filter((e) => !e.viaGateway).map((e) => e.address);
+    expect(direct).toEqual(['aws_apigatewayv2_api.api']);
+    const svc = facts.exposure('aws_ecs_service.serving')!;
+    expect(svc.viaGateway).toBe(true);
+    expect(svc.path).toContain('aws_apigatewayv2_vpc_link.serving');
+  });
+
+  it('ECS assign_public_ip: reachable in a public subnet, not in a private one (and says why)', async () => {
+    const pub = await analyse(rule('only-gateway-public', 'fail-ecs-public-ip-in-public-subnet'));
+    expect(pub.exposure('aws_ecs_service.serving')?.ports).toEqual(['tcp/8080']);
+    const priv = await analyse(rule('only-gateway-public', 'pass-ecs-public-ip-in-private-subnet'));
+    expect(priv.exposure('aws_ecs_service.serving')).toBeUndefined();
+    expect(priv.notExposed.get('aws_ecs_service.serving')?.join()).toMatch(/aws_subnet\.private_a has no route to an internet gateway/);
+  });
+
+  it('a bastion with an elastic IP and port 22 open to the world', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-bastion-public-ip-ssh'));
+    const b = facts.exposure('aws_instance.bastion')!;
+    expect(b.ports).toEqual(['tcp/22']);
+    expect(b.worldPorts).toEqual(['tcp/22']);
+    expect(b.path).toContain('aws_eip.bastion');
+  });
+
+  it('an instance in a public subnet whose security group admits only the VPC is not reachable', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'pass-instance-public-subnet-vpc-only-sg'));
+    expect(facts.exposure('aws_instance.bastion')).toBeUndefined();
+    expect(facts.notExposed.get('aws_instance.bastion')?.join()).toMatch(/no security group/);
+  });
+
+  it('routes given inline and as aws_route resources give the same reachability', async () => {
+    const inline = await analyse(rule('only-gateway-public', 'fail-bastion-public-ip-ssh'));
+    const separate = await analyse(rule('only-gateway-public', 'fail-route-as-separate-resource'));
+    expect(separate.exposure('aws_instance.bastion')!.ports).toEqual(inline.exposure('aws_instance.bastion')!.ports);
+    expect(separate.exposure('aws_instance.bastion')!.path).toContain('aws_route.public_internet');
+  });
+
+  it('a network ACL that denies what the security group allows closes the path', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'pass-nacl-denies-what-sg-allows'));
+    expect(facts.exposure('aws_instance.bastion')).toBeUndefined();
+    expect(facts.notExposed.get('aws_instance.bastion')?.join()).toMatch(/aws_network_acl\.public blocks .*rule 100 .* denies tcp\/22/);
+  });
+
+  it('Lambda URL NONE vs AWS_IAM; permission for * vs apigateway.amazonaws.com with source_arn', async () => {
+    expect((await analyse(rule('only-gateway-public', 'fail-function-url-auth-none'))).exposure('aws_lambda_function.ingest')!.mechanisms).toEqual(['function-url']);
+    const iam = await analyse(rule('only-gateway-public', 'pass-function-url-aws-iam'));
+    expect(iam.exposure('aws_lambda_function.ingest')!.viaGateway).toBe(true);
+    const star = await analyse(rule('only-gateway-public', 'fail-lambda-permission-any-principal'));
+    expect(star.exposure('aws_lambda_function.ingest')!.path).toEqual(['aws_lambda_permission.anyone', 'aws_lambda_function.ingest']);
+    const apigw = await analyse(rule('only-gateway-public', 'pass-lambda-permission-apigateway-source-arn'));
+    expect(apigw.exposure('aws_lambda_function.ingest')!.viaGateway).toBe(true);
+  });
+
+  it('a bucket policy for Principal "*" is public without a public access block, not with one', async () => {
+    expect(addresses(await analyse(rule('only-gateway-public', 'fail-bucket-policy-any-principal')))).toContain('aws_s3_bucket.artifacts');
+    const blocked = await analyse(rule('only-gateway-public', 'pass-bucket-policy-public-access-block'));
+    expect(addresses(blocked)).not.toContain('aws_s3_bucket.artifacts');
+    expect(blocked.notExposed.get('aws_s3_bucket.artifacts')?.join()).toMatch(/public_access_block/);
+  });
+
+  it('a Lambda function in a VPC is never reachable through its subnets, and the analysis says why', async () => {
+    const s = baseStack().set('aws_lambda_function', 'ingest', { vpc_config: { subnet_ids: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.alb')] } });
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_lambda_function.ingest')!.viaGateway).toBe(true);
+    expect(facts.notExposed.get('aws_lambda_function.ingest')).toBeUndefined(); // exposed via gateway, so no reason kept
+    const alone = baseStack()
+      .remove('aws_apigatewayv2_route', 'ingest')
+      .set('aws_lambda_function', 'ingest', { vpc_config: { subnet_ids: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.alb')] } });
+    const f2 = await analyseStack(alone);
+    expect(f2.exposure('aws_lambda_function.ingest')).toBeUndefined();
+    expect(f2.notExposed.get('aws_lambda_function.ingest')?.join()).toMatch(/accept no inbound connections/);
+  });
+});
+
+describe('subnet tiers and placement', () => {
+  it('public = IGW route, private = NAT only, isolated = no route out', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-public-alb-in-front-of-microservice'));
+    expect(facts.subnetTier('aws_subnet.public_a')).toBe('public');
+    expect(facts.subnetTier('aws_subnet.private_a')).toBe('private');
+    expect(facts.subnetTier('aws_subnet.isolated_a')).toBe('isolated');
+    expect(facts.subnetTier('aws_subnet.nope')).toBe('unknown');
+  });
+
+  it('placement of services', async () => {
+    const s = baseStack();
+    const { graph } = await readInputs([(() => {
+      const dir = mkdtempSync(join(tmpdir(), 'hg-net-'));
+      writeFileSync(join(dir, 'main.tf.json'), s.json());
+      return join(dir, 'main.tf.json');
+    })()], { cwd: ROOT });
+    const facts = analyzeNetwork(graph);
+    expect(facts.placement(graph.get('aws_ecs_service.serving')!)).toEqual({ subnets: ['aws_subnet.private_a', 'aws_subnet.private_b'], tiers: ['private', 'private'], unresolved: [], inVpc: true });
+    expect(facts.placement(graph.get('aws_lambda_function.ingest')!).inVpc).toBe(false);
+  });
+
+  it('a subnet without an association uses the main route table: aws_default_route_table, aws_main_route_table_association', async () => {
+    const s = baseStack().remove('aws_route_table_association', 'public_a');
+    s.add('aws_default_route_table', 'main', { default_route_table_id: ref('aws_vpc.main', 'default_route_table_id'), route: [route({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway.igw') })] });
+    let facts = await analyseStack(s);
+    expect(facts.subnetTier('aws_subnet.public_a')).toBe('public');
+    const m = baseStack().remove('aws_route_table_association', 'public_a');
+    m.add('aws_main_route_table_association', 'main', { vpc_id: ref('aws_vpc.main'), route_table_id: ref('aws_route_table.isolated') });
+    facts = await analyseStack(m);
+    expect(facts.subnetTier('aws_subnet.public_a')).toBe('isolated');
+    const bare = baseStack().remove('aws_route_table_association', 'public_a');
+    facts = await analyseStack(bare);
+    expect(facts.subnetTier('aws_subnet.public_a')).toBe('isolated'); // implicit main table: local route only
+  });
+});
+
+describe('undecided, IPv6, databases and managed endpoints', () => {
+  it('a CIDR from a variable makes the exposure undecided, never a silent pass', async () => {
+    const s = baseStack();
+    s.set('aws_security_group', 'alb', { ingress: [sgRule({ from_port: 443, to_port: 443, protocol: 'tcp', cidr_blocks: '${var.allowed_cidrs}' })] });
+    (s.doc as { variable?: unknown }).variable = { allowed_cidrs: { type: 'list(string)' } };
+    const facts = await analyseStack(s);
+    expect(addresses(facts)).not.toContain('aws_lb.web');
+    expect(undecidedExposures(facts).map((u) => u.address)).toContain('aws_lb.web');
+  });
+
+  it('::/0 reaches an instance with an IPv6 address in a subnet routing ::/0 to the IGW', async () => {
+    const s = baseStack();
+    s.set('aws_route_table', 'public', { route: [route({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway.igw') }), route({ ipv6_cidr_block: '::/0', gateway_id: ref('aws_internet_gateway.igw') })] });
+    s.add('aws_security_group', 'v6', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 443, to_port: 443, protocol: 'tcp', ipv6_cidr_blocks: ['::/0'] })] });
+    s.add('aws_instance', 'web6', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: ref('aws_subnet.public_a'), associate_public_ip_address: false, ipv6_address_count: 1, vpc_security_group_ids: [ref('aws_security_group.v6')] });
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_instance.web6')?.ports).toEqual(['tcp/443']);
+  });
+
+  it('an egress-only gateway gives no inbound path; a NACL without return traffic closes TCP', async () => {
+    const s = baseStack();
+    s.add('aws_egress_only_internet_gateway', 'eigw', { vpc_id: ref('aws_vpc.main') });
+    s.set('aws_route_table', 'private', { route: [route({ ipv6_cidr_block: '::/0', egress_only_gateway_id: ref('aws_egress_only_internet_gateway.eigw') })] });
+    s.add('aws_security_group', 'v6', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 443, to_port: 443, protocol: 'tcp', ipv6_cidr_blocks: ['::/0'] })] });
+    s.add('aws_instance', 'web6', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: ref('aws_subnet.private_a'), ipv6_address_count: 1, vpc_security_group_ids: [ref('aws_security_group.v6')] });
+    s.add('aws_network_acl', 'public', {
+      vpc_id: ref('aws_vpc.main'),
+      subnet_ids: [ref('aws_subnet.public_a'), ref('aws_subnet.public_b')],
+      ingress: [naclRule({ rule_no: 100, action: 'allow', protocol: 'tcp', from_port: 443, to_port: 443, cidr_block: '0.0.0.0/0' })],
+      egress: [naclRule({ rule_no: 100, action: 'allow', protocol: 'tcp', from_port: 443, to_port: 443, cidr_block: '0.0.0.0/0' })],
+    });
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_instance.web6')).toBeUndefined();
+    expect(facts.exposure('aws_lb.web')).toBeUndefined();
+    expect(facts.notExposed.get('aws_lb.web')?.join()).toMatch(/stateless/);
+  });
+
+  it('RDS publicly_accessible in public subnets with 5432 open; EKS public endpoint; SageMaker direct internet access', async () => {
+    const s = baseStack();
+    s.add('aws_db_subnet_group', 'pub', { subnet_ids: [ref('aws_subnet.public_a'), ref('aws_subnet.public_b')] });
+    s.add('aws_security_group', 'db', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 0, to_port: 65535, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })] });
+    s.add('aws_db_instance', 'features', { engine: 'postgres', instance_class: 'db.t3.micro', publicly_accessible: true, db_subnet_group_name: ref('aws_db_subnet_group.pub', 'name'), vpc_security_group_ids: [ref('aws_security_group.db')] });
+    s.add('aws_db_instance', 'private_db', { engine: 'postgres', instance_class: 'db.t3.micro', db_subnet_group_name: ref('aws_db_subnet_group.pub', 'name'), vpc_security_group_ids: [ref('aws_security_group.db')] });
+    s.add('aws_eks_cluster', 'k8s', { name: 'k8s', role_arn: ref('aws_iam_role.serving_task', 'arn'), vpc_config: { subnet_ids: [ref('aws_subnet.private_a')] } });
+    s.add('aws_eks_cluster', 'k8s_private', { name: 'k8s2', role_arn: ref('aws_iam_role.serving_task', 'arn'), vpc_config: { subnet_ids: [ref('aws_subnet.private_a')], endpoint_public_access: false, endpoint_private_access: true } });
+    s.add('aws_sagemaker_notebook_instance', 'nb', { name: 'nb', role_arn: ref('aws_iam_role.serving_task', 'arn'), instance_type: 'ml.t3.medium' });
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_db_instance.features')?.ports).toEqual(['tcp/5432']);
+    expect(facts.exposure('aws_db_instance.private_db')).toBeUndefined();
+    expect(facts.exposure('aws_eks_cluster.k8s')?.worldPorts).toEqual(['tcp/443']);
+    expect(facts.exposure('aws_eks_cluster.k8s_private')).toBeUndefined();
+    expect(facts.exposure('aws_sagemaker_notebook_instance.nb')?.mechanisms).toEqual(['direct-internet-access']);
+  });
+});
+
+describe('exposureReport (CLI contract)', () => {
+  it('exactly { address, serviceType, viaGateway, path, ports }, sorted by address', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-public-alb-in-front-of-microservice'));
+    const report = exposureReport(facts);
+    for (const entry of report) expect(Object.keys(entry).sort()).toEqual(['address', 'path', 'ports', 'serviceType', 'viaGateway']);
+    expect(report.map((e) => e.address)).toEqual(['aws_apigatewayv2_api.api', 'aws_ecs_service.serving', 'aws_lambda_function.ingest', 'aws_lb.web']);
+  });
+});
+
+describe('same answers from synth JSON, HCL and plan JSON', () => {
+  const forms = join(ROOT, 'fixtures', 'network', 'forms');
+  const cases = [
+    'fail-public-alb-in-front-of-microservice',
+    'pass-internal-alb-behind-gateway',
+    'fail-bastion-public-ip-ssh',
+    'pass-nacl-denies-what-sg-allows',
+    'fail-route-as-separate-resource',
+    'fail-function-url-auth-none',
+    'fail-bucket-policy-any-principal',
+  ];
+  it.each(cases)('%s', async (c) => {
+    const synth = exposureReport(await analyse(join(forms, c, 'synth', 'main.tf.json')));
+    const hcl = exposureReport(await analyse(join(forms, c, 'hcl')));
+    const plan = exposureReport(await analyse(join(forms, c, 'plan', 'plan.json')));
+    expect(synth.length).toBeGreaterThan(0);
+    expect(hcl).toEqual(synth);
+    expect(plan).toEqual(synth);
+  });
+});
+
+describe('speed', () => {
+  it('exposure of a 1,000-service stack in well under a second', async () => {
+    const s = baseStack();
+    for (let i = 0; i < 1000; i++) {
+      const n = `svc${i}`;
+      s.add('aws_security_group', n, { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 8080, to_port: 8080, protocol: 'tcp', security_groups: [ref('aws_security_group.alb')] })] });
+      s.add('aws_lb_target_group', n, { port: 8080, protocol: 'HTTP', target_type: 'ip', vpc_id: ref('aws_vpc.main') });
+      s.add('aws_lb_listener_rule', n, { listener_arn: ref('aws_lb_listener.https', 'arn'), priority: i + 1, action: [{ type: 'forward', target_group_arn: ref(`aws_lb_target_group.${n}`, 'arn') }], condition: [{ path_pattern: { values: [`/${n}/*`] } }] });
+      s.add('aws_ecs_task_definition', n, { family: n, network_mode: 'awsvpc', container_definitions: JSON.stringify([{ name: n, image: 'x', portMappings: [{ containerPort: 8080 }] }]) });
+      s.add('aws_ecs_service', n, {
+        name: n,
+        task_definition: ref(`aws_ecs_task_definition.${n}`, 'arn'),
+        network_configuration: { subnets: [ref('aws_subnet.private_a'), ref('aws_subnet.private_b')], security_groups: [ref(`aws_security_group.${n}`)], assign_public_ip: i % 10 === 0 },
+        load_balancer: [{ target_group_arn: ref(`aws_lb_target_group.${n}`, 'arn'), container_name: n, container_port: 8080 }],
+      });
+      s.add('aws_iam_role', n, { assume_role_policy: '{}' });
+      s.add('aws_lambda_function', n, { function_name: n, role: ref(`aws_iam_role.${n}`, 'arn'), vpc_config: { subnet_ids: [ref('aws_subnet.private_a')], security_group_ids: [ref(`aws_security_group.${n}`)] } });
+      s.add('aws_apigatewayv2_integration', n, { api_id: ref('aws_apigatewayv2_api.api'), integration_type: 'AWS_PROXY', integration_uri: ref(`aws_lambda_function.${n}`, 'invoke_arn') });
+      s.add('aws_apigatewayv2_route', n, { api_id: ref('aws_apigatewayv2_api.api'), route_key: `POST /${n}`, target: `integrations/${ref(`aws_apigatewayv2_integration.${n}`)}` });
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'hg-net-'));
+    writeFileSync(join(dir, 'main.tf.json'), s.json());
+    const { graph } = await readInputs([join(dir, 'main.tf.json')], { cwd: ROOT });
+    expect(graph.resources.length).toBeGreaterThan(9000);
+    // One warm-up run, then three timed runs; CI machines are shared (load skews wall time), so the gate is the best of three.
+    const times: number[] = [];
+    let report = exposureReport(analyzeNetwork(graph));
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      report = exposureReport(analyzeNetwork(graph));
+      times.push(performance.now() - start);
+    }
+    console.log(`exposure of ${graph.resources.length} resources: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+    // 1,001 services behind the public ALB, 1,001 functions behind the gateway, the ALB, the API.
+    expect(report.length).toBe(2004);
+    expect(Math.min(...times)).toBeLessThan(1000);
+  }, 60_000);
+});
