@@ -12,9 +12,13 @@ import { PortSet } from './ports.js';
  * public access block stops them.
  */
 
+const UNKNOWN_MARK = '__hybridguard_known_after_apply__';
+
 interface Statement {
   readonly allow: boolean;
   readonly publicPrincipal: boolean;
+  /** The principal is an interpolation: known only after apply. */
+  readonly unknownPrincipal?: boolean;
   readonly actions: readonly string[];
   /** Condition keys that pin the caller to known accounts, networks or sources (AWS's own notion of "not public"). */
   readonly restrictedBy?: string;
@@ -147,10 +151,8 @@ export class PublicAccess {
       return undefined;
     };
     const policies: [Resource, Resource][] = [];
-    for (const bp of g.ofType('aws_s3_bucket_policy')) {
-      const bucket = linksAt(g, bp, 'bucket', ['aws_s3_bucket']).targets[0];
-      if (bucket) policies.push([bp, bucket]);
-    }
+    // A bucket not in this configuration (a literal name, a variable) is reported on the policy itself.
+    for (const bp of g.ofType('aws_s3_bucket_policy')) policies.push([bp, linksAt(g, bp, 'bucket', ['aws_s3_bucket']).targets[0] ?? bp]);
     for (const bucket of g.ofType('aws_s3_bucket')) {
       const inline = valueAt(bucket.values, 'policy');
       if (inline !== undefined && inline !== null && inline !== '') policies.push([bucket, bucket]);
@@ -163,7 +165,11 @@ export class PublicAccess {
         continue;
       }
       const open = doc.statements.filter((s) => s.allow && s.publicPrincipal && !s.restrictedBy);
-      if (open.length === 0) continue;
+      if (open.length === 0) {
+        const unknown = doc.statements.find((s) => s.allow && s.unknownPrincipal && !s.restrictedBy);
+        if (unknown && !blocker) this.undecidedPolicy(holder, bucket, `the Principal of statement ${unknown.index} in ${holder.address} is known only after apply`);
+        continue;
+      }
       if (blocker) {
         this.out.explain(bucket, `${holder.address} lets any principal in, but ${blocker.address} blocks public policies (block_public_policy / restrict_public_buckets)`);
         continue;
@@ -180,10 +186,7 @@ export class PublicAccess {
       });
     }
     const acls: [Resource, Resource, Value | undefined][] = [];
-    for (const acl of g.ofType('aws_s3_bucket_acl')) {
-      const bucket = linksAt(g, acl, 'bucket', ['aws_s3_bucket']).targets[0];
-      if (bucket) acls.push([acl, bucket, valueAt(acl.values, 'acl')]);
-    }
+    for (const acl of g.ofType('aws_s3_bucket_acl')) acls.push([acl, linksAt(g, acl, 'bucket', ['aws_s3_bucket']).targets[0] ?? acl, valueAt(acl.values, 'acl')]);
     for (const bucket of g.ofType('aws_s3_bucket')) acls.push([bucket, bucket, valueAt(bucket.values, 'acl')]);
     for (const [holder, bucket, canned] of acls) {
       const grantees = publicGrants(holder);
@@ -232,7 +235,11 @@ export class PublicAccess {
         continue;
       }
       const open = doc.statements.filter((s) => s.allow && s.publicPrincipal && !s.restrictedBy);
-      if (open.length === 0) continue;
+      if (open.length === 0) {
+        const unknown = doc.statements.find((s) => s.allow && s.unknownPrincipal && !s.restrictedBy);
+        if (unknown) this.undecidedPolicy(holder, target, `the Principal of statement ${unknown.index} in ${holder.address} is known only after apply`);
+        continue;
+      }
       this.out.add(target, {
         mechanism: 'resource-policy',
         viaGateway: false,
@@ -279,11 +286,14 @@ function publicGrants(holder: Resource): string[] {
 /** A policy document from a JSON string attribute or a referenced `data.aws_iam_policy_document`. */
 function readDocument(graph: ResourceGraph, holder: Resource, attr: string): Document {
   const raw = valueAt(holder.values, attr);
-  if (typeof raw === 'string' && !raw.includes('${')) {
+  if (typeof raw === 'string') {
+    // Interpolations inside JSON strings (`"Resource": "${aws_sqs_queue.q.arn}"`) are values known
+    // at apply: keep them as a marker, so a principal that is one is undecided, not public.
+    const text = raw.includes('${') ? raw.replace(/\$\{[^{}]*\}/g, UNKNOWN_MARK) : raw;
     try {
-      return { statements: jsonStatements(JSON.parse(raw) as unknown) };
+      return { statements: jsonStatements(JSON.parse(text) as unknown) };
     } catch {
-      return { undecided: `the ${attr} of ${holder.address} is not valid JSON` };
+      return { undecided: `the ${attr} of ${holder.address} is ${raw.includes('${') ? 'a template we cannot evaluate' : 'not valid JSON'}` };
     }
   }
   const source = linksAt(graph, holder, attr).unresolved.find((u) => u.startsWith('data.aws_iam_policy_document.'));
@@ -306,12 +316,13 @@ function jsonStatements(doc: unknown): Statement[] {
         principal !== null &&
         Object.entries(principal as Record<string, unknown>).some(([k, v]) => k.toUpperCase() === 'AWS' && (v === '*' || (Array.isArray(v) && v.includes('*')))));
     const actions = (Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : []).map(String);
+    const unknownPrincipal = !pub && JSON.stringify(principal ?? null).includes(UNKNOWN_MARK);
     const restrictedBy = restriction(
       Object.entries((st.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap(([op, body]) =>
         Object.entries(body ?? {}).map(([key, values]) => ({ op, key, values: (Array.isArray(values) ? values : [values]).map(String) })),
       ),
     );
-    return { allow: st.Effect === 'Allow', publicPrincipal: pub, actions, index, ...(restrictedBy ? { restrictedBy } : {}) };
+    return { allow: st.Effect === 'Allow', publicPrincipal: pub, ...(unknownPrincipal ? { unknownPrincipal } : {}), actions, index, ...(restrictedBy ? { restrictedBy } : {}) };
   });
 }
 
