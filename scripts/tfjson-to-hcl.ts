@@ -99,6 +99,14 @@ if (terraform?.required_providers) {
   }
   out.push('  }', '}', '');
 }
+for (const [name, variable] of Object.entries((doc.variable ?? {}) as { [k: string]: { [k: string]: Json } })) {
+  // A variable's type is a type expression (`string`), not a string.
+  const { type, ...rest } = variable;
+  out.push(`variable "${name}" {`, ...(typeof type === 'string' ? [`  type = ${type}`] : []), ...body(rest, new Map(), '  '), '}', '');
+}
+if (doc.locals && typeof doc.locals === 'object' && !Array.isArray(doc.locals)) {
+  out.push('locals {', ...body(doc.locals as { [k: string]: Json }, new Map(), '  '), '}', '');
+}
 for (const [name, configs] of Object.entries((doc.provider ?? {}) as { [k: string]: Json[] })) {
   for (const config of configs) out.push(`provider "${name}" {`, ...body(config as { [k: string]: Json }, new Map(), '  '), '}', '');
 }

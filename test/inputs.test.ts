@@ -58,7 +58,7 @@ describe('input forms', () => {
     const hcl = await read([join(inference, 'hcl')]);
     const plan = await read([join(inference, 'plan/plan.json')]);
     const planFolder = await read([join(inference, 'plan')]);
-    for (const result of [synth, file, hcl, plan, planFolder]) expect(result.graph.resources).toHaveLength(51);
+    for (const result of [synth, file, hcl, plan, planFolder]) expect(result.graph.resources).toHaveLength(60);
     expect(synth.files[0]?.format).toBe('cdktf-synth');
     expect(hcl.files[0]).toEqual({ path: 'fixtures/stacks/inference-platform/hcl/main.tf', format: 'hcl' });
     expect(plan.files[0]).toEqual({ path: 'fixtures/stacks/inference-platform/plan/plan.json', format: 'plan-json' });

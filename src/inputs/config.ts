@@ -2,7 +2,8 @@ import { inputError } from '../errors.js';
 import type { JsonValue } from '../model/json.js';
 import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
-import { findTraversals, isPlainTraversal, splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
+import { findTraversals, splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
+import { evaluateRaw, evaluateTemplate, isKnown, Opaque, type EvalScope, type EvalValue } from './hcl-eval.js';
 import { jsonPointer } from './json-lines.js';
 import { normalizeBlocks } from './values.js';
 
@@ -27,7 +28,21 @@ export interface ModuleCall {
   readonly source?: string;
   readonly file: string;
   readonly line?: number;
+  /** The module's input arguments as written (meta-arguments dropped), evaluated in the caller's scope. */
+  readonly arguments?: Readonly<Record<string, unknown>>;
 }
+
+/** `variable` and `locals` of one module, as written (values are raw, `${...}` strings unevaluated). */
+export interface ModuleDefinitions {
+  /** Variable name -> its `default` (absent: no default). */
+  readonly variables: Map<string, { readonly default?: unknown }>;
+  readonly locals: Map<string, unknown>;
+}
+
+export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map() });
+
+/** Arguments of a `module` block that configure Terraform, not the module's variables. */
+const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on', '//']);
 
 /** Keys that configure Terraform itself, not the resource: they are not values. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection', '//']);
@@ -51,7 +66,7 @@ export function readConfigDocument(
   doc: unknown,
   file: string,
   lines: ReadonlyMap<string, number>,
-): { blocks: ConfigBlock[]; moduleCalls: ModuleCall[] } {
+): { blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; definitions: ModuleDefinitions } {
   const expected = 'Terraform configuration: an object with "resource", "data" or "module" blocks';
   if (!isPlainObject(doc)) throw inputError('not Terraform configuration: the document is not a JSON object', { file, line: 1 }, expected);
   const blocks: ConfigBlock[] = [];
@@ -94,10 +109,35 @@ export function readConfigDocument(
       const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
       const line = lines.get(jsonPointer('module', name));
       const source = isPlainObject(body) && typeof body.source === 'string' ? body.source : undefined;
-      moduleCalls.push({ name, file, ...(source !== undefined ? { source } : {}), ...(line !== undefined ? { line } : {}) });
+      const args: Record<string, unknown> = {};
+      if (isPlainObject(body)) for (const [key, value] of Object.entries(body)) if (!MODULE_META.has(key)) args[key] = value;
+      moduleCalls.push({ name, file, arguments: args, ...(source !== undefined ? { source } : {}), ...(line !== undefined ? { line } : {}) });
     }
   }
-  return { blocks, moduleCalls };
+  return { blocks, moduleCalls, definitions: readDefinitions(doc) };
+}
+
+/**
+ * `variable "x" { default = ... }` and `locals { ... }` blocks. Malformed ones are skipped, not
+ * errors: Terraform itself reports them, and a value we cannot read just stays unknown.
+ */
+function readDefinitions(doc: Record<string, unknown>): ModuleDefinitions {
+  const definitions = emptyDefinitions();
+  const variables = doc.variable;
+  for (const object of Array.isArray(variables) ? variables : [variables]) {
+    if (!isPlainObject(object)) continue;
+    for (const [name, raw] of Object.entries(object)) {
+      const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+      if (name === '//' || !isPlainObject(body)) continue;
+      definitions.variables.set(name, 'default' in body ? { default: body.default } : {});
+    }
+  }
+  const locals = doc.locals;
+  for (const object of Array.isArray(locals) ? locals : [locals]) {
+    if (!isPlainObject(object)) continue;
+    for (const [name, value] of Object.entries(object)) if (name !== '//') definitions.locals.set(name, value);
+  }
+  return definitions;
 }
 
 function entries(value: unknown, pointer: string, file: string, lines: ReadonlyMap<string, number>): [string, unknown][] {
@@ -120,7 +160,6 @@ class Template {
   constructor(
     readonly text: string,
     readonly parts: readonly TemplatePart[],
-    readonly traversals: readonly (readonly Traversal[])[],
   ) {}
 }
 
@@ -136,6 +175,58 @@ interface Draft {
   resolving?: boolean;
 }
 
+/** What one module instance knows besides its resources: variables, locals, its caller's arguments. */
+interface ModuleState {
+  readonly modulePath: string;
+  readonly definitions: ModuleDefinitions;
+  /** Root module only: values from auto-loaded `terraform.tfvars` / `*.auto.tfvars` files. */
+  readonly assigned: ReadonlyMap<string, unknown>;
+  readonly caller?: { readonly modulePath: string; readonly arguments: Readonly<Record<string, unknown>> };
+  readonly locals: Map<string, EvalValue>;
+  readonly variables: Map<string, EvalValue | undefined>;
+  readonly resolving: Set<string>;
+  scope?: EvalScope;
+}
+
+export interface ModuleOptions {
+  readonly definitions?: ModuleDefinitions;
+  /** Variable values from tfvars files, for the root module. */
+  readonly assigned?: ReadonlyMap<string, unknown>;
+  /** The calling module and the arguments of its `module` block, for a child module. */
+  readonly caller?: { readonly modulePath: string; readonly arguments: Readonly<Record<string, unknown>> };
+}
+
+/** A variable default or tfvars value is a constant: it is evaluated with nothing in scope. */
+const CONSTANT_SCOPE: EvalScope = { prefix: '', variable: () => undefined, local: () => undefined, attribute: () => undefined };
+
+/** Model values made from opaque values, so reading them back for another expression is exact. */
+const opaqueOf = new WeakMap<Unknown, Opaque>();
+
+/**
+ * The model's form of an evaluated value: an apply-time value is `Unknown` (its reason the
+ * `${...}` text, plus why it was not evaluated when that is not "known after apply"); a string
+ * with some apply-time parts stays a string with those parts as `${...}` text, as synth JSON
+ * writes an interpolation inside a JSON policy.
+ */
+export function toModelValue(value: EvalValue): Value {
+  if (value instanceof Opaque) {
+    if (value.partial) return value.text;
+    const unknown = new Unknown(value.note ? `${value.text} (${value.note})` : value.text, value.refs);
+    opaqueOf.set(unknown, value);
+    return unknown;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return (value as readonly EvalValue[]).map(toModelValue);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toModelValue(v as EvalValue)]));
+}
+
+function fromModelValue(value: Value, text: string, refs: readonly string[]): EvalValue {
+  if (value instanceof Unknown) return opaqueOf.get(value) ?? new Opaque(/^\$\{[\s\S]*\}$/.test(value.reason) ? value.reason : `\${${text}}`, value.references.length ? value.references : refs, false);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return (value as readonly Value[]).map((v) => fromModelValue(v, text, refs));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromModelValue(v as Value, text, refs)]));
+}
+
 /**
  * Builds the resources of one module instance. `modulePath` (`module.net`, empty at the root)
  * prefixes addresses and every reference made inside the module.
@@ -143,11 +234,23 @@ interface Draft {
 export class ConfigScope {
   private readonly drafts = new Map<string, Draft>();
   private readonly order: Draft[] = [];
+  private readonly modules = new Map<string, ModuleState>();
 
   constructor(readonly stack?: string) {}
 
-  add(blocks: readonly ConfigBlock[], modulePath: string): void {
+  add(blocks: readonly ConfigBlock[], modulePath: string, options: ModuleOptions = {}): void {
     const prefix = modulePath ? `${modulePath}.` : '';
+    if (!this.modules.has(modulePath)) {
+      this.modules.set(modulePath, {
+        modulePath,
+        definitions: options.definitions ?? emptyDefinitions(),
+        assigned: options.assigned ?? new Map(),
+        ...(options.caller ? { caller: options.caller } : {}),
+        locals: new Map(),
+        variables: new Map(),
+        resolving: new Set(),
+      });
+    }
     for (const block of blocks) {
       const local = block.mode === 'data' ? `data.${block.type}.${block.name}` : `${block.type}.${block.name}`;
       const address = prefix + local;
@@ -196,69 +299,96 @@ export class ConfigScope {
   private finish(draft: Draft): { [key: string]: Value } {
     if (draft.values) return draft.values;
     draft.resolving = true;
-    const prefix = draft.modulePath ? `${draft.modulePath}.` : '';
     // The top level is always copied: meta-arguments were dropped from it.
     const values: { [key: string]: Value } = {};
-    for (const [key, value] of Object.entries(draft.pending)) values[key] = this.resolve(value, prefix);
+    for (const [key, value] of Object.entries(draft.pending)) values[key] = this.resolve(value, draft.modulePath);
     draft.resolving = false;
     draft.values = values;
     return values;
   }
 
-  private resolve(value: Pending, prefix: string): Value {
-    if (value instanceof Template) return this.resolveTemplate(value, prefix);
+  private resolve(value: Pending, modulePath: string): Value {
+    if (value instanceof Template) return toModelValue(evaluateTemplate(value.parts, this.scopeFor(modulePath)));
     if (value === null || typeof value !== 'object' || !pendingContainers.has(value)) return value as Value;
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v, prefix));
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v, modulePath));
     const out: { [key: string]: Value } = {};
-    for (const [k, v] of Object.entries(value)) out[k] = this.resolve(v, prefix);
+    for (const [k, v] of Object.entries(value)) out[k] = this.resolve(v, modulePath);
     return out;
   }
 
-  private resolveTemplate(template: Template, prefix: string): Value {
-    const { parts, traversals } = template;
-    const exprCount = parts.filter((p) => 'expr' in p).length;
-    let text = '';
-    let allResolved = true;
-    let exprIndex = 0;
-    for (const part of parts) {
-      if ('literal' in part) {
-        text += part.literal;
-        continue;
-      }
-      const found = traversals[exprIndex++] ?? [];
-      const literal = isPlainTraversal(part.expr, found) && found[0] ? this.literalOf(found[0], prefix) : undefined;
-      if (literal === undefined) {
-        allResolved = false;
-        text += `\${${part.expr}}`;
-      } else {
-        // A pure reference keeps the target's type (a number stays a number).
-        if (exprCount === 1 && parts.length === 1) return literal;
-        text += String(literal);
-      }
+  private state(modulePath: string): ModuleState {
+    let state = this.modules.get(modulePath);
+    if (!state) {
+      state = { modulePath, definitions: emptyDefinitions(), assigned: new Map(), locals: new Map(), variables: new Map(), resolving: new Set() };
+      this.modules.set(modulePath, state);
     }
-    if (allResolved) return text;
-    if (exprCount === 1 && parts.length === 1) {
-      const refs = traversals.flat().map((t) => `${prefix}${t.base}${t.attribute ? `.${t.attribute}` : ''}`);
-      return new Unknown(template.text, refs);
-    }
-    // Mixed text (a JSON policy with an ARN inside) stays readable; the unresolved
-    // interpolations stay as `${...}` text and are recorded as references.
-    return text;
+    return state;
   }
 
-  /** The literal value of `aws_iam_role.x.name`, when the target declares it literally. */
-  private literalOf(traversal: Traversal, prefix: string): string | number | boolean | undefined {
-    if (!traversal.attribute || traversal.splat) return undefined;
-    const target = this.drafts.get(prefix + traversal.base);
-    if (!target || target.resolving) return undefined;
-    const values = this.finish(target);
-    let current: Value | undefined = values;
-    for (const segment of traversal.attribute.split('.')) {
-      if (Array.isArray(current)) current = /^\d+$/.test(segment) ? (current as Value[])[Number(segment)] : undefined;
-      else if (current !== null && typeof current === 'object' && !(current instanceof Unknown)) current = (current as { [k: string]: Value })[segment];
-      else return undefined;
+  /** What expressions inside `modulePath` can read. */
+  private scopeFor(modulePath: string): EvalScope {
+    const state = this.state(modulePath);
+    if (state.scope) return state.scope;
+    const prefix = modulePath ? `${modulePath}.` : '';
+    const scope: EvalScope = {
+      prefix,
+      variable: (name) => this.variable(state, name),
+      local: (name) => {
+        const cached = state.locals.get(name);
+        if (cached !== undefined) return cached;
+        if (!state.definitions.locals.has(name)) return undefined;
+        if (state.resolving.has(`local.${name}`)) return new Opaque(`\${local.${name}}`, [], false, 'the local value refers to itself');
+        state.resolving.add(`local.${name}`);
+        const value = evaluateRaw(state.definitions.locals.get(name), scope);
+        state.resolving.delete(`local.${name}`);
+        state.locals.set(name, value);
+        return value;
+      },
+      attribute: (base, path) => this.attribute(prefix + base, path),
+    };
+    state.scope = scope;
+    return scope;
+  }
+
+  /**
+   * `var.x`: in a child module, the caller's argument evaluated in the caller's scope; in the root
+   * module, a tfvars value; else the variable's default. `undefined` (unknown) without any.
+   */
+  private variable(state: ModuleState, name: string): EvalValue | undefined {
+    if (state.variables.has(name)) return state.variables.get(name);
+    const key = `var.${name}`;
+    if (state.resolving.has(key)) return undefined;
+    state.resolving.add(key);
+    let value: EvalValue | undefined;
+    const declared = state.definitions.variables.get(name);
+    if (state.caller && Object.prototype.hasOwnProperty.call(state.caller.arguments, name)) {
+      value = evaluateRaw(state.caller.arguments[name], this.scopeFor(state.caller.modulePath));
+    } else if (!state.caller && state.assigned.has(name)) {
+      value = evaluateRaw(state.assigned.get(name), CONSTANT_SCOPE);
+    } else if (declared && 'default' in declared) {
+      value = evaluateRaw(declared.default, CONSTANT_SCOPE);
     }
-    return typeof current === 'string' || typeof current === 'number' || typeof current === 'boolean' ? current : undefined;
+    state.resolving.delete(key);
+    state.variables.set(name, value);
+    return value;
+  }
+
+  /** The value of `aws_iam_role.x.name` (any path), when the target declares it; `undefined` when unknown. */
+  private attribute(address: string, path: readonly (string | number)[]): EvalValue | undefined {
+    const target = this.drafts.get(address);
+    if (!target || target.resolving) return undefined;
+    let current: Value | undefined = this.finish(target);
+    for (const segment of path) {
+      if (Array.isArray(current)) current = typeof segment === 'number' || /^\d+$/.test(segment) ? (current as Value[])[Number(segment)] : undefined;
+      else if (current !== null && typeof current === 'object' && !(current instanceof Unknown)) {
+        current = Object.prototype.hasOwnProperty.call(current, segment) ? (current as { [k: string]: Value })[segment] : undefined;
+      } else return undefined;
+    }
+    if (current === undefined || current instanceof Unknown) return undefined;
+    const text = `${address}.${path.join('.')}`;
+    const value = fromModelValue(current, text, [text]);
+    // A declared null is "unset": the provider decides the value at apply time.
+    return value === null ? undefined : value;
   }
 }
 
@@ -280,7 +410,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
         references.push({ attribute: path.join('.'), target: prefix + t.base, ...(t.attribute ? { targetAttribute: t.attribute } : {}) });
       }
     }
-    return new Template(value, parts, traversals);
+    return new Template(value, parts);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   if (Array.isArray(value)) {

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dir
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { ResourceGraph } from '../model/graph.js';
-import type { InputFile, Reference, Resource } from '../model/types.js';
-import { ConfigScope, looksLikeTerraformConfig, readConfigDocument, type ConfigBlock, type ModuleCall } from './config.js';
+import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type Value } from '../model/types.js';
+import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
 import { decodeText, displayPath, fileSystemError, parseJson } from './files.js';
 import { parseHcl } from './hcl.js';
 import { jsonKeyLines } from './json-lines.js';
@@ -196,9 +196,10 @@ class Reader {
     const scope = new ConfigScope(stackName);
     const inputFiles: InputFile[] = [];
     const visiting = new Set<string>([safeRealpath(dir)]);
-    const readModule = async (moduleFiles: string[], modulePath: string, depth: number, text?: string, doc?: unknown) => {
+    const readModule = async (moduleFiles: string[], modulePath: string, depth: number, text?: string, doc?: unknown, caller?: ModuleOptions['caller']) => {
       const calls: ModuleCall[] = [];
       const blocks: ConfigBlock[] = [];
+      const definitions = emptyDefinitions();
       for (const file of moduleFiles) {
         const shown = this.shown(file);
         const parsed = await this.parseConfig(file, text, doc);
@@ -206,9 +207,12 @@ class Reader {
         doc = undefined;
         for (const block of parsed.blocks) blocks.push(block); // no spread: a big stack has 100k+ blocks
         for (const call of parsed.moduleCalls) calls.push(call);
+        mergeDefinitions(definitions, parsed.definitions);
         inputFiles.push({ path: shown, format: parsed.format, ...(stackName ? { stack: stackName } : {}) });
       }
-      scope.add(blocks, modulePath);
+      // Terraform loads terraform.tfvars and *.auto.tfvars of the root module by itself; so do we.
+      const assigned = depth === 0 ? await this.tfvars(dir) : undefined;
+      scope.add(blocks, modulePath, { definitions, ...(assigned ? { assigned } : {}), ...(caller ? { caller } : {}) });
       for (const call of calls) {
         if (!call.source || !(call.source.startsWith('./') || call.source.startsWith('../'))) continue; // registry/git modules are not fetched
         const moduleDir = resolve(dirname(resolve(this.cwd, call.file)), call.source);
@@ -223,7 +227,7 @@ class Reader {
         }
         visiting.add(real);
         const entries = this.list(moduleDir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
-        await readModule(entries, `${modulePath ? `${modulePath}.` : ''}module.${call.name}`, depth + 1);
+        await readModule(entries, `${modulePath ? `${modulePath}.` : ''}module.${call.name}`, depth + 1, undefined, undefined, { modulePath, arguments: call.arguments ?? {} });
         visiting.delete(real);
       }
     };
@@ -232,7 +236,32 @@ class Reader {
     return { name, resources: scope.resources(), files: inputFiles };
   }
 
-  private async parseConfig(file: string, text?: string, doc?: unknown): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; format: InputFile['format'] }> {
+  /**
+   * Variable values from `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars(.json)` in
+   * the root module's folder, later files overriding earlier ones (Terraform's order).
+   */
+  private async tfvars(dir: string): Promise<Map<string, unknown> | undefined> {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
+    const names = this.list(dir).map((f) => ({ f, base: f.slice(dir.length + 1) }));
+    const ordered = [
+      ...names.filter((n) => n.base === 'terraform.tfvars' || n.base === 'terraform.tfvars.json'),
+      ...names.filter((n) => n.base.endsWith('.auto.tfvars') || n.base.endsWith('.auto.tfvars.json')),
+    ];
+    if (!ordered.length) return undefined;
+    const out = new Map<string, unknown>();
+    for (const { f } of ordered) {
+      const shown = this.shown(f);
+      const text = this.text(f);
+      const doc = f.endsWith('.json') ? parseJson(text, shown, 'a JSON object of variable values') : (await parseHcl(shown, text)).doc;
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw inputError(`variable values file is not an object: ${shown}`, { file: shown, line: 1 }, 'name = value assignments');
+      }
+      for (const [name, value] of Object.entries(doc as Record<string, unknown>)) out.set(name, value);
+    }
+    return out;
+  }
+
+  private async parseConfig(file: string, text?: string, doc?: unknown): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; definitions: ModuleDefinitions; format: InputFile['format'] }> {
     const shown = this.shown(file);
     const source = text ?? this.text(file);
     if (file.endsWith('.tf')) {
@@ -276,6 +305,11 @@ function isCdktfManifest(doc: unknown): doc is CdktfManifest {
 
 function isSynth(doc: unknown): boolean {
   return isRecord(doc) && isRecord(doc['//']) && isRecord(doc['//'].metadata) && 'stackName' in doc['//'].metadata;
+}
+
+function mergeDefinitions(into: ModuleDefinitions, from: ModuleDefinitions): void {
+  for (const [name, variable] of from.variables) into.variables.set(name, variable);
+  for (const [name, value] of from.locals) into.locals.set(name, value);
 }
 
 function safeRealpath(path: string): string {
@@ -333,8 +367,36 @@ function withStackPrefix(resource: Resource, unit: string): Resource {
   return {
     ...resource,
     address,
+    values: prefixUnknowns(resource.values, unit) as Attributes,
     references: resource.references.map((r) => ({ ...r, target: `${unit}:${r.target}` })),
     location: { ...resource.location, address },
   };
+}
+
+/**
+ * The references an `Unknown` carries name addresses too (`aws_s3_bucket.b.arn`): they get the
+ * same `stack:` prefix, so a lookup from an unknown value lands in its own stack. Copy-on-write.
+ */
+function prefixUnknowns(value: Value, unit: string): Value {
+  if (value instanceof Unknown) {
+    return value.references.length ? new Unknown(value.reason, value.references.map((r) => `${unit}:${r}`)) : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: Value[] | undefined;
+    (value as readonly Value[]).forEach((item, i) => {
+      const next = prefixUnknowns(item, unit);
+      if (next !== item) copy ??= (value as readonly Value[]).slice();
+      if (copy) copy[i] = next;
+    });
+    return copy ?? value;
+  }
+  let copy: { [key: string]: Value } | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const next = prefixUnknowns(item, unit);
+    if (next !== item) copy ??= { ...(value as { [key: string]: Value }) };
+    if (copy) copy[key] = next;
+  }
+  return copy ?? value;
 }
 
