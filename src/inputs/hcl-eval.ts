@@ -578,10 +578,19 @@ export function evaluateRaw(value: unknown, scope: EvalScope, depth = 0): EvalVa
   return null;
 }
 
-function refsOf(text: string, prefix: string): string[] {
+const refsCache = new Map<string, readonly string[]>();
+
+/** Resource attributes an expression text reads (cached: the same reference recurs across a stack). */
+function refsOf(text: string, prefix: string): readonly string[] {
+  const key = `${prefix}\u0000${text}`;
+  const cached = refsCache.get(key);
+  if (cached) return cached;
   const out = new Set<string>();
   for (const t of findTraversals(text)) out.add(`${prefix}${t.base}${t.attribute ? `.${t.attribute}` : ''}`);
-  return [...out];
+  if (refsCache.size > 50_000) refsCache.clear();
+  const refs = [...out];
+  refsCache.set(key, refs);
+  return refs;
 }
 
 /** Functions evaluated; everything else is opaque with a reason. */

@@ -10,6 +10,16 @@ import { normalizeBlocks } from './values.js';
  * `resource_changes[].change.after` with `after_unknown` marking what only apply will know;
  * links between resources come from `configuration` (expressions' `references`), because the
  * ids and ARNs they would carry are exactly the unknown values.
+ *
+ * What a plan can and cannot say, compared with the configuration forms (test/equivalence.test.ts):
+ * a value Terraform computes at plan time (a `jsonencode(...)` policy of literals, variables and
+ * locals) is in `after` and equals what synth JSON and HCL evaluate. A value that embeds an
+ * apply-time attribute (a policy with a bucket ARN) is wholly unknown in `after`, and
+ * `configuration...expressions` carries only its `references`: Terraform writes `constant_value`
+ * for literal constants only, never for a function call. Such a value stays `Unknown` here (no
+ * partial document is invented), so the analyses answer "undecided", never a pass. References
+ * through `local.x` are listed by Terraform as `local.x` only (plan JSON has no locals), so they
+ * give no edge in a plan.
  */
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
