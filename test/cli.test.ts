@@ -92,6 +92,29 @@ describe('check on the bundled example', () => {
     writeFileSync(baseline, JSON.stringify(trimmed));
     expect((await cli(['check', EXAMPLE, '--baseline', baseline])).code).toBe(1);
   });
+  it('a central --suppressions file applies to check, baseline and audit alike', async () => {
+    const dir = tmp();
+    const report = JSON.parse((await cli(['check', EXAMPLE, '--format', 'json'])).stdout) as {
+      results: { ruleId: string; severity: string; subject?: string; location: { address?: string } }[];
+    };
+    const target = report.results.find((r) => r.severity === 'error' && r.location.address)!;
+    const suppressions = join(dir, 'suppressions.yaml');
+    const reason = 'accepted by platform-security until the registry move (PLAT-812)';
+    writeFileSync(
+      suppressions,
+      `suppressions:\n  - rule: ${target.ruleId}\n    address: ${target.location.address}\n${target.subject ? `    subject: "${target.subject}"\n` : ''}    reason: ${reason}\n`,
+    );
+    const baseline = join(dir, 'baseline.json');
+    expect((await cli(['baseline', EXAMPLE, '--suppressions', suppressions, '--output', baseline])).code).toBe(0);
+    const entries = (JSON.parse(readFileSync(baseline, 'utf8')) as { findings: { ruleId: string; address?: string; subject?: string }[] }).findings;
+    const isTarget = (e: { ruleId: string; address?: string; subject?: string }) =>
+      e.ruleId === target.ruleId && e.address === target.location.address && e.subject === target.subject;
+    expect(entries.some(isTarget)).toBe(false);
+    expect(entries.length).toBeGreaterThan(0);
+    const html = join(dir, 'audit.html');
+    expect((await cli(['audit', EXAMPLE, '--suppressions', suppressions, '--out', html])).code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain(reason);
+  });
 });
 
 describe('bad input: exit 2, a located message, nothing written', () => {

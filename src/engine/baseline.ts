@@ -37,7 +37,7 @@ export function baselineFingerprint(result: Pick<Result, 'ruleId' | 'location' |
 }
 
 /** Results that belong in a baseline: suppressed ones are already accepted, and meta findings are about the policy setup, which a baseline must not hide. */
-const baselinable = (r: Result): boolean => !r.suppression && !r.ruleId.startsWith('HG-META-');
+export const baselinable = (r: Result): boolean => !r.suppression && !r.ruleId.startsWith('HG-META-');
 
 /** The baseline file for these results: JSON, sorted, stable (same findings, same bytes). */
 export function serializeBaseline(results: readonly Result[]): string {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadProject } from '../run-check.js';
 import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';
-import { collect } from './check.js';
+import { collect } from './project-options.js';
 import { exposureReport } from '../../analysis/network/index.js';
 import { usageError } from '../../errors.js';
 
