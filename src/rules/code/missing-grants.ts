@@ -3,7 +3,7 @@ import type { CodeCall, HandlerFacts } from '../../analysis/code/index.js';
 import type { Evaluation } from '../../analysis/iam/index.js';
 import { globMatch, hasWildcard } from '../../model/glob.js';
 import type { Check } from '../types.js';
-import { bySite, callEvidence, chainEvidence, codeFinding, handlerTypeEvidence, listOf, selectedHandlers, stringList } from './shared.js';
+import { bySite, callEvidence, chainEvidence, codeFinding, handlerTypeEvidence, listOf, selectedHandlers, stringList, ignoreActionsParam } from './shared.js';
 
 /**
  * Every IAM action the code calls is allowed to the role it runs as (after Deny, boundary and
@@ -13,20 +13,7 @@ import { bySite, callEvidence, chainEvidence, codeFinding, handlerTypeEvidence, 
 export const missingGrants: Check = {
   name: 'missing-grants',
   description: 'Every AWS SDK call in the handler code is allowed by the role the code runs as (on the ARN the call names, where visible).',
-  paramsSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      ignoreActions: {
-        type: 'array',
-        items: { type: 'string', description: 'An IAM action pattern (case-insensitive glob).' },
-        description: 'Actions not to check (granted outside IAM identity policies, e.g. by a resource policy).',
-      },
-    },
-  },
-  validate(params, context) {
-    return stringList(params.ignoreActions).flatMap((p, i) => (context.matchesAnyAction(p) ? [] : [{ field: `ignoreActions/${i}`, message: `${p} matches no IAM action` }]));
-  },
+  ...ignoreActionsParam('Actions not to check (granted outside IAM identity policies, e.g. by a resource policy).'),
   run(facts, policy) {
     const selected = selectedHandlers(facts, policy);
     if (!selected) return [];

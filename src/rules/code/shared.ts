@@ -2,6 +2,7 @@ import type { Facts } from '../../engine/facts.js';
 import type { Evidence, FindingDraft } from '../../engine/types.js';
 import type { Policy } from '../../policy/types.js';
 import type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from '../../analysis/code/index.js';
+import type { Check } from '../types.js';
 
 /** Handlers a policy selects: those whose service type it names (every handler when it names none). */
 export function selectedHandlers(facts: Facts, policy: Policy): { code: CodeFacts; handlers: readonly HandlerFacts[] } | undefined {
@@ -82,3 +83,18 @@ export function listOf(items: readonly string[], max = 8): string {
 }
 
 export const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** The `ignoreActions` parameter of the grant rules: IAM action patterns, each checked against the catalog. */
+export function ignoreActionsParam(description: string): Pick<Check, 'paramsSchema' | 'validate'> {
+  return {
+    paramsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ignoreActions: { type: 'array', items: { type: 'string', description: 'An IAM action pattern (case-insensitive glob).' }, description },
+      },
+    },
+    validate: (params, context) =>
+      stringList(params.ignoreActions).flatMap((p, i) => (context.matchesAnyAction(p) ? [] : [{ field: `ignoreActions/${i}`, message: `${p} matches no IAM action` }])),
+  };
+}

@@ -4,7 +4,7 @@ import { describePolicy, type Principal } from '../../analysis/iam/index.js';
 import type { ResourceGraph } from '../../model/graph.js';
 import { globMatch } from '../../model/glob.js';
 import type { Check } from '../types.js';
-import { codeFinding, listOf, selectedHandlers, stringList } from './shared.js';
+import { codeFinding, listOf, selectedHandlers, stringList, ignoreActionsParam } from './shared.js';
 
 /**
  * The role of a service allows only what its code calls. For each Allow statement, the actions
@@ -15,20 +15,7 @@ import { codeFinding, listOf, selectedHandlers, stringList } from './shared.js';
 export const unusedGrants: Check = {
   name: 'unused-grants',
   description: 'The role a service runs as allows no action that no code path of the service calls (the statement that grants it is the evidence).',
-  paramsSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      ignoreActions: {
-        type: 'array',
-        items: { type: 'string', description: 'An IAM action pattern (case-insensitive glob).' },
-        description: 'Actions the platform itself uses with the role (Lambda writing logs, attaching VPC interfaces), not the code.',
-      },
-    },
-  },
-  validate(params, context) {
-    return stringList(params.ignoreActions).flatMap((p, i) => (context.matchesAnyAction(p) ? [] : [{ field: `ignoreActions/${i}`, message: `${p} matches no IAM action` }]));
-  },
+  ...ignoreActionsParam('Actions the platform itself uses with the role (Lambda writing logs, attaching VPC interfaces), not the code.'),
   run(facts, policy) {
     const selected = selectedHandlers(facts, policy);
     if (!selected) return [];
