@@ -1,54 +1,17 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import { asBoolean, asList, asObject, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
-import { classifyCidr } from './cidr.js';
 import { hop, HTTPS, type RouteCollector } from './collector.js';
 import { linksAt } from './links.js';
 import { PortSet } from './ports.js';
+import { describeOpen, judge, readDocument } from './policy-document.js';
 
 /**
  * Public without a network: Lambda function URLs without auth, resource policies that let any
- * principal in (Lambda permissions, S3 bucket policies and ACLs, SQS, SNS, ECR), unless an S3
- * public access block stops them.
+ * principal in (Lambda permissions, S3 bucket policies and ACLs, and the holders in
+ * POLICY_HOLDERS: queues, topics, repositories, file systems, search domains, secrets, keys, role
+ * trust policies, ...), unless a setting stops them (an S3 public access block, a VPC domain).
  */
-
-const UNKNOWN_MARK = '__hybridguard_known_after_apply__';
-
-interface Statement {
-  readonly allow: boolean;
-  readonly publicPrincipal: boolean;
-  /** The principal is an interpolation: known only after apply. */
-  readonly unknownPrincipal?: boolean;
-  readonly actions: readonly string[];
-  /** Condition keys that pin the caller to known accounts, networks or sources (AWS's own notion of "not public"). */
-  readonly restrictedBy?: string;
-  readonly index: number;
-}
-
-type Document = { readonly statements: readonly Statement[] } | { readonly undecided: string };
-
-// Keys that, with fixed (non-wildcard) values, make a policy non-public (as S3 Block Public Access judges it).
-const RESTRICTING_KEYS = [
-  'aws:sourcearn',
-  'aws:sourceaccount',
-  'aws:sourceowner',
-  'aws:sourcevpc',
-  'aws:sourcevpce',
-  'aws:sourceorgid',
-  'aws:sourceorgpaths',
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:principalservicename',
-  'aws:userid',
-  'aws:sourceip',
-  'aws:vpcsourceip',
-  's3:dataaccesspointaccount',
-  's3:dataaccesspointarn',
-  'lambda:functionurlauthtype',
-];
-const POSITIVE_OPERATORS = /^(forallvalues:|foranyvalue:)?(stringequals|stringequalsignorecase|stringlike|arnequals|arnlike|ipaddress|numericequals)(ifexists)?$/i;
 
 export class PublicAccess {
   constructor(
@@ -158,29 +121,24 @@ export class PublicAccess {
       if (inline !== undefined && inline !== null && inline !== '') policies.push([bucket, bucket]);
     }
     for (const [holder, bucket] of policies) {
-      const doc = readDocument(g, holder, 'policy');
+      const verdict = judge(readDocument(g, holder, 'policy'), holder);
       const blocker = blockedBy(bucket, ['block_public_policy', 'restrict_public_buckets']);
-      if ('undecided' in doc) {
-        if (!blocker) this.undecidedPolicy(holder, bucket, doc.undecided);
-        continue;
-      }
-      const open = doc.statements.filter((s) => s.allow && s.publicPrincipal && !s.restrictedBy);
-      if (open.length === 0) {
-        const unknown = doc.statements.find((s) => s.allow && s.unknownPrincipal && !s.restrictedBy);
-        if (unknown && !blocker) this.undecidedPolicy(holder, bucket, `the Principal of statement ${unknown.index} in ${holder.address} is known only after apply`);
+      if (verdict.kind === 'private') {
+        for (const reason of verdict.reasons) this.out.explain(bucket, reason);
         continue;
       }
       if (blocker) {
-        this.out.explain(bucket, `${holder.address} lets any principal in, but ${blocker.address} blocks public policies (block_public_policy / restrict_public_buckets)`);
+        if (verdict.kind === 'public') this.out.explain(bucket, `${holder.address} lets any principal in, but ${blocker.address} blocks public policies (block_public_policy / restrict_public_buckets)`);
+        continue;
+      }
+      if (verdict.kind === 'undecided') {
+        this.undecidedPolicy(holder, bucket, verdict.reason, HTTPS);
         continue;
       }
       this.out.add(bucket, {
         mechanism: 'resource-policy',
         viaGateway: false,
-        hops: [
-          hop(holder, `statement ${open.map((s) => s.index).join(', ')} of the policy in ${holder.address} allows ${open.flatMap((s) => s.actions).join(', ') || 'actions'} to Principal "*" with no condition that restricts who calls`),
-          ...(holder !== bucket ? [hop(bucket, `${bucket.address} is readable or writable by anyone`)] : []),
-        ],
+        hops: [hop(holder, describeOpen(verdict.open, holder)), ...(holder !== bucket ? [hop(bucket, `${bucket.address} is readable or writable by anyone`)] : [])],
         ports: HTTPS,
         worldPorts: HTTPS,
       });
@@ -213,12 +171,12 @@ export class PublicAccess {
     }
   }
 
-  private undecidedPolicy(holder: Resource, target: Resource, reason: string): void {
+  private undecidedPolicy(holder: Resource, target: Resource, reason: string, ports: PortSet): void {
     this.out.add(target, {
       mechanism: 'resource-policy',
       viaGateway: false,
-      hops: [hop(holder, `the policy of ${holder.address} cannot be read: ${reason}`)],
-      ports: HTTPS,
+      hops: [hop(holder, `the policy of ${holder.address} may let anyone in: ${reason}`)],
+      ports,
       worldPorts: PortSet.EMPTY,
       undecided: reason,
     });
@@ -226,47 +184,113 @@ export class PublicAccess {
 
   private resourcePolicies(spec: PolicyHolder): void {
     for (const holder of this.graph.ofType(spec.type)) {
-      const target = spec.target ? linksAt(this.graph, holder, spec.target.attr, spec.target.types).targets[0] ?? holder : holder;
-      const raw = valueAt(holder.values, 'policy');
+      const raw = valueAt(holder.values, spec.attr);
       if (raw === undefined || raw === null || raw === '') continue;
-      const doc = readDocument(this.graph, holder, 'policy');
-      if ('undecided' in doc) {
-        this.undecidedPolicy(holder, target, doc.undecided);
+      const target = spec.target ? (linksAt(this.graph, holder, spec.target.attr, spec.target.types).targets[0] ?? holder) : holder;
+      const verdict = judge(readDocument(this.graph, holder, spec.attr), holder, spec.actions);
+      if (verdict.kind === 'private') {
+        for (const reason of verdict.reasons) this.out.explain(target, reason);
         continue;
       }
-      const open = doc.statements.filter((s) => s.allow && s.publicPrincipal && !s.restrictedBy);
-      if (open.length === 0) {
-        const unknown = doc.statements.find((s) => s.allow && s.unknownPrincipal && !s.restrictedBy);
-        if (unknown) this.undecidedPolicy(holder, target, `the Principal of statement ${unknown.index} in ${holder.address} is known only after apply`);
+      const shield = spec.shield?.(holder, target);
+      if (shield) {
+        if (verdict.kind === 'public') this.out.explain(target, `${describeOpen(verdict.open, holder)}, but ${shield}`);
+        continue;
+      }
+      const ports = spec.ports?.(target) ?? HTTPS;
+      if (verdict.kind === 'undecided') {
+        this.undecidedPolicy(holder, target, verdict.reason, ports);
         continue;
       }
       this.out.add(target, {
         mechanism: 'resource-policy',
         viaGateway: false,
-        hops: [
-          hop(holder, `statement ${open.map((s) => s.index).join(', ')} of the policy in ${holder.address} allows ${open.flatMap((s) => s.actions).join(', ') || 'actions'} to Principal "*" with no condition that restricts who calls`),
-          ...(target !== holder ? [hop(target, `${target.address} is usable by anyone with AWS credentials`)] : []),
-        ],
-        ports: HTTPS,
-        worldPorts: HTTPS,
+        hops: [hop(holder, `${describeOpen(verdict.open, holder)}: ${spec.anyone(target)}`), ...(target !== holder ? [hop(target, `${target.address} is public through the policy in ${holder.address}`)] : [])],
+        ports,
+        worldPorts: spec.internal ? PortSet.EMPTY : ports,
       });
     }
   }
 }
 
+/** A resource that carries (or is) a resource policy, and what "anyone" means for it. */
 interface PolicyHolder {
   readonly type: string;
+  /** The attribute holding the policy document. */
+  readonly attr: string;
+  /** The resource the policy protects, when the holder is a separate policy resource. */
   readonly target?: { readonly attr: string; readonly types: readonly string[] };
+  /** Only statements allowing one of these actions matter (default: any). */
+  readonly actions?: readonly string[];
+  /** What anyone can then do (end of the evidence sentence). */
+  readonly anyone: (target: Resource) => string;
+  /** Why a public policy does not open it after all (a VPC-only endpoint, a service that refuses it), if so. */
+  readonly shield?: (holder: Resource, target: Resource) => string | undefined;
+  /** Ports the access goes over (default tcp/443, the service's HTTPS API). */
+  readonly ports?: (target: Resource) => PortSet;
+  /** Reached through the VPC, not from any internet address (EFS mount targets). */
+  readonly internal?: boolean;
 }
 
-const POLICY_HOLDERS: readonly PolicyHolder[] = [
-  { type: 'aws_sqs_queue_policy', target: { attr: 'queue_url', types: ['aws_sqs_queue'] } },
-  { type: 'aws_sqs_queue' },
-  { type: 'aws_sns_topic_policy', target: { attr: 'arn', types: ['aws_sns_topic'] } },
-  { type: 'aws_sns_topic' },
-  { type: 'aws_ecr_repository_policy', target: { attr: 'repository', types: ['aws_ecr_repository'] } },
-];
+const API = (what: string) => (): string => `anyone with AWS credentials, in any account, can ${what}`;
 
+/** OpenSearch / Elasticsearch: a domain with vpc_options has only private addresses in its subnets. */
+function domainInVpc(_holder: Resource, domain: Resource): string | undefined {
+  if (domain.type !== 'aws_elasticsearch_domain' && domain.type !== 'aws_opensearch_domain') return undefined;
+  const vpc = valueAt(domain.values, 'vpc_options');
+  if (vpc === undefined || vpc === null || (Array.isArray(vpc) && vpc.length === 0)) return undefined;
+  return `${domain.address} is a VPC domain (vpc_options): its endpoint has private addresses in its subnets only, so "anyone" means anyone who reaches the VPC and passes its security groups, not the internet`;
+}
+
+/** HTTPS, and HTTP unless the domain enforces HTTPS. */
+function domainPorts(domain: Resource): PortSet {
+  return valueAt(domain.values, 'domain_endpoint_options.0.enforce_https') === true ? HTTPS : HTTPS.union(PortSet.tcp(80));
+}
+
+const DOMAIN = {
+  anyone: (d: Resource) => `anyone on the internet can send requests to the endpoint of ${d.address}, signed or not`,
+  shield: domainInVpc,
+  ports: domainPorts,
+};
+
+const POLICY_HOLDERS: readonly PolicyHolder[] = [
+  { type: 'aws_sqs_queue_policy', attr: 'policy', target: { attr: 'queue_url', types: ['aws_sqs_queue'] }, anyone: API('use the queue') },
+  { type: 'aws_sqs_queue', attr: 'policy', anyone: API('use the queue') },
+  { type: 'aws_sns_topic_policy', attr: 'policy', target: { attr: 'arn', types: ['aws_sns_topic'] }, anyone: API('use the topic') },
+  { type: 'aws_sns_topic', attr: 'policy', anyone: API('use the topic') },
+  { type: 'aws_ecr_repository_policy', attr: 'policy', target: { attr: 'repository', types: ['aws_ecr_repository'] }, anyone: API('use the repository') },
+  {
+    type: 'aws_efs_file_system_policy',
+    attr: 'policy',
+    target: { attr: 'file_system_id', types: ['aws_efs_file_system'] },
+    anyone: (fs) => `AWS counts ${fs.address} as public: any principal of any account (and anonymous NFS clients) that reaches one of its mount targets in the VPC can use it`,
+    ports: () => PortSet.tcp(2049),
+    internal: true,
+  },
+  { type: 'aws_elasticsearch_domain_policy', attr: 'access_policies', target: { attr: 'domain_name', types: ['aws_elasticsearch_domain'] }, ...DOMAIN },
+  { type: 'aws_opensearch_domain_policy', attr: 'access_policies', target: { attr: 'domain_name', types: ['aws_opensearch_domain'] }, ...DOMAIN },
+  { type: 'aws_elasticsearch_domain', attr: 'access_policies', ...DOMAIN },
+  { type: 'aws_opensearch_domain', attr: 'access_policies', ...DOMAIN },
+  { type: 'aws_glue_resource_policy', attr: 'policy', anyone: API("use the account's Glue Data Catalog") },
+  {
+    type: 'aws_secretsmanager_secret_policy',
+    attr: 'policy',
+    target: { attr: 'secret_arn', types: ['aws_secretsmanager_secret'] },
+    anyone: API('use the secret'),
+    shield: (holder) => (valueAt(holder.values, 'block_public_policy') === true ? `block_public_policy = true: Secrets Manager refuses to attach it` : undefined),
+  },
+  { type: 'aws_secretsmanager_secret', attr: 'policy', anyone: API('use the secret') },
+  { type: 'aws_ses_identity_policy', attr: 'policy', target: { attr: 'identity', types: ['aws_ses_domain_identity', 'aws_ses_email_identity'] }, anyone: API('send email as the identity') },
+  { type: 'aws_kms_key', attr: 'policy', anyone: API('use the key') },
+  { type: 'aws_kms_key_policy', attr: 'policy', target: { attr: 'key_id', types: ['aws_kms_key'] }, anyone: API('use the key') },
+  {
+    type: 'aws_cloudwatch_log_destination_policy',
+    attr: 'access_policy',
+    target: { attr: 'destination_name', types: ['aws_cloudwatch_log_destination'] },
+    anyone: API('subscribe its log groups to the destination'),
+  },
+  { type: 'aws_iam_role', attr: 'assume_role_policy', actions: ['sts:AssumeRole'], anyone: (role) => `any AWS account can assume ${role.address} and act with its permissions` },
+];
 /** ACL grants to everyone (`AllUsers`) or to any AWS account (`AuthenticatedUsers`). */
 function publicGrants(holder: Resource): string[] {
   const out: string[] = [];
@@ -281,86 +305,4 @@ function publicGrants(holder: Resource): string[] {
     for (const uri of uris) if (uri && /AllUsers|AuthenticatedUsers/.test(uri)) out.push(`${uri.split('/').pop()} (${String(valueAt(obj, 'permission') ?? asList(obj['permissions']).join('+'))})`);
   }
   return out;
-}
-
-/** A policy document from a JSON string attribute or a referenced `data.aws_iam_policy_document`. */
-function readDocument(graph: ResourceGraph, holder: Resource, attr: string): Document {
-  const raw = valueAt(holder.values, attr);
-  if (typeof raw === 'string') {
-    // Interpolations inside JSON strings (`"Resource": "${aws_sqs_queue.q.arn}"`) are values known
-    // at apply: keep them as a marker, so a principal that is one is undecided, not public.
-    const text = raw.includes('${') ? raw.replace(/\$\{[^{}]*\}/g, UNKNOWN_MARK) : raw;
-    try {
-      return { statements: jsonStatements(JSON.parse(text) as unknown) };
-    } catch {
-      return { undecided: `the ${attr} of ${holder.address} is ${raw.includes('${') ? 'a template we cannot evaluate' : 'not valid JSON'}` };
-    }
-  }
-  const source = linksAt(graph, holder, attr).unresolved.find((u) => u.startsWith('data.aws_iam_policy_document.'));
-  const docAddress = source?.split(' ')[0];
-  const doc = docAddress ? graph.get(docAddress) : undefined;
-  if (doc) return documentStatements(doc);
-  if (raw !== null && typeof raw === 'object' && !isUnknown(raw)) return { statements: jsonStatements(raw as unknown) };
-  return { undecided: `the ${attr} of ${holder.address} is ${isUnknown(raw) ? raw.reason : 'an expression'}, known only after apply` };
-}
-
-function jsonStatements(doc: unknown): Statement[] {
-  const list = (doc as { Statement?: unknown } | null)?.Statement;
-  const statements = Array.isArray(list) ? list : list ? [list] : [];
-  return statements.map((s, index) => {
-    const st = (s ?? {}) as { Effect?: unknown; Principal?: unknown; Action?: unknown; Condition?: unknown };
-    const principal = st.Principal;
-    const pub =
-      principal === '*' ||
-      (typeof principal === 'object' &&
-        principal !== null &&
-        Object.entries(principal as Record<string, unknown>).some(([k, v]) => k.toUpperCase() === 'AWS' && (v === '*' || (Array.isArray(v) && v.includes('*')))));
-    const actions = (Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : []).map(String);
-    const unknownPrincipal = !pub && JSON.stringify(principal ?? null).includes(UNKNOWN_MARK);
-    const restrictedBy = restriction(
-      Object.entries((st.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap(([op, body]) =>
-        Object.entries(body ?? {}).map(([key, values]) => ({ op, key, values: (Array.isArray(values) ? values : [values]).map(String) })),
-      ),
-    );
-    return { allow: st.Effect === 'Allow', publicPrincipal: pub, ...(unknownPrincipal ? { unknownPrincipal } : {}), actions, index, ...(restrictedBy ? { restrictedBy } : {}) };
-  });
-}
-
-function documentStatements(doc: Resource): Document {
-  const out: Statement[] = [];
-  asList(valueAt(doc.values, 'statement')).forEach((item, index) => {
-    const st = asObject(item);
-    if (!st) return;
-    const principals = asList(st['principals']).map(asObject);
-    const pub = principals.some((p) => p && (p['type'] === 'AWS' || p['type'] === '*') && asList(p['identifiers']).includes('*'));
-    const restrictedBy = restriction(
-      asList(st['condition'])
-        .map(asObject)
-        .filter((c): c is { readonly [k: string]: Value } => !!c)
-        .map((c) => ({ op: String(c['test']), key: String(c['variable']), values: asList(c['values']).map(String) })),
-    );
-    out.push({
-      allow: (asString(st['effect']) ?? 'Allow') === 'Allow',
-      publicPrincipal: pub,
-      actions: asList(st['actions']).map(String),
-      index,
-      ...(restrictedBy ? { restrictedBy } : {}),
-    });
-  });
-  return { statements: out };
-}
-
-/** The condition that pins callers to known accounts, sources or networks, if any. */
-function restriction(conditions: readonly { op: string; key: string; values: readonly string[] }[]): string | undefined {
-  for (const c of conditions) {
-    const key = c.key.toLowerCase();
-    if (!RESTRICTING_KEYS.includes(key) || !POSITIVE_OPERATORS.test(c.op)) continue;
-    if (c.values.length === 0 || c.values.some((v) => v.includes('*') || v.includes('?'))) continue;
-    if (key === 'aws:sourceip' || key === 'aws:vpcsourceip') {
-      if (c.values.some((v) => classifyCidr(v) === 'world' || Number(v.split('/')[1] ?? 32) < 8)) continue;
-    }
-    if (key === 'lambda:functionurlauthtype' && c.values.includes('NONE')) continue;
-    return `${c.op} ${c.key}`;
-  }
-  return undefined;
 }
