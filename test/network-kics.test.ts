@@ -21,7 +21,8 @@ type Rule = 'only-gateway-public' | 'unattached-open-security-group' | 'none';
 /** Which hybridguard rule answers a KICS query. */
 function ruleFor(query: string, subcategory: string): Rule {
   if (subcategory === 'api_lambda_auth') return 'none'; // the gateway is public by design; auth is not a network question
-  if (/network_acl|vpc_peering|wide_private_network|default_vpc_exists|eks_node_group/.test(query)) return 'none'; // a NACL, a route or a VPC alone exposes nothing
+  if (/network_acl|vpc_peering|wide_private_network|default_vpc_exists/.test(query)) return 'none'; // a NACL, a route or a VPC alone exposes nothing
+  if (/eks_node_group/.test(query)) return 'none'; // an admin port, not a reachability question: scored by world-open-admin-port in test/corpus.test.ts
   if (subcategory === 'security_group_nacl_cidr') return 'unattached-open-security-group';
   return 'only-gateway-public';
 }

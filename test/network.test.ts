@@ -285,6 +285,42 @@ describe('resource policies for Principal "*" (AWS\'s meaning of public)', () =>
   });
 });
 
+describe('EKS node group SSH and MSK public access', () => {
+  it('a node group with an SSH key and no source groups: tcp/22 from the world in public subnets, undecided when the subnets are unknown', async () => {
+    const facts = await analyse(rule('world-open-admin-port', 'fail-eks-node-group-ssh-key-without-source-groups'));
+    const nodes = facts.exposure('aws_eks_node_group.gpu')!;
+    expect(nodes.worldPorts).toEqual(['tcp/22']);
+    expect(nodes.path.slice(0, 4)).toEqual(['aws_internet_gateway.igw', 'aws_route_table.public', 'aws_route_table_association.public_a', 'aws_subnet.public_a']);
+    const s = baseStack();
+    s.add('aws_eks_node_group', 'ng', { cluster_name: 'training', node_role_arn: 'arn:aws:iam::123456789012:role/nodes', subnet_ids: '${var.subnets}', scaling_config: { desired_size: 1, max_size: 1, min_size: 1 }, remote_access: { ec2_ssh_key: 'ops' } });
+    (s.doc as { variable?: unknown }).variable = { subnets: { type: 'list(string)' } };
+    const unknown = (await analyseStack(s)).exposure('aws_eks_node_group.ng')!;
+    expect(unknown.undecided).toMatch(/var\.subnets/);
+    expect(unknown.paths[0]!.worldPorts).toEqual(['tcp/22']);
+  });
+
+  it('MSK public access: the public port of each client authentication, subject to the security groups', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-msk-public-access'));
+    expect(facts.exposure('aws_msk_cluster.events')!.ports).toEqual(['tcp/9198']);
+    const s = baseStack();
+    s.add('aws_security_group', 'kafka', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 9000, to_port: 9999, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })] });
+    s.add('aws_security_group', 'kafka_vpc', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 9000, to_port: 9999, protocol: 'tcp', cidr_blocks: ['10.0.0.0/16'] })] });
+    const cluster = (groups: string, auth: Parameters<ReturnType<typeof baseStack>['add']>[2]) => ({
+      cluster_name: groups,
+      kafka_version: '3.6.0',
+      number_of_broker_nodes: 2,
+      broker_node_group_info: { instance_type: 'kafka.m5.large', client_subnets: [ref('aws_subnet.public_a')], security_groups: [ref(`aws_security_group.${groups}`)], connectivity_info: { public_access: { type: 'SERVICE_PROVIDED_EIPS' } } },
+      client_authentication: auth,
+    });
+    s.add('aws_msk_cluster', 'scram_tls', cluster('kafka', { sasl: { scram: true }, tls: { certificate_authority_arns: ['arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x'] } }));
+    s.add('aws_msk_cluster', 'closed', cluster('kafka_vpc', { sasl: { iam: true } }));
+    const f = await analyseStack(s);
+    expect(f.exposure('aws_msk_cluster.scram_tls')!.ports).toEqual(['tcp/9194', 'tcp/9196']);
+    expect(f.exposure('aws_msk_cluster.closed')).toBeUndefined();
+    expect(f.notExposed.get('aws_msk_cluster.closed')?.join()).toMatch(/no security group/);
+  });
+});
+
 describe('exposureReport (CLI contract)', () => {
   it('exactly { address, serviceType, viaGateway, path, ports }, sorted by address', async () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-public-alb-in-front-of-microservice'));

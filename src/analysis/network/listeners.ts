@@ -46,6 +46,8 @@ export class Listeners {
     for (const spec of DATABASES) for (const db of this.graph.ofType(spec.type)) this.database(db, spec);
     for (const nb of this.graph.ofType('aws_sagemaker_notebook_instance')) this.notebook(nb);
     for (const cluster of this.graph.ofType('aws_eks_cluster')) this.eks(cluster);
+    for (const group of this.graph.ofType('aws_eks_node_group')) this.eksNodeGroup(group);
+    for (const cluster of this.graph.ofType('aws_msk_cluster')) this.msk(cluster);
   }
 
   private subnets(resource: Resource, ...paths: string[]): Links {
@@ -308,6 +310,69 @@ export class Listeners {
       ...(undecided ? { undecided } : {}),
     });
   }
+  /** remote_access with an SSH key and no source groups: EKS adds a group opening tcp/22 to 0.0.0.0/0 on the nodes. */
+  private eksNodeGroup(group: Resource): void {
+    const key = valueAt(group.values, 'remote_access.0.ec2_ssh_key');
+    if (key === undefined || key === null || key === '') return;
+    const sources = valueAt(group.values, 'remote_access.0.source_security_group_ids');
+    const named = asStringList(sources);
+    if (named > 0 && !isUnknown(sources)) return this.out.explain(group, `remote_access of ${group.address} admits SSH only from its source_security_group_ids`);
+    const sourcesUnknown = isUnknown(sources) ? `source_security_group_ids of ${group.address} is ${sources.reason}, known only after apply (without groups, EKS opens tcp/22 to 0.0.0.0/0)` : undefined;
+    const subject: NetworkSubject = {
+      resource: group,
+      subnets: this.subnets(group, 'subnet_ids'),
+      publicIpv4: 'subnet',
+      ipv6: false,
+      groups: 'none',
+      listen: SSH,
+      mechanism: 'network',
+      what: `EKS managed node group (remote_access has ec2_ssh_key and no source_security_group_ids, so EKS opens tcp/22 to 0.0.0.0/0 on its nodes)`,
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    // The world-open rule is certain; what may be unknown is whether the nodes are reachable.
+    const routes = reach.routes.map((r) => ({ ...r, worldPorts: r.ports, ...(sourcesUnknown && !r.undecided ? { undecided: sourcesUnknown } : {}) }));
+    this.record(group, routes, reach.reasons);
+  }
+
+  /** MSK public access: brokers get Elastic IPs in their (public) client subnets, behind their security groups. */
+  private msk(cluster: Resource): void {
+    const path = 'broker_node_group_info.0.connectivity_info.0.public_access.0.type';
+    const type = valueAt(cluster.values, path);
+    if (type === undefined || type === null || type === 'DISABLED') {
+      return this.out.explain(cluster, `${cluster.address} has no public access (${path.split('.').filter((s) => !/^\d+$/.test(s)).join('.')} = ${JSON.stringify(type ?? 'DISABLED')}${type == null ? ', the default' : ''})`);
+    }
+    const subject: NetworkSubject = {
+      resource: cluster,
+      subnets: this.subnets(cluster, 'broker_node_group_info.0.client_subnets'),
+      publicIpv4: type === 'SERVICE_PROVIDED_EIPS' ? true : { unknown: `public_access type of ${cluster.address} is ${isUnknown(type) ? type.reason : JSON.stringify(type)}, known only after apply` },
+      ipv6: false,
+      groups: this.groups(cluster, 'broker_node_group_info.0.security_groups'),
+      listen: mskPublicPorts(cluster),
+      mechanism: 'network',
+      what: 'MSK cluster with public access (SERVICE_PROVIDED_EIPS: each broker has an Elastic IP)',
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(cluster, reach.routes, reach.reasons);
+  }
+}
+
+const SSH = PortSet.tcp(22);
+
+/** Public broker ports by client authentication (AWS MSK port information): TLS 9194, SASL/SCRAM 9196, IAM 9198; all three when not readable. */
+function mskPublicPorts(cluster: Resource): PortSet {
+  const auth = 'client_authentication.0';
+  const present = (path: string): boolean | undefined => {
+    const v = valueAt(cluster.values, path);
+    if (isUnknown(v)) return undefined;
+    return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== false;
+  };
+  const modes: [boolean | undefined, number][] = [
+    [present(`${auth}.tls`), 9194],
+    [present(`${auth}.sasl.0.scram`), 9196],
+    [present(`${auth}.sasl.0.iam`), 9198],
+  ];
+  const known = modes.every(([on]) => on !== undefined) && modes.some(([on]) => on);
+  return modes.filter(([on]) => !known || on).reduce((set, [, port]) => set.union(PortSet.tcp(port)), PortSet.EMPTY);
 }
 
 interface DatabaseSpec {

@@ -7,7 +7,8 @@ const DEFAULT_PORTS = [22, 23, 3389, 5900, 5985, 5986];
 
 /**
  * A remote administration port (SSH, RDP, telnet, VNC, WinRM) open to the whole internet on
- * something that is actually reachable: the path decides, not the security group alone.
+ * something that is actually reachable: the path decides, not the security group alone. A path
+ * that depends on values known only after apply gives an undecided finding.
  */
 export const worldOpenAdminPort: Check = {
   name: 'world-open-admin-port',
@@ -26,24 +27,31 @@ export const worldOpenAdminPort: Check = {
   run(facts, policy) {
     const ports = (policy.params.ports as readonly number[] | undefined) ?? DEFAULT_PORTS;
     const out: FindingDraft[] = [];
+    const reported = new Set<string>();
     for (const exposure of facts.network().exposures) {
       const resource = facts.graph.get(exposure.address);
       const assignment = serviceTypeOf(facts, resource);
       if (!selects(policy, assignment?.type)) continue;
-      for (const path of exposure.paths) {
-        if (path.undecided || (path.mechanism !== 'network' && path.mechanism !== 'load-balancer')) continue;
+      // Decided paths first: an undecided one is reported only when no decided path opens the same port.
+      const paths = [...exposure.paths].sort((a, b) => Number(!!a.undecided) - Number(!!b.undecided));
+      for (const path of paths) {
+        if (path.mechanism !== 'network' && path.mechanism !== 'load-balancer') continue;
         // Work on the path's world-open ports, re-parsed from labels to a set.
         const world = path.worldPorts.reduce((set, label) => set.union(parseLabel(label)), PortSet.EMPTY);
         for (const port of ports) {
           if (!world.has('tcp', port)) continue;
           const subject = `tcp/${port}`;
-          if (out.some((f) => f.location.address === exposure.address && f.subject === subject)) continue;
+          if (reported.has(`${exposure.address} ${subject}`)) continue;
+          reported.add(`${exposure.address} ${subject}`);
           out.push({
             ...typeFields(assignment),
             location: resource?.location ?? exposure.location,
             subject,
-            message: `${exposure.address} accepts ${subject} from any internet address (0.0.0.0/0 or ::/0) over ${path.path.join(' -> ')}`,
+            message: path.undecided
+              ? `${exposure.address} may accept ${subject} from any internet address (0.0.0.0/0 or ::/0) over ${path.path.join(' -> ')}: ${path.undecided}`
+              : `${exposure.address} accepts ${subject} from any internet address (0.0.0.0/0 or ::/0) over ${path.path.join(' -> ')}`,
             evidence: path.evidence,
+            ...(path.undecided ? { undecided: true } : {}),
           });
         }
       }
