@@ -99,6 +99,8 @@ export interface ExposureReportEntry {
   readonly viaGateway: boolean;
   readonly path: readonly string[];
   readonly ports: readonly string[];
+  /** Only with `includeUndecided`: the resource may be reachable; why it cannot be decided before apply (the unknown value). */
+  readonly undecided?: string;
 }
 
 const GATEWAY_TYPES = new Set(['aws_apigatewayv2_api', 'aws_api_gateway_rest_api']);
@@ -168,12 +170,20 @@ function toExposure(resource: Resource, routes: readonly ExposureRoute[]): Expos
 
 /**
  * The JSON of `hybridguard query exposure`: every resource certainly reachable from the
- * internet, sorted by address. Undecided exposures are left to `undecidedExposures`.
+ * internet, sorted by address; with `includeUndecided`, also those that may be, each with its
+ * `undecided` reason.
  */
-export function exposureReport(facts: NetworkFacts): ExposureReportEntry[] {
+export function exposureReport(facts: NetworkFacts, options: { readonly includeUndecided?: boolean } = {}): ExposureReportEntry[] {
   return facts.exposures
-    .filter((e) => !e.undecided)
-    .map((e) => ({ address: e.address, serviceType: e.serviceType ?? null, viaGateway: e.viaGateway, path: [...e.path], ports: [...e.ports] }))
+    .filter((e) => options.includeUndecided || !e.undecided)
+    .map((e) => ({
+      address: e.address,
+      serviceType: e.serviceType ?? null,
+      viaGateway: e.viaGateway,
+      path: [...e.path],
+      ports: [...e.ports],
+      ...(e.undecided ? { undecided: e.undecided } : {}),
+    }))
     .sort((a, b) => cmp(a.address, b.address));
 }
 

@@ -3,7 +3,7 @@ import { loadProject } from '../run-check.js';
 import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';
 import { collect } from './project-options.js';
-import { exposureReport } from '../../analysis/network/index.js';
+import { exposureReport, type ExposureReportEntry } from '../../analysis/network/index.js';
 import { usageError } from '../../errors.js';
 
 interface QueryFlags {
@@ -50,7 +50,7 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
 
   query
     .command('exposure')
-    .description('every resource reachable from the internet, with its path and ports')
+    .description('every resource reachable from the internet, with its path and ports; then those that may be, with the value known only after apply that decides it')
     .argument('[inputs...]', 'inputs as for check')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'], 'text'))
     .option('--config <file>', 'hybridguard.config.yaml|json')
@@ -58,18 +58,8 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
     .option('--output <file>', 'write the answer to a file')
     .action(async (inputs: string[], flags: QueryFlags) => {
       const project = await loadProject(projectOptions(io, inputs, flags));
-      const exposures = exposureReport(project.facts.network());
-      const text =
-        flags.format === 'json'
-          ? JSON.stringify(exposures, null, 2)
-          : exposures.length === 0
-            ? 'Nothing is reachable from the internet.'
-            : exposures
-                .map(
-                  (e) =>
-                    `${e.address} (${e.serviceType ?? 'untyped'}) ${e.viaGateway ? 'via the gateway' : 'DIRECTLY'} on ${e.ports.join(', ') || 'any port'}\n    ${e.path.join(' -> ')}`,
-                )
-                .join('\n');
+      const exposures = exposureReport(project.facts.network(), { includeUndecided: true });
+      const text = flags.format === 'json' ? JSON.stringify(exposures, null, 2) : exposureText(exposures);
       emit(io, text, flags.output);
     });
 }
@@ -82,4 +72,20 @@ export function projectOptions(io: CliIo, inputs: readonly string[], flags: { co
     ...(flags.config ? { configPath: flags.config } : {}),
     ...(flags.code ? { code: flags.code } : {}),
   };
+}
+
+/** Reachable resources, then a separate section for those that depend on values known only after apply. */
+function exposureText(entries: readonly ExposureReportEntry[]): string {
+  const line = (e: ExposureReportEntry): string =>
+    `${e.address} (${e.serviceType ?? 'untyped'}) ${e.viaGateway ? 'via the gateway' : 'DIRECTLY'} on ${e.ports.join(', ') || 'any port'}\n    ${e.path.join(' -> ')}`;
+  const reachable = entries.filter((e) => !e.undecided);
+  const undecided = entries.filter((e) => e.undecided);
+  if (entries.length === 0) return 'Nothing is reachable from the internet.';
+  const sections = [reachable.length ? reachable.map(line).join('\n') : 'Nothing is certainly reachable from the internet.'];
+  if (undecided.length) {
+    sections.push(
+      [`May be reachable, undecided because a value is known only after apply or is not in this configuration (${undecided.length}):`, ...undecided.map((e) => `${line(e)}\n    unknown: ${e.undecided}`)].join('\n'),
+    );
+  }
+  return sections.join('\n\n');
 }
