@@ -244,6 +244,16 @@ describe('resource policies for Principal "*" (AWS\'s meaning of public)', () =>
     expect((await secretWith(policy(anyone({ Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/'] } } })))).exposure('aws_secretsmanager_secret.key')).toBeDefined();
     expect((await secretWith(policy(anyone({ Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/1' } } })))).exposure('aws_secretsmanager_secret.key')).toBeDefined();
     expect((await secretWith(policy(anyone({ Condition: { StringEquals: { 'aws:SecureTransport': 'true' } } })))).exposure('aws_secretsmanager_secret.key')).toBeDefined();
+    // A wildcard that leaves the account (or organization) fixed still pins callers.
+    expect((await secretWith(policy(anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/ci-*' } } })))).exposure('aws_secretsmanager_secret.key')).toBeUndefined();
+    expect((await secretWith(policy(anyone({ Condition: { StringLike: { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/*' } } })))).exposure('aws_secretsmanager_secret.key')).toBeUndefined();
+  });
+
+  it('a data.aws_iam_policy_document with principals type "*" is the JSON Principal "*"', async () => {
+    const s = baseStack();
+    s.data('aws_iam_policy_document', 'open', { statement: [{ effect: 'Allow', actions: ['kms:Decrypt'], resources: ['*'], principals: [{ type: '*', identifiers: ['*'] }] }] });
+    s.add('aws_kms_key', 'k', { description: 'k', policy: '${data.aws_iam_policy_document.open.json}' });
+    expect((await analyseStack(s)).exposure('aws_kms_key.k')?.mechanisms).toEqual(['resource-policy']);
   });
 
   it('values known only after apply: undecided when they could open it, decided when they cannot', async () => {

@@ -166,11 +166,23 @@ function fixedValues(c: Condition): boolean | 'unknown' {
       continue;
     }
     const text = v.replaceAll(REF_MARK, 'x');
-    if (text.includes('*') || text.includes('?')) return false;
+    if ((text.includes('*') || text.includes('?')) && !pinsDespiteWildcard(key, text)) return false;
     if (cidr && (classifyCidr(text) === 'world' || Number(text.split('/')[1] ?? 32) < 8)) return false;
     if (key === 'lambda:functionurlauthtype' && text === 'NONE') return false;
   }
   return unknown ? 'unknown' : true;
+}
+
+/**
+ * A wildcard value that still pins callers to one account, organization or role: an ARN whose
+ * account field is fixed (`arn:aws:iam::123456789012:role/*`), an org path under a fixed
+ * organization, a role's unique id with any session (`AROA...:*`).
+ */
+function pinsDespiteWildcard(key: string, value: string): boolean {
+  if (key === 'aws:principalarn' || key === 'aws:sourcearn') return /^\d{12}$/.test(value.split(':')[4] ?? '');
+  if (key === 'aws:principalorgpaths' || key === 'aws:sourceorgpaths') return /^o-[a-z0-9]+\//.test(value);
+  if (key === 'aws:userid') return /^AROA[A-Z0-9]+:\*$/.test(value);
+  return false;
 }
 
 /** What a Deny takes back from a public Allow: its phrase, or undefined when it leaves some of it open. */
@@ -217,12 +229,12 @@ function principalKind(principal: unknown, notPrincipal: unknown, allow: boolean
   return values.includes(ANY_MARK) ? 'unknown' : 'named';
 }
 
-/** Principal values; with `awsOnly`, of the AWS key only ("*" under Service or Federated is not a principal AWS accepts). */
+/** Principal values; with `awsOnly`, of the AWS (or policy document `*`) type only: "*" under Service or Federated is not a principal AWS accepts. */
 function principalValues(principal: unknown, awsOnly = false): string[] {
   if (typeof principal === 'string') return [principal];
   if (!principal || typeof principal !== 'object') return [];
   return Object.entries(principal as Record<string, unknown>)
-    .filter(([k]) => !awsOnly || k.toUpperCase() === 'AWS')
+    .filter(([k]) => !awsOnly || k.toUpperCase() === 'AWS' || k === '*')
     .flatMap(([, v]) => strings(v));
 }
 
