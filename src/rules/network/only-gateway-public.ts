@@ -35,13 +35,17 @@ export const onlyGatewayPublic: Check = {
       const subject = networkPaths.length ? (ports.join(',') || 'unknown ports') : mechanisms.join(',');
       const how = [...new Set(used.map((p) => MECHANISM_TEXT[p.mechanism] ?? p.mechanism))].join('; ');
       const undecided = decided.length === 0;
+      // A policy for anyone on something reached through its VPC only (EFS mount targets).
+      const vpcOnly = !undecided && used.every((p) => p.mechanism === 'resource-policy' && p.worldPorts.length === 0);
       out.push({
         ...typeFields(assignment),
         location: resource?.location ?? locationOf(facts, exposure),
         subject,
         message: undecided
           ? `${exposure.address} may be reachable from the internet ${how}, outside the gateway: ${main.undecided}`
-          : `${exposure.address} is reachable from the internet ${how}${networkPaths.length ? ` on ${ports.join(', ')}` : ''}, not only through the gateway: ${main.path.join(' -> ')}`,
+          : vpcOnly
+            ? `${exposure.address} is public by AWS's definition ${how}: anyone who reaches it through its VPC gets in, whatever their account: ${main.path.join(' -> ')}`
+            : `${exposure.address} is reachable from the internet ${how}${networkPaths.length ? ` on ${ports.join(', ')}` : ''}, not only through the gateway: ${main.path.join(' -> ')}`,
         evidence: [...main.evidence, ...typeEvidence(exposure.address, assignment)],
         ...(undecided ? { undecided: true } : {}),
       });
