@@ -292,6 +292,16 @@ describe('resource policies for Principal "*" (AWS\'s meaning of public)', () =>
     const facts = await analyseStack(s);
     expect(facts.exposure('aws_iam_role.tagger')).toBeUndefined();
     expect(facts.exposure('aws_iam_role.anyone')?.evidence[0]?.message).toMatch(/any AWS account can assume aws_iam_role.anyone/);
+    const denied = baseStack();
+    denied.add('aws_iam_role', 'org', {
+      assume_role_policy: policy(
+        { Effect: 'Allow', Principal: { AWS: '*' }, Action: ['sts:*'] },
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+      ),
+    });
+    const f2 = await analyseStack(denied);
+    expect(f2.exposure('aws_iam_role.org')).toBeUndefined();
+    expect(f2.notExposed.get('aws_iam_role.org')?.join()).toMatch(/denies every caller outside StringNotEquals aws:PrincipalOrgID/);
   });
 });
 

@@ -110,7 +110,7 @@ export function judge(doc: Document, holder: Resource, relevant?: readonly strin
       reasons.push(`statement ${s.index} of ${holder.address} admits Principal "*" only with ${limit.restrictedBy}`);
       continue;
     }
-    const deny = denies.map((d) => [d, denyCover(d, s)] as const).find(([, c]) => c !== undefined);
+    const deny = denies.map((d) => [d, denyCover(d, s, relevant)] as const).find(([, c]) => c !== undefined);
     if (deny) {
       reasons.push(`statement ${s.index} of ${holder.address} admits Principal "*", but statement ${deny[0].index} denies ${deny[1]}`);
       continue;
@@ -186,9 +186,10 @@ function pinsDespiteWildcard(key: string, value: string): boolean {
 }
 
 /** What a Deny takes back from a public Allow: its phrase, or undefined when it leaves some of it open. */
-function denyCover(deny: Statement, allow: Statement): string | undefined {
+function denyCover(deny: Statement, allow: Statement, relevant?: readonly string[]): string | undefined {
   if (deny.principal !== 'any' && deny.principal !== 'except') return undefined;
-  if (!coversActions(deny, allow) || !coversResources(deny, allow)) return undefined;
+  const actionsCovered = relevant ? relevant.filter((a) => allows(allow, a)).every((a) => allows(deny, a)) : coversActions(deny, allow);
+  if (!actionsCovered || !coversResources(deny, allow)) return undefined;
   const negative = deny.conditions.filter((c) => RESTRICTING_KEYS.has(c.key.toLowerCase()) && NEGATIVE.test(c.op) && c.values.length > 0 && fixedValues(c) === true);
   // Conditions of one statement all must hold: the Deny covers every caller only when each is "caller outside a fixed set".
   if (negative.length !== deny.conditions.length) return undefined;
