@@ -106,13 +106,14 @@ export function judge(doc: Document, holder: Resource, relevant?: readonly strin
     if (!s.allow || (relevant && !relevant.some((a) => allows(s, a)))) continue;
     if (s.principal === 'named' || s.principal === 'except') continue;
     const limit = allowLimit(s.conditions);
+    const who = s.principal === 'unknown' ? 'a principal known only after apply' : 'Principal "*"';
     if (limit.restrictedBy) {
-      reasons.push(`statement ${s.index} of ${holder.address} admits Principal "*" only with ${limit.restrictedBy}`);
+      reasons.push(`statement ${s.index} of ${holder.address} admits ${who} only with ${limit.restrictedBy}`);
       continue;
     }
     const deny = denies.map((d) => [d, denyCover(d, s, relevant)] as const).find(([, c]) => c !== undefined);
     if (deny) {
-      reasons.push(`statement ${s.index} of ${holder.address} admits Principal "*", but statement ${deny[0].index} denies ${deny[1]}`);
+      reasons.push(`statement ${s.index} of ${holder.address} admits ${who}, but statement ${deny[0].index} denies ${deny[1]}`);
       continue;
     }
     if (s.principal === 'unknown') undecided ??= `the Principal of statement ${s.index} in ${holder.address} is known only after apply`;
