@@ -366,6 +366,27 @@ describe('synth-time policy check', () => {
     expect(boundary.find((s) => s.Effect === 'Deny' && [s.Action].flat().includes('sagemaker:CreateTrainingJob'))?.Condition).toEqual({
       'ForAnyValue:StringLike': { 'sagemaker:InstanceTypes': expect.arrayContaining(['ml.p4d.24xlarge']) },
     });
+
+    // The boundary stops it, so it is not held (HG-IAM-001); asking for it still fails synthesis (HG-IAM-009).
+    const out = join(dir, 'gpu-grant');
+    const app = new HybridApp({ outdir: out, check: { cwd: ROOT, code: false } });
+    new HybridPlatform(app, config.name, { config, region: 'us-east-1', projectRoot: ROOT, pack });
+    const error = await app.synthAndCheck().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SynthCheckError);
+    const failed = error as SynthCheckError;
+    const written = JSON.parse(readFileSync(join(out, 'stacks', config.name, 'cdk.tf.json'), 'utf8')) as Json;
+    const [roleKey] = resources(written, 'aws_iam_role').find(([key]) => /^fn-inference_role_[0-9A-F]{8}$/.test(key)) ?? [];
+    const ids = failed.check.results.results.filter((r) => !r.suppression).map((r) => `${r.severity} ${r.ruleId} ${r.location.address}`);
+    expect(ids).toContain(`error HG-IAM-009 aws_iam_role.${roleKey}`);
+    expect(ids).not.toContain(`error HG-IAM-001 aws_iam_role.${roleKey}`);
+    expect(failed.check.failing).toBe(1);
+    const printed = await cli(['check', out]);
+    expect(printed.code).toBe(1);
+    expect(failed.check.text.trim()).toBe(printed.out.trim());
+    expect(failed.message).toContain(printed.out.trim());
   });
 
   it('fails synthesis with the IAM finding, as the CLI prints it, when a function role escapes the boundary', async () => {

@@ -9,7 +9,7 @@ import { ActionIndex } from './actions.js';
 import { PolicyCollector, type AppliedPolicy, type Principal } from './collect.js';
 import { normalizeContext, type NormalizedContext } from './conditions.js';
 import { hasFragment, statementJson, type Statement } from './document.js';
-import { decide, type Decided, type Decision, type Request, type StatementHit } from './evaluate.js';
+import { decide, evaluateSet, type Decided, type Decision, type Request, type StatementHit } from './evaluate.js';
 
 export type { AppliedPolicy, Principal, PolicyKind, UsedBy } from './collect.js';
 export type { Condition, PolicyDocument, Statement } from './document.js';
@@ -66,6 +66,27 @@ export interface CapabilityGrants {
   readonly evidence: readonly Evidence[];
 }
 
+/** An action of a capability the identity policies allow but the permissions boundary stops. */
+export interface BlockedGrant {
+  readonly action: string;
+  /** `blocked`: the boundary stops it. `unknown`: a document known only after apply decides whether it is asked for or blocked. */
+  readonly decision: 'blocked' | 'unknown';
+  /** Conditions of the identity grant, and what an unknown answer waits for. */
+  readonly conditions: readonly string[];
+  /** The granting statements, the boundary statement (or boundary) that stops them, the unreadable documents. */
+  readonly evidence: readonly Evidence[];
+}
+
+export interface BoundaryBlockedGrants {
+  readonly capability: string;
+  /** Actions of the capability asked for and stopped only by the boundary (or maybe), sorted. */
+  readonly actions: readonly string[];
+  /** Every answer depends on a value known only after apply. */
+  readonly undecided: boolean;
+  readonly grants: readonly BlockedGrant[];
+  readonly evidence: readonly Evidence[];
+}
+
 /** One row of `hybridguard query who-can` (JSON contract). */
 export interface WhoCanEntry {
   readonly address: string;
@@ -94,6 +115,12 @@ export interface IamFacts {
   /** The decision alone (no evidence), for checks that test many actions. Same semantics as `evaluate`. */
   decisionOf(principal: Principal, action: string, resourceArn?: string): Decision;
   capabilityGrants(principal: Principal, capabilityName: string): CapabilityGrants;
+  /**
+   * Actions of the capability the identity policies allow (outright, conditionally or maybe) and
+   * no identity Deny refuses, that only the permissions boundary stops (its Deny, or its Allows
+   * leaving them out). Empty for a principal without a boundary.
+   */
+  boundaryBlockedGrants(principal: Principal, capabilityName: string): BoundaryBlockedGrants;
   /** Every action the principal may perform on at least one resource (outright, conditionally or maybe), sorted. */
   allowedActions(principal: Principal): readonly GrantedAction[];
   /** Principals allowed `action` (a name or pattern) on at least one resource, or on `resourceArn`. Sorted by address. */
@@ -121,6 +148,10 @@ export function describePolicy(p: AppliedPolicy): string {
       return `${p.location.address ?? p.name}${group}`;
   }
 }
+
+/** An unresolved policy is named by why it is unknown: say it once. */
+const unreadableText = (p: AppliedPolicy): string =>
+  p.kind === 'unresolved' ? `${describePolicy(p)} cannot be read before apply` : `${describePolicy(p)} cannot be read before apply: ${p.document.unknown ?? ''}`;
 
 function statementLabel(s: Statement): string {
   return `statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -179,9 +210,9 @@ function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[]
   for (const p of d.unknownPolicies) {
     out.push({
       kind: 'unknown-policy',
-      message: `${describePolicy(p)} cannot be read before apply: ${p.document.unknown ?? ''}`,
+      message: unreadableText(p),
       location: p.location,
-      data: { policy: p.name, policyKind: p.kind },
+      data: { policy: p.name, policyKind: p.kind, ...(p.document.unknown !== undefined ? { unknown: p.document.unknown } : {}) },
     });
   }
   return out;
@@ -254,9 +285,10 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   };
   const nothingAllows: Decided<AppliedPolicy> = { decision: 'implicit-deny', grants: [], denies: [], boundaryAllows: [], unknownPolicies: [], conditions: [] };
 
-  const decideFor = (principal: Principal, request: Request): Decided<AppliedPolicy> => {
+  /** `identityOnly`: what the identity policies alone answer, as if the principal had no boundary. */
+  const decideFor = (principal: Principal, request: Request, identityOnly = false): Decided<AppliedPolicy> => {
     if (!mayAllow(principal, request.action)) return nothingAllows;
-    return decide(principal.identityPolicies, principal.boundary, request, index, intersections);
+    return decide(principal.identityPolicies, identityOnly ? undefined : principal.boundary, request, index, intersections);
   };
 
   const toEvaluation = (d: Decided<AppliedPolicy>, request: Request): Evaluation => ({
@@ -268,16 +300,16 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   });
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
-  const bestOver = (principal: Principal, action: CatalogAction, resource: string | undefined, alternatives: readonly NormalizedContext[]) => {
+  const bestOver = (principal: Principal, action: CatalogAction, resource: string | undefined, alternatives: readonly NormalizedContext[], identityOnly = false) => {
     const base: Request = { action, ...(resource !== undefined ? { resource } : {}), context: emptyContext, complete: false };
-    const first = decideFor(principal, base);
+    const first = decideFor(principal, base, identityOnly);
     // Without context: implicit-deny/deny cannot become an allow by adding context, and allow needs no context.
     if (first.decision !== 'conditional' && first.decision !== 'unknown') return { decided: first, request: base };
     if (alternatives.length === 0) return { decided: first, request: base };
     let best: { decided: Decided<AppliedPolicy>; request: Request } | undefined;
     for (const alt of alternatives) {
       const request: Request = { ...base, context: alt };
-      const decided = decideFor(principal, request);
+      const decided = decideFor(principal, request, identityOnly);
       if (!best || RANK[decided.decision] > RANK[best.decided.decision]) best = { decided, request };
       if (decided.decision === 'allow') break;
     }
@@ -310,6 +342,40 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     plans.set(name, plan);
     return plan;
   };
+  /** Does the boundary alone stop a request the identity policies make? `undefined`: it lets it through (perhaps conditionally). */
+  const boundaryStop = (boundary: AppliedPolicy, request: Request): { decision: 'blocked' | 'unknown'; evidence: Evidence[]; conditions: string[] } | undefined => {
+    const b = evaluateSet([boundary], request, index, intersections);
+    const action = request.action.action;
+    if (b.deny.length > 0) return { decision: 'blocked', evidence: b.deny.map((hit) => statementEvidence(hit, 'denies')), conditions: [] };
+    const notAllowed = {
+      kind: 'boundary',
+      message: `permissions boundary ${describePolicy(boundary)} does not allow ${action}`,
+      location: boundary.location,
+      data: { policy: boundary.name, policyKind: boundary.kind, ...(boundary.arn ? { arn: boundary.arn } : {}) },
+    };
+    if (b.allow.length === 0 && b.allowIf.length === 0 && b.unknown.length === 0) return { decision: 'blocked', evidence: [notAllowed], conditions: [] };
+    if (b.unknown.length > 0) {
+      return {
+        decision: 'unknown',
+        evidence: b.unknown.map((p) => ({
+          kind: 'unknown-policy',
+          message: `permissions boundary ${unreadableText(p)}`,
+          location: p.location,
+          data: { policy: p.name, policyKind: p.kind },
+        })),
+        conditions: [],
+      };
+    }
+    // A boundary Allow or Deny waiting for an apply-time value: it may stop the request or not.
+    const pending = [...(b.allow.length === 0 ? b.allowIf : []), ...b.denyIf].filter((hit) => hit.notes.some((n) => n.unknown));
+    if (pending.length === 0) return undefined;
+    return {
+      decision: 'unknown',
+      evidence: pending.map((hit) => statementEvidence(hit, hit.statement.effect === 'Deny' ? `may deny ${action}:` : `may let through (permissions boundary)`)),
+      conditions: pending.flatMap((hit) => hit.notes.filter((n) => n.unknown).map((n) => n.text)),
+    };
+  };
+  const blockedCache = new Map<string, BoundaryBlockedGrants>();
   const capabilityCache = new Map<string, CapabilityGrants>();
   const allowedCache = new Map<string, readonly GrantedAction[]>();
   let documentsCache: readonly AppliedPolicy[] | undefined;
@@ -364,6 +430,49 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
         evidence: dedupeEvidence(grants.flatMap((g) => g.evidence)),
       };
       capabilityCache.set(key, result);
+      return result;
+    },
+
+    boundaryBlockedGrants(principal, capabilityName) {
+      const key = `${principal.address}\n${capabilityName}`;
+      const cached = blockedCache.get(key);
+      if (cached) return cached;
+      const byAction = new Map<string, BlockedGrant>();
+      const boundary = principal.boundary;
+      for (const grant of boundary ? planOf(capabilityName) : []) {
+        for (const action of grant.actions) {
+          if (!boundary || !mayAllow(principal, action)) continue;
+          const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives, true);
+          if (decided.decision === 'deny' || decided.decision === 'implicit-deny') continue;
+          const stop = boundaryStop(boundary, request);
+          if (!stop) continue;
+          const unknown = decided.decision === 'unknown' || stop.decision === 'unknown';
+          const identity = toEvaluation(decided, request);
+          const blocked: BlockedGrant = {
+            action: action.action,
+            decision: unknown ? 'unknown' : 'blocked',
+            conditions: [...new Set([...identity.conditions, ...stop.conditions])],
+            evidence: [...identity.evidence, ...stop.evidence],
+          };
+          const previous = byAction.get(blocked.action);
+          if (!previous || (previous.decision === 'unknown' && blocked.decision === 'blocked')) byAction.set(blocked.action, blocked);
+        }
+      }
+      const grants = [...byAction.values()].sort((a, b) => cmp(a.action, b.action));
+      // "Does not allow" once for the capability, naming every action it leaves out.
+      const notAllowed = grants.filter((g) => g.evidence.some((e) => e.kind === 'boundary')).map((g) => g.action);
+      const shown = notAllowed.length > 4 ? `${notAllowed.slice(0, 4).join(', ')} and ${notAllowed.length - 4} more` : notAllowed.join(', ');
+      const evidence = grants.flatMap((g) =>
+        g.evidence.map((e) => (e.kind === 'boundary' && boundary ? { ...e, message: `permissions boundary ${describePolicy(boundary)} does not allow ${shown}` } : e)),
+      );
+      const result: BoundaryBlockedGrants = {
+        capability: capabilityName,
+        actions: grants.map((g) => g.action),
+        undecided: grants.length > 0 && grants.every((g) => g.decision === 'unknown'),
+        grants,
+        evidence: dedupeEvidence(evidence),
+      };
+      blockedCache.set(key, result);
       return result;
     },
 

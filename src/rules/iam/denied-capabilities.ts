@@ -1,6 +1,6 @@
 import type { FindingDraft } from '../../engine/types.js';
 import type { Check } from '../types.js';
-import { listActions, principalFinding, principalLabel, selectedPrincipals, serviceTypeEvidence } from './shared.js';
+import { findingPerSchema, listActions, pendingOn, principalFinding, principalLabel, selectedPrincipals, serviceTypeEvidence } from './shared.js';
 
 /**
  * The selected principals hold none of the named capabilities. A capability is held when the
@@ -21,10 +21,7 @@ export const deniedCapabilities: Check = {
         items: { type: 'string', description: 'A capability name (gpu-compute, model-registry, ...).' },
         description: 'Capabilities the selected roles must not hold.',
       },
-      findingPer: {
-        enum: ['capability', 'action'],
-        description: 'One finding per capability (subject = capability) or per granted action (subject = action, so suppressions can target one action). Default capability.',
-      },
+      findingPer: findingPerSchema,
     },
   },
   validate(params, context) {
@@ -53,7 +50,7 @@ export const deniedCapabilities: Check = {
                 ? 'is allowed'
                 : g.decision === 'conditional'
                   ? `is allowed when ${g.conditions.join(' and ')}`
-                  : `may be allowed (${g.conditions.join('; ') || 'a policy is known only after apply'})`;
+                  : `may be allowed, depending on ${pendingOn(g.conditions, g.evidence)}`;
             out.push({
               ...base,
               subject: g.action,
@@ -69,7 +66,7 @@ export const deniedCapabilities: Check = {
         const how = grants.held
           ? `is allowed ${listActions(grants.actions)}`
           : allUnknown
-            ? `may be allowed ${listActions(grants.actions)}, depending on values known only after apply (${conditions.join('; ')})`
+            ? `may be allowed ${listActions(grants.actions)}, depending on ${pendingOn(conditions, grants.evidence)}`
             : `is allowed ${listActions(grants.actions)} when ${conditions.join(' and ')}`;
         out.push({
           ...base,

@@ -3,6 +3,12 @@ import type { Evidence } from '../../engine/types.js';
 import type { Policy } from '../../policy/types.js';
 import type { Principal } from '../../analysis/iam/index.js';
 
+/** `findingPer` parameter of the capability checks. */
+export const findingPerSchema = {
+  enum: ['capability', 'action'],
+  description: 'One finding per capability (subject = capability) or per granted action (subject = action, so suppressions can target one action). Default capability.',
+};
+
 /** Principals a policy selects: those whose service type it names (every principal when it names none). */
 export function selectedPrincipals(facts: Facts, policy: Policy): readonly Principal[] {
   const all = facts.iam().principals;
@@ -31,7 +37,7 @@ export function serviceTypeEvidence(p: Principal): Evidence[] {
   return [
     {
       kind: 'service-type',
-      message: `${p.address} is a ${p.serviceType.type} (${p.serviceType.source}: ${p.serviceType.reason})`,
+      message: `${p.address} is ${/^[aeiou]/.test(p.serviceType.type) ? 'an' : 'a'} ${p.serviceType.type} (${p.serviceType.source}: ${p.serviceType.reason})`,
       location: p.resource.location,
       data: { type: p.serviceType.type, source: p.serviceType.source, reason: p.serviceType.reason },
     },
@@ -42,4 +48,10 @@ export function serviceTypeEvidence(p: Principal): Evidence[] {
 export function listActions(actions: readonly string[], max = 8): string {
   if (actions.length <= max) return actions.join(', ');
   return `${actions.slice(0, max).join(', ')} and ${actions.length - max} more`;
+}
+
+/** What an undecided answer waits for: its conditions, else the documents that cannot be read before apply. */
+export function pendingOn(conditions: readonly string[], evidence: readonly Evidence[]): string {
+  const unreadable = evidence.flatMap((e) => (e.kind === 'unknown-policy' ? [e.message] : []));
+  return [...new Set([...conditions, ...unreadable])].join('; ') || 'a policy known only after apply';
 }
