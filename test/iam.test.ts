@@ -183,3 +183,15 @@ describe('allowed actions and linking', () => {
     expect(role('trainer_role').identityPolicies.map((p) => p.name)).toEqual(['start-training', 'train']);
   });
 });
+
+describe('several cdktf stacks', () => {
+  it('writes an apply-time reference as its own stack does, so it stays one unknown ARN (not a policy variable)', async () => {
+    const multi = (await factsFor(join(ROOT, 'fixtures/iam/multi-stack/cdktf.out'))).iam();
+    const fn = multi.principal('ingest:aws_iam_role.fn');
+    if (!fn) throw new Error('no ingest:aws_iam_role.fn');
+    expect(fn.identityPolicies[0]?.document.statements[0]?.resource).toEqual(['${aws_s3_bucket.data.arn}/*']);
+    const other = multi.evaluate(fn, 's3:GetObject', 'arn:aws:s3:::hg-training-features/x');
+    expect(other.decision).toBe('unknown');
+    expect(other.conditions).toEqual(['resource ${aws_s3_bucket.data.arn}/* is known only after apply']);
+  });
+});

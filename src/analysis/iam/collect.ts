@@ -553,5 +553,9 @@ function dedupePolicies(policies: readonly AppliedPolicy[]): AppliedPolicy[] {
 /** A list element as policy text: apply-time values become `${...}` fragments that matching treats as unknown. */
 const literalOrFragment = (x: Value): string => (typeof x === 'string' ? x : isUnknown(x) ? unknownFragment(x) : String(x));
 const fragment = (reason: string): string => (/^\$\{[^}]*\}$/.test(reason) ? reason : `\${${reason.replace(/[{}]/g, '')}}`);
-/** An apply-time value computed from exactly one attribute (plan JSON: `aws_iam_role.exec.arn`) is written as that reference. */
-const unknownFragment = (x: Unknown): string => (x.references.length === 1 && x.references[0] ? `\${${x.references[0]}}` : fragment(x.reason));
+/**
+ * An apply-time value computed from exactly one attribute (plan JSON: `aws_iam_role.exec.arn`) is written as that reference,
+ * as its own stack writes it: with the multi-stack `stack:` prefix it would read as a policy variable (`${aws:username}`).
+ */
+const unknownFragment = (x: Unknown): string => (x.references.length === 1 && x.references[0] ? `\${${withoutStack(x.references[0])}}` : fragment(x.reason));
+const withoutStack = (address: string): string => address.replace(/^[A-Za-z0-9_-]+:/, '');
