@@ -149,8 +149,8 @@ export function describePolicy(p: AppliedPolicy): string {
   }
 }
 
-/** An unresolved policy is named by why it is unknown: say it once. */
-const unreadableText = (p: AppliedPolicy): string =>
+/** `<policy> cannot be read before apply: <why>` (an unresolved policy is named by why it is unknown: said once). */
+export const unreadableText = (p: AppliedPolicy): string =>
   p.kind === 'unresolved' ? `${describePolicy(p)} cannot be read before apply` : `${describePolicy(p)} cannot be read before apply: ${p.document.unknown ?? ''}`;
 
 function statementLabel(s: Statement): string {
