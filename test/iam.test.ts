@@ -195,3 +195,19 @@ describe('several cdktf stacks', () => {
     expect(other.conditions).toEqual(['resource ${aws_s3_bucket.data.arn}/* is known only after apply']);
   });
 });
+
+describe('attachments', () => {
+  it('an aws_iam_policy_attachment without policy_arn attaches nothing; one whose ARN is known only after apply stays unknown', async () => {
+    const attached = (await factsFor(join(ROOT, 'fixtures/iam/attachments/main.tf.json'))).iam();
+    const of = (name: string): Principal => {
+      const p = attached.principal(`aws_iam_role.${name}`);
+      if (!p) throw new Error(`no role ${name}`);
+      return p;
+    };
+    expect(of('report_reader').identityPolicies.map((p) => p.name)).toEqual(['read-reports']);
+    expect(of('forgotten_arn').identityPolicies).toEqual([]);
+    expect(attached.decisionOf(of('forgotten_arn'), 's3:GetObject')).toBe('implicit-deny');
+    expect(of('later_arn').identityPolicies.map((p) => p.kind)).toEqual(['unresolved']);
+    expect(attached.decisionOf(of('later_arn'), 's3:GetObject')).toBe('unknown');
+  });
+});

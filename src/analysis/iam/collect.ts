@@ -257,6 +257,8 @@ export class PolicyCollector {
     const withAttachment = (p: AppliedPolicy): AppliedPolicy => (attachedBy ? { ...p, attachedBy } : p);
     const refAttr = index === undefined ? attribute : `${attribute}.${index}`;
     const refs = refsAt(this.graph, owner, refAttr).filter((r) => r.target.type === 'aws_iam_policy' && r.target.mode === 'managed');
+    // Terraform requires the ARN: a block without one attaches nothing (it is not a value known after apply).
+    if ((value === undefined || value === null) && refsAt(this.graph, owner, refAttr).length === 0) return [];
     if (typeof value !== 'string' || hasFragment(value)) {
       if (refs.length > 0) return refs.map((r) => withAttachment(this.customerPolicy(r.target)));
       const text = isUnknown(value) ? value.reason : String(value);
