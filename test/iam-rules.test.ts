@@ -56,4 +56,29 @@ describe('finding content', () => {
       expect(e.data).toMatchObject({ arn: 'arn:aws:iam::aws:policy/AmazonSageMakerFullAccess', policyKind: 'aws-managed' });
     }
   });
+
+  it('an undecided grant names the document it waits for (never an empty "()")', async () => {
+    const { results } = await runIamPolicies(join(ROOT, 'fixtures/iam/must-hold/main.tf.json'), 'no-gpu-in-functions');
+    const finding = results.results.find((r) => r.location.address === 'aws_iam_role.unknown_doc');
+    expect(finding?.undecided).toBe(true);
+    expect(finding?.message).toMatch(
+      /holds gpu-compute: it may be allowed .*, depending on aws_iam_role_policy\.unknown_doc cannot be read before apply: policy of aws_iam_role_policy\.unknown_doc is \$\{jsonencode\(var\.extra_policy\)\}, known only after apply$/,
+    );
+  });
+
+  it('a grant stopped only by the boundary cites the granting statement and the boundary Deny', async () => {
+    const { results } = await runIamPolicies(
+      join(ROOT, 'fixtures/rules/no-forbidden-grants-behind-boundary/fail-gpu-and-registry-denied-by-boundary/main.tf.json'),
+      'no-forbidden-grants-behind-boundary',
+    );
+    const finding = results.results.find((r) => r.subject === 'gpu-compute');
+    expect(finding?.message).toBe(
+      'role aws_iam_role.inference_role (function: tag hybridguard:service-type=function on aws_iam_role.inference_role), used by aws_lambda_function.inference asks for gpu-compute: its identity policies allow sagemaker:CreateTrainingJob, stopped only by its permissions boundary',
+    );
+    expect(finding?.evidence.map((e) => e.message)).toEqual([
+      'statement 2 (Train) of inline policy "invoke-model" of aws_iam_role.inference_role allows sagemaker:CreateTrainingJob on arn:aws:sagemaker:us-east-1:123456789012:training-job/inference-*',
+      'statement 1 (DenyGpuCompute0SagemakerInstanceTypes) of aws_iam_policy.function_boundary denies sagemaker:CreateTrainingJob, sagemaker:CreateProcessingJob, sagemaker:CreateTransformJob on *',
+      'aws_iam_role.inference_role is a function (tag: tag hybridguard:service-type=function on aws_iam_role.inference_role)',
+    ]);
+  });
 });
