@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,25 @@ describe('input forms', () => {
     expect(synth.files[0]?.format).toBe('cdktf-synth');
     expect(hcl.files[0]).toEqual({ path: 'fixtures/stacks/inference-platform/hcl/main.tf', format: 'hcl' });
     expect(plan.files[0]).toEqual({ path: 'fixtures/stacks/inference-platform/plan/plan.json', format: 'plan-json' });
+  });
+
+  it('reads plans of Terraform 0.12 to 1.0 (format_version 0.x) as it reads 1.x plans', async () => {
+    // Same plan as Terraform 1.0 would write it: format 0.2, without the top-level keys added in 1.x.
+    const { relevant_attributes: _r, timestamp: _t, checks: _c, applyable: _a, complete: _d, errored: _e, ...plan } = JSON.parse(readFileSync(join(training, 'plan/plan.json'), 'utf8'));
+    writeFileSync(join(tmp, 'plan-0.2.json'), JSON.stringify({ ...plan, format_version: '0.2', terraform_version: '1.0.11' }, null, 2));
+    const old = await read(['plan-0.2.json'], tmp);
+    const current = await read([join(training, 'plan/plan.json')]);
+    const comparable = (g: typeof old.graph) => g.resources.map(({ location: _l, ...r }) => r);
+    expect(old.graph.resources.length).toBeGreaterThan(10);
+    expect(comparable(old.graph)).toEqual(comparable(current.graph));
+    expect(old.files).toEqual([{ path: 'plan-0.2.json', format: 'plan-json' }]);
+
+    // A plan written by Terraform 1.0.5 (format 0.2), from the KICS corpus beside the repository.
+    const kics = join(root, '..', 'shared/corpus/kics/queries/sensitive_port_is_exposed_to_entire_network/test/positive.json');
+    if (!existsSync(kics)) return;
+    const sample = await read([kics]);
+    const group = sample.graph.get('aws_security_group.invalid');
+    expect(group?.values.ingress).toEqual([expect.objectContaining({ from_port: 443, to_port: 443, cidr_blocks: ['0.0.0.0/0'] })]);
   });
 
   it('detects the format by content, not by file name', async () => {
@@ -317,10 +336,12 @@ describe('bad input: a located error naming the file, the line and what was expe
     expect(shape.location).toMatchObject({ file: 'list.tf.json', field: '/resource/aws_s3_bucket', line: 3 });
   });
 
-  it('a plan JSON of an unsupported format version', async () => {
+  it('a plan JSON of an unsupported format version, at the line of format_version', async () => {
     write('plan-v2.json', JSON.stringify({ format_version: '2.0', planned_values: {}, resource_changes: [] }));
     const error = await inputFailure(() => read(['plan-v2.json'], tmp));
-    expect(error.format()).toBe('plan-v2.json:1: input error: unsupported plan JSON format_version "2.0" (at /format_version); expected a plan from "terraform show -json" with format_version 1.x');
+    expect(error.format()).toBe('plan-v2.json:1: input error: unsupported plan JSON format_version "2.0" (at /format_version); expected a plan from "terraform show -json" with format_version 0.x or 1.x');
+    write('plan-v3.json', JSON.stringify({ terraform_version: '9.0.0', format_version: '3.1', resource_changes: [] }, null, 2));
+    expect((await inputFailure(() => read(['plan-v3.json'], tmp))).location).toEqual({ file: 'plan-v3.json', line: 3, field: '/format_version' });
   });
 
   it('a folder with a symlink loop does not hang', async () => {

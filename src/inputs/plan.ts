@@ -1,4 +1,4 @@
-import { inputError } from '../errors.js';
+import { inputError, lineColumnAt } from '../errors.js';
 import type { Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
 import { dedupeReferences, mergeTags } from './config.js';
@@ -6,7 +6,8 @@ import { findTraversals } from './expressions.js';
 import { normalizeBlocks } from './values.js';
 
 /**
- * Terraform plan JSON (`terraform show -json PLANFILE`, format 1.x). Values come from
+ * Terraform plan JSON (`terraform show -json PLANFILE`). Terraform 0.12 to 1.0 wrote
+ * format_version 0.1 and 0.2, 1.1 and later 1.x, all with the structure read here. Values come from
  * `resource_changes[].change.after` with `after_unknown` marking what only apply will know;
  * links between resources come from `configuration` (expressions' `references`), because the
  * ids and ARNs they would carry are exactly the unknown values.
@@ -28,7 +29,8 @@ export function looksLikePlan(doc: unknown): doc is Record<string, unknown> {
   return isPlainObject(doc) && 'format_version' in doc && ('planned_values' in doc || 'resource_changes' in doc || 'configuration' in doc);
 }
 
-export const SUPPORTED_PLAN_FORMAT = '1.x';
+/** Major versions of plan JSON `format_version` whose structure we read. */
+export const SUPPORTED_PLAN_FORMATS = ['0.x', '1.x'] as const;
 
 interface ConfigRefs {
   /** attribute path (numeric segments for blocks) -> reference strings as Terraform wrote them */
@@ -37,11 +39,12 @@ interface ConfigRefs {
 
 export function readPlan(doc: Record<string, unknown>, file: string, text: string): Resource[] {
   const version = doc.format_version;
-  if (typeof version !== 'string' || !/^1\.\d+$/.test(version)) {
+  if (typeof version !== 'string' || !/^[01]\.\d+$/.test(version)) {
+    const at = text.search(/"format_version"\s*:/);
     throw inputError(
       `unsupported plan JSON format_version ${JSON.stringify(version)}`,
-      { file, line: 1, field: '/format_version' },
-      `a plan from "terraform show -json" with format_version ${SUPPORTED_PLAN_FORMAT}`,
+      { file, line: at < 0 ? 1 : lineColumnAt(text, at).line, field: '/format_version' },
+      `a plan from "terraform show -json" with format_version ${SUPPORTED_PLAN_FORMATS.join(' or ')}`,
     );
   }
   const config = new Map<string, ConfigRefs>();
