@@ -361,7 +361,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
           kind: 'unknown-policy',
           message: `permissions boundary ${unreadableText(p)}`,
           location: p.location,
-          data: { policy: p.name, policyKind: p.kind },
+          data: { policy: p.name, policyKind: p.kind, ...(p.document.unknown !== undefined ? { unknown: p.document.unknown } : {}) },
         })),
         conditions: [],
       };
