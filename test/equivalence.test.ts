@@ -65,13 +65,14 @@ const computedWhenUnset = (finding: string, kind: Exception['kind'], address: st
 });
 
 /**
- * HG-IAM-006 (no-data-actions-on-wildcard-resource) reads statements: for a policy it cannot read
- * it reports nothing rather than an undecided finding. The rule's owner knows (see the report).
+ * HG-IAM-006 (no-data-actions-on-wildcard-resource) reports per action pattern as written: a policy
+ * it cannot read has no patterns, so it reports the policy itself, undecided (subject: the policy).
  */
 const statementsUnread = (finding: string, policy: string, arn: string): Exception => ({
   ...policyWithArn(finding, 'missing', policy, arn),
-  reason: `no finding in plan because ${policy}.policy embeds the apply-time ARN ${arn}, and HG-IAM-006 reports nothing (not "undecided") for statements it cannot read`,
+  reason: `no finding in plan because ${policy}.policy embeds the apply-time ARN ${arn}, and HG-IAM-006 reports the unreadable policy instead (undecided, under its own subject)`,
 });
+const policyUnread = (role: string, policy: string, arn: string): Exception => policyWithArn(`HG-IAM-006 ${role} ${policy}`, 'extra', policy, arn);
 
 const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Exception[] }[] = [
   {
@@ -85,6 +86,9 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
         policyWithArn(f, 'extra', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
       ),
       policyWithArn('HG-IAM-005 aws_iam_role.serving_task_role privilege-escalation', 'extra', 'aws_iam_role_policy.serving_task_inline', 'aws_s3_bucket.artifacts.arn'),
+      policyUnread('aws_iam_role.invoke_role', 'aws_iam_policy.invoke_endpoint', 'aws_sagemaker_endpoint.ranker_endpoint.arn'),
+      policyUnread('aws_iam_role.preprocess_role', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
+      policyUnread('aws_iam_role.serving_task_role', 'aws_iam_role_policy.serving_task_inline', 'aws_s3_bucket.artifacts.arn'),
       statementsUnread('HG-IAM-006 aws_iam_role.preprocess_role ec2:CreateNetworkInterface', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
       statementsUnread('HG-IAM-006 aws_iam_role.preprocess_role ec2:DeleteNetworkInterface', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
       computedWhenUnset('HG-NET-001 aws_s3_bucket.artifacts resource-policy', 'extra', 'aws_s3_bucket.artifacts', 'policy'),
@@ -101,6 +105,9 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
       // The orchestrator passes training_job_role: what that role holds decides whether its subnets matter.
       policyWithArn('HG-NET-002 aws_lambda_function.orchestrator unknown', 'extra', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
       policyWithArn('HG-IAM-005 aws_iam_role.scorer_task_role privilege-escalation', 'extra', 'aws_iam_role_policy.scorer_registry', 'aws_sagemaker_model_package_group.registry.arn'),
+      policyUnread('aws_iam_role.scorer_task_role', 'aws_iam_role_policy.scorer_registry', 'aws_sagemaker_model_package_group.registry.arn'),
+      policyUnread('aws_iam_role.scorer_task_role', 'aws_iam_role_policy.scorer_registry_updates', 'aws_sagemaker_model_package_group.registry.arn'),
+      policyUnread('aws_iam_role.training_job_role', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
       computedWhenUnset('HG-RES-002 aws_lambda_function.orchestrator', 'undecided', 'aws_lambda_function.orchestrator', 'tracing_config'),
     ],
   },
@@ -110,8 +117,13 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
     exceptions: [
       policyWithArn('HG-IAM-001 aws_iam_role.ingest_role gpu-compute', 'undecided', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
       policyWithArn('HG-IAM-002 aws_iam_role.ingest_role model-registry', 'undecided', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
-      policyWithArn('HG-IAM-005 aws_iam_role.ingest_role privilege-escalation', 'extra', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
+      // sagemaker:* includes sagemaker:CreatePresignedNotebookInstanceUrl (act as a notebook's role).
+      policyWithArn('HG-IAM-005 aws_iam_role.ingest_role privilege-escalation', 'undecided', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
       statementsUnread('HG-IAM-006 aws_iam_role.ingest_role sagemaker:*', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
+      policyUnread('aws_iam_role.ingest_role', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
+      policyUnread('aws_iam_role.preprocess_role', 'aws_iam_role_policy.preprocess_policy', 'aws_s3_bucket.datasets.arn'),
+      policyUnread('aws_iam_role.register_role', 'aws_iam_role_policy.register_policy', 'aws_s3_bucket.datasets.arn'),
+      policyUnread('aws_iam_role.serving_task_role', 'aws_iam_role_policy.serving_policy', 'aws_s3_bucket.datasets.arn'),
       ...['HG-IAM-001 aws_iam_role.preprocess_role gpu-compute', 'HG-IAM-002 aws_iam_role.preprocess_role model-registry', 'HG-IAM-005 aws_iam_role.preprocess_role privilege-escalation'].map((f) =>
         policyWithArn(f, 'extra', 'aws_iam_role_policy.preprocess_policy', 'aws_s3_bucket.datasets.arn'),
       ),

@@ -40,7 +40,7 @@ export const wildcardResourceDataActions: Check = {
       const unreadable = new Set<string>();
       for (const applied of principal.identityPolicies) {
         if (applied.kind === 'aws-managed') continue;
-        const holder = applied.attachedBy?.address ?? applied.location.address ?? applied.name;
+        const holder = applied.location.address ?? applied.name;
         // Its known statements are still checked below.
         if (applied.document.unknown !== undefined && !unreadable.has(holder)) {
           unreadable.add(holder);
