@@ -10,6 +10,7 @@ import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicyFixtures, readPolicySources } from '../src/inputs/policy-files.js';
 import { renderRuleDocs, type PolicyFixtures } from '../src/policy/docs.js';
 import { loadPolicies } from '../src/policy/load.js';
+import { META_RULES } from '../src/engine/run.js';
 
 /** The docs/rules files for the built-in policies under `root`, by file name. */
 export function buildRuleDocs(root: string): Record<string, string> {
@@ -19,7 +20,7 @@ export function buildRuleDocs(root: string): Record<string, string> {
     const found = readPolicyFixtures(join(root, 'fixtures', 'rules'), policy.name, root);
     if (found) fixtures.set(policy.name, found);
   }
-  return renderRuleDocs(policies, fixtures);
+  return renderRuleDocs(policies, fixtures, undefined, META_RULES);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,7 +3,8 @@ import type { Finding, FindingDraft, Result, RuleDescriptor, RunResults } from '
 import { severityRank } from './types.js';
 import type { Policy, Suppression } from '../policy/types.js';
 import { findCheck } from '../rules/index.js';
-import { applySuppressions } from './suppress.js';
+import { applySuppressions, EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from './suppress.js';
+import { MODULE_NOT_ANALYZED, unreadModuleFindings } from './unread-modules.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 
 export interface RunOptions {
@@ -16,6 +17,9 @@ export interface RunOptions {
   readonly version: string;
 }
 
+/** Rules of the engine itself, reported beside the policies' (documented by `npm run gen:docs`). */
+export const META_RULES: readonly RuleDescriptor[] = [EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION, MODULE_NOT_ANALYZED];
+
 /** Evaluate every policy over the facts, then apply suppressions and the baseline. Pure. */
 export function runPolicies(options: RunOptions): RunResults {
   const findings: Finding[] = [];
@@ -24,10 +28,11 @@ export function runPolicies(options: RunOptions): RunResults {
     if (!check) throw new Error(`policy ${policy.id} names unknown check ${policy.check} (the policy loader should have refused it)`);
     for (const draft of check.run(options.facts, policy)) findings.push(completeFinding(policy, draft));
   }
+  for (const finding of unreadModuleFindings(options.facts.graph)) findings.push(finding);
   const suppressed = applySuppressions(findings, options.suppressions, options.facts.graph, options.today);
   const baselined = options.baseline ? applyBaseline(suppressed.results, options.baseline.baseline) : undefined;
   const results = sortResults(baselined ? baselined.results : suppressed.results);
-  const rules = [...options.policies.map(describePolicy), ...suppressed.extraRules];
+  const rules = [...options.policies.map(describePolicy), ...suppressed.extraRules, MODULE_NOT_ANALYZED];
   return {
     tool: { name: 'hybridguard', version: options.version },
     rules: rules.sort((a, b) => a.id.localeCompare(b.id)),

@@ -26,6 +26,8 @@ export interface ConfigBlock {
 export interface ModuleCall {
   readonly name: string;
   readonly source?: string;
+  /** The `version` constraint of a registry module, as written. */
+  readonly version?: string;
   readonly file: string;
   readonly line?: number;
   /** The module's input arguments as written (meta-arguments dropped), evaluated in the caller's scope. */
@@ -111,7 +113,8 @@ export function readConfigDocument(
       const source = isPlainObject(body) && typeof body.source === 'string' ? body.source : undefined;
       const args: Record<string, unknown> = {};
       if (isPlainObject(body)) for (const [key, value] of Object.entries(body)) if (!MODULE_META.has(key)) args[key] = value;
-      moduleCalls.push({ name, file, arguments: args, ...(source !== undefined ? { source } : {}), ...(line !== undefined ? { line } : {}) });
+      const version = isPlainObject(body) && typeof body.version === 'string' ? body.version : undefined;
+      moduleCalls.push({ name, file, arguments: args, ...(source !== undefined ? { source } : {}), ...(version !== undefined ? { version } : {}), ...(line !== undefined ? { line } : {}) });
     }
   }
   return { blocks, moduleCalls, definitions: readDefinitions(doc) };

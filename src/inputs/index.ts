@@ -2,12 +2,13 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dir
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { ResourceGraph } from '../model/graph.js';
-import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type Value } from '../model/types.js';
+import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type UnreadModule, type Value } from '../model/types.js';
 import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
 import { decodeText, displayPath, fileSystemError, parseJson } from './files.js';
 import { parseHcl } from './hcl.js';
 import { jsonKeyLines } from './json-lines.js';
 import { looksLikePlan, readPlan, stripInstanceKeys } from './plan.js';
+import { isLocalSource, locateRemoteModule, MODULE_MANIFEST, parseModuleManifest, type ModuleManifest, type ModuleSource } from './module-sources.js';
 
 export { readTextFile, writeFileAtomic, displayPath } from './files.js';
 
@@ -26,6 +27,7 @@ interface Unit {
   readonly name: string;
   readonly resources: Resource[];
   readonly files: InputFile[];
+  readonly unreadModules?: UnreadModule[];
 }
 
 const WHAT_WE_READ =
@@ -56,6 +58,7 @@ export async function readInputs(paths: readonly string[], options: ReadOptions)
   for (const path of list) units.push(...(await reader.readPath(path)));
   const resources: Resource[] = [];
   const files: InputFile[] = [];
+  const unreadModules: UnreadModule[] = [];
   const prefixed = units.length > 1;
   const owner = new Map<string, string>();
   for (const unit of units) {
@@ -73,8 +76,15 @@ export async function readInputs(paths: readonly string[], options: ReadOptions)
       resources.push(resource);
     }
     for (const file of unit.files) files.push(file);
+    for (const call of unit.unreadModules ?? []) {
+      if (!prefixed) unreadModules.push(call);
+      else {
+        const address = `${unit.name}:${call.address}`;
+        unreadModules.push({ ...call, address, location: { ...call.location, address } });
+      }
+    }
   }
-  return { graph: new ResourceGraph(resources, files), files };
+  return { graph: new ResourceGraph(resources, files, unreadModules), files };
 }
 
 class Reader {
@@ -188,15 +198,18 @@ class Reader {
   }
 
   /**
-   * One module: its files' blocks in one scope, plus local module calls read recursively with
-   * `module.NAME.` addresses. Module inputs (`var.x` inside the module) are not wired to the
-   * caller's arguments: references through module variables are not followed.
+   * One root module: its files' blocks in one scope, plus the module calls read recursively with
+   * `module.NAME.` addresses, from local folders or from where `terraform init` put them
+   * (module-sources.ts). A call whose source cannot be read is listed in `unreadModules`.
    */
   private async readConfigFiles(files: string[], dir: string, firstText?: string, firstDoc?: unknown, stackName?: string): Promise<Unit> {
     const scope = new ConfigScope(stackName);
     const inputFiles: InputFile[] = [];
+    const unreadModules: UnreadModule[] = [];
     const visiting = new Set<string>([safeRealpath(dir)]);
-    const readModule = async (moduleFiles: string[], modulePath: string, depth: number, text?: string, doc?: unknown, caller?: ModuleOptions['caller']) => {
+    let manifest: ModuleManifest | undefined | null = null;
+    const moduleManifest = () => (manifest === null ? (manifest = this.moduleManifest(dir)) : manifest);
+    const readModule = async (moduleFiles: string[], modulePath: string, key: string, depth: number, text?: string, doc?: unknown, caller?: ModuleOptions['caller']) => {
       const calls: ModuleCall[] = [];
       const blocks: ConfigBlock[] = [];
       const definitions = emptyDefinitions();
@@ -214,26 +227,64 @@ class Reader {
       const assigned = depth === 0 ? await this.tfvars(dir) : undefined;
       scope.add(blocks, modulePath, { definitions, ...(assigned ? { assigned } : {}), ...(caller ? { caller } : {}) });
       for (const call of calls) {
-        if (!call.source || !(call.source.startsWith('./') || call.source.startsWith('../'))) continue; // registry/git modules are not fetched
-        const moduleDir = resolve(dirname(resolve(this.cwd, call.file)), call.source);
+        const address = `${modulePath ? `${modulePath}.` : ''}module.${call.name}`;
+        const callKey = key ? `${key}.${call.name}` : call.name;
+        const found = this.locateModule(call, callKey, dir, moduleManifest);
+        if (found.kind === 'unread') {
+          unreadModules.push({
+            address,
+            source: call.source ?? '',
+            ...(call.version !== undefined ? { version: call.version } : {}),
+            reason: found.reason,
+            fix: found.fix,
+            location: { file: call.file, address, ...(call.line !== undefined ? { line: call.line } : {}) },
+          });
+          continue;
+        }
         let real: string;
         try {
-          real = realpathSync(moduleDir);
+          real = realpathSync(found.dir);
         } catch (error) {
-          throw fileSystemError(error, this.shown(moduleDir), `the local module folder named by module "${call.name}"`);
+          throw fileSystemError(error, this.shown(found.dir), `the module folder named by module "${call.name}"`);
         }
         if (visiting.has(real) || depth >= MAX_MODULE_DEPTH) {
-          throw inputError(`module "${call.name}" includes itself (source ${call.source} loops back)`, { file: call.file, line: call.line }, 'a module source that does not contain its caller');
+          throw inputError(`module "${call.name}" includes itself (source ${call.source ?? ''} loops back)`, { file: call.file, line: call.line }, 'a module source that does not contain its caller');
         }
         visiting.add(real);
-        const entries = this.list(moduleDir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
-        await readModule(entries, `${modulePath ? `${modulePath}.` : ''}module.${call.name}`, depth + 1, undefined, undefined, { modulePath, arguments: call.arguments ?? {} });
+        const entries = this.list(found.dir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
+        await readModule(entries, address, callKey, depth + 1, undefined, undefined, { modulePath, arguments: call.arguments ?? {} });
         visiting.delete(real);
       }
     };
-    await readModule(files, '', 0, firstText, firstDoc);
+    await readModule(files, '', '', 0, firstText, firstDoc);
     const name = stackName ?? this.shown(files.length === 1 && files[0] ? files[0] : dir);
-    return { name, resources: scope.resources(), files: inputFiles };
+    return { name, resources: scope.resources(), files: inputFiles, unreadModules };
+  }
+
+  /** The folder of a module call, or why it cannot be read. */
+  private locateModule(call: ModuleCall, key: string, rootDir: string, manifest: () => ModuleManifest | undefined): ModuleSource {
+    if (call.source === undefined) return { kind: 'unread', fix: 'path', reason: 'the module block has no literal "source" argument' };
+    if (!isLocalSource(call.source)) {
+      return locateRemoteModule(call.source, key, manifest(), (p) => this.shown(p), rootDir, (d) => this.pathExists(d));
+    }
+    const dir = resolve(dirname(resolve(this.cwd, call.file)), call.source);
+    return this.pathExists(dir) ? { kind: 'folder', dir } : { kind: 'unread', fix: 'path', reason: `local folder ${this.shown(dir)} does not exist` };
+  }
+
+  /** False only when nothing is there; a symlink loop or an unreadable path is a located error. */
+  private pathExists(dir: string): boolean {
+    try {
+      return statSync(dir, { throwIfNoEntry: false }) !== undefined;
+    } catch (error) {
+      throw fileSystemError(error, this.shown(dir), 'a readable module folder');
+    }
+  }
+
+  /** `.terraform/modules/modules.json` of the root module in `dir`, if `terraform init` ran there. */
+  private moduleManifest(dir: string): ModuleManifest | undefined {
+    const file = join(dir, MODULE_MANIFEST);
+    if (!existsSync(file)) return undefined;
+    return parseModuleManifest(this.json(file), dir, this.shown(file));
   }
 
   /**

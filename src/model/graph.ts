@@ -1,4 +1,4 @@
-import type { InputFile, Reference, Resource, Value } from './types.js';
+import type { InputFile, Reference, Resource, UnreadModule, Value } from './types.js';
 import { Unknown } from './types.js';
 
 /** Attribute path with list indices removed: `vpc_config.0.subnet_ids.1` -> `vpc_config.subnet_ids`. */
@@ -16,13 +16,16 @@ export function attributeShape(path: string): string {
 export class ResourceGraph {
   readonly resources: readonly Resource[];
   readonly files: readonly InputFile[];
+  /** Module calls whose resources are missing because their source could not be read. */
+  readonly unreadModules: readonly UnreadModule[];
   private readonly byAddress = new Map<string, Resource>();
   private readonly byType = new Map<string, Resource[]>();
   private readonly incoming = new Map<string, { from: Resource; reference: Reference }[]>();
 
-  constructor(resources: readonly Resource[], files: readonly InputFile[]) {
+  constructor(resources: readonly Resource[], files: readonly InputFile[], unreadModules: readonly UnreadModule[] = []) {
     this.resources = resources;
     this.files = files;
+    this.unreadModules = unreadModules;
     for (const resource of resources) {
       this.byAddress.set(resource.address, resource);
       const list = this.byType.get(resource.type);

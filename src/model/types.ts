@@ -99,3 +99,21 @@ export interface InputFile {
   readonly format: 'cdktf-synth' | 'terraform-json' | 'plan-json' | 'hcl';
   readonly stack?: string;
 }
+
+/**
+ * A module call whose source could not be read (a registry or git module that was not
+ * downloaded, a local folder that does not exist): its resources are missing from the graph.
+ */
+export interface UnreadModule {
+  /** Module address of the call: `module.vpc`, `module.app.module.db` (with `stack:` prefix when several units are read). */
+  readonly address: string;
+  /** The `source` argument as written, empty when the call has none. */
+  readonly source: string;
+  readonly version?: string;
+  /** Why it was not read, one phrase: `registry module not downloaded (no .terraform/modules/modules.json)`. */
+  readonly reason: string;
+  /** What reads it: `init` (terraform init downloads it) or `path` (fix the local path). */
+  readonly fix: 'init' | 'path';
+  /** The module block: file, line, address. */
+  readonly location: Location;
+}

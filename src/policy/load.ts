@@ -258,7 +258,7 @@ export function suppressionsFromAnnotation(
 
 /** Every suppression must name a policy that exists (by id or name); the meta rules count too. */
 export function checkSuppressionRules(suppressions: readonly Suppression[], policies: readonly Pick<Policy, 'id' | 'name'>[]): void {
-  const known = new Set<string>(['HG-META-001', 'HG-META-002', 'expired-suppression', 'unused-suppression']);
+  const known = new Set<string>(['HG-META-001', 'HG-META-002', 'HG-META-003', 'expired-suppression', 'unused-suppression', 'module-not-analyzed']);
   for (const p of policies) {
     known.add(p.id);
     known.add(p.name);
