@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
@@ -26,10 +26,8 @@ export interface FsSourceHostOptions {
 export function createFsSourceHost(root: string, options: FsSourceHostOptions = {}): DisplaySourceHost {
   const cwd = options.cwd ?? process.cwd();
   const absoluteRoot = resolve(cwd, root);
-  let rootStat;
-  try {
-    rootStat = statSync(absoluteRoot);
-  } catch {
+  const rootStat = statIfExists(absoluteRoot);
+  if (!rootStat) {
     throw inputError(`code folder ${displayPath(absoluteRoot, cwd)} does not exist`, { file: displayPath(absoluteRoot, cwd) }, 'a folder holding handler source (--code DIR)');
   }
   if (!rootStat.isDirectory()) {
@@ -52,15 +50,8 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     const known = kinds.get(key);
     if (known) return known;
     const absolute = toAbsolute(relativePath);
-    let kind: 'file' | 'dir' | 'none' = 'none';
-    if (absolute !== undefined) {
-      try {
-        const stat = statSync(absolute);
-        kind = stat.isFile() ? 'file' : stat.isDirectory() ? 'dir' : 'none';
-      } catch {
-        kind = 'none';
-      }
-    }
+    const stat = absolute === undefined ? undefined : statIfExists(absolute);
+    const kind = stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'none';
     kinds.set(key, kind);
     return kind;
   };
@@ -104,6 +95,18 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
       return displayPath(absolute, cwd);
     },
   };
+}
+
+/**
+ * Import resolution probes many paths that do not exist (extensions, index files): those return
+ * undefined without the cost of an exception. Unreadable paths count as missing too.
+ */
+function statIfExists(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** `a/./b/../c` -> `a/c`; undefined for absolute paths and paths that climb above the root. */
