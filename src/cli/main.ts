@@ -2,15 +2,21 @@ import { Command, CommanderError, Option } from 'commander';
 import { HybridguardError, usageError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { VERSION } from './run-check.js';
-import { registerCheck } from './commands/check.js';
-import { registerQuery } from './commands/query.js';
-import { registerPolicies } from './commands/policies.js';
-import { registerInfer } from './commands/infer.js';
-import { registerAudit } from './commands/audit.js';
-import { registerBaseline } from './commands/baseline.js';
 
 /** Exit codes of the CLI contract. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+
+/** Each command's module, loaded only when it runs (or for help), so `check` never loads audit or infer code. */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  query: async () => (await import('./commands/query.js')).registerQuery,
+  policies: async () => (await import('./commands/policies.js')).registerPolicies,
+  infer: async () => (await import('./commands/infer.js')).registerInfer,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
+  baseline: async () => (await import('./commands/baseline.js')).registerBaseline,
+};
 
 export interface CliIo {
   readonly cwd: string;
@@ -50,12 +56,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const setExit = (code: number) => {
     exitCode = code;
   };
-  registerCheck(program, io, setExit);
-  registerQuery(program, io, setExit);
-  registerPolicies(program, io, setExit);
-  registerInfer(program, io, setExit);
-  registerAudit(program, io, setExit);
-  registerBaseline(program, io, setExit);
+  // The first word that is not an option names the command (the global options take no value);
+  // help, an unknown command or none at all register every command, in this order.
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const loaders = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  for (const register of await Promise.all(loaders.map((load) => load()))) register(program, io, setExit);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
