@@ -16,10 +16,10 @@ export function selectedPrincipals(facts: Facts, policy: Policy): readonly Princ
   return all.filter((p) => p.serviceType !== undefined && policy.serviceTypes.includes(p.serviceType.type));
 }
 
-/** `aws_iam_role.ingest (function: tag hybridguard:service-type=function)` */
+/** `role aws_iam_role.ingest (function), used by aws_lambda_function.ingest`; why it has that type is the finding's service-type evidence. */
 export function principalLabel(p: Principal): string {
   const kind = p.kind === 'user' ? 'user' : 'role';
-  const type = p.serviceType ? ` (${p.serviceType.type}: ${p.serviceType.reason})` : '';
+  const type = p.serviceType ? ` (${p.serviceType.type})` : '';
   const users = p.usedBy.length > 0 ? `, used by ${p.usedBy.map((u) => u.address).join(', ')}` : '';
   return `${kind} ${p.address}${type}${users}`;
 }
