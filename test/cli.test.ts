@@ -230,6 +230,22 @@ describe('queries', () => {
   });
 });
 
+describe('policies', () => {
+  it('list and explain cover the engine\'s own rules beside the packs', async () => {
+    const list = await cli(['policies', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^HG-IAM-001\s+no-gpu-in-functions\s+error/m);
+    expect(list.stdout).toMatch(/^HG-META-003\s+module-not-analyzed\s+note/m);
+    const meta = await cli(['policies', 'explain', 'HG-META-003']);
+    expect(meta.code).toBe(0);
+    expect(meta.stdout).toContain('# module-not-analyzed (HG-META-003)');
+    expect(meta.stdout).toContain('## How to fix');
+    const unknown = await cli(['policies', 'explain', 'no-such-rule']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('expired-suppression');
+  });
+});
+
 describe('the installed command', () => {
   it('bin/hybridguard.js prints its version and checks the example', () => {
     const version = execFileSync('node', [join(REPO, 'bin', 'hybridguard.js'), '--version'], { encoding: 'utf8' });

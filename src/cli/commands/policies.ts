@@ -4,7 +4,8 @@ import { PACKAGE_ROOT, loadPolicySet } from '../run-check.js';
 import { readPolicyFixtures } from '../../inputs/policy-files.js';
 import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';
-import { explainPolicy } from '../../policy/docs.js';
+import { explainPolicy, renderMetaRuleDoc } from '../../policy/docs.js';
+import { META_RULES } from '../../engine/run.js';
 import { usageError } from '../../errors.js';
 
 export function registerPolicies(program: Command, io: CliIo, _setExit: (code: number) => void): void {
@@ -18,14 +19,11 @@ export function registerPolicies(program: Command, io: CliIo, _setExit: (code: n
     .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'], 'text'))
     .action((flags: { policy: string[]; config?: string; format: 'text' | 'json' }) => {
       const set = loadPolicySet({ cwd: io.cwd, policyPaths: flags.policy, ...(flags.config ? { configPath: flags.config } : {}) });
-      const rows = set.policies.map((p) => ({
-        id: p.id,
-        name: p.name,
-        severity: p.severity,
-        serviceTypes: p.serviceTypes,
-        check: p.check,
-        description: p.description,
-      }));
+      const rows = [
+        ...set.policies.map((p) => ({ id: p.id, name: p.name, severity: p.severity, serviceTypes: p.serviceTypes, check: p.check, description: p.description })),
+        // The engine's own rules run on every check, so they belong in the list.
+        ...META_RULES.map((r) => ({ id: r.id, name: r.name, severity: r.severity, serviceTypes: r.serviceTypes, check: 'engine', description: r.description })),
+      ];
       const width = (pick: (r: (typeof rows)[number]) => string) => Math.max(0, ...rows.map((r) => pick(r).length));
       const types = (r: (typeof rows)[number]) => r.serviceTypes.join(',') || 'all';
       const [idW, nameW, typeW] = [width((r) => r.id), width((r) => r.name), width(types)];
@@ -52,8 +50,11 @@ export function registerPolicies(program: Command, io: CliIo, _setExit: (code: n
     .option('--policy <path>', 'extra policy file or folder (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .action((rule: string, flags: { policy: string[] }) => {
       const set = loadPolicySet({ cwd: io.cwd, policyPaths: flags.policy });
-      const policy = set.policies.find((p) => p.id === rule || p.name === rule);
-      if (!policy) throw usageError(`no policy named "${rule}"`, `one of: ${set.policies.map((p) => p.name).join(', ')}`);
-      emit(io, explainPolicy(policy, readPolicyFixtures(join(PACKAGE_ROOT, 'fixtures', 'rules'), policy.name, io.cwd)), undefined);
+      const named = (r: { id: string; name: string }) => r.id === rule || r.name === rule;
+      const policy = set.policies.find(named);
+      const meta = META_RULES.find(named);
+      if (policy) emit(io, explainPolicy(policy, readPolicyFixtures(join(PACKAGE_ROOT, 'fixtures', 'rules'), policy.name, io.cwd)), undefined);
+      else if (meta) emit(io, renderMetaRuleDoc(meta), undefined);
+      else throw usageError(`no policy named "${rule}"`, `one of: ${[...set.policies, ...META_RULES].map((p) => p.name).join(', ')}`);
     });
 }

@@ -1,0 +1,72 @@
+/**
+ * Times each analysis inside one process on a generated stack, for the per-analysis targets
+ * (IAM of every role, exposure of the whole stack, code of every handler): what a whole-process
+ * timing in run.ts cannot separate from start-up and reading.
+ *
+ *   node --import tsx bench/phases.ts [--services 1000] [--runs 5]
+ *
+ * Reads `.bench/n<N>` (written by `npm run bench` or `bench/generate.ts`; generated when missing).
+ * Each run loads the project afresh, so no analysis reuses another run's caches. Prints medians.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadProject } from '../src/cli/run-check.js';
+import { exposureReport } from '../src/analysis/network/index.js';
+import { runPolicies } from '../src/engine/run.js';
+import { generate } from './generate.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
+  return value;
+}
+
+async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+const services = option('--services', 1000);
+const runs = option('--runs', 5);
+const dir = join(ROOT, '.bench', `n${services}`);
+if (!existsSync(join(dir, 'cdktf.out'))) generate({ out: dir, services });
+
+const phases = new Map<string, number[]>();
+const record = (phase: string, ms: number) => phases.set(phase, [...(phases.get(phase) ?? []), ms]);
+let counts = '';
+
+for (let i = 0; i < runs; i++) {
+  const load = await timed(() => loadProject({ inputs: [join(dir, 'cdktf.out')], cwd: ROOT, code: dir }));
+  record('read inputs, resolve references, service types (+ policy packs)', load.ms);
+  const { facts, policies, suppressions } = load.value;
+
+  const iam = await timed(() => {
+    const model = facts.iam();
+    let held = 0;
+    for (const principal of model.principals) for (const capability of facts.capabilities.keys()) if (model.capabilityGrants(principal, capability).held) held++;
+    return { principals: model.principals.length, held };
+  });
+  record(`IAM: every principal x every capability`, iam.ms);
+
+  const network = await timed(() => exposureReport(facts.network(), { includeUndecided: true }).length);
+  record('network: exposure of every resource', network.ms);
+
+  const code = await timed(() => facts.code()?.handlers.length ?? 0);
+  record('code: parse and map every handler', code.ms);
+
+  const rules = await timed(() => runPolicies({ facts, policies, suppressions, today: '2026-01-01', version: 'bench' }).results.length);
+  record('policies over the computed facts', rules.ms);
+
+  counts = `${facts.graph.resources.length} resources; ${iam.value.principals} principals, ${iam.value.held} capabilities held; ${network.value} exposures; ${code.value} handlers; ${rules.value} findings`;
+}
+
+console.log(`N = ${services} (${counts}); median of ${runs} runs, in one process\n`);
+console.log('| phase | median (ms) | min (ms) |\n|---|---:|---:|');
+for (const [phase, times] of phases) console.log(`| ${phase} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)} |`);
