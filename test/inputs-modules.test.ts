@@ -69,7 +69,7 @@ describe('module calls that cannot be read are reported, not skipped', () => {
 
     const sarif = JSON.parse(renderSarif(results, { color: false, cwd: root })) as { runs: { results: { ruleId: string }[] }[] };
     const sarifVpc = sarif.runs[0]?.results.find((r) => r.ruleId === 'HG-META-003');
-    expect(sarifVpc).toMatchObject({ level: 'note', locations: [{ physicalLocation: { region: { startLine: 7 } }, logicalLocations: [{ fullyQualifiedName: 'module.vpc' }] }] });
+    expect(sarifVpc).toMatchObject({ level: 'note', locations: [{ physicalLocation: { region: { startLine: 7 } }, logicalLocations: [{ fullyQualifiedName: 'module.vpc', kind: 'module' }] }] });
   });
 
   it('a suppression with a reason silences one module call, and counts as used', async () => {

@@ -19,6 +19,9 @@ const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.
 
 type Json = Record<string, unknown>;
 
+/** `module.vpc`, `stack:module.a.module.b["x"]`: a module call itself, not a resource inside it. */
+const MODULE_CALL = /(^|[.:])module\.[\w-]+(\[[^\]]*\])?$/;
+
 export function renderSarif(results: RunResults, options: RenderOptions): string {
   const cwd = options.cwd;
   const rules = ruleIndex(results);
@@ -49,7 +52,7 @@ export function renderSarif(results: RunResults, options: RenderOptions): string
         ? [
             compact({
               fullyQualifiedName: location.address,
-              kind: 'resource',
+              kind: MODULE_CALL.test(location.address) ? 'module' : 'resource',
               properties: location.constructPath ? { constructPath: location.constructPath } : undefined,
             }),
           ]
