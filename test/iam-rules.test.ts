@@ -19,12 +19,13 @@ describe.each(IAM_POLICIES.map((p) => [p.name, p.id] as const))('%s (%s)', (name
   it.each(cases)('%s', async (caseName) => {
     const caseDir = join(dir, caseName);
     const expected = JSON.parse(readFileSync(join(caseDir, 'expected.json'), 'utf8')) as { ruleId: string; address: string; subject?: string }[];
-    const { results } = await runIamPolicies(join(caseDir, 'main.tf.json'), name);
+    // Terraform JSON, or a folder of HCL (with its terraform.tfvars).
+    const { results } = await runIamPolicies(existsSync(join(caseDir, 'main.tf.json')) ? join(caseDir, 'main.tf.json') : caseDir, name);
     const actual = results.results.map((r) => `${r.ruleId} ${r.location.address ?? ''} ${r.subject ?? ''}`.trim()).sort();
     expect(actual).toEqual(expected.map((e) => `${e.ruleId} ${e.address} ${e.subject ?? ''}`.trim()).sort());
     for (const r of results.results) {
       expect(r.evidence.length).toBeGreaterThan(0);
-      expect(r.location.file).toMatch(/main\.tf\.json$/);
+      expect(r.location.file).toMatch(/main\.tf(\.json)?$/);
     }
   });
 });

@@ -33,6 +33,15 @@ const REFERENCE = /^\$\{(data\.)?[a-z][a-z0-9_]*\.[^.}\s]+\.[a-z_]+\}$/;
 const concrete = (pattern: string): string => pattern.replace(FRAGMENT, (f) => (REFERENCE.test(f) ? '\u0000' : '*'));
 
 /**
+ * Does a Resource pattern cover every resource (`*`)? `maybe`: only if an apply-time value in it
+ * (a variable, not a resource attribute) turns out to be a wildcard, as in `${var.table_arn}`.
+ */
+export function coversEveryResource(pattern: string): 'yes' | 'maybe' | 'no' {
+  if (!hasFragment(pattern)) return globMatch(pattern, '*', false) ? 'yes' : 'no';
+  return globMatch(concrete(pattern), '*', false) ? 'maybe' : 'no';
+}
+
+/**
  * `coverage`: the question is whether the pattern covers a wildcard request (`*`), so references stand for one concrete value.
  * `someValue`: the question is "on at least one resource", so a pattern with an apply-time value applies to whatever that
  * value turns out to be, as long as its literal parts fit the action's resource types.

@@ -14,6 +14,7 @@ import { decide, evaluateSet, type Decided, type Decision, type Request, type St
 export type { AppliedPolicy, Principal, PolicyKind, UsedBy } from './collect.js';
 export type { Condition, PolicyDocument, Statement } from './document.js';
 export type { Decision } from './evaluate.js';
+export { coversEveryResource } from './evaluate.js';
 export { conditionText } from './document.js';
 export { ActionIndex, globsIntersect } from './actions.js';
 

@@ -1,7 +1,6 @@
 import type { FindingDraft } from '../../engine/types.js';
 import type { Check } from '../types.js';
-import { globMatch } from '../../model/glob.js';
-import { describePolicy, statementEvidence, unreadableText } from '../../analysis/iam/index.js';
+import { coversEveryResource, describePolicy, statementEvidence, unreadableText, type Principal } from '../../analysis/iam/index.js';
 import { principalFinding, principalLabel, selectedPrincipals, serviceTypeEvidence } from './shared.js';
 
 const EXAMPLES = 6;
@@ -11,8 +10,10 @@ const isData = (accessLevel: string): boolean => accessLevel.includes('Read') ||
  * Read/Write actions that accept resource ARNs, allowed on Resource "*". One finding per role
  * and action pattern as written (subject), listing the data actions it really grants there.
  * Actions that only support "*" are never reported (no scoping is possible), nor are AWS managed
- * policies (their text cannot be changed; the capability rules judge what they grant). A
- * document known only after apply gets an undecided finding (subject: the resource that holds it).
+ * policies (their text cannot be changed; the capability rules judge what they grant). What an
+ * apply-time value decides is undecided: a Resource such as `${var.table_arn}` (it may be "*"),
+ * and a document known only after apply (subject: the resource that holds it) unless the
+ * permissions boundary lets no data action through on "*" anyway.
  */
 export const wildcardResourceDataActions: Check = {
   name: 'wildcard-resource-data-actions',
@@ -34,15 +35,35 @@ export const wildcardResourceDataActions: Check = {
       }
       return found;
     };
+    const allowedOnEverything = (principal: Principal, names: readonly string[], limit: number): string[] => {
+      const out: string[] = [];
+      for (const name of names) {
+        const d = iam.decisionOf(principal, name, '*');
+        if (d === 'allow' || d === 'conditional' || d === 'unknown') out.push(name);
+        if (out.length === limit) break;
+      }
+      return out;
+    };
+    // With an unreadable identity policy, the boundary's own Allows on "*" name what it could still grant.
+    const boundaryMayLetDataThrough = (principal: Principal): boolean => {
+      const boundary = principal.boundary;
+      if (!boundary || boundary.document.unknown !== undefined) return true;
+      return boundary.document.statements.some((s) => {
+        if (s.effect !== 'Allow' || !(s.resource ?? []).some((r) => coversEveryResource(r) !== 'no')) return false;
+        const candidates = s.action ? s.action.flatMap(dataActions) : dataActions('*');
+        return allowedOnEverything(principal, candidates, 1).length > 0;
+      });
+    };
     const out: FindingDraft[] = [];
     for (const principal of selectedPrincipals(facts, policy)) {
-      const reported = new Set<string>();
+      // pattern (lower case) -> its finding; a definite one replaces an undecided one.
+      const byPattern = new Map<string, FindingDraft>();
       const unreadable = new Set<string>();
       for (const applied of principal.identityPolicies) {
         if (applied.kind === 'aws-managed') continue;
         const holder = applied.location.address ?? applied.name;
         // Its known statements are still checked below.
-        if (applied.document.unknown !== undefined && !unreadable.has(holder)) {
+        if (applied.document.unknown !== undefined && !unreadable.has(holder) && boundaryMayLetDataThrough(principal)) {
           unreadable.add(holder);
           out.push({
             ...principalFinding(principal),
@@ -56,27 +77,35 @@ export const wildcardResourceDataActions: Check = {
           });
         }
         for (const s of applied.document.statements) {
-          if (s.effect !== 'Allow' || !s.action || !(s.resource ?? []).some((r) => globMatch(r, '*', false))) continue;
+          if (s.effect !== 'Allow' || !s.action) continue;
+          const resources = s.resource ?? [];
+          const certain = resources.some((r) => coversEveryResource(r) === 'yes');
+          const pending = certain ? undefined : resources.find((r) => coversEveryResource(r) === 'maybe');
+          if (!certain && pending === undefined) continue;
           for (const pattern of s.action) {
-            if (reported.has(pattern.toLowerCase())) continue;
+            const previous = byPattern.get(pattern.toLowerCase());
+            if (previous && (!previous.undecided || !certain)) continue;
             // Stop after a handful: the finding names examples.
-            const effective: string[] = [];
-            for (const name of dataActions(pattern)) {
-              const d = iam.decisionOf(principal, name, '*');
-              if (d === 'allow' || d === 'conditional' || d === 'unknown') effective.push(name);
-              if (effective.length === EXAMPLES) break;
-            }
+            const effective = allowedOnEverything(principal, dataActions(pattern), EXAMPLES);
             if (effective.length === 0) continue;
-            reported.add(pattern.toLowerCase());
-            out.push({
-              ...principalFinding(principal),
-              subject: pattern,
-              message: `${principalLabel(principal)} is allowed ${pattern} on Resource "*" by ${describePolicy(applied)}: ${effective.join(', ')}${effective.length === EXAMPLES ? ' and more' : ''} accept resource ARNs`,
-              evidence: [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)],
-            });
+            const examples = `${effective.join(', ')}${effective.length === EXAMPLES ? ' and more' : ''} ${effective.length === 1 ? 'accepts' : 'accept'} resource ARNs`;
+            const evidence = [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)];
+            byPattern.set(
+              pattern.toLowerCase(),
+              certain
+                ? { ...principalFinding(principal), subject: pattern, message: `${principalLabel(principal)} is allowed ${pattern} on Resource "*" by ${describePolicy(applied)}: ${examples}`, evidence }
+                : {
+                    ...principalFinding(principal),
+                    subject: pattern,
+                    message: `${principalLabel(principal)} may be allowed ${pattern} on Resource "*" by ${describePolicy(applied)}: its Resource ${pending} has no value in the input and may be "*"; ${examples}`,
+                    evidence,
+                    undecided: true,
+                  },
+            );
           }
         }
       }
+      out.push(...byPattern.values());
     }
     return out;
   },
