@@ -1,19 +1,27 @@
 import { inputError } from '../errors.js';
+import { parseHclNative } from './hcl-parse.js';
 import { jsonPointer } from './json-lines.js';
 
 /**
- * HCL (`*.tf`) via @cdktf/hcl2json, which gives the same shape as Terraform JSON (every block a
- * list, expressions as `${...}` strings) but no positions: block header lines are found here.
+ * HCL (`*.tf`) in the shape of Terraform JSON (every block a list, expressions as `${...}`
+ * strings), as @cdktf/hcl2json gives it, but no positions: block header lines are found here.
+ * The native parser answers for the common subset; for anything it is not sure of (and for
+ * malformed HCL, so error messages stay hcl2json's) it declines and hcl2json parses the file.
  */
 export async function parseHcl(file: string, text: string): Promise<{ doc: unknown; lines: Map<string, number> }> {
   let doc: unknown;
-  // Loaded on first use: importing hcl2json starts its Go/wasm runtime (~0.2 s), which runs
-  // that only read JSON should not pay.
-  const { parse } = await import('@cdktf/hcl2json');
   try {
-    doc = await parse(file, text);
-  } catch (error) {
-    throw hclError(error, file);
+    doc = parseHclNative(text);
+  } catch {
+    // Declined (HclUnsupported), or a native-parser bug: hcl2json stays the authority.
+    // Loaded on first use: importing hcl2json starts its Go/wasm runtime (~0.2 s), which runs
+    // that only read JSON, or HCL the native parser handles, should not pay.
+    const { parse } = await import('@cdktf/hcl2json');
+    try {
+      doc = await parse(file, text);
+    } catch (error) {
+      throw hclError(error, file);
+    }
   }
   return { doc, lines: hclBlockLines(text) };
 }
