@@ -135,7 +135,7 @@ const HANDLED: [string, string, unknown][] = [
   ['call', 'a = foo(1, "a")\n', { a: '${foo(1, "a")}' }],
   ['conditional', 'a = x ? 1 : 2\n', { a: '${x ? 1 : 2}' }],
   ['for expressions', 'a = [for x in y : x]\nb = {for k, v in x :\n k => v}\n', { a: '${[for x in y : x]}', b: '${{for k, v in x :\n k => v}}' }],
-  ['splat and index', 'a = x.*.b\nb = x[0].y\nc = x[*].id\n', { a: '${x.*.b}', b: '${x[0].y}', c: '${x[*].id}' }],
+  ['splat and index', 'a = x.*.b\nb = x[0].y\nc = x[*].id\nd = x[\n0\n]\n', { a: '${x.*.b}', b: '${x[0].y}', c: '${x[*].id}', d: '${x[\n0\n]}' }],
   ['operators', 'a = 1 + 2\nb = -x\nc = !x\ne = length(x) > 0 && y\n', { a: '${1 + 2}', b: '${-x}', c: '${!x}', e: '${length(x) > 0 && y}' }],
   ['parentheses', 'a = (1)\n', { a: '${(1)}' }],
   [
@@ -243,6 +243,8 @@ const MALFORMED: [string, string][] = [
   ['attribute then brace on a multi-line block', 'a {\n  b = 1 }\n'],
   ['heredoc in a one-line block', 'a { b = <<EOF\nx\nEOF\n}\n'],
   ['conditional continued on the next line', 'a = x\n  ? 1 : 2\n'],
+  ['splat split across lines', 'a = x[\n*].y\n'],
+  ['empty argument', 'a = foo(,)\n'],
 ];
 
 describe('declines', () => {
@@ -277,7 +279,8 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
     .map((parts) => `"${parts.join('')}"`);
   const scalar = fc.oneof(
     str,
-    fc.constantFrom('1', '-2', '1.5', '1e3', 'true', 'false', 'null', 'var.x', 'foo(1, "a")', 'x ? 1 : 2', 'a.*.b', '[for v in x : v]', '(1)', '!x', '-x', 'a + b'),
+    fc.constantFrom('1', '-2', '1.5', '1e3', 'true', 'false', 'null', 'var.x', 'foo(1, "a")', 'x ? 1 : 2', 'a.*.b', '[for v in x : v]', '(1)', '!x', '-x', 'a + b',
+      'x[\n0\n]', 'foo(\n  x,\n  y...\n)', 'x[*].y', 'x.*[0]', 'x . y', '(x\n+ y)', '{for k, v in x : k => v...}', '"${x}" == "y"', '1 - -1', '-1.5e3'),
   );
   const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     e: fc.oneof(
@@ -289,7 +292,7 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
     ),
   })).e;
   const attr = fc.tuple(ident, ws, expr).map(([k, w, v]) => `${k}${w}=${w}${v}`);
-  const heredoc = fc.tuple(ident, fc.boolean(), fc.array(fc.constantFrom('x', '  y', '', '\ty', '${a.b}', '$${z}'), { maxLength: 3 })).map(
+  const heredoc = fc.tuple(ident, fc.boolean(), fc.array(fc.constantFrom('x', '  y', '', '\ty', '${a.b}', '$${z}', '%%{w}', '"q"\\n'), { maxLength: 3 })).map(
     ([k, strip, lines]) => `${k} = <<${strip ? '-' : ''}EOT\n${lines.map((l) => `${l}\n`).join('')}  EOT`,
   );
   const body: fc.Arbitrary<string> = fc.letrec<{ b: string }>((tie) => ({
@@ -317,6 +320,20 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
     console.log(`property: ${handled} of ${RUNS} generated files handled natively`);
     // The generator mostly writes pinned constructs: most files must be answered natively.
     expect(handled).toBeGreaterThan(RUNS / 3);
+  });
+
+  it('token soup: random token sequences as an attribute value', async () => {
+    const token = fc.constantFrom(
+      'x', 'foo', '1', '1.5', '"s"', '"${x}"', 'true', 'null', 'for', 'in', 'if', '(', ')', '[', ']', '{', '}', ',', '.', '*', '[*]', '...',
+      '?', ':', '=', '=>', '==', '!', '-', '+', '&&', '<', '>=', '%', '/', '\n', ' ', '# c\n', '/* c */', '<<EOF\nx\nEOF\n',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(token, { minLength: 1, maxLength: 10 }), async (tokens) => {
+        await agrees(`a = ${tokens.join(' ')}\nb = 1\n`);
+        await agrees(`a = ${tokens.join('')}\n`);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('truncated and damaged files never get an answer hcl2json would not give', async () => {

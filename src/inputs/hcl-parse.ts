@@ -322,10 +322,12 @@ class Parser {
         e = OTHER;
       } else if (c === '[') {
         this.pos++;
-        this.skip(true);
-        if (s[this.pos] === '*') {
-          this.pos++;
-        } else this.expr(true);
+        // `[*]` is one token: `[ *]` is an error in HCL.
+        if (s[this.pos] === '*' && s[this.pos + 1] === ']') this.pos++;
+        else {
+          this.skip(true);
+          this.expr(true);
+        }
         this.skip(true);
         if (s[this.pos] !== ']') this.fail('index not closed');
         this.pos++;
