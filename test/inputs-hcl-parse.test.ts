@@ -115,6 +115,7 @@ const HANDLED: [string, string, unknown][] = [
   ['$$${ is a dollar then an escape', 'a = "$$${x}"\n', { a: '$$${x}' }],
   ['escaped backslash before an interpolation', 'a = "\\\\${x}"\n', { a: '\\${x}' }],
   ['unicode text', 'a = "😀 é"\n', { a: '😀 é' }],
+  ['labels and expression source are not normalized', 'b "e\u0301" {}\na = foo("e\u0301") # é\n', { a: '${foo("e\u0301")}', b: { 'e\u0301': [{}] } }],
   [
     'numbers',
     'a = 1.5\nb = 1e3\nc = 0.1\nd = 1.50\ne = -1\nf = 007\ng = 1E-2\nh = - 1\ni = -1.5\nj = 1.0e+2\n',
@@ -220,6 +221,10 @@ const DECLINED: [string, string][] = [
   ['negated literal bool (evaluated)', 'a = !true\n'],
   ['indents of different characters in an indented heredoc', 'a = <<-EOF\n  x\n\ty\nEOF\n'],
   ['escaped dollar', 'a = "\\u0024{w}"\n'],
+  ['text not in Unicode NFC (hcl2json normalizes string literals)', 'a = "e\u0301"\nb = "\\u0065\\u0301"\n'],
+  ['NFC-changing text in a heredoc', 'a = <<EOF\n\u212b\nEOF\n'],
+  ['NFC-changing object key', 'a = {"e\u0301" = 1}\n'],
+  ['non-ASCII text beside an interpolation', 'a = "${x}é"\n'],
   ['lone surrogate (Go writes U+FFFD)', 'a = "\uD83D"\n'],
   ['namespaced function', 'a = provider::aws::arn_parse(x)\n'],
 ];
@@ -275,7 +280,7 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
   const ident = fc.constantFrom('a', 'b', 'name', 'x_1', 'tags', 'for_each', 'dash-ed');
   const ws = fc.constantFrom(' ', '  ', ' /* c */ ', '\t');
   const str = fc
-    .array(fc.constantFrom('a', ' ', 'é', '\\n', '\\"', '\\\\', '$${x}', '%%{y}', '${var.x}', '${ a.b[0] }', '$', '%', '{', '}', '😀'), { maxLength: 6 })
+    .array(fc.constantFrom('a', ' ', 'é', '\\n', '\\"', '\\\\', '$${x}', '%%{y}', '${var.x}', '${ a.b[0] }', '$', '%', '{', '}', '😀', 'e\u0301', '\u212b', '\\u0301'), { maxLength: 6 })
     .map((parts) => `"${parts.join('')}"`);
   const scalar = fc.oneof(
     str,

@@ -26,6 +26,7 @@ type Expr =
 
 const OTHER: Expr = { kind: 'other' };
 const SURROGATE = /[\uD800-\uDFFF]/;
+const NON_ASCII = /[^\x00-\x7f]/;
 const KEYWORDS = new Set(['true', 'false', 'null', 'for', 'in', 'if']);
 
 /** Parses `text` as hcl2json would, or throws `HclUnsupported`. */
@@ -46,6 +47,8 @@ class Parser {
   /** Offset right after a heredoc's closing line: that newline also ends the attribute. */
   private heredocEnd = -1;
   private heredocs = 0;
+  /** Strings read whose value hcl2json would write in another Unicode normal form. */
+  private unnormalized = 0;
 
   constructor(private readonly s: string) {}
 
@@ -219,8 +222,12 @@ class Parser {
     this.skip(newlines);
     const start = this.pos;
     const heredocs = this.heredocs;
+    const unnormalized = this.unnormalized;
     const e = this.expr(newlines);
-    if (e.kind === 'value') return e.value;
+    if (e.kind === 'value') {
+      if (this.unnormalized !== unnormalized) this.fail('string not in Unicode NFC');
+      return e.value;
+    }
     if (e.kind === 'decline') this.fail('expression rendering not pinned');
     // The source range hcl2json keeps for a heredoc inside a larger expression is not pinned.
     if (this.heredocs !== heredocs) this.fail('heredoc inside an expression');
@@ -518,7 +525,9 @@ class Parser {
       let key: string;
       const c = s[this.pos];
       if (c === '"') {
+        const unnormalized = this.unnormalized;
         const k = this.quoted();
+        if (this.unnormalized !== unnormalized) this.fail('key not in Unicode NFC');
         if (k.kind !== 'value' || typeof k.value !== 'string' || k.value.includes('{')) this.fail('object key needs care');
         key = k.value;
       } else if (c === '(') {
@@ -555,6 +564,7 @@ class Parser {
     this.pos++;
     let out = '';
     let run = this.pos;
+    let interpolated = false;
     for (;;) {
       const c = s.charCodeAt(this.pos);
       if (c === 34) break;
@@ -568,6 +578,7 @@ class Parser {
         if (c === 37) this.fail('template directive');
         out += s.slice(run, this.pos);
         this.interpolation(false);
+        interpolated = true;
         out += `\${${this.interpolationText}}`;
         run = this.pos;
       } else if ((c === 36 || c === 37) && s.charCodeAt(this.pos + 1) === c && s.charCodeAt(this.pos + 2) === 123) {
@@ -579,7 +590,7 @@ class Parser {
     out += s.slice(run, this.pos);
     this.pos++;
     this.lastEnd = this.pos;
-    return { kind: 'value', value: out };
+    return { kind: 'value', value: this.normalized(out, interpolated) };
   }
 
   private interpolationText = '';
@@ -689,6 +700,7 @@ class Parser {
       for (const ws of indents) if (!ws.startsWith(prefix ?? '')) this.fail('mixed indentation');
     }
     let out = '';
+    let interpolated = false;
     for (const l of lines) {
       const blank = l.end - l.start <= 2 && s.slice(l.start, l.end).replace(/\r?\n$/, '') === '';
       this.pos = blank ? l.start : l.start + indent;
@@ -699,6 +711,7 @@ class Parser {
           if (c === 37 || strip) this.fail('heredoc template needs care');
           out += s.slice(run, this.pos);
           this.interpolation(true);
+          interpolated = true;
           if (this.pos > l.end) this.fail('interpolation across lines');
           out += `\${${this.interpolationText}}`;
           run = this.pos;
@@ -714,7 +727,18 @@ class Parser {
     this.lastEnd = s.charCodeAt(closeEnd - 2) === 13 ? closeEnd - 2 : closeEnd - 1;
     this.heredocEnd = closeEnd;
     this.heredocs++;
-    return { kind: 'value', value: out };
+    return { kind: 'value', value: this.normalized(out, interpolated) };
+  }
+
+  /**
+   * hcl2json gives string literals in Unicode NFC (`e` + U+0301 becomes `é`). Text already in NFC
+   * passes; non-ASCII text that would change, or that is split by interpolations (where the
+   * normalization boundaries are not pinned), is declined where its value is used.
+   */
+  private normalized(text: string, interpolated: boolean): string {
+    // Counted, not thrown: inside an expression kept as source text, a string is not normalized.
+    if (NON_ASCII.test(text) && (interpolated || text.normalize('NFC') !== text)) this.unnormalized++;
+    return text;
   }
 
   declineFor(reason: string): never {
