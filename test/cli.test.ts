@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -253,5 +254,17 @@ describe('the installed command', () => {
     const run = spawnSync('node', [join(REPO, 'bin', 'hybridguard.js'), 'check', EXAMPLE, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(run.status).toBe(1);
     expect(JSON.parse(run.stdout).results.length).toBeGreaterThan(0);
+  });
+
+  it('loads the TypeScript parser with the code cache the build wrote, and parses with it', () => {
+    const probe = `import('./dist/analysis/code/typescript.js').then((m) => {
+      const ts = m.typescript();
+      const file = ts.createSourceFile('h.ts', 'export const handler = async () => 1;', ts.ScriptTarget.Latest);
+      console.log(JSON.stringify({ cache: m.typescriptFromCodeCache(), statements: file.statements.length, version: ts.version }));
+    })`;
+    const out = JSON.parse(execFileSync('node', ['-e', probe], { cwd: REPO, encoding: 'utf8' })) as { cache: boolean; statements: number; version: string };
+    // The same compiler that ts-morph ships.
+    const tsMorph = createRequire(import.meta.url)('ts-morph') as { ts: { version: string } };
+    expect(out).toEqual({ cache: true, statements: 1, version: tsMorph.ts.version });
   });
 });

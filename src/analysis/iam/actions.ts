@@ -65,7 +65,16 @@ export class ActionIndex {
 
   /** True if the pattern names at least one real action. */
   matchesAny(pattern: string): boolean {
-    return this.expand(pattern).length > 0;
+    return !this.matching(pattern).next().done;
+  }
+
+  /** The same actions as `expand`, lazily: `*` reads the catalog one service at a time, only as far as the caller goes. */
+  *matching(pattern: string): Generator<CatalogAction> {
+    if (pattern !== '*' || this.all) {
+      yield* this.expand(pattern);
+      return;
+    }
+    for (const service of this.catalog.services()) yield* this.catalog.actionsOf(service);
   }
 
   allActions(): readonly CatalogAction[] {

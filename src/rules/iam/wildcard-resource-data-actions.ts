@@ -21,21 +21,13 @@ export const wildcardResourceDataActions: Check = {
   paramsSchema: { type: 'object', additionalProperties: false, properties: {} },
   run(facts, policy) {
     const iam = facts.iam();
-    // Per distinct pattern, once: the data actions it names (`*` is 20,000 actions; most stacks repeat a few patterns).
-    const dataActionsOf = new Map<string, readonly string[]>();
-    const dataActions = (pattern: string): readonly string[] => {
-      const key = pattern.toLowerCase();
-      let found = dataActionsOf.get(key);
-      if (!found) {
-        found = iam.expandActions(pattern).filter((name) => {
-          const action = facts.catalog.action(name);
-          return action !== undefined && action.resourceTypes.length > 0 && isData(action.accessLevel);
-        });
-        dataActionsOf.set(key, found);
+    // Lazily: `*` names 20,000 actions, and a finding lists only a few examples.
+    function* dataActions(pattern: string): Generator<string> {
+      for (const action of iam.actionsMatching(pattern)) {
+        if (action.resourceTypes.length > 0 && isData(action.accessLevel)) yield action.action;
       }
-      return found;
-    };
-    const allowedOnEverything = (principal: Principal, names: readonly string[], limit: number): string[] => {
+    }
+    const allowedOnEverything = (principal: Principal, names: Iterable<string>, limit: number): string[] => {
       const out: string[] = [];
       for (const name of names) {
         const d = iam.decisionOf(principal, name, '*');
@@ -48,11 +40,12 @@ export const wildcardResourceDataActions: Check = {
     const boundaryMayLetDataThrough = (principal: Principal): boolean => {
       const boundary = principal.boundary;
       if (!boundary || boundary.document.unknown !== undefined) return true;
-      return boundary.document.statements.some((s) => {
-        if (s.effect !== 'Allow' || !(s.resource ?? []).some((r) => coversEveryResource(r) !== 'no')) return false;
-        const candidates = s.action ? s.action.flatMap(dataActions) : dataActions('*');
-        return allowedOnEverything(principal, candidates, 1).length > 0;
-      });
+      return boundary.document.statements.some(
+        (s) =>
+          s.effect === 'Allow' &&
+          (s.resource ?? []).some((r) => coversEveryResource(r) !== 'no') &&
+          (s.action ?? ['*']).some((pattern) => allowedOnEverything(principal, dataActions(pattern), 1).length > 0),
+      );
     };
     const out: FindingDraft[] = [];
     for (const principal of selectedPrincipals(facts, policy)) {
