@@ -1,3 +1,4 @@
+import { hclEscape } from './hcl-escape.js';
 import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
 
 /**
@@ -386,33 +387,10 @@ class Parser {
   }
 
   private escape(): string {
-    const s = this.src;
-    const next = s[this.i + 1];
-    this.i += 2;
-    switch (next) {
-      case 'n':
-        return '\n';
-      case 'r':
-        return '\r';
-      case 't':
-        return '\t';
-      case '"':
-        return '"';
-      case '\\':
-        return '\\';
-      case 'u':
-      case 'U': {
-        const length = next === 'u' ? 4 : 8;
-        const hex = s.slice(this.i, this.i + length);
-        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) throw new SyntaxFailure('bad unicode escape');
-        this.i += length;
-        const code = parseInt(hex, 16);
-        if (code > 0x10ffff) throw new SyntaxFailure('bad unicode escape');
-        return String.fromCodePoint(code);
-      }
-      default:
-        throw new SyntaxFailure(`unknown escape \\${next ?? ''}`);
-    }
+    const decoded = hclEscape(this.src, this.i);
+    if ('error' in decoded) throw new SyntaxFailure(decoded.error);
+    this.i += decoded.length;
+    return decoded.text;
   }
 
   /** `<<EOT` / `<<-EOT` heredoc templates (interpolations inside are evaluated like quoted ones). */

@@ -6,6 +6,7 @@
  * that may be malformed, it throws `HclUnsupported` and the caller asks hcl2json instead (which
  * also owns the error messages for bad HCL). One pass over the text, no backtracking regexes.
  */
+import { hclEscape } from './hcl-escape.js';
 
 /** Thrown when the native parser will not answer for this text; the caller falls back to hcl2json. */
 export class HclUnsupported extends Error {
@@ -619,36 +620,14 @@ class Parser {
   }
 
   private escape(): string {
-    const s = this.s;
-    const c = s[this.pos + 1];
-    this.pos += 2;
-    switch (c) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case '"':
-        return '"';
-      case '\\':
-        return '\\';
-      case 'u':
-      case 'U': {
-        const n = c === 'u' ? 4 : 8;
-        const hex = s.slice(this.pos, this.pos + n);
-        if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== n) this.fail('bad unicode escape');
-        const code = parseInt(hex, 16);
-        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) this.fail('bad code point');
-        this.pos += n;
-        // A decoded `${`/`%{` is escaped again by hcl2json: keep the brace check simple by declining.
-        const ch = String.fromCodePoint(code);
-        if (ch === '$' || ch === '%' || ch === '{') this.fail('escaped template character');
-        return ch;
-      }
-      default:
-        return this.fail('unknown escape');
-    }
+    const decoded = hclEscape(this.s, this.pos);
+    if ('error' in decoded) return this.fail(decoded.error);
+    this.pos += decoded.length;
+    const code = decoded.text.codePointAt(0)!;
+    if (code >= 0xd800 && code <= 0xdfff) this.fail('bad code point');
+    // A decoded `${`/`%{` is escaped again by hcl2json: keep the brace check simple by declining.
+    if (decoded.text === '$' || decoded.text === '%' || decoded.text === '{') this.fail('escaped template character');
+    return decoded.text;
   }
 
   /** `<<EOF` / `<<-EOF` heredoc up to and including its closing line's newline. */
