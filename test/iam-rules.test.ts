@@ -35,7 +35,7 @@ describe('finding content', () => {
     const { results } = await runIamPolicies(join(ROOT, 'fixtures/rules/no-gpu-in-functions/fail-run-instances-unconditioned/main.tf.json'), 'no-gpu-in-functions');
     const [finding] = results.results;
     expect(finding?.message).toBe(
-      'role aws_iam_role.ingest_role (function), used by aws_lambda_function.ingest holds gpu-compute: it is allowed ec2:RunInstances',
+      'role aws_iam_role.ingest_role (function, used by aws_lambda_function.ingest) holds gpu-compute: it is allowed ec2:RunInstances',
     );
     expect(finding?.serviceType).toBe('function');
     expect(finding?.serviceTypeReason).toBe('tag hybridguard:service-type=function on aws_iam_role.ingest_role');
@@ -74,7 +74,7 @@ describe('finding content', () => {
     );
     const finding = results.results.find((r) => r.subject === 'gpu-compute');
     expect(finding?.message).toBe(
-      'role aws_iam_role.inference_role (function), used by aws_lambda_function.inference asks for gpu-compute: its identity policies allow sagemaker:CreateTrainingJob, stopped only by its permissions boundary',
+      'role aws_iam_role.inference_role (function, used by aws_lambda_function.inference) asks for gpu-compute: its identity policies allow sagemaker:CreateTrainingJob, stopped only by its permissions boundary',
     );
     expect(finding?.evidence.map((e) => e.message)).toEqual([
       'statement 2 (Train) of inline policy "invoke-model" of aws_iam_role.inference_role allows sagemaker:CreateTrainingJob on arn:aws:sagemaker:us-east-1:123456789012:training-job/inference-*',

@@ -16,12 +16,12 @@ export function selectedPrincipals(facts: Facts, policy: Policy): readonly Princ
   return all.filter((p) => p.serviceType !== undefined && policy.serviceTypes.includes(p.serviceType.type));
 }
 
-/** `role aws_iam_role.ingest (function), used by aws_lambda_function.ingest`; why it has that type is the finding's service-type evidence. */
+/** `role aws_iam_role.ingest (function, used by aws_lambda_function.ingest)`; why it has that type is the finding's service-type evidence. */
 export function principalLabel(p: Principal): string {
   const kind = p.kind === 'user' ? 'user' : 'role';
-  const type = p.serviceType ? ` (${p.serviceType.type})` : '';
-  const users = p.usedBy.length > 0 ? `, used by ${p.usedBy.map((u) => u.address).join(', ')}` : '';
-  return `${kind} ${p.address}${type}${users}`;
+  // In parentheses, so that the sentence's verb follows the principal: "role r (function, used by f) holds ...".
+  const notes = [...(p.serviceType ? [p.serviceType.type] : []), ...(p.usedBy.length > 0 ? [`used by ${p.usedBy.map((u) => u.address).join(', ')}`] : [])];
+  return `${kind} ${p.address}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
 /** Fields every IAM finding on a principal carries. */
