@@ -46,6 +46,15 @@ describe('what the findings say', () => {
     expect(finding!.evidence.find((e) => e.kind === 'call')?.location?.line).toBe(9);
   });
 
+  it('a forbidden import names the importing line and, through helpers, the chain from the handler', async () => {
+    const dir = 'fixtures/rules/no-sagemaker-control-plane-in-functions/fail-require-and-shared-helper';
+    const run = await runRuleCase(join(REPO, dir), ['no-sagemaker-control-plane-in-functions']);
+    expect(run.results.map((r) => r.message)).toEqual([
+      `aws_lambda_function.legacy (function) imports aws-sdk/clients/sagemaker at ${dir}/code/functions/legacy/handler.js:1: a module the policy forbids`,
+      `aws_lambda_function.publish (function) imports @aws-sdk/client-sagemaker at ${dir}/code/shared/models/registry.ts:1 (reached through ${['functions/publish/handler.ts', 'shared/models/index.ts', 'shared/models/registry.ts'].map((f) => `${dir}/code/${f}`).join(' -> ')}): a module the policy forbids`,
+    ]);
+  });
+
   it('a GPU training job from a function is decided by the instance type the code passes', async () => {
     const fail = await runRuleCase(join(RULES, 'no-gpu-calls-in-functions', 'fail-function-starts-gpu-training'), ['no-gpu-calls-in-functions']);
     expect(fail.results[0]).toMatchObject({ location: { line: 8 }, message: expect.stringContaining('calls sagemaker:CreateTrainingJob, part of gpu-compute') });

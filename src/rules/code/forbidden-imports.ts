@@ -53,7 +53,7 @@ export const forbiddenImports: Check = {
         out.push({
           ...codeFinding(code, handler, first),
           subject: key,
-          message: `${handler.resourceAddress} (${handler.serviceType ?? 'no service type'}) imports ${first.specifier}, forbidden by ${pattern}, at ${code.displayPath(first.file)}:${first.line}${via}`,
+          message: `${handler.resourceAddress} (${handler.serviceType ?? 'no service type'}) imports ${first.specifier} at ${code.displayPath(first.file)}:${first.line}${via}: ${pattern === first.specifier ? 'a module the policy forbids' : `the policy forbids ${pattern}`}`,
           evidence: [...sorted.map((imp) => importEvidence(code, imp)), ...chainEvidence(code, handler, first), ...handlerTypeEvidence(handler)],
         });
       }
