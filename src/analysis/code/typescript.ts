@@ -65,7 +65,7 @@ function loadCompiler(): { exports: unknown; script: Script; key: string } {
  * Writes the code cache (run by `npm run build`). The compiler first parses a small handler so
  * that the parser's functions, compiled lazily, are in the cache too.
  */
-export function writeTypeScriptCodeCache(): string {
+export function writeTypeScriptCodeCache(): void {
   const { exports, script, key } = loadCompiler();
   const ts = exports as TypeScript;
   const sample = `import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
@@ -76,5 +76,4 @@ export const handler = async (event: { key: string }): Promise<string> => {
 };`;
   ts.createSourceFile('sample.ts', sample, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   writeFileSync(CACHE_FILE, Buffer.concat([Buffer.from(key), script.createCachedData()]));
-  return CACHE_FILE;
 }

@@ -110,9 +110,10 @@ export interface IamFacts {
   principal(address: string): Principal | undefined;
   /** Every policy document in the input (attached or not) and every attached AWS managed policy. */
   documents(): readonly AppliedPolicy[];
-  /** Canonical actions a pattern matches (case-insensitive glob over the catalog); empty when it names nothing real. */
-  expandActions(pattern: string): readonly string[];
-  /** The catalog actions a pattern matches, lazily (for `*`, the catalog is read only as far as the caller goes). */
+  /**
+   * Catalog actions a pattern matches (case-insensitive glob); none when it names nothing real.
+   * Lazy: for `*`, the catalog is read only as far as the caller goes.
+   */
   actionsMatching(pattern: string): Iterable<CatalogAction>;
   evaluate(principal: Principal, action: string, resourceArn?: string, context?: RequestContext, options?: EvaluateOptions): Evaluation;
   /** The decision alone (no evidence), for checks that test many actions. Same semantics as `evaluate`. */
@@ -388,7 +389,6 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     principals,
     principal: (address) => byAddress.get(address),
     documents: () => (documentsCache ??= collector.allDocuments()),
-    expandActions: (pattern) => index.expand(pattern).map((a) => a.action),
     actionsMatching: (pattern) => index.matching(pattern),
 
     evaluate(principal, action, resourceArn, context, options) {

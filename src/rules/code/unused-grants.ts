@@ -47,7 +47,7 @@ export const unusedGrants: Check = {
         for (const statement of applied.document.statements) {
           if (statement.effect !== 'Allow') continue;
           const granted = statement.action
-            ? [...new Set(statement.action.flatMap((p) => iam.expandActions(p)))]
+            ? [...new Set(statement.action.flatMap((p) => Array.from(iam.actionsMatching(p), (a) => a.action)))]
             : [...allowed].filter((a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)));
           const unused = granted
             .filter((a) => allowed.has(a) && !used.has(a.toLowerCase()))
