@@ -1,10 +1,11 @@
 import { inputError } from '../errors.js';
+import { dict } from '../model/dict.js';
 import type { JsonValue } from '../model/json.js';
 import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
 import { findTraversals, splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
 import { evaluateRaw, evaluateTemplate, isKnown, Opaque, type EvalScope, type EvalValue } from './hcl-eval.js';
-import { jsonPointer } from './json-lines.js';
+import { jsonPointer, readJson, type DuplicateKey, type JsonDocument } from './json.js';
 import { normalizeBlocks } from './values.js';
 
 /**
@@ -53,6 +54,27 @@ const TOP_LEVEL_KEYS = new Set(['resource', 'data', 'module', 'provider', 'terra
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Reads Terraform JSON as Terraform does: a block type or resource type written twice
+ * (`"resource"` or `"aws_iam_role_policy"` repeated) is more blocks, not a replacement; any other
+ * repeated key is an error, as a repeated argument is to Terraform. Keys are located down to
+ * `/resource/TYPE/NAME`.
+ */
+export function readTerraformJson(text: string, file: string, expected: string): JsonDocument {
+  return readJson(text, file, { expected, keyLineDepth: 3, onDuplicate: (d) => repeatedBlocks(d, file) });
+}
+
+function repeatedBlocks(d: DuplicateKey, file: string): unknown {
+  if (d.key === '//') return d.first; // comments: HCL's JSON syntax ignores them
+  const section = d.path[0];
+  const blockList = d.path.length === 0 ? TOP_LEVEL_KEYS.has(d.key) : d.path.length === 1 && (section === 'resource' || section === 'data');
+  if (!blockList) {
+    throw inputError(`key "${d.key}" appears twice in one object (lines ${d.firstLine()} and ${d.line})`, { file, line: d.line }, 'each argument once (Terraform rejects a repeated argument)');
+  }
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+  return [...list(d.first), ...list(d.second)];
+}
+
 /** True when a parsed JSON document has the shape of Terraform configuration. */
 export function looksLikeTerraformConfig(doc: unknown): boolean {
   if (!isPlainObject(doc)) return false;
@@ -72,12 +94,17 @@ export function readConfigDocument(
   const expected = 'Terraform configuration: an object with "resource", "data" or "module" blocks';
   if (!isPlainObject(doc)) throw inputError('not Terraform configuration: the document is not a JSON object', { file, line: 1 }, expected);
   const blocks: ConfigBlock[] = [];
+  const declared = new Set<string>();
   for (const [section, mode] of [['resource', 'managed'], ['data', 'data']] as const) {
     const byType = doc[section];
     if (byType === undefined) continue;
     for (const [type, byName] of entries(byType, `/${section}`, file, lines)) {
       for (const [name, raw] of entries(byName, jsonPointer(section, type), file, lines)) {
         const pointer = jsonPointer(section, type, name);
+        if (declared.has(pointer)) {
+          throw inputError(`${section} ${type}.${name} is declared twice`, { file, line: lines.get(pointer), field: pointer }, 'one block per resource type and name (Terraform rejects a duplicate)');
+        }
+        declared.add(pointer);
         // hcl2json (and Terraform JSON) allow a block body as a list of one object.
         const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
         if (!isPlainObject(body)) {
@@ -91,7 +118,7 @@ export function readConfigDocument(
           if (isPlainObject(metadata) && typeof metadata.path === 'string') constructPath = metadata.path;
           for (const [key, value] of Object.entries(comment)) {
             if (key === 'metadata') continue;
-            (annotations ??= {})[key] = value as JsonValue;
+            (annotations ??= dict())[key] = value as JsonValue;
           }
         }
         const line = lines.get(pointer);

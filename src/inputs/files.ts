@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { HybridguardError, inputError, lineColumnAt } from '../errors.js';
+import { HybridguardError, inputError } from '../errors.js';
+import { readJson } from './json.js';
 
 /** `path` relative to `cwd` with posix separators, as every location in a finding shows it. */
 export function displayPath(path: string, cwd: string): string {
@@ -119,23 +120,11 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
-/** Parses JSON; a syntax error becomes an input error at the exact line and column. */
+/**
+ * Parses a JSON file (null-prototype objects; a repeated key, deep nesting and syntax errors are
+ * input errors at their line and column). Terraform JSON, which repeats block types, has its own
+ * reader in inputs/index.ts.
+ */
 export function parseJson(text: string, shownPath: string, expected: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = jsonErrorOffset(text, message);
-    const { line, column } = lineColumnAt(text, offset);
-    const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-    throw inputError(`malformed JSON: ${reason}`, { file: shownPath, line, column }, expected);
-  }
-}
-
-function jsonErrorOffset(text: string, message: string): number {
-  // A problem at (or after) the end of the text is reported at the last non-blank character.
-  let end = text.length;
-  while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
-  const match = /at position (\d+)/.exec(message);
-  return match ? Math.min(Number(match[1]), end) : end;
+  return readJson(text, shownPath, { expected }).value;
 }

@@ -1,6 +1,6 @@
 import { inputError } from '../errors.js';
 import { parseHclNative } from './hcl-parse.js';
-import { jsonPointer } from './json-lines.js';
+import { jsonPointer } from './json.js';
 
 /**
  * HCL (`*.tf`) in the shape of Terraform JSON (every block a list, expressions as `${...}`

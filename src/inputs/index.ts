@@ -3,10 +3,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { ResourceGraph } from '../model/graph.js';
 import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type UnreadModule, type Value } from '../model/types.js';
-import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
+import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, readTerraformJson, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
 import { decodeText, displayPath, fileSystemError, parseJson } from './files.js';
+import type { JsonDocument } from './json.js';
 import { parseHcl } from './hcl.js';
-import { jsonKeyLines } from './json-lines.js';
 import { looksLikePlan, readPlan, stripInstanceKeys } from './plan.js';
 import { isLocalSource, locateRemoteModule, MODULE_MANIFEST, parseModuleManifest, type ModuleManifest, type ModuleSource } from './module-sources.js';
 
@@ -167,10 +167,11 @@ class Reader {
     if (first !== '{' && first !== '[') {
       throw inputError(`not a Terraform input: ${shown} is neither JSON nor a .tf file`, { file: shown, line: 1 }, WHAT_WE_READ);
     }
-    const doc = parseJson(text, shown, WHAT_WE_READ);
+    const parsed = readTerraformJson(text, shown, WHAT_WE_READ);
+    const doc = parsed.value;
     if (looksLikePlan(doc)) return [this.planUnit(file, text, doc)];
     if (isCdktfManifest(doc)) return this.readManifest(file, doc);
-    if (looksLikeTerraformConfig(doc)) return [await this.readConfigFiles([file], dirname(file), text, doc)];
+    if (looksLikeTerraformConfig(doc)) return [await this.readConfigFiles([file], dirname(file), text, parsed)];
     throw inputError(`JSON is not Terraform: ${shown}`, { file: shown, line: 1 }, 'Terraform JSON (top-level "resource", "data", "module", ...), a cdktf manifest.json, or plan JSON with "format_version"');
   }
 
@@ -202,14 +203,14 @@ class Reader {
    * `module.NAME.` addresses, from local folders or from where `terraform init` put them
    * (module-sources.ts). A call whose source cannot be read is listed in `unreadModules`.
    */
-  private async readConfigFiles(files: string[], dir: string, firstText?: string, firstDoc?: unknown, stackName?: string): Promise<Unit> {
+  private async readConfigFiles(files: string[], dir: string, firstText?: string, firstDoc?: JsonDocument, stackName?: string): Promise<Unit> {
     const scope = new ConfigScope(stackName);
     const inputFiles: InputFile[] = [];
     const unreadModules: UnreadModule[] = [];
     const visiting = new Set<string>([safeRealpath(dir)]);
     let manifest: ModuleManifest | undefined | null = null;
     const moduleManifest = () => (manifest === null ? (manifest = this.moduleManifest(dir)) : manifest);
-    const readModule = async (moduleFiles: string[], modulePath: string, key: string, depth: number, text?: string, doc?: unknown, caller?: ModuleOptions['caller']) => {
+    const readModule = async (moduleFiles: string[], modulePath: string, key: string, depth: number, text?: string, doc?: JsonDocument, caller?: ModuleOptions['caller']) => {
       const calls: ModuleCall[] = [];
       const blocks: ConfigBlock[] = [];
       const definitions = emptyDefinitions();
@@ -312,19 +313,19 @@ class Reader {
     return out;
   }
 
-  private async parseConfig(file: string, text?: string, doc?: unknown): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; definitions: ModuleDefinitions; format: InputFile['format'] }> {
+  private async parseConfig(file: string, text?: string, doc?: JsonDocument): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; definitions: ModuleDefinitions; format: InputFile['format'] }> {
     const shown = this.shown(file);
     const source = text ?? this.text(file);
     if (file.endsWith('.tf')) {
       const hcl = await parseHcl(shown, source);
       return { ...readConfigDocument(hcl.doc, shown, hcl.lines), format: 'hcl' };
     }
-    const parsed = doc ?? parseJson(source, shown, 'Terraform JSON');
-    if (!looksLikeTerraformConfig(parsed)) {
+    const parsed = doc ?? readTerraformJson(source, shown, 'Terraform JSON');
+    if (!looksLikeTerraformConfig(parsed.value)) {
       throw inputError(`JSON is not Terraform configuration: ${shown}`, { file: shown, line: 1 }, 'Terraform JSON with top-level "resource", "data" or "module"');
     }
-    const format = isSynth(parsed) ? 'cdktf-synth' : 'terraform-json';
-    return { ...readConfigDocument(parsed, shown, jsonKeyLines(source)), format };
+    const format = isSynth(parsed.value) ? 'cdktf-synth' : 'terraform-json';
+    return { ...readConfigDocument(parsed.value, shown, parsed.keyLines), format };
   }
 
   private text(file: string): string {

@@ -1,0 +1,361 @@
+import { inputError } from '../errors.js';
+import { dict } from '../model/dict.js';
+
+/**
+ * The JSON reader for every input file. `JSON.parse` is not enough for a gate reading files
+ * written by whoever opens a pull request:
+ * - it keeps only the last of repeated keys, where Terraform's JSON syntax reads a repeated block
+ *   type as more blocks (an admin policy in the first `"aws_iam_role_policy"` would vanish);
+ * - its objects inherit from `Object.prototype`, so a key such as `constructor` read back from
+ *   them finds a function instead of nothing;
+ * - its errors carry no line in this Node version, and deep nesting overflows our own walkers.
+ * This parser builds null-prototype objects, hands every repeated key to the caller's policy,
+ * stops at a nesting limit with a located error, records the lines of shallow keys (what
+ * findings point at) and reports syntax errors at their exact line and column.
+ */
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface JsonReadOptions {
+  /** What the file should hold, for error messages. */
+  readonly expected: string;
+  /**
+   * A key seen twice in one object, at `path` (the keys above it). Return the value to keep, or
+   * throw. Default: an input error naming both lines.
+   */
+  readonly onDuplicate?: (duplicate: DuplicateKey) => unknown;
+  /** Record the line of every key at this depth or shallower (1 = the top object's keys). */
+  readonly keyLineDepth?: number;
+}
+
+export interface DuplicateKey {
+  readonly path: readonly string[];
+  readonly key: string;
+  readonly first: unknown;
+  readonly second: unknown;
+  /** Line of the first occurrence (found again from the text: call it for messages only). */
+  firstLine(): number;
+  readonly line: number;
+}
+
+export interface JsonDocument {
+  readonly value: unknown;
+  /** JSON pointer (`/resource/aws_iam_role/fn`) -> 1-based line of its key. */
+  readonly keyLines: Map<string, number>;
+}
+
+/** Deeper than any Terraform, plan or policy document; keeps every recursive walker far from the stack limit. */
+export const MAX_JSON_DEPTH = 200;
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function jsonPointer(...segments: string[]): string {
+  return `/${segments.map(escapePointer).join('/')}`;
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function readJson(text: string, file: string, options: JsonReadOptions): JsonDocument {
+  return new JsonParser(text, file, options).document();
+}
+
+/** A JSON value's line, by pointer, found again on the error path (`/planned_values/root_module/resources/3`). */
+export function lineOfPointer(text: string, pointer: string): number | undefined {
+  const depth = pointer === '' ? 0 : pointer.split('/').length - 1;
+  try {
+    const { keyLines } = new JsonParser(text, '', { expected: '', keyLineDepth: depth, onDuplicate: (d) => d.second }).document();
+    for (let p = pointer; p !== ''; p = p.slice(0, p.lastIndexOf('/'))) {
+      const line = keyLines.get(p);
+      if (line !== undefined) return line;
+    }
+  } catch {
+    // the text parsed before; nothing better to say than no line
+  }
+  return undefined;
+}
+
+const enum Ch {
+  Tab = 9,
+  Newline = 10,
+  Return = 13,
+  Space = 32,
+  Quote = 34,
+  Plus = 43,
+  Comma = 44,
+  Minus = 45,
+  Dot = 46,
+  Zero = 48,
+  Nine = 57,
+  Colon = 58,
+  E = 69,
+  OpenBracket = 91,
+  Backslash = 92,
+  CloseBracket = 93,
+  LowerE = 101,
+  OpenBrace = 123,
+  CloseBrace = 125,
+}
+
+class JsonParser {
+  private i = 0;
+  private line = 1;
+  private lineStart = 0;
+  private readonly keyLines = new Map<string, number>();
+  /** Keys and array indexes above the current value. */
+  private readonly path: (string | number)[] = [];
+  private readonly keyLineDepth: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly options: JsonReadOptions,
+  ) {
+    this.keyLineDepth = options.keyLineDepth ?? 0;
+  }
+
+  document(): JsonDocument {
+    this.space();
+    if (this.i >= this.text.length) this.fail('the file is empty', 'a JSON value');
+    const value = this.value();
+    this.space();
+    if (this.i < this.text.length) this.fail(`unexpected ${this.describe()} after the JSON value`, 'the end of the file');
+    return { value, keyLines: this.keyLines };
+  }
+
+  private value(): unknown {
+    const c = this.text.charCodeAt(this.i);
+    if (c === Ch.OpenBrace) return this.object();
+    if (c === Ch.OpenBracket) return this.array();
+    if (c === Ch.Quote) return this.string();
+    if (c === Ch.Minus || (c >= Ch.Zero && c <= Ch.Nine)) return this.number();
+    if (this.text.startsWith('true', this.i)) return this.word(4, true);
+    if (this.text.startsWith('false', this.i)) return this.word(5, false);
+    if (this.text.startsWith('null', this.i)) return this.word(4, null);
+    return this.fail(`unexpected ${this.describe()}`, 'a JSON value');
+  }
+
+  private word<T>(length: number, value: T): T {
+    this.i += length;
+    return value;
+  }
+
+  private enter(): void {
+    if (this.path.length >= MAX_JSON_DEPTH) this.fail(`nested too deeply (more than ${MAX_JSON_DEPTH} levels)`, `at most ${MAX_JSON_DEPTH} levels of nesting`);
+  }
+
+  private object(): JsonObject {
+    this.enter();
+    const out: JsonObject = dict();
+    this.i++;
+    this.space();
+    if (this.text.charCodeAt(this.i) === Ch.CloseBrace) {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      if (this.text.charCodeAt(this.i) !== Ch.Quote) this.fail(`unexpected ${this.describe()}`, 'a quoted object key');
+      const keyLine = this.line;
+      const key = this.string();
+      this.space();
+      if (this.text.charCodeAt(this.i) !== Ch.Colon) this.fail(`unexpected ${this.describe()} after the key ${JSON.stringify(key)}`, 'a colon');
+      this.i++;
+      this.space();
+      this.path.push(key);
+      if (this.path.length <= this.keyLineDepth && !this.keyLines.has(this.pointer())) this.keyLines.set(this.pointer(), keyLine);
+      const value = this.value();
+      this.path.pop();
+      // No JSON value is undefined, and `out` has no prototype: `in` means "seen in this object".
+      if (!(key in out)) out[key] = value;
+      else {
+        const pointer = this.pointer() + `/${escapePointer(key)}`;
+        const firstLine = () => this.keyLines.get(pointer) ?? lineOfPointer(this.text, pointer) ?? keyLine;
+        const duplicate: DuplicateKey = { path: this.path.map(String), key, first: out[key], second: value, firstLine, line: keyLine };
+        out[key] = this.options.onDuplicate ? this.options.onDuplicate(duplicate) : this.duplicateError(duplicate);
+      }
+      this.space();
+      const c = this.text.charCodeAt(this.i);
+      this.i++;
+      if (c === Ch.CloseBrace) return out;
+      if (c !== Ch.Comma) {
+        this.i--;
+        this.fail(`unexpected ${this.describe()} in an object`, 'a comma or a closing brace');
+      }
+      this.space();
+    }
+  }
+
+  private duplicateError(d: DuplicateKey): never {
+    throw inputError(`key ${JSON.stringify(d.key)} appears twice in one object (lines ${d.firstLine()} and ${d.line})`, { file: this.file, line: d.line }, 'each key once per object');
+  }
+
+  private array(): unknown[] {
+    this.enter();
+    const out: unknown[] = [];
+    this.i++;
+    this.space();
+    if (this.text.charCodeAt(this.i) === Ch.CloseBracket) {
+      this.i++;
+      return out;
+    }
+    for (;;) {
+      this.path.push(out.length);
+      if (this.path.length <= this.keyLineDepth) this.keyLines.set(this.pointer(), this.line);
+      out.push(this.value());
+      this.path.pop();
+      this.space();
+      const c = this.text.charCodeAt(this.i);
+      this.i++;
+      if (c === Ch.CloseBracket) return out;
+      if (c !== Ch.Comma) {
+        this.i--;
+        this.fail(`unexpected ${this.describe()} in an array`, 'a comma or a closing bracket');
+      }
+      this.space();
+    }
+  }
+
+  private string(): string {
+    const text = this.text;
+    const start = this.i + 1;
+    let j = start;
+    // Fast path: no escapes.
+    for (;;) {
+      const c = text.charCodeAt(j);
+      if (c === Ch.Quote) {
+        this.i = j + 1;
+        return text.slice(start, j);
+      }
+      if (c === Ch.Backslash || c < 0x20 || Number.isNaN(c)) break;
+      j++;
+    }
+    let out = text.slice(start, j);
+    for (;;) {
+      const c = text.charCodeAt(j);
+      if (Number.isNaN(c)) {
+        this.i = j;
+        this.fail('a string is not closed', 'a closing quote');
+      }
+      if (c === Ch.Quote) {
+        this.i = j + 1;
+        return out;
+      }
+      if (c < 0x20) {
+        this.i = j;
+        this.fail('a raw control character (a line break or tab) inside a string', 'an escape such as \\n or \\t');
+      }
+      if (c !== Ch.Backslash) {
+        out += text[j];
+        j++;
+        continue;
+      }
+      const e = text[j + 1];
+      const simple = e === undefined ? undefined : ESCAPES.get(e);
+      if (simple !== undefined) {
+        out += simple;
+        j += 2;
+      } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6))) {
+        out += String.fromCharCode(parseInt(text.slice(j + 2, j + 6), 16));
+        j += 6;
+      } else {
+        this.i = j;
+        this.fail('an invalid escape in a string', 'one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX');
+      }
+    }
+  }
+
+  private number(): number {
+    const text = this.text;
+    const start = this.i;
+    let j = start;
+    if (text.charCodeAt(j) === Ch.Minus) j++;
+    const digits = () => {
+      const from = j;
+      while (text.charCodeAt(j) >= Ch.Zero && text.charCodeAt(j) <= Ch.Nine) j++;
+      return j - from;
+    };
+    const intStart = j;
+    const intDigits = digits();
+    const bad = (what: string) => {
+      this.i = j;
+      return this.fail(`a malformed number (${what})`, 'a JSON number such as 12, -3.5 or 1e6');
+    };
+    if (intDigits === 0) bad('no digits');
+    if (intDigits > 1 && text.charCodeAt(intStart) === Ch.Zero) {
+      this.i = intStart;
+      this.fail('a malformed number (a leading zero)', 'a JSON number such as 12, -3.5 or 1e6');
+    }
+    if (text.charCodeAt(j) === Ch.Dot) {
+      j++;
+      if (digits() === 0) bad('no digits after the decimal point');
+    }
+    const e = text.charCodeAt(j);
+    if (e === Ch.LowerE || e === Ch.E) {
+      j++;
+      const sign = text.charCodeAt(j);
+      if (sign === Ch.Plus || sign === Ch.Minus) j++;
+      if (digits() === 0) bad('no digits in the exponent');
+    }
+    this.i = j;
+    return Number(text.slice(start, j));
+  }
+
+  private space(): void {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(this.i);
+      if (c === Ch.Space || c === Ch.Tab || c === Ch.Return) this.i++;
+      else if (c === Ch.Newline) {
+        this.i++;
+        this.line++;
+        this.lineStart = this.i;
+      } else return;
+    }
+  }
+
+  private pointer(): string {
+    let out = '';
+    for (const segment of this.path) out += `/${typeof segment === 'number' ? segment : escapePointer(segment)}`;
+    return out;
+  }
+
+  private describe(): string {
+    if (this.i >= this.text.length) return 'end of file';
+    const c = this.text.codePointAt(this.i) ?? 0;
+    return c < 0x20 || c === 0x7f ? `character U+${c.toString(16).toUpperCase().padStart(4, '0')}` : `character ${JSON.stringify(String.fromCodePoint(c))}`;
+  }
+
+  private fail(message: string, expected: string): never {
+    // The file ended too early: point just after its last non-blank character, not at a blank line.
+    if (this.i >= this.text.length) {
+      this.i = this.text.length;
+      while (this.i > 0 && /\s/.test(this.text[this.i - 1] ?? '')) this.i--;
+      this.line = 1;
+      this.lineStart = 0;
+    }
+    // A line break inside a string has not moved `line`: count from the last one we passed.
+    let line = this.line;
+    let lineStart = this.lineStart;
+    for (let k = lineStart; k < this.i && k < this.text.length; k++) {
+      if (this.text.charCodeAt(k) === Ch.Newline) {
+        line++;
+        lineStart = k + 1;
+      }
+    }
+    throw inputError(`malformed JSON: ${message}`, { file: this.file, line, column: this.i - lineStart + 1 }, `${expected} (reading ${this.options.expected})`);
+  }
+}
+
+const ESCAPES = new Map<string, string>([
+  ['"', '"'],
+  ['\\', '\\'],
+  ['/', '/'],
+  ['b', '\b'],
+  ['f', '\f'],
+  ['n', '\n'],
+  ['r', '\r'],
+  ['t', '\t'],
+]);

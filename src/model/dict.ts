@@ -1,0 +1,31 @@
+/**
+ * Objects keyed by text from the input (resource names, tags, condition operators, attribute
+ * keys). A plain `{}` inherits from `Object.prototype`: writing `x["__proto__"]` replaces its
+ * prototype (or pollutes every object in the process), and reading `x["constructor"]` finds a
+ * function. A dict has no prototype chain, so every key is an ordinary key.
+ *
+ * Dicts are made by a constructor whose prototype is an empty, frozen, prototype-less object:
+ * the same safety as `Object.create(null)`, but V8 keeps them in fast mode.
+ */
+export type Dict<T> = { [key: string]: T };
+
+function NullPrototype(): void {}
+NullPrototype.prototype = Object.freeze(Object.create(null) as object);
+const Empty = NullPrototype as unknown as new () => Dict<never>;
+
+/** An empty dict (copying `entries` in, when given: a literal table, or pairs). */
+export function dict<T>(entries?: Readonly<Record<string, T>> | Iterable<readonly [string, T]>): Dict<T> {
+  const out = new Empty() as Dict<T>;
+  if (entries === undefined) return out;
+  if (Symbol.iterator in entries) for (const [key, value] of entries as Iterable<readonly [string, T]>) out[key] = value;
+  else for (const key of Object.keys(entries)) out[key] = (entries as Readonly<Record<string, T>>)[key] as T;
+  return out;
+}
+
+/** `table[key]` when `table` has its own property `key`: never an inherited `constructor` or `toString`. */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** True for a dict or any other object literal value (not an array, not null). */
+export const isDict = (value: unknown): value is Dict<unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
