@@ -6,6 +6,7 @@ import type { Location, Resource } from '../model/types.js';
 import type { Suppression } from '../policy/types.js';
 import { suppressionsFromAnnotation } from '../policy/load.js';
 import type { Finding, Result, RuleDescriptor, SuppressionInfo } from './types.js';
+import { dict } from '../model/dict.js';
 
 export const EXPIRED_SUPPRESSION: RuleDescriptor = {
   id: 'HG-META-001',
@@ -121,7 +122,7 @@ function metaFinding(rule: RuleDescriptor, c: Candidate, message: string): Resul
     ? c.resource.location
     : { file: s.declaredAt.file, ...(s.declaredAt.line !== undefined ? { line: s.declaredAt.line } : {}) };
   const subject = [s.rule, c.resource?.address ?? s.address ?? '*', s.subject ?? ''].join(' ').trim();
-  const data: { [key: string]: JsonValue } = { rule: s.rule, reason: s.reason };
+  const data: { [key: string]: JsonValue } = dict({ rule: s.rule, reason: s.reason });
   if (s.address !== undefined) data['address'] = s.address;
   if (s.subject !== undefined) data['subject'] = s.subject;
   if (s.owner !== undefined) data['owner'] = s.owner;

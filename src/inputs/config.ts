@@ -1,5 +1,5 @@
 import { inputError } from '../errors.js';
-import { dict } from '../model/dict.js';
+import { dict, mapDict } from '../model/dict.js';
 import type { JsonValue } from '../model/json.js';
 import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
@@ -138,7 +138,7 @@ export function readConfigDocument(
       const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
       const line = lines.get(jsonPointer('module', name));
       const source = isPlainObject(body) && typeof body.source === 'string' ? body.source : undefined;
-      const args: Record<string, unknown> = {};
+      const args: Record<string, unknown> = dict();
       if (isPlainObject(body)) for (const [key, value] of Object.entries(body)) if (!MODULE_META.has(key)) args[key] = value;
       const version = isPlainObject(body) && typeof body.version === 'string' ? body.version : undefined;
       moduleCalls.push({ name, file, arguments: args, ...(source !== undefined ? { source } : {}), ...(version !== undefined ? { version } : {}), ...(line !== undefined ? { line } : {}) });
@@ -247,14 +247,14 @@ export function toModelValue(value: EvalValue): Value {
   }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return (value as readonly EvalValue[]).map(toModelValue);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toModelValue(v as EvalValue)]));
+  return mapDict(value as { readonly [key: string]: EvalValue }, toModelValue);
 }
 
 function fromModelValue(value: Value, text: string, refs: readonly string[]): EvalValue {
   if (value instanceof Unknown) return opaqueOf.get(value) ?? new Opaque(/^\$\{[\s\S]*\}$/.test(value.reason) ? value.reason : `\${${text}}`, value.references.length ? value.references : refs, false);
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return (value as readonly Value[]).map((v) => fromModelValue(v, text, refs));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromModelValue(v as Value, text, refs)]));
+  return mapDict(value as { readonly [key: string]: Value }, (v) => fromModelValue(v, text, refs));
 }
 
 /**
@@ -292,11 +292,11 @@ export class ConfigScope {
           'each resource address declared once',
         );
       }
-      const body: Record<string, unknown> = {};
+      const body: Record<string, unknown> = dict();
       for (const k in block.body) if (!META_ARGUMENTS.has(k)) body[k] = block.body[k];
       const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, body);
       const references: Reference[] = [];
-      const pending: { [key: string]: Pending } = {};
+      const pending: { [key: string]: Pending } = dict();
       // Path segments are pushed and popped on one array: no string is built unless a reference is found.
       for (const key in normalized) pending[key] = toPending(normalized[key], [key], references, prefix);
       const draft: Draft = { block, address, modulePath, pending, references };
@@ -330,7 +330,7 @@ export class ConfigScope {
     if (draft.values) return draft.values;
     draft.resolving = true;
     // The top level is always copied: meta-arguments were dropped from it.
-    const values: { [key: string]: Value } = {};
+    const values: { [key: string]: Value } = dict();
     for (const [key, value] of Object.entries(draft.pending)) values[key] = this.resolve(value, draft.modulePath);
     draft.resolving = false;
     draft.values = values;
@@ -341,7 +341,7 @@ export class ConfigScope {
     if (value instanceof Template) return toModelValue(evaluateTemplate(value.parts, this.scopeFor(modulePath)));
     if (value === null || typeof value !== 'object' || !pendingContainers.has(value)) return value as Value;
     if (Array.isArray(value)) return value.map((v) => this.resolve(v, modulePath));
-    const out: { [key: string]: Value } = {};
+    const out: { [key: string]: Value } = dict();
     for (const [k, v] of Object.entries(value)) out[k] = this.resolve(v, modulePath);
     return out;
   }
@@ -465,7 +465,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
       path.push(key);
       const next = toPending(item, path, references, prefix);
       path.pop();
-      if (next !== item && !copy) copy = { ...(object as { [key: string]: Pending }) };
+      if (next !== item && !copy) copy = dict(object as { [key: string]: Pending });
       if (copy) copy[key] = next;
     }
     if (!copy) return object as { [key: string]: Pending };
@@ -489,7 +489,7 @@ export function dedupeReferences(references: readonly Reference[]): Reference[] 
 
 /** `tags_all` (provider default tags included) under `tags`, literal strings only. */
 export function mergeTags(values: { readonly [key: string]: Value }): Record<string, string> {
-  const tags: Record<string, string> = {};
+  const tags: Record<string, string> = dict();
   for (const key of ['tags_all', 'tags']) {
     const map = values[key];
     if (map && typeof map === 'object' && !Array.isArray(map) && !(map instanceof Unknown)) {

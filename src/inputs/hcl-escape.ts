@@ -1,3 +1,4 @@
+import { own } from '../model/dict.js';
 /**
  * One HCL string escape, starting at its backslash: `\n \r \t \" \\`, `\uNNNN` and
  * `\UNNNNNNNN`. Shared by the file parser and the expression evaluator, which each decide what
@@ -5,7 +6,7 @@
  */
 export function hclEscape(s: string, at: number): { readonly text: string; readonly length: number } | { readonly error: string } {
   const c = s[at + 1];
-  const simple = c === undefined ? undefined : SIMPLE[c];
+  const simple = c === undefined ? undefined : own(SIMPLE, c);
   if (simple !== undefined) return { text: simple, length: 2 };
   if (c !== 'u' && c !== 'U') return { error: `unknown escape \\${c ?? ''}` };
   const digits = c === 'u' ? 4 : 8;

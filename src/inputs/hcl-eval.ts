@@ -1,5 +1,6 @@
 import { hclEscape } from './hcl-escape.js';
 import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
+import { dict, mapDict } from '../model/dict.js';
 
 /**
  * A small, safe evaluator for the Terraform expressions that configuration carries as `${...}`
@@ -551,7 +552,7 @@ export function evaluateRaw(value: unknown, scope: EvalScope, depth = 0): EvalVa
   if (depth > MAX_DEPTH) return new Opaque('${...}', [], false, 'value nested too deeply');
   if (Array.isArray(value)) return value.map((v: unknown) => evaluateRaw(v, scope, depth + 1));
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, evaluateRaw(v, scope, depth + 1)]));
+    return mapDict(value as Record<string, unknown>, (v) => evaluateRaw(v, scope, depth + 1));
   }
   return null;
 }
@@ -624,8 +625,7 @@ class Evaluator {
           if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') return this.opaque(node, 'an object key is known only after apply');
           entries.push([String(k), this.eval(value)]);
         }
-        // fromEntries defines own properties: a `__proto__` key stays a key.
-        return Object.fromEntries(entries);
+        return dict(entries);
       }
       case 'traversal':
         return this.traversal(node);
@@ -768,7 +768,7 @@ class Evaluator {
           if (!isObject(arg)) return this.opaque(node, arg instanceof Opaque ? undefined : 'merge takes maps or objects');
           entries.push(...Object.entries(arg));
         }
-        return Object.fromEntries(entries);
+        return dict(entries);
       }
       case 'concat': {
         const out: EvalValue[] = [];

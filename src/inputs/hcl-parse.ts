@@ -7,6 +7,7 @@
  * also owns the error messages for bad HCL). One pass over the text, no backtracking regexes.
  */
 import { hclEscape } from './hcl-escape.js';
+import { dict } from '../model/dict.js';
 
 /** Thrown when the native parser will not answer for this text; the caller falls back to hcl2json. */
 export class HclUnsupported extends Error {
@@ -189,7 +190,7 @@ class Parser {
     if (c === 10 || c === 13) content = this.body(true);
     else if (c === 125) {
       this.pos++;
-      content = {};
+      content = dict();
     } else {
       const inner: BodyBuilder = { attrs: new Map(), blocks: new Map() };
       this.item(inner, true);
@@ -734,7 +735,7 @@ function checkKey(key: string, p: Parser): void {
 }
 
 function sorted(map: Map<string, Json>): { [key: string]: Json } {
-  const out: { [key: string]: Json } = {};
+  const out: { [key: string]: Json } = dict();
   for (const key of [...map.keys()].sort()) out[key] = map.get(key) as Json;
   return out;
 }
@@ -765,7 +766,7 @@ function build(b: BodyBuilder, p: Parser): Record<string, unknown> {
     checkKey(name, p);
     all.set(name, materialize(entry.root));
   }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = dict();
   for (const key of [...all.keys()].sort()) out[key] = all.get(key);
   return out;
 }
@@ -773,7 +774,7 @@ function build(b: BodyBuilder, p: Parser): Record<string, unknown> {
 function materialize(node: unknown): unknown {
   if (Array.isArray(node)) return node;
   const map = node as Map<string, unknown>;
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = dict();
   for (const key of [...map.keys()].sort()) out[key] = materialize(map.get(key));
   return out;
 }

@@ -1,6 +1,7 @@
 import { inputError } from '../errors.js';
 import { parseHclNative } from './hcl-parse.js';
 import { jsonPointer } from './json.js';
+import { mapDict } from '../model/dict.js';
 
 /**
  * HCL (`*.tf`) in the shape of Terraform JSON (every block a list, expressions as `${...}`
@@ -18,12 +19,19 @@ export async function parseHcl(file: string, text: string): Promise<{ doc: unkno
     // that only read JSON, or HCL the native parser handles, should not pay.
     const { parse } = await import('@cdktf/hcl2json');
     try {
-      doc = await parse(file, text);
+      doc = toDicts(await parse(file, text));
     } catch (error) {
       throw hclError(error, file);
     }
   }
   return { doc, lines: hclBlockLines(text) };
+}
+
+/** hcl2json's objects inherit from Object.prototype; every reader expects dicts (see model/dict.ts). */
+function toDicts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toDicts);
+  if (value === null || typeof value !== 'object') return value;
+  return mapDict(value as Record<string, unknown>, toDicts);
 }
 
 function hclError(error: unknown, file: string) {

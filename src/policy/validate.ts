@@ -57,6 +57,9 @@ interface Options {
  * Validate `doc.data` and turn every ajv error into a located, human `HybridguardError`:
  * file:line:column of the offending node, the JSON pointer, what was expected.
  */
+/** More errors than anyone reads; the file is rejected all the same. */
+const MAX_REPORTED_ERRORS = 50;
+
 export function schemaErrors(doc: LocatedDocument, validate: ValidateFunction, options: Options): HybridguardError[] {
   if (validate(doc.data)) return [];
   const raw = validate.errors ?? [];
@@ -77,6 +80,8 @@ export function schemaErrors(doc: LocatedDocument, validate: ValidateFunction, o
   const seen = new Set<string>();
   const errors: { error: HybridguardError; order: number }[] = [];
   for (const error of raw) {
+    // Locating an error walks the document: a hostile file with 20,000 unknown fields must not cost 20,000 walks.
+    if (errors.length >= MAX_REPORTED_ERRORS) break;
     if (typed.has(error.instancePath) && error.keyword !== 'type') continue;
     if (error.keyword === 'propertyNames' && nested.has(error.instancePath)) continue;
     // anyOf/oneOf summaries repeat what their branches said.

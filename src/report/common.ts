@@ -6,6 +6,7 @@
 import type { Location, ServiceType } from '../model/types.js';
 import { SERVICE_TYPES } from '../model/types.js';
 import type { Result, RuleDescriptor, RunResults, Severity } from '../engine/types.js';
+import { dict } from '../model/dict.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'note'];
 export const rankOf = (s: Severity): number => (s === 'error' ? 3 : s === 'warning' ? 2 : 1);
@@ -142,7 +143,7 @@ export function sortKeysDeep(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const json = (value as { toJSON?: () => unknown }).toJSON;
     if (typeof json === 'function') return sortKeysDeep(json.call(value));
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = dict();
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = sortKeysDeep(v);
@@ -154,7 +155,7 @@ export function sortKeysDeep(value: unknown): unknown {
 
 /** Removes undefined members, so optional fields are absent rather than `undefined`. */
 export function compact<T extends Record<string, unknown>>(object: T): T {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = dict();
   for (const [key, value] of Object.entries(object)) if (value !== undefined) out[key] = value;
   return out as T;
 }

@@ -1,5 +1,6 @@
 import type { ts } from 'ts-morph';
 import { typescript } from './typescript.js';
+import { dict, own } from '../../model/dict.js';
 
 /**
  * One pass over one file's syntax tree (no type checker, no program), recording what the code
@@ -531,15 +532,15 @@ export function summarizeFile(file: string, text: string): FileSummary {
   const resolveValue = (value: RawValue): string | undefined => ('literal' in value ? value.literal : (consts.get(value.ident) ?? undefined));
   const sites: Site[] = rawSites.map(({ site, raw }) => {
     if (!raw) return { ...site, input: EMPTY_INPUT };
-    const props: Record<string, string> = {};
+    const props: Record<string, string> = dict();
     for (const [key, value] of raw.props) {
       const text = resolveValue(value);
       if (text !== undefined) props[key] = text;
     }
-    const values: Record<string, string[]> = {};
+    const values: Record<string, string[]> = dict();
     for (const [key, value] of raw.deep) {
       const text = resolveValue(value);
-      if (text !== undefined) (values[key] ??= []).push(text);
+      if (text !== undefined) (own(values, key) ?? (values[key] = [])).push(text);
     }
     const statements = raw.statements.map(resolveValue);
     const tables = raw.requestItemTables.map(resolveValue);

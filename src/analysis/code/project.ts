@@ -17,6 +17,7 @@ import {
   type SdkClient,
 } from './sdk.js';
 import type { CodeCall, CodeImport } from './types.js';
+import { dict, own } from '../../model/dict.js';
 
 /** What a name in the code stands for: a symbol of an external module, or an SDK client instance. */
 type Resolved = { readonly kind: 'sdk'; readonly module: string; readonly path: readonly string[] } | { readonly kind: 'client'; readonly client: ClientKind };
@@ -214,7 +215,7 @@ export class CodeProject {
 
   private makeCall(file: string, site: Site, pkg: string, command: string, sdkCall: string): FileCall {
     const mapping = refine(actionsForCommand(pkg, command, this.catalog), site.input);
-    const scopes: Record<string, readonly string[]> = {};
+    const scopes: Record<string, readonly string[]> = dict();
     const arns = new Set<string>();
     for (const action of mapping.actions) {
       const scoped = scopeArns(action, site.input, this.catalog);
@@ -346,14 +347,14 @@ function refine(mapping: ActionMapping, input: InputFacts): ActionMapping {
   if (mapping.refine === 'partiql') {
     if (input.statements.length === 0) return mapping;
     for (const statement of input.statements) {
-      const verb = PARTIQL_VERBS[statement.trim().split(/\s+/)[0]?.toUpperCase() ?? ''];
+      const verb = own(PARTIQL_VERBS, statement.trim().split(/\s+/)[0]?.toUpperCase() ?? '');
       if (!verb) return mapping;
       found.add(verb);
     }
   } else {
     if (input.transactKinds.length === 0) return mapping;
     for (const kind of input.transactKinds) {
-      const action = TRANSACT_KINDS[kind];
+      const action = own(TRANSACT_KINDS, kind);
       if (!action) return mapping;
       found.add(action);
     }

@@ -1,3 +1,4 @@
+import { own } from '../../model/dict.js';
 /**
  * The reviewed exceptions to "client package -> SigV4 signing name, `XCommand` -> `name:X`".
  * Each entry is a fact from the AWS service authorization reference or the API reference of the
@@ -158,5 +159,5 @@ export function sdkException(pkg: string, command: string): SdkException | undef
 }
 
 export function verbAction(pkg: string, command: string): string | undefined {
-  return VERB_CLIENTS[pkg]?.find((rule) => command.startsWith(rule.prefix))?.action;
+  return own(VERB_CLIENTS, pkg)?.find((rule) => command.startsWith(rule.prefix))?.action;
 }

@@ -1,6 +1,7 @@
 import type { IamCatalog } from '../../model/catalog.js';
 import { SDK_CLIENTS } from './sdk-actions.generated.js';
 import { sdkException, type SdkException } from './sdk-exceptions.js';
+import { own } from '../../model/dict.js';
 
 /** One installed SDK client package, as scripts/gen-sdk-actions.ts records it. */
 export interface SdkClientData {
@@ -61,7 +62,7 @@ export function sdkClient(pkg: string): SdkClient | undefined {
 /** v3 client for a v2 class name (`S3`, `SageMakerRuntime`, `ELBv2`) or `aws-sdk/clients/<name>` file name. */
 export function clientForV2Class(name: string): SdkClient | undefined {
   const lower = name.toLowerCase();
-  return BY_CLASS.get(V2_ALIASES[lower] ?? lower);
+  return BY_CLASS.get(own(V2_ALIASES, lower) ?? lower);
 }
 
 /** `getObject` -> `GetObject`, using the client's own spelling (`listObjectsV2` -> `ListObjectsV2`). */

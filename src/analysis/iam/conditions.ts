@@ -1,5 +1,6 @@
 import { globMatch } from '../../model/glob.js';
 import { conditionText, hasFragment, type Condition } from './document.js';
+import { dict } from '../../model/dict.js';
 
 /**
  * IAM condition operators over a request context. Returns `true`/`false` where the context
@@ -88,7 +89,7 @@ const compare = (parse: (s: string) => number | undefined, test: (a: number, b: 
 };
 
 /** Positive form of each operator (negated ones are evaluated as "not the positive form"). */
-const MATCHERS: Record<string, Matcher> = {
+const MATCHERS: Readonly<Record<string, Matcher>> = dict({
   stringequals: (rv, pv) => rv === pv,
   stringequalsignorecase: (rv, pv) => rv.toLowerCase() === pv.toLowerCase(),
   stringlike: (rv, pv) => globMatch(pv, rv, false),
@@ -107,8 +108,8 @@ const MATCHERS: Record<string, Matcher> = {
   dategreaterthan: compare(date, (a, b) => a > b),
   dategreaterthanequals: compare(date, (a, b) => a >= b),
   ipaddress: inCidr,
-};
-const POSITIVE_OF: Record<string, string> = {
+});
+const POSITIVE_OF: Readonly<Record<string, string>> = dict({
   stringnotequals: 'stringequals',
   stringnotequalsignorecase: 'stringequalsignorecase',
   stringnotlike: 'stringlike',
@@ -117,7 +118,7 @@ const POSITIVE_OF: Record<string, string> = {
   numericnotequals: 'numericequals',
   datenotequals: 'dateequals',
   notipaddress: 'ipaddress',
-};
+});
 
 /**
  * One condition (operator, key, values) against the context. `complete` says the context is the

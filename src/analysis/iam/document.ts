@@ -1,5 +1,6 @@
 import type { Location } from '../../model/types.js';
 import type { JsonValue } from '../../model/json.js';
+import { dict, own } from '../../model/dict.js';
 
 /**
  * IAM policy documents in one normalized shape, whatever wrote them: a JSON string, an
@@ -145,7 +146,7 @@ export const abbreviate = (text: string, max = 80): string => (text.length > max
 
 /** Statement as JSON for evidence `data`, in IAM's own spelling. */
 export function statementJson(s: Statement): JsonValue {
-  const out: Record<string, JsonValue> = {};
+  const out: Record<string, JsonValue> = dict();
   if (s.sid) out.Sid = s.sid;
   out.Effect = s.effect;
   if (s.action) out.Action = [...s.action];
@@ -153,8 +154,8 @@ export function statementJson(s: Statement): JsonValue {
   if (s.resource) out.Resource = [...s.resource];
   if (s.notResource) out.NotResource = [...s.notResource];
   if (s.conditions.length > 0) {
-    const condition: Record<string, Record<string, JsonValue>> = {};
-    for (const c of s.conditions) (condition[c.operator] ??= {})[c.key] = [...c.values];
+    const condition: Record<string, Record<string, JsonValue>> = dict();
+    for (const c of s.conditions) (own(condition, c.operator) ?? (condition[c.operator] = dict()))[c.key] = [...c.values];
     out.Condition = condition;
   }
   return out;

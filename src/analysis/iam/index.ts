@@ -10,6 +10,7 @@ import { PolicyCollector, type AppliedPolicy, type Principal } from './collect.j
 import { normalizeContext, type NormalizedContext } from './conditions.js';
 import { hasFragment, statementJson, type Statement } from './document.js';
 import { decide, evaluateSet, type Decided, type Decision, type Request, type StatementHit } from './evaluate.js';
+import { dict } from '../../model/dict.js';
 
 export type { AppliedPolicy, Principal, PolicyKind, UsedBy } from './collect.js';
 export type { Condition, PolicyDocument, Statement } from './document.js';
@@ -555,10 +556,10 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
 /** `{ k1: [a, b], k2: [c] }` -> `[{k1: a, k2: c}, {k1: b, k2: c}]`; each alternative is one possible request. */
 function contextAlternatives(context: Readonly<Record<string, readonly string[]>> | undefined): RequestContext[] {
   if (!context) return [];
-  let out: Record<string, string>[] = [{}];
+  let out: Record<string, string>[] = [dict()];
   for (const [key, values] of Object.entries(context)) {
     const next: Record<string, string>[] = [];
-    for (const partial of out) for (const v of values) next.push({ ...partial, [key]: v });
+    for (const partial of out) for (const v of values) next.push(dict({ ...partial, [key]: v }));
     out = next;
   }
   return out;

@@ -10,6 +10,7 @@ import { Listeners } from './listeners.js';
 import { PortSet } from './ports.js';
 import { PublicAccess } from './resource-policies.js';
 import { Topology, type Tier } from './topology.js';
+import { own } from '../../model/dict.js';
 
 export type { Mechanism } from './collector.js';
 export type { Tier } from './topology.js';
@@ -266,7 +267,7 @@ function placementOf(graph: ResourceGraph, topo: Topology, resource: Resource): 
     for (const t of links.targets) if (!subnets.includes(t.address)) subnets.push(t.address);
     unresolved.push(...links.unresolved);
   };
-  const group = SUBNET_GROUPS[resource.type];
+  const group = own(SUBNET_GROUPS, resource.type);
   let inVpc = true;
   if (group) {
     const sg = linksAt(graph, resource, group[0], [group[1]]);
@@ -275,7 +276,7 @@ function placementOf(graph: ResourceGraph, topo: Topology, resource: Resource): 
     else if (sg.unresolved.length) unresolved.push(...sg.unresolved);
     else subnets.push(topo.defaultVpcSubnet);
   } else {
-    const paths = PLACEMENT[resource.type];
+    const paths = own(PLACEMENT, resource.type);
     if (!paths) return { subnets: [], tiers: [], unresolved: [], inVpc: false };
     for (const path of paths) collect(resource, path);
     if (subnets.length === 0 && unresolved.length === 0) {

@@ -4,6 +4,7 @@ import { globMatch } from '../../model/glob.js';
 import type { Resource, Unknown, Value } from '../../model/types.js';
 import { classifyCidr } from './cidr.js';
 import { linksAt } from './links.js';
+import { dict, own, textOf } from '../../model/dict.js';
 
 /**
  * Resource policies judged as AWS judges "public" (S3 Block Public Access, EFS, Access Analyzer):
@@ -270,8 +271,8 @@ function documentStatements(doc: Resource): Statement[] {
     const principals = (block: Value | undefined): Record<string, string[]> | undefined => {
       const list = asList(block).map(asObject);
       if (list.length === 0) return undefined;
-      const out: Record<string, string[]> = {};
-      for (const p of list) if (p) (out[String(p['type'])] ??= []).push(...asList(p['identifiers']).map(text));
+      const out: Record<string, string[]> = dict();
+      for (const p of list) if (p) (own(out, text(p['type'] ?? null)) ?? (out[text(p['type'] ?? null)] = [])).push(...asList(p['identifiers']).map(text));
       return out;
     };
     out.push({
@@ -284,7 +285,7 @@ function documentStatements(doc: Resource): Statement[] {
       conditions: asList(st['condition'])
         .map(asObject)
         .filter((c): c is { readonly [k: string]: Value } => !!c)
-        .map((c) => ({ op: String(c['test']), key: String(c['variable']), values: asList(c['values']).map(text) })),
+        .map((c) => ({ op: text(c['test'] ?? null), key: text(c['variable'] ?? null), values: asList(c['values']).map(text) })),
     });
   });
   return out;
@@ -294,7 +295,7 @@ function documentStatements(doc: Resource): Statement[] {
 function text(value: Value): string {
   if (isUnknown(value)) return unknownIsAttribute(value) ? REF_MARK : ANY_MARK;
   if (typeof value === 'string') return value.replace(/\$\{([^{}]*)\}/g, (_, expr: string) => (isAttributeReference(expr) ? REF_MARK : ANY_MARK));
-  return String(value);
+  return textOf(value);
 }
 
 function unknownIsAttribute(value: Unknown): boolean {
