@@ -3,6 +3,8 @@
  * bad policies and bad usage; the CLI prints `format()` and exits 2. Anything else that
  * escapes is a bug in hybridguard, and only `--debug` shows its stack.
  */
+import { visibleText } from './model/text.js';
+
 export type ErrorKind = 'usage' | 'input' | 'policy' | 'config';
 
 export interface ErrorLocation {
@@ -31,13 +33,16 @@ export class HybridguardError extends Error {
 
   /** `file:line:col: message (field) — expected ...`, the single line the CLI prints. */
   format(): string {
-    const { file, line, column, field } = this.location;
+    // Every part may come from the input (a resource name, a path): each stays on one line.
+    const file = this.location.file === undefined ? undefined : visibleText(this.location.file);
+    const field = this.location.field === undefined ? undefined : visibleText(this.location.field);
+    const { line, column } = this.location;
     let where = file ?? '';
     if (file && line !== undefined) where += `:${line}`;
     if (file && line !== undefined && column !== undefined) where += `:${column}`;
-    const parts = [where ? `${where}: ` : '', `${this.kind} error: ${this.message}`];
+    const parts = [where ? `${where}: ` : '', `${this.kind} error: ${visibleText(this.message)}`];
     if (field) parts.push(` (at ${field})`);
-    if (this.expected) parts.push(`; expected ${this.expected}`);
+    if (this.expected) parts.push(`; expected ${visibleText(this.expected)}`);
     return parts.join('');
   }
 }

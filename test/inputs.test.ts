@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HybridguardError } from '../src/errors.js';
 import { findDefaultInputs, readInputs } from '../src/inputs/index.js';
-import { readTextFile, writeFileAtomic } from '../src/inputs/files.js';
+import { readTextFile, writeOutput } from '../src/inputs/files.js';
 import { isUnknown } from '../src/model/graph.js';
 import { Unknown } from '../src/model/types.js';
 
@@ -378,13 +378,13 @@ describe('file helpers', () => {
     }
   });
 
-  it('writeFileAtomic writes whole files and refuses unwritable folders with a usage error', () => {
+  it('writeOutput writes whole files and refuses unwritable folders with a usage error', () => {
     const target = join(tmp, 'report.sarif');
-    writeFileAtomic(target, '{"runs":[]}');
+    writeOutput(target, '{"runs":[]}');
     expect(readFileSync(target, 'utf8')).toBe('{"runs":[]}');
     const error = (() => {
       try {
-        writeFileAtomic(join(tmp, 'no/such/dir/report.sarif'), 'x');
+        writeOutput(join(tmp, 'no/such/dir/report.sarif'), 'x');
       } catch (e) {
         return e as HybridguardError;
       }

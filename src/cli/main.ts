@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { HybridguardError, usageError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { VERSION } from './run-check.js';
+import { visibleText } from '../report/common.js';
 
 /** Exit codes of the CLI contract. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -51,7 +52,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`hybridguard: ${text.replace(/^error: /, 'usage error: ')}`),
+      outputError: (text, write) => write(`hybridguard: ${visibleText(text.replace(/^error: /, 'usage error: '), true)}`),
     });
   const setExit = (code: number) => {
     exitCode = code;
@@ -71,12 +72,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return error.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     if (error instanceof HybridguardError) {
-      io.stderr.write(`hybridguard: ${error.format()}\n`);
+      io.stderr.write(`hybridguard: ${visibleText(error.format(), true)}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return EXIT.error;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`hybridguard: internal error: ${message}\n`);
+    io.stderr.write(`hybridguard: internal error: ${visibleText(message, true)}\n`);
     io.stderr.write(debug && error instanceof Error && error.stack ? `${error.stack}\n` : 'This is a bug in hybridguard; rerun with --debug for the stack trace and report it.\n');
     return EXIT.error;
   }

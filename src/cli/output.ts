@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../inputs/files.js';
+import { writeOutput } from '../inputs/files.js';
 import type { CliIo } from './main.js';
 import type { ProgressEvent } from './run-check.js';
+import { visibleText } from '../report/common.js';
 
 /** Colour only for a person at a terminal: not when NO_COLOR is set, output is piped, or goes to a file. */
 export function useColor(io: CliIo, outputFile: string | undefined): boolean {
@@ -11,10 +12,15 @@ export function useColor(io: CliIo, outputFile: string | undefined): boolean {
   return io.stdout.isTTY === true;
 }
 
-/** Write the whole report to the file (atomically) or to stdout. */
-export function emit(io: CliIo, text: string, outputFile: string | undefined): void {
-  const withNewline = text.endsWith('\n') ? text : `${text}\n`;
-  if (outputFile) writeFileAtomic(resolve(io.cwd, outputFile), withNewline);
+/**
+ * Write the whole report to the file (opened only once the report is complete) or to stdout.
+ * Control characters and bidi overrides from the inputs are made visible on the way out; a
+ * coloured text report (`colored`) has escaped its values itself and carries our own colours.
+ */
+export function emit(io: CliIo, text: string, outputFile: string | undefined, colored = false): void {
+  const safe = colored ? text : visibleText(text, true);
+  const withNewline = safe.endsWith('\n') ? safe : `${safe}\n`;
+  if (outputFile) writeOutput(resolve(io.cwd, outputFile), withNewline);
   else io.stdout.write(withNewline);
 }
 
@@ -27,7 +33,7 @@ export function progressReporter(io: CliIo): { onProgress?: (event: ProgressEven
     onProgress: (event) => {
       counts[event.kind]++;
       shown = true;
-      io.stderr.write(`\r\x1b[2Kreading ${counts.file} file(s), ${counts.stack} stack(s): ${event.path}`);
+      io.stderr.write(`\r\x1b[2Kreading ${counts.file} file(s), ${counts.stack} stack(s): ${visibleText(event.path)}`);
     },
     done: () => {
       if (shown) io.stderr.write('\r\x1b[2K');

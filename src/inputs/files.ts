@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { HybridguardError, inputError } from '../errors.js';
 import { readJson } from './json.js';
 
@@ -9,6 +9,12 @@ export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, absolute);
   const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
   return sep === '/' ? shown : shown.split(sep).join('/');
+}
+
+/** `path` is `dir` or below it (compare real paths, so a symbolic link cannot hide where it leads). */
+export function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -62,13 +68,29 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 export function readTextFile(path: string, cwd: string, expected = 'a UTF-8 text file'): { path: string; text: string } {
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
   const shown = displayPath(absolute, cwd);
-  let bytes: Buffer;
+  return { path: shown, text: decodeText(readRegularFile(absolute, shown, expected), shown, expected) };
+}
+
+/** Larger than any stack, plan or policy we have seen by two orders of magnitude; a bound on memory. */
+export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The bytes of a regular file. A FIFO, a device (`/dev/zero`) or a socket would block or never
+ * end: they are refused before opening, as is a file larger than `maxBytes`.
+ */
+export function readRegularFile(absolute: string, shown: string, expected: string, maxBytes = MAX_INPUT_BYTES): Buffer {
   try {
-    bytes = readFileSync(absolute);
+    const stat = statSync(absolute);
+    if (stat.isDirectory()) throw inputError(`expected a file but found a folder: ${shown}`, { file: shown }, expected);
+    if (!stat.isFile()) throw inputError(`not a regular file (a device, pipe or socket): ${shown}`, { file: shown }, expected);
+    if (stat.size > maxBytes) {
+      throw inputError(`file is too large (${Math.ceil(stat.size / 1048576)} MiB, the limit is ${maxBytes / 1048576} MiB): ${shown}`, { file: shown }, expected);
+    }
+    return readFileSync(absolute);
   } catch (error) {
+    if (error instanceof HybridguardError) throw error;
     throw fileSystemError(error, shown, expected);
   }
-  return { path: shown, text: decodeText(bytes, shown, expected) };
 }
 
 /** Turns a Node fs error into a user-facing input error naming the path. */
@@ -82,41 +104,29 @@ export function fileSystemError(error: unknown, shown: string, expected: string)
 }
 
 /**
- * Writes `text` to `path` whole or not at all: a temp file beside it, fsync, rename. Reports are
- * never left half-written. A folder we cannot write to is a usage error naming the path.
+ * Writes a finished report to `path` as other tools do: through the path (a symlink is followed,
+ * a device such as /dev/null stays a device, an existing file keeps its owner and mode). The
+ * report is complete before the file is opened, so nothing is half-written by hybridguard itself;
+ * a folder we cannot write to is a usage error naming the path.
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeOutput(path: string, text: string): void {
   const target = resolve(path);
-  const dir = dirname(target);
-  try {
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-  } catch (error) {
-    throw new HybridguardError('usage', `cannot write ${path}: folder ${dir} does not exist or is not a folder`, { file: path }, 'an output path in an existing, writable folder');
-  }
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const expected = 'an output path in an existing, writable folder';
   let fd: number | undefined;
   try {
-    fd = openSync(temp, 'w', 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
+    fd = openSync(target, 'w', 0o644);
+    const bytes = Buffer.from(text, 'utf8');
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, target);
   } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already failing; the original error is the one to report
-      }
-    }
-    try {
-      unlinkSync(temp);
-    } catch {
-      // the temp file may never have been created
-    }
+    if (fd !== undefined) closeSync(fd);
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new HybridguardError('usage', `cannot write ${path} (${code})`, { file: path }, 'an output path in an existing, writable folder');
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new HybridguardError('usage', `cannot write ${path}: folder ${dirname(target)} does not exist or is not a folder`, { file: path }, expected);
+    }
+    if (code === 'EISDIR') throw new HybridguardError('usage', `cannot write ${path}: it is a folder`, { file: path }, 'a file path');
+    throw new HybridguardError('usage', `cannot write ${path} (${code})`, { file: path }, expected);
   }
 }
 

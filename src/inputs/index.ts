@@ -1,17 +1,17 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { ResourceGraph } from '../model/graph.js';
 import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type UnreadModule, type Value } from '../model/types.js';
 import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, readTerraformJson, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
-import { decodeText, displayPath, fileSystemError, parseJson } from './files.js';
+import { decodeText, displayPath, fileSystemError, isInside, parseJson, readRegularFile } from './files.js';
 import type { JsonDocument } from './json.js';
 import { parseHcl } from './hcl.js';
 import { looksLikePlan, readPlan, stripInstanceKeys } from './plan.js';
 import { isLocalSource, locateRemoteModule, MODULE_MANIFEST, parseModuleManifest, type ModuleManifest, type ModuleSource } from './module-sources.js';
 import { dict } from '../model/dict.js';
 
-export { readTextFile, writeFileAtomic, displayPath } from './files.js';
+export { readTextFile, writeOutput, displayPath } from './files.js';
 
 export interface ReadOptions {
   readonly cwd: string;
@@ -185,6 +185,9 @@ class Reader {
       stacks.map(async ([name, stack]) => {
         const relativePath = isRecord(stack) && typeof stack.synthesizedStackPath === 'string' ? stack.synthesizedStackPath : join('stacks', name, 'cdk.tf.json');
         const stackFile = resolve(root, relativePath);
+        if (!isInside(safeRealpath(stackFile), safeRealpath(root))) {
+          throw inputError(`stack ${name}: its synthesizedStackPath leaves the folder of the manifest`, { file: shown, field: `/stacks/${name}/synthesizedStackPath` }, 'a stack path inside the cdktf.out folder');
+        }
         if (!existsSync(stackFile)) {
           throw inputError(`stack ${name} is listed in the manifest but ${this.shown(stackFile)} does not exist`, { file: shown, field: `/stacks/${name}` }, 'the synthesized stack next to its manifest (run cdktf synth again)');
         }
@@ -331,12 +334,7 @@ class Reader {
 
   private text(file: string): string {
     const shown = this.shown(file);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (error) {
-      throw fileSystemError(error, shown, WHAT_WE_READ);
-    }
+    const bytes = readRegularFile(file, shown, WHAT_WE_READ);
     this.options.onProgress?.({ kind: 'file', path: shown });
     return decodeText(bytes, shown, WHAT_WE_READ);
   }

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
-import { displayPath } from './files.js';
+import { decodeText, displayPath, isInside, readRegularFile } from './files.js';
 
 /**
  * A `SourceHost` that can also say how a root-relative path is shown to the user (relative to
@@ -34,6 +34,7 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     throw inputError(`code path ${displayPath(absoluteRoot, cwd)} is not a folder`, { file: displayPath(absoluteRoot, cwd) }, 'a folder holding handler source (--code DIR)');
   }
 
+  const realRoot = realpathSync(absoluteRoot);
   const texts = new Map<string, string | undefined>();
   const kinds = new Map<string, 'file' | 'dir' | 'none'>();
   const listings = new Map<string, readonly string[]>();
@@ -45,6 +46,8 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     return normal === '' ? absoluteRoot : join(absoluteRoot, ...normal.split('/'));
   };
 
+  const shown = (relativePath: string) => displayPath(toAbsolute(relativePath) ?? join(absoluteRoot, relativePath), cwd);
+
   const kindOf = (relativePath: string): 'file' | 'dir' | 'none' => {
     const key = normalize(relativePath) ?? relativePath;
     const known = kinds.get(key);
@@ -52,6 +55,14 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     const absolute = toAbsolute(relativePath);
     const stat = absolute === undefined ? undefined : statIfExists(absolute);
     const kind = stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'none';
+    // A symbolic link may point anywhere: what it reaches must be inside the code folder too.
+    if (kind !== 'none' && absolute !== undefined && !isInside(realpathSync(absolute), realRoot)) {
+      throw inputError(
+        `${shown(relativePath)} is a symbolic link that leads outside the code folder ${displayPath(absoluteRoot, cwd)}`,
+        { file: shown(relativePath) },
+        'handler code inside the --code folder (copy shared code in, or point --code at a folder that holds it)',
+      );
+    }
     kinds.set(key, kind);
     return kind;
   };
@@ -63,12 +74,9 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
       if (texts.has(key)) return texts.get(key);
       let text: string | undefined;
       if (kindOf(relativePath) === 'file') {
-        try {
-          text = readFileSync(toAbsolute(relativePath)!, 'utf8');
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        } catch {
-          text = undefined;
-        }
+        // An unreadable, binary or oversized handler is an input error: never analysed as empty.
+        const expected = 'readable UTF-8 handler source';
+        text = decodeText(readRegularFile(toAbsolute(relativePath)!, shown(relativePath), expected, MAX_SOURCE_BYTES), shown(relativePath), expected);
       }
       texts.set(key, text);
       return text;
@@ -90,12 +98,12 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
       listings.set(key, names);
       return names;
     },
-    displayPath(relativePath) {
-      const absolute = toAbsolute(relativePath) ?? join(absoluteRoot, relativePath);
-      return displayPath(absolute, cwd);
-    },
+    displayPath: shown,
   };
 }
+
+/** Handler source is small; a bundle of this size would take the parser's memory, not tell us more. */
+const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Import resolution probes many paths that do not exist (extensions, index files): those return

@@ -9,6 +9,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown/index.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text/index.js';
+import { visibleText } from './common.js';
 
 export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
@@ -33,5 +34,8 @@ export function render(format: Format, results: RunResults, options: RenderOptio
   const reporter = REPORTERS[format];
   // The CLI validates --format before calling; a wrong value here is a programming error.
   if (!reporter) throw new Error(`unknown report format ${String(format)} (expected one of ${FORMATS.join(', ')})`);
-  return reporter(results, options);
+  // The text reporter escapes each value itself (its colours are escape sequences); every other
+  // format is escaped whole, which leaves its syntax alone (see visibleText).
+  const out = reporter(results, options);
+  return format === 'text' ? out : visibleText(out, true);
 }

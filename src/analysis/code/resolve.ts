@@ -86,7 +86,8 @@ export class ModuleResolver {
           const file = path === undefined ? undefined : this.probe(path);
           if (file !== undefined) return { kind: 'file', path: file };
         }
-        return { kind: 'missing' };
+        // As in TypeScript, a mapping none of whose targets exists falls through to the usual
+        // lookup: `paths: {"*": ["src/*"]}` must not hide `@aws-sdk/client-sagemaker`.
       }
       if (config.baseUrl !== undefined) {
         const path = joinPath(config.baseUrl, specifier);

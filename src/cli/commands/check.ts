@@ -27,8 +27,9 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
       });
       progress.done();
       const failOn = failOnFlag ?? run.config.failOn ?? 'error';
-      const text = render(flags.format, run.results, { color: useColor(io, flags.output), cwd: io.cwd, failOn });
-      emit(io, text, flags.output);
+      const color = useColor(io, flags.output);
+      const text = render(flags.format, run.results, { color, cwd: io.cwd, failOn });
+      emit(io, text, flags.output, color && flags.format === 'text');
       setExit(exitCodeFor(run.results, failOn));
     });
 }

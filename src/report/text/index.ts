@@ -14,23 +14,23 @@ import {
   isUndecided,
   plural,
   summarize,
+  visibleText,
   type RenderOptions,
 } from '../common.js';
 
 /**
- * Input-derived text may carry terminal control sequences (a resource name with an ANSI
- * escape that clears the screen): show them as visible escapes instead.
+ * Input-derived text may carry terminal control sequences (a resource name with an ANSI escape
+ * that clears the screen, a line break that fakes a summary line): one value stays on one line,
+ * with those shown as visible escapes. Our own colours are added after this.
  */
-export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+const safeText = (text: string): string => visibleText(text);
 
-/** Multi-line text indented under a heading, control characters made visible. */
+/** Multi-line text indented under a heading: every line indented, control characters made visible. */
 function indentLines(text: string, indent: string): string {
-  return safeText(text.replace(/\r\n?/g, '\n'))
+  return text
+    .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((line) => `${indent}${line}`)
+    .map((line) => `${indent}${safeText(line)}`)
     .join('\n');
 }
 
@@ -62,7 +62,7 @@ export function renderText(results: RunResults, options: RenderOptions): string 
         out.push(`${indentLines(`- ${e.message}`, '      ')}${at}`);
       }
     }
-    out.push(`    ${c.green('fix:')} ${safeText(r.remediation).replace(/\n/g, '\n         ')}`);
+    out.push(`    ${c.green('fix:')} ${indentLines(r.remediation, '         ').trimStart()}`);
     if (r.suppression) {
       const s = r.suppression;
       const meta = [s.owner ? `owner ${safeText(s.owner)}` : 'no owner', s.expires ? `expires ${safeText(s.expires)}` : 'no expiry', `from ${safeText(s.source)}`];
