@@ -3,6 +3,7 @@ import { HybridguardError, usageError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { VERSION } from './run-check.js';
 import { visibleText } from '../report/common.js';
+import { assertPrototypesIntact } from './output.js';
 
 /** Exit codes of the CLI contract. */
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -65,6 +66,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
+    assertPrototypesIntact();
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

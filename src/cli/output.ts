@@ -18,10 +18,33 @@ export function useColor(io: CliIo, outputFile: string | undefined): boolean {
  * coloured text report (`colored`) has escaped its values itself and carries our own colours.
  */
 export function emit(io: CliIo, text: string, outputFile: string | undefined, colored = false): void {
+  assertPrototypesIntact();
   const safe = colored ? text : visibleText(text, true);
   const withNewline = safe.endsWith('\n') ? safe : `${safe}\n`;
   if (outputFile) writeOutput(resolve(io.cwd, outputFile), withNewline);
   else io.stdout.write(withNewline);
+}
+
+/**
+ * A last line of defence against prototype pollution (every map keyed by input text is a dict;
+ * see model/dict.ts): if anything wrote to a shared prototype during the run, the verdict cannot
+ * be trusted, so nothing is written and the run fails with exit 2 instead of passing.
+ */
+const PROTOTYPES: readonly object[] = [Object.prototype, Array.prototype, Function.prototype, String.prototype];
+const members = (p: object): unknown[] =>
+  Reflect.ownKeys(p).flatMap((key) => {
+    const d = Reflect.getOwnPropertyDescriptor(p, key);
+    return [key, d?.value, d?.get, d?.set];
+  });
+const ORIGINAL = PROTOTYPES.map(members);
+export function assertPrototypesIntact(): void {
+  PROTOTYPES.forEach((p, i) => {
+    const now = members(p);
+    const before = ORIGINAL[i] ?? [];
+    if (now.length !== before.length || now.some((m, k) => m !== before[k])) {
+      throw new Error('a shared prototype was modified while reading the inputs; no report is written');
+    }
+  });
 }
 
 /** Progress on a TTY only (files parsed, stacks read); never in CI logs or piped output. */

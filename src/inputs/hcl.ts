@@ -24,7 +24,7 @@ export async function parseHcl(file: string, text: string): Promise<{ doc: unkno
       throw hclError(error, file);
     }
   }
-  return { doc, lines: hclBlockLines(text) };
+  return { doc, lines: hclBlockLines(text, file) };
 }
 
 /** hcl2json's objects inherit from Object.prototype; every reader expects dicts (see model/dict.ts). */
@@ -47,6 +47,7 @@ function hclError(error: unknown, file: string) {
 
 const LABEL = String.raw`(?:"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*))`;
 const HEADER = new RegExp(String.raw`^[ \t]*(resource|data)[ \t]+${LABEL}[ \t]+${LABEL}[ \t]*\{`);
+const SHORT_HEADER = new RegExp(String.raw`^[ \t]*(resource|data)(?:[ \t]+${LABEL})?[ \t]*\{`);
 const MODULE_HEADER = new RegExp(String.raw`^[ \t]*module[ \t]+${LABEL}[ \t]*\{`);
 
 /**
@@ -54,7 +55,7 @@ const MODULE_HEADER = new RegExp(String.raw`^[ \t]*module[ \t]+${LABEL}[ \t]*\{`
  * JSON pointers the JSON readers use. Only lines outside any block and outside heredocs count, so
  * a header quoted in a heredoc or nested block is not taken for a real one.
  */
-export function hclBlockLines(text: string): Map<string, number> {
+export function hclBlockLines(text: string, file = ''): Map<string, number> {
   const lines = new Map<string, number>();
   let depth = 0;
   let heredoc: string | undefined;
@@ -71,6 +72,9 @@ export function hclBlockLines(text: string): Map<string, number> {
         const [, kind, q1, b1, q2, b2] = header;
         const pointer = jsonPointer(kind ?? 'resource', unquote(q1, b1), unquote(q2, b2));
         if (!lines.has(pointer)) lines.set(pointer, index + 1);
+      } else if (SHORT_HEADER.test(raw)) {
+        const kind = SHORT_HEADER.exec(raw)?.[1] ?? 'resource';
+        throw inputError(`${kind} block has fewer than two labels`, { file, line: index + 1 }, `${kind} "TYPE" "NAME" { ... } (Terraform requires both labels)`);
       } else {
         const module = MODULE_HEADER.exec(raw);
         if (module) {

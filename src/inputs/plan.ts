@@ -4,6 +4,7 @@ import { Unknown } from '../model/types.js';
 import { dedupeReferences, mergeTags } from './config.js';
 import { findTraversals } from './expressions.js';
 import { normalizeBlocks } from './values.js';
+import { lineOfPointer } from './json.js';
 import { dict } from '../model/dict.js';
 
 /**
@@ -59,18 +60,18 @@ export function readPlan(doc: Record<string, unknown>, file: string, text: strin
 
   const changes = doc.resource_changes;
   if (changes !== undefined && !Array.isArray(changes)) {
-    throw inputError('resource_changes is not a list', { file, line: 1, field: '/resource_changes' }, 'plan JSON from "terraform show -json"');
+    throw inputError('resource_changes is not a list', { file, line: lineOfPointer(text, '/resource_changes'), field: '/resource_changes' }, 'plan JSON from "terraform show -json"');
   }
   (changes ?? []).forEach((change: unknown, i: number) => {
     const pointer = `/resource_changes/${i}`;
     if (!isPlainObject(change) || !isPlainObject(change.change)) {
-      throw inputError(`${pointer} is not a resource change`, { file, line: 1, field: pointer }, 'an object with "address" and "change"');
+      throw inputError(`${pointer} is not a resource change`, { file, line: lineOfPointer(text, pointer), field: pointer }, 'an object with "address" and "change"');
     }
     const actions = change.change.actions;
     if (Array.isArray(actions) && actions.length === 1 && actions[0] === 'delete') return;
     const after = change.change.after;
     if (!isPlainObject(after)) return;
-    const resource = toResource(change, after, change.change.after_unknown, config, file, pointer, lines);
+    const resource = toResource(change, after, change.change.after_unknown, config, file, pointer, lines, text);
     if (resource && !seen.has(resource.address)) {
       seen.add(resource.address);
       resources.push(resource);
@@ -82,7 +83,7 @@ export function readPlan(doc: Record<string, unknown>, file: string, text: strin
   if (isPlainObject(prior) && isPlainObject(prior.values) && isPlainObject(prior.values.root_module)) {
     walkStateModule(prior.values.root_module, (entry, pointer) => {
       if (entry.mode !== 'data' || !isPlainObject(entry.values)) return;
-      const resource = toResource(entry, entry.values, undefined, config, file, `/prior_state/values${pointer}`, lines);
+      const resource = toResource(entry, entry.values, undefined, config, file, `/prior_state/values${pointer}`, lines, text);
       if (resource && !seen.has(resource.address)) {
         seen.add(resource.address);
         resources.push(resource);
@@ -93,7 +94,7 @@ export function readPlan(doc: Record<string, unknown>, file: string, text: strin
   if (changes === undefined && isPlainObject(doc.planned_values) && isPlainObject(doc.planned_values.root_module)) {
     walkStateModule(doc.planned_values.root_module, (entry, pointer) => {
       if (!isPlainObject(entry.values)) return;
-      const resource = toResource(entry, entry.values, undefined, config, file, `/planned_values${pointer}`, lines);
+      const resource = toResource(entry, entry.values, undefined, config, file, `/planned_values${pointer}`, lines, text);
       if (resource && !seen.has(resource.address)) {
         seen.add(resource.address);
         resources.push(resource);
@@ -143,10 +144,11 @@ function toResource(
   file: string,
   pointer: string,
   lines: Map<string, number>,
+  text: string,
 ): Resource | undefined {
   const { address, type, name } = entry;
   if (typeof address !== 'string' || typeof type !== 'string' || typeof name !== 'string') {
-    throw inputError(`${pointer} has no address, type and name`, { file, line: 1, field: pointer }, 'plan JSON from "terraform show -json"');
+    throw inputError(`${pointer} has no address, type and name`, { file, line: lineOfPointer(text, pointer), field: pointer }, 'plan JSON from "terraform show -json"');
   }
   const mode = entry.mode === 'data' ? 'data' : 'managed';
   const modulePath = typeof entry.module_address === 'string' ? entry.module_address : modulePathOf(address);
