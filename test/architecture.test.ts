@@ -61,7 +61,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   rules: ['rules', 'analysis', 'model', 'errors'],
   policy: ['policy', 'rules', 'model', 'errors'],
   engine: ['engine', 'policy', 'rules', 'analysis', 'model', 'errors'],
-  report: ['report', 'model'],
+  report: ['report', 'model', 'errors'],
   constructs: ['constructs', 'cli', 'engine', 'policy', 'inputs', 'model', 'errors', 'report'],
   cli: ['cli', 'report', 'engine', 'policy', 'rules', 'analysis', 'inputs', 'model', 'errors'],
 };
@@ -107,5 +107,32 @@ describe('architecture dependency rules', () => {
 
   it('only report/text uses chalk', () => {
     expect(imports.filter((i) => i.specifier === 'chalk' && !i.file.startsWith('report/text/')).map((i) => i.file)).toEqual([]);
+  });
+});
+
+/**
+ * Objects keyed by input text are dicts (model/dict.ts): a plain `{}` indexed by a resource name,
+ * tag or condition operator lets `__proto__` rewrite a prototype and `constructor` read a function.
+ * These are the shapes that did it; each is refused in src/ (constructs/ builds from our own
+ * literals and is exempt).
+ */
+describe('maps keyed by input text have no prototype', () => {
+  const forbidden: readonly [RegExp, string][] = [
+    [/(Record<string, [^=]+>|\{ \[[a-z]+: string\]: [^=]+\}) = \{\}/, 'an index-signature object created as {} (use dict())'],
+    [/\?\?= \{\}/, '`??= {}` (reads the prototype for __proto__; use own() ?? (x[k] = dict()))'],
+    [/\bObject\.assign\(/, 'Object.assign (its __proto__ setter changes prototypes; use dict(...))'],
+  ];
+  it('no src/ file creates one with a prototype', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const rel = relative(SRC, file).split('\\').join('/');
+      if (rel.startsWith('constructs/')) continue;
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const [pattern, what] of forbidden) if (pattern.test(line)) offenders.push(`${rel}:${i + 1}: ${what}`);
+        });
+    }
+    expect(offenders).toEqual([]);
   });
 });

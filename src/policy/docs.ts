@@ -3,6 +3,7 @@ import type { Policy } from './types.js';
 import type { Check } from '../rules/types.js';
 import type { RuleDescriptor } from '../engine/types.js';
 import { CHECKS } from '../rules/index.js';
+import { dict, own } from '../model/dict.js';
 
 /**
  * Rule documentation generated from policy metadata and fixtures (typescript-eslint and
@@ -41,7 +42,7 @@ export function renderRuleDocs(
   checks: readonly Check[] = CHECKS,
   metaRules: readonly RuleDescriptor[] = [],
 ): Record<string, string> {
-  const files: Record<string, string> = {};
+  const files: Record<string, string> = dict();
   for (const policy of policies) files[`${policy.name}.md`] = renderPolicyDoc(policy, fixtures.get(policy.name), checks);
   for (const rule of metaRules) files[`${rule.name}.md`] = renderMetaRuleDoc(rule);
   files['README.md'] = renderDocsIndex(policies, metaRules);
@@ -290,12 +291,12 @@ function excerpt(fixture: FixtureCase, addresses: readonly string[]): { language
       if (picked.length) text = JSON.stringify(picked, null, 2);
     } else {
       const resources = (doc?.['resource'] ?? {}) as JsonObject;
-      const picked: JsonObject = {};
+      const picked: JsonObject = dict();
       for (const { type, name } of wanted) {
         const block = (resources[type] as JsonObject | undefined)?.[name];
         if (block === undefined) continue;
         const { ['//']: _metadata, ...rest } = block as JsonObject;
-        ((picked[type] ??= {}) as JsonObject)[name] = rest;
+        ((own(picked, type) ?? (picked[type] = dict())) as JsonObject)[name] = rest;
       }
       if (Object.keys(picked).length) text = JSON.stringify({ resource: picked }, null, 2);
     }

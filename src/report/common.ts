@@ -7,7 +7,7 @@ import type { Location, ServiceType } from '../model/types.js';
 import { SERVICE_TYPES } from '../model/types.js';
 import type { Result, RuleDescriptor, RunResults, Severity } from '../engine/types.js';
 import { dict } from '../model/dict.js';
-export { visibleText } from '../model/text.js';
+export { visibleText } from '../errors.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'note'];
 export const rankOf = (s: Severity): number => (s === 'error' ? 3 : s === 'warning' ? 2 : 1);
