@@ -303,6 +303,25 @@ describe('resource policies for Principal "*" (AWS\'s meaning of public)', () =>
     expect(f2.exposure('aws_iam_role.org')).toBeUndefined();
     expect(f2.notExposed.get('aws_iam_role.org')?.join()).toMatch(/denies every caller outside StringNotEquals aws:PrincipalOrgID/);
   });
+
+  it('a trust policy is no network path: the role is not in `query exposure`, with no port; undecided trust is not listed either', async () => {
+    const s = baseStack();
+    s.add('aws_iam_role', 'anyone', { assume_role_policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }) });
+    s.add('aws_iam_role', 'later', { assume_role_policy: '${var.trust}' });
+    (s.doc as { variable?: unknown }).variable = { trust: { type: 'string' } };
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_iam_role.anyone')?.mechanisms).toEqual(['trust-policy']);
+    expect(facts.exposure('aws_iam_role.anyone')?.ports).toEqual([]);
+    const listed = exposureReport(facts, { includeUndecided: true }).map((e) => e.address);
+    expect(listed).not.toContain('aws_iam_role.anyone');
+    expect(listed).not.toContain('aws_iam_role.later');
+  });
+
+  it('a trust policy from a data.aws_iam_policy_document inside a module is read (no undecided role)', async () => {
+    const facts = await analyse(join(ROOT, 'fixtures', 'network', 'module-trust'));
+    expect(facts.exposure('module.fn.aws_iam_role.this')).toBeUndefined();
+    expect(facts.notExposed.get('module.fn.aws_iam_role.this')).toBeUndefined();
+  });
 });
 
 describe('EKS node group SSH and MSK public access', () => {

@@ -9,6 +9,8 @@ export type Mechanism =
   | 'load-balancer'
   | 'function-url'
   | 'resource-policy'
+  /** A role's trust policy lets anyone assume it: an access grant, not a network path (not in `query exposure`). */
+  | 'trust-policy'
   | 'bucket-acl'
   | 'gateway'
   | 'gateway-integration'

@@ -176,6 +176,8 @@ function toExposure(resource: Resource, routes: readonly ExposureRoute[]): Expos
 export function exposureReport(facts: NetworkFacts, options: { readonly includeUndecided?: boolean } = {}): ExposureReportEntry[] {
   return facts.exposures
     .filter((e) => options.includeUndecided || !e.undecided)
+    // Trust policies say who may assume a role: no network path, so not an exposure to list here.
+    .filter((e) => !e.mechanisms.every((m) => m === 'trust-policy'))
     .map((e) => ({
       address: e.address,
       serviceType: e.serviceType ?? null,

@@ -4,7 +4,7 @@ import type { ExposurePath } from '../../analysis/network/index.js';
 import { locationOf, MECHANISM_TEXT, selects, serviceTypeOf, typeEvidence, typeFields } from './shared.js';
 
 /** Mechanisms that are not about ports: the finding's subject names the mechanism instead. */
-const PORTLESS = new Set(['function-url', 'resource-policy', 'bucket-acl', 'direct-internet-access', 'public-endpoint']);
+const PORTLESS = new Set(['function-url', 'resource-policy', 'trust-policy', 'bucket-acl', 'direct-internet-access', 'public-endpoint']);
 
 /**
  * Only the gateway is public: every resource reachable from the internet other than through an
@@ -43,7 +43,9 @@ export const onlyGatewayPublic: Check = {
         subject,
         message: undecided
           ? `${exposure.address} may be reachable from the internet ${how}, outside the gateway: ${main.undecided}`
-          : vpcOnly
+          : used.every((p) => p.mechanism === 'trust-policy')
+            ? `${exposure.address} can be assumed by any AWS account ${how} (an access grant over STS, not a network path): ${main.path.join(' -> ')}`
+            : vpcOnly
             ? `${exposure.address} is public by AWS's definition ${how}: anyone who reaches it through its VPC gets in, whatever their account: ${main.path.join(' -> ')}`
             : `${exposure.address} is reachable from the internet ${how}${networkPaths.length ? ` on ${ports.join(', ')}` : ''}, not only through the gateway: ${main.path.join(' -> ')}`,
         evidence: [...main.evidence, ...typeEvidence(exposure.address, assignment)],
