@@ -90,7 +90,6 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
       policyUnread('aws_iam_role.preprocess_role', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
       policyUnread('aws_iam_role.serving_task_role', 'aws_iam_role_policy.serving_task_inline', 'aws_s3_bucket.artifacts.arn'),
       statementsUnread('HG-IAM-006 aws_iam_role.preprocess_role statement 1 of aws_iam_role_policy.preprocess_inline', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
-      computedWhenUnset('HG-NET-001 aws_s3_bucket.artifacts resource-policy', 'extra', 'aws_s3_bucket.artifacts', 'policy'),
       computedWhenUnset('HG-RES-002 aws_lambda_function.invoke', 'undecided', 'aws_lambda_function.invoke', 'tracing_config'),
       computedWhenUnset('HG-RES-002 aws_lambda_function.preprocess', 'undecided', 'aws_lambda_function.preprocess', 'tracing_config'),
     ],
@@ -131,7 +130,6 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
       policyWithArn('HG-IAM-005 aws_iam_role.register_role privilege-escalation', 'extra', 'aws_iam_role_policy.register_policy', 'aws_s3_bucket.datasets.arn'),
       policyWithArn('HG-IAM-005 aws_iam_role.serving_task_role privilege-escalation', 'extra', 'aws_iam_role_policy.serving_policy', 'aws_s3_bucket.datasets.arn'),
       statementsUnread('HG-IAM-006 aws_iam_role.serving_task_role statement 0 of aws_iam_role_policy.serving_policy', 'aws_iam_role_policy.serving_policy', 'aws_s3_bucket.datasets.arn'),
-      computedWhenUnset('HG-NET-001 aws_sqs_queue.ingest_queue resource-policy', 'extra', 'aws_sqs_queue.ingest_queue', 'policy'),
       ...['ingest', 'predict', 'preprocess', 'register'].map((fn) =>
         computedWhenUnset(`HG-RES-002 aws_lambda_function.${fn}`, 'undecided', `aws_lambda_function.${fn}`, 'tracing_config'),
       ),

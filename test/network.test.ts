@@ -123,6 +123,26 @@ describe('exposure paths (must hold)', () => {
   });
 });
 
+describe('ports through load balancers', () => {
+  it('a Lambda target group has no port: the function is reachable on the listener\'s port 80 only, evidence listener -> target group -> function', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-lambda-behind-public-alb-port-80'));
+    const fn = facts.exposure('aws_lambda_function.ingest')!;
+    expect(fn.ports).toEqual(['tcp/80']);
+    expect(fn.worldPorts).toEqual(['tcp/80']);
+    expect(fn.path.slice(-5)).toEqual(['aws_lb.fn', 'aws_lb_listener.http', 'aws_lb_target_group.fn', 'aws_lb_target_group_attachment.fn', 'aws_lambda_function.ingest']);
+    expect(fn.evidence.map((e) => e.message).join('\n')).toMatch(/target_type lambda, no port of its own\) invokes aws_lambda_function.ingest for requests on tcp\/80/);
+  });
+
+  it('an instance behind an NLB gets the target group\'s port (22), not the listener\'s (2222)', async () => {
+    const facts = await analyse(rule('world-open-admin-port', 'fail-nlb-forwards-ssh-to-private-instance'));
+    expect(facts.exposure('aws_lb.ops')!.ports).toEqual(['tcp/2222']);
+    const ops = facts.exposure('aws_instance.ops')!;
+    expect(ops.ports).toEqual(['tcp/22']);
+    expect(ops.worldPorts).toEqual(['tcp/22']);
+    expect(ops.path.slice(-4)).toEqual(['aws_lb_listener.ops', 'aws_lb_target_group.ops', 'aws_lb_target_group_attachment.ops', 'aws_instance.ops']);
+  });
+});
+
 describe('subnet tiers and placement', () => {
   it('public = IGW route, private = NAT only, isolated = no route out', async () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-public-alb-in-front-of-microservice'));
@@ -379,6 +399,8 @@ describe('same answers from synth JSON, HCL and plan JSON', () => {
     'fail-route-as-separate-resource',
     'fail-function-url-auth-none',
     'fail-bucket-policy-any-principal',
+    'fail-lambda-behind-public-alb-port-80',
+    'fail-nlb-forwards-ssh-to-private-instance',
   ];
   it.each(cases)('%s', async (c) => {
     const synth = exposureReport(await analyse(join(forms, c, 'synth', 'main.tf.json')));

@@ -120,13 +120,25 @@ export class Listeners {
       if (listenerFilter && listener !== listenerFilter) continue;
       const lp = listenerPorts(listener);
       if (lp && route.ports.intersect(lp).isEmpty() && !route.undecided) continue;
+      // What of this listener the internet reaches (all of it when the route itself is undecided).
+      const reached = lp ? (route.undecided ? lp : route.ports.intersect(lp)) : undefined;
+      const worldReached = lp ? route.worldPorts.intersect(lp) : route.worldPorts;
       for (const tg of this.lb.listenerGroups.get(listener.address) ?? []) {
         for (const target of this.lb.targets.get(tg.address) ?? []) {
-          const ports = targetPorts(tg, target) ?? PortSet.ALL;
+          const tp = targetPorts(tg, target, reached);
+          const ports = tp.ports;
+          const portText = tp.known ? ports.labels().join(', ') : 'a port known only after apply';
           const hops: Hop[] = [...route.hops, hop(listener, `listener ${listener.address} (${(lp ?? PortSet.EMPTY).labels().join(', ')}) forwards to ${tg.address}`)];
-          hops.push(hop(tg, `target group ${tg.address} sends traffic to ${target.resource.address} on ${ports.labels().join(', ')}`));
+          hops.push(
+            hop(
+              tg,
+              tp.lambda
+                ? `target group ${tg.address} (target_type lambda, no port of its own) invokes ${target.resource.address} for requests on ${portText}`
+                : `target group ${tg.address} sends traffic to ${target.resource.address} on ${portText}`,
+            ),
+          );
           if (target.via) hops.push(hop(target.via, `${target.via.address} registers ${target.resource.address} in ${tg.address}`));
-          hops.push(hop(target.resource, `${target.resource.address} serves ${lb.address} on ${ports.labels().join(', ')}`));
+          hops.push(hop(target.resource, tp.lambda ? `${target.resource.address} is invoked by ${lb.address} for requests on ${portText}` : `${target.resource.address} serves ${lb.address} on ${portText}`));
           // The target's own security groups must admit the load balancer.
           const targetGroups = this.targetGroupsOf(target.resource);
           let undecided = route.undecided;
@@ -145,7 +157,8 @@ export class Listeners {
             viaGateway: route.viaGateway,
             hops,
             ports,
-            worldPorts: route.worldPorts.isEmpty() ? PortSet.EMPTY : ports,
+            // World-open: a Lambda's ports are the listener's (open to whom the load balancer admits); a target's own port is open to the world when the load balancer's is.
+            worldPorts: !tp.known || worldReached.isEmpty() ? PortSet.EMPTY : tp.lambda ? worldReached : ports,
             ...(undecided ? { undecided } : {}),
           });
         }
@@ -441,7 +454,7 @@ function asObjects(value: unknown): { readonly [k: string]: import('../../model/
 }
 
 function asStringList(value: unknown): number {
-  if (isUnknown(value as never)) return 1;
+  if (isUnknown(value as never)) return (value as { unset: boolean }).unset ? 0 : 1;
   return Array.isArray(value) ? value.filter((v) => v !== null).length : value ? 1 : 0;
 }
 

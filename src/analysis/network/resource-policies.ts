@@ -118,7 +118,7 @@ export class PublicAccess {
     for (const bp of g.ofType('aws_s3_bucket_policy')) policies.push([bp, linksAt(g, bp, 'bucket', ['aws_s3_bucket']).targets[0] ?? bp]);
     for (const bucket of g.ofType('aws_s3_bucket')) {
       const inline = valueAt(bucket.values, 'policy');
-      if (inline !== undefined && inline !== null && inline !== '') policies.push([bucket, bucket]);
+      if (inline !== undefined && inline !== null && inline !== '' && !(isUnknown(inline) && inline.unset)) policies.push([bucket, bucket]);
     }
     for (const [holder, bucket] of policies) {
       const verdict = judge(readDocument(g, holder, 'policy'), holder);
@@ -185,7 +185,8 @@ export class PublicAccess {
   private resourcePolicies(spec: PolicyHolder): void {
     for (const holder of this.graph.ofType(spec.type)) {
       const raw = valueAt(holder.values, spec.attr);
-      if (raw === undefined || raw === null || raw === '') continue;
+      // Unset (a provider-computed value in plan JSON): the resource carries no policy of its own.
+      if (raw === undefined || raw === null || raw === '' || (isUnknown(raw) && raw.unset)) continue;
       const target = spec.target ? (linksAt(this.graph, holder, spec.target.attr, spec.target.types).targets[0] ?? holder) : holder;
       const verdict = judge(readDocument(this.graph, holder, spec.attr), holder, spec.actions);
       if (verdict.kind === 'private') {

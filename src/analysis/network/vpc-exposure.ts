@@ -229,12 +229,22 @@ export function listenerPorts(listener: Resource): PortSet | undefined {
   return PortSet.tcp(port);
 }
 
-/** Ports a target group forwards to (its `port`, or the target's own port). */
-export function targetPorts(tg: Resource, target: LbTarget): PortSet | undefined {
+/**
+ * Ports a target receives from a listener through a target group. A Lambda target has no port:
+ * it is invoked for requests on the listener's ports, so it is reachable on those only. An
+ * instance, IP or ALB target gets its own registered port (ECS container_port, attachment port),
+ * else the target group's. `known` is false when that port is known only after apply.
+ */
+export function targetPorts(tg: Resource, target: LbTarget, listener: PortSet | undefined): { ports: PortSet; known: boolean; lambda: boolean } {
+  const type = (asString(valueAt(tg.values, 'target_type')) ?? '').toLowerCase();
+  if (type === 'lambda' || target.resource.type === 'aws_lambda_function' || target.resource.type === 'aws_lambda_alias') {
+    return { ports: listener ?? PortSet.ALL, known: listener !== undefined, lambda: true };
+  }
   const port = target.port ?? asNumber(valueAt(tg.values, 'port'));
-  if (port === undefined) return undefined;
+  if (port === undefined) return { ports: PortSet.ALL, known: false, lambda: false };
   const protocol = (asString(valueAt(tg.values, 'protocol')) ?? 'HTTP').toUpperCase();
-  return protocol === 'UDP' ? PortSet.of('udp', port, port) : PortSet.tcp(port);
+  const ports = protocol === 'UDP' ? PortSet.of('udp', port, port)! : protocol === 'TCP_UDP' ? PortSet.tcp(port).union(PortSet.of('udp', port, port)!) : PortSet.tcp(port);
+  return { ports, known: true, lambda: false };
 }
 
 // ---------------------------------------------------------------- helpers for subjects
@@ -242,7 +252,7 @@ export function targetPorts(tg: Resource, target: LbTarget): PortSet | undefined
 /** `assign_public_ip`-style flags: true/false, absent = default, `${var}` = unknown. */
 export function flag(resource: Resource, path: string, fallback: boolean): boolean | { unknown: string } {
   const raw = valueAt(resource.values, path);
-  if (raw === undefined || raw === null) return fallback;
+  if (raw === undefined || raw === null || (isUnknown(raw) && raw.unset)) return fallback;
   const b = asBoolean(raw);
   if (b !== undefined) return b;
   return { unknown: `${path} of ${resource.address} is ${isUnknown(raw) ? raw.reason : JSON.stringify(raw)}, known only after apply` };
