@@ -123,6 +123,37 @@ describe('exposure paths (must hold)', () => {
   });
 });
 
+describe('the VPC\'s own ranges and office ranges', () => {
+  it('a security group admitting only the VPC\'s own blocks (11.0.0.0/16 and an associated 11.1.0.0/16, public address space) gives no internet path, in every form', async () => {
+    const forms = join(ROOT, 'fixtures', 'network', 'forms', 'pass-instance-sg-admits-own-vpc-public-range');
+    for (const input of [join(forms, 'synth', 'main.tf.json'), join(forms, 'hcl'), join(forms, 'plan', 'plan.json')]) {
+      const facts = await analyse(input);
+      expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits ipv4 traffic from the internet/);
+    }
+  });
+
+  it('a network ACL allowing only the VPC\'s own public-looking range lets nothing in from the internet', async () => {
+    const s = baseStack().set('aws_vpc', 'main', { cidr_block: '11.0.0.0/16' });
+    s.add('aws_network_acl', 'public', {
+      vpc_id: ref('aws_vpc.main'),
+      subnet_ids: [ref('aws_subnet.public_a'), ref('aws_subnet.public_b')],
+      ingress: [naclRule({ rule_no: 100, action: 'allow', protocol: 'tcp', from_port: 443, to_port: 443, cidr_block: '11.0.0.0/16' })],
+      egress: [naclRule({ rule_no: 100, action: 'allow', protocol: '-1', from_port: 0, to_port: 0, cidr_block: '0.0.0.0/0' })],
+    });
+    expect((await analyseStack(s)).exposure('aws_lb.web')).toBeUndefined();
+  });
+
+  it('an office range is reachable from that range only, and says so', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-instance-ssh-from-office-range'));
+    const b = facts.exposure('aws_instance.bastion')!;
+    expect(b.ports).toEqual(['tcp/22']);
+    expect(b.worldPorts).toEqual([]);
+    expect(b.sources).toEqual(['198.51.100.0/24']);
+    expect(exposureReport(facts).find((e) => e.address === 'aws_instance.bastion')?.sources).toEqual(['198.51.100.0/24']);
+  });
+});
+
 describe('ports through load balancers', () => {
   it('a Lambda target group has no port: the function is reachable on the listener\'s port 80 only, evidence listener -> target group -> function', async () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-lambda-behind-public-alb-port-80'));
@@ -401,6 +432,7 @@ describe('same answers from synth JSON, HCL and plan JSON', () => {
     'fail-bucket-policy-any-principal',
     'fail-lambda-behind-public-alb-port-80',
     'fail-nlb-forwards-ssh-to-private-instance',
+    'fail-instance-ssh-from-office-range',
   ];
   it.each(cases)('%s', async (c) => {
     const synth = exposureReport(await analyse(join(forms, c, 'synth', 'main.tf.json')));

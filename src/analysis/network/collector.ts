@@ -27,6 +27,8 @@ export interface ExposureRoute {
   readonly worldPorts: PortSet;
   /** Set when the route may or may not exist: a value known only after apply. */
   readonly undecided?: string;
+  /** Set when only some internet addresses get in (an office range): those CIDRs. */
+  readonly sources?: readonly string[];
 }
 
 /** Collects routes per resource address; the analysis turns them into exposures at the end. */

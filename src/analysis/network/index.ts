@@ -29,6 +29,8 @@ export interface ExposurePath {
   readonly evidence: readonly Evidence[];
   /** Set when this path depends on a value known only after apply. */
   readonly undecided?: string;
+  /** Set when only these internet addresses get in (an office range), not any internet address. */
+  readonly sources?: readonly string[];
 }
 
 /** A resource reachable from the internet (or possibly reachable: `undecided`). */
@@ -51,6 +53,8 @@ export interface Exposure {
   readonly evidence: readonly Evidence[];
   /** Set when no path is certain: the resource may be reachable, depending on values known only after apply. */
   readonly undecided?: string;
+  /** Set when every path of the main kind admits only these internet addresses (office ranges). */
+  readonly sources?: readonly string[];
   /** Every path found, decided and undecided. */
   readonly paths: readonly ExposurePath[];
 }
@@ -101,6 +105,8 @@ export interface ExposureReportEntry {
   readonly ports: readonly string[];
   /** Only with `includeUndecided`: the resource may be reachable; why it cannot be decided before apply (the unknown value). */
   readonly undecided?: string;
+  /** Present when only these internet addresses can reach it (an office range), not any internet address. */
+  readonly sources?: readonly string[];
 }
 
 const GATEWAY_TYPES = new Set(['aws_apigatewayv2_api', 'aws_api_gateway_rest_api']);
@@ -138,6 +144,7 @@ function toExposure(resource: Resource, routes: readonly ExposureRoute[]): Expos
     worldPorts: r.worldPorts.labels(),
     evidence: r.hops.map(hopEvidence),
     ...(r.undecided ? { undecided: r.undecided } : {}),
+    ...(r.sources ? { sources: r.sources } : {}),
   }));
   const decided = routes.filter((r) => !r.undecided);
   const pool = decided.length ? decided : routes;
@@ -164,6 +171,7 @@ function toExposure(resource: Resource, routes: readonly ExposureRoute[]): Expos
     worldPorts: world.labels(),
     evidence: primary.hops.map(hopEvidence),
     ...(decided.length === 0 ? { undecided: routes[0]!.undecided! } : {}),
+    ...(main.every((r) => r.sources) ? { sources: [...new Set(main.flatMap((r) => r.sources!))].sort() } : {}),
     paths,
   };
 }
@@ -185,6 +193,7 @@ export function exposureReport(facts: NetworkFacts, options: { readonly includeU
       path: [...e.path],
       ports: [...e.ports],
       ...(e.undecided ? { undecided: e.undecided } : {}),
+      ...(e.sources ? { sources: [...e.sources] } : {}),
     }))
     .sort((a, b) => cmp(a.address, b.address));
 }

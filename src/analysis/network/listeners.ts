@@ -160,6 +160,7 @@ export class Listeners {
             // World-open: a Lambda's ports are the listener's (open to whom the load balancer admits); a target's own port is open to the world when the load balancer's is.
             worldPorts: !tp.known || worldReached.isEmpty() ? PortSet.EMPTY : tp.lambda ? worldReached : ports,
             ...(undecided ? { undecided } : {}),
+            ...(route.sources ? { sources: route.sources } : {}),
           });
         }
       }

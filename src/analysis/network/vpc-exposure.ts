@@ -96,8 +96,8 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
         const has = subject.ipv6 === 'subnet' ? info.assignIpv6 : subject.ipv6;
         if (!has) continue;
       }
-      const nacl = topo.naclInbound(info.nacl, family);
-      const sg = subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family);
+      const nacl = topo.naclInbound(info.nacl, family, info.vpc);
+      const sg = subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family, info.vpc);
       let ports = nacl.open.intersect(sg.ports);
       let worldPorts = nacl.open.intersect(sg.worldPorts);
       if (subject.listen) {
@@ -134,9 +134,11 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
           hops.push(hop(rule.declaredBy, `${rule.label} admits ${rule.ports.intersect(ports).labels().join(', ')} from ${src}`));
         }
       }
+      // No rule for every address: only the CIDRs of the admitting rules get in (an office range), never "the internet" at large.
+      const sources = worldPorts.isEmpty() ? [...new Set(sg.rules.filter((r) => r.ports && !r.ports.intersect(ports).isEmpty() && r.source.kind === 'cidr').map((r) => (r.source as { cidr: string }).cidr))].sort() : [];
       if (subject.addressHop) hops.push(subject.addressHop);
-      hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}`));
-      routes.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(addressUndecided ? { undecided: addressUndecided } : {}) });
+      hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${sources.length ? `, reachable only from ${sources.join(', ')}` : ''}`));
+      routes.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(addressUndecided ? { undecided: addressUndecided } : {}), ...(sources.length ? { sources } : {}) });
     }
   }
   for (const reason of undecidedSubnets) routes.push(undecidedRoute(subject, prefix, `subnet ${reason} is not in this configuration`));
