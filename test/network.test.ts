@@ -14,6 +14,14 @@ import { baseStack, naclRule, route, sgRule } from '../fixtures/network/stack.js
 const ROOT = join(import.meta.dirname, '..');
 const ref = (address: string, attr = 'id'): string => `\${${address}.${attr}}`;
 
+/** The base stack with an instance whose security group admits SSH from the VPC only. */
+function bastion10(): ReturnType<typeof baseStack> {
+  const s = baseStack();
+  s.add('aws_security_group', 'bastion', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['10.0.0.0/16'] })] });
+  s.add('aws_instance', 'bastion', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: ref('aws_subnet.public_a'), associate_public_ip_address: true, vpc_security_group_ids: [ref('aws_security_group.bastion')] });
+  return s;
+}
+
 async function analyse(path: string): Promise<NetworkFacts> {
   const { graph } = await readInputs([path], { cwd: ROOT });
   return analyzeNetwork(graph);
@@ -129,7 +137,7 @@ describe('the VPC\'s own ranges and office ranges', () => {
     for (const input of [join(forms, 'synth', 'main.tf.json'), join(forms, 'hcl'), join(forms, 'plan', 'plan.json')]) {
       const facts = await analyse(input);
       expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
-      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits ipv4 traffic from the internet/);
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits (ipv4 traffic|any traffic) from the internet/);
     }
   });
 
@@ -151,6 +159,40 @@ describe('the VPC\'s own ranges and office ranges', () => {
     expect(b.worldPorts).toEqual([]);
     expect(b.sources).toEqual(['198.51.100.0/24']);
     expect(exposureReport(facts).find((e) => e.address === 'aws_instance.bastion')?.sources).toEqual(['198.51.100.0/24']);
+  });
+});
+
+describe('decided as soon as a known hop blocks every path', () => {
+  const forms = join(ROOT, 'fixtures', 'network', 'forms');
+  const both = (c: string) => [join(forms, c, 'synth', 'main.tf.json'), join(forms, c, 'hcl')];
+
+  it('a public IP known only after apply: not public when the security group admits only the VPC, or the NACL denies the only open port', async () => {
+    for (const input of both('pass-vpc-only-sg-public-ip-unknown')) {
+      const facts = await analyse(input);
+      expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits any traffic from the internet/);
+    }
+    for (const input of both('pass-nacl-denies-only-port-public-ip-unknown')) {
+      const facts = await analyse(input);
+      expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/aws_network_acl.public blocks .* denies tcp\/22/);
+    }
+  });
+
+  it('undecided only when the unknown decides: SSH open to the world, public IP from a variable', async () => {
+    for (const input of both('fail-world-ssh-public-ip-unknown')) {
+      const b = (await analyse(input)).exposure('aws_instance.bastion')!;
+      expect(b.undecided, input).toMatch(/associate_public_ip_address of aws_instance.bastion .*var\.bastion_public_ip/);
+      expect(b.paths[0]!.worldPorts).toEqual(['tcp/22']);
+    }
+  });
+
+  it('subnets from a variable: decided when the security groups admit nothing from the internet', async () => {
+    const s = bastion10();
+    s.set('aws_instance', 'bastion', { subnet_id: '${var.subnet}' });
+    (s.doc as { variable?: unknown }).variable = { subnet: { type: 'string' } };
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_instance.bastion')).toBeUndefined();
   });
 });
 

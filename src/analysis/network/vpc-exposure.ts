@@ -56,10 +56,37 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
     groupUndecided.push(...subject.groups.unresolved.map((u) => `security group ${u} is not in this configuration`));
   }
 
+  /**
+   * Why the security groups alone let nothing the resource listens on in from any internet
+   * address (for a resource in `vpc`), whatever the values known only after apply (a public IP,
+   * a route table, the subnets): then the answer is decided. Undefined when they may.
+   */
+  const closedByGroups = (vpc: string | undefined): string | undefined => {
+    if (subject.groups === 'none' || groupUndecided.length) return undefined;
+    let groups = groupAddresses;
+    if (subject.groups.targets.length === 0) {
+      const def = topo.defaultGroup(vpc);
+      if (!def) return `${subject.resource.address} uses the default security group of its VPC, which admits only its own members`;
+      groups = [def.address];
+    }
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const verdict = topo.sgInbound(groups, family, vpc);
+      if (verdict.undecided.length) return undefined;
+      if (!(subject.listen ? verdict.ports.intersect(subject.listen) : verdict.ports).isEmpty()) return undefined;
+    }
+    return `no security group of ${subject.resource.address} admits ${subject.listen ? `what it listens on (${subject.listen.labels().join(', ')})` : 'any traffic'} from the internet (${groups.join(', ')})`;
+  };
+
   for (const address of subnetAddresses) {
     const info = topo.subnet(address);
     if (!info) continue;
     const subnetResource = info.subnet;
+    // A known hop that blocks every path decides, before anything unknown is looked at.
+    const closed = closedByGroups(info.vpc);
+    if (closed) {
+      reasons.push(closed);
+      continue;
+    }
     if (!info.table) {
       routes.push(undecidedRoute(subject, prefix, `the route table of ${address} is unknown (${info.tableUndecided ?? 'not in this configuration'})`));
       continue;
@@ -106,8 +133,11 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       }
       const undecided = [...(addressUndecided ? [addressUndecided] : []), ...sg.undecided, ...groupUndecided, ...nacl.undecided];
       if (ports.isEmpty()) {
-        if (undecided.length) {
-          routes.push(undecidedRoute(subject, prefix, undecided[0]!));
+        // Only an unknown security group or rule can still open it, and only on what the network ACL lets through.
+        const sgUnknown = [...sg.undecided, ...groupUndecided];
+        const naclMax = subject.listen ? nacl.open.intersect(subject.listen) : nacl.open;
+        if (sgUnknown.length && !naclMax.isEmpty()) {
+          routes.push(undecidedRoute(subject, prefix, sgUnknown[0]!));
           continue;
         }
         if (subject.groups !== 'none' && groups.length === 0 && defaultGroupClosed) reasons.push(`${subject.resource.address} uses the default security group of its VPC, which admits only its own members`);
@@ -141,7 +171,12 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       routes.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(addressUndecided ? { undecided: addressUndecided } : {}), ...(sources.length ? { sources } : {}) });
     }
   }
-  for (const reason of undecidedSubnets) routes.push(undecidedRoute(subject, prefix, `subnet ${reason} is not in this configuration`));
+  if (undecidedSubnets.length) {
+    // Subnets we cannot see: still decided when the security groups admit nothing from the internet.
+    const closed = closedByGroups(undefined);
+    if (closed) reasons.push(closed);
+    else for (const reason of undecidedSubnets) routes.push(undecidedRoute(subject, prefix, `subnet ${reason} is not in this configuration`));
+  }
   return { routes, reasons };
 }
 
