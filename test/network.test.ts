@@ -196,6 +196,21 @@ describe('decided as soon as a known hop blocks every path', () => {
   });
 });
 
+describe('internet-facing load balancers in subnets not in this configuration', () => {
+  it('internal = false with subnets from a module not downloaded: public by intent, with evidence that says so; synth JSON and HCL agree', async () => {
+    const forms = join(ROOT, 'fixtures', 'network', 'forms', 'fail-internet-facing-alb-subnets-from-module');
+    const synth = await analyse(join(forms, 'synth', 'main.tf.json'));
+    const lb = synth.exposure('aws_lb.serving')!;
+    expect(lb.undecided).toBeUndefined();
+    expect(lb.ports).toEqual(['tcp/443']);
+    expect(lb.path).toEqual(['(public subnets, by the internet-facing scheme)', 'aws_security_group.alb', 'aws_lb.serving']);
+    expect(lb.evidence[0]!.message).toMatch(/internet-facing \(internal = false\).*not in this configuration, so the scheme is taken as the intent/);
+    expect(exposureReport(await analyse(join(forms, 'hcl')))).toEqual(exposureReport(synth));
+    const internal = await analyse(join(ROOT, 'fixtures', 'rules', 'only-gateway-public', 'pass-internal-alb-subnets-from-module'));
+    expect(internal.exposure('aws_lb.serving')).toBeUndefined();
+  });
+});
+
 describe('ports through load balancers', () => {
   it('a Lambda target group has no port: the function is reachable on the listener\'s port 80 only, evidence listener -> target group -> function', async () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-lambda-behind-public-alb-port-80'));

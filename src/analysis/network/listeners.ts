@@ -98,6 +98,7 @@ export class Listeners {
       listen,
       mechanism: 'load-balancer',
       what: `internet-facing ${type} load balancer`,
+      ...(internal === false ? { publicByIntent: `${lb.address} is internet-facing (internal = ${valueAt(lb.values, 'internal') == null ? 'false, the default' : 'false'}): AWS gives it public addresses` } : {}),
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(lb, reach.routes, reach.reasons);

@@ -5,7 +5,7 @@ import { classifyCidr } from './cidr.js';
 import { hop, type ExposureRoute, type RouteCollector } from './collector.js';
 import { linksAt, type Links } from './links.js';
 import { normaliseProtocol, PortSet } from './ports.js';
-import type { Family, Hop, Topology } from './topology.js';
+import type { Family, Hop, SgRule, Topology } from './topology.js';
 
 /**
  * Exposure through the VPC: internet gateway -> route table -> subnet -> network ACL -> security
@@ -28,6 +28,11 @@ export interface NetworkSubject {
   /** Ports the resource listens on, where known (listeners, container ports, database port). */
   readonly listen?: PortSet;
   readonly mechanism: 'network' | 'load-balancer';
+  /**
+   * Set when the resource asks for a public address whatever its subnets (an internet-facing load
+   * balancer): with subnets not in this configuration, the scheme is the intent and decides.
+   */
+  readonly publicByIntent?: string;
   /** Short phrase for the final hop: `internet-facing application load balancer`. */
   readonly what: string;
 }
@@ -156,16 +161,8 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       if (subnetResource) hops.push(hop(subnetResource, `subnet ${address} is public: ${table.description} routes ${route.destination} to an internet gateway`));
       else if (hops[hops.length - 1]?.address !== address) hops.push({ address, message: `${subject.resource.address} has no subnet: it lands in a default subnet of the default VPC, which routes 0.0.0.0/0 to an internet gateway and maps public IPs` });
       if (info.nacl?.resource && !info.nacl.allowAll) hops.push(hop(info.nacl.resource, `network ACL ${info.nacl.address} lets in ${ports.labels().join(', ')} (${nacl.messages.join('; ')})`));
-      const seen = new Set<string>();
-      for (const rule of sg.rules) {
-        if (rule.ports && !rule.ports.intersect(ports).isEmpty() && !seen.has(rule.declaredBy.address)) {
-          seen.add(rule.declaredBy.address);
-          const src = rule.source.kind === 'cidr' ? rule.source.cidr : 'a public source';
-          hops.push(hop(rule.declaredBy, `${rule.label} admits ${rule.ports.intersect(ports).labels().join(', ')} from ${src}`));
-        }
-      }
-      // No rule for every address: only the CIDRs of the admitting rules get in (an office range), never "the internet" at large.
-      const sources = worldPorts.isEmpty() ? [...new Set(sg.rules.filter((r) => r.ports && !r.ports.intersect(ports).isEmpty() && r.source.kind === 'cidr').map((r) => (r.source as { cidr: string }).cidr))].sort() : [];
+      hops.push(...ruleHops(sg.rules, ports));
+      const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
       if (subject.addressHop) hops.push(subject.addressHop);
       hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${sources.length ? `, reachable only from ${sources.join(', ')}` : ''}`));
       routes.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(addressUndecided ? { undecided: addressUndecided } : {}), ...(sources.length ? { sources } : {}) });
@@ -175,9 +172,64 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
     // Subnets we cannot see: still decided when the security groups admit nothing from the internet.
     const closed = closedByGroups(undefined);
     if (closed) reasons.push(closed);
+    else if (subject.publicByIntent && subnetAddresses.length === 0) routes.push(...intendedRoutes(topo, subject, prefix, groupAddresses, groupUndecided, undecidedSubnets, reasons));
     else for (const reason of undecidedSubnets) routes.push(undecidedRoute(subject, prefix, `subnet ${reason} is not in this configuration`));
   }
   return { routes, reasons };
+}
+
+/**
+ * Paths of a resource that is public by intent (an internet-facing load balancer) in subnets we
+ * cannot see: the scheme stands for internet gateway, route table and subnet; its security
+ * groups still decide the ports.
+ */
+function intendedRoutes(
+  topo: Topology,
+  subject: NetworkSubject,
+  prefix: readonly Hop[],
+  groups: readonly string[],
+  groupUndecided: readonly string[],
+  subnets: readonly string[],
+  reasons: string[],
+): ExposureRoute[] {
+  const out: ExposureRoute[] = [];
+  for (const family of subject.ipv6 === true ? (['ipv4', 'ipv6'] as const) : (['ipv4'] as const)) {
+    const sg = subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family);
+    const ports = subject.listen ? sg.ports.intersect(subject.listen) : sg.ports;
+    const worldPorts = subject.listen ? sg.worldPorts.intersect(subject.listen) : sg.worldPorts;
+    const unknown = [...sg.undecided, ...groupUndecided];
+    if (ports.isEmpty()) {
+      if (unknown.length) out.push(undecidedRoute(subject, prefix, unknown[0]!));
+      else reasons.push(`no security group of ${subject.resource.address} admits what it listens on from the internet`);
+      continue;
+    }
+    // A pseudo-hop stands for internet gateway -> route table -> subnet, located at the resource that states the intent.
+    const hops: Hop[] = [...prefix, { address: '(public subnets, by the internet-facing scheme)', resource: subject.resource, message: `${subject.publicByIntent}; its subnets (${subnets.join('; ')}) are not in this configuration, so the scheme is taken as the intent: public subnets routed to an internet gateway` }];
+    hops.push(...ruleHops(sg.rules, ports));
+    const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
+    hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${sources.length ? `, reachable only from ${sources.join(', ')}` : ''}`));
+    out.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(sources.length ? { sources } : {}) });
+  }
+  return out;
+}
+
+/** One hop per security group rule (or rule resource) that admits some of `ports` from the internet. */
+function ruleHops(rules: readonly SgRule[], ports: PortSet): Hop[] {
+  const out: Hop[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (!rule.ports || rule.ports.intersect(ports).isEmpty() || seen.has(rule.declaredBy.address)) continue;
+    seen.add(rule.declaredBy.address);
+    out.push(hop(rule.declaredBy, `${rule.label} admits ${rule.ports.intersect(ports).labels().join(', ')} from ${rule.source.kind === 'cidr' ? rule.source.cidr : 'a public source'}`));
+  }
+  return out;
+}
+
+/** With no rule for every address, only the CIDRs of the admitting rules get in (an office range), never "the internet" at large. */
+function admittedSources(rules: readonly SgRule[], ports: PortSet): string[] {
+  const cidrs = new Set<string>();
+  for (const r of rules) if (r.ports && !r.ports.intersect(ports).isEmpty() && r.source.kind === 'cidr') cidrs.add(r.source.cidr);
+  return [...cidrs].sort();
 }
 
 function undecidedRoute(subject: NetworkSubject, prefix: readonly Hop[], reason: string): ExposureRoute {
