@@ -211,6 +211,66 @@ describe('internet-facing load balancers in subnets not in this configuration', 
   });
 });
 
+describe('Auto Scaling groups, launch templates and what is built on them', () => {
+  const fleet = (extra: (s: ReturnType<typeof baseStack>) => void) => {
+    const s = baseStack();
+    s.add('aws_security_group', 'gpu', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })] });
+    s.add('aws_launch_template', 'gpu', { image_id: 'ami-1', instance_type: 'p4d.24xlarge', network_interfaces: [{ associate_public_ip_address: true, security_groups: [ref('aws_security_group.gpu')] }] });
+    extra(s);
+    return analyseStack(s);
+  };
+
+  it('a GPU Auto Scaling group gives the same exposure as the equivalent aws_instance; evidence names ASG, launch template, subnet and security group', async () => {
+    const asg = (await analyse(rule('world-open-admin-port', 'fail-gpu-asg-public-ip-ssh-world'))).exposure('aws_autoscaling_group.gpu')!;
+    const instance = (await analyse(rule('world-open-admin-port', 'fail-gpu-instance-public-ip-ssh-world'))).exposure('aws_instance.gpu')!;
+    expect(asg.ports).toEqual(instance.ports);
+    expect(asg.worldPorts).toEqual(['tcp/22']);
+    expect(asg.path).toEqual(['aws_internet_gateway.igw', 'aws_route_table.public', 'aws_route_table_association.public_a', 'aws_subnet.public_a', 'aws_security_group.gpu', 'aws_launch_template.gpu', 'aws_autoscaling_group.gpu']);
+    expect(asg.evidence.map((e) => e.message).join('\n')).toMatch(/aws_autoscaling_group.gpu launches its instances from aws_launch_template.gpu .*public IP .*instance type g5.xlarge \(GPU\/accelerator: g5.xlarge\)/);
+    const priv = await analyse(rule('world-open-admin-port', 'pass-gpu-asg-private-subnets'));
+    expect(priv.exposure('aws_autoscaling_group.gpu')).toBeUndefined();
+    expect(priv.notExposed.get('aws_autoscaling_group.gpu')?.join()).toMatch(/no route to an internet gateway/);
+  });
+
+  it('mixed_instances_policy and a legacy launch configuration are followed too', async () => {
+    const mixed = await fleet((s) =>
+      s.add('aws_autoscaling_group', 'mixed', {
+        max_size: 2,
+        min_size: 0,
+        vpc_zone_identifier: [ref('aws_subnet.public_a')],
+        mixed_instances_policy: { launch_template: { launch_template_specification: { launch_template_id: ref('aws_launch_template.gpu') }, override: [{ instance_type: 'g6.xlarge' }, { instance_type: 'g5.2xlarge' }] } },
+      }),
+    );
+    const m = mixed.exposure('aws_autoscaling_group.mixed')!;
+    expect(m.worldPorts).toEqual(['tcp/22']);
+    expect(m.evidence.map((e) => e.message).join()).toMatch(/instance types g6.xlarge, g5.2xlarge/);
+    const legacy = await fleet((s) => {
+      s.add('aws_launch_configuration', 'old', { image_id: 'ami-1', instance_type: 't3.micro', associate_public_ip_address: false, security_groups: [ref('aws_security_group.gpu')] });
+      s.add('aws_autoscaling_group', 'old', { max_size: 1, min_size: 0, vpc_zone_identifier: [ref('aws_subnet.public_a')], launch_configuration: ref('aws_launch_configuration.old', 'name') });
+    });
+    expect(legacy.exposure('aws_autoscaling_group.old')).toBeUndefined();
+    expect(legacy.notExposed.get('aws_autoscaling_group.old')?.join()).toMatch(/gets no public IPv4 address/);
+  });
+
+  it('an EKS node group and a Batch compute environment on a launch template; an ECS service on a capacity provider of the group', async () => {
+    const facts = await fleet((s) => {
+      s.add('aws_eks_node_group', 'gpu', { cluster_name: 'training', node_role_arn: 'arn:aws:iam::123456789012:role/nodes', subnet_ids: [ref('aws_subnet.public_a')], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 }, launch_template: { id: ref('aws_launch_template.gpu'), version: '1' } });
+      s.add('aws_batch_compute_environment', 'gpu', { compute_environment_name: 'gpu', type: 'MANAGED', compute_resources: { type: 'EC2', max_vcpus: 96, instance_type: ['p4d.24xlarge'], subnets: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.gpu')] } });
+      s.add('aws_batch_compute_environment', 'fargate', { compute_environment_name: 'f', type: 'MANAGED', compute_resources: { type: 'FARGATE', max_vcpus: 4, subnets: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.gpu')] } });
+      s.add('aws_autoscaling_group', 'ecs', { max_size: 2, min_size: 0, vpc_zone_identifier: [ref('aws_subnet.public_a')], launch_template: { id: ref('aws_launch_template.gpu') } });
+      s.add('aws_ecs_capacity_provider', 'ecs', { name: 'ecs', auto_scaling_group_provider: { auto_scaling_group_arn: ref('aws_autoscaling_group.ecs', 'arn') } });
+      s.add('aws_ecs_task_definition', 'ssh', { family: 'ssh', network_mode: 'host', container_definitions: JSON.stringify([{ name: 'sshd', image: 'x', portMappings: [{ containerPort: 22 }] }]) });
+      s.add('aws_ecs_service', 'ssh', { name: 'ssh', task_definition: ref('aws_ecs_task_definition.ssh', 'arn'), capacity_provider_strategy: [{ capacity_provider: ref('aws_ecs_capacity_provider.ecs', 'name'), weight: 1 }] });
+    });
+    expect(facts.exposure('aws_eks_node_group.gpu')?.path.slice(-2)).toEqual(['aws_launch_template.gpu', 'aws_eks_node_group.gpu']);
+    expect(facts.exposure('aws_batch_compute_environment.gpu')?.worldPorts).toEqual(['tcp/22']);
+    expect(facts.exposure('aws_batch_compute_environment.fargate')).toBeUndefined();
+    const svc = facts.exposure('aws_ecs_service.ssh')!;
+    expect(svc.ports).toEqual(['tcp/22']);
+    expect(svc.path.slice(-4)).toEqual(['aws_launch_template.gpu', 'aws_autoscaling_group.ecs', 'aws_ecs_capacity_provider.ecs', 'aws_ecs_service.ssh']);
+  });
+});
+
 describe('ports through load balancers', () => {
   it('a Lambda target group has no port: the function is reachable on the listener\'s port 80 only, evidence listener -> target group -> function', async () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-lambda-behind-public-alb-port-80'));
@@ -490,6 +550,7 @@ describe('same answers from synth JSON, HCL and plan JSON', () => {
     'fail-lambda-behind-public-alb-port-80',
     'fail-nlb-forwards-ssh-to-private-instance',
     'fail-instance-ssh-from-office-range',
+    'fail-gpu-asg-public-ip-ssh-world',
   ];
   it.each(cases)('%s', async (c) => {
     const synth = exposureReport(await analyse(join(forms, c, 'synth', 'main.tf.json')));

@@ -1,9 +1,10 @@
 import type { ResourceGraph } from '../../model/graph.js';
-import { asBoolean, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
+import { asBoolean, asList, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource } from '../../model/types.js';
 import { hop, HTTPS, type ExposureRoute, type RouteCollector } from './collector.js';
 import { linksAt, type Links } from './links.js';
 import { PortSet } from './ports.js';
+import { autoscalingLaunchSpec, isGpuInstanceType, optionalLaunchTemplate, type LaunchSpec } from './instance-groups.js';
 import type { Hop, Topology } from './topology.js';
 import {
   cidrListScope,
@@ -47,6 +48,8 @@ export class Listeners {
     for (const nb of this.graph.ofType('aws_sagemaker_notebook_instance')) this.notebook(nb);
     for (const cluster of this.graph.ofType('aws_eks_cluster')) this.eks(cluster);
     for (const group of this.graph.ofType('aws_eks_node_group')) this.eksNodeGroup(group);
+    for (const asg of this.graph.ofType('aws_autoscaling_group')) this.autoscalingGroup(asg);
+    for (const env of this.graph.ofType('aws_batch_compute_environment')) this.batchEnvironment(env);
     for (const cluster of this.graph.ofType('aws_msk_cluster')) this.msk(cluster);
   }
 
@@ -180,7 +183,7 @@ export class Listeners {
   private targetGroupsUncached(resource: Resource): Links | undefined {
     if (resource.type === 'aws_ecs_service') return this.groups(resource, 'network_configuration.0.security_groups');
     if (resource.type === 'aws_instance') return this.groups(resource, 'vpc_security_group_ids', 'security_groups');
-    return undefined;
+    return this.launchSpecOf(resource)?.groups;
   }
 
   private classicLoadBalancer(elb: Resource): void {
@@ -235,9 +238,108 @@ export class Listeners {
     this.record(instance, reach.routes, reach.reasons);
   }
 
+  /** Instances an Auto Scaling group launches: its subnets, its template's public IP and groups. */
+  private autoscalingGroup(asg: Resource): void {
+    const subnets = this.subnets(asg, 'vpc_zone_identifier');
+    const spec = this.launchSpecOf(asg)!;
+    this.instanceGroup(asg, subnets.targets.length || subnets.unresolved.length ? subnets : 'default', spec, 'Auto Scaling group');
+  }
+
+  /** EC2 (and Spot) compute environments launch instances in their subnets with their groups; Fargate ones run tasks, not instances. */
+  private batchEnvironment(env: Resource): void {
+    const type = (asString(valueAt(env.values, 'compute_resources.0.type')) ?? '').toUpperCase();
+    if (type.startsWith('FARGATE')) return this.out.explain(env, `${env.address} runs Fargate jobs: their network comes from each job definition, not from instances`);
+    if (valueAt(env.values, 'compute_resources') == null) return this.out.explain(env, `${env.address} is unmanaged: its instances are not in this configuration`);
+    const spec = this.launchSpecOf(env)!;
+    this.instanceGroup(env, this.subnets(env, 'compute_resources.0.subnets'), spec, 'Batch compute environment');
+  }
+
+  private readonly launchSpecs = new Map<string, LaunchSpec | undefined>();
+
+  /** What launches the instances of an Auto Scaling group, node group or compute environment (undefined for other resources). */
+  launchSpecOf(resource: Resource): LaunchSpec | undefined {
+    if (this.launchSpecs.has(resource.address)) return this.launchSpecs.get(resource.address);
+    let spec: LaunchSpec | undefined;
+    if (resource.type === 'aws_autoscaling_group') spec = autoscalingLaunchSpec(this.graph, resource);
+    else if (resource.type === 'aws_eks_node_group') spec = optionalLaunchTemplate(this.graph, resource, 'launch_template', asList(valueAt(resource.values, 'instance_types')).filter((t): t is string => typeof t === 'string'));
+    else if (resource.type === 'aws_batch_compute_environment') {
+      const types = asList(valueAt(resource.values, 'compute_resources.0.instance_type')).filter((t): t is string => typeof t === 'string');
+      const fromTemplate = optionalLaunchTemplate(this.graph, resource, 'compute_resources.0.launch_template', types);
+      // The environment's own security_group_ids win over the template's.
+      const own = this.groups(resource, 'compute_resources.0.security_group_ids');
+      const base = fromTemplate ?? { publicIpv4: 'subnet' as const, groups: own, instanceTypes: types };
+      spec = own.targets.length || own.unresolved.length ? { ...base, groups: own } : base;
+    }
+    this.launchSpecs.set(resource.address, spec);
+    return spec;
+  }
+
+  /**
+   * A bridge/host-mode ECS service on capacity providers backed by Auto Scaling groups: its tasks
+   * listen on their instances' addresses, on the host ports of the task definition (bridge
+   * without a host port: the ephemeral range 32768-65535). True when it was analysed that way.
+   */
+  private onCapacityProviders(svc: Resource): boolean {
+    const providers = linksAt(this.graph, svc, 'capacity_provider_strategy', ['aws_ecs_capacity_provider']).targets;
+    if (providers.length === 0) return false;
+    const task = linksAt(this.graph, svc, 'task_definition', ['aws_ecs_task_definition']).targets[0];
+    const listen = hostPorts(task);
+    for (const cp of providers) {
+      const asg = linksAt(this.graph, cp, 'auto_scaling_group_provider.0.auto_scaling_group_arn', ['aws_autoscaling_group']).targets[0];
+      if (!asg) {
+        this.out.explain(svc, `the Auto Scaling group of capacity provider ${cp.address} is not in this configuration`);
+        continue;
+      }
+      const spec = this.launchSpecOf(asg)!;
+      const subnets = this.subnets(asg, 'vpc_zone_identifier');
+      const subject: NetworkSubject = {
+        resource: asg,
+        subnets: subnets.targets.length || subnets.unresolved.length ? subnets : 'default',
+        publicIpv4: spec.publicIpv4,
+        ipv6: 'subnet',
+        ...(spec.hop ? { addressHop: spec.hop } : {}),
+        groups: spec.groups,
+        ...(listen ? { listen } : {}),
+        mechanism: 'network',
+        what: 'Auto Scaling group (container instances with public IPs)',
+      };
+      const reach = reachSubject(this.graph, this.topo, subject);
+      for (const route of reach.routes) {
+        this.out.add(svc, {
+          ...route,
+          hops: [
+            ...route.hops,
+            hop(cp, `capacity provider ${cp.address} places tasks on the instances of ${asg.address}`),
+            hop(svc, `${svc.address} runs its tasks on those instances (no awsvpc network_configuration), on ${route.ports.labels().join(', ')}`),
+          ],
+        });
+      }
+      if (reach.routes.length === 0) for (const reason of reach.reasons) this.out.explain(svc, `${reason} (the instances of ${asg.address}, through capacity provider ${cp.address})`);
+    }
+    return true;
+  }
+
+  /** Paths to the instances of a group: ... -> subnet -> security group -> launch template -> group. */
+  private instanceGroup(owner: Resource, subnets: Links | 'default', spec: LaunchSpec, what: string): void {
+    const gpu = spec.instanceTypes.filter(isGpuInstanceType);
+    const subject: NetworkSubject = {
+      resource: owner,
+      subnets,
+      publicIpv4: spec.publicIpv4,
+      ipv6: 'subnet',
+      ...(spec.hop ? { addressHop: spec.hop } : {}),
+      groups: spec.groups,
+      mechanism: 'network',
+      what: `${what}${gpu.length ? ` of GPU instances (${gpu.join(', ')})` : ''} (instances with public IPs)`,
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(owner, reach.routes, reach.reasons);
+  }
+
   private ecsService(svc: Resource): void {
     const nc = valueAt(svc.values, 'network_configuration');
     if (nc === undefined || nc === null || (Array.isArray(nc) && nc.length === 0)) {
+      if (this.onCapacityProviders(svc)) return;
       return this.out.explain(svc, `${svc.address} has no network_configuration (bridge or host networking): its tasks share the container instances' network, analysed there`);
     }
     const task = linksAt(this.graph, svc, 'task_definition', ['aws_ecs_task_definition']).targets[0];
@@ -327,6 +429,9 @@ export class Listeners {
   }
   /** remote_access with an SSH key and no source groups: EKS adds a group opening tcp/22 to 0.0.0.0/0 on the nodes. */
   private eksNodeGroup(group: Resource): void {
+    // With a launch template, the template says how nodes are addressed and guarded (remote_access is not allowed then).
+    const spec = this.launchSpecOf(group);
+    if (spec) return this.instanceGroup(group, this.subnets(group, 'subnet_ids'), spec, 'EKS managed node group');
     const key = valueAt(group.values, 'remote_access.0.ec2_ssh_key');
     if (key === undefined || key === null || key === '') return;
     const sources = valueAt(group.values, 'remote_access.0.source_security_group_ids');
@@ -372,6 +477,34 @@ export class Listeners {
 }
 
 const SSH = PortSet.tcp(22);
+
+/** Host ports of a bridge/host-mode task definition: hostPort, else containerPort in host mode, else (bridge, dynamic) 32768-65535. */
+function hostPorts(task: Resource | undefined): PortSet | undefined {
+  if (!task) return undefined;
+  const raw = valueAt(task.values, 'container_definitions');
+  let parsed: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  const host = asString(valueAt(task.values, 'network_mode')) === 'host';
+  let ports = PortSet.EMPTY;
+  for (const container of parsed as unknown[]) {
+    const mappings = (container as { portMappings?: unknown } | null)?.portMappings;
+    if (!Array.isArray(mappings)) continue;
+    for (const m of mappings as { containerPort?: unknown; hostPort?: unknown; protocol?: unknown }[]) {
+      const hp = Number(m.hostPort ?? (host ? m.containerPort : 0));
+      if (!Number.isInteger(hp)) return undefined;
+      const proto = m.protocol === 'udp' ? 'udp' : 'tcp';
+      ports = ports.union(hp > 0 ? PortSet.of(proto, hp, hp)! : PortSet.of(proto, 32768, 65535)!);
+    }
+  }
+  return ports;
+}
 
 /** Public broker ports by client authentication (AWS MSK port information): TLS 9194, SASL/SCRAM 9196, IAM 9198; all three when not readable. */
 function mskPublicPorts(cluster: Resource): PortSet {
