@@ -271,6 +271,20 @@ describe('Auto Scaling groups, launch templates and what is built on them', () =
   });
 });
 
+describe('resources with no network placement', () => {
+  it('a publicly accessible RDS instance with no subnet group lands in the default VPC: kept off the internet only by the default group, with that evidence', async () => {
+    const facts = await analyse(rule('publicly-accessible-data-store', 'fail-rds-public-no-subnet-group'));
+    expect(facts.exposure('aws_db_instance.features')).toBeUndefined();
+    const guarded = facts.guardedOnlyByGroups.find((g) => g.address === 'aws_db_instance.features')!;
+    expect(guarded.where).toMatch(/default VPC/);
+    expect(guarded.evidence.map((e) => e.message).join('\n')).toMatch(/publicly_accessible = true[\s\S]*lands in the default VPC[\s\S]*default security group of its VPC, which admits only its own members/);
+    // With a world-open group attached, the groups decide: reachable.
+    const open = await analyse(rule('only-gateway-public', 'fail-rds-no-subnet-group-world-open-group'));
+    expect(open.exposure('aws_db_instance.features')?.ports).toEqual(['tcp/5432']);
+    expect(open.guardedOnlyByGroups).toEqual([]);
+  });
+});
+
 describe('ports through load balancers', () => {
   it('a Lambda target group has no port: the function is reachable on the listener\'s port 80 only, evidence listener -> target group -> function', async () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-lambda-behind-public-alb-port-80'));

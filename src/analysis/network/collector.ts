@@ -35,6 +35,8 @@ export interface ExposureRoute {
 export class RouteCollector {
   readonly routes = new Map<string, { resource: Resource; routes: ExposureRoute[] }>();
   readonly notExposed = new Map<string, string[]>();
+  /** Resources with a public address in a public subnet that only their security groups keep off the internet. */
+  readonly guardedOnlyByGroups = new Map<string, { resource: Resource; hops: Hop[]; reason: string; where: string }>();
 
   add(resource: Resource, route: ExposureRoute): void {
     const entry = this.routes.get(resource.address);

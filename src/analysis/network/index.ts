@@ -83,6 +83,20 @@ export interface NetworkFacts {
   placement(resource: Resource): Placement;
   /** Security groups with an ingress rule from 0.0.0.0/0 or ::/0, and what uses them (hygiene, not exposure). */
   readonly worldOpenGroups: readonly OpenGroup[];
+  /** Publicly accessible resources in public subnets that only their security groups keep off the internet: one change away. */
+  readonly guardedOnlyByGroups: readonly GuardedResource[];
+}
+
+/** A resource with a public address in a public subnet, not reachable only because of its security groups. */
+export interface GuardedResource {
+  readonly address: string;
+  readonly resource: Resource;
+  /** Why it is not reachable today (what the groups admit). */
+  readonly reason: string;
+  /** Where it sits: `in public subnet aws_subnet.a`, or in the default VPC. */
+  readonly where: string;
+  /** The placement and the public address, one per hop. */
+  readonly evidence: readonly Evidence[];
 }
 
 /** A security group open to the whole internet on some ports. */
@@ -129,6 +143,10 @@ export function analyzeNetwork(graph: ResourceGraph, _facts?: Facts): NetworkFac
     exposures,
     notExposed,
     worldOpenGroups: openGroups(graph, topo),
+    guardedOnlyByGroups: [...out.guardedOnlyByGroups.values()]
+      .filter((g) => !byAddress.has(g.resource.address))
+      .map((g) => ({ address: g.resource.address, resource: g.resource, reason: g.reason, where: g.where, evidence: g.hops.map(hopEvidence) }))
+      .sort((a, b) => cmp(a.address, b.address)),
     exposure: (address) => byAddress.get(address),
     subnetTier: (address) => topo.tier(address),
     placement: (resource) => placementOf(graph, topo, resource),

@@ -395,6 +395,31 @@ export class Listeners {
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(db, reach.routes, reach.reasons);
+    if (pub === true && reach.routes.length === 0) this.guardedOnlyByGroups(db, subnets, spec, reach.reasons);
+  }
+
+  /**
+   * A publicly accessible data store whose subnets are public (a default VPC when it has none) is
+   * kept off the internet by its security groups alone: one rule change away. Recorded for a warning.
+   */
+  private guardedOnlyByGroups(db: Resource, subnets: Links | 'default', spec: DatabaseSpec, reasons: readonly string[]): void {
+    const reason = reasons.find((r) => /security group/.test(r));
+    if (!reason) return;
+    const addresses = subnets === 'default' ? [this.topo.defaultVpcSubnet] : subnets.targets.map((t) => t.address);
+    const publicOnes = addresses.filter((a) => this.topo.tier(a) === 'public');
+    if (publicOnes.length === 0) return;
+    const hops: Hop[] = [hop(db, `${db.address} is publicly accessible (${spec.flag} = true): AWS gives it a public address`)];
+    for (const address of publicOnes) {
+      const subnet = this.graph.get(address);
+      hops.push(
+        subnet
+          ? hop(subnet, `${address} is a public subnet: its route table routes to an internet gateway`)
+          : { address, resource: db, message: `${db.address} names no subnet group: it lands in the default VPC, whose default subnets are public (a route to an internet gateway)` },
+      );
+    }
+    hops.push({ address: db.address, resource: db, message: `only its security groups keep it off the internet: ${reason}` });
+    const where = subnets === 'default' ? "with no subnet group, in the default VPC's public subnets" : `in public subnet${publicOnes.length > 1 ? 's' : ''} ${publicOnes.join(', ')}`;
+    this.out.guardedOnlyByGroups.set(db.address, { resource: db, hops, reason, where });
   }
 
   private notebook(nb: Resource): void {
