@@ -100,7 +100,7 @@ const EXPECTED_INFRA = [
   // 2. *:* without a boundary
   'HG-IAM-004 aws_iam_role.legacy_batch_task *:*',
   'HG-IAM-005 aws_iam_role.legacy_batch_task privilege-escalation',
-  'HG-IAM-006 aws_iam_role.legacy_batch_task *',
+  'HG-IAM-006 aws_iam_role.legacy_batch_task statement Everything',
   'HG-IAM-007 aws_iam_role.legacy_batch_task -',
   // 3. internet-facing ALB in public subnets in front of a microservice with public IPs
   'HG-NET-001 aws_lb.public_scoring tcp/443',

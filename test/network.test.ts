@@ -14,6 +14,14 @@ import { baseStack, naclRule, route, sgRule } from '../fixtures/network/stack.js
 const ROOT = join(import.meta.dirname, '..');
 const ref = (address: string, attr = 'id'): string => `\${${address}.${attr}}`;
 
+/** The base stack with an instance whose security group admits SSH from the VPC only. */
+function bastion10(): ReturnType<typeof baseStack> {
+  const s = baseStack();
+  s.add('aws_security_group', 'bastion', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['10.0.0.0/16'] })] });
+  s.add('aws_instance', 'bastion', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: ref('aws_subnet.public_a'), associate_public_ip_address: true, vpc_security_group_ids: [ref('aws_security_group.bastion')] });
+  return s;
+}
+
 async function analyse(path: string): Promise<NetworkFacts> {
   const { graph } = await readInputs([path], { cwd: ROOT });
   return analyzeNetwork(graph);
@@ -120,6 +128,180 @@ describe('exposure paths (must hold)', () => {
     const f2 = await analyseStack(alone);
     expect(f2.exposure('aws_lambda_function.ingest')).toBeUndefined();
     expect(f2.notExposed.get('aws_lambda_function.ingest')?.join()).toMatch(/accept no inbound connections/);
+  });
+});
+
+describe('the VPC\'s own ranges and office ranges', () => {
+  it('a security group admitting only the VPC\'s own blocks (11.0.0.0/16 and an associated 11.1.0.0/16, public address space) gives no internet path, in every form', async () => {
+    const forms = join(ROOT, 'fixtures', 'network', 'forms', 'pass-instance-sg-admits-own-vpc-public-range');
+    for (const input of [join(forms, 'synth', 'main.tf.json'), join(forms, 'hcl'), join(forms, 'plan', 'plan.json')]) {
+      const facts = await analyse(input);
+      expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits (ipv4 traffic|any traffic) from the internet/);
+    }
+  });
+
+  it('a network ACL allowing only the VPC\'s own public-looking range lets nothing in from the internet', async () => {
+    const s = baseStack().set('aws_vpc', 'main', { cidr_block: '11.0.0.0/16' });
+    s.add('aws_network_acl', 'public', {
+      vpc_id: ref('aws_vpc.main'),
+      subnet_ids: [ref('aws_subnet.public_a'), ref('aws_subnet.public_b')],
+      ingress: [naclRule({ rule_no: 100, action: 'allow', protocol: 'tcp', from_port: 443, to_port: 443, cidr_block: '11.0.0.0/16' })],
+      egress: [naclRule({ rule_no: 100, action: 'allow', protocol: '-1', from_port: 0, to_port: 0, cidr_block: '0.0.0.0/0' })],
+    });
+    expect((await analyseStack(s)).exposure('aws_lb.web')).toBeUndefined();
+  });
+
+  it('an office range is reachable from that range only, and says so', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-instance-ssh-from-office-range'));
+    const b = facts.exposure('aws_instance.bastion')!;
+    expect(b.ports).toEqual(['tcp/22']);
+    expect(b.worldPorts).toEqual([]);
+    expect(b.sources).toEqual(['198.51.100.0/24']);
+    expect(exposureReport(facts).find((e) => e.address === 'aws_instance.bastion')?.sources).toEqual(['198.51.100.0/24']);
+  });
+});
+
+describe('decided as soon as a known hop blocks every path', () => {
+  const forms = join(ROOT, 'fixtures', 'network', 'forms');
+  const both = (c: string) => [join(forms, c, 'synth', 'main.tf.json'), join(forms, c, 'hcl')];
+
+  it('a public IP known only after apply: not public when the security group admits only the VPC, or the NACL denies the only open port', async () => {
+    for (const input of both('pass-vpc-only-sg-public-ip-unknown')) {
+      const facts = await analyse(input);
+      expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits any traffic from the internet/);
+    }
+    for (const input of both('pass-nacl-denies-only-port-public-ip-unknown')) {
+      const facts = await analyse(input);
+      expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/aws_network_acl.public blocks .* denies tcp\/22/);
+    }
+  });
+
+  it('undecided only when the unknown decides: SSH open to the world, public IP from a variable', async () => {
+    for (const input of both('fail-world-ssh-public-ip-unknown')) {
+      const b = (await analyse(input)).exposure('aws_instance.bastion')!;
+      expect(b.undecided, input).toMatch(/associate_public_ip_address of aws_instance.bastion .*var\.bastion_public_ip/);
+      expect(b.paths[0]!.worldPorts).toEqual(['tcp/22']);
+    }
+  });
+
+  it('subnets from a variable: decided when the security groups admit nothing from the internet', async () => {
+    const s = bastion10();
+    s.set('aws_instance', 'bastion', { subnet_id: '${var.subnet}' });
+    (s.doc as { variable?: unknown }).variable = { subnet: { type: 'string' } };
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_instance.bastion')).toBeUndefined();
+  });
+});
+
+describe('internet-facing load balancers in subnets not in this configuration', () => {
+  it('internal = false with subnets from a module not downloaded: public by intent, with evidence that says so; synth JSON and HCL agree', async () => {
+    const forms = join(ROOT, 'fixtures', 'network', 'forms', 'fail-internet-facing-alb-subnets-from-module');
+    const synth = await analyse(join(forms, 'synth', 'main.tf.json'));
+    const lb = synth.exposure('aws_lb.serving')!;
+    expect(lb.undecided).toBeUndefined();
+    expect(lb.ports).toEqual(['tcp/443']);
+    expect(lb.path).toEqual(['(public subnets, by the internet-facing scheme)', 'aws_security_group.alb', 'aws_lb.serving']);
+    expect(lb.evidence[0]!.message).toMatch(/internet-facing \(internal = false\).*not in this configuration, so the scheme is taken as the intent/);
+    expect(exposureReport(await analyse(join(forms, 'hcl')))).toEqual(exposureReport(synth));
+    const internal = await analyse(join(ROOT, 'fixtures', 'rules', 'only-gateway-public', 'pass-internal-alb-subnets-from-module'));
+    expect(internal.exposure('aws_lb.serving')).toBeUndefined();
+  });
+});
+
+describe('Auto Scaling groups, launch templates and what is built on them', () => {
+  const fleet = (extra: (s: ReturnType<typeof baseStack>) => void) => {
+    const s = baseStack();
+    s.add('aws_security_group', 'gpu', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })] });
+    s.add('aws_launch_template', 'gpu', { image_id: 'ami-1', instance_type: 'p4d.24xlarge', network_interfaces: [{ associate_public_ip_address: true, security_groups: [ref('aws_security_group.gpu')] }] });
+    extra(s);
+    return analyseStack(s);
+  };
+
+  it('a GPU Auto Scaling group gives the same exposure as the equivalent aws_instance; evidence names ASG, launch template, subnet and security group', async () => {
+    const asg = (await analyse(rule('world-open-admin-port', 'fail-gpu-asg-public-ip-ssh-world'))).exposure('aws_autoscaling_group.gpu')!;
+    const instance = (await analyse(rule('world-open-admin-port', 'fail-gpu-instance-public-ip-ssh-world'))).exposure('aws_instance.gpu')!;
+    expect(asg.ports).toEqual(instance.ports);
+    expect(asg.worldPorts).toEqual(['tcp/22']);
+    expect(asg.path).toEqual(['aws_internet_gateway.igw', 'aws_route_table.public', 'aws_route_table_association.public_a', 'aws_subnet.public_a', 'aws_security_group.gpu', 'aws_launch_template.gpu', 'aws_autoscaling_group.gpu']);
+    expect(asg.evidence.map((e) => e.message).join('\n')).toMatch(/aws_autoscaling_group.gpu launches its instances from aws_launch_template.gpu .*public IP .*instance type g5.xlarge \(GPU\/accelerator: g5.xlarge\)/);
+    const priv = await analyse(rule('world-open-admin-port', 'pass-gpu-asg-private-subnets'));
+    expect(priv.exposure('aws_autoscaling_group.gpu')).toBeUndefined();
+    expect(priv.notExposed.get('aws_autoscaling_group.gpu')?.join()).toMatch(/no route to an internet gateway/);
+  });
+
+  it('mixed_instances_policy and a legacy launch configuration are followed too', async () => {
+    const mixed = await fleet((s) =>
+      s.add('aws_autoscaling_group', 'mixed', {
+        max_size: 2,
+        min_size: 0,
+        vpc_zone_identifier: [ref('aws_subnet.public_a')],
+        mixed_instances_policy: { launch_template: { launch_template_specification: { launch_template_id: ref('aws_launch_template.gpu') }, override: [{ instance_type: 'g6.xlarge' }, { instance_type: 'g5.2xlarge' }] } },
+      }),
+    );
+    const m = mixed.exposure('aws_autoscaling_group.mixed')!;
+    expect(m.worldPorts).toEqual(['tcp/22']);
+    expect(m.evidence.map((e) => e.message).join()).toMatch(/instance types g6.xlarge, g5.2xlarge/);
+    const legacy = await fleet((s) => {
+      s.add('aws_launch_configuration', 'old', { image_id: 'ami-1', instance_type: 't3.micro', associate_public_ip_address: false, security_groups: [ref('aws_security_group.gpu')] });
+      s.add('aws_autoscaling_group', 'old', { max_size: 1, min_size: 0, vpc_zone_identifier: [ref('aws_subnet.public_a')], launch_configuration: ref('aws_launch_configuration.old', 'name') });
+    });
+    expect(legacy.exposure('aws_autoscaling_group.old')).toBeUndefined();
+    expect(legacy.notExposed.get('aws_autoscaling_group.old')?.join()).toMatch(/gets no public IPv4 address/);
+  });
+
+  it('an EKS node group and a Batch compute environment on a launch template; an ECS service on a capacity provider of the group', async () => {
+    const facts = await fleet((s) => {
+      s.add('aws_eks_node_group', 'gpu', { cluster_name: 'training', node_role_arn: 'arn:aws:iam::123456789012:role/nodes', subnet_ids: [ref('aws_subnet.public_a')], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 }, launch_template: { id: ref('aws_launch_template.gpu'), version: '1' } });
+      s.add('aws_batch_compute_environment', 'gpu', { compute_environment_name: 'gpu', type: 'MANAGED', compute_resources: { type: 'EC2', max_vcpus: 96, instance_type: ['p4d.24xlarge'], subnets: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.gpu')] } });
+      s.add('aws_batch_compute_environment', 'fargate', { compute_environment_name: 'f', type: 'MANAGED', compute_resources: { type: 'FARGATE', max_vcpus: 4, subnets: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.gpu')] } });
+      s.add('aws_autoscaling_group', 'ecs', { max_size: 2, min_size: 0, vpc_zone_identifier: [ref('aws_subnet.public_a')], launch_template: { id: ref('aws_launch_template.gpu') } });
+      s.add('aws_ecs_capacity_provider', 'ecs', { name: 'ecs', auto_scaling_group_provider: { auto_scaling_group_arn: ref('aws_autoscaling_group.ecs', 'arn') } });
+      s.add('aws_ecs_task_definition', 'ssh', { family: 'ssh', network_mode: 'host', container_definitions: JSON.stringify([{ name: 'sshd', image: 'x', portMappings: [{ containerPort: 22 }] }]) });
+      s.add('aws_ecs_service', 'ssh', { name: 'ssh', task_definition: ref('aws_ecs_task_definition.ssh', 'arn'), capacity_provider_strategy: [{ capacity_provider: ref('aws_ecs_capacity_provider.ecs', 'name'), weight: 1 }] });
+    });
+    expect(facts.exposure('aws_eks_node_group.gpu')?.path.slice(-2)).toEqual(['aws_launch_template.gpu', 'aws_eks_node_group.gpu']);
+    expect(facts.exposure('aws_batch_compute_environment.gpu')?.worldPorts).toEqual(['tcp/22']);
+    expect(facts.exposure('aws_batch_compute_environment.fargate')).toBeUndefined();
+    const svc = facts.exposure('aws_ecs_service.ssh')!;
+    expect(svc.ports).toEqual(['tcp/22']);
+    expect(svc.path.slice(-4)).toEqual(['aws_launch_template.gpu', 'aws_autoscaling_group.ecs', 'aws_ecs_capacity_provider.ecs', 'aws_ecs_service.ssh']);
+  });
+});
+
+describe('resources with no network placement', () => {
+  it('a publicly accessible RDS instance with no subnet group lands in the default VPC: kept off the internet only by the default group, with that evidence', async () => {
+    const facts = await analyse(rule('publicly-accessible-data-store', 'fail-rds-public-no-subnet-group'));
+    expect(facts.exposure('aws_db_instance.features')).toBeUndefined();
+    const guarded = facts.guardedOnlyByGroups.find((g) => g.address === 'aws_db_instance.features')!;
+    expect(guarded.where).toMatch(/default VPC/);
+    expect(guarded.evidence.map((e) => e.message).join('\n')).toMatch(/publicly_accessible = true[\s\S]*lands in the default VPC[\s\S]*default security group of its VPC, which admits only its own members/);
+    // With a world-open group attached, the groups decide: reachable.
+    const open = await analyse(rule('only-gateway-public', 'fail-rds-no-subnet-group-world-open-group'));
+    expect(open.exposure('aws_db_instance.features')?.ports).toEqual(['tcp/5432']);
+    expect(open.guardedOnlyByGroups).toEqual([]);
+  });
+});
+
+describe('ports through load balancers', () => {
+  it('a Lambda target group has no port: the function is reachable on the listener\'s port 80 only, evidence listener -> target group -> function', async () => {
+    const facts = await analyse(rule('only-gateway-public', 'fail-lambda-behind-public-alb-port-80'));
+    const fn = facts.exposure('aws_lambda_function.ingest')!;
+    expect(fn.ports).toEqual(['tcp/80']);
+    expect(fn.worldPorts).toEqual(['tcp/80']);
+    expect(fn.path.slice(-5)).toEqual(['aws_lb.fn', 'aws_lb_listener.http', 'aws_lb_target_group.fn', 'aws_lb_target_group_attachment.fn', 'aws_lambda_function.ingest']);
+    expect(fn.evidence.map((e) => e.message).join('\n')).toMatch(/target_type lambda, no port of its own\) invokes aws_lambda_function.ingest for requests on tcp\/80/);
+  });
+
+  it('an instance behind an NLB gets the target group\'s port (22), not the listener\'s (2222)', async () => {
+    const facts = await analyse(rule('world-open-admin-port', 'fail-nlb-forwards-ssh-to-private-instance'));
+    expect(facts.exposure('aws_lb.ops')!.ports).toEqual(['tcp/2222']);
+    const ops = facts.exposure('aws_instance.ops')!;
+    expect(ops.ports).toEqual(['tcp/22']);
+    expect(ops.worldPorts).toEqual(['tcp/22']);
+    expect(ops.path.slice(-4)).toEqual(['aws_lb_listener.ops', 'aws_lb_target_group.ops', 'aws_lb_target_group_attachment.ops', 'aws_instance.ops']);
   });
 });
 
@@ -303,6 +485,25 @@ describe('resource policies for Principal "*" (AWS\'s meaning of public)', () =>
     expect(f2.exposure('aws_iam_role.org')).toBeUndefined();
     expect(f2.notExposed.get('aws_iam_role.org')?.join()).toMatch(/denies every caller outside StringNotEquals aws:PrincipalOrgID/);
   });
+
+  it('a trust policy is no network path: the role is not in `query exposure`, with no port; undecided trust is not listed either', async () => {
+    const s = baseStack();
+    s.add('aws_iam_role', 'anyone', { assume_role_policy: policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }) });
+    s.add('aws_iam_role', 'later', { assume_role_policy: '${var.trust}' });
+    (s.doc as { variable?: unknown }).variable = { trust: { type: 'string' } };
+    const facts = await analyseStack(s);
+    expect(facts.exposure('aws_iam_role.anyone')?.mechanisms).toEqual(['trust-policy']);
+    expect(facts.exposure('aws_iam_role.anyone')?.ports).toEqual([]);
+    const listed = exposureReport(facts, { includeUndecided: true }).map((e) => e.address);
+    expect(listed).not.toContain('aws_iam_role.anyone');
+    expect(listed).not.toContain('aws_iam_role.later');
+  });
+
+  it('a trust policy from a data.aws_iam_policy_document inside a module is read (no undecided role)', async () => {
+    const facts = await analyse(join(ROOT, 'fixtures', 'network', 'module-trust'));
+    expect(facts.exposure('module.fn.aws_iam_role.this')).toBeUndefined();
+    expect(facts.notExposed.get('module.fn.aws_iam_role.this')).toBeUndefined();
+  });
 });
 
 describe('EKS node group SSH and MSK public access', () => {
@@ -360,6 +561,10 @@ describe('same answers from synth JSON, HCL and plan JSON', () => {
     'fail-route-as-separate-resource',
     'fail-function-url-auth-none',
     'fail-bucket-policy-any-principal',
+    'fail-lambda-behind-public-alb-port-80',
+    'fail-nlb-forwards-ssh-to-private-instance',
+    'fail-instance-ssh-from-office-range',
+    'fail-gpu-asg-public-ip-ssh-world',
   ];
   it.each(cases)('%s', async (c) => {
     const synth = exposureReport(await analyse(join(forms, c, 'synth', 'main.tf.json')));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HybridguardError } from '../src/errors.js';
 import { readInputs } from '../src/inputs/index.js';
-import { assignServiceTypes } from '../src/model/service-types.js';
+import { assignServiceTypes, roleConsumers } from '../src/model/service-types.js';
 import { EMPTY_CONFIG } from '../src/policy/types.js';
 
 const root = join(import.meta.dirname, '..');
@@ -55,6 +55,15 @@ describe('assignServiceTypes', () => {
       reason: 'permission of aws_lambda_function.orchestrator (tag hybridguard:service-type=orchestrator on aws_lambda_function.orchestrator)',
     });
     expect(graph.get('aws_iam_role.scorer_task_role')?.serviceType?.type).toBe('microservice');
+  });
+
+  it('classifies a role by what uses it before its trust policy: a Lambda capacity provider\'s operator role is no function role', async () => {
+    const used = await typed(join(root, 'fixtures/rules/no-gpu-in-functions/pass-capacity-provider-operator-role'));
+    const operator = used.get('aws_iam_role.operator')!;
+    expect(operator.serviceType).toBeUndefined();
+    expect(roleConsumers(used, operator)).toEqual([{ address: 'aws_lambda_capacity_provider.gpu', attribute: 'permissions_config.0.capacity_provider_operator_role_arn' }]);
+    const unused = await typed(join(root, 'fixtures/rules/no-gpu-in-functions/fail-lambda-trusted-role-unused'));
+    expect(unused.get('aws_iam_role.operator')?.serviceType?.reason).toBe('role assumed by lambda.amazonaws.com (trust policy); no function in the input uses it');
   });
 
   it('types a role nobody uses from its trust policy, and a function URL from its function', async () => {

@@ -111,14 +111,12 @@ export class HybridFunction extends Construct {
       statements,
       tags: props.tags ?? {},
     });
-    for (const action of ENI_SCOPED_ACTIONS) {
-      suppress(this.role.role, {
-        rule: 'no-data-actions-on-wildcard-resource',
-        subject: action,
-        reason: 'Lambda checks the execution role for VPC ENI rights on Resource "*" when it creates a function in a VPC (AWS managed policy AWSLambdaVPCAccessExecutionRole does the same)',
-        owner: 'hybridguard constructs',
-      });
-    }
+    suppress(this.role.role, {
+      rule: 'no-data-actions-on-wildcard-resource',
+      subject: 'statement ManageVpcEnis',
+      reason: 'Lambda checks the execution role for VPC ENI rights on Resource "*" when it creates a function in a VPC (AWS managed policy AWSLambdaVPCAccessExecutionRole does the same)',
+      owner: 'hybridguard constructs',
+    });
 
     const asset = new TerraformAsset(this, 'code', { path: props.codeDir, type: AssetType.ARCHIVE });
     this.function = new LambdaFunction(this, 'function', {

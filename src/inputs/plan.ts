@@ -37,6 +37,8 @@ export const SUPPORTED_PLAN_FORMATS = ['0.x', '1.x'] as const;
 interface ConfigRefs {
   /** attribute path (numeric segments for blocks) -> reference strings as Terraform wrote them */
   readonly byAttribute: Map<string, string[]>;
+  /** Top-level attributes and blocks the configuration sets (an unknown attribute not among them is computed by the provider). */
+  readonly set: ReadonlySet<string>;
 }
 
 export function readPlan(doc: Record<string, unknown>, file: string, text: string): Resource[] {
@@ -233,7 +235,7 @@ function collectConfig(module: Record<string, unknown>, prefix: string, out: Map
       if (!isPlainObject(resource) || typeof resource.address !== 'string') continue;
       const byAttribute = new Map<string, string[]>();
       if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0);
-      out.set(prefix + resource.address, { byAttribute });
+      out.set(prefix + resource.address, { byAttribute, set: new Set(isPlainObject(resource.expressions) ? Object.keys(resource.expressions) : []) });
     }
   }
   const calls = module.module_calls;
@@ -297,7 +299,11 @@ function toReferences(strings: readonly string[], attribute: string, prefix: str
 }
 
 function mergeUnknown(value: unknown, unknown: unknown, path: string, refs: ConfigRefs | undefined, prefix: string): Value {
-  if (unknown === true) return new Unknown('known after apply', referencesUnder(path, refs, prefix));
+  if (unknown === true) {
+    // A top-level attribute the configuration does not set is the provider's default, computed at apply.
+    const unset = refs !== undefined && !path.includes('.') && !refs.set.has(path);
+    return new Unknown(unset ? 'known after apply (not set in the configuration: the provider computes it)' : 'known after apply', referencesUnder(path, refs, prefix), unset);
+  }
   if (Array.isArray(value)) {
     const flags = Array.isArray(unknown) ? unknown : [];
     return value.map((v, i) => mergeUnknown(v, flags[i], path ? `${path}.${i}` : String(i), refs, prefix));
@@ -308,7 +314,7 @@ function mergeUnknown(value: unknown, unknown: unknown, path: string, refs: Conf
     for (const [k, v] of Object.entries(value)) out[k] = mergeUnknown(v, flags[k], path ? `${path}.${k}` : k, refs, prefix);
     // Attributes wholly unknown may be absent from `after`.
     for (const [k, flag] of Object.entries(flags)) {
-      if (!(k in out) && flag === true) out[k] = new Unknown('known after apply', referencesUnder(path ? `${path}.${k}` : k, refs, prefix));
+      if (!(k in out) && flag === true) out[k] = mergeUnknown(undefined, true, path ? `${path}.${k}` : k, refs, prefix);
     }
     return out;
   }

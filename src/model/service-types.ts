@@ -107,13 +107,34 @@ export function assignServiceTypes(graph: ResourceGraph, config: ProjectConfig):
     }
   }
 
-  // Roles nobody above typed: their trust policy says which service runs as them.
+  // Roles nobody above typed: what uses them decides first, their trust policy last. A role that
+  // something else runs as (a Lambda capacity provider's operator role, a log destination's role)
+  // is no function's or task's role, whatever service its trust policy names.
   for (const role of graph.ofType('aws_iam_role')) {
     if (role.serviceType) continue;
+    if (roleConsumers(graph, role).length > 0) continue;
     const services = trustedServices(graph, role);
     if (services.includes('lambda.amazonaws.com')) infer(role, 'function', 'role assumed by lambda.amazonaws.com (trust policy); no function in the input uses it');
     else if (services.includes('ecs-tasks.amazonaws.com')) infer(role, 'microservice', 'role assumed by ecs-tasks.amazonaws.com (trust policy); no task definition in the input uses it');
   }
+}
+
+/**
+ * Resources that run as `role` or hand it to a service (attributes such as `role`, `role_arn`,
+ * `permissions_config.capacity_provider_operator_role_arn`), IAM's own resources and data
+ * sources aside: a role with such a user is typed by that use, never by its trust policy.
+ */
+export function roleConsumers(graph: ResourceGraph, role: Resource): { address: string; attribute: string }[] {
+  const out: { address: string; attribute: string }[] = [];
+  for (const user of graph.referrers(role)) {
+    if (user.mode !== 'managed' || user.type.startsWith('aws_iam_')) continue;
+    for (const reference of user.references) {
+      if (reference.target !== role.address && !reference.target.startsWith(`${role.address}.`)) continue;
+      const last = reference.attribute.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? '';
+      if (/(^|_)role(_arn|_name)?$/.test(last)) out.push({ address: user.address, attribute: reference.attribute });
+    }
+  }
+  return out;
 }
 
 function isServiceType(value: string): value is ServiceType {

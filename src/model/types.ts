@@ -28,6 +28,8 @@ export class Unknown {
     readonly reason: string,
     /** Addresses (with attribute) the value is computed from, e.g. `aws_iam_role.fn.arn`. */
     readonly references: readonly string[] = [],
+    /** The configuration leaves the attribute unset: the provider computes it (plan JSON), so it means what unset means. */
+    readonly unset: boolean = false,
   ) {}
   toJSON(): string {
     return `(unknown: ${this.reason})`;

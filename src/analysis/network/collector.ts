@@ -9,6 +9,8 @@ export type Mechanism =
   | 'load-balancer'
   | 'function-url'
   | 'resource-policy'
+  /** A role's trust policy lets anyone assume it: an access grant, not a network path (not in `query exposure`). */
+  | 'trust-policy'
   | 'bucket-acl'
   | 'gateway'
   | 'gateway-integration'
@@ -25,12 +27,16 @@ export interface ExposureRoute {
   readonly worldPorts: PortSet;
   /** Set when the route may or may not exist: a value known only after apply. */
   readonly undecided?: string;
+  /** Set when only some internet addresses get in (an office range): those CIDRs. */
+  readonly sources?: readonly string[];
 }
 
 /** Collects routes per resource address; the analysis turns them into exposures at the end. */
 export class RouteCollector {
   readonly routes = new Map<string, { resource: Resource; routes: ExposureRoute[] }>();
   readonly notExposed = new Map<string, string[]>();
+  /** Resources with a public address in a public subnet that only their security groups keep off the internet. */
+  readonly guardedOnlyByGroups = new Map<string, { resource: Resource; hops: Hop[]; reason: string; where: string }>();
 
   add(resource: Resource, route: ExposureRoute): void {
     const entry = this.routes.get(resource.address);

@@ -30,6 +30,8 @@ export interface ExposurePath {
   readonly evidence: readonly Evidence[];
   /** Set when this path depends on a value known only after apply. */
   readonly undecided?: string;
+  /** Set when only these internet addresses get in (an office range), not any internet address. */
+  readonly sources?: readonly string[];
 }
 
 /** A resource reachable from the internet (or possibly reachable: `undecided`). */
@@ -52,6 +54,8 @@ export interface Exposure {
   readonly evidence: readonly Evidence[];
   /** Set when no path is certain: the resource may be reachable, depending on values known only after apply. */
   readonly undecided?: string;
+  /** Set when every path of the main kind admits only these internet addresses (office ranges). */
+  readonly sources?: readonly string[];
   /** Every path found, decided and undecided. */
   readonly paths: readonly ExposurePath[];
 }
@@ -80,6 +84,20 @@ export interface NetworkFacts {
   placement(resource: Resource): Placement;
   /** Security groups with an ingress rule from 0.0.0.0/0 or ::/0, and what uses them (hygiene, not exposure). */
   readonly worldOpenGroups: readonly OpenGroup[];
+  /** Publicly accessible resources in public subnets that only their security groups keep off the internet: one change away. */
+  readonly guardedOnlyByGroups: readonly GuardedResource[];
+}
+
+/** A resource with a public address in a public subnet, not reachable only because of its security groups. */
+export interface GuardedResource {
+  readonly address: string;
+  readonly resource: Resource;
+  /** Why it is not reachable today (what the groups admit). */
+  readonly reason: string;
+  /** Where it sits: `in public subnet aws_subnet.a`, or in the default VPC. */
+  readonly where: string;
+  /** The placement and the public address, one per hop. */
+  readonly evidence: readonly Evidence[];
 }
 
 /** A security group open to the whole internet on some ports. */
@@ -102,6 +120,8 @@ export interface ExposureReportEntry {
   readonly ports: readonly string[];
   /** Only with `includeUndecided`: the resource may be reachable; why it cannot be decided before apply (the unknown value). */
   readonly undecided?: string;
+  /** Present when only these internet addresses can reach it (an office range), not any internet address. */
+  readonly sources?: readonly string[];
 }
 
 const GATEWAY_TYPES = new Set(['aws_apigatewayv2_api', 'aws_api_gateway_rest_api']);
@@ -124,6 +144,10 @@ export function analyzeNetwork(graph: ResourceGraph, _facts?: Facts): NetworkFac
     exposures,
     notExposed,
     worldOpenGroups: openGroups(graph, topo),
+    guardedOnlyByGroups: [...out.guardedOnlyByGroups.values()]
+      .filter((g) => !byAddress.has(g.resource.address))
+      .map((g) => ({ address: g.resource.address, resource: g.resource, reason: g.reason, where: g.where, evidence: g.hops.map(hopEvidence) }))
+      .sort((a, b) => cmp(a.address, b.address)),
     exposure: (address) => byAddress.get(address),
     subnetTier: (address) => topo.tier(address),
     placement: (resource) => placementOf(graph, topo, resource),
@@ -139,6 +163,7 @@ function toExposure(resource: Resource, routes: readonly ExposureRoute[]): Expos
     worldPorts: r.worldPorts.labels(),
     evidence: r.hops.map(hopEvidence),
     ...(r.undecided ? { undecided: r.undecided } : {}),
+    ...(r.sources ? { sources: r.sources } : {}),
   }));
   const decided = routes.filter((r) => !r.undecided);
   const pool = decided.length ? decided : routes;
@@ -165,6 +190,7 @@ function toExposure(resource: Resource, routes: readonly ExposureRoute[]): Expos
     worldPorts: world.labels(),
     evidence: primary.hops.map(hopEvidence),
     ...(decided.length === 0 ? { undecided: routes[0]!.undecided! } : {}),
+    ...(main.every((r) => r.sources) ? { sources: [...new Set(main.flatMap((r) => r.sources!))].sort() } : {}),
     paths,
   };
 }
@@ -177,6 +203,8 @@ function toExposure(resource: Resource, routes: readonly ExposureRoute[]): Expos
 export function exposureReport(facts: NetworkFacts, options: { readonly includeUndecided?: boolean } = {}): ExposureReportEntry[] {
   return facts.exposures
     .filter((e) => options.includeUndecided || !e.undecided)
+    // Trust policies say who may assume a role: no network path, so not an exposure to list here.
+    .filter((e) => !e.mechanisms.every((m) => m === 'trust-policy'))
     .map((e) => ({
       address: e.address,
       serviceType: e.serviceType ?? null,
@@ -184,6 +212,7 @@ export function exposureReport(facts: NetworkFacts, options: { readonly includeU
       path: [...e.path],
       ports: [...e.ports],
       ...(e.undecided ? { undecided: e.undecided } : {}),
+      ...(e.sources ? { sources: [...e.sources] } : {}),
     }))
     .sort((a, b) => cmp(a.address, b.address));
 }

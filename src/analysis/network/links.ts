@@ -20,6 +20,8 @@ const NO_LINKS: Links = { targets: [], unresolved: [] };
  */
 export function linksAt(graph: ResourceGraph, resource: Resource, path: string, types?: readonly string[]): Links {
   const value = valueAt(resource.values, path);
+  // Computed by the provider because the configuration leaves it unset (plan JSON): nothing named, as when unset.
+  if (isUnknown(value) && value.unset) return NO_LINKS;
   const state: LinkState = { found: [], seen: new Set(), unresolved: [] };
   const alt = path.includes('.0') ? singleBlockPath(path) : undefined;
   const prefix = `${path}.`;

@@ -1,9 +1,10 @@
 import type { ResourceGraph } from '../../model/graph.js';
-import { asBoolean, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
+import { asBoolean, asList, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource } from '../../model/types.js';
 import { hop, HTTPS, type ExposureRoute, type RouteCollector } from './collector.js';
 import { linksAt, type Links } from './links.js';
 import { PortSet } from './ports.js';
+import { autoscalingLaunchSpec, isGpuInstanceType, optionalLaunchTemplate, type LaunchSpec } from './instance-groups.js';
 import type { Hop, Topology } from './topology.js';
 import {
   cidrListScope,
@@ -47,6 +48,8 @@ export class Listeners {
     for (const nb of this.graph.ofType('aws_sagemaker_notebook_instance')) this.notebook(nb);
     for (const cluster of this.graph.ofType('aws_eks_cluster')) this.eks(cluster);
     for (const group of this.graph.ofType('aws_eks_node_group')) this.eksNodeGroup(group);
+    for (const asg of this.graph.ofType('aws_autoscaling_group')) this.autoscalingGroup(asg);
+    for (const env of this.graph.ofType('aws_batch_compute_environment')) this.batchEnvironment(env);
     for (const cluster of this.graph.ofType('aws_msk_cluster')) this.msk(cluster);
   }
 
@@ -98,6 +101,7 @@ export class Listeners {
       listen,
       mechanism: 'load-balancer',
       what: `internet-facing ${type} load balancer`,
+      ...(internal === false ? { publicByIntent: `${lb.address} is internet-facing (internal = ${valueAt(lb.values, 'internal') == null ? 'false, the default' : 'false'}): AWS gives it public addresses` } : {}),
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(lb, reach.routes, reach.reasons);
@@ -120,13 +124,25 @@ export class Listeners {
       if (listenerFilter && listener !== listenerFilter) continue;
       const lp = listenerPorts(listener);
       if (lp && route.ports.intersect(lp).isEmpty() && !route.undecided) continue;
+      // What of this listener the internet reaches (all of it when the route itself is undecided).
+      const reached = lp ? (route.undecided ? lp : route.ports.intersect(lp)) : undefined;
+      const worldReached = lp ? route.worldPorts.intersect(lp) : route.worldPorts;
       for (const tg of this.lb.listenerGroups.get(listener.address) ?? []) {
         for (const target of this.lb.targets.get(tg.address) ?? []) {
-          const ports = targetPorts(tg, target) ?? PortSet.ALL;
+          const tp = targetPorts(tg, target, reached);
+          const ports = tp.ports;
+          const portText = tp.known ? ports.labels().join(', ') : 'a port known only after apply';
           const hops: Hop[] = [...route.hops, hop(listener, `listener ${listener.address} (${(lp ?? PortSet.EMPTY).labels().join(', ')}) forwards to ${tg.address}`)];
-          hops.push(hop(tg, `target group ${tg.address} sends traffic to ${target.resource.address} on ${ports.labels().join(', ')}`));
+          hops.push(
+            hop(
+              tg,
+              tp.lambda
+                ? `target group ${tg.address} (target_type lambda, no port of its own) invokes ${target.resource.address} for requests on ${portText}`
+                : `target group ${tg.address} sends traffic to ${target.resource.address} on ${portText}`,
+            ),
+          );
           if (target.via) hops.push(hop(target.via, `${target.via.address} registers ${target.resource.address} in ${tg.address}`));
-          hops.push(hop(target.resource, `${target.resource.address} serves ${lb.address} on ${ports.labels().join(', ')}`));
+          hops.push(hop(target.resource, tp.lambda ? `${target.resource.address} is invoked by ${lb.address} for requests on ${portText}` : `${target.resource.address} serves ${lb.address} on ${portText}`));
           // The target's own security groups must admit the load balancer.
           const targetGroups = this.targetGroupsOf(target.resource);
           let undecided = route.undecided;
@@ -145,8 +161,10 @@ export class Listeners {
             viaGateway: route.viaGateway,
             hops,
             ports,
-            worldPorts: route.worldPorts.isEmpty() ? PortSet.EMPTY : ports,
+            // World-open: a Lambda's ports are the listener's (open to whom the load balancer admits); a target's own port is open to the world when the load balancer's is.
+            worldPorts: !tp.known || worldReached.isEmpty() ? PortSet.EMPTY : tp.lambda ? worldReached : ports,
             ...(undecided ? { undecided } : {}),
+            ...(route.sources ? { sources: route.sources } : {}),
           });
         }
       }
@@ -165,7 +183,7 @@ export class Listeners {
   private targetGroupsUncached(resource: Resource): Links | undefined {
     if (resource.type === 'aws_ecs_service') return this.groups(resource, 'network_configuration.0.security_groups');
     if (resource.type === 'aws_instance') return this.groups(resource, 'vpc_security_group_ids', 'security_groups');
-    return undefined;
+    return this.launchSpecOf(resource)?.groups;
   }
 
   private classicLoadBalancer(elb: Resource): void {
@@ -220,9 +238,108 @@ export class Listeners {
     this.record(instance, reach.routes, reach.reasons);
   }
 
+  /** Instances an Auto Scaling group launches: its subnets, its template's public IP and groups. */
+  private autoscalingGroup(asg: Resource): void {
+    const subnets = this.subnets(asg, 'vpc_zone_identifier');
+    const spec = this.launchSpecOf(asg)!;
+    this.instanceGroup(asg, subnets.targets.length || subnets.unresolved.length ? subnets : 'default', spec, 'Auto Scaling group');
+  }
+
+  /** EC2 (and Spot) compute environments launch instances in their subnets with their groups; Fargate ones run tasks, not instances. */
+  private batchEnvironment(env: Resource): void {
+    const type = (asString(valueAt(env.values, 'compute_resources.0.type')) ?? '').toUpperCase();
+    if (type.startsWith('FARGATE')) return this.out.explain(env, `${env.address} runs Fargate jobs: their network comes from each job definition, not from instances`);
+    if (valueAt(env.values, 'compute_resources') == null) return this.out.explain(env, `${env.address} is unmanaged: its instances are not in this configuration`);
+    const spec = this.launchSpecOf(env)!;
+    this.instanceGroup(env, this.subnets(env, 'compute_resources.0.subnets'), spec, 'Batch compute environment');
+  }
+
+  private readonly launchSpecs = new Map<string, LaunchSpec | undefined>();
+
+  /** What launches the instances of an Auto Scaling group, node group or compute environment (undefined for other resources). */
+  launchSpecOf(resource: Resource): LaunchSpec | undefined {
+    if (this.launchSpecs.has(resource.address)) return this.launchSpecs.get(resource.address);
+    let spec: LaunchSpec | undefined;
+    if (resource.type === 'aws_autoscaling_group') spec = autoscalingLaunchSpec(this.graph, resource);
+    else if (resource.type === 'aws_eks_node_group') spec = optionalLaunchTemplate(this.graph, resource, 'launch_template', asList(valueAt(resource.values, 'instance_types')).filter((t): t is string => typeof t === 'string'));
+    else if (resource.type === 'aws_batch_compute_environment') {
+      const types = asList(valueAt(resource.values, 'compute_resources.0.instance_type')).filter((t): t is string => typeof t === 'string');
+      const fromTemplate = optionalLaunchTemplate(this.graph, resource, 'compute_resources.0.launch_template', types);
+      // The environment's own security_group_ids win over the template's.
+      const own = this.groups(resource, 'compute_resources.0.security_group_ids');
+      const base = fromTemplate ?? { publicIpv4: 'subnet' as const, groups: own, instanceTypes: types };
+      spec = own.targets.length || own.unresolved.length ? { ...base, groups: own } : base;
+    }
+    this.launchSpecs.set(resource.address, spec);
+    return spec;
+  }
+
+  /**
+   * A bridge/host-mode ECS service on capacity providers backed by Auto Scaling groups: its tasks
+   * listen on their instances' addresses, on the host ports of the task definition (bridge
+   * without a host port: the ephemeral range 32768-65535). True when it was analysed that way.
+   */
+  private onCapacityProviders(svc: Resource): boolean {
+    const providers = linksAt(this.graph, svc, 'capacity_provider_strategy', ['aws_ecs_capacity_provider']).targets;
+    if (providers.length === 0) return false;
+    const task = linksAt(this.graph, svc, 'task_definition', ['aws_ecs_task_definition']).targets[0];
+    const listen = hostPorts(task);
+    for (const cp of providers) {
+      const asg = linksAt(this.graph, cp, 'auto_scaling_group_provider.0.auto_scaling_group_arn', ['aws_autoscaling_group']).targets[0];
+      if (!asg) {
+        this.out.explain(svc, `the Auto Scaling group of capacity provider ${cp.address} is not in this configuration`);
+        continue;
+      }
+      const spec = this.launchSpecOf(asg)!;
+      const subnets = this.subnets(asg, 'vpc_zone_identifier');
+      const subject: NetworkSubject = {
+        resource: asg,
+        subnets: subnets.targets.length || subnets.unresolved.length ? subnets : 'default',
+        publicIpv4: spec.publicIpv4,
+        ipv6: 'subnet',
+        ...(spec.hop ? { addressHop: spec.hop } : {}),
+        groups: spec.groups,
+        ...(listen ? { listen } : {}),
+        mechanism: 'network',
+        what: 'Auto Scaling group (container instances with public IPs)',
+      };
+      const reach = reachSubject(this.graph, this.topo, subject);
+      for (const route of reach.routes) {
+        this.out.add(svc, {
+          ...route,
+          hops: [
+            ...route.hops,
+            hop(cp, `capacity provider ${cp.address} places tasks on the instances of ${asg.address}`),
+            hop(svc, `${svc.address} runs its tasks on those instances (no awsvpc network_configuration), on ${route.ports.labels().join(', ')}`),
+          ],
+        });
+      }
+      if (reach.routes.length === 0) for (const reason of reach.reasons) this.out.explain(svc, `${reason} (the instances of ${asg.address}, through capacity provider ${cp.address})`);
+    }
+    return true;
+  }
+
+  /** Paths to the instances of a group: ... -> subnet -> security group -> launch template -> group. */
+  private instanceGroup(owner: Resource, subnets: Links | 'default', spec: LaunchSpec, what: string): void {
+    const gpu = spec.instanceTypes.filter(isGpuInstanceType);
+    const subject: NetworkSubject = {
+      resource: owner,
+      subnets,
+      publicIpv4: spec.publicIpv4,
+      ipv6: 'subnet',
+      ...(spec.hop ? { addressHop: spec.hop } : {}),
+      groups: spec.groups,
+      mechanism: 'network',
+      what: `${what}${gpu.length ? ` of GPU instances (${gpu.join(', ')})` : ''} (instances with public IPs)`,
+    };
+    const reach = reachSubject(this.graph, this.topo, subject);
+    this.record(owner, reach.routes, reach.reasons);
+  }
+
   private ecsService(svc: Resource): void {
     const nc = valueAt(svc.values, 'network_configuration');
     if (nc === undefined || nc === null || (Array.isArray(nc) && nc.length === 0)) {
+      if (this.onCapacityProviders(svc)) return;
       return this.out.explain(svc, `${svc.address} has no network_configuration (bridge or host networking): its tasks share the container instances' network, analysed there`);
     }
     const task = linksAt(this.graph, svc, 'task_definition', ['aws_ecs_task_definition']).targets[0];
@@ -278,6 +395,31 @@ export class Listeners {
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(db, reach.routes, reach.reasons);
+    if (pub === true && reach.routes.length === 0) this.guardedOnlyByGroups(db, subnets, spec, reach.reasons);
+  }
+
+  /**
+   * A publicly accessible data store whose subnets are public (a default VPC when it has none) is
+   * kept off the internet by its security groups alone: one rule change away. Recorded for a warning.
+   */
+  private guardedOnlyByGroups(db: Resource, subnets: Links | 'default', spec: DatabaseSpec, reasons: readonly string[]): void {
+    const reason = reasons.find((r) => /security group/.test(r));
+    if (!reason) return;
+    const addresses = subnets === 'default' ? [this.topo.defaultVpcSubnet] : subnets.targets.map((t) => t.address);
+    const publicOnes = addresses.filter((a) => this.topo.tier(a) === 'public');
+    if (publicOnes.length === 0) return;
+    const hops: Hop[] = [hop(db, `${db.address} is publicly accessible (${spec.flag} = true): AWS gives it a public address`)];
+    for (const address of publicOnes) {
+      const subnet = this.graph.get(address);
+      hops.push(
+        subnet
+          ? hop(subnet, `${address} is a public subnet: its route table routes to an internet gateway`)
+          : { address, resource: db, message: `${db.address} names no subnet group: it lands in the default VPC, whose default subnets are public (a route to an internet gateway)` },
+      );
+    }
+    hops.push({ address: db.address, resource: db, message: `only its security groups keep it off the internet: ${reason}` });
+    const where = subnets === 'default' ? "with no subnet group, in the default VPC's public subnets" : `in public subnet${publicOnes.length > 1 ? 's' : ''} ${publicOnes.join(', ')}`;
+    this.out.guardedOnlyByGroups.set(db.address, { resource: db, hops, reason, where });
   }
 
   private notebook(nb: Resource): void {
@@ -312,6 +454,9 @@ export class Listeners {
   }
   /** remote_access with an SSH key and no source groups: EKS adds a group opening tcp/22 to 0.0.0.0/0 on the nodes. */
   private eksNodeGroup(group: Resource): void {
+    // With a launch template, the template says how nodes are addressed and guarded (remote_access is not allowed then).
+    const spec = this.launchSpecOf(group);
+    if (spec) return this.instanceGroup(group, this.subnets(group, 'subnet_ids'), spec, 'EKS managed node group');
     const key = valueAt(group.values, 'remote_access.0.ec2_ssh_key');
     if (key === undefined || key === null || key === '') return;
     const sources = valueAt(group.values, 'remote_access.0.source_security_group_ids');
@@ -357,6 +502,34 @@ export class Listeners {
 }
 
 const SSH = PortSet.tcp(22);
+
+/** Host ports of a bridge/host-mode task definition: hostPort, else containerPort in host mode, else (bridge, dynamic) 32768-65535. */
+function hostPorts(task: Resource | undefined): PortSet | undefined {
+  if (!task) return undefined;
+  const raw = valueAt(task.values, 'container_definitions');
+  let parsed: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  const host = asString(valueAt(task.values, 'network_mode')) === 'host';
+  let ports = PortSet.EMPTY;
+  for (const container of parsed as unknown[]) {
+    const mappings = (container as { portMappings?: unknown } | null)?.portMappings;
+    if (!Array.isArray(mappings)) continue;
+    for (const m of mappings as { containerPort?: unknown; hostPort?: unknown; protocol?: unknown }[]) {
+      const hp = Number(m.hostPort ?? (host ? m.containerPort : 0));
+      if (!Number.isInteger(hp)) return undefined;
+      const proto = m.protocol === 'udp' ? 'udp' : 'tcp';
+      ports = ports.union(hp > 0 ? PortSet.of(proto, hp, hp)! : PortSet.of(proto, 32768, 65535)!);
+    }
+  }
+  return ports;
+}
 
 /** Public broker ports by client authentication (AWS MSK port information): TLS 9194, SASL/SCRAM 9196, IAM 9198; all three when not readable. */
 function mskPublicPorts(cluster: Resource): PortSet {
@@ -441,7 +614,7 @@ function asObjects(value: unknown): { readonly [k: string]: import('../../model/
 }
 
 function asStringList(value: unknown): number {
-  if (isUnknown(value as never)) return 1;
+  if (isUnknown(value as never)) return (value as { unset: boolean }).unset ? 0 : 1;
   return Array.isArray(value) ? value.filter((v) => v !== null).length : value ? 1 : 0;
 }
 

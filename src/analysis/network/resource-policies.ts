@@ -1,7 +1,7 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import { asBoolean, asList, asObject, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
-import { hop, HTTPS, type RouteCollector } from './collector.js';
+import { hop, HTTPS, type Mechanism, type RouteCollector } from './collector.js';
 import { linksAt } from './links.js';
 import { PortSet } from './ports.js';
 import { describeOpen, judge, readDocument } from './policy-document.js';
@@ -118,7 +118,7 @@ export class PublicAccess {
     for (const bp of g.ofType('aws_s3_bucket_policy')) policies.push([bp, linksAt(g, bp, 'bucket', ['aws_s3_bucket']).targets[0] ?? bp]);
     for (const bucket of g.ofType('aws_s3_bucket')) {
       const inline = valueAt(bucket.values, 'policy');
-      if (inline !== undefined && inline !== null && inline !== '') policies.push([bucket, bucket]);
+      if (inline !== undefined && inline !== null && inline !== '' && !(isUnknown(inline) && inline.unset)) policies.push([bucket, bucket]);
     }
     for (const [holder, bucket] of policies) {
       const verdict = judge(readDocument(g, holder, 'policy'), holder);
@@ -171,9 +171,9 @@ export class PublicAccess {
     }
   }
 
-  private undecidedPolicy(holder: Resource, target: Resource, reason: string, ports: PortSet): void {
+  private undecidedPolicy(holder: Resource, target: Resource, reason: string, ports: PortSet, mechanism: Mechanism = 'resource-policy'): void {
     this.out.add(target, {
-      mechanism: 'resource-policy',
+      mechanism,
       viaGateway: false,
       hops: [hop(holder, `the policy of ${holder.address} may let anyone in: ${reason}`)],
       ports,
@@ -185,7 +185,8 @@ export class PublicAccess {
   private resourcePolicies(spec: PolicyHolder): void {
     for (const holder of this.graph.ofType(spec.type)) {
       const raw = valueAt(holder.values, spec.attr);
-      if (raw === undefined || raw === null || raw === '') continue;
+      // Unset (a provider-computed value in plan JSON): the resource carries no policy of its own.
+      if (raw === undefined || raw === null || raw === '' || (isUnknown(raw) && raw.unset)) continue;
       const target = spec.target ? (linksAt(this.graph, holder, spec.target.attr, spec.target.types).targets[0] ?? holder) : holder;
       const verdict = judge(readDocument(this.graph, holder, spec.attr), holder, spec.actions);
       if (verdict.kind === 'private') {
@@ -199,11 +200,11 @@ export class PublicAccess {
       }
       const ports = spec.ports?.(target) ?? HTTPS;
       if (verdict.kind === 'undecided') {
-        this.undecidedPolicy(holder, target, verdict.reason, ports);
+        this.undecidedPolicy(holder, target, verdict.reason, ports, spec.mechanism);
         continue;
       }
       this.out.add(target, {
-        mechanism: 'resource-policy',
+        mechanism: spec.mechanism ?? 'resource-policy',
         viaGateway: false,
         hops: [hop(holder, `${describeOpen(verdict.open, holder)}: ${spec.anyone(target)}`), ...(target !== holder ? [hop(target, `${target.address} is public through the policy in ${holder.address}`)] : [])],
         ports,
@@ -230,6 +231,8 @@ interface PolicyHolder {
   readonly ports?: (target: Resource) => PortSet;
   /** Reached through the VPC, not from any internet address (EFS mount targets). */
   readonly internal?: boolean;
+  /** Default `resource-policy`; a role's trust policy is `trust-policy` (who may assume it, not a network path). */
+  readonly mechanism?: Mechanism;
 }
 
 const API = (what: string) => (): string => `anyone with AWS credentials, in any account, can ${what}`;
@@ -289,7 +292,16 @@ const POLICY_HOLDERS: readonly PolicyHolder[] = [
     target: { attr: 'destination_name', types: ['aws_cloudwatch_log_destination'] },
     anyone: API('subscribe its log groups to the destination'),
   },
-  { type: 'aws_iam_role', attr: 'assume_role_policy', actions: ['sts:AssumeRole'], anyone: (role) => `any AWS account can assume ${role.address} and act with its permissions` },
+  // Who may assume the role: an access grant over STS, not a network path, so no ports.
+  {
+    type: 'aws_iam_role',
+    attr: 'assume_role_policy',
+    actions: ['sts:AssumeRole'],
+    anyone: (role) => `any AWS account can assume ${role.address} and act with its permissions`,
+    mechanism: 'trust-policy',
+    ports: () => PortSet.EMPTY,
+    internal: true,
+  },
 ];
 /** ACL grants to everyone (`AllUsers`) or to any AWS account (`AuthenticatedUsers`). */
 function publicGrants(holder: Resource): string[] {

@@ -1,7 +1,7 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import { asBoolean, asList, asNumber, asObject, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
-import { classifyCidr, type CidrScope } from './cidr.js';
+import { cidrContains, classifyCidr, type CidrScope } from './cidr.js';
 import { linksAt, stripAttribute } from './links.js';
 import { PortSet } from './ports.js';
 
@@ -87,6 +87,8 @@ export type SgSource =
   | { readonly kind: 'cidr'; readonly cidr: string; readonly scope: CidrScope; readonly family: Family }
   | { readonly kind: 'group'; readonly group: string }
   | { readonly kind: 'self' }
+  /** The VPC's own range, named by reference (`${aws_vpc.main.cidr_block}`): never an internet source, whatever its value. */
+  | { readonly kind: 'vpc-range'; readonly cidr: string }
   | { readonly kind: 'unknown'; readonly reason: string };
 
 export interface SgRule {
@@ -137,9 +139,23 @@ export class Topology {
   private readonly sgRules = new Map<string, SgRule[]>();
   private readonly defaultSgs = new Map<string, Resource>();
   private readonly prefixLists = new Map<string, string[]>();
+  /** VPC address -> its IPv4 ranges (primary and aws_vpc_ipv4_cidr_block_association), where literal. */
+  private readonly vpcRanges = new Map<string, string[]>();
 
   constructor(private readonly graph: ResourceGraph) {
-    for (const vpc of [...graph.ofType('aws_vpc'), ...graph.ofType('aws_default_vpc')]) this.vpcs.set(vpc.address, vpc);
+    for (const vpc of [...graph.ofType('aws_vpc'), ...graph.ofType('aws_default_vpc')]) {
+      this.vpcs.set(vpc.address, vpc);
+      const cidr = asString(valueAt(vpc.values, 'cidr_block')) ?? (vpc.type === 'aws_default_vpc' ? '172.31.0.0/16' : undefined);
+      if (cidr && !cidr.includes('${')) this.vpcRanges.set(vpc.address, [cidr]);
+    }
+    for (const assoc of graph.ofType('aws_vpc_ipv4_cidr_block_association')) {
+      const vpc = this.vpcOf(assoc);
+      const cidr = asString(valueAt(assoc.values, 'cidr_block'));
+      if (!vpc || !cidr || cidr.includes('${')) continue;
+      const list = this.vpcRanges.get(vpc);
+      if (list) list.push(cidr);
+      else this.vpcRanges.set(vpc, [cidr]);
+    }
     this.defaultVpc = graph.ofType('aws_default_vpc')[0];
     this.buildRouteTables();
     this.buildNacls();
@@ -445,10 +461,11 @@ export class Topology {
    * allow) or leaves the rest to later rules (a deny). Return traffic must be allowed out too
    * (network ACLs are stateless): a protocol whose replies to ephemeral ports cannot leave is closed.
    */
-  naclInbound(nacl: Nacl | undefined, family: Family): NaclVerdict {
+  naclInbound(nacl: Nacl | undefined, family: Family, vpc?: string): NaclVerdict {
     if (!nacl || nacl.allowAll) return { open: PortSet.ALL, undecided: [], messages: [nacl ? `the default network ACL of ${nacl.address} allows all traffic` : 'no network ACL: all traffic allowed'] };
-    const inbound = evaluateNacl(nacl.rules.filter((r) => !r.egress && r.family === family));
-    const outbound = evaluateNacl(nacl.rules.filter((r) => r.egress && r.family === family));
+    const scopeOf = (cidr: string): CidrScope => this.internetScope(cidr, vpc);
+    const inbound = evaluateNacl(nacl.rules.filter((r) => !r.egress && r.family === family), scopeOf);
+    const outbound = evaluateNacl(nacl.rules.filter((r) => r.egress && r.family === family), scopeOf);
     let open = inbound.open;
     const messages = [...inbound.messages];
     for (const proto of ['tcp', 'udp'] as const) {
@@ -519,7 +536,7 @@ export class Topology {
     const push = (source: SgSource): void => void out.push({ ...(ports ? { ports } : {}), source, declaredBy: resource, label });
     for (const [attr, family] of [['cidr_blocks', 'ipv4'], ['ipv6_cidr_blocks', 'ipv6']] as const) {
       const raw = valueAt(resource.values, `${prefix}${attr}`);
-      if (isUnknown(raw)) push({ kind: 'unknown', reason: `${attr} of ${label} is ${raw.reason}, known only after apply` });
+      if (isUnknown(raw)) push(raw.references.length > 0 && raw.references.every((r) => VPC_RANGE.test(r)) ? { kind: 'vpc-range', cidr: raw.references.join(', ') } : { kind: 'unknown', reason: `${attr} of ${label} is ${raw.reason}, known only after apply` });
       else for (const item of asList(raw)) if (item !== null) push(cidrSource(item, family));
     }
     if (asList(valueAt(resource.values, `${prefix}prefix_list_ids`)).length || isUnknown(valueAt(resource.values, `${prefix}prefix_list_ids`))) {
@@ -571,8 +588,24 @@ export class Topology {
     return this.defaultSgs.get(vpc ?? DEFAULT_VPC);
   }
 
-  /** What the groups admit from internet sources of `family`. */
-  sgInbound(groups: readonly string[], family: Family): SgVerdict {
+  /** The VPC's own IPv4 ranges (primary and associated blocks) where literal. */
+  rangesOf(vpc: string | undefined): readonly string[] {
+    return (vpc && this.vpcRanges.get(vpc)) || [];
+  }
+
+  /**
+   * Who a CIDR lets in from the internet, for traffic arriving in `vpc` through its internet
+   * gateway: addresses inside the VPC's own ranges cannot arrive that way, so a public-looking
+   * CIDR wholly inside them is `private` there.
+   */
+  internetScope(cidr: string, vpc: string | undefined): CidrScope {
+    const scope = classifyCidr(cidr);
+    if (scope !== 'public') return scope;
+    return this.rangesOf(vpc).some((range) => cidrContains(range, cidr)) ? 'private' : 'public';
+  }
+
+  /** What the groups admit from internet sources of `family`, for a resource in `vpc`. */
+  sgInbound(groups: readonly string[], family: Family, vpc?: string): SgVerdict {
     let ports = PortSet.EMPTY;
     let worldPorts = PortSet.EMPTY;
     const undecided: string[] = [];
@@ -585,6 +618,7 @@ export class Topology {
           continue;
         }
         if (s.kind !== 'cidr' || s.family !== family || (s.scope !== 'world' && s.scope !== 'public')) continue;
+        if (s.scope === 'public' && this.internetScope(s.cidr, vpc) !== 'public') continue; // the VPC's own range
         if (!rule.ports) {
           undecided.push(`the protocol or ports of ${rule.label} are known only after apply`);
           continue;
@@ -605,7 +639,7 @@ export class Topology {
         if (!rule.ports || rule.ports.intersect(ports).isEmpty()) continue;
         const s = rule.source;
         if (s.kind === 'group' && fromGroups.includes(s.group)) return { admitted: true, rule };
-        if (s.kind === 'cidr' && s.scope !== 'invalid') return { admitted: true, rule };
+        if ((s.kind === 'cidr' && s.scope !== 'invalid') || s.kind === 'vpc-range') return { admitted: true, rule };
         if (s.kind === 'self' && fromGroups.includes(sg)) return { admitted: true, rule };
         if (s.kind === 'unknown') undecided = s.reason;
       }
@@ -632,13 +666,21 @@ function fitsRouteAttribute(attr: string, type: string): boolean {
   }
 }
 
+/** `${aws_vpc.main.cidr_block}`, `module.m.aws_vpc_ipv4_cidr_block_association.x.cidr_block`: a VPC's own range. */
+const VPC_RANGE = /^(module\.[^\s]+\.)?(aws_vpc|aws_default_vpc|aws_vpc_ipv4_cidr_block_association|aws_vpc_ipv6_cidr_block_association)\.[^.\s]+\.(cidr_block|ipv6_cidr_block)$/;
+
 function cidrSource(raw: Value, family: Family): SgSource {
   if (typeof raw === 'string') {
+    const ref = /^\$\{([^{}]+)\}$/.exec(raw)?.[1]?.trim();
+    if (ref && VPC_RANGE.test(ref)) return { kind: 'vpc-range', cidr: ref };
     if (raw.includes('${')) return { kind: 'unknown', reason: `CIDR ${raw} is an expression we cannot evaluate` };
     const scope = classifyCidr(raw);
     return { kind: 'cidr', cidr: raw, scope, family: raw.includes(':') ? 'ipv6' : family };
   }
-  if (isUnknown(raw)) return { kind: 'unknown', reason: `a CIDR is ${raw.reason}, known only after apply` };
+  if (isUnknown(raw)) {
+    if (raw.references.length > 0 && raw.references.every((r) => VPC_RANGE.test(r))) return { kind: 'vpc-range', cidr: raw.references.join(', ') };
+    return { kind: 'unknown', reason: `a CIDR is ${raw.reason}, known only after apply` };
+  }
   return { kind: 'unknown', reason: `a CIDR is not a string (${JSON.stringify(raw)})` };
 }
 
@@ -677,7 +719,7 @@ function naclRule(resource: Resource, prefix: string, declaredBy: Resource, inli
   return out;
 }
 
-function evaluateNacl(rules: readonly NaclRule[]): { open: PortSet; undecided: string[]; messages: string[] } {
+function evaluateNacl(rules: readonly NaclRule[], scopeOf: (cidr: string) => CidrScope): { open: PortSet; undecided: string[]; messages: string[] } {
   let remaining = PortSet.ALL;
   let open = PortSet.EMPTY;
   const undecided: string[] = [];
@@ -691,7 +733,7 @@ function evaluateNacl(rules: readonly NaclRule[]): { open: PortSet; undecided: s
       if (rule.allow && rule.ports) open = open.union(remaining.intersect(rule.ports));
       continue;
     }
-    const scope = classifyCidr(rule.cidr);
+    const scope = scopeOf(rule.cidr);
     if (scope === 'private' || scope === 'invalid') continue;
     const hit = remaining.intersect(rule.ports);
     if (hit.isEmpty()) continue;

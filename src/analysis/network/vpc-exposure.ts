@@ -5,7 +5,7 @@ import { classifyCidr } from './cidr.js';
 import { hop, type ExposureRoute, type RouteCollector } from './collector.js';
 import { linksAt, type Links } from './links.js';
 import { normaliseProtocol, PortSet } from './ports.js';
-import type { Family, Hop, Topology } from './topology.js';
+import type { Family, Hop, SgRule, Topology } from './topology.js';
 
 /**
  * Exposure through the VPC: internet gateway -> route table -> subnet -> network ACL -> security
@@ -28,6 +28,11 @@ export interface NetworkSubject {
   /** Ports the resource listens on, where known (listeners, container ports, database port). */
   readonly listen?: PortSet;
   readonly mechanism: 'network' | 'load-balancer';
+  /**
+   * Set when the resource asks for a public address whatever its subnets (an internet-facing load
+   * balancer): with subnets not in this configuration, the scheme is the intent and decides.
+   */
+  readonly publicByIntent?: string;
   /** Short phrase for the final hop: `internet-facing application load balancer`. */
   readonly what: string;
 }
@@ -56,10 +61,37 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
     groupUndecided.push(...subject.groups.unresolved.map((u) => `security group ${u} is not in this configuration`));
   }
 
+  /**
+   * Why the security groups alone let nothing the resource listens on in from any internet
+   * address (for a resource in `vpc`), whatever the values known only after apply (a public IP,
+   * a route table, the subnets): then the answer is decided. Undefined when they may.
+   */
+  const closedByGroups = (vpc: string | undefined): string | undefined => {
+    if (subject.groups === 'none' || groupUndecided.length) return undefined;
+    let groups = groupAddresses;
+    if (subject.groups.targets.length === 0) {
+      const def = topo.defaultGroup(vpc);
+      if (!def) return `${subject.resource.address} uses the default security group of its VPC, which admits only its own members`;
+      groups = [def.address];
+    }
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const verdict = topo.sgInbound(groups, family, vpc);
+      if (verdict.undecided.length) return undefined;
+      if (!(subject.listen ? verdict.ports.intersect(subject.listen) : verdict.ports).isEmpty()) return undefined;
+    }
+    return `no security group of ${subject.resource.address} admits ${subject.listen ? `what it listens on (${subject.listen.labels().join(', ')})` : 'any traffic'} from the internet (${groups.join(', ')})`;
+  };
+
   for (const address of subnetAddresses) {
     const info = topo.subnet(address);
     if (!info) continue;
     const subnetResource = info.subnet;
+    // A known hop that blocks every path decides, before anything unknown is looked at.
+    const closed = closedByGroups(info.vpc);
+    if (closed) {
+      reasons.push(closed);
+      continue;
+    }
     if (!info.table) {
       routes.push(undecidedRoute(subject, prefix, `the route table of ${address} is unknown (${info.tableUndecided ?? 'not in this configuration'})`));
       continue;
@@ -96,8 +128,8 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
         const has = subject.ipv6 === 'subnet' ? info.assignIpv6 : subject.ipv6;
         if (!has) continue;
       }
-      const nacl = topo.naclInbound(info.nacl, family);
-      const sg = subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family);
+      const nacl = topo.naclInbound(info.nacl, family, info.vpc);
+      const sg = subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family, info.vpc);
       let ports = nacl.open.intersect(sg.ports);
       let worldPorts = nacl.open.intersect(sg.worldPorts);
       if (subject.listen) {
@@ -106,8 +138,11 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       }
       const undecided = [...(addressUndecided ? [addressUndecided] : []), ...sg.undecided, ...groupUndecided, ...nacl.undecided];
       if (ports.isEmpty()) {
-        if (undecided.length) {
-          routes.push(undecidedRoute(subject, prefix, undecided[0]!));
+        // Only an unknown security group or rule can still open it, and only on what the network ACL lets through.
+        const sgUnknown = [...sg.undecided, ...groupUndecided];
+        const naclMax = subject.listen ? nacl.open.intersect(subject.listen) : nacl.open;
+        if (sgUnknown.length && !naclMax.isEmpty()) {
+          routes.push(undecidedRoute(subject, prefix, sgUnknown[0]!));
           continue;
         }
         if (subject.groups !== 'none' && groups.length === 0 && defaultGroupClosed) reasons.push(`${subject.resource.address} uses the default security group of its VPC, which admits only its own members`);
@@ -126,21 +161,75 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       if (subnetResource) hops.push(hop(subnetResource, `subnet ${address} is public: ${table.description} routes ${route.destination} to an internet gateway`));
       else if (hops[hops.length - 1]?.address !== address) hops.push({ address, message: `${subject.resource.address} has no subnet: it lands in a default subnet of the default VPC, which routes 0.0.0.0/0 to an internet gateway and maps public IPs` });
       if (info.nacl?.resource && !info.nacl.allowAll) hops.push(hop(info.nacl.resource, `network ACL ${info.nacl.address} lets in ${ports.labels().join(', ')} (${nacl.messages.join('; ')})`));
-      const seen = new Set<string>();
-      for (const rule of sg.rules) {
-        if (rule.ports && !rule.ports.intersect(ports).isEmpty() && !seen.has(rule.declaredBy.address)) {
-          seen.add(rule.declaredBy.address);
-          const src = rule.source.kind === 'cidr' ? rule.source.cidr : 'a public source';
-          hops.push(hop(rule.declaredBy, `${rule.label} admits ${rule.ports.intersect(ports).labels().join(', ')} from ${src}`));
-        }
-      }
+      hops.push(...ruleHops(sg.rules, ports));
+      const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
       if (subject.addressHop) hops.push(subject.addressHop);
-      hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}`));
-      routes.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(addressUndecided ? { undecided: addressUndecided } : {}) });
+      hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${sources.length ? `, reachable only from ${sources.join(', ')}` : ''}`));
+      routes.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(addressUndecided ? { undecided: addressUndecided } : {}), ...(sources.length ? { sources } : {}) });
     }
   }
-  for (const reason of undecidedSubnets) routes.push(undecidedRoute(subject, prefix, `subnet ${reason} is not in this configuration`));
+  if (undecidedSubnets.length) {
+    // Subnets we cannot see: still decided when the security groups admit nothing from the internet.
+    const closed = closedByGroups(undefined);
+    if (closed) reasons.push(closed);
+    else if (subject.publicByIntent && subnetAddresses.length === 0) routes.push(...intendedRoutes(topo, subject, prefix, groupAddresses, groupUndecided, undecidedSubnets, reasons));
+    else for (const reason of undecidedSubnets) routes.push(undecidedRoute(subject, prefix, `subnet ${reason} is not in this configuration`));
+  }
   return { routes, reasons };
+}
+
+/**
+ * Paths of a resource that is public by intent (an internet-facing load balancer) in subnets we
+ * cannot see: the scheme stands for internet gateway, route table and subnet; its security
+ * groups still decide the ports.
+ */
+function intendedRoutes(
+  topo: Topology,
+  subject: NetworkSubject,
+  prefix: readonly Hop[],
+  groups: readonly string[],
+  groupUndecided: readonly string[],
+  subnets: readonly string[],
+  reasons: string[],
+): ExposureRoute[] {
+  const out: ExposureRoute[] = [];
+  for (const family of subject.ipv6 === true ? (['ipv4', 'ipv6'] as const) : (['ipv4'] as const)) {
+    const sg = subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family);
+    const ports = subject.listen ? sg.ports.intersect(subject.listen) : sg.ports;
+    const worldPorts = subject.listen ? sg.worldPorts.intersect(subject.listen) : sg.worldPorts;
+    const unknown = [...sg.undecided, ...groupUndecided];
+    if (ports.isEmpty()) {
+      if (unknown.length) out.push(undecidedRoute(subject, prefix, unknown[0]!));
+      else reasons.push(`no security group of ${subject.resource.address} admits what it listens on from the internet`);
+      continue;
+    }
+    // A pseudo-hop stands for internet gateway -> route table -> subnet, located at the resource that states the intent.
+    const hops: Hop[] = [...prefix, { address: '(public subnets, by the internet-facing scheme)', resource: subject.resource, message: `${subject.publicByIntent}; its subnets (${subnets.join('; ')}) are not in this configuration, so the scheme is taken as the intent: public subnets routed to an internet gateway` }];
+    hops.push(...ruleHops(sg.rules, ports));
+    const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
+    hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${sources.length ? `, reachable only from ${sources.join(', ')}` : ''}`));
+    out.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(sources.length ? { sources } : {}) });
+  }
+  return out;
+}
+
+/** One hop per security group rule (or rule resource) that admits some of `ports` from the internet. */
+function ruleHops(rules: readonly SgRule[], ports: PortSet): Hop[] {
+  const out: Hop[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (!rule.ports || rule.ports.intersect(ports).isEmpty() || seen.has(rule.declaredBy.address)) continue;
+    seen.add(rule.declaredBy.address);
+    out.push(hop(rule.declaredBy, `${rule.label} admits ${rule.ports.intersect(ports).labels().join(', ')} from ${rule.source.kind === 'cidr' ? rule.source.cidr : 'a public source'}`));
+  }
+  return out;
+}
+
+/** With no rule for every address, only the CIDRs of the admitting rules get in (an office range), never "the internet" at large. */
+function admittedSources(rules: readonly SgRule[], ports: PortSet): string[] {
+  const cidrs = new Set<string>();
+  for (const r of rules) if (r.ports && !r.ports.intersect(ports).isEmpty() && r.source.kind === 'cidr') cidrs.add(r.source.cidr);
+  return [...cidrs].sort();
 }
 
 function undecidedRoute(subject: NetworkSubject, prefix: readonly Hop[], reason: string): ExposureRoute {
@@ -229,12 +318,22 @@ export function listenerPorts(listener: Resource): PortSet | undefined {
   return PortSet.tcp(port);
 }
 
-/** Ports a target group forwards to (its `port`, or the target's own port). */
-export function targetPorts(tg: Resource, target: LbTarget): PortSet | undefined {
+/**
+ * Ports a target receives from a listener through a target group. A Lambda target has no port:
+ * it is invoked for requests on the listener's ports, so it is reachable on those only. An
+ * instance, IP or ALB target gets its own registered port (ECS container_port, attachment port),
+ * else the target group's. `known` is false when that port is known only after apply.
+ */
+export function targetPorts(tg: Resource, target: LbTarget, listener: PortSet | undefined): { ports: PortSet; known: boolean; lambda: boolean } {
+  const type = (asString(valueAt(tg.values, 'target_type')) ?? '').toLowerCase();
+  if (type === 'lambda' || target.resource.type === 'aws_lambda_function' || target.resource.type === 'aws_lambda_alias') {
+    return { ports: listener ?? PortSet.ALL, known: listener !== undefined, lambda: true };
+  }
   const port = target.port ?? asNumber(valueAt(tg.values, 'port'));
-  if (port === undefined) return undefined;
+  if (port === undefined) return { ports: PortSet.ALL, known: false, lambda: false };
   const protocol = (asString(valueAt(tg.values, 'protocol')) ?? 'HTTP').toUpperCase();
-  return protocol === 'UDP' ? PortSet.of('udp', port, port) : PortSet.tcp(port);
+  const ports = protocol === 'UDP' ? PortSet.of('udp', port, port)! : protocol === 'TCP_UDP' ? PortSet.tcp(port).union(PortSet.of('udp', port, port)!) : PortSet.tcp(port);
+  return { ports, known: true, lambda: false };
 }
 
 // ---------------------------------------------------------------- helpers for subjects
@@ -242,7 +341,7 @@ export function targetPorts(tg: Resource, target: LbTarget): PortSet | undefined
 /** `assign_public_ip`-style flags: true/false, absent = default, `${var}` = unknown. */
 export function flag(resource: Resource, path: string, fallback: boolean): boolean | { unknown: string } {
   const raw = valueAt(resource.values, path);
-  if (raw === undefined || raw === null) return fallback;
+  if (raw === undefined || raw === null || (isUnknown(raw) && raw.unset)) return fallback;
   const b = asBoolean(raw);
   if (b !== undefined) return b;
   return { unknown: `${path} of ${resource.address} is ${isUnknown(raw) ? raw.reason : JSON.stringify(raw)}, known only after apply` };

@@ -77,7 +77,7 @@ export function projectOptions(io: CliIo, inputs: readonly string[], flags: { co
 /** Reachable resources, then a separate section for those that depend on values known only after apply. */
 function exposureText(entries: readonly ExposureReportEntry[]): string {
   const line = (e: ExposureReportEntry): string =>
-    `${e.address} (${e.serviceType ?? 'untyped'}) ${e.viaGateway ? 'via the gateway' : 'DIRECTLY'} on ${e.ports.join(', ') || 'any port'}\n    ${e.path.join(' -> ')}`;
+    `${e.address} (${e.serviceType ?? 'untyped'}) ${e.viaGateway ? 'via the gateway' : 'DIRECTLY'} on ${e.ports.join(', ') || 'any port'}${e.sources ? `, only from ${e.sources.join(', ')}` : ''}\n    ${e.path.join(' -> ')}`;
   const reachable = entries.filter((e) => !e.undecided);
   const undecided = entries.filter((e) => e.undecided);
   if (entries.length === 0) return 'Nothing is reachable from the internet.';

@@ -8,7 +8,9 @@ const isData = (accessLevel: string): boolean => accessLevel.includes('Read') ||
 
 /**
  * Read/Write actions that accept resource ARNs, allowed on Resource "*". One finding per role
- * and action pattern as written (subject), listing the data actions it really grants there.
+ * and statement (subject: `statement <Sid>`, or `statement <index> of <policy>` without a Sid or when
+ * two policies of the role share it), listing the action patterns as
+ * written that really grant data actions there (one statement of 29 actions is one finding).
  * Actions that only support "*" are never reported (no scoping is possible), nor are AWS managed
  * policies (their text cannot be changed; the capability rules judge what they grant). What an
  * apply-time value decides is undecided: a Resource such as `${var.table_arn}` (it may be "*"),
@@ -49,9 +51,14 @@ export const wildcardResourceDataActions: Check = {
     };
     const out: FindingDraft[] = [];
     for (const principal of selectedPrincipals(facts, policy)) {
-      // pattern (lower case) -> its finding; a definite one replaces an undecided one.
-      const byPattern = new Map<string, FindingDraft>();
+      // statement (lower case subject) -> its finding; a definite one replaces an undecided one.
+      const byStatement = new Map<string, FindingDraft>();
       const unreadable = new Set<string>();
+      const sidCount = new Map<string, number>();
+      for (const applied of principal.identityPolicies) {
+        if (applied.kind === 'aws-managed') continue;
+        for (const s of applied.document.statements) if (s.sid) sidCount.set(s.sid, (sidCount.get(s.sid) ?? 0) + 1);
+      }
       for (const applied of principal.identityPolicies) {
         if (applied.kind === 'aws-managed') continue;
         const holder = applied.location.address ?? applied.name;
@@ -69,36 +76,44 @@ export const wildcardResourceDataActions: Check = {
             undecided: true,
           });
         }
-        for (const s of applied.document.statements) {
-          if (s.effect !== 'Allow' || !s.action) continue;
+        applied.document.statements.forEach((s) => {
+          if (s.effect !== 'Allow' || !s.action) return;
           const resources = s.resource ?? [];
           const certain = resources.some((r) => coversEveryResource(r) === 'yes');
           const pending = certain ? undefined : resources.find((r) => coversEveryResource(r) === 'maybe');
-          if (!certain && pending === undefined) continue;
-          for (const pattern of s.action) {
-            const previous = byPattern.get(pattern.toLowerCase());
-            if (previous && (!previous.undecided || !certain)) continue;
-            // Stop after a handful: the finding names examples.
+          if (!certain && pending === undefined) return;
+          // The patterns of this statement that grant data actions on "*", each with a few examples.
+          const patterns: string[] = [];
+          const examples: string[] = [];
+          for (const pattern of s.action!) {
             const effective = allowedOnEverything(principal, dataActions(pattern), EXAMPLES);
             if (effective.length === 0) continue;
-            const examples = `${effective.join(', ')}${effective.length === EXAMPLES ? ' and more' : ''} ${effective.length === 1 ? 'accepts' : 'accept'} resource ARNs`;
-            const evidence = [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)];
-            byPattern.set(
-              pattern.toLowerCase(),
-              certain
-                ? { ...principalFinding(principal), subject: pattern, message: `${principalLabel(principal)} is allowed ${pattern} on Resource "*" by ${describePolicy(applied)}: ${examples}`, evidence }
-                : {
-                    ...principalFinding(principal),
-                    subject: pattern,
-                    message: `${principalLabel(principal)} may be allowed ${pattern} on Resource "*" by ${describePolicy(applied)}: its Resource ${pending} has no value in the input and may be "*"; ${examples}`,
-                    evidence,
-                    undecided: true,
-                  },
-            );
+            patterns.push(pattern);
+            for (const a of effective) if (examples.length < EXAMPLES && !examples.includes(a)) examples.push(a);
           }
-        }
+          if (patterns.length === 0) return;
+          // A Sid names the statement for suppressions written before the policy has an address (constructs); an index needs its policy.
+          const subject = s.sid && sidCount.get(s.sid) === 1 ? `statement ${s.sid}` : `statement ${s.sid ?? s.index} of ${holder}`;
+          const previous = byStatement.get(subject.toLowerCase());
+          if (previous && (!previous.undecided || !certain)) return;
+          const listed = `${patterns.length === 1 ? 'action' : `${patterns.length} actions`} ${patterns.join(', ')}`;
+          const why = `data actions that accept resource ARNs (${examples.join(', ')}${patterns.length > 1 || examples.length === EXAMPLES ? ', ...' : ''})`;
+          const evidence = [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)];
+          byStatement.set(
+            subject.toLowerCase(),
+            certain
+              ? { ...principalFinding(principal), subject, message: `${principalLabel(principal)} is allowed ${listed} on Resource "*" by statement ${s.sid ? `"${s.sid}"` : s.index} of ${describePolicy(applied)}: ${why}`, evidence }
+              : {
+                  ...principalFinding(principal),
+                  subject,
+                  message: `${principalLabel(principal)} may be allowed ${listed} on Resource "*" by statement ${s.sid ? `"${s.sid}"` : s.index} of ${describePolicy(applied)}: its Resource ${pending} has no value in the input and may be "*"; ${why}`,
+                  evidence,
+                  undecided: true,
+                },
+          );
+        });
       }
-      out.push(...byPattern.values());
+      out.push(...byStatement.values());
     }
     return out;
   },

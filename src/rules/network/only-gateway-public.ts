@@ -4,7 +4,7 @@ import type { ExposurePath } from '../../analysis/network/index.js';
 import { locationOf, MECHANISM_TEXT, selects, serviceTypeOf, typeEvidence, typeFields } from './shared.js';
 
 /** Mechanisms that are not about ports: the finding's subject names the mechanism instead. */
-const PORTLESS = new Set(['function-url', 'resource-policy', 'bucket-acl', 'direct-internet-access', 'public-endpoint']);
+const PORTLESS = new Set(['function-url', 'resource-policy', 'trust-policy', 'bucket-acl', 'direct-internet-access', 'public-endpoint']);
 
 /**
  * Only the gateway is public: every resource reachable from the internet other than through an
@@ -35,6 +35,8 @@ export const onlyGatewayPublic: Check = {
       const subject = networkPaths.length ? (ports.join(',') || 'unknown ports') : mechanisms.join(',');
       const how = [...new Set(used.map((p) => MECHANISM_TEXT[p.mechanism] ?? p.mechanism))].join('; ');
       const undecided = decided.length === 0;
+      // Every path admits only some addresses (an office range): say which.
+      const sources = used.every((p) => p.sources) ? [...new Set(used.flatMap((p) => p.sources!))].sort() : undefined;
       // A policy for anyone on something reached through its VPC only (EFS mount targets).
       const vpcOnly = !undecided && used.every((p) => p.mechanism === 'resource-policy' && p.worldPorts.length === 0);
       out.push({
@@ -43,9 +45,11 @@ export const onlyGatewayPublic: Check = {
         subject,
         message: undecided
           ? `${exposure.address} may be reachable from the internet ${how}, outside the gateway: ${main.undecided}`
-          : vpcOnly
+          : used.every((p) => p.mechanism === 'trust-policy')
+            ? `${exposure.address} can be assumed by any AWS account ${how} (an access grant over STS, not a network path): ${main.path.join(' -> ')}`
+            : vpcOnly
             ? `${exposure.address} is public by AWS's definition ${how}: anyone who reaches it through its VPC gets in, whatever their account: ${main.path.join(' -> ')}`
-            : `${exposure.address} is reachable from the internet ${how}${networkPaths.length ? ` on ${ports.join(', ')}` : ''}, not only through the gateway: ${main.path.join(' -> ')}`,
+            : `${exposure.address} is reachable ${sources ? `from ${sources.join(', ')} only (not from any internet address)` : 'from the internet'} ${how}${networkPaths.length ? ` on ${ports.join(', ')}` : ''}, not only through the gateway: ${main.path.join(' -> ')}`,
         evidence: [...main.evidence, ...typeEvidence(exposure.address, assignment)],
         ...(undecided ? { undecided: true } : {}),
       });

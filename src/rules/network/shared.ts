@@ -46,6 +46,7 @@ export const MECHANISM_TEXT: Readonly<Record<string, string>> = {
   'load-balancer': 'through an internet-facing load balancer',
   'function-url': 'through a function URL that needs no authentication',
   'resource-policy': 'through a resource policy that lets any principal in',
+  'trust-policy': 'through a trust policy that lets any AWS account assume it',
   'bucket-acl': 'through a public ACL',
   'public-endpoint': 'through an AWS-managed public endpoint',
   'direct-internet-access': 'through SageMaker direct internet access',
