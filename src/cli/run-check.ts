@@ -6,6 +6,7 @@ import { readTextFile } from '../inputs/files.js';
 import { loadIamCatalog } from '../inputs/iam-catalog.js';
 import { readPolicySources } from '../inputs/policy-files.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
+import { loadPythonGrammar } from '../inputs/python-grammar.js';
 import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
@@ -89,6 +90,8 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   const { graph } = await readInputs(inputs, { cwd: options.cwd, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   assignServiceTypes(graph, loaded.config);
   const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
+  // Python handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
+  if (sources) await loadPythonGrammar();
   const facts = createFacts({
     graph,
     catalog: loaded.catalog,

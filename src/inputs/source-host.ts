@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
@@ -34,6 +34,15 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     throw inputError(`code path ${displayPath(absoluteRoot, cwd)} is not a folder`, { file: displayPath(absoluteRoot, cwd) }, 'a folder holding handler source (--code DIR)');
   }
 
+  const realRoot = realpathSync(absoluteRoot);
+  const isInside = (absolute: string): boolean => {
+    try {
+      const real = realpathSync(absolute);
+      return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+    } catch {
+      return false;
+    }
+  };
   const texts = new Map<string, string | undefined>();
   const kinds = new Map<string, 'file' | 'dir' | 'none'>();
   const listings = new Map<string, readonly string[]>();
@@ -51,7 +60,9 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     if (known) return known;
     const absolute = toAbsolute(relativePath);
     const stat = absolute === undefined ? undefined : statIfExists(absolute);
-    const kind = stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'none';
+    // A symlink that leads out of the code folder is not part of the code: it is never read.
+    const inside = stat !== undefined && absolute !== undefined && isInside(absolute);
+    const kind = !inside ? 'none' : stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'none';
     kinds.set(key, kind);
     return kind;
   };

@@ -36,6 +36,8 @@ export interface CodeImport {
   /** True for a relative or aliased specifier that names no file. */
   readonly unresolved?: boolean;
   readonly kind: 'import' | 'export-from' | 'require' | 'dynamic-import';
+  /** Set for a Python import (`import sagemaker.estimator`, `from .util import x`): the specifier is dotted. */
+  readonly language?: 'python';
   /** File that contains the import, root-relative. */
   readonly file: string;
   readonly line: number;
