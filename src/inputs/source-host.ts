@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
 import { displayPath } from './files.js';
@@ -11,6 +11,11 @@ import { displayPath } from './files.js';
  */
 export interface DisplaySourceHost extends SourceHost {
   displayPath(relativePath: string): string;
+  /**
+   * `path` as Terraform reads it in `file` (an input file as findings show it: relative to the
+   * working directory, or absolute), relative to the code root; undefined outside the root.
+   */
+  resolveFrom(file: string, path: string): string | undefined;
 }
 
 export interface FsSourceHostOptions {
@@ -100,6 +105,13 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
       }
       listings.set(key, names);
       return names;
+    },
+    resolveFrom(file, path) {
+      const absolute = resolve(cwd, dirname(resolve(cwd, file)), path);
+      const rel = relative(absoluteRoot, absolute);
+      if (rel === '') return '';
+      if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+      return rel.split(sep).join('/');
     },
     displayPath(relativePath) {
       const absolute = toAbsolute(relativePath) ?? join(absoluteRoot, relativePath);

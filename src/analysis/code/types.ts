@@ -48,7 +48,8 @@ export interface CodeImport {
 
 /** Where a handler's source came from, for messages and errors. */
 export interface HandlerSource {
-  readonly kind: 'tag' | 'config-sources' | 'config-services';
+  /** `terraform`: found from the function's own Terraform (handler, archive_file, filename), without a tag. */
+  readonly kind: 'tag' | 'config-sources' | 'config-services' | 'terraform';
   /** `tag hybridguard:source = src/ingest/handler.ts`, `config sources["aws_lambda_function.x"]`. */
   readonly detail: string;
 }
