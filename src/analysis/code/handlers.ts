@@ -108,10 +108,14 @@ function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHo
   if (candidates.length === 0) return undefined;
   const resolveFrom = (host as SourceHost & { resolveFrom?: (file: string, path: string) => string | undefined }).resolveFrom;
   if (typeof resolveFrom !== 'function') return undefined;
+  // Terraform reads relative paths from the working directory (the root module's folder);
+  // `${path.module}` is the folder of the module that writes it.
+  const rootFile = rootModuleFile(graph, fn);
   const at = (from: Resource, path: string): string | undefined => {
-    const cleaned = path.replace(/\$\{path\.module\}/g, '.');
+    const moduleRelative = path.startsWith('${path.module}');
+    const cleaned = path.replace(/^\$\{path\.(module|root|cwd)\}/, '.');
     if (cleaned.includes('${')) return undefined;
-    return resolveFrom.call(host, from.location.file, cleaned);
+    return resolveFrom.call(host, moduleRelative ? from.location.file : rootFile ?? from.location.file, cleaned);
   };
   const tryDir = (dir: string | undefined, detail: string) => {
     if (dir === undefined) return undefined;
@@ -140,6 +144,13 @@ function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHo
     if (zip !== undefined) return tryDir(dirnameOf(zip), `the folder of filename = ${filename}`);
   }
   return undefined;
+}
+
+/** A file of the root module `resource` belongs to (its own when it is in the root module). */
+function rootModuleFile(graph: ResourceGraph, resource: Resource): string | undefined {
+  if (resource.modulePath === '') return resource.location.file;
+  const unit = resource.address.slice(0, resource.address.length - `${resource.modulePath}.${resource.type}.${resource.name}`.length);
+  return graph.resources.find((r) => r.modulePath === '' && r.address.startsWith(unit) && !r.address.slice(unit.length).includes(':'))?.location.file;
 }
 
 /** `data "archive_file"` sources a function references, directly or through the S3 object it is deployed from. */
