@@ -21,6 +21,11 @@ export interface CodeCall {
   readonly why: string;
   /** Set when no IAM action could be determined; the reason. */
   readonly unresolved?: string;
+  /**
+   * Set when the code computes the service or the operation at run time (`boto3.client(name)`,
+   * `getattr(client, op)`): what is computed and the expression. Such a call is undecided, never silent.
+   */
+  readonly computed?: { readonly what: 'service' | 'operation'; readonly expression: string };
   /** IAM service prefix of the client (`s3`), also for unresolved calls. */
   readonly service?: string;
   /** Literal string values visible in the call's input, at any depth, by property name (for request-context checks). */

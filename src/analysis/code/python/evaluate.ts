@@ -30,6 +30,8 @@ type Value =
   | { readonly v: 'resource'; readonly lib: string; readonly service: Boto3Service; readonly type?: string; readonly ids: Readonly<Record<string, string | undefined>> }
   | { readonly v: 'collection'; readonly service: Boto3Service; readonly op: string; readonly params: Boto3Params; readonly ids: Readonly<Record<string, string | undefined>>; readonly label: string; readonly batch?: Boto3ResourceShape['batchActions'] }
   | { readonly v: 'sagemaker'; readonly cls: string }
+  /** `client.get_paginator('list_objects_v2')` / `client.get_waiter('object_exists')`: `paginate()` / `wait()` make the requests. */
+  | { readonly v: 'paginator' | 'waiter'; readonly service: Boto3Service; readonly op: string; readonly name: string; readonly label: string }
   | { readonly v: 'method'; readonly of: Value; readonly name?: string; readonly computed?: string }
   | { readonly v: 'str'; readonly value: string };
 
@@ -82,7 +84,8 @@ export class PythonEvaluator {
           const found = this.methodCall(value.of, value.name, call, file, scope);
           if (found) out.push(found);
         } else if (value.of.v === 'client' || value.of.v === 'resource') {
-          out.push(this.undecided(call, file, `${call.fnText}()`, value.of.v === 'client' ? value.of.service?.data.signingName : value.of.service.data.signingName, `the operation is computed: ${value.computed ?? '?'}`));
+          const computed = value.computed ?? call.fnText;
+          out.push(this.undecided(call, file, `${call.fnText}()`, value.of.v === 'client' ? value.of.service?.data.signingName : value.of.service.data.signingName, `the operation is computed: ${computed}`, { what: 'operation', expression: computed }));
         }
       } else if (value.v === 'module' && value.module.startsWith('sagemaker.')) {
         const fnName = value.module.slice(value.module.lastIndexOf('.') + 1);
@@ -100,25 +103,22 @@ export class PythonEvaluator {
       case 'client': {
         if (!recv.service) {
           if (NO_REQUEST_METHODS.has(method)) return undefined;
-          return this.undecided(call, file, `${label} (${recv.label})`, undefined, `the service is computed: ${recv.computed ?? '?'}`);
+          const computed = recv.computed ?? '?';
+          return this.undecided(call, file, `${label} (${recv.label})`, undefined, `the service is computed: ${computed}`, { what: 'service', expression: computed });
         }
         const service = recv.service;
         const sdk = `${label} (${recv.label})`;
-        if (method === 'get_paginator' || method === 'generate_presigned_url') {
-          const arg = call.args[0] ?? call.kwargs.get(method === 'get_paginator' ? 'operation_name' : 'ClientMethod');
+        if (method === 'get_paginator' || method === 'get_waiter' || method === 'generate_presigned_url') {
+          const arg = call.args[0] ?? call.kwargs.get(method === 'get_paginator' ? 'operation_name' : method === 'get_waiter' ? 'waiter_name' : 'ClientMethod');
           const name = arg ? this.stringOf(file, scope, arg) : undefined;
-          if (name === undefined) return this.undecided(call, file, sdk, service.data.signingName, `the operation is computed: ${call.fnText}(${arg ? exprText(arg) : ''})`);
+          if (name === undefined) {
+            const computed = `${call.fnText}(${arg ? exprText(arg) : ''})`;
+            return this.undecided(call, file, sdk, service.data.signingName, `the operation is computed: ${computed}`, { what: 'operation', expression: computed });
+          }
+          // The paginator's paginate() and the waiter's wait() make the requests, with their arguments.
+          if (method !== 'generate_presigned_url') return undefined;
           const op = operationOf(service, name);
-          if (!op) return undefined;
-          const params = method === 'generate_presigned_url' ? call.kwargs.get('Params') : undefined;
-          return this.opCall(call, file, scope, service, op, sdk, {}, params);
-        }
-        if (method === 'get_waiter') {
-          const arg = call.args[0] ?? call.kwargs.get('waiter_name');
-          const name = arg ? this.stringOf(file, scope, arg) : undefined;
-          if (name === undefined) return this.undecided(call, file, sdk, service.data.signingName, `the waiter is computed: ${call.fnText}(${arg ? exprText(arg) : ''})`);
-          const op = service.waiters.get(name);
-          return op ? this.opCall(call, file, scope, service, op, `${sdk} (waiter ${name} polls ${op})`, {}) : undefined;
+          return op ? this.opCall(call, file, scope, service, op, sdk, {}, call.kwargs.get('Params')) : undefined;
         }
         if (service.data.name === 's3' && Object.hasOwn(S3_INJECTED, method)) return this.injected(call, file, scope, method, sdk, {});
         const op = operationOf(service, method);
@@ -152,9 +152,18 @@ export class PythonEvaluator {
         const batch = recv.batch && Object.hasOwn(recv.batch, method) ? recv.batch[method] : undefined;
         return batch ? this.opCall(call, file, scope, recv.service, batch.op, `${label} (boto3 ${recv.label})`, fromIds(recv.params, recv.ids)) : undefined;
       }
+      case 'paginator':
+      case 'waiter': {
+        if (method !== (recv.v === 'paginator' ? 'paginate' : 'wait')) return undefined;
+        return this.opCall(call, file, scope, recv.service, recv.op, `${label} (${recv.label})`, {});
+      }
       case 'sagemaker': {
         const known = sageMakerMethod(recv.cls, method);
-        return known ? this.fixedCall(call, file, `${label} (SageMaker Python SDK ${recv.cls})`, known.actions, known.why) : undefined;
+        if (!known) return undefined;
+        // `wait=False` returns without polling the job.
+        const noWait = call.kwargs.get('wait')?.k === 'other' && (call.kwargs.get('wait') as { text: string }).text === 'False';
+        const actions = noWait ? known.actions.filter((a) => !a.startsWith('sagemaker:Describe')) : known.actions;
+        return this.fixedCall(call, file, `${label} (SageMaker Python SDK ${recv.cls})`, actions, noWait ? `${known.why} (wait=False: not polled)` : known.why);
       }
       default:
         return undefined;
@@ -216,8 +225,8 @@ export class PythonEvaluator {
     return this.finish(call, file, { actions, resolved: true, why }, sdkCall, EMPTY_INPUT);
   }
 
-  private undecided(call: PyCall, file: string, sdkCall: string, service: string | undefined, reason: string): FileCall {
-    return { action: [], file, line: call.line, column: call.column, sdkCall, why: reason, unresolved: reason, ...(service ? { service } : {}) };
+  private undecided(call: PyCall, file: string, sdkCall: string, service: string | undefined, reason: string, computed?: CodeCall['computed']): FileCall {
+    return { action: [], file, line: call.line, column: call.column, sdkCall, why: reason, unresolved: reason, ...(service ? { service } : {}), ...(computed ? { computed } : {}) };
   }
 
   /** Literal keyword arguments (and resource identifiers) as the request's visible input. */
@@ -410,6 +419,8 @@ export class PythonEvaluator {
       }
       case 'sagemaker':
       case 'session':
+      case 'paginator':
+      case 'waiter':
         return [{ v: 'method', of: obj, name }];
       case 'method':
         // `client.meta.client`, `resource.meta.client`
@@ -453,6 +464,15 @@ export class PythonEvaluator {
         return [];
       case 'method': {
         const of = fn.of;
+        if (of.v === 'client' && of.service && (fn.name === 'get_paginator' || fn.name === 'get_waiter')) {
+          const arg = call.args[0] ?? call.kwargs.get(fn.name === 'get_paginator' ? 'operation_name' : 'waiter_name');
+          const name = arg ? this.stringOf(file, scope, arg) : undefined;
+          if (name === undefined) return [];
+          const op = fn.name === 'get_paginator' ? operationOf(of.service, name) : of.service.waiters.get(name);
+          if (!op) return [];
+          const what = fn.name === 'get_paginator' ? `paginator ${name}` : `waiter ${name} polls ${op}`;
+          return [{ v: fn.name === 'get_paginator' ? 'paginator' : 'waiter', service: of.service, op, name, label: `${of.label} ${what}` }];
+        }
         if (of.v === 'session') {
           if (fn.name === 'client' || fn.name === 'create_client') return clientOf(of.lib, 'client');
           if (fn.name === 'resource') return clientOf(of.lib, 'resource');
