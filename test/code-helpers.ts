@@ -43,11 +43,12 @@ export async function factsFor(stackFile: string, codeRoot: string, config: Part
   return createFacts({ graph, catalog, capabilities, config: full, sources: createFsSourceHost(codeRoot, { cwd: REPO }) });
 }
 
-/** A rules fixture (`fixtures/rules/<policy>/<case>/`): main.tf.json, code/, optional hybridguard.config.yaml. */
+/** A rules fixture (`fixtures/rules/<policy>/<case>/`): main.tf.json or main.tf, code/, optional hybridguard.config.yaml. */
 export async function runRuleCase(dir: string, policyNames: readonly string[]): Promise<RunResults> {
   const configFile = join(dir, 'hybridguard.config.yaml');
   const raw = existsSync(configFile) ? (parseYaml(readFileSync(configFile, 'utf8')) as Partial<ProjectConfig>) : {};
-  const facts = await factsFor(join(dir, 'main.tf.json'), join(dir, 'code'), raw);
+  // main.tf.json, or a folder of *.tf (HCL).
+  const facts = await factsFor(existsSync(join(dir, 'main.tf.json')) ? join(dir, 'main.tf.json') : dir, join(dir, 'code'), raw);
   const policies = builtins().policies.filter((p) => policyNames.includes(p.name));
   return runPolicies({ facts, policies, suppressions: [], today: '2026-11-28', version: 'test' });
 }

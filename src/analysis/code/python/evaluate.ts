@@ -29,7 +29,8 @@ type Value =
   | { readonly v: 'client'; readonly lib: string; readonly service?: Boto3Service; readonly computed?: string; readonly label: string }
   | { readonly v: 'resource'; readonly lib: string; readonly service: Boto3Service; readonly type?: string; readonly ids: Readonly<Record<string, string | undefined>> }
   | { readonly v: 'collection'; readonly service: Boto3Service; readonly op: string; readonly params: Boto3Params; readonly ids: Readonly<Record<string, string | undefined>>; readonly label: string; readonly batch?: Boto3ResourceShape['batchActions'] }
-  | { readonly v: 'sagemaker'; readonly cls: string }
+  /** A SageMaker Python SDK object, with the instance types its constructor names (`instance_type='ml.g5.xlarge'`). */
+  | { readonly v: 'sagemaker'; readonly cls: string; readonly instanceTypes: readonly string[] }
   /** `client.get_paginator('list_objects_v2')` / `client.get_waiter('object_exists')`: `paginate()` / `wait()` make the requests. */
   | { readonly v: 'paginator' | 'waiter'; readonly service: Boto3Service; readonly op: string; readonly name: string; readonly label: string }
   | { readonly v: 'method'; readonly of: Value; readonly name?: string; readonly computed?: string }
@@ -163,7 +164,8 @@ export class PythonEvaluator {
         // `wait=False` returns without polling the job.
         const noWait = call.kwargs.get('wait')?.k === 'other' && (call.kwargs.get('wait') as { text: string }).text === 'False';
         const actions = noWait ? known.actions.filter((a) => !a.startsWith('sagemaker:Describe')) : known.actions;
-        return this.fixedCall(call, file, `${label} (SageMaker Python SDK ${recv.cls})`, actions, noWait ? `${known.why} (wait=False: not polled)` : known.why);
+        const instanceTypes = [...recv.instanceTypes, ...this.instanceTypes(file, scope, call)];
+        return this.fixedCall(call, file, `${label} (SageMaker Python SDK ${recv.cls})`, actions, noWait ? `${known.why} (wait=False: not polled)` : known.why, instanceTypes);
       }
       default:
         return undefined;
@@ -221,34 +223,59 @@ export class PythonEvaluator {
     };
   }
 
-  private fixedCall(call: PyCall, file: string, sdkCall: string, actions: readonly string[], why: string): FileCall {
-    return this.finish(call, file, { actions, resolved: true, why }, sdkCall, EMPTY_INPUT);
+  private fixedCall(call: PyCall, file: string, sdkCall: string, actions: readonly string[], why: string, instanceTypes: readonly string[] = []): FileCall {
+    // The SDK sends `instance_type` as the request's InstanceType (ResourceConfig, ProductionVariants).
+    const input = instanceTypes.length > 0 ? { ...EMPTY_INPUT, values: { InstanceType: [...instanceTypes] } } : EMPTY_INPUT;
+    return this.finish(call, file, { actions, resolved: true, why }, sdkCall, input);
+  }
+
+  private instanceTypes(file: string, scope: number, call: PyCall): string[] {
+    const arg = call.kwargs.get('instance_type');
+    const value = arg ? this.stringOf(file, scope, arg) : undefined;
+    return value === undefined ? [] : [value];
   }
 
   private undecided(call: PyCall, file: string, sdkCall: string, service: string | undefined, reason: string, computed?: CodeCall['computed']): FileCall {
     return { action: [], file, line: call.line, column: call.column, sdkCall, why: reason, unresolved: reason, ...(service ? { service } : {}), ...(computed ? { computed } : {}) };
   }
 
-  /** Literal keyword arguments (and resource identifiers) as the request's visible input. */
+  /**
+   * Literal keyword arguments (and resource identifiers) as the request's visible input: top-level
+   * strings scope the call; strings at any depth (`ResourceConfig={'InstanceType': ...}`) feed
+   * request-context checks; PartiQL statements and transaction item kinds narrow the actions.
+   */
   private inputFacts(file: string, scope: number, call: PyCall, props: Record<string, string>, paramsExpr?: PyExpr): InputFacts {
     const values: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     const statements: string[] = [];
-    const add = (key: string, value: string) => {
-      props[key] ??= value;
-      (values[key] ??= []).push(value);
-      if (key === 'Statement') statements.push(value);
-    };
+    const transactKinds: string[] = [];
+    const requestItemTables: string[] = [];
+    let literal = !call.splat;
     for (const [key, value] of Object.entries(props)) (values[key] ??= []).push(value);
-    const kwargs = paramsExpr ? this.dictOf(paramsExpr) : call.kwargs;
-    for (const [key, arg] of kwargs) {
-      const text = this.stringOf(file, scope, arg);
-      if (text !== undefined) add(key, text);
+    const deep = (key: string, value: PyExpr, depth: number) => {
+      if (depth > 8) return;
+      if (value.k === 'dict') {
+        if (key === 'RequestItems') requestItemTables.push(...value.entries.keys());
+        for (const [k, v] of value.entries) deep(k, v, depth + 1);
+      } else if (value.k === 'list') {
+        for (const item of value.items) {
+          if (key === 'TransactItems' && item.k === 'dict') transactKinds.push(...item.entries.keys());
+          deep(key, item, depth + 1);
+        }
+      } else {
+        const text = depth === 0 ? this.stringOf(file, scope, value) : value.k === 'str' ? value.value : undefined;
+        if (text === undefined) return;
+        (values[key] ??= []).push(text);
+        if (depth === 0) props[key] ??= text;
+        if (key === 'Statement') statements.push(text);
+      }
+    };
+    let kwargs: ReadonlyMap<string, PyExpr> = call.kwargs;
+    if (paramsExpr) {
+      kwargs = paramsExpr.k === 'dict' ? paramsExpr.entries : new Map();
+      literal = paramsExpr.k === 'dict' && paramsExpr.complete;
     }
-    return { props, statements, transactKinds: [], requestItemTables: [], literal: !call.splat && !paramsExpr, values };
-  }
-
-  private dictOf(_expr: PyExpr): ReadonlyMap<string, PyExpr> {
-    return new Map();
+    for (const [key, arg] of kwargs) deep(key, arg, 0);
+    return { props, statements, transactKinds, requestItemTables, literal, values };
   }
 
   /** The string an expression certainly holds (a literal, or a name bound once to one). */
@@ -457,7 +484,7 @@ export class PythonEvaluator {
           if (last === 'Session' || last === 'get_session') return [{ v: 'session', lib }];
           return [];
         }
-        if (lib === 'sagemaker' && /^[A-Z]/.test(last)) return [{ v: 'sagemaker', cls: last }];
+        if (lib === 'sagemaker' && /^[A-Z]/.test(last)) return [{ v: 'sagemaker', cls: last, instanceTypes: this.instanceTypes(file, scope, call) }];
         return [];
       }
       case 'session':

@@ -19,6 +19,10 @@ export type PyExpr =
   | { readonly k: 'from'; readonly module: string; readonly name: string }
   /** A `def` or `class` of this file (by scope id). */
   | { readonly k: 'def'; readonly scope: number }
+  /** A dict literal with string keys (`{'InstanceType': 'ml.g5.xlarge'}`); `complete` is false with `**spread` or computed keys. */
+  | { readonly k: 'dict'; readonly entries: ReadonlyMap<string, PyExpr>; readonly complete: boolean }
+  /** A list or tuple literal. */
+  | { readonly k: 'list'; readonly items: readonly PyExpr[] }
   /** A `for x in ITER` target: one element of ITER. */
   | { readonly k: 'item'; readonly of: PyExpr }
   | { readonly k: 'other'; readonly text: string };
@@ -145,6 +149,28 @@ function walk(file: string, root: Node): PyFileSummary {
         if (value === undefined) visitChildren(node, scope);
         return value === undefined ? { k: 'other', text: node.text } : { k: 'str', value };
       }
+      case 'dictionary': {
+        const entries = new Map<string, PyExpr>();
+        let complete = true;
+        for (const pair of node.namedChildren) {
+          if (pair?.type !== 'pair') {
+            if (pair && pair.type !== 'comment') {
+              complete = false;
+              visit(pair, scope);
+            }
+            continue;
+          }
+          const keyNode = pair.childForFieldName('key');
+          const key = keyNode ? stringValue(keyNode) : undefined;
+          const value = expr(pair.childForFieldName('value'), scope);
+          if (key === undefined) complete = false;
+          else entries.set(key, value);
+        }
+        return { k: 'dict', entries, complete };
+      }
+      case 'list':
+      case 'tuple':
+        return { k: 'list', items: node.namedChildren.filter((c) => c !== null && c.type !== 'comment').map((c) => expr(c, scope)) };
       case 'parenthesized_expression':
       case 'await':
         return expr(node.namedChildren[0] ?? null, scope);
@@ -195,9 +221,8 @@ function walk(file: string, root: Node): PyFileSummary {
       if (obj?.type === 'identifier' && obj.text === 'self' && name && cls) assign(cls, `self.${name.text}`, value);
       else visit(target, scope);
     } else if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'tuple' || target.type === 'list_pattern') {
-      // `a, b = x, y` pairs up; anything else binds nothing we can follow.
-      const values = value.k === 'other' ? undefined : undefined;
-      for (const element of target.namedChildren) bind(element, values ?? { k: 'other', text: element?.text ?? '' }, scope);
+      // `a, b = f()` binds nothing we can follow (`a, b = x, y` is paired up by the caller).
+      for (const element of target.namedChildren) bind(element, { k: 'other', text: element?.text ?? '' }, scope);
     } else {
       visit(target, scope);
     }
