@@ -3,7 +3,9 @@
  * (IAM of every role, exposure of the whole stack, code of every handler): what a whole-process
  * timing in run.ts cannot separate from start-up and reading.
  *
- *   node --import tsx bench/phases.ts [--services 1000] [--runs 5]
+ *   node --import tsx bench/phases.ts [--services 1000] [--runs 5] [--python]
+ *
+ * `--python`: the regular functions' handlers are Python (boto3), read with tree-sitter (`.bench/n<N>-py`).
  *
  * Reads `.bench/n<N>` (written by `npm run bench` or `bench/generate.ts`; generated when missing).
  * Each run loads the project afresh, so no analysis reuses another run's caches. Prints medians.
@@ -35,8 +37,9 @@ const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[
 
 const services = option('--services', 1000);
 const runs = option('--runs', 5);
-const dir = join(ROOT, '.bench', `n${services}`);
-if (!existsSync(join(dir, 'cdktf.out'))) generate({ out: dir, services });
+const python = process.argv.includes('--python');
+const dir = join(ROOT, '.bench', `n${services}${python ? '-py' : ''}`);
+if (!existsSync(join(dir, 'cdktf.out'))) generate({ out: dir, services, python });
 
 const phases = new Map<string, number[]>();
 const record = (phase: string, ms: number) => phases.set(phase, [...(phases.get(phase) ?? []), ms]);
@@ -58,13 +61,16 @@ for (let i = 0; i < runs; i++) {
   const network = await timed(() => exposureReport(facts.network(), { includeUndecided: true }).length);
   record('network: exposure of every resource', network.ms);
 
-  const code = await timed(() => facts.code()?.handlers.length ?? 0);
+  const code = await timed(() => {
+    const model = facts.code();
+    return { handlers: model?.handlers.length ?? 0, files: model?.parsedFiles ?? 0, python: model?.handlers.flatMap((h) => h.files).filter((f) => f.endsWith('.py')).length ?? 0 };
+  });
   record('code: parse and map every handler', code.ms);
 
   const rules = await timed(() => runPolicies({ facts, policies, suppressions, today: '2026-01-01', version: 'bench' }).results.length);
   record('policies over the computed facts', rules.ms);
 
-  counts = `${facts.graph.resources.length} resources; ${iam.value.principals} principals, ${iam.value.held} capabilities held; ${network.value} exposures; ${code.value} handlers; ${rules.value} findings`;
+  counts = `${facts.graph.resources.length} resources; ${iam.value.principals} principals, ${iam.value.held} capabilities held; ${network.value} exposures; ${code.value.handlers} handlers, ${code.value.files} files parsed (${code.value.python} Python); ${rules.value} findings`;
 }
 
 console.log(`N = ${services} (${counts}); median of ${runs} runs, in one process\n`);

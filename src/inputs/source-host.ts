@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
 import { displayPath } from './files.js';
@@ -40,13 +40,42 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
   }
 
   const realRoot = realpathSync(absoluteRoot);
-  const isInside = (absolute: string): boolean => {
+  const realDirs = new Map<string, string | undefined>();
+  /** The real path of a folder (cached: import resolution probes many files of few folders). */
+  const realDir = (dir: string): string | undefined => {
+    if (realDirs.has(dir)) return realDirs.get(dir);
+    let real: string | undefined;
     try {
-      const real = realpathSync(absolute);
-      return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+      real = realpathSync(dir);
     } catch {
-      return false;
+      real = undefined;
     }
+    realDirs.set(dir, real);
+    return real;
+  };
+  /** Whether a path that exists really lies under the root (a symlink may lead out of it). */
+  const isInside = (absolute: string, stat: Stats): boolean => {
+    let real: string | undefined;
+    if (stat.isDirectory()) real = realDir(absolute);
+    else {
+      let own: Stats | undefined;
+      try {
+        own = lstatSync(absolute);
+      } catch {
+        return false;
+      }
+      if (own.isSymbolicLink()) {
+        try {
+          real = realpathSync(absolute);
+        } catch {
+          return false;
+        }
+      } else {
+        const parent = realDir(dirname(absolute));
+        real = parent === undefined ? undefined : join(parent, basename(absolute));
+      }
+    }
+    return real !== undefined && (real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep));
   };
   const texts = new Map<string, string | undefined>();
   const kinds = new Map<string, 'file' | 'dir' | 'none'>();
@@ -66,7 +95,7 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     const absolute = toAbsolute(relativePath);
     const stat = absolute === undefined ? undefined : statIfExists(absolute);
     // A symlink that leads out of the code folder is not part of the code: it is never read.
-    const inside = stat !== undefined && absolute !== undefined && isInside(absolute);
+    const inside = stat !== undefined && absolute !== undefined && isInside(absolute, stat);
     const kind = !inside ? 'none' : stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'none';
     kinds.set(key, kind);
     return kind;

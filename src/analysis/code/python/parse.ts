@@ -1,4 +1,4 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import { Query, type Language, type Node, type Parser } from 'web-tree-sitter';
 
 /**
  * One pass over one Python file's syntax tree (tree-sitter, never executed), recording what the
@@ -107,6 +107,7 @@ function walk(file: string, root: Node): PyFileSummary {
     return scope.kind === 'function' && parent?.kind === 'class' ? parent : undefined;
   };
 
+  const seenCalls = new Set<number>();
   const where = (node: Node) => ({ line: node.startPosition.row + 1, column: node.startPosition.column + 1 });
 
   const stringValue = (node: Node): string | undefined => {
@@ -119,15 +120,8 @@ function walk(file: string, root: Node): PyFileSummary {
       }
       return out;
     }
-    if (node.type !== 'string') return undefined;
-    let out = '';
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'string_content') out += child.text;
-      else if (child.type === 'interpolation') return undefined; // an f-string with a value: computed
-      else if (child.type === 'escape_sequence') out += unescape(child.text);
-    }
-    return out;
+    // Read from the source text: cheaper than three syntax nodes per string.
+    return node.type === 'string' ? literalValue(node.text) : undefined;
   };
 
   const expr = (node: Node | null, scope: PyScope): PyExpr => {
@@ -145,19 +139,14 @@ function walk(file: string, root: Node): PyFileSummary {
       case 'string':
       case 'concatenated_string': {
         const value = stringValue(node);
-        // An f-string with values is still walked for the calls inside it.
-        if (value === undefined) visitChildren(node, scope);
-        return value === undefined ? { k: 'other', text: node.text } : { k: 'str', value };
+        return value === undefined ? { k: 'other', text: clip(node.text) } : { k: 'str', value };
       }
       case 'dictionary': {
         const entries = new Map<string, PyExpr>();
         let complete = true;
         for (const pair of node.namedChildren) {
           if (pair?.type !== 'pair') {
-            if (pair && pair.type !== 'comment') {
-              complete = false;
-              visit(pair, scope);
-            }
+            if (pair && pair.type !== 'comment') complete = false;
             continue;
           }
           const keyNode = pair.childForFieldName('key');
@@ -177,8 +166,7 @@ function walk(file: string, root: Node): PyFileSummary {
       case 'as_pattern':
         return expr(node.namedChildren[0] ?? null, scope);
       default:
-        visit(node, scope);
-        return { k: 'other', text: node.text.length > 80 ? `${node.text.slice(0, 77)}...` : node.text };
+        return { k: 'other', text: clip(node.text) };
     }
   };
 
@@ -198,7 +186,6 @@ function walk(file: string, root: Node): PyFileSummary {
           if (name) kwargs.set(name.text, value);
         } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
           splat = true;
-          visit(arg, scope);
         } else if (arg.type !== 'comment') {
           args.push(expr(arg, scope));
         }
@@ -206,6 +193,7 @@ function walk(file: string, root: Node): PyFileSummary {
     }
     const call: PyCall = { fn, args, kwargs, splat, fnText: fnNode?.text ?? '', ...where(node) };
     calls.push({ scope: scope.id, call });
+    seenCalls.add(node.id);
     return call;
   };
 
@@ -219,12 +207,9 @@ function walk(file: string, root: Node): PyFileSummary {
       const name = target.childForFieldName('attribute');
       const cls = classOf(scope);
       if (obj?.type === 'identifier' && obj.text === 'self' && name && cls) assign(cls, `self.${name.text}`, value);
-      else visit(target, scope);
     } else if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'tuple' || target.type === 'list_pattern') {
       // `a, b = f()` binds nothing we can follow (`a, b = x, y` is paired up by the caller).
       for (const element of target.namedChildren) bind(element, { k: 'other', text: element?.text ?? '' }, scope);
-    } else {
-      visit(target, scope);
     }
   };
 
@@ -250,13 +235,17 @@ function walk(file: string, root: Node): PyFileSummary {
     return { names, defaults };
   };
 
-  const visitChildren = (node: Node, scope: PyScope) => {
-    for (const child of node.namedChildren) if (child) visit(child, scope);
+  /** Open scopes (a def's or class's body), innermost last. */
+  const open: { scope: PyScope; start: number; end: number }[] = [{ scope: scopes[0]!, start: 0, end: Number.POSITIVE_INFINITY }];
+  const scopeAt = (index: number): PyScope => {
+    while (open.length > 1 && open[open.length - 1]!.end <= index) open.pop();
+    for (let i = open.length - 1; i >= 0; i--) if (open[i]!.start <= index) return open[i]!.scope;
+    return scopes[0]!;
   };
 
-  const visit = (node: Node, scope: PyScope): void => {
-    switch (node.type) {
-      case 'import_statement': {
+  const handle = (kind: string, node: Node, scope: PyScope): void => {
+    switch (kind) {
+      case 'import': {
         for (const item of node.namedChildren) {
           if (!item) continue;
           if (item.type === 'dotted_name') {
@@ -273,9 +262,8 @@ function walk(file: string, root: Node): PyFileSummary {
         }
         return;
       }
-      case 'import_from_statement': {
-        const moduleNode = node.childForFieldName('module_name');
-        const module = moduleNode?.text.replace(/\s+/g, '') ?? '';
+      case 'from': {
+        const module = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
         const names: string[] = [];
         for (const item of node.childrenForFieldName('name')) {
           if (!item) continue;
@@ -293,49 +281,30 @@ function walk(file: string, root: Node): PyFileSummary {
         imports.push({ specifier: module, kind: 'from-import', names, ...where(node) });
         return;
       }
-      case 'future_import_statement':
-        return;
-      case 'global_statement':
+      case 'global':
         for (const id of node.namedChildren) if (id?.type === 'identifier') scope.globals.add(id.text);
         return;
-      case 'decorated_definition': {
-        for (const d of node.namedChildren) if (d?.type === 'decorator') visitChildren(d, scope);
-        const def = node.childForFieldName('definition');
-        if (def) visit(def, scope);
-        return;
-      }
-      case 'function_definition': {
-        const name = node.childForFieldName('name')?.text ?? '<lambda>';
-        const parameters = params(node.childForFieldName('parameters'), scope);
-        const fnScope = newScope('function', name, scope.id, parameters.names, parameters.defaults);
-        assign(scope, name, { k: 'def', scope: fnScope.id });
+      case 'def':
+      case 'class': {
         const body = node.childForFieldName('body');
-        if (body) visitChildren(body, fnScope);
+        const name = node.childForFieldName('name')?.text ?? '<anonymous>';
+        let inner: PyScope;
+        if (kind === 'def') {
+          const parameters = params(node.childForFieldName('parameters'), scope);
+          inner = newScope('function', name, scope.id, parameters.names, parameters.defaults);
+        } else {
+          inner = newScope('class', name, scope.id);
+        }
+        assign(scope, name, { k: 'def', scope: inner.id });
+        if (body) open.push({ scope: inner, start: body.startIndex, end: body.endIndex });
         return;
       }
-      case 'class_definition': {
-        const name = node.childForFieldName('name')?.text ?? '<class>';
-        const supers = node.childForFieldName('superclasses');
-        if (supers) visitChildren(supers, scope);
-        const clsScope = newScope('class', name, scope.id);
-        assign(scope, name, { k: 'def', scope: clsScope.id });
-        const body = node.childForFieldName('body');
-        if (body) visitChildren(body, clsScope);
-        return;
-      }
-      case 'assignment': {
-        const right = node.childForFieldName('right');
+      case 'assign': {
         const left = node.childForFieldName('left');
-        if (!right) {
-          if (left) visit(left, scope);
-          return;
-        }
-        if (right.type === 'assignment') {
-          // `a = b = boto3.client('s3')`
-          visit(right, scope);
-          bind(left, expr(right.childForFieldName('right'), scope), scope);
-          return;
-        }
+        let right = node.childForFieldName('right');
+        // `a = b = boto3.client('s3')`: the inner assignment is captured on its own.
+        while (right?.type === 'assignment') right = right.childForFieldName('right');
+        if (!right) return;
         if ((left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
           const targets = left.namedChildren;
           const values = right.namedChildren;
@@ -347,60 +316,56 @@ function walk(file: string, root: Node): PyFileSummary {
         bind(left, expr(right, scope), scope);
         return;
       }
-      case 'with_statement': {
-        for (const clause of node.namedChildren) {
-          if (clause?.type !== 'with_clause') continue;
-          for (const item of clause.namedChildren) {
-            const value = item?.childForFieldName('value');
-            if (!value) continue;
-            if (value.type === 'as_pattern') {
-              const target = value.childForFieldName('alias');
-              // `with session.client('s3') as s3` / `async with ... as s3`: s3 is the client.
-              bind(target?.namedChildren[0] ?? target, expr(value.namedChildren[0] ?? null, scope), scope);
-            } else {
-              expr(value, scope);
-            }
-          }
-        }
-        const body = node.childForFieldName('body');
-        if (body) visitChildren(body, scope);
+      case 'with': {
+        const value = node.childForFieldName('value');
+        if (value?.type !== 'as_pattern') return;
+        // `with session.client('s3') as s3` / `async with ... as s3`: s3 is the client.
+        const target = value.childForFieldName('alias');
+        bind(target?.namedChildren[0] ?? target, expr(value.namedChildren[0] ?? null, scope), scope);
         return;
       }
-      case 'for_statement': {
-        const iter = expr(node.childForFieldName('right'), scope);
-        bind(node.childForFieldName('left'), { k: 'item', of: iter }, scope);
-        const body = node.childForFieldName('body');
-        if (body) visitChildren(body, scope);
-        const alt = node.childForFieldName('alternative');
-        if (alt) visitChildren(alt, scope);
+      case 'for':
+        bind(node.childForFieldName('left'), { k: 'item', of: expr(node.childForFieldName('right'), scope) }, scope);
         return;
-      }
-      case 'return_statement': {
+      case 'return': {
         const value = node.namedChildren[0];
         if (value) scope.returns.push(expr(value, scope));
         return;
       }
       case 'call':
-        callOf(node, scope);
+        if (!seenCalls.has(node.id)) callOf(node, scope);
         return;
-      case 'attribute':
-      case 'parenthesized_expression':
-      case 'await':
-        expr(node, scope);
-        return;
-      case 'comment':
-      case 'string':
-        if (node.type === 'string') expr(node, scope);
-        return;
-      default:
-        visitChildren(node, scope);
     }
   };
 
-  visitChildren(root, scopes[0]!);
+  // The query runs in tree-sitter itself and hands back only the nodes that matter, in source
+  // order: walking every node from JavaScript costs more than parsing.
+  for (const { name, node } of queryFor(root).captures(root)) handle(name, node, scopeAt(node.startIndex));
   const error = root.hasError ? firstError(root) : undefined;
   return { file, imports, scopes, calls, ...(error ? { syntaxError: { message: error.message, ...where(error.node) } } : {}) };
 }
+
+/** What the summary reads, as one tree-sitter query (compiled once per grammar). */
+const QUERY_SOURCE = `
+(import_statement) @import
+(import_from_statement) @from
+(global_statement) @global
+(function_definition) @def
+(class_definition) @class
+(assignment) @assign
+(with_item) @with
+(for_statement) @for
+(return_statement) @return
+(call) @call
+`;
+let compiled: { language: Language; query: Query } | undefined;
+function queryFor(root: Node): Query {
+  const language = root.tree.language;
+  if (compiled?.language !== language) compiled = { language, query: new Query(language, QUERY_SOURCE) };
+  return compiled.query;
+}
+
+const clip = (text: string): string => (text.length > 80 ? `${text.slice(0, 77)}...` : text);
 
 function firstError(node: Node): { node: Node; message: string } | undefined {
   if (node.type === 'ERROR') return { node, message: `unexpected ${JSON.stringify(node.text.split('\n')[0]!.slice(0, 40))}` };
@@ -414,7 +379,32 @@ function firstError(node: Node): { node: Node; message: string } | undefined {
   return undefined;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
-function unescape(text: string): string {
-  return ESCAPES[text.slice(1)] ?? text;
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+
+/**
+ * The value of a Python string literal as written (`'s3'`, `"a" `, `r'x'`, `'''doc'''`), or
+ * undefined when it is computed (an f-string with a value) or holds an escape we do not decode.
+ */
+export function literalValue(text: string): string | undefined {
+  const prefix = /^[rRbBuUfF]*/.exec(text)![0].toLowerCase();
+  const rest = text.slice(prefix.length);
+  const quote = rest.startsWith('"""') || rest.startsWith("'''") ? rest.slice(0, 3) : rest.slice(0, 1);
+  if ((quote !== '"' && quote !== "'" && quote.length !== 3) || !rest.endsWith(quote) || rest.length < quote.length * 2) return undefined;
+  const body = rest.slice(quote.length, rest.length - quote.length);
+  if (prefix.includes('f') && /\{(?!\{)/.test(body.replace(/\{\{/g, ''))) return undefined;
+  const unbraced = prefix.includes('f') ? body.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : body;
+  if (prefix.includes('r') || !unbraced.includes('\\')) return unbraced;
+  let out = '';
+  for (let i = 0; i < unbraced.length; i++) {
+    const c = unbraced[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const next = unbraced[++i] ?? '';
+    const decoded = ESCAPES[next];
+    if (decoded === undefined) return undefined;
+    out += decoded;
+  }
+  return out;
 }
