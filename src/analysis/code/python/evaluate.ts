@@ -51,7 +51,8 @@ const BOTO_LIBS: ReadonlySet<string> = new Set(['boto3', 'aioboto3']);
  */
 export class PythonEvaluator {
   private readonly memo = new Map<string, readonly Value[]>();
-  private callersIndex: Map<string, { file: string; scope: number; call: PyCall }[]> | undefined;
+  private callersByName: Map<string, { file: string; scope: number; call: PyCall }[]> | undefined;
+  private readonly callersOf = new Map<string, { file: string; scope: number; call: PyCall }[]>();
 
   constructor(
     private readonly files: readonly string[],
@@ -381,25 +382,44 @@ export class PythonEvaluator {
     return out;
   }
 
-  /** Call sites, in the reached files, of each function (by `file\0scope`). Built once per handler. */
-  private callers(file: string, scope: number) {
-    if (!this.callersIndex) {
-      const index = new Map<string, { file: string; scope: number; call: PyCall }[]>();
+  /**
+   * Call sites, in the reached files, of one function (by `file\0scope`). Candidates are found by
+   * name first (`load(...)`, `self.load(...)`, an import alias of `load`), and only those are
+   * evaluated: a handler's calls are many, its helpers' callers few.
+   */
+  private callers(file: string, scope: number): { file: string; scope: number; call: PyCall }[] {
+    if (!this.callersByName) {
+      const byName = new Map<string, { file: string; scope: number; call: PyCall }[]>();
       for (const f of this.files) {
-        for (const site of this.summary(f).calls) {
-          for (const fn of this.eval(f, site.scope, site.call.fn, 0)) {
-            const target = fn.v === 'def' ? fn : fn.v === 'method' && fn.of.v === 'instance' && fn.name !== undefined ? this.methodDef(fn.of, fn.name) : undefined;
-            if (!target) continue;
-            const k = `${target.file}\0${target.scope}`;
-            const list = index.get(k) ?? [];
-            list.push({ file: f, scope: site.scope, call: site.call });
-            index.set(k, list);
+        const summary = this.summary(f);
+        // `from helpers import load as fetch`: calls of `fetch` may be calls of `load`.
+        const aliases = new Map<string, string>();
+        for (const s of summary.scopes) for (const [local, values] of s.assigns) for (const v of values) if (v.k === 'from' && v.name !== local) aliases.set(local, v.name);
+        for (const site of summary.calls) {
+          const fn = site.call.fn;
+          const name = fn.k === 'name' ? fn.name : fn.k === 'attr' ? fn.name : undefined;
+          if (name === undefined) continue;
+          for (const key of new Set([name, aliases.get(name) ?? name])) {
+            const list = byName.get(key);
+            if (list) list.push({ file: f, ...site });
+            else byName.set(key, [{ file: f, ...site }]);
           }
         }
       }
-      this.callersIndex = index;
+      this.callersByName = byName;
     }
-    return this.callersIndex.get(`${file}\0${scope}`) ?? [];
+    const key = `${file}\0${scope}`;
+    const known = this.callersOf.get(key);
+    if (known) return known;
+    const name = this.summary(file).scopes[scope]?.name ?? '';
+    const found = (this.callersByName.get(name) ?? []).filter((site) =>
+      this.eval(site.file, site.scope, site.call.fn, 0).some((fn) => {
+        const target = fn.v === 'def' ? fn : fn.v === 'method' && fn.of.v === 'instance' && fn.name !== undefined ? this.methodDef(fn.of, fn.name) : undefined;
+        return target !== undefined && target.file === file && target.scope === scope;
+      }),
+    );
+    this.callersOf.set(key, found);
+    return found;
   }
 
   /** The `def` of method `name` of an instance's class. */

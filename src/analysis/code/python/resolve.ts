@@ -82,6 +82,10 @@ export class PythonResolver {
 
   /** `a.b` under `dir`: `a/b.py` or `a/b/__init__.py`. */
   private probe(dir: string, dotted: string): string | undefined {
+    // One (cached) listing of the folder answers most probes: `import json` is not `json.py` here.
+    const first = dotted.split('.', 1)[0]!;
+    const names = this.host.listDirectory(dir);
+    if (!names.includes(`${first}.py`) && !names.includes(first)) return undefined;
     const path = joinPath(dir, dotted.split('.').join('/'));
     if (path === undefined || path === '') return undefined;
     if (this.host.fileExists(`${path}.py`)) return `${path}.py`;
