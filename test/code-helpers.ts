@@ -10,6 +10,7 @@ import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicySources } from '../src/inputs/policy-files.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
+import { usePythonParser } from '../src/analysis/code/index.js';
 import { assignServiceTypes } from '../src/model/service-types.js';
 import { createFacts, type Facts } from '../src/engine/facts.js';
 import { runPolicies } from '../src/engine/run.js';
@@ -37,7 +38,7 @@ export function builtins() {
 export async function factsFor(stackFile: string, codeRoot: string, config: Partial<ProjectConfig> = {}): Promise<Facts> {
   const { catalog, capabilities } = builtins();
   const { graph } = await readInputs([stackFile], { cwd: REPO });
-  await loadPythonGrammar();
+  usePythonParser(await loadPythonGrammar());
   const full: ProjectConfig = { ...EMPTY_CONFIG, ...config };
   assignServiceTypes(graph, full);
   return createFacts({ graph, catalog, capabilities, config: full, sources: createFsSourceHost(codeRoot, { cwd: REPO }) });

@@ -3,17 +3,18 @@
  * alone (handler + archive_file / filename), boto3 / aioboto3 / SageMaker SDK calls mapped to
  * IAM actions with the same table as the TypeScript ones, and the code rules over them.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferHandlerPolicy, type CodeCall, type CodeFacts, type HandlerFacts } from '../src/analysis/code/index.js';
+import { inferHandlerPolicy, usePythonParser, type CodeCall, type CodeFacts, type HandlerFacts } from '../src/analysis/code/index.js';
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { runPolicies } from '../src/engine/run.js';
 import type { Facts } from '../src/engine/facts.js';
 import { HybridguardError } from '../src/errors.js';
-import { builtins, factsFor, FIXTURES } from './code-helpers.js';
+import { builtins, factsFor, FIXTURES, REPO } from './code-helpers.js';
 
 const PROJECT = join(FIXTURES, 'python-platform');
 
@@ -153,10 +154,32 @@ describe('infer over a Python handler', () => {
   });
 });
 
+describe('through the CLI (bin/hybridguard.js)', () => {
+  const cli = (...args: string[]) => spawnSync('node', [join(REPO, 'bin', 'hybridguard.js'), ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  it('check --code over HCL finds the Python handlers with no tag; SARIF points at the Python call site', () => {
+    const run = cli('check', 'fixtures/code/python-platform', '--code', 'fixtures/code/python-platform', '--format', 'sarif');
+    expect(run.status, run.stderr).toBe(1);
+    const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
+    const registry = sarif.runs[0]!.results.find((r) => r.ruleId === 'HG-CODE-001')!;
+    expect(registry.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'fixtures/code/python-platform/functions/publish/publish.py' }, region: { startLine: 9 } });
+  });
+
+  it('infer HANDLER.py prints the policy document', () => {
+    const run = cli('infer', 'fixtures/code/python-platform/functions/infer/handler.py', '--code', 'fixtures/code/python-platform/functions/infer');
+    expect(run.status, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
+    expect(doc.Statement).toEqual([
+      { Sid: 'BedrockRead', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: ['arn:aws:bedrock:*::foundation-model/amazon.titan-text-express-v1', 'arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] },
+      { Sid: 'SagemakerRead', Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: 'arn:aws:sagemaker:*:*:endpoint/summarizer' },
+    ]);
+  });
+});
+
 describe('hostile Python', () => {
   let dir: string;
   beforeAll(async () => {
-    await loadPythonGrammar();
+    usePythonParser(await loadPythonGrammar());
     dir = mkdtempSync(join(tmpdir(), 'hg-py-'));
     mkdirSync(join(dir, 'code'));
     mkdirSync(join(dir, 'outside'));

@@ -12,6 +12,7 @@ import type { IamCatalog } from '../model/catalog.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
 import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../policy/types.js';
 import { createFacts, type Facts } from '../engine/facts.js';
+import { usePythonParser } from '../analysis/code/index.js';
 import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
 import type { RunResults } from '../engine/types.js';
@@ -91,7 +92,7 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   assignServiceTypes(graph, loaded.config);
   const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
   // Python handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
-  if (sources) await loadPythonGrammar();
+  if (sources) usePythonParser(await loadPythonGrammar());
   const facts = createFacts({
     graph,
     catalog: loaded.catalog,

@@ -3,7 +3,7 @@ import type { Parser } from 'web-tree-sitter';
 /**
  * The Python parser (tree-sitter's Python grammar, WebAssembly). Loading WebAssembly is
  * asynchronous and reads files, so inputs/python-grammar.ts loads it before the analysis runs
- * (`check`, `audit`, `query` and `infer` with code) and hands it over here.
+ * (`check`, `audit`, `query` and `infer` with code) and the CLI hands it over here.
  */
 let parser: Parser | undefined;
 
@@ -12,6 +12,6 @@ export function usePythonParser(loaded: Parser): void {
 }
 
 export function pythonParser(): Parser {
-  if (!parser) throw new Error('the Python parser is not loaded: await loadPythonGrammar() (inputs/python-grammar.ts) before analysing Python code');
+  if (!parser) throw new Error('the Python parser is not loaded: usePythonParser(await loadPythonGrammar()) (inputs/python-grammar.ts) before analysing Python code');
   return parser;
 }
