@@ -4,7 +4,7 @@
  * IAM actions with the same table as the TypeScript ones, and the code rules over them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +163,15 @@ describe('through the CLI (bin/hybridguard.js)', () => {
     const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
     const registry = sarif.runs[0]!.results.find((r) => r.ruleId === 'HG-CODE-001')!;
     expect(registry.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'fixtures/code/python-platform/functions/publish/publish.py' }, region: { startLine: 9 } });
+  });
+
+  it("audit: the code section lists each Python handler's calls against its role", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'hg-py-audit-')), 'report.html');
+    const run = cli('audit', 'fixtures/code/python-platform', '--code', 'fixtures/code/python-platform', '--out', out);
+    expect(run.status, run.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('model.register() (SageMaker Python SDK Model)');
+    expect(html).toContain('paginator.paginate() (boto3 s3 client paginator list_objects_v2)');
   });
 
   it('infer HANDLER.py prints the policy document', () => {

@@ -79,13 +79,17 @@ export function summarizePython(file: string, text: string, parser: Parser): PyF
   const tree = parser.parse(text);
   if (!tree) throw new Error(`tree-sitter returned no tree for ${file}`);
   try {
-    return walk(file, tree.rootNode);
+    return walk(file, tree.rootNode, text);
   } finally {
     tree.delete();
   }
 }
 
-function walk(file: string, root: Node): PyFileSummary {
+function walk(file: string, root: Node, source: string): PyFileSummary {
+  // Indices are UTF-16 offsets into `source`: slicing it is cheaper than asking tree-sitter for text.
+  const textOf = (node: Node): string => source.slice(node.startIndex, node.endIndex);
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const imports: PyImportSite[] = [];
   const scopes: PyScope[] = [];
   const calls: { scope: number; call: PyCall }[] = [];
@@ -108,7 +112,17 @@ function walk(file: string, root: Node): PyFileSummary {
   };
 
   const seenCalls = new Set<number>();
-  const where = (node: Node) => ({ line: node.startPosition.row + 1, column: node.startPosition.column + 1 });
+  const where = (node: Node) => {
+    const at = node.startIndex;
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: at - lineStarts[lo]! + 1 };
+  };
 
   const stringValue = (node: Node): string | undefined => {
     if (node.type === 'concatenated_string') {
@@ -121,25 +135,25 @@ function walk(file: string, root: Node): PyFileSummary {
       return out;
     }
     // Read from the source text: cheaper than three syntax nodes per string.
-    return node.type === 'string' ? literalValue(node.text) : undefined;
+    return node.type === 'string' ? literalValue(textOf(node)) : undefined;
   };
 
   const expr = (node: Node | null, scope: PyScope): PyExpr => {
     if (!node) return { k: 'other', text: '' };
     switch (node.type) {
       case 'identifier':
-        return { k: 'name', name: node.text };
+        return { k: 'name', name: textOf(node) };
       case 'attribute': {
         const obj = node.childForFieldName('object');
         const name = node.childForFieldName('attribute');
-        return name ? { k: 'attr', obj: expr(obj, scope), name: name.text } : { k: 'other', text: node.text };
+        return name ? { k: 'attr', obj: expr(obj, scope), name: textOf(name) } : { k: 'other', text: clip(textOf(node)) };
       }
       case 'call':
         return { k: 'call', call: callOf(node, scope) };
       case 'string':
       case 'concatenated_string': {
         const value = stringValue(node);
-        return value === undefined ? { k: 'other', text: clip(node.text) } : { k: 'str', value };
+        return value === undefined ? { k: 'other', text: clip(textOf(node)) } : { k: 'str', value };
       }
       case 'dictionary': {
         const entries = new Map<string, PyExpr>();
@@ -166,7 +180,7 @@ function walk(file: string, root: Node): PyFileSummary {
       case 'as_pattern':
         return expr(node.namedChildren[0] ?? null, scope);
       default:
-        return { k: 'other', text: clip(node.text) };
+        return { k: 'other', text: clip(textOf(node)) };
     }
   };
 
@@ -183,7 +197,7 @@ function walk(file: string, root: Node): PyFileSummary {
         if (arg.type === 'keyword_argument') {
           const name = arg.childForFieldName('name');
           const value = expr(arg.childForFieldName('value'), scope);
-          if (name) kwargs.set(name.text, value);
+          if (name) kwargs.set(textOf(name), value);
         } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
           splat = true;
         } else if (arg.type !== 'comment') {
@@ -191,7 +205,7 @@ function walk(file: string, root: Node): PyFileSummary {
         }
       }
     }
-    const call: PyCall = { fn, args, kwargs, splat, fnText: fnNode?.text ?? '', ...where(node) };
+    const call: PyCall = { fn, args, kwargs, splat, fnText: fnNode ? textOf(fnNode) : '', ...where(node) };
     calls.push({ scope: scope.id, call });
     seenCalls.add(node.id);
     return call;
@@ -201,15 +215,15 @@ function walk(file: string, root: Node): PyFileSummary {
   const bind = (target: Node | null, value: PyExpr, scope: PyScope) => {
     if (!target) return;
     if (target.type === 'identifier') {
-      assign(scope, target.text, value);
+      assign(scope, textOf(target), value);
     } else if (target.type === 'attribute') {
       const obj = target.childForFieldName('object');
       const name = target.childForFieldName('attribute');
       const cls = classOf(scope);
-      if (obj?.type === 'identifier' && obj.text === 'self' && name && cls) assign(cls, `self.${name.text}`, value);
+      if (obj?.type === 'identifier' && textOf(obj) === 'self' && name && cls) assign(cls, `self.${textOf(name)}`, value);
     } else if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'tuple' || target.type === 'list_pattern') {
       // `a, b = f()` binds nothing we can follow (`a, b = x, y` is paired up by the caller).
-      for (const element of target.namedChildren) bind(element, { k: 'other', text: element?.text ?? '' }, scope);
+      for (const element of target.namedChildren) bind(element, { k: 'other', text: element ? clip(textOf(element)) : '' }, scope);
     }
   };
 
@@ -218,18 +232,18 @@ function walk(file: string, root: Node): PyFileSummary {
     const defaults = new Map<string, PyExpr>();
     for (const p of node?.namedChildren ?? []) {
       if (!p) continue;
-      if (p.type === 'identifier') names.push(p.text);
+      if (p.type === 'identifier') names.push(textOf(p));
       else if (p.type === 'typed_parameter') {
         const id = p.namedChildren.find((c) => c?.type === 'identifier');
-        if (id) names.push(id.text);
+        if (id) names.push(textOf(id));
       } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
         const name = p.childForFieldName('name');
         if (name) {
-          names.push(name.text);
-          defaults.set(name.text, expr(p.childForFieldName('value'), scope));
+          names.push(textOf(name));
+          defaults.set(textOf(name), expr(p.childForFieldName('value'), scope));
         }
       } else {
-        names.push(`*${p.text}`); // *args, **kwargs, `/`, `*`: hold a position, bind nothing
+        names.push(`*${textOf(p)}`); // *args, **kwargs, `/`, `*`: hold a position, bind nothing
       }
     }
     return { names, defaults };
@@ -249,13 +263,15 @@ function walk(file: string, root: Node): PyFileSummary {
         for (const item of node.namedChildren) {
           if (!item) continue;
           if (item.type === 'dotted_name') {
-            const module = item.text.replace(/\s+/g, '');
+            const module = textOf(item).replace(/\s+/g, '');
             imports.push({ specifier: module, kind: 'import', names: [], ...where(node) });
             const top = module.split('.')[0]!;
             assign(scope, top, { k: 'module', module: top });
           } else if (item.type === 'aliased_import') {
-            const module = item.childForFieldName('name')?.text.replace(/\s+/g, '') ?? '';
-            const alias = item.childForFieldName('alias')?.text;
+            const nameNode = item.childForFieldName('name');
+            const module = nameNode ? textOf(nameNode).replace(/\s+/g, '') : '';
+            const aliasNode = item.childForFieldName('alias');
+            const alias = aliasNode ? textOf(aliasNode) : undefined;
             imports.push({ specifier: module, kind: 'import', names: [], ...where(node) });
             if (alias) assign(scope, alias, { k: 'module', module });
           }
@@ -263,16 +279,20 @@ function walk(file: string, root: Node): PyFileSummary {
         return;
       }
       case 'from': {
-        const module = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
+        const moduleNode = node.childForFieldName('module_name');
+        const module = moduleNode ? textOf(moduleNode).replace(/\s+/g, '') : '';
         const names: string[] = [];
         for (const item of node.childrenForFieldName('name')) {
           if (!item) continue;
           if (item.type === 'dotted_name') {
-            names.push(item.text);
-            assign(scope, item.text, { k: 'from', module, name: item.text });
+            const name = textOf(item);
+            names.push(name);
+            assign(scope, name, { k: 'from', module, name });
           } else if (item.type === 'aliased_import') {
-            const name = item.childForFieldName('name')?.text ?? '';
-            const alias = item.childForFieldName('alias')?.text;
+            const nameNode = item.childForFieldName('name');
+            const aliasNode = item.childForFieldName('alias');
+            const name = nameNode ? textOf(nameNode) : '';
+            const alias = aliasNode ? textOf(aliasNode) : undefined;
             names.push(name);
             if (alias) assign(scope, alias, { k: 'from', module, name });
           }
@@ -282,12 +302,13 @@ function walk(file: string, root: Node): PyFileSummary {
         return;
       }
       case 'global':
-        for (const id of node.namedChildren) if (id?.type === 'identifier') scope.globals.add(id.text);
+        for (const id of node.namedChildren) if (id?.type === 'identifier') scope.globals.add(textOf(id));
         return;
       case 'def':
       case 'class': {
         const body = node.childForFieldName('body');
-        const name = node.childForFieldName('name')?.text ?? '<anonymous>';
+        const nameNode = node.childForFieldName('name');
+        const name = nameNode ? textOf(nameNode) : '<anonymous>';
         let inner: PyScope;
         if (kind === 'def') {
           const parameters = params(node.childForFieldName('parameters'), scope);
