@@ -55,6 +55,16 @@ describe('handlers found from Terraform, without a tag', () => {
   });
 });
 
+describe('a cdktf TerraformAsset of type DIRECTORY', () => {
+  it('the function\'s filename is the copied folder in cdktf.out: its handler is read from there', async () => {
+    const root = join(FIXTURES, 'python-cdktf-asset');
+    const assetFacts = await factsFor(join(root, 'cdktf.out', 'stacks', 'app', 'cdk.tf.json'), root);
+    const fn = assetFacts.code()!.handler('aws_lambda_function.fn')!;
+    expect([fn.entry, fn.source.detail]).toEqual(['cdktf.out/stacks/app/assets/fn/5E3C0A7B/handler.py', 'handler = handler.main in filename = assets/fn/5E3C0A7B']);
+    expect(fn.calls.map((c) => c.action)).toEqual([['events:PutEvents']]);
+  });
+});
+
 describe('boto3 calls', () => {
   it('module-global clients and resources, paginators, waiters, and helpers in local modules the client is passed to', () => {
     expect(calls('aws_lambda_function.ingest')).toEqual([

@@ -93,8 +93,8 @@ export function findHandlers(graph: ResourceGraph, config: ProjectConfig, host: 
  * A Lambda function's handler file from its Terraform: the `handler` (`app.lambda_handler`:
  * module `app` of the package root; `index.handler`: `index.js`) inside the code the function
  * is deployed from: a `data "archive_file"` it references (directly, or through the
- * `aws_s3_object` it is uploaded as) with its `source_dir` or `source_file`, else the folder of
- * its `filename`. Paths are relative to the module's folder (`${path.module}`), as Terraform reads them.
+ * `aws_s3_object` it is uploaded as) with its `source_dir` or `source_file`, else its `filename`
+ * when it is a folder (a cdktf TerraformAsset of type DIRECTORY), else the folder of its `filename`. Paths are relative to the module's folder (`${path.module}`), as Terraform reads them.
  */
 function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHost): { entry: string; detail: string } | undefined {
   const handler = asString(fn.values.handler);
@@ -141,6 +141,8 @@ function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHo
   const filename = asString(fn.values.filename);
   if (filename !== undefined) {
     const zip = at(fn, filename);
+    // A cdktf TerraformAsset of type DIRECTORY deploys a copied folder (`assets/<id>/<hash>`).
+    if (zip !== undefined && host.directoryExists(zip)) return tryDir(zip, `filename = ${filename}`);
     if (zip !== undefined) return tryDir(dirnameOf(zip), `the folder of filename = ${filename}`);
   }
   return undefined;
