@@ -15,6 +15,9 @@ import { runPolicies } from '../src/engine/run.js';
 import type { Facts } from '../src/engine/facts.js';
 import { HybridguardError } from '../src/errors.js';
 import { builtins, factsFor, FIXTURES, REPO } from './code-helpers.js';
+import { boto3Actions, boto3Service, operationOf, snake } from '../src/analysis/code/python/boto3.js';
+import { SDK_CLIENTS } from '../src/analysis/code/sdk-actions.generated.js';
+import { literalValue } from '../src/analysis/code/python/parse.js';
 
 const PROJECT = join(FIXTURES, 'python-platform');
 
@@ -35,6 +38,44 @@ const call = (address: string, sdkCall: string): CodeCall => {
 beforeAll(async () => {
   facts = await factsFor(PROJECT, PROJECT);
   code = facts.code()!;
+});
+
+describe('boto3 service data (generated from botocore) meets the SDK v3 table', () => {
+  it('every installed SDK v3 client is the package of a boto3 service, signing as the same IAM prefix', () => {
+    const byPackage = new Map<string, string>();
+    for (const name of ['s3', 'dynamodb', 'sagemaker', 'sagemaker-runtime', 'bedrock', 'bedrock-runtime', 'logs', 'events', 'elbv2', 'secretsmanager', 'sns', 'sqs', 'ssm', 'sts', 'kms', 'lambda', 'iam', 'ec2', 'ecs', 'apigatewayv2']) {
+      const service = boto3Service(name)!;
+      byPackage.set(service.sdkPackage, service.data.signingName);
+    }
+    for (const client of SDK_CLIENTS.filter((c) => c.package.startsWith('@aws-sdk/client-'))) {
+      expect(byPackage.get(client.package), client.package).toBe(client.signingName);
+    }
+    expect(boto3Service('stepfunctions')).toMatchObject({ sdkPackage: '@aws-sdk/client-sfn', data: { signingName: 'states' } });
+    expect(boto3Service('no-such-service')).toBeUndefined();
+  });
+
+  it("snake_case methods are botocore's operations; actions come from the same reviewed exceptions", () => {
+    const s3 = boto3Service('s3')!;
+    expect(['list_objects_v2', 'head_object', 'get_bucket_policy_status', 'ListObjectsV2', 'getobject_', 'constructor'].map((m) => operationOf(s3, m))).toEqual([
+      'ListObjectsV2',
+      'HeadObject',
+      'GetBucketPolicyStatus',
+      undefined,
+      'GetObject',
+      undefined,
+    ]);
+    const catalog = builtins().catalog;
+    expect(boto3Actions(s3, 'HeadObject', catalog).actions).toEqual(['s3:GetObject']);
+    expect(boto3Actions(boto3Service('bedrock-runtime')!, 'Converse', catalog).actions).toEqual(['bedrock:InvokeModel']);
+    // A client whose SDK v3 package is not installed: the signing name, checked against the catalog.
+    expect(boto3Actions(boto3Service('textract')!, 'AnalyzeDocument', catalog)).toMatchObject({ actions: ['textract:AnalyzeDocument'], resolved: true });
+    expect(boto3Actions(boto3Service('stepfunctions')!, 'StartExecution', catalog).actions).toEqual(['states:StartExecution']);
+    expect(['BucketExists', 'TableNotExists', 'DBInstanceAvailable'].map(snake)).toEqual(['bucket_exists', 'table_not_exists', 'db_instance_available']);
+  });
+
+  it('string literals are read as Python reads them, f-strings with values are computed', () => {
+    expect([`'s3'`, `"a"  `.trim(), `r'x\\y'`, `'''doc'''`, `f"items/{id}"`, `f"{{plain}}"`, `'a\\nb'`, `'\\x41'`].map(literalValue)).toEqual(['s3', 'a', 'x\\y', 'doc', undefined, '{plain}', 'a\nb', undefined]);
+  });
 });
 
 describe('handlers found from Terraform, without a tag', () => {

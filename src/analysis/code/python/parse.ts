@@ -400,7 +400,7 @@ function firstError(node: Node): { node: Node; message: string } | undefined {
   return undefined;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+const ESCAPES: ReadonlyMap<string, string> = new Map([['n', '\n'], ['t', '\t'], ['r', '\r'], ['\\', '\\'], ["'", "'"], ['"', '"'], ['\n', '']]);
 
 /**
  * The value of a Python string literal as written (`'s3'`, `"a" `, `r'x'`, `'''doc'''`), or
@@ -423,7 +423,7 @@ export function literalValue(text: string): string | undefined {
       continue;
     }
     const next = unbraced[++i] ?? '';
-    const decoded = ESCAPES[next];
+    const decoded = ESCAPES.get(next);
     if (decoded === undefined) return undefined;
     out += decoded;
   }
