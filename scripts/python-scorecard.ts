@@ -99,7 +99,7 @@ function rootModules(corpus: string): { id: string; dirs: string[]; python: stri
   return cases;
 }
 
-async function score(corpus: string): Promise<Case[]> {
+export async function score(corpus: string): Promise<Case[]> {
   const out: Case[] = [];
   for (const { id, dirs, python } of rootModules(corpus)) {
     const handlers: Case['handlers'][number][] = [];
@@ -131,7 +131,7 @@ async function score(corpus: string): Promise<Case[]> {
   return out;
 }
 
-function markdown(cases: readonly Case[], corpusShown: string): string {
+export function markdown(cases: readonly Case[], corpusShown: string): string {
   const lines: string[] = [];
   const files = cases.reduce((n, c) => n + c.python.length, 0);
   const reachedFiles = cases.reduce((n, c) => n + c.python.length - c.missed.length, 0);
@@ -167,16 +167,22 @@ function markdown(cases: readonly Case[], corpusShown: string): string {
   return lines.join('\n');
 }
 
-const args = process.argv.slice(2);
-const outAt = args.indexOf('--out');
-const outFile = resolve(ROOT, outAt >= 0 ? args[outAt + 1]! : 'docs/python-handlers.md');
-const corpusArg = args.find((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
-const corpus = resolve(ROOT, corpusArg ?? '../shared/corpus/realworld');
-if (!existsSync(corpus)) {
-  console.error(`python-scorecard: corpus folder ${corpus} does not exist`);
-  process.exit(2);
+export const DEFAULT_CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'realworld');
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const outAt = args.indexOf('--out');
+  const outFile = resolve(ROOT, outAt >= 0 ? args[outAt + 1]! : 'docs/python-handlers.md');
+  const corpusArg = args.find((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
+  const corpus = corpusArg ? resolve(ROOT, corpusArg) : DEFAULT_CORPUS;
+  if (!existsSync(corpus)) {
+    console.error(`python-scorecard: corpus folder ${corpus} does not exist`);
+    process.exit(2);
+  }
+  const cases = await score(corpus);
+  writeFileSync(outFile, `${markdown(cases, '../shared/corpus/realworld')}\n`);
+  const unreviewed = cases.filter((c) => !REVIEW[c.id]).map((c) => c.id);
+  console.log(`wrote ${relative(ROOT, outFile)}: ${cases.length} root modules${unreviewed.length > 0 ? `; unreviewed: ${unreviewed.join(', ')}` : ''}`);
 }
-const cases = await score(corpus);
-writeFileSync(outFile, `${markdown(cases, '../shared/corpus/realworld')}\n`);
-const unreviewed = cases.filter((c) => !REVIEW[c.id]).map((c) => c.id);
-console.log(`wrote ${relative(ROOT, outFile)}: ${cases.length} root modules${unreviewed.length > 0 ? `; unreviewed: ${unreviewed.join(', ')}` : ''}`);
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
