@@ -1,13 +1,13 @@
 /**
  * Generates a large realistic AI-platform stack for benchmarks and scale tests.
  *
- *   node --import tsx bench/generate.ts --services 1000 [--out .bench/n1000] [--formats synth,hcl,plan] [--seed 42]
+ *   node --import tsx bench/generate.ts --services 1000 [--out .bench/n1000] [--formats synth,hcl,plan] [--seed 42] [--python]
  *
  * Writes, under OUT:
  *   cdktf.out/manifest.json + cdktf.out/stacks/ai-platform/cdk.tf.json   (synth)
  *   hcl/*.tf                                                              (hcl)
  *   plan/plan.json                                                        (plan, `terraform show -json` shape)
- *   functions/<name>/handler.ts + lib/*.ts                                (handler code; OUT is the --code root)
+ *   functions/<name>/handler.ts + lib/*.ts (handler.py + lib/*.py with --python) (handler code; OUT is the --code root)
  *   planted.json                                                          (the planted violations and counts)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,8 @@ export interface GenerateOptions {
   readonly services: number;
   readonly formats?: readonly Format[];
   readonly seed?: number;
+  /** Regular functions' handlers in Python (boto3) instead of TypeScript. */
+  readonly python?: boolean;
 }
 
 export interface GenerateResult {
@@ -40,7 +42,7 @@ export interface GenerateResult {
 export function generate(options: GenerateOptions): GenerateResult {
   const out = resolve(options.out);
   const formats = options.formats ?? ALL_FORMATS;
-  const stack = buildStack(options.services, options.seed ?? 42);
+  const stack = buildStack(options.services, options.seed ?? 42, { python: options.python === true });
   for (const part of ['cdktf.out', 'hcl', 'plan', 'functions', 'planted.json']) rmSync(join(out, part), { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
 
@@ -77,6 +79,7 @@ function parseArgs(argv: readonly string[]): GenerateOptions {
   let out: string | undefined;
   let formats: Format[] = [...ALL_FORMATS];
   let seed = 42;
+  let python = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = (): string => {
@@ -87,14 +90,15 @@ function parseArgs(argv: readonly string[]): GenerateOptions {
     if (arg === '--services') services = Number(next());
     else if (arg === '--out') out = next();
     else if (arg === '--seed') seed = Number(next());
+    else if (arg === '--python') python = true;
     else if (arg === '--formats') {
       formats = next().split(',').map((f) => f.trim()) as Format[];
       const bad = formats.filter((f) => !ALL_FORMATS.includes(f));
       if (bad.length > 0) throw new Error(`unknown format(s) ${bad.join(', ')}; expected ${ALL_FORMATS.join(',')}`);
-    } else throw new Error(`unknown option ${arg}; usage: generate.ts [--services N] [--out DIR] [--formats synth,hcl,plan] [--seed S]`);
+    } else throw new Error(`unknown option ${arg}; usage: generate.ts [--services N] [--out DIR] [--formats synth,hcl,plan] [--seed S] [--python]`);
   }
   if (!Number.isInteger(services) || services < 2) throw new Error('--services must be an integer >= 2');
-  return { services, out: out ?? join('.bench', `n${services}`), formats, seed };
+  return { services, out: out ?? join('.bench', `n${services}${python ? '-py' : ''}`), formats, seed, python };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -208,6 +208,9 @@ async function main(): Promise<void> {
     if (hgAvailable) {
       const check = await bench(n, 'hybridguard', 'check (synth JSON)', process.execPath, [CLI, 'check', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
       const withCode = await bench(n, 'hybridguard', 'check --code (synth JSON + handlers)', process.execPath, [CLI, 'check', synth, '--code', gen.codeRoot, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      // The same stack with the regular functions' handlers in Python (boto3), read with tree-sitter.
+      const py = generate({ out: join(ROOT, '.bench', `n${n}-py`), services: n, formats: ['synth'], python: true });
+      await bench(n, 'hybridguard', 'check --code (synth JSON + Python handlers)', process.execPath, [CLI, 'check', py.synthDir as string, '--code', py.codeRoot, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
       await bench(n, 'hybridguard', 'check (HCL)', process.execPath, [CLI, 'check', gen.hclDir as string, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
       await bench(n, 'hybridguard', 'check (plan JSON)', process.execPath, [CLI, 'check', gen.planFile as string, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
       await bench(n, 'hybridguard', 'query who-can sagemaker:CreateModelPackage', process.execPath, [CLI, 'query', 'who-can', 'sagemaker:CreateModelPackage', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);

@@ -67,6 +67,8 @@ interface SdkUse {
   readonly pkg: string;
   readonly imports: readonly string[];
   readonly body: (name: string) => string;
+  /** The same helper in Python (boto3), for `--python`: the same calls, so the same grant. */
+  readonly py: (name: string) => string;
   readonly actions: readonly string[];
   readonly resources: (name: string) => readonly string[];
   readonly env: string;
@@ -89,6 +91,19 @@ export async function save(id: string, body: string) {
   await client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: id }, body: { S: body } } }));
 }
 `,
+    py: (name) => `import boto3
+
+TABLE = "${name}-items"
+client = boto3.client("dynamodb")
+
+
+def load(id):
+    return client.get_item(TableName=TABLE, Key={"pk": {"S": id}}).get("Item")
+
+
+def save(id, body):
+    client.put_item(TableName=TABLE, Item={"pk": {"S": id}, "body": {"S": body}})
+`,
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
     resources: (name) => [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}-items`],
   },
@@ -107,6 +122,19 @@ export async function load(id: string) {
 export async function save(id: string, body: string) {
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: \`items/\${id}.json\`, Body: body }));
 }
+`,
+    py: (name) => `import boto3
+
+BUCKET = "${name}-artifacts"
+s3 = boto3.client("s3")
+
+
+def load(id):
+    return s3.get_object(Bucket=BUCKET, Key=f"items/{id}.json")["Body"].read()
+
+
+def save(id, body):
+    s3.put_object(Bucket=BUCKET, Key=f"items/{id}.json", Body=body)
 `,
     actions: ['s3:GetObject', 's3:PutObject'],
     resources: (name) => [`arn:aws:s3:::${name}-artifacts/*`],
@@ -127,6 +155,19 @@ export async function save(id: string, body: string) {
   await ddb.send(new UpdateItemCommand({ TableName: TABLE, Key: { pk: { S: id } }, UpdateExpression: 'SET body = :b', ExpressionAttributeValues: { ':b': { S: body } } }));
 }
 `,
+    py: (name) => `import boto3
+
+table = boto3.resource("dynamodb").Table("${name}-items")
+
+
+def load(id):
+    items = table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": id})["Items"]
+    return items[0] if items else None
+
+
+def save(id, body):
+    table.update_item(Key={"pk": id}, UpdateExpression="SET body = :b", ExpressionAttributeValues={":b": body})
+`,
     actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     resources: (name) => [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}-items`],
   },
@@ -144,6 +185,17 @@ export async function notify(detail: unknown) {
   await sqs.send(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: JSON.stringify(detail) }));
 }
 `,
+    py: (name) => `import json
+
+import boto3
+
+QUEUE_URL = "https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}-events"
+sqs = boto3.client("sqs")
+
+
+def notify(detail):
+    sqs.send_message(QueueUrl=QUEUE_URL, MessageBody=json.dumps(detail))
+`,
     actions: ['sqs:SendMessage'],
     resources: (name) => [`arn:aws:sqs:${REGION}:${ACCOUNT}:${name}-events`],
   },
@@ -158,6 +210,17 @@ export async function notify(detail: unknown) {
   await sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: JSON.stringify(detail) }));
 }
 `,
+    py: (name) => `import json
+
+import boto3
+
+TOPIC_ARN = "arn:aws:sns:${REGION}:${ACCOUNT}:${name}-events"
+sns = boto3.client("sns")
+
+
+def notify(detail):
+    sns.publish(TopicArn=TOPIC_ARN, Message=json.dumps(detail))
+`,
     actions: ['sns:Publish'],
     resources: (name) => [`arn:aws:sns:${REGION}:${ACCOUNT}:${name}-events`],
   },
@@ -171,6 +234,16 @@ const events = new EventBridgeClient({});
 export async function notify(detail: unknown) {
   await events.send(new PutEventsCommand({ Entries: [{ EventBusName: BUS, Source: 'ai-platform', DetailType: 'item', Detail: JSON.stringify(detail) }] }));
 }
+`,
+    py: () => `import json
+
+import boto3
+
+events = boto3.client("events")
+
+
+def notify(detail):
+    events.put_events(Entries=[{"EventBusName": "ai-platform", "Source": "ai-platform", "DetailType": "item", "Detail": json.dumps(detail)}])
 `,
     actions: ['events:PutEvents'],
     resources: () => [`arn:aws:events:${REGION}:${ACCOUNT}:event-bus/ai-platform`],
@@ -187,6 +260,18 @@ export async function notify(detail: unknown) {
   return out.Body;
 }
 `,
+    py: (name) => `import json
+
+import boto3
+
+ENDPOINT = "${name}-scorer"
+runtime = boto3.client("sagemaker-runtime")
+
+
+def notify(detail):
+    out = runtime.invoke_endpoint(EndpointName=ENDPOINT, ContentType="application/json", Body=json.dumps(detail))
+    return out["Body"].read()
+`,
     actions: ['sagemaker:InvokeEndpoint'],
     resources: (name) => [`arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name}-scorer`],
   },
@@ -202,10 +287,33 @@ export async function notify(detail: unknown) {
   return out.body;
 }
 `,
+    py: () => `import json
+
+import boto3
+
+MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
+bedrock = boto3.client("bedrock-runtime")
+
+
+def notify(detail):
+    out = bedrock.invoke_model(modelId=MODEL_ID, contentType="application/json", body=json.dumps(detail))
+    return out["body"].read()
+`,
     actions: ['bedrock:InvokeModel'],
     resources: () => [`arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0`],
   },
 ];
+
+/** A Python handler doing what the TypeScript one does (the lib folder is a namespace package). */
+function pythonHandler(name: string, usesSecret: boolean): string {
+  return (
+    `import json\n\n${usesSecret ? 'import boto3\n\n' : ''}from lib.store import load, save\nfrom lib.notify import notify\n` +
+    (usesSecret ? `\nsecrets = boto3.client("secretsmanager")\n` : '') +
+    `\n\ndef handler(event, context):\n    id = (event.get("pathParameters") or {}).get("id", "unknown")\n` +
+    (usesSecret ? `    key = secrets.get_secret_value(SecretId="${name}/api-key")\n    if not key.get("SecretString"):\n        raise RuntimeError("missing api key")\n` : '') +
+    `    previous = load(id)\n    save(id, event.get("body") or "")\n    notify({"id": id, "previous": previous is not None})\n    return {"statusCode": 200, "body": json.dumps({"id": id})}\n`
+  );
+}
 
 const importLine = (use: SdkUse): string => `import { ${use.imports.join(', ')} } from '${use.pkg}';\n`;
 
@@ -216,7 +324,9 @@ function tag8(text: string): string {
   return (h >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
-export function buildStack(services: number, seed = 42): GeneratedStack {
+/** `python`: the regular functions' handlers are Python (boto3) instead of TypeScript, with the same calls. */
+export function buildStack(services: number, seed = 42, options: { readonly python?: boolean } = {}): GeneratedStack {
+  const python = options.python === true;
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const resources: GResource[] = [];
@@ -388,7 +498,8 @@ export function buildStack(services: number, seed = 42): GeneratedStack {
   const addFunction = (spec: FunctionSpec): void => {
     const { key, name, file } = spec;
     const cp = `functions/${name}`;
-    const tags: Record<string, string> = { ...(baseTags(name, spec.team) as Record<string, string>), 'hybridguard:source': `functions/${name}/handler.ts` };
+    const entry = spec.codeFiles[0]?.path.endsWith('.py') ? 'handler.py' : 'handler.ts';
+    const tags: Record<string, string> = { ...(baseTags(name, spec.team) as Record<string, string>), 'hybridguard:source': `functions/${name}/${entry}` };
     if (spec.tagged) tags['hybridguard:service-type'] = 'function';
     const doc = add('data', 'aws_iam_policy_document', `${key}_policy`, `${cp}/policy-document`, file, { statement: new Blocks(spec.statements, false) });
     const roleAttrs: Record<string, GValue> = {
@@ -418,7 +529,7 @@ export function buildStack(services: number, seed = 42): GeneratedStack {
       logging_config: single({ log_format: 'JSON', log_group: ref(logs, 'name') }),
       memory_size: 256 + 256 * Math.floor(random() * 4),
       role: ref(role, 'arn'),
-      runtime: 'nodejs20.x',
+      runtime: entry === 'handler.py' ? 'python3.12' : 'nodejs20.x',
       tags,
       timeout: 30,
       tracing_config: single({ mode: 'Active' }),
@@ -486,11 +597,17 @@ export function buildStack(services: number, seed = 42): GeneratedStack {
       statements,
       boundary: true,
       env: { [store.env]: store.env === 'BUCKET' ? `${name}-artifacts` : `${name}-items`, [notifier.env]: `${name}-events`, POWERTOOLS_SERVICE_NAME: name },
-      codeFiles: [
-        { path: `functions/${name}/handler.ts`, text: handler },
-        { path: `functions/${name}/lib/store.ts`, text: importLine(store) + '\n' + store.body(name) },
-        { path: `functions/${name}/lib/notify.ts`, text: importLine(notifier) + '\n' + notifier.body(name) },
-      ],
+      codeFiles: python
+        ? [
+            { path: `functions/${name}/handler.py`, text: pythonHandler(name, usesSecret) },
+            { path: `functions/${name}/lib/store.py`, text: store.py(name) },
+            { path: `functions/${name}/lib/notify.py`, text: notifier.py(name) },
+          ]
+        : [
+            { path: `functions/${name}/handler.ts`, text: handler },
+            { path: `functions/${name}/lib/store.ts`, text: importLine(store) + '\n' + store.body(name) },
+            { path: `functions/${name}/lib/notify.ts`, text: importLine(notifier) + '\n' + notifier.body(name) },
+          ],
     });
   }
 

@@ -9,6 +9,8 @@ import { readInputs } from '../src/inputs/index.js';
 import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicySources } from '../src/inputs/policy-files.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
+import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
+import { usePythonParser } from '../src/analysis/code/index.js';
 import { assignServiceTypes } from '../src/model/service-types.js';
 import { createFacts, type Facts } from '../src/engine/facts.js';
 import { runPolicies } from '../src/engine/run.js';
@@ -36,16 +38,18 @@ export function builtins() {
 export async function factsFor(stackFile: string, codeRoot: string, config: Partial<ProjectConfig> = {}): Promise<Facts> {
   const { catalog, capabilities } = builtins();
   const { graph } = await readInputs([stackFile], { cwd: REPO });
+  usePythonParser(await loadPythonGrammar());
   const full: ProjectConfig = { ...EMPTY_CONFIG, ...config };
   assignServiceTypes(graph, full);
   return createFacts({ graph, catalog, capabilities, config: full, sources: createFsSourceHost(codeRoot, { cwd: REPO }) });
 }
 
-/** A rules fixture (`fixtures/rules/<policy>/<case>/`): main.tf.json, code/, optional hybridguard.config.yaml. */
+/** A rules fixture (`fixtures/rules/<policy>/<case>/`): main.tf.json or main.tf, code/, optional hybridguard.config.yaml. */
 export async function runRuleCase(dir: string, policyNames: readonly string[]): Promise<RunResults> {
   const configFile = join(dir, 'hybridguard.config.yaml');
   const raw = existsSync(configFile) ? (parseYaml(readFileSync(configFile, 'utf8')) as Partial<ProjectConfig>) : {};
-  const facts = await factsFor(join(dir, 'main.tf.json'), join(dir, 'code'), raw);
+  // main.tf.json, or a folder of *.tf (HCL).
+  const facts = await factsFor(existsSync(join(dir, 'main.tf.json')) ? join(dir, 'main.tf.json') : dir, join(dir, 'code'), raw);
   const policies = builtins().policies.filter((p) => policyNames.includes(p.name));
   return runPolicies({ facts, policies, suppressions: [], today: '2026-11-28', version: 'test' });
 }

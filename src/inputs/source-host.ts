@@ -1,8 +1,8 @@
-import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
-import { decodeText, displayPath, isInside, readRegularFile } from './files.js';
+import { decodeText, displayPath, readRegularFile } from './files.js';
 
 /**
  * A `SourceHost` that can also say how a root-relative path is shown to the user (relative to
@@ -11,6 +11,11 @@ import { decodeText, displayPath, isInside, readRegularFile } from './files.js';
  */
 export interface DisplaySourceHost extends SourceHost {
   displayPath(relativePath: string): string;
+  /**
+   * `path` as Terraform reads it in `file` (an input file as findings show it: relative to the
+   * working directory, or absolute), relative to the code root; undefined outside the root.
+   */
+  resolveFrom(file: string, path: string): string | undefined;
 }
 
 export interface FsSourceHostOptions {
@@ -35,6 +40,43 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
   }
 
   const realRoot = realpathSync(absoluteRoot);
+  const realDirs = new Map<string, string | undefined>();
+  /** The real path of a folder (cached: import resolution probes many files of few folders). */
+  const realDir = (dir: string): string | undefined => {
+    if (realDirs.has(dir)) return realDirs.get(dir);
+    let real: string | undefined;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      real = undefined;
+    }
+    realDirs.set(dir, real);
+    return real;
+  };
+  /** Whether a path that exists really lies under the root (a symlink may lead out of it). */
+  const staysInside = (absolute: string, stat: Stats): boolean => {
+    let real: string | undefined;
+    if (stat.isDirectory()) real = realDir(absolute);
+    else {
+      let own: Stats | undefined;
+      try {
+        own = lstatSync(absolute);
+      } catch {
+        return false;
+      }
+      if (own.isSymbolicLink()) {
+        try {
+          real = realpathSync(absolute);
+        } catch {
+          return false;
+        }
+      } else {
+        const parent = realDir(dirname(absolute));
+        real = parent === undefined ? undefined : join(parent, basename(absolute));
+      }
+    }
+    return real !== undefined && (real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep));
+  };
   const texts = new Map<string, string | undefined>();
   const kinds = new Map<string, 'file' | 'dir' | 'none'>();
   const listings = new Map<string, readonly string[]>();
@@ -56,7 +98,7 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     const stat = absolute === undefined ? undefined : statIfExists(absolute);
     const kind = stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'none';
     // A symbolic link may point anywhere: what it reaches must be inside the code folder too.
-    if (kind !== 'none' && absolute !== undefined && !isInside(realpathSync(absolute), realRoot)) {
+    if (stat !== undefined && absolute !== undefined && !staysInside(absolute, stat)) {
       throw inputError(
         `${shown(relativePath)} is a symbolic link that leads outside the code folder ${displayPath(absoluteRoot, cwd)}`,
         { file: shown(relativePath) },
@@ -97,6 +139,13 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
       }
       listings.set(key, names);
       return names;
+    },
+    resolveFrom(file, path) {
+      const absolute = resolve(cwd, dirname(resolve(cwd, file)), path);
+      const rel = relative(absoluteRoot, absolute);
+      if (rel === '') return '';
+      if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+      return rel.split(sep).join('/');
     },
     displayPath: shown,
   };

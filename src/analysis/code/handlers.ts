@@ -4,7 +4,8 @@ import type { Resource } from '../../model/types.js';
 import type { ProjectConfig } from '../../policy/types.js';
 import { HybridguardError, inputError } from '../../errors.js';
 import { displayPathOf } from './project.js';
-import { isSourceFile, joinPath, ModuleResolver } from './resolve.js';
+import { asString } from '../../model/graph.js';
+import { dirnameOf, isSourceFile, joinPath, ModuleResolver } from './resolve.js';
 import type { HandlerSource } from './types.js';
 
 export const SOURCE_TAG = 'hybridguard:source';
@@ -76,7 +77,97 @@ export function findHandlers(graph: ResourceGraph, config: ProjectConfig, host: 
   };
   configured('sources', config.sources);
   configured('services', config.services);
+  // Without a tag or config entry, the Terraform itself says where a function's code is.
+  for (const resource of graph.resources) {
+    if (seen.has(resource.address) || resource.mode !== 'managed' || resource.type !== 'aws_lambda_function') continue;
+    const found = discoverLambdaSource(graph, resource, host);
+    if (!found) continue;
+    seen.add(resource.address);
+    const roleAddress = roleOf(graph, resource);
+    specs.push({ resource, entry: found.entry, roots: [found.entry], source: { kind: 'terraform', detail: found.detail }, ...(roleAddress ? { roleAddress } : {}) });
+  }
   return specs.sort((a, b) => (a.resource.address < b.resource.address ? -1 : a.resource.address > b.resource.address ? 1 : 0));
+}
+
+/**
+ * A Lambda function's handler file from its Terraform: the `handler` (`app.lambda_handler`:
+ * module `app` of the package root; `index.handler`: `index.js`) inside the code the function
+ * is deployed from: a `data "archive_file"` it references (directly, or through the
+ * `aws_s3_object` it is uploaded as) with its `source_dir` or `source_file`, else its `filename`
+ * when it is a folder (a cdktf TerraformAsset of type DIRECTORY), else the folder of its `filename`. Paths are relative to the module's folder (`${path.module}`), as Terraform reads them.
+ */
+function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHost): { entry: string; detail: string } | undefined {
+  const handler = asString(fn.values.handler);
+  const runtime = asString(fn.values.runtime) ?? '';
+  if (handler === undefined || asString(fn.values.package_type) === 'Image') return undefined;
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const module = handler.slice(0, dot);
+  const python = runtime.startsWith('python');
+  const candidates = python ? [`${module.split('.').join('/')}.py`] : runtime === '' || runtime.startsWith('nodejs') ? ['.js', '.mjs', '.cjs', '.ts'].map((ext) => `${module}${ext}`) : [];
+  if (candidates.length === 0) return undefined;
+  const resolveFrom = (host as SourceHost & { resolveFrom?: (file: string, path: string) => string | undefined }).resolveFrom;
+  if (typeof resolveFrom !== 'function') return undefined;
+  // Terraform reads relative paths from the working directory (the root module's folder);
+  // `${path.module}` is the folder of the module that writes it.
+  const rootFile = rootModuleFile(graph, fn);
+  const at = (from: Resource, path: string): string | undefined => {
+    const moduleRelative = path.startsWith('${path.module}');
+    const cleaned = path.replace(/^\$\{path\.(module|root|cwd)\}/, '.');
+    if (cleaned.includes('${')) return undefined;
+    return resolveFrom.call(host, moduleRelative ? from.location.file : rootFile ?? from.location.file, cleaned);
+  };
+  const tryDir = (dir: string | undefined, detail: string) => {
+    if (dir === undefined) return undefined;
+    for (const candidate of candidates) {
+      const entry = joinPath(dir, candidate);
+      if (entry !== undefined && host.fileExists(entry)) return { entry, detail: `handler = ${handler} in ${detail}` };
+    }
+    return undefined;
+  };
+  for (const archive of archivesOf(graph, fn)) {
+    const dir = asString(archive.values.source_dir);
+    if (dir !== undefined) {
+      const found = tryDir(at(archive, dir), `${archive.address} source_dir = ${dir}`);
+      if (found) return found;
+    }
+    const file = asString(archive.values.source_file);
+    const path = file === undefined ? undefined : at(archive, file);
+    // A single-file archive holds the file at its root: the handler names it without folders.
+    if (path !== undefined && host.fileExists(path) && candidates.some((c) => path === c || path.endsWith(`/${c}`))) {
+      return { entry: path, detail: `handler = ${handler} in ${archive.address} source_file = ${file}` };
+    }
+  }
+  const filename = asString(fn.values.filename);
+  if (filename !== undefined) {
+    const zip = at(fn, filename);
+    // A cdktf TerraformAsset of type DIRECTORY deploys a copied folder (`assets/<id>/<hash>`).
+    if (zip !== undefined && host.directoryExists(zip)) return tryDir(zip, `filename = ${filename}`);
+    if (zip !== undefined) return tryDir(dirnameOf(zip), `the folder of filename = ${filename}`);
+  }
+  return undefined;
+}
+
+/** A file of the root module `resource` belongs to (its own when it is in the root module). */
+function rootModuleFile(graph: ResourceGraph, resource: Resource): string | undefined {
+  if (resource.modulePath === '') return resource.location.file;
+  const unit = resource.address.slice(0, resource.address.length - `${resource.modulePath}.${resource.type}.${resource.name}`.length);
+  return graph.resources.find((r) => r.modulePath === '' && r.address.startsWith(unit) && !r.address.slice(unit.length).includes(':'))?.location.file;
+}
+
+/** `data "archive_file"` sources a function references, directly or through the S3 object it is deployed from. */
+function archivesOf(graph: ResourceGraph, fn: Resource): Resource[] {
+  const out: Resource[] = [];
+  const visit = (resource: Resource, depth: number) => {
+    for (const ref of resource.references) {
+      const target = graph.get(ref.target);
+      if (!target || out.includes(target)) continue;
+      if (target.type === 'archive_file' && target.mode === 'data') out.push(target);
+      else if (depth === 0 && (target.type === 'aws_s3_object' || target.type === 'aws_s3_bucket_object')) visit(target, 1);
+    }
+  };
+  visit(fn, 0);
+  return out;
 }
 
 /** A file entry as written (or resolved like an import: `src/fn` -> `src/fn/index.ts`), or a folder's source files. */
@@ -101,7 +192,7 @@ function sourceFilesUnder(host: SourceHost, dir: string): string[] {
     const path = `${dir}/${name}`;
     if (host.directoryExists(path)) {
       if (!SKIPPED_DIRS.has(name)) files.push(...sourceFilesUnder(host, path));
-    } else if (isSourceFile(name) && !/\.(test|spec)\.[cm]?[jt]sx?$/.test(name)) {
+    } else if ((isSourceFile(name) && !/\.(test|spec)\.[cm]?[jt]sx?$/.test(name)) || (name.endsWith('.py') && !/^(test_.*|.*_test|conftest)\.py$/.test(name))) {
       files.push(path);
     }
   }

@@ -10,6 +10,7 @@ export type { CodeCall, CodeFacts, CodeImport, HandlerFacts, HandlerSource } fro
 export { inferHandlerPolicy, inferPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
 export { SOURCE_TAG, roleOf } from './handlers.js';
 export { CodeProject } from './project.js';
+export { usePythonParser } from './python/parser.js';
 
 /**
  * Handler code facts: for every resource whose code is known (tag `hybridguard:source`, config

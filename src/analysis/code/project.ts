@@ -18,6 +18,13 @@ import {
 } from './sdk.js';
 import type { CodeCall, CodeImport } from './types.js';
 import { dict, own } from '../../model/dict.js';
+import { PythonEvaluator } from './python/evaluate.js';
+import { summarizePython, type PyFileSummary } from './python/parse.js';
+import { pythonParser } from './python/parser.js';
+import { PythonResolver } from './python/resolve.js';
+
+/** Python files are read with tree-sitter's Python grammar; everything else with the TypeScript parser. */
+export const isPythonFile = (file: string): boolean => file.endsWith('.py');
 
 /** What a name in the code stands for: a symbol of an external module, or an SDK client instance. */
 type Resolved = { readonly kind: 'sdk'; readonly module: string; readonly path: readonly string[] } | { readonly kind: 'client'; readonly client: ClientKind };
@@ -39,6 +46,13 @@ export function displayPathOf(host: SourceHost, file: string): string {
   return typeof withDisplay.displayPath === 'function' ? withDisplay.displayPath(file) : file;
 }
 
+interface PyEdge {
+  readonly site: PyFileSummary['imports'][number];
+  readonly resolution: Resolution;
+  /** Project files the import loads (the module, and submodules named by `from M import x`). */
+  readonly loads: readonly string[];
+}
+
 export interface Reach {
   readonly files: readonly string[];
   readonly calls: readonly CodeCall[];
@@ -53,17 +67,51 @@ export class CodeProject {
   private readonly summaries = new Map<string, FileSummary>();
   private readonly callsByFile = new Map<string, readonly FileCall[]>();
   private readonly edgesByFile = new Map<string, readonly { site: FileSummary['imports'][number]; resolution: Resolution }[]>();
+  private readonly pySummaries = new Map<string, PyFileSummary>();
+  private readonly pyEdgesByFile = new Map<string, readonly PyEdge[]>();
   readonly resolver: ModuleResolver;
+  readonly pyResolver: PythonResolver;
 
   constructor(
     readonly host: SourceHost,
     private readonly catalog: IamCatalog,
   ) {
     this.resolver = new ModuleResolver(host);
+    this.pyResolver = new PythonResolver(host);
   }
 
   get parsedFiles(): number {
-    return this.summaries.size;
+    return this.summaries.size + this.pySummaries.size;
+  }
+
+  pySummary(file: string): PyFileSummary {
+    let summary = this.pySummaries.get(file);
+    if (!summary) {
+      summary = summarizePython(file, this.host.readFile(file) ?? '', pythonParser());
+      this.pySummaries.set(file, summary);
+    }
+    return summary;
+  }
+
+  /** A Python file's imports and the project files they load (`from . import util` loads util.py). */
+  private pyEdges(file: string): readonly PyEdge[] {
+    let edges = this.pyEdgesByFile.get(file);
+    if (!edges) {
+      const list: PyEdge[] = [];
+      for (const site of this.pySummary(file).imports) {
+        const resolution = this.pyResolver.resolve(file, site.specifier);
+        const loads: string[] = [];
+        if (resolution.kind === 'file') loads.push(resolution.path);
+        for (const name of site.names) {
+          const sub = name === '*' ? undefined : this.pyResolver.submodule(file, site.specifier, name);
+          if (sub !== undefined && !loads.includes(sub)) loads.push(sub);
+        }
+        list.push({ site, resolution: loads.length > 0 ? { kind: 'file', path: loads[0]! } : resolution, loads });
+      }
+      this.pyEdgesByFile.set(file, list);
+      edges = list;
+    }
+    return edges;
   }
 
   summary(file: string): FileSummary {
@@ -98,6 +146,36 @@ export class CodeProject {
     for (let i = 0; i < queue.length; i++) {
       const file = queue[i]!;
       order.push(file);
+      if (isPythonFile(file)) {
+        const summary = this.pySummary(file);
+        if (summary.syntaxError) {
+          const { message, line, column } = summary.syntaxError;
+          const via = chainOf(file);
+          const reached = via.length > 1 ? `, reached through ${via.join(' -> ')}` : '';
+          throw inputError(`syntax error in handler code of ${context}${reached}: ${message}`, { file: displayPathOf(this.host, file), line, column }, 'Python that parses');
+        }
+        let chain: string[] | undefined;
+        for (const { site, resolution, loads } of this.pyEdges(file)) {
+          chain ??= chainOf(file);
+          imports.push({
+            specifier: site.specifier,
+            ...(resolution.kind === 'file' ? { resolved: resolution.path } : {}),
+            ...(resolution.kind === 'missing' ? { unresolved: true } : {}),
+            kind: 'import',
+            language: 'python',
+            file,
+            line: site.line,
+            column: site.column,
+            chain,
+          });
+          for (const loaded of loads) {
+            if (parent.has(loaded)) continue;
+            parent.set(loaded, file);
+            queue.push(loaded);
+          }
+        }
+        continue;
+      }
       const summary = this.summary(file);
       if (summary.syntaxError) {
         const { message, line, column } = summary.syntaxError;
@@ -129,8 +207,11 @@ export class CodeProject {
       }
     }
     const calls: CodeCall[] = [];
+    const pyFiles = order.filter(isPythonFile);
+    // Python calls depend on what the handler's files pass to helpers: evaluated per handler.
+    const python = pyFiles.length > 0 ? new PythonEvaluator(pyFiles, (f) => this.pySummary(f), this.pyResolver, this.catalog) : undefined;
     for (const file of order) {
-      const fileCalls = this.fileCalls(file);
+      const fileCalls = python && isPythonFile(file) ? python.calls(file) : this.fileCalls(file);
       if (fileCalls.length === 0) continue;
       const chain = chainOf(file);
       for (const call of fileCalls) calls.push({ ...call, chain });
@@ -341,7 +422,7 @@ const TRANSACT_KINDS: Readonly<Record<string, string>> = {
 };
 
 /** Narrows request-dependent actions when the request is visible (PartiQL verbs, transaction item kinds). */
-function refine(mapping: ActionMapping, input: InputFacts): ActionMapping {
+export function refine(mapping: ActionMapping, input: InputFacts): ActionMapping {
   if (!mapping.refine || !input.literal) return mapping;
   const found = new Set<string>();
   if (mapping.refine === 'partiql') {

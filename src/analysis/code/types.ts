@@ -21,6 +21,11 @@ export interface CodeCall {
   readonly why: string;
   /** Set when no IAM action could be determined; the reason. */
   readonly unresolved?: string;
+  /**
+   * Set when the code computes the service or the operation at run time (`boto3.client(name)`,
+   * `getattr(client, op)`): what is computed and the expression. Such a call is undecided, never silent.
+   */
+  readonly computed?: { readonly what: 'service' | 'operation'; readonly expression: string };
   /** IAM service prefix of the client (`s3`), also for unresolved calls. */
   readonly service?: string;
   /** Literal string values visible in the call's input, at any depth, by property name (for request-context checks). */
@@ -36,6 +41,8 @@ export interface CodeImport {
   /** True for a relative or aliased specifier that names no file. */
   readonly unresolved?: boolean;
   readonly kind: 'import' | 'export-from' | 'require' | 'dynamic-import';
+  /** Set for a Python import (`import sagemaker.estimator`, `from .util import x`): the specifier is dotted. */
+  readonly language?: 'python';
   /** File that contains the import, root-relative. */
   readonly file: string;
   readonly line: number;
@@ -46,7 +53,8 @@ export interface CodeImport {
 
 /** Where a handler's source came from, for messages and errors. */
 export interface HandlerSource {
-  readonly kind: 'tag' | 'config-sources' | 'config-services';
+  /** `terraform`: found from the function's own Terraform (handler, archive_file, filename), without a tag. */
+  readonly kind: 'tag' | 'config-sources' | 'config-services' | 'terraform';
   /** `tag hybridguard:source = src/ingest/handler.ts`, `config sources["aws_lambda_function.x"]`. */
   readonly detail: string;
 }

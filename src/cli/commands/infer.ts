@@ -4,7 +4,8 @@ import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';
 import { loadIamCatalog } from '../../inputs/iam-catalog.js';
 import { createFsSourceHost } from '../../inputs/source-host.js';
-import { inferHandlerPolicy } from '../../analysis/code/index.js';
+import { inferHandlerPolicy, usePythonParser } from '../../analysis/code/index.js';
+import { loadPythonGrammar } from '../../inputs/python-grammar.js';
 
 export function registerInfer(program: Command, io: CliIo, _setExit: (code: number) => void): void {
   program
@@ -14,7 +15,8 @@ export function registerInfer(program: Command, io: CliIo, _setExit: (code: numb
     .option('--code <dir>', 'project root (for tsconfig paths and imports)', '.')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'], 'json'))
     .option('--output <file>', 'write the policy to a file')
-    .action((handler: string, flags: { code: string; format: 'json' | 'text'; output?: string }) => {
+    .action(async (handler: string, flags: { code: string; format: 'json' | 'text'; output?: string }) => {
+      usePythonParser(await loadPythonGrammar());
       const root = resolve(io.cwd, flags.code);
       const entry = relative(root, resolve(io.cwd, handler)).split('\\').join('/');
       const inferred = inferHandlerPolicy(createFsSourceHost(root, { cwd: io.cwd }), entry, loadIamCatalog());

@@ -23,7 +23,7 @@ export const forbiddenImports: Check = {
         items: {
           type: 'string',
           description:
-            'A module specifier or glob (`@aws-sdk/client-sagemaker`, `aws-sdk`, `@acme/gpu-*`); it also matches the module\'s subpaths (`aws-sdk` matches `aws-sdk/clients/s3`), and project files by their path from the code root (`shared/training/*`).',
+            'A module specifier or glob (`@aws-sdk/client-sagemaker`, `aws-sdk`, `@acme/gpu-*`, Python `sagemaker`); it also matches the module\'s subpaths (`aws-sdk` matches `aws-sdk/clients/s3`, Python `sagemaker` matches `sagemaker.estimator`), and project files by their path from the code root (`shared/training/*`).',
         },
         description: 'Modules the code must not import.',
       },
@@ -38,7 +38,7 @@ export const forbiddenImports: Check = {
     for (const handler of handlers) {
       const hits = new Map<string, { pattern: string; imports: CodeImport[] }>();
       for (const imp of handler.imports) {
-        const pattern = patterns.find((p) => matchesModule(p, imp.specifier) || (imp.resolved !== undefined && globMatch(p, imp.resolved, false)));
+        const pattern = patterns.find((p) => matchesModule(p, imp.specifier, imp.language === 'python') || (imp.resolved !== undefined && globMatch(p, imp.resolved, false)));
         if (pattern === undefined) continue;
         const key = imp.resolved ?? imp.specifier;
         const hit = hits.get(key) ?? { pattern, imports: [] };
@@ -62,9 +62,18 @@ export const forbiddenImports: Check = {
   },
 };
 
-/** `pattern` matches the specifier itself or one of its subpaths (`aws-sdk` -> `aws-sdk/clients/s3`). */
-function matchesModule(pattern: string, specifier: string): boolean {
+/**
+ * `pattern` matches the specifier itself or one of its subpaths (`aws-sdk` -> `aws-sdk/clients/s3`);
+ * a Python module's submodules are dotted (`sagemaker` -> `sagemaker.estimator`).
+ */
+function matchesModule(pattern: string, specifier: string, python = false): boolean {
   if (globMatch(pattern, specifier, false)) return true;
+  if (python) {
+    for (let i = specifier.indexOf('.'); i > 0; i = specifier.indexOf('.', i + 1)) {
+      if (globMatch(pattern, specifier.slice(0, i), false)) return true;
+    }
+    return false;
+  }
   const slash = specifier.indexOf('/', specifier.startsWith('@') ? specifier.indexOf('/') + 1 : 0);
   for (let i = slash; i > 0; i = specifier.indexOf('/', i + 1)) {
     if (globMatch(pattern, specifier.slice(0, i), false)) return true;

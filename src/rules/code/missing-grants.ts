@@ -25,6 +25,17 @@ export const missingGrants: Check = {
       if (!handler.roleAddress) continue;
       const principal = iam.principal(handler.roleAddress);
       if (!principal) continue;
+      // A service or operation computed at run time: which action it needs cannot be known.
+      for (const call of handler.calls) {
+        if (!call.computed) continue;
+        out.push({
+          ...codeFinding(code, handler, call),
+          subject: `${call.computed.what} computed: ${call.computed.expression}`,
+          message: `${handler.resourceAddress} calls ${call.sdkCall} at ${code.displayPath(call.file)}:${call.line}, whose ${call.computed.what} is computed at run time (${call.computed.expression}): whether its role ${handler.roleAddress} allows it cannot be decided`,
+          evidence: [callEvidence(code, call, `computes its ${call.computed.what}: ${call.computed.expression}`), ...chainEvidence(code, handler, call), ...handlerTypeEvidence(handler)],
+          undecided: true,
+        });
+      }
       for (const [action, calls] of needs(handler)) {
         if (ignore.some((p) => globMatch(p, action, true))) continue;
         if (!facts.catalog.action(action)) continue;
