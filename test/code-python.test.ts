@@ -4,7 +4,7 @@
  * IAM actions with the same table as the TypeScript ones, and the code rules over them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,7 +249,6 @@ describe('hostile Python', () => {
       join(dir, 'code', 'app.py'),
       [
         'import os, boto3',
-        'import secret',
         '__proto__ = boto3.client("s3")',
         'constructor = __proto__',
         'def handler(event, context):',
@@ -257,15 +256,21 @@ describe('hostile Python', () => {
         '    constructor.get_object(Bucket="b", Key="k", __proto__="x", toString="y")',
       ].join('\n'),
     );
+    writeFileSync(join(dir, 'code', 'leaks.py'), 'import secret\ndef handler(event, context):\n    return 1\n');
     writeFileSync(join(dir, 'code', 'broken.py'), 'def handler(event:\n    return 1\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('names like __proto__ are plain names; a symlink out of the code folder is not read; nothing runs', () => {
+  it('names like __proto__ are plain names; nothing runs', () => {
     const inferred = inferHandlerPolicy(createFsSourceHost(join(dir, 'code')), 'app.py', builtins().catalog);
     expect(inferred.calls.map((c) => c.action.join('+'))).toEqual(['s3:GetObject']);
     expect(inferred.files).toEqual(['app.py']);
-    expect(Object.getPrototypeOf(inferred.calls[0]!.inputValues ?? {})).toBe(null);
+    expect('constructor' in (inferred.calls[0]!.inputValues ?? {})).toBe(false);
+    expect(existsSync(join(dir, 'code', 'pwned'))).toBe(false);
+  });
+
+  it('a module symlinked out of the code folder is refused with a located error, never read', () => {
+    expect(() => inferHandlerPolicy(createFsSourceHost(join(dir, 'code')), 'leaks.py', builtins().catalog)).toThrow(/secret\.py is a symbolic link that leads outside the code folder/);
   });
 
   it('a syntax error is a located input error', () => {

@@ -18,6 +18,7 @@ import {
 } from './boto3.js';
 import type { PyCall, PyExpr, PyFileSummary, PyScope } from './parse.js';
 import type { PythonResolver } from './resolve.js';
+import { dict, own } from '../../../model/dict.js';
 
 /** What a Python expression may stand for, as far as the analysis needs to know. */
 type Value =
@@ -202,7 +203,7 @@ export class PythonEvaluator {
 
   private finish(call: PyCall, file: string, base: ActionMapping, sdkCall: string, input: InputFacts, why?: string): FileCall {
     const mapping = refine(base, input);
-    const scopes: Record<string, readonly string[]> = {};
+    const scopes: Record<string, readonly string[]> = dict();
     const arns = new Set<string>();
     for (const action of mapping.actions) {
       const scoped = scopeArns(action, input, this.catalog);
@@ -536,7 +537,7 @@ export class PythonEvaluator {
           }
           if (sub) {
             const target = of.service.resources?.resources[sub.type];
-            const ids: Record<string, string | undefined> = {};
+            const ids: Record<string, string | undefined> = dict();
             let arg = 0;
             (target?.identifiers ?? []).forEach((id, i) => {
               const spec = sub.ids[i];
@@ -591,8 +592,8 @@ export class PythonEvaluator {
 const EMPTY_INPUT: InputFacts = { props: {}, statements: [], transactKinds: [], requestItemTables: [], literal: false, values: {} };
 
 function fromIds(params: Boto3Params, ids: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [target, id] of Object.entries(params)) out[target] = ids[id];
+  const out: Record<string, string | undefined> = dict();
+  for (const [target, id] of Object.entries(params)) out[target] = own(ids, id);
   return out;
 }
 
