@@ -7,7 +7,7 @@
  * test; elsewhere the suite is skipped with a loud warning.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,10 +75,13 @@ suite('real deploy of the baseline against moto', () => {
   beforeAll(async () => {
     if (missing.length > 0) throw new Error(`CI=true and the deploy test cannot run: ${missing.join(', ')} not found`);
     moto = await startMoto();
-    // A throwaway copy of the app (shared sources linked), so state and cdktf.out stay out of the repo.
+    // A throwaway copy of the app, so state and cdktf.out stay out of the repo. The handler code is
+    // copied (the synth-time check reads it, and never follows a link out of the project); the
+    // library and its dependencies are linked.
     project = mkdtempSync(join(tmpdir(), 'hg-deploy-'));
     for (const f of ['main.ts', 'hybridguard.app.config.ts', 'cdktf.json', 'package.json', 'tsconfig.json']) copyFileSync(join(ROOT, f), join(project, f));
-    for (const d of ['src', 'app', 'policies', 'data', 'node_modules']) if (existsSync(join(ROOT, d))) symlinkSync(join(ROOT, d), join(project, d));
+    cpSync(join(ROOT, 'app'), join(project, 'app'), { recursive: true });
+    for (const d of ['src', 'policies', 'data', 'node_modules']) if (existsSync(join(ROOT, d))) symlinkSync(join(ROOT, d), join(project, d));
     const cliConfig = writeCliConfig(join(project, '.terraform-cli'), findProviderMirror() as string);
     env = terraformEnv({ cliConfig, endpoint: moto.endpoint, region: 'us-east-1' });
     env['HYBRIDGUARD_EMULATOR'] = 'moto';
