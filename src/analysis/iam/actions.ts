@@ -86,6 +86,54 @@ export class ActionIndex {
     return this.all;
   }
 
+  /** ARN formats of the resource types an action can target, as the catalog writes them; `['*']` for an action without resource types. */
+  private readonly formatCache = new Map<string, readonly string[]>();
+  arnFormats(action: CatalogAction): readonly string[] {
+    const cached = this.formatCache.get(action.action);
+    if (cached) return cached;
+    const out = new Set<string>();
+    for (const type of action.resourceTypes) {
+      const format = this.catalog.resourceArnFormat(action.service, type.name);
+      if (format) out.add(format);
+    }
+    const list = out.size === 0 ? ['*'] : [...out];
+    this.formatCache.set(action.action, list);
+    return list;
+  }
+
+  /**
+   * Which condition keys a request for this action can carry: the keys the catalog lists for the
+   * action and for its resource types, plus the global `aws:` keys (except the tag keys, which the
+   * catalog lists where they apply). Templates (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`)
+   * match any key with their prefix.
+   */
+  private readonly carriesCache = new Map<string, (key: string) => boolean>();
+  carries(action: CatalogAction): (key: string) => boolean {
+    const cached = this.carriesCache.get(action.action);
+    if (cached) return cached;
+    const exact = new Set<string>();
+    const prefixes: string[] = [];
+    const add = (raw: string) => {
+      const key = raw.toLowerCase();
+      const cut = key.search(/\$\{|<[a-z]/);
+      if (cut >= 0) prefixes.push(key.slice(0, cut));
+      else exact.add(key);
+    };
+    action.conditionKeys.forEach(add);
+    for (const type of action.resourceTypes) {
+      type.conditionKeys?.forEach(add);
+      this.catalog.resourceTypeConditionKeys?.(action.service, type.name).forEach(add);
+    }
+    const TAG_KEYS = /^aws:(requesttag\/|resourcetag\/|tagkeys$)/;
+    const test = (key: string): boolean => {
+      const k = key.toLowerCase();
+      if (exact.has(k) || prefixes.some((p) => k.startsWith(p))) return true;
+      return k.startsWith('aws:') && !TAG_KEYS.test(k);
+    };
+    this.carriesCache.set(action.action, test);
+    return test;
+  }
+
   /** ARN templates of the resource types an action can target (`arn:*:sagemaker:*:*:training-job/*`). */
   private readonly templates = new Map<string, readonly string[]>();
   arnTemplates(action: CatalogAction): readonly string[] {

@@ -1,0 +1,231 @@
+/**
+ * Resource sets as regular languages. An IAM Resource pattern (`arn:aws:s3:::datasets/*`) and an
+ * ARN format of the service authorization reference (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
+ * each denote a set of strings; "is there one resource of the action's types that this Allow
+ * matches, the boundary lets through and no Deny matches?" is the emptiness of
+ * `formats ∩ allow ∩ boundary \ deny₁ \ deny₂ ...` (a NotResource pattern is the complement).
+ *
+ * Each language is a small NFA (a list of token sequences). Emptiness is decided by a breadth-first
+ * search over the product of their subset states (the determinisation is built lazily, only for
+ * the states the search reaches), over an alphabet made of every literal character the patterns
+ * name, plus `:` and one fresh character standing for every other character (they all behave
+ * alike). The search returns the shortest member, which serves as a witness ARN.
+ *
+ * Matching follows IAM: the partition, service, region and account segments are matched one by one,
+ * so a wildcard there never spans a `:`; the resource part (after the fifth `:`) is one glob whose
+ * `*` spans anything. A pattern with fewer than six segments has its missing segments read as `*`.
+ * Patterns that do not start with `arn:` (`*`) are one glob over the whole string. Matching is
+ * case-sensitive, as ARNs are.
+ */
+
+/** `lit`: that character. `one`: any one character. `star`: any run. `colon`: may the character be `:`. */
+type Token = { readonly k: 'lit'; readonly c: string } | { readonly k: 'one' | 'star'; readonly colon: boolean };
+
+export interface ArnLanguage {
+  /** Alternatives; the language is their union. */
+  readonly branches: readonly (readonly Token[])[];
+}
+
+const lit = (c: string): Token => ({ k: 'lit', c });
+const ANY_SEG: Token = { k: 'star', colon: false };
+const ANY: Token = { k: 'star', colon: true };
+const ONE_SEG: Token = { k: 'one', colon: false };
+const ONE: Token = { k: 'one', colon: true };
+
+function globTokens(text: string, colon: boolean, out: Token[]): void {
+  for (const c of text) out.push(c === '*' ? (colon ? ANY : ANY_SEG) : c === '?' ? (colon ? ONE : ONE_SEG) : lit(c));
+}
+
+/** The first five `:`-separated segments and the rest (which may hold `:`), or undefined for a non-ARN text. */
+function arnParts(text: string): string[] | undefined {
+  if (!text.startsWith('arn:')) return undefined;
+  const parts = text.split(':');
+  const head = parts.slice(0, 5);
+  while (head.length < 5) head.push('*');
+  return [...head, parts.length > 5 ? parts.slice(5).join(':') : '*'];
+}
+
+/** The set of ARNs an IAM Resource/NotResource pattern matches. */
+export function patternLanguage(pattern: string): ArnLanguage {
+  const tokens: Token[] = [];
+  const parts = arnParts(pattern);
+  if (!parts) globTokens(pattern, true, tokens);
+  else {
+    parts.forEach((part, i) => {
+      if (i > 0) tokens.push(lit(':'));
+      globTokens(part, i === 5, tokens);
+    });
+  }
+  return { branches: [tokens] };
+}
+
+/**
+ * The set of ARNs of a resource type (`arn:${Partition}:sagemaker:${Region}:${Account}:model-package/${ModelPackageName}`).
+ * A placeholder is one or more characters; in the first five segments (partition, region, account) it holds no `:`,
+ * in the resource part it may (an S3 object key may hold `:`). `*` stands for "any resource" (actions without resource types).
+ */
+export function formatLanguage(format: string): ArnLanguage {
+  if (format === '*') return { branches: [[lit('*')]] };
+  const tokens: Token[] = [];
+  const segments = format.split(':');
+  const head = segments.slice(0, 5);
+  const rest = segments.slice(5).join(':');
+  const placeholders = (text: string, colon: boolean) => {
+    for (const piece of text.split(/(\$\{[^}]*\})/)) {
+      if (piece.startsWith('${')) tokens.push(colon ? ONE : ONE_SEG, colon ? ANY : ANY_SEG);
+      else for (const c of piece) tokens.push(lit(c));
+    }
+  };
+  head.forEach((segment, i) => {
+    if (i > 0) tokens.push(lit(':'));
+    placeholders(segment, false);
+  });
+  if (segments.length > 5) {
+    tokens.push(lit(':'));
+    placeholders(rest, true);
+  }
+  return { branches: [tokens] };
+}
+
+export const union = (languages: readonly ArnLanguage[]): ArnLanguage => ({ branches: languages.flatMap((l) => l.branches) });
+
+/** NFA positions of one language: (branch, index) flattened; index === length is accepting. */
+class Nfa {
+  readonly tokens: (Token | undefined)[] = [];
+  readonly starts: number[] = [];
+  constructor(language: ArnLanguage) {
+    for (const branch of language.branches) {
+      this.starts.push(this.tokens.length);
+      this.tokens.push(...branch, undefined);
+    }
+  }
+  /** Adds `p` and every position reachable by letting stars match nothing. */
+  close(set: Set<number>, p: number): void {
+    for (;;) {
+      if (set.has(p)) return;
+      set.add(p);
+      const t = this.tokens[p];
+      if (t === undefined || t.k !== 'star') return;
+      p++;
+    }
+  }
+  start(): number[] {
+    const set = new Set<number>();
+    for (const s of this.starts) this.close(set, s);
+    return [...set].sort((a, b) => a - b);
+  }
+  step(state: readonly number[], c: string): number[] {
+    const next = new Set<number>();
+    for (const p of state) {
+      const t = this.tokens[p];
+      if (t === undefined) continue;
+      if (t.k === 'lit') {
+        if (t.c === c) this.close(next, p + 1);
+      } else if (t.colon || c !== ':') {
+        if (t.k === 'star') this.close(next, p);
+        else this.close(next, p + 1);
+      }
+    }
+    return [...next].sort((a, b) => a - b);
+  }
+  accepting(state: readonly number[]): boolean {
+    return state.some((p) => this.tokens[p] === undefined);
+  }
+  letters(into: Set<string>): void {
+    for (const t of this.tokens) if (t?.k === 'lit') into.add(t.c);
+  }
+}
+
+const FRESH_CANDIDATES = 'xyzqkwjv0123456789_-abcdefghilmnoprstu';
+
+export type WitnessResult = { readonly kind: 'member'; readonly witness: string } | { readonly kind: 'empty' } | { readonly kind: 'too-large' };
+
+/**
+ * A member of `include₁ ∩ include₂ ∩ ... \ exclude₁ \ exclude₂ ...`, or `empty` when there is none.
+ * `too-large` only if the search exceeds `limit` product states (never seen on real policies: the
+ * states are bounded by the product of pattern lengths).
+ */
+export function findMember(include: readonly ArnLanguage[], exclude: readonly ArnLanguage[], limit = 200_000): WitnessResult {
+  if (include.length === 0) return { kind: 'empty' };
+  const inc = include.map((l) => new Nfa(l));
+  const exc = exclude.map((l) => new Nfa(l));
+  const letters = new Set<string>([':']);
+  for (const n of [...inc, ...exc]) n.letters(letters);
+  const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
+  const alphabet = [...letters, fresh];
+  const all = [...inc, ...exc];
+  const keyOf = (states: readonly (readonly number[])[]) => states.map((s) => s.join(',')).join('|');
+  const accepts = (states: readonly (readonly number[])[]) =>
+    inc.every((n, i) => n.accepting(states[i] ?? [])) && exc.every((n, i) => !n.accepting(states[inc.length + i] ?? []));
+
+  const start = all.map((n) => n.start());
+  if (inc.some((_, i) => (start[i] ?? []).length === 0)) return { kind: 'empty' };
+  const parents = new Map<string, { from: string; c: string } | null>([[keyOf(start), null]]);
+  let frontier: (readonly number[])[][] = [start];
+  while (frontier.length > 0) {
+    const next: (readonly number[])[][] = [];
+    for (const states of frontier) {
+      const key = keyOf(states);
+      if (accepts(states)) {
+        let out = '';
+        for (let at: string | undefined = key; at !== undefined; ) {
+          const parent = parents.get(at);
+          if (!parent) break;
+          out = parent.c + out;
+          at = parent.from;
+        }
+        return { kind: 'member', witness: out };
+      }
+      for (const c of alphabet) {
+        const stepped = all.map((n, i) => n.step(states[i] ?? [], c));
+        if (inc.some((_, i) => (stepped[i] ?? []).length === 0)) continue;
+        const k = keyOf(stepped);
+        if (parents.has(k)) continue;
+        parents.set(k, { from: key, c });
+        if (parents.size > limit) return { kind: 'too-large' };
+        next.push(stepped);
+      }
+    }
+    frontier = next;
+  }
+  return { kind: 'empty' };
+}
+
+/** Is `text` in the language? */
+export function accepts(language: ArnLanguage, text: string): boolean {
+  const n = new Nfa(language);
+  let state = n.start();
+  for (const c of text) {
+    state = n.step(state, c);
+    if (state.length === 0) return false;
+  }
+  return n.accepting(state);
+}
+
+/** Does an IAM Resource pattern match a concrete ARN (segment by segment, as IAM does)? */
+export function resourceMatches(pattern: string, arn: string): boolean {
+  return accepts(patternLanguage(pattern), arn);
+}
+
+/**
+ * A witness read more easily: partition `aws`, region `us-east-1`, account `123456789012` where the
+ * witness has some other value there and the constraints still hold.
+ */
+export function prettyWitness(witness: string, holds: (candidate: string) => boolean): string {
+  const parts = witness.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return witness;
+  let best = witness;
+  const tries: [number, string][] = [
+    [1, 'aws'],
+    [3, 'us-east-1'],
+    [4, '123456789012'],
+  ];
+  for (const [i, value] of tries) {
+    const current = best.split(':');
+    if (current[i] === '' || current[i] === value) continue;
+    current[i] = value;
+    const candidate = current.join(':');
+    if (holds(candidate)) best = candidate;
+  }
+  return best;
+}
