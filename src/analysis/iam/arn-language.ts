@@ -152,7 +152,8 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
   const letters = new Set<string>([':']);
   for (const n of [...inc, ...exc]) n.letters(letters);
   const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
-  const alphabet = [...letters, fresh];
+  // The fresh character first and `:` last: the shortest witness then reads `model-package/x`, not `model-package/:`.
+  const alphabet = [fresh, ...[...letters].filter((c) => c !== ':').sort(), ':'];
   const all = [...inc, ...exc];
   const keyOf = (states: readonly (readonly number[])[]) => states.map((s) => s.join(',')).join('|');
   const accepts = (states: readonly (readonly number[])[]) =>
