@@ -1,3 +1,5 @@
+import { globsIntersect } from './actions.js';
+
 /**
  * Resource sets as regular languages. An IAM Resource pattern (`arn:aws:s3:::datasets/*`) and an
  * ARN format of the service authorization reference (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
@@ -114,7 +116,16 @@ class Nfa {
     for (const s of this.starts) this.close(set, s);
     return [...set].sort((a, b) => a - b);
   }
+  private readonly steps = new Map<string, number[]>();
   step(state: readonly number[], c: string): number[] {
+    const memo = `${state.join(',')}|${c}`;
+    const known = this.steps.get(memo);
+    if (known) return known;
+    const result = this.stepUncached(state, c);
+    if (this.steps.size < 50_000) this.steps.set(memo, result);
+    return result;
+  }
+  private stepUncached(state: readonly number[], c: string): number[] {
     const next = new Set<number>();
     for (const p of state) {
       const t = this.tokens[p];
@@ -136,6 +147,58 @@ class Nfa {
   }
 }
 
+/** One NFA per language, built once (languages are cached by their pattern text upstream). */
+const nfas = new WeakMap<ArnLanguage, Nfa>();
+const nfaOf = (language: ArnLanguage): Nfa => {
+  let n = nfas.get(language);
+  if (!n) nfas.set(language, (n = new Nfa(language)));
+  return n;
+};
+
+const branchCache = new WeakMap<ArnLanguage, ArnLanguage[]>();
+const branchesOf = (language: ArnLanguage): ArnLanguage[] => {
+  let list = branchCache.get(language);
+  if (!list) branchCache.set(language, (list = language.branches.map((b) => ({ branches: [b] }))));
+  return list;
+};
+
+/** The first five `:`-separated segments of each branch as globs (`*` for a placeholder); undefined for a non-ARN branch. */
+const headCache = new WeakMap<ArnLanguage, (string[] | undefined)[]>();
+function headsOf(language: ArnLanguage): (string[] | undefined)[] {
+  let heads = headCache.get(language);
+  if (heads) return heads;
+  heads = language.branches.map((tokens) => {
+    const segments: string[] = [''];
+    for (const t of tokens) {
+      if (segments.length > 5) break;
+      if (t.k === 'lit' && t.c === ':') segments.push('');
+      else segments[segments.length - 1] += t.k === 'lit' ? (t.c === '*' || t.c === '?' ? '\u0001' : t.c) : t.k === 'one' ? '?' : '*';
+    }
+    return segments.length > 5 && segments[0] === 'arn' ? segments.slice(0, 5) : undefined;
+  });
+  headCache.set(language, heads);
+  return heads;
+}
+/** Do some branches of all the languages agree segment by segment on the ARN head? (A necessary condition for a common member.) */
+function headsMeet(languages: readonly ArnLanguage[]): boolean {
+  let pool: (string[] | undefined)[] = [undefined];
+  for (const language of languages) {
+    const next: (string[] | undefined)[] = [];
+    for (const h of headsOf(language)) {
+      for (const p of pool) {
+        if (!h) next.push(p);
+        else if (!p) next.push(h);
+        else if (h.every((seg, i) => segmentsMeet(seg, p[i] ?? ''))) next.push(h.length >= p.length ? h : p);
+      }
+      if (next.length > 64) return true; // too many combinations for a cheap test: let the search decide
+    }
+    if (next.length === 0) return false;
+    pool = next;
+  }
+  return true;
+}
+const segmentsMeet = (a: string, b: string): boolean => !/[*?]/.test(a) && !/[*?]/.test(b) ? a === b : globsIntersect(a, b);
+
 const FRESH_CANDIDATES = 'xyzqkwjv0123456789_-abcdefghilmnoprstu';
 
 export type WitnessResult = { readonly kind: 'member'; readonly witness: string } | { readonly kind: 'empty' } | { readonly kind: 'too-large' };
@@ -147,8 +210,21 @@ export type WitnessResult = { readonly kind: 'member'; readonly witness: string 
  */
 export function findMember(include: readonly ArnLanguage[], exclude: readonly ArnLanguage[], limit = 200_000): WitnessResult {
   if (include.length === 0) return { kind: 'empty' };
-  const inc = include.map((l) => new Nfa(l));
-  const exc = exclude.map((l) => new Nfa(l));
+  // (A ∪ B) ∩ X = (A ∩ X) ∪ (B ∩ X): a union of formats is searched one format at a time (smaller subset states).
+  const [first, ...rest] = include;
+  if (first && first.branches.length > 1) {
+    let tooLarge = false;
+    for (const branch of branchesOf(first)) {
+      const r = findMember([branch, ...rest], exclude, limit);
+      if (r.kind === 'member') return r;
+      if (r.kind === 'too-large') tooLarge = true;
+    }
+    return tooLarge ? { kind: 'too-large' } : { kind: 'empty' };
+  }
+  // Cheap refusal first: languages whose partition/service/region/account segments cannot meet.
+  if (!headsMeet(include)) return { kind: 'empty' };
+  const inc = include.map(nfaOf);
+  const exc = exclude.map(nfaOf);
   const letters = new Set<string>([':']);
   for (const n of [...inc, ...exc]) n.letters(letters);
   const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
@@ -177,7 +253,18 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
         }
         return { kind: 'member', witness: out };
       }
+      // Characters that behave differently here: the literals some NFA expects next, `:`, and one fresh
+      // character for all the others (exact: a character no current position names moves every NFA alike).
+      const here = new Set<string>([fresh]);
+      all.forEach((n, i) => {
+        for (const p of states[i] ?? []) {
+          const t = n.tokens[p];
+          if (t?.k === 'lit') here.add(t.c);
+        }
+      });
+      here.add(':');
       for (const c of alphabet) {
+        if (!here.has(c)) continue;
         const stepped = all.map((n, i) => n.step(states[i] ?? [], c));
         if (inc.some((_, i) => (stepped[i] ?? []).length === 0)) continue;
         const k = keyOf(stepped);
@@ -194,7 +281,7 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
 
 /** Is `text` in the language? */
 export function accepts(language: ArnLanguage, text: string): boolean {
-  const n = new Nfa(language);
+  const n = nfaOf(language);
   let state = n.start();
   for (const c of text) {
     state = n.step(state, c);

@@ -125,7 +125,7 @@ interface Part<T> {
   readonly negated: boolean;
   /** Cache key of the resource constraint. */
   readonly key: string;
-  /** Every resource (Resource `*`). */
+  /** Applies to every resource (Resource `*`, or an empty NotResource). */
   readonly universal: boolean;
   /** Some note waits for a value known only after apply. */
   readonly unknown: boolean;
@@ -177,14 +177,25 @@ function partsOf<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { 
       continue;
     }
     const substituted = substituteVariables(raw, env);
-    if (substituted.kind === 'dead') continue; // matches nothing
+    // A variable without a value (a role's aws:username). In Resource the pattern matches nothing. In NotResource
+    // the pattern cannot be resolved, so only a resource that differs from it before the resource part (another
+    // partition, service, region or account) is certainly outside it; for every other resource the statement
+    // does not apply ("If AWS cannot resolve a variable, the entire statement might be invalid", IAM User Guide,
+    // Policy variables). This is also how iam-simulate reads it (docs/iam-differential.md).
+    if (substituted.kind === 'dead') {
+      if (negated) add('', unresolvedHead(raw));
+      continue;
+    }
     let text = substituted.kind === 'value' ? substituted.text : raw;
     const variableNote: Note | undefined =
       substituted.kind === 'depends' ? { text: `${negated ? 'NotResource' : 'resource'} ${raw} with ${substituted.variables.join(', ')} from the request`, unknown: false } : undefined;
     // Apply-time fragments left after substitution.
     let unknown = false;
+    // A request-supplied variable in a Deny's NotResource: the Deny spares only the resource its value names,
+    // so without the value it spares nothing for sure (the context search substitutes real values).
+    const spareNothing = negated && statement.effect === 'Deny' && substituted.kind === 'depends';
     text = text.replace(FRAGMENT_ONE, (f) => {
-      if (isPolicyVariable(f)) return '*';
+      if (isPolicyVariable(f)) return spareNothing ? '\u0000' : '*';
       if (REFERENCE.test(f) && mode.wildcardRequest) return '\u0000'; // one concrete ARN, never `*`
       unknown = true;
       return '*';
@@ -236,6 +247,14 @@ function partsOf<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { 
   return out;
 }
 
+/** `arn:aws:s3:::home/${aws:username}/*` -> `arn:aws:s3:::*`: every resource sharing the pattern's partition, service, region and account. */
+function unresolvedHead(pattern: string): string {
+  if (!pattern.startsWith('arn:')) return '*';
+  const head = pattern.split(':').slice(0, 5).map((segment) => (segment.includes('${') ? '*' : segment));
+  while (head.length < 5) head.push('*');
+  return `${head.join(':')}:*`;
+}
+
 interface Shape<T> {
   readonly identity: Part<T>[];
   readonly boundary: Part<T>[] | undefined;
@@ -270,8 +289,12 @@ function shapeOf<T extends { readonly document: PolicyDocument }>(
 
 /** One resource in `formats`, allowed by `allow` and `bound`, outside every part of `denies`. */
 function search<T>(formats: ArnLanguage, formatsKey: string, allow: Part<T>, bound: Part<T> | undefined, denies: readonly Part<T>[], cache: DecideCache): string | undefined {
-  if (denies.some((d) => d.universal && !d.negated)) return undefined;
-  const constraints = [allow, ...(bound ? [bound] : []), ...denies.map((d) => ({ ...d, negated: !d.negated }))].filter((c) => !(c.universal && !c.negated));
+  if (denies.some((d) => d.universal)) return undefined;
+  const constraints = [
+    ...[allow, ...(bound ? [bound] : [])].filter((c) => !c.universal),
+    // Outside a Deny's resources: the complement of its language (a NotResource Deny leaves exactly its own).
+    ...denies.map((d) => ({ ...d, negated: !d.negated })),
+  ];
   const include = constraints.filter((c) => !c.negated);
   const exclude = constraints.filter((c) => c.negated);
   const key = `${formatsKey}\u0001${[...new Set(include.map((c) => c.key))].sort().join('\u0002')}\u0001${[...new Set(exclude.map((c) => c.key))].sort().join('\u0002')}`;
@@ -364,7 +387,7 @@ function contextCandidates<T>(shapes: Shape<T>, env: ConditionEnv): Map<string, 
 }
 
 /** Complete contexts to try, fewest keys present first; bounded (the product of candidates can be large). */
-function* contexts(base: NormalizedContext, candidates: Map<string, (readonly string[] | undefined)[]>, limit = 4096): Generator<Map<string, readonly string[]>> {
+function* contexts(base: NormalizedContext, candidates: Map<string, (readonly string[] | undefined)[]>, limit = 512): Generator<Map<string, readonly string[]>> {
   const keys = [...candidates.keys()].sort();
   let produced = 0;
   // By number of keys present: 0, 1, 2, ... (most witnesses need few keys).
@@ -418,6 +441,13 @@ const contextRecord = (ctx: NormalizedContext, base: NormalizedContext): Record<
   return out;
 };
 
+const RANK: Record<Decision, number> = { allow: 4, conditional: 3, unknown: 2, deny: 1, 'implicit-deny': 0 };
+
+/**
+ * The decision for a request. "Some resource" is asked per resource type of the action: a request
+ * authorizes one resource, and carries the condition keys of the action and of that resource's
+ * type (ec2:RunInstances carries ec2:InstanceType for the instance, not for the image).
+ */
 export function decideRequest<T extends { readonly document: PolicyDocument }>(
   identity: readonly T[],
   boundary: T | undefined,
@@ -425,9 +455,45 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
   options: DecideOptions,
 ): Decided<T> {
   const { index, cache } = options;
+  const types = index.resourceTypesOf(request.action);
+  if (request.resource !== undefined) {
+    const resource = request.resource;
+    const matching = types.filter((t) => accepts(formatLanguageOf(cache, t.format), resource));
+    const carries = matching.length === 1 && matching[0]?.type !== undefined ? index.carries(request.action, matching[0].type) : index.carries(request.action);
+    // (Resource asked about: its type decides the keys; several or none matching: the union.)
+    return decideOne(identity, boundary, request, options, requestFormats(request, index, cache), carries);
+  }
+  let best: Decided<T> | undefined;
+  for (const group of index.typeGroups(request.action)) {
+    const key = `#${group.formats.join('\n')}`;
+    let lang = cache.languages.get(key);
+    if (!lang) cache.languages.set(key, (lang = union(group.formats.map(formatLanguage))));
+    const decided = decideOne(identity, boundary, request, options, { lang, key }, group.carries);
+    if (!best || RANK[decided.decision] > RANK[best.decision] || (decided.decision === best.decision && decided.cappedBy && !best.cappedBy)) best = decided;
+    if (best.decision === 'allow') break;
+  }
+  return best ?? decideOne(identity, boundary, request, options, requestFormats(request, index, cache), index.carries(request.action));
+}
+
+function formatLanguageOf(cache: DecideCache, format: string): ArnLanguage {
+  const key = `#${format}`;
+  let lang = cache.languages.get(key);
+  if (!lang) cache.languages.set(key, (lang = formatLanguage(format)));
+  return lang;
+}
+
+function decideOne<T extends { readonly document: PolicyDocument }>(
+  identity: readonly T[],
+  boundary: T | undefined,
+  request: Request,
+  options: DecideOptions,
+  target: { lang: ArnLanguage; key: string },
+  carries: (key: string) => boolean,
+): Decided<T> {
+  const { cache } = options;
   const variables = request.variables ?? new Map<string, string | null>();
-  const env: ConditionEnv = { context: request.context, complete: request.complete, carries: index.carries(request.action), multiValued: index.multiValued, variables };
-  const { lang: formats, key: formatsKey } = requestFormats(request, index, cache);
+  const env: ConditionEnv = { context: request.context, complete: request.complete, carries, multiValued: options.index.multiValued, variables };
+  const { lang: formats, key: formatsKey } = target;
   const shape = shapeOf(identity, boundary, request, env, cache);
   const unknownPolicies = [...identity, ...(boundary ? [boundary] : [])].filter((p) => p.document.unknown !== undefined);
   const unknownIdentity = identity.some((p) => p.document.unknown !== undefined);
@@ -438,14 +504,14 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
   for (const [a, b] of pairs(shape, outright)) {
     const witness = search(formats, formatsKey, a, b, shape.denies, cache);
     if (witness === undefined) continue;
-    const narrowing = shape.denies.filter((d) => search(formats, formatsKey, a, b, [d], cache) !== witness || !partApplies(d, witness));
-    const removed = narrowing.filter((d) => d.negated || !d.universal).slice(0, 4);
+    // The Denies that removed part of what the Allow reaches (evidence): those overlapping it.
+    const removed = shape.denies.filter((d) => overlaps(formats, formatsKey, a, b, d, cache)).slice(0, 4);
     const decided: Decided<T> = {
       ...base,
       decision: unknownPolicies.length > 0 ? 'unknown' : 'allow',
       grants: [a.hit],
       boundaryAllows: b ? [b.hit] : [],
-      denies: removed.filter((d) => overlaps(formats, formatsKey, a, b, d, cache)).map((d) => d.hit),
+      denies: removed.map((d) => d.hit),
       conditions: [],
       witness: { resource: witness, context: {} },
     };
@@ -580,9 +646,9 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
 
 /** Does Deny `d` remove some resource the Allow pair reaches? */
 function overlaps<T>(formats: ArnLanguage, formatsKey: string, a: Part<T>, b: Part<T> | undefined, d: Part<T>, cache: DecideCache): boolean {
-  const flipped = { ...d, negated: d.negated };
-  // Resources reached by a and b that d applies to: search with d as an Allow-like constraint.
-  return search(formats, formatsKey, a, b, [{ ...flipped, negated: !flipped.negated }], cache) !== undefined;
+  // formats ∩ a ∩ d ∩ b: d takes the boundary's place, and b rides along as a "Deny" of its complement.
+  const bAsDeny = b && !b.universal ? [{ ...b, negated: !b.negated }] : [];
+  return search(formats, formatsKey, a, d, bAsDeny, cache) !== undefined;
 }
 
 function dedupeHits<T>(hits: readonly StatementHit<T>[]): StatementHit<T>[] {
