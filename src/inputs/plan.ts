@@ -18,7 +18,9 @@ import { normalizeBlocks } from './values.js';
  * apply-time attribute (a policy with a bucket ARN) is wholly unknown in `after`, and
  * `configuration...expressions` carries only its `references`: Terraform writes `constant_value`
  * for literal constants only, never for a function call. Such a value stays `Unknown` here (no
- * partial document is invented), so the analyses answer "undecided", never a pass. References
+ * partial document is invented), so the analyses answer "undecided", never a pass. Where the
+ * `constant_value` is a template with `${...}` interpolations (as cdktf output gives), the Unknown
+ * carries that text, so a policy document is read from it with only the interpolations unknown. References
  * through `local.x` are listed by Terraform as `local.x` only (plan JSON has no locals), so they
  * give no edge in a plan.
  */
@@ -35,6 +37,12 @@ export const SUPPORTED_PLAN_FORMATS = ['0.x', '1.x'] as const;
 interface ConfigRefs {
   /** attribute path (numeric segments for blocks) -> reference strings as Terraform wrote them */
   readonly byAttribute: Map<string, string[]>;
+  /**
+   * attribute path -> a `constant_value` template holding `${...}` interpolations (cdktf writes a
+   * policy document this way): the value is unknown in `after`, but its text is here, so only the
+   * interpolated parts are unknown.
+   */
+  readonly templates: Map<string, string>;
 }
 
 export function readPlan(doc: Record<string, unknown>, file: string, text: string): Resource[] {
@@ -229,8 +237,9 @@ function collectConfig(module: Record<string, unknown>, prefix: string, out: Map
     for (const resource of resources) {
       if (!isPlainObject(resource) || typeof resource.address !== 'string') continue;
       const byAttribute = new Map<string, string[]>();
-      if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0);
-      out.set(prefix + resource.address, { byAttribute });
+      const templates = new Map<string, string>();
+      if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0, templates);
+      out.set(prefix + resource.address, { byAttribute, templates });
     }
   }
   const calls = module.module_calls;
@@ -247,22 +256,23 @@ function isExpressionLeaf(value: Record<string, unknown>): boolean {
   return keys.length > 0 && keys.every((k) => k === 'references' || k === 'constant_value');
 }
 
-function collectExpressions(expressions: Record<string, unknown>, path: string, out: Map<string, string[]>, depth: number): void {
+function collectExpressions(expressions: Record<string, unknown>, path: string, out: Map<string, string[]>, depth: number, templates: Map<string, string>): void {
   if (depth > 20) return;
   for (const [key, value] of Object.entries(expressions)) {
     const attribute = path ? `${path}.${key}` : key;
     if (isPlainObject(value)) {
       if (isExpressionLeaf(value)) {
+        if (typeof value.constant_value === 'string' && value.constant_value.includes('${')) templates.set(attribute, value.constant_value);
         const refs = value.references;
         if (Array.isArray(refs)) {
           const strings = refs.filter((r): r is string => typeof r === 'string');
           if (strings.length) out.set(attribute, [...(out.get(attribute) ?? []), ...strings]);
         }
       } else {
-        collectExpressions(value, `${attribute}.0`, out, depth + 1);
+        collectExpressions(value, `${attribute}.0`, out, depth + 1, templates);
       }
     } else if (Array.isArray(value)) {
-      value.forEach((block, i) => isPlainObject(block) && collectExpressions(block, `${attribute}.${i}`, out, depth + 1));
+      value.forEach((block, i) => isPlainObject(block) && collectExpressions(block, `${attribute}.${i}`, out, depth + 1, templates));
     }
   }
 }
@@ -294,7 +304,8 @@ function toReferences(strings: readonly string[], attribute: string, prefix: str
 }
 
 function mergeUnknown(value: unknown, unknown: unknown, path: string, refs: ConfigRefs | undefined, prefix: string): Value {
-  if (unknown === true) return new Unknown('known after apply', referencesUnder(path, refs, prefix));
+  // An unknown whose configuration holds its template keeps the text as its reason (the IAM reader parses a policy from it).
+  if (unknown === true) return new Unknown(refs?.templates.get(path) ?? 'known after apply', referencesUnder(path, refs, prefix));
   if (Array.isArray(value)) {
     const flags = Array.isArray(unknown) ? unknown : [];
     return value.map((v, i) => mergeUnknown(v, flags[i], path ? `${path}.${i}` : String(i), refs, prefix));
@@ -305,7 +316,8 @@ function mergeUnknown(value: unknown, unknown: unknown, path: string, refs: Conf
     for (const [k, v] of Object.entries(value)) out[k] = mergeUnknown(v, flags[k], path ? `${path}.${k}` : k, refs, prefix);
     // Attributes wholly unknown may be absent from `after`.
     for (const [k, flag] of Object.entries(flags)) {
-      if (!(k in out) && flag === true) out[k] = new Unknown('known after apply', referencesUnder(path ? `${path}.${k}` : k, refs, prefix));
+      const at = path ? `${path}.${k}` : k;
+      if (!(k in out) && flag === true) out[k] = new Unknown(refs?.templates.get(at) ?? 'known after apply', referencesUnder(at, refs, prefix));
     }
     return out;
   }
