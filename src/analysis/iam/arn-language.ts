@@ -29,6 +29,8 @@ export interface ArnLanguage {
 }
 
 const lit = (c: string): Token => ({ k: 'lit', c });
+/** A character no ARN holds: patterns use it for a value that can never match (an apply-time ARN asked against `*`). */
+export const NO_ARN_CHAR = '\u0000';
 const ANY_SEG: Token = { k: 'star', colon: false };
 const ANY: Token = { k: 'star', colon: true };
 const ONE_SEG: Token = { k: 'one', colon: false };
@@ -143,7 +145,7 @@ class Nfa {
     return state.some((p) => this.tokens[p] === undefined);
   }
   letters(into: Set<string>): void {
-    for (const t of this.tokens) if (t?.k === 'lit') into.add(t.c);
+    for (const t of this.tokens) if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) into.add(t.c);
   }
 }
 
@@ -223,6 +225,8 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
   }
   // Cheap refusal first: languages whose partition/service/region/account segments cannot meet.
   if (!headsMeet(include)) return { kind: 'empty' };
+  // Without complements no subset construction is needed: the product of the NFAs' positions suffices.
+  if (exclude.length === 0) return productMember(include.map(nfaOf), limit);
   const inc = include.map(nfaOf);
   const exc = exclude.map(nfaOf);
   const letters = new Set<string>([':']);
@@ -259,7 +263,7 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
       all.forEach((n, i) => {
         for (const p of states[i] ?? []) {
           const t = n.tokens[p];
-          if (t?.k === 'lit') here.add(t.c);
+          if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) here.add(t.c);
         }
       });
       here.add(':');
@@ -275,6 +279,87 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
       }
     }
     frontier = next;
+  }
+  return { kind: 'empty' };
+}
+
+/**
+ * A shortest common member of NFAs, by a 0-1 breadth-first search over tuples of positions (a star
+ * may be left without reading a character: a free move). Exact, and linear in the reachable tuples.
+ */
+function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
+  const letters = new Set<string>([':']);
+  for (const n of nfas) n.letters(letters);
+  const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
+  const starts: number[][] = [[]];
+  for (const n of nfas) {
+    const next: number[][] = [];
+    for (const prefix of starts) for (const s of n.starts) next.push([...prefix, s]);
+    starts.splice(0, starts.length, ...next);
+  }
+  const parents = new Map<string, { from: string; c: string } | null>();
+  const deque: number[][] = [];
+  for (const s of starts) {
+    const key = s.join(',');
+    if (!parents.has(key)) {
+      parents.set(key, null);
+      deque.push(s);
+    }
+  }
+  const witnessOf = (key: string): string => {
+    let out = '';
+    for (let at: string | undefined = key; at !== undefined; ) {
+      const parent = parents.get(at);
+      if (!parent) break;
+      out = parent.c + out;
+      at = parent.from;
+    }
+    return out;
+  };
+  // Free moves go to the front, reading moves to the back: states leave in order of witness length.
+  let head = 0;
+  const front: number[][] = [];
+  while (front.length > 0 || head < deque.length) {
+    const state = front.length > 0 ? (front.pop() as number[]) : (deque[head++] as number[]);
+    const key = state.join(',');
+    if (nfas.every((n, i) => n.tokens[state[i] ?? 0] === undefined)) return { kind: 'member', witness: witnessOf(key) };
+    // Free moves: one star left behind.
+    nfas.forEach((n, i) => {
+      const t = n.tokens[state[i] ?? 0];
+      if (t?.k !== 'star') return;
+      const next = [...state];
+      next[i] = (state[i] ?? 0) + 1;
+      const k = next.join(',');
+      if (parents.has(k)) return;
+      parents.set(k, { from: key, c: '' });
+      front.push(next);
+    });
+    // Reading moves: the characters that matter here.
+    const here = new Set<string>([fresh, ':']);
+    nfas.forEach((n, i) => {
+      const t = n.tokens[state[i] ?? 0];
+      if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) here.add(t.c);
+    });
+    for (const c of here) {
+      const next: number[] = [];
+      let dead = false;
+      for (let i = 0; i < nfas.length && !dead; i++) {
+        const p = state[i] ?? 0;
+        const t = nfas[i]?.tokens[p];
+        if (t === undefined) dead = true;
+        else if (t.k === 'lit') {
+          if (t.c === c) next.push(p + 1);
+          else dead = true;
+        } else if (!t.colon && c === ':') dead = true;
+        else next.push(t.k === 'star' ? p : p + 1);
+      }
+      if (dead) continue;
+      const k = next.join(',');
+      if (parents.has(k)) continue;
+      parents.set(k, { from: key, c });
+      if (parents.size > limit) return { kind: 'too-large' };
+      deque.push(next);
+    }
   }
   return { kind: 'empty' };
 }
@@ -308,6 +393,8 @@ export function prettyWitness(witness: string, holds: (candidate: string) => boo
     [3, 'us-east-1'],
     [4, '123456789012'],
   ];
+  // A name that ends the ARN is easier to read non-empty (`model-package/team/x`, not `model-package/team/`).
+  if (/[/:]$/.test(best) && holds(`${best}x`)) best = `${best}x`;
   for (const [i, value] of tries) {
     const current = best.split(':');
     if (current[i] === '' || current[i] === value) continue;

@@ -1,7 +1,7 @@
 import type { CatalogAction } from '../../model/catalog.js';
 import { globMatch } from '../../model/glob.js';
 import type { ActionIndex } from './actions.js';
-import { accepts, findMember, formatLanguage, patternLanguage, prettyWitness, union, type ArnLanguage, type WitnessResult } from './arn-language.js';
+import { accepts, findMember, formatLanguage, NO_ARN_CHAR, patternLanguage, prettyWitness, union, type ArnLanguage, type WitnessResult } from './arn-language.js';
 import { evaluateCondition, substituteVariables, type ConditionEnv, type Note, type NormalizedContext } from './conditions.js';
 import { hasFragment, type PolicyDocument, type Statement } from './document.js';
 
@@ -195,8 +195,8 @@ function partsOf<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { 
     // so without the value it spares nothing for sure (the context search substitutes real values).
     const spareNothing = negated && statement.effect === 'Deny' && substituted.kind === 'depends';
     text = text.replace(FRAGMENT_ONE, (f) => {
-      if (isPolicyVariable(f)) return spareNothing ? '\u0000' : '*';
-      if (REFERENCE.test(f) && mode.wildcardRequest) return '\u0000'; // one concrete ARN, never `*`
+      if (isPolicyVariable(f)) return spareNothing ? NO_ARN_CHAR : '*';
+      if (REFERENCE.test(f) && mode.wildcardRequest) return NO_ARN_CHAR; // one concrete ARN, never `*`
       unknown = true;
       return '*';
     });
@@ -435,9 +435,17 @@ function requestFormats(request: Request, index: ActionIndex, cache: DecideCache
   return { lang, key };
 }
 
-const contextRecord = (ctx: NormalizedContext, base: NormalizedContext): Record<string, string | readonly string[]> => {
+/** The witness context's keys and values, keys spelled as the policies spell them (`aws:PrincipalTag/team`). */
+const contextRecord = <T>(ctx: NormalizedContext, base: NormalizedContext, shape: Shape<T>): Record<string, string | readonly string[]> => {
+  const spelling = new Map<string, string>();
+  for (const p of [...shape.identity, ...(shape.boundary ?? []), ...shape.denies]) {
+    for (const c of p.hit.statement.conditions) spelling.set(c.key.toLowerCase(), c.key);
+    for (const r of [...(p.hit.statement.resource ?? []), ...(p.hit.statement.notResource ?? [])]) {
+      for (const m of r.matchAll(/\$\{([a-z0-9-]+:[^}]*)\}/gi)) if (m[1]) spelling.set(m[1].toLowerCase(), m[1]);
+    }
+  }
   const out: Record<string, string | readonly string[]> = Object.create(null) as Record<string, string | readonly string[]>;
-  for (const [k, v] of [...ctx.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) if (!base.has(k) || base.get(k) !== v) out[k] = v.length === 1 ? (v[0] ?? '') : v;
+  for (const [k, v] of [...ctx.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) if (!base.has(k) || base.get(k) !== v) out[spelling.get(k) ?? k] = v.length === 1 ? (v[0] ?? '') : v;
   return out;
 };
 
@@ -561,7 +569,7 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
         boundaryAllows: found.b ? [found.b.hit] : [],
         denies: conditionalDenies.map((d) => d.hit),
         conditions: dedupe(conditions),
-        witness: { resource: found.witness, context: contextRecord(ctx, request.context) },
+        witness: { resource: found.witness, context: contextRecord(ctx, request.context, shape) },
       };
       return decided;
     }
@@ -591,7 +599,7 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
         boundaryAllows: m.b ? [m.b.hit] : [],
         denies: pending.map((d) => d.hit),
         conditions: dedupe(conditions),
-        witness: { resource: m.witness, context: contextRecord(m.ctx, request.context) },
+        witness: { resource: m.witness, context: contextRecord(m.ctx, request.context, shape) },
       };
     }
   }
