@@ -127,7 +127,7 @@ class Nfa {
     if (this.steps.size < 50_000) this.steps.set(memo, result);
     return result;
   }
-  private stepUncached(state: readonly number[], c: string): number[] {
+  stepUncached(state: readonly number[], c: string): number[] {
     const next = new Set<number>();
     for (const p of state) {
       const t = this.tokens[p];
@@ -291,74 +291,80 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   const letters = new Set<string>([':']);
   for (const n of nfas) n.letters(letters);
   const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
-  const starts: number[][] = [[]];
+  // A tuple of positions as one number (mixed radix): no string keys, no garbage per state.
+  const radix = nfas.map((n) => n.tokens.length + 1);
+  if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return { kind: 'too-large' };
+  const encode = (state: readonly number[]): number => state.reduce((key, p, i) => key * (radix[i] ?? 1) + p, 0);
+  let starts: number[][] = [[]];
   for (const n of nfas) {
     const next: number[][] = [];
     for (const prefix of starts) for (const s of n.starts) next.push([...prefix, s]);
-    starts.splice(0, starts.length, ...next);
+    starts = next;
   }
-  const parents = new Map<string, { from: string; c: string } | null>();
+  const parents = new Map<number, { from: number; c: string } | null>();
   const deque: number[][] = [];
   for (const s of starts) {
-    const key = s.join(',');
+    const key = encode(s);
     if (!parents.has(key)) {
       parents.set(key, null);
       deque.push(s);
     }
   }
-  const witnessOf = (key: string): string => {
-    let out = '';
-    for (let at: string | undefined = key; at !== undefined; ) {
+  const witnessOf = (key: number): string => {
+    const chars: string[] = [];
+    for (let at: number | undefined = key; at !== undefined; ) {
       const parent = parents.get(at);
       if (!parent) break;
-      out = parent.c + out;
+      chars.push(parent.c);
       at = parent.from;
     }
-    return out;
+    return chars.reverse().join('');
   };
   // Free moves go to the front, reading moves to the back: states leave in order of witness length.
   let head = 0;
   const front: number[][] = [];
+  const k = nfas.length;
+  const next = new Array<number>(k);
   while (front.length > 0 || head < deque.length) {
     const state = front.length > 0 ? (front.pop() as number[]) : (deque[head++] as number[]);
-    const key = state.join(',');
-    if (nfas.every((n, i) => n.tokens[state[i] ?? 0] === undefined)) return { kind: 'member', witness: witnessOf(key) };
+    const key = encode(state);
+    let accepting = true;
+    for (let i = 0; i < k; i++) if (nfas[i]?.tokens[state[i] ?? 0] !== undefined) accepting = false;
+    if (accepting) return { kind: 'member', witness: witnessOf(key) };
     // Free moves: one star left behind.
-    nfas.forEach((n, i) => {
-      const t = n.tokens[state[i] ?? 0];
-      if (t?.k !== 'star') return;
-      const next = [...state];
-      next[i] = (state[i] ?? 0) + 1;
-      const k = next.join(',');
-      if (parents.has(k)) return;
-      parents.set(k, { from: key, c: '' });
-      front.push(next);
-    });
+    for (let i = 0; i < k; i++) {
+      if (nfas[i]?.tokens[state[i] ?? 0]?.k !== 'star') continue;
+      const moved = state.slice();
+      moved[i] = (state[i] ?? 0) + 1;
+      const mk = encode(moved);
+      if (parents.has(mk)) continue;
+      parents.set(mk, { from: key, c: '' });
+      front.push(moved);
+    }
     // Reading moves: the characters that matter here.
     const here = new Set<string>([fresh, ':']);
-    nfas.forEach((n, i) => {
-      const t = n.tokens[state[i] ?? 0];
+    for (let i = 0; i < k; i++) {
+      const t = nfas[i]?.tokens[state[i] ?? 0];
       if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) here.add(t.c);
-    });
+    }
     for (const c of here) {
-      const next: number[] = [];
       let dead = false;
-      for (let i = 0; i < nfas.length && !dead; i++) {
+      for (let i = 0; i < k && !dead; i++) {
         const p = state[i] ?? 0;
         const t = nfas[i]?.tokens[p];
         if (t === undefined) dead = true;
         else if (t.k === 'lit') {
-          if (t.c === c) next.push(p + 1);
+          if (t.c === c) next[i] = p + 1;
           else dead = true;
         } else if (!t.colon && c === ':') dead = true;
-        else next.push(t.k === 'star' ? p : p + 1);
+        else next[i] = t.k === 'star' ? p : p + 1;
       }
       if (dead) continue;
-      const k = next.join(',');
-      if (parents.has(k)) continue;
-      parents.set(k, { from: key, c });
+      const nk = encode(next);
+      if (parents.has(nk)) continue;
+      parents.set(nk, { from: key, c });
       if (parents.size > limit) return { kind: 'too-large' };
-      deque.push(next);
+      deque.push(next.slice());
     }
   }
   return { kind: 'empty' };
@@ -369,7 +375,7 @@ export function accepts(language: ArnLanguage, text: string): boolean {
   const n = nfaOf(language);
   let state = n.start();
   for (const c of text) {
-    state = n.step(state, c);
+    state = n.stepUncached(state, c);
     if (state.length === 0) return false;
   }
   return n.accepting(state);

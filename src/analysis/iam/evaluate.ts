@@ -138,8 +138,10 @@ const isPolicyVariable = (fragment: string): boolean => /^\$\{([a-z0-9-]+:[^}]*|
 export interface DecideCache {
   readonly witnesses: Map<string, WitnessResult>;
   readonly languages: Map<string, ArnLanguage>;
+  /** `action\nresource` -> the condition keys a request for that resource carries. */
+  readonly carries: Map<string, (key: string) => boolean>;
 }
-export const newDecideCache = (): DecideCache => ({ witnesses: new Map(), languages: new Map() });
+export const newDecideCache = (): DecideCache => ({ witnesses: new Map(), languages: new Map(), carries: new Map() });
 
 function languageOf(cache: DecideCache, patterns: readonly string[]): ArnLanguage {
   const key = patterns.join('\n');
@@ -290,6 +292,12 @@ function shapeOf<T extends { readonly document: PolicyDocument }>(
 /** One resource in `formats`, allowed by `allow` and `bound`, outside every part of `denies`. */
 function search<T>(formats: ArnLanguage, formatsKey: string, allow: Part<T>, bound: Part<T> | undefined, denies: readonly Part<T>[], cache: DecideCache): string | undefined {
   if (denies.some((d) => d.universal)) return undefined;
+  // One resource asked about: membership, no search.
+  if (formatsKey.startsWith('=')) {
+    const resource = formatsKey.slice(1);
+    const holds = partApplies(allow, resource) && (!bound || partApplies(bound, resource)) && !denies.some((d) => partApplies(d, resource));
+    return holds ? resource : undefined;
+  }
   const constraints = [
     ...[allow, ...(bound ? [bound] : [])].filter((c) => !c.universal),
     // Outside a Deny's resources: the complement of its language (a NotResource Deny leaves exactly its own).
@@ -464,15 +472,25 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
 ): Decided<T> {
   const { index, cache } = options;
   const types = index.resourceTypesOf(request.action);
+  // Without conditions (and variables), the keys a request carries change nothing: one question over every format.
+  const keysMatter = [...identity, ...(boundary ? [boundary] : [])].some((p) =>
+    p.document.statements.some((st) => st.conditions.length > 0 || [...(st.resource ?? []), ...(st.notResource ?? [])].some(hasFragment)),
+  );
   if (request.resource !== undefined) {
     const resource = request.resource;
-    const matching = types.filter((t) => accepts(formatLanguageOf(cache, t.format), resource));
-    const carries = matching.length === 1 && matching[0]?.type !== undefined ? index.carries(request.action, matching[0].type) : index.carries(request.action);
-    // (Resource asked about: its type decides the keys; several or none matching: the union.)
+    // The resource asked about: its type decides the keys (several or none matching: the union).
+    const typeKey = `${request.action.action}\n${resource}`;
+    let carries = cache.carries.get(typeKey);
+    if (!carries) {
+      const matching = keysMatter ? types.filter((t) => accepts(formatLanguageOf(cache, t.format), resource)) : [];
+      carries = matching.length === 1 && matching[0]?.type !== undefined ? index.carries(request.action, matching[0].type) : index.carries(request.action);
+      if (cache.carries.size < 100_000) cache.carries.set(typeKey, carries);
+    }
     return decideOne(identity, boundary, request, options, requestFormats(request, index, cache), carries);
   }
+  const groups = keysMatter ? index.typeGroups(request.action) : [{ formats: types.map((t) => t.format), carries: index.carries(request.action) }];
   let best: Decided<T> | undefined;
-  for (const group of index.typeGroups(request.action)) {
+  for (const group of groups) {
     const key = `#${group.formats.join('\n')}`;
     let lang = cache.languages.get(key);
     if (!lang) cache.languages.set(key, (lang = union(group.formats.map(formatLanguage))));
