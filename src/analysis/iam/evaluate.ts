@@ -257,6 +257,22 @@ function unresolvedHead(pattern: string): string {
   return `${head.join(':')}:*`;
 }
 
+/**
+ * The parts of a statement that no request value can change (no condition, no `${...}`) are the same
+ * for every action and request: kept per (statement, policy, request shape).
+ */
+const plainCache = new WeakMap<Statement, Map<unknown, Part<unknown>[]>>();
+function plainParts<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { someResource: boolean; wildcardRequest: boolean }, cache: DecideCache): Part<T>[] {
+  const plain = statement.conditions.length === 0 && ![...(statement.resource ?? []), ...(statement.notResource ?? [])].some(hasFragment);
+  if (!plain) return partsOf(policy, statement, env, mode, cache, []);
+  let byPolicy = plainCache.get(statement);
+  if (!byPolicy) plainCache.set(statement, (byPolicy = new Map()));
+  // The request shape matters only through `someResource`/`wildcardRequest`, which plain patterns ignore.
+  let parts = byPolicy.get(policy) as Part<T>[] | undefined;
+  if (!parts) byPolicy.set(policy, (parts = partsOf(policy, statement, env, mode, cache, [])) as Part<unknown>[]);
+  return parts;
+}
+
 interface Shape<T> {
   readonly identity: Part<T>[];
   readonly boundary: Part<T>[] | undefined;
@@ -276,7 +292,7 @@ function shapeOf<T extends { readonly document: PolicyDocument }>(
     for (const statement of policy.document.statements) {
       const a = actionMatch(statement, request.action.action);
       if (a.kind === 'no') continue;
-      const parts = partsOf(policy, statement, env, mode, cache, a.kind === 'maybe' ? a.notes : []);
+      const parts = a.kind === 'yes' ? plainParts(policy, statement, env, mode, cache) : partsOf(policy, statement, env, mode, cache, a.notes);
       for (const part of parts) {
         if (part.effect === 'Deny') out.denies.push(part);
         else if (inBoundary) out.boundary?.push(part);
