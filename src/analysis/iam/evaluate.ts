@@ -607,11 +607,10 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
       };
       return decided;
     }
-  } else {
-    tryContext(shape, request.context);
   }
   // Only apply-time values stand between the request and an allow: undecided.
-  if (!needsContexts || maybe) {
+  const waitsForApply = [...shape.identity, ...(shape.boundary ?? []), ...shape.denies].some((p) => p.unknown);
+  if ((!needsContexts && waitsForApply) || maybe) {
     if (!maybe) {
       // Outright parts were tried in step 1; parts waiting for apply-time values:
       for (const [a, b] of pairs(shape, (p) => p.hit.notes.every((n) => n.unknown))) {
