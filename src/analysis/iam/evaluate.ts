@@ -504,7 +504,7 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
     }
     return decideOne(identity, boundary, request, options, requestFormats(request, index, cache), carries);
   }
-  const groups = keysMatter ? index.typeGroups(request.action) : [{ formats: types.map((t) => t.format), carries: index.carries(request.action) }];
+  const groups = keysMatter ? mergeGroups(index.typeGroups(request.action), identity, boundary) : [{ formats: types.map((t) => t.format), carries: index.carries(request.action) }];
   let best: Decided<T> | undefined;
   for (const group of groups) {
     const key = `#${group.formats.join('\n')}`;
@@ -515,6 +515,33 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
     if (best.decision === 'allow') break;
   }
   return best ?? decideOne(identity, boundary, request, options, requestFormats(request, index, cache), index.carries(request.action));
+}
+
+/**
+ * Resource-type groups that carry the same keys among those the policies test are asked together:
+ * for these policies they differ in nothing but their ARN formats.
+ */
+function mergeGroups<T extends { readonly document: PolicyDocument }>(
+  groups: readonly { readonly formats: readonly string[]; readonly carries: (key: string) => boolean }[],
+  identity: readonly T[],
+  boundary: T | undefined,
+): { formats: readonly string[]; carries: (key: string) => boolean }[] {
+  if (groups.length < 2) return [...groups];
+  const keys = new Set<string>();
+  for (const p of [...identity, ...(boundary ? [boundary] : [])]) {
+    for (const st of p.document.statements) {
+      for (const c of st.conditions) keys.add(c.key.toLowerCase());
+      for (const r of [...(st.resource ?? []), ...(st.notResource ?? [])]) for (const m of r.matchAll(/\$\{([a-z0-9-]+:[^}]*)\}/gi)) if (m[1]) keys.add(m[1].toLowerCase());
+    }
+  }
+  const bySignature = new Map<string, { formats: string[]; carries: (key: string) => boolean }>();
+  for (const g of groups) {
+    const signature = [...keys].map((k) => (g.carries(k) ? '1' : '0')).join('');
+    const merged = bySignature.get(signature);
+    if (merged) merged.formats.push(...g.formats);
+    else bySignature.set(signature, { formats: [...g.formats], carries: g.carries });
+  }
+  return [...bySignature.values()];
 }
 
 function formatLanguageOf(cache: DecideCache, format: string): ArnLanguage {
