@@ -210,12 +210,31 @@ describe('queries', () => {
   it('who-can answers with principals, evidence and conditions', async () => {
     const run = await cli(['query', 'who-can', 'sagemaker:CreateModelPackage', EXAMPLE, '--format', 'json']);
     expect(run.code).toBe(0);
-    const answer = JSON.parse(run.stdout) as { address: string; serviceType: string; conditional: boolean; evidence: unknown[] }[];
+    const answer = JSON.parse(run.stdout) as { address: string; action: string; serviceType: string; conditional: boolean; undecided?: string; evidence: { kind: string }[] }[];
     expect(answer.length).toBeGreaterThan(0);
     for (const entry of answer) {
-      expect(Object.keys(entry).sort()).toEqual(['address', 'conditional', 'evidence', 'serviceType']);
+      const keys = Object.keys(entry).sort();
+      expect(keys).toEqual(entry.undecided === undefined ? ['action', 'address', 'conditional', 'evidence', 'serviceType'] : ['action', 'address', 'conditional', 'evidence', 'serviceType', 'undecided']);
+      expect(entry.action).toBe('sagemaker:CreateModelPackage');
       expect(entry.evidence.length).toBeGreaterThan(0);
+      // An answer that is not undecided names one request it is about.
+      if (entry.undecided === undefined) expect(entry.evidence.some((e) => e.kind === 'witness')).toBe(true);
     }
+  });
+
+  it('who-can reads action names case-insensitively, service prefix included, and answers a pattern per action', async () => {
+    const exact = await cli(['query', 'who-can', 'sagemaker:CreateModelPackage', EXAMPLE, '--format', 'json']);
+    const mixed = await cli(['query', 'who-can', 'SageMaker:createmodelpackage', EXAMPLE, '--format', 'json']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toBe(exact.stdout);
+    const pattern = await cli(['query', 'who-can', 'sagemaker:createModelPackage*', EXAMPLE, '--format', 'json']);
+    expect(pattern.code).toBe(0);
+    const rows = JSON.parse(pattern.stdout) as { address: string; action: string }[];
+    expect(new Set(rows.map((r) => r.action))).toEqual(new Set(['sagemaker:CreateModelPackage', 'sagemaker:CreateModelPackageGroup']));
+    expect(rows.filter((r) => r.action === 'sagemaker:CreateModelPackage').map((r) => r.address)).toEqual(
+      (JSON.parse(exact.stdout) as { address: string }[]).map((r) => r.address),
+    );
+    expectLocatedError(await cli(['query', 'who-can', 'sagemaker:Teleport*', EXAMPLE]), 'sagemaker:Teleport*');
   });
 
   it('who-can refuses an action that does not exist', async () => {

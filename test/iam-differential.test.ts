@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionIndex } from '../src/analysis/iam/actions.js';
 import { normalizeContext } from '../src/analysis/iam/conditions.js';
 import { documentFromJson, type PolicyDocument } from '../src/analysis/iam/document.js';
-import { decide } from '../src/analysis/iam/evaluate.js';
+import { decide, newDecideCache } from '../src/analysis/iam/evaluate.js';
 import { sharedCatalog } from './iam-helpers.js';
 
 const ACCOUNT = '123456789012';
@@ -109,7 +109,7 @@ describe('hybridguard agrees with an independent IAM evaluator', () => {
   it('on thousands of generated policies and requests', async () => {
     const catalog = sharedCatalog();
     const index = new ActionIndex(catalog);
-    const intersections = new Map<string, boolean>();
+    const intersections = newDecideCache();
     const samples = fc.sample(caseArb, { numRuns: 2500, seed: 20261128 });
     let compared = 0;
     const mismatches: string[] = [];

@@ -149,8 +149,10 @@ describe('who-can', () => {
       ['aws_iam_role.mixed_case', 'function', false],
       ['aws_iam_role.not_action', 'function', false],
       ['aws_iam_role.trainer_role', 'orchestrator', false],
-      ['aws_iam_role.unknown_doc', 'function', true],
+      ['aws_iam_role.unknown_doc', 'function', false],
     ]);
+    // Waiting for a document known only after apply is undecided, not "depends on the request".
+    expect(iam.whoCan('sagemaker:CreateTrainingJob').find((w) => w.address === 'aws_iam_role.unknown_doc')?.undecided).toMatch(/cannot be read before apply/);
   });
 
   it('includes users through their groups, and narrows to one resource ARN', () => {
@@ -211,3 +213,19 @@ describe('attachments', () => {
     expect(attached.decisionOf(of('later_arn'), 's3:GetObject')).toBe('unknown');
   });
 });
+
+describe('plan JSON with a policy template in configuration', () => {
+  it('reads the document from constant_value: only the interpolated ARN is unknown, so the grant is decided', async () => {
+    const facts = (await factsFor(join(ROOT, 'fixtures/iam/plan-template/plan.json'))).iam();
+    const role = facts.principal('aws_iam_role.ingest');
+    if (!role) throw new Error('no role');
+    expect(role.identityPolicies[0]?.document.unknown).toBeUndefined();
+    const registry = facts.whoCan('sagemaker:CreateModelPackage');
+    expect(registry.map((w) => [w.address, w.conditional, w.undecided])).toEqual([['aws_iam_role.ingest', false, undefined]]);
+    // The bucket's objects: some object of that bucket, whatever its ARN turns out to be.
+    expect(facts.whoCan('s3:GetObject').map((w) => [w.address, w.conditional, w.undecided])).toEqual([['aws_iam_role.ingest', false, undefined]]);
+    // One named object: it depends on the bucket ARN, known only after apply.
+    expect(facts.evaluate(role, 's3:GetObject', 'arn:aws:s3:::other/x').decision).toBe('unknown');
+  });
+});
+

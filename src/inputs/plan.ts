@@ -20,7 +20,9 @@ import { dict } from '../model/dict.js';
  * apply-time attribute (a policy with a bucket ARN) is wholly unknown in `after`, and
  * `configuration...expressions` carries only its `references`: Terraform writes `constant_value`
  * for literal constants only, never for a function call. Such a value stays `Unknown` here (no
- * partial document is invented), so the analyses answer "undecided", never a pass. References
+ * partial document is invented), so the analyses answer "undecided", never a pass. Where the
+ * `constant_value` is a template with `${...}` interpolations (as cdktf output gives), the Unknown
+ * carries that text, so a policy document is read from it with only the interpolations unknown. References
  * through `local.x` are listed by Terraform as `local.x` only (plan JSON has no locals), so they
  * give no edge in a plan.
  */
@@ -39,6 +41,12 @@ interface ConfigRefs {
   readonly byAttribute: Map<string, string[]>;
   /** Top-level attributes and blocks the configuration sets (an unknown attribute not among them is computed by the provider). */
   readonly set: ReadonlySet<string>;
+  /**
+   * attribute path -> a `constant_value` template holding `${...}` interpolations (cdktf writes a
+   * policy document this way): the value is unknown in `after`, but its text is here, so only the
+   * interpolated parts are unknown.
+   */
+  readonly templates: Map<string, string>;
 }
 
 export function readPlan(doc: Record<string, unknown>, file: string, text: string): Resource[] {
@@ -234,8 +242,9 @@ function collectConfig(module: Record<string, unknown>, prefix: string, out: Map
     for (const resource of resources) {
       if (!isPlainObject(resource) || typeof resource.address !== 'string') continue;
       const byAttribute = new Map<string, string[]>();
-      if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0);
-      out.set(prefix + resource.address, { byAttribute, set: new Set(isPlainObject(resource.expressions) ? Object.keys(resource.expressions) : []) });
+      const templates = new Map<string, string>();
+      if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0, templates);
+      out.set(prefix + resource.address, { byAttribute, templates, set: new Set(isPlainObject(resource.expressions) ? Object.keys(resource.expressions) : []) });
     }
   }
   const calls = module.module_calls;
@@ -252,22 +261,23 @@ function isExpressionLeaf(value: Record<string, unknown>): boolean {
   return keys.length > 0 && keys.every((k) => k === 'references' || k === 'constant_value');
 }
 
-function collectExpressions(expressions: Record<string, unknown>, path: string, out: Map<string, string[]>, depth: number): void {
+function collectExpressions(expressions: Record<string, unknown>, path: string, out: Map<string, string[]>, depth: number, templates: Map<string, string>): void {
   if (depth > 20) return;
   for (const [key, value] of Object.entries(expressions)) {
     const attribute = path ? `${path}.${key}` : key;
     if (isPlainObject(value)) {
       if (isExpressionLeaf(value)) {
+        if (typeof value.constant_value === 'string' && value.constant_value.includes('${')) templates.set(attribute, value.constant_value);
         const refs = value.references;
         if (Array.isArray(refs)) {
           const strings = refs.filter((r): r is string => typeof r === 'string');
           if (strings.length) out.set(attribute, [...(out.get(attribute) ?? []), ...strings]);
         }
       } else {
-        collectExpressions(value, `${attribute}.0`, out, depth + 1);
+        collectExpressions(value, `${attribute}.0`, out, depth + 1, templates);
       }
     } else if (Array.isArray(value)) {
-      value.forEach((block, i) => isPlainObject(block) && collectExpressions(block, `${attribute}.${i}`, out, depth + 1));
+      value.forEach((block, i) => isPlainObject(block) && collectExpressions(block, `${attribute}.${i}`, out, depth + 1, templates));
     }
   }
 }
@@ -302,7 +312,9 @@ function mergeUnknown(value: unknown, unknown: unknown, path: string, refs: Conf
   if (unknown === true) {
     // A top-level attribute the configuration does not set is the provider's default, computed at apply.
     const unset = refs !== undefined && !path.includes('.') && !refs.set.has(path);
-    return new Unknown(unset ? 'known after apply (not set in the configuration: the provider computes it)' : 'known after apply', referencesUnder(path, refs, prefix), unset);
+    // An unknown whose configuration holds its template keeps the text as its reason (the IAM reader parses a policy from it).
+    const reason = refs?.templates.get(path) ?? (unset ? 'known after apply (not set in the configuration: the provider computes it)' : 'known after apply');
+    return new Unknown(reason, referencesUnder(path, refs, prefix), unset);
   }
   if (Array.isArray(value)) {
     const flags = Array.isArray(unknown) ? unknown : [];

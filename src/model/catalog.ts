@@ -13,7 +13,7 @@ export interface CatalogAction {
   /** Access level string(s) from the service authorization reference (some combine two). */
   readonly accessLevel: string;
   /** Resource types the action can be scoped to; empty means it only supports `Resource: "*"`. */
-  readonly resourceTypes: readonly { readonly name: string; readonly required: boolean }[];
+  readonly resourceTypes: readonly { readonly name: string; readonly required: boolean; readonly conditionKeys?: readonly string[] }[];
   readonly conditionKeys: readonly string[];
 }
 
@@ -52,4 +52,9 @@ export interface IamCatalog {
    * Optional (added by the IAM analysis, issue 3).
    */
   conditionKeyType?(key: string): string | undefined;
+  /**
+   * Condition keys a resource type supports (`aws:ResourceTag/${TagKey}`, `s3:ResourceAccount`...), as the
+   * service authorization reference lists them. Optional (added by the IAM analysis, issue 12).
+   */
+  resourceTypeConditionKeys?(service: string, resourceType: string): readonly string[];
 }

@@ -86,6 +86,97 @@ export class ActionIndex {
     return this.all;
   }
 
+  /** Resource types of an action with their ARN formats (one entry with format `*` for an action without resource types). */
+  private readonly typeCache = new Map<string, readonly { readonly type?: string; readonly format: string }[]>();
+  resourceTypesOf(action: CatalogAction): readonly { readonly type?: string; readonly format: string }[] {
+    const cached = this.typeCache.get(action.action);
+    if (cached) return cached;
+    const out: { type?: string; format: string }[] = [];
+    for (const type of action.resourceTypes) {
+      const format = this.catalog.resourceArnFormat(action.service, type.name);
+      if (format) out.push({ type: type.name, format });
+    }
+    const list = out.length === 0 ? [{ format: '*' }] : out;
+    this.typeCache.set(action.action, list);
+    return list;
+  }
+
+  /**
+   * The action's resource types grouped by the condition keys a request for them carries: types
+   * in one group can be asked about together (one union of ARN formats), since every condition
+   * evaluates alike on them.
+   */
+  private readonly groupCache = new Map<string, readonly { readonly formats: readonly string[]; readonly carries: (key: string) => boolean }[]>();
+  typeGroups(action: CatalogAction): readonly { readonly formats: readonly string[]; readonly carries: (key: string) => boolean }[] {
+    const cached = this.groupCache.get(action.action);
+    if (cached) return cached;
+    const byKeys = new Map<string, { formats: string[]; carries: (key: string) => boolean }>();
+    for (const t of this.resourceTypesOf(action)) {
+      const own = t.type === undefined ? [] : [
+        ...(action.resourceTypes.find((r) => r.name === t.type)?.conditionKeys ?? []),
+        ...(this.catalog.resourceTypeConditionKeys?.(action.service, t.type) ?? []),
+      ];
+      const key = [...new Set(own.map((k) => k.toLowerCase()))].sort().join(',');
+      const group = byKeys.get(key);
+      if (group) group.formats.push(t.format);
+      else byKeys.set(key, { formats: [t.format], carries: t.type === undefined ? this.carries(action) : this.carries(action, t.type) });
+    }
+    const list = [...byKeys.values()];
+    this.groupCache.set(action.action, list);
+    return list;
+  }
+
+  /** ARN formats of the resource types an action can target, as the catalog writes them; `['*']` for an action without resource types. */
+  private readonly formatCache = new Map<string, readonly string[]>();
+  arnFormats(action: CatalogAction): readonly string[] {
+    const cached = this.formatCache.get(action.action);
+    if (cached) return cached;
+    const out = new Set<string>();
+    for (const type of action.resourceTypes) {
+      const format = this.catalog.resourceArnFormat(action.service, type.name);
+      if (format) out.add(format);
+    }
+    const list = out.size === 0 ? ['*'] : [...out];
+    this.formatCache.set(action.action, list);
+    return list;
+  }
+
+  /**
+   * Which condition keys a request for this action can carry: the keys the catalog lists for the
+   * action and for its resource types, plus the global `aws:` keys (except the tag keys, which the
+   * catalog lists where they apply). Templates (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`)
+   * match any key with their prefix.
+   */
+  private readonly carriesCache = new Map<string, (key: string) => boolean>();
+  carries(action: CatalogAction, resourceType?: string): (key: string) => boolean {
+    const cacheKey = `${action.action}\n${resourceType ?? ''}`;
+    const cached = this.carriesCache.get(cacheKey);
+    if (cached) return cached;
+    const exact = new Set<string>();
+    const prefixes: string[] = [];
+    const add = (raw: string) => {
+      const key = raw.toLowerCase();
+      const cut = key.search(/\$\{|<[a-z]/);
+      if (cut >= 0) prefixes.push(key.slice(0, cut));
+      else exact.add(key);
+    };
+    action.conditionKeys.forEach(add);
+    // One request authorizes one resource: the keys of that resource's type (all types when it is not known).
+    for (const type of action.resourceTypes) {
+      if (resourceType !== undefined && type.name !== resourceType) continue;
+      type.conditionKeys?.forEach(add);
+      this.catalog.resourceTypeConditionKeys?.(action.service, type.name).forEach(add);
+    }
+    const TAG_KEYS = /^aws:(requesttag\/|resourcetag\/|tagkeys$)/;
+    const test = (key: string): boolean => {
+      const k = key.toLowerCase();
+      if (exact.has(k) || prefixes.some((p) => k.startsWith(p))) return true;
+      return k.startsWith('aws:') && !TAG_KEYS.test(k);
+    };
+    this.carriesCache.set(cacheKey, test);
+    return test;
+  }
+
   /** ARN templates of the resource types an action can target (`arn:*:sagemaker:*:*:training-job/*`). */
   private readonly templates = new Map<string, readonly string[]>();
   arnTemplates(action: CatalogAction): readonly string[] {

@@ -553,7 +553,9 @@ function dedupePolicies(policies: readonly AppliedPolicy[]): AppliedPolicy[] {
 }
 
 /** A list element as policy text: apply-time values become `${...}` fragments that matching treats as unknown. */
-const literalOrFragment = (x: Value): string => (typeof x === 'string' ? x : isUnknown(x) ? unknownFragment(x) : String(x));
+/** `&{aws:username}` is how aws_iam_policy_document spells the policy variable `${aws:username}` (Terraform would read `${` itself). */
+const policyVariables = (text: string): string => text.replace(/&\{([A-Za-z0-9-]+:[^}]*)\}/g, '$${$1}');
+const literalOrFragment = (x: Value): string => (typeof x === 'string' ? policyVariables(x) : isUnknown(x) ? unknownFragment(x) : String(x));
 const fragment = (reason: string): string => (/^\$\{[^}]*\}$/.test(reason) ? reason : `\${${reason.replace(/[{}]/g, '')}}`);
 /**
  * An apply-time value computed from exactly one attribute (plan JSON: `aws_iam_role.exec.arn`) is written as that reference,

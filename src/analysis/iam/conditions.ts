@@ -1,5 +1,5 @@
 import { globMatch } from '../../model/glob.js';
-import { conditionText, hasFragment, type Condition } from './document.js';
+import { conditionText, type Condition } from './document.js';
 import { dict } from '../../model/dict.js';
 
 /**
@@ -120,16 +120,69 @@ const POSITIVE_OF: Readonly<Record<string, string>> = dict({
   notipaddress: 'ipaddress',
 });
 
+/** What a condition is evaluated against. */
+export interface ConditionEnv {
+  readonly context: NormalizedContext;
+  /** The context is the whole request: keys it lacks are absent from the request. */
+  readonly complete: boolean;
+  /** Can the request carry this key (lower case) at all? A key it never carries is absent, whatever `complete` says. */
+  readonly carries: (key: string) => boolean;
+  /** True for keys that carry several values. */
+  readonly multiValued: (key: string) => boolean;
+  /** Values the principal fixes (`aws:username` of a user; `null`: no value, as for a role). */
+  readonly variables: ReadonlyMap<string, string | null>;
+}
+
+export const POLICY_VARIABLE = /\$\{([a-z0-9-]+:[^}]*|\*|\?|\$)\}/gi;
+const TERRAFORM_FRAGMENT = /\$\{(?![a-z0-9-]+:)(?![*?$]\})[^}]*\}/i;
+
 /**
- * One condition (operator, key, values) against the context. `complete` says the context is the
- * whole request (a key it lacks is absent from the request); otherwise an absent key is unknown.
+ * Substitutes IAM policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${*}`) in a
+ * policy value. `dead`: a variable has no value (a role's `aws:username`, an absent key), so the
+ * value matches nothing. `depends`: a variable whose value comes with the request and is not in
+ * the context; the caller decides what "some value" means. Terraform fragments are left as they are.
  */
-export function evaluateCondition(
-  condition: Condition,
-  context: NormalizedContext,
-  complete: boolean,
-  multiValued: (key: string) => boolean = () => false,
-): Tri {
+export type Substituted = { readonly kind: 'value'; readonly text: string } | { readonly kind: 'dead' } | { readonly kind: 'depends'; readonly variables: readonly string[] };
+
+export function substituteVariables(text: string, env: ConditionEnv): Substituted {
+  if (!text.includes('${')) return { kind: 'value', text };
+  let dead = false;
+  const depends: string[] = [];
+  const out = text.replace(POLICY_VARIABLE, (whole, name: string) => {
+    if (name === '*' || name === '?' || name === '$') return name;
+    const key = name.toLowerCase();
+    const fixed = env.variables.get(key);
+    if (fixed === null) {
+      dead = true;
+      return whole;
+    }
+    if (fixed !== undefined) return fixed;
+    const values = env.context.get(key);
+    if (values !== undefined) {
+      // A multivalued key cannot be substituted (IAM documentation, "Policy variables with no value").
+      if (values.length !== 1) dead = true;
+      return values[0] ?? whole;
+    }
+    if (env.complete || !env.carries(key)) {
+      dead = true;
+      return whole;
+    }
+    depends.push(`\${${name}}`);
+    return whole;
+  });
+  if (dead) return { kind: 'dead' };
+  if (depends.length > 0) return { kind: 'depends', variables: depends };
+  return { kind: 'value', text: out };
+}
+
+export const hasTerraformFragment = (text: string): boolean => TERRAFORM_FRAGMENT.test(text);
+
+/**
+ * One condition (operator, key, values) against the request. A key the request lacks is absent
+ * when the context is complete or the action never carries it (the documented absent-key
+ * semantics apply); otherwise the condition depends on the request and a note says so.
+ */
+export function evaluateCondition(condition: Condition, env: ConditionEnv): Tri {
   const note = (unknown = false): Note => ({ text: conditionText(condition), unknown });
   let op = condition.operator.toLowerCase();
   let set: 'any' | 'all' | undefined;
@@ -145,10 +198,13 @@ export function evaluateCondition(
     ifExists = true;
     op = op.slice(0, -'ifexists'.length);
   }
-  const requestValues = context.get(condition.key.toLowerCase());
+  const key = condition.key.toLowerCase();
+  const fixed = env.variables.get(key);
+  const requestValues = fixed === null ? undefined : fixed !== undefined ? [fixed] : env.context.get(key);
+  const absentForSure = fixed === null || env.complete || !env.carries(key);
 
   if (op === 'null') {
-    if (requestValues === undefined && !complete) return note();
+    if (requestValues === undefined && !absentForSure) return note();
     const policySaysAbsent = condition.values.map((v) => v.toLowerCase());
     const absent = requestValues === undefined || requestValues.length === 0;
     return policySaysAbsent.some((v) => (v === 'true') === absent);
@@ -159,23 +215,28 @@ export function evaluateCondition(
   if (!matcher) return note();
 
   if (requestValues === undefined) {
-    if (!complete) return note();
+    if (!absentForSure) return note();
     // The key is absent from the request: IfExists and ForAllValues hold, negated operators hold, the rest fail.
     if (ifExists || set === 'all') return true;
     if (set === 'any') return false;
     return negated;
   }
-  if (condition.values.some(hasFragment)) {
-    return note(condition.values.some((v) => hasFragment(v) && !/^\$\{aws:|^\$\{[a-z0-9-]+:/i.test(v.slice(v.indexOf('${')))));
+  // Policy variables in the values: substituted; a value whose variable has no value matches nothing.
+  const policyValues: string[] = [];
+  for (const v of condition.values) {
+    if (hasTerraformFragment(v)) return note(true);
+    const s = substituteVariables(v, env);
+    if (s.kind === 'depends') return note();
+    if (s.kind === 'value') policyValues.push(s.text);
   }
 
   // A single-valued operator on a multivalued key (sagemaker:InstanceTypes without ForAnyValue/ForAllValues) does not match.
-  if (set === undefined && multiValued(condition.key)) return false;
+  if (set === undefined && env.multiValued(condition.key)) return false;
 
   // For one request value: does it match any policy value (positive form)? undefined = cannot tell.
   const matchesOne = (rv: string): boolean | undefined => {
     let undecided = false;
-    for (const pv of condition.values) {
+    for (const pv of policyValues) {
       const r = matcher(rv, pv);
       if (r === true) return true;
       if (r === undefined) undecided = true;

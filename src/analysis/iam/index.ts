@@ -9,12 +9,12 @@ import { ActionIndex } from './actions.js';
 import { PolicyCollector, type AppliedPolicy, type Principal } from './collect.js';
 import { normalizeContext, type NormalizedContext } from './conditions.js';
 import { hasFragment, statementJson, type Statement } from './document.js';
-import { decide, evaluateSet, type Decided, type Decision, type Request, type StatementHit } from './evaluate.js';
+import { decideRequest, newDecideCache, type Decided, type Decision, type Request, type StatementHit, type Witness } from './evaluate.js';
 import { dict } from '../../model/dict.js';
 
 export type { AppliedPolicy, Principal, PolicyKind, UsedBy } from './collect.js';
 export type { Condition, PolicyDocument, Statement } from './document.js';
-export type { Decision } from './evaluate.js';
+export type { Decision, Witness } from './evaluate.js';
 export { coversEveryResource } from './evaluate.js';
 export { conditionText } from './document.js';
 export { ActionIndex, globsIntersect } from './actions.js';
@@ -44,6 +44,8 @@ export interface Evaluation {
   readonly conditions: readonly string[];
   /** The statements that grant, the Deny that cancels, the boundary that caps, the unreadable document. */
   readonly evidence: readonly Evidence[];
+  /** One request the answer is about (for `allow`, `conditional`, and `unknown` when one exists). */
+  readonly witness?: Witness;
 }
 
 export interface GrantedAction {
@@ -89,11 +91,17 @@ export interface BoundaryBlockedGrants {
   readonly evidence: readonly Evidence[];
 }
 
-/** One row of `hybridguard query who-can` (JSON contract). */
+/** One row of `hybridguard query who-can` (JSON contract): one principal allowed one action. */
 export interface WhoCanEntry {
   readonly address: string;
+  /** The action (canonical spelling): ACTION itself, or each action a pattern matches. */
+  readonly action: string;
   readonly serviceType: ServiceType | null;
+  /** Allowed only for some request contexts (the conditions are in the evidence). */
   readonly conditional: boolean;
+  /** Set when the answer depends on a value known only after apply: what it waits for. */
+  readonly undecided?: string;
+  /** Granting statement, boundary, the Denies that removed part of the resources, the witness request. */
   readonly evidence: readonly Evidence[];
 }
 
@@ -211,7 +219,9 @@ function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[]
   } else {
     for (const hit of d.boundaryAllows) out.push(statementEvidence(hit, 'lets through (permissions boundary)'));
   }
-  for (const hit of d.denies) out.push(statementEvidence(hit, `denies ${action}`));
+  const denyVerb = d.decision === 'allow' ? `denies ${action} on part of the resources:` : `denies ${action}`;
+  for (const hit of d.denies) out.push(statementEvidence(hit, denyVerb));
+  if (d.witness) out.push(witnessEvidence(action, d.witness));
   for (const p of d.unknownPolicies) {
     out.push({
       kind: 'unknown-policy',
@@ -223,12 +233,34 @@ function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[]
   return out;
 }
 
+/** The request the answer is about: `for example sagemaker:CreateModelPackage on arn:... with aws:PrincipalTag/team = ml`. */
+function witnessEvidence(action: string, w: Witness): Evidence {
+  const keys = Object.keys(w.context);
+  const context = keys.map((k) => {
+    const v = w.context[k];
+    return `${k} = ${typeof v === 'string' ? v : `[${(v ?? []).join(', ')}]`}`;
+  });
+  const absent = keys.length === 0 ? '' : ` with ${context.join(', ')}`;
+  return {
+    kind: 'witness',
+    message: `for example ${action} on ${w.resource}${absent}`,
+    data: { action, resource: w.resource, context: Object.fromEntries(keys.map((k) => [k, w.context[k] as string | string[]])) },
+  };
+}
+
+/** Policy variables the principal fixes: a user's name for `aws:username`; a role has none. */
+function principalVariables(p: Principal): ReadonlyMap<string, string | null> {
+  if (p.kind === 'role') return new Map([['aws:username', null]]);
+  return p.name !== undefined ? new Map([['aws:username', p.name]]) : new Map();
+}
+
 export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabilities: ReadonlyMap<string, Capability>): IamFacts {
   const index = new ActionIndex(catalog);
   const collector = new PolicyCollector(graph, catalog);
   const principals = collector.collect();
   const byAddress = new Map(principals.map((p) => [p.address, p]));
-  const intersections = new Map<string, boolean>();
+  const cache = newDecideCache();
+  const variablesOf = new Map<string, ReadonlyMap<string, string | null>>();
   const emptyContext = normalizeContext(undefined);
 
   const catalogAction = (name: string): CatalogAction => {
@@ -293,7 +325,9 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   /** `identityOnly`: what the identity policies alone answer, as if the principal had no boundary. */
   const decideFor = (principal: Principal, request: Request, identityOnly = false): Decided<AppliedPolicy> => {
     if (!mayAllow(principal, request.action)) return nothingAllows;
-    return decide(principal.identityPolicies, identityOnly ? undefined : principal.boundary, request, index, intersections);
+    let variables = variablesOf.get(principal.address);
+    if (!variables) variablesOf.set(principal.address, (variables = principalVariables(principal)));
+    return decideRequest(principal.identityPolicies, identityOnly ? undefined : principal.boundary, { ...request, variables }, { index, cache });
   };
 
   const toEvaluation = (d: Decided<AppliedPolicy>, request: Request): Evaluation => ({
@@ -302,6 +336,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     decision: d.decision,
     conditions: d.conditions.map((c) => c.text),
     evidence: decisionEvidence(d, request.action.action),
+    ...(d.witness ? { witness: d.witness } : {}),
   });
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
@@ -347,37 +382,51 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     plans.set(name, plan);
     return plan;
   };
-  /** Does the boundary alone stop a request the identity policies make? `undefined`: it lets it through (perhaps conditionally). */
-  const boundaryStop = (boundary: AppliedPolicy, request: Request): { decision: 'blocked' | 'unknown'; evidence: Evidence[]; conditions: string[] } | undefined => {
-    const b = evaluateSet([boundary], request, index, intersections);
+  /**
+   * Does the boundary alone stop what the identity policies allow? It does when the whole decision
+   * refuses what the identity policies alone allow (identity Denies are in both): by a boundary Deny,
+   * or by allowing none of it. `undefined`: it lets it through (perhaps conditionally).
+   */
+  const boundaryStop = (principal: Principal, boundary: AppliedPolicy, request: Request): { decision: 'blocked' | 'unknown'; evidence: Evidence[]; conditions: string[] } | undefined => {
+    const whole = decideFor(principal, request);
     const action = request.action.action;
-    if (b.deny.length > 0) return { decision: 'blocked', evidence: b.deny.map((hit) => statementEvidence(hit, 'denies')), conditions: [] };
-    const notAllowed = {
-      kind: 'boundary',
-      message: `permissions boundary ${describePolicy(boundary)} does not allow ${action}`,
-      location: boundary.location,
-      data: { policy: boundary.name, policyKind: boundary.kind, ...(boundary.arn ? { arn: boundary.arn } : {}) },
-    };
-    if (b.allow.length === 0 && b.allowIf.length === 0 && b.unknown.length === 0) return { decision: 'blocked', evidence: [notAllowed], conditions: [] };
-    if (b.unknown.length > 0) {
+    if (whole.decision === 'allow' || whole.decision === 'conditional') return undefined;
+    if (whole.decision === 'unknown') {
+      if (boundary.document.unknown !== undefined) {
+        return {
+          decision: 'unknown',
+          evidence: [
+            {
+              kind: 'unknown-policy',
+              message: `permissions boundary ${unreadableText(boundary)}`,
+              location: boundary.location,
+              data: { policy: boundary.name, policyKind: boundary.kind, ...(boundary.document.unknown !== undefined ? { unknown: boundary.document.unknown } : {}) },
+            },
+          ],
+          conditions: [],
+        };
+      }
+      const pending = whole.denies.filter((hit) => hit.policy === boundary);
+      if (pending.length === 0) return undefined;
       return {
         decision: 'unknown',
-        evidence: b.unknown.map((p) => ({
-          kind: 'unknown-policy',
-          message: `permissions boundary ${unreadableText(p)}`,
-          location: p.location,
-          data: { policy: p.name, policyKind: p.kind, ...(p.document.unknown !== undefined ? { unknown: p.document.unknown } : {}) },
-        })),
-        conditions: [],
+        evidence: pending.map((hit) => statementEvidence(hit, `may deny ${action}:`)),
+        conditions: whole.conditions.filter((c) => c.unknown).map((c) => c.text),
       };
     }
-    // A boundary Allow or Deny waiting for an apply-time value: it may stop the request or not.
-    const pending = [...(b.allow.length === 0 ? b.allowIf : []), ...b.denyIf].filter((hit) => hit.notes.some((n) => n.unknown));
-    if (pending.length === 0) return undefined;
+    const boundaryDenies = whole.denies.filter((hit) => hit.policy === boundary);
+    if (boundaryDenies.length > 0) return { decision: 'blocked', evidence: boundaryDenies.map((hit) => statementEvidence(hit, 'denies')), conditions: [] };
     return {
-      decision: 'unknown',
-      evidence: pending.map((hit) => statementEvidence(hit, hit.statement.effect === 'Deny' ? `may deny ${action}:` : `may let through (permissions boundary)`)),
-      conditions: pending.flatMap((hit) => hit.notes.filter((n) => n.unknown).map((n) => n.text)),
+      decision: 'blocked',
+      evidence: [
+        {
+          kind: 'boundary',
+          message: `permissions boundary ${describePolicy(boundary)} does not allow ${action}`,
+          location: boundary.location,
+          data: { policy: boundary.name, policyKind: boundary.kind, ...(boundary.arn ? { arn: boundary.arn } : {}) },
+        },
+      ],
+      conditions: [],
     };
   };
   const blockedCache = new Map<string, BoundaryBlockedGrants>();
@@ -449,15 +498,17 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
           if (!boundary || !mayAllow(principal, action)) continue;
           const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives, true);
           if (decided.decision === 'deny' || decided.decision === 'implicit-deny') continue;
-          const stop = boundaryStop(boundary, request);
+          const stop = boundaryStop(principal, boundary, request);
           if (!stop) continue;
           const unknown = decided.decision === 'unknown' || stop.decision === 'unknown';
           const identity = toEvaluation(decided, request);
+          // The example request is the identity policies' own: not evidence of what the principal holds.
+          const identityEvidence = identity.evidence.filter((e) => e.kind !== 'witness');
           const blocked: BlockedGrant = {
             action: action.action,
             decision: unknown ? 'unknown' : 'blocked',
             conditions: [...new Set([...identity.conditions, ...stop.conditions])],
-            evidence: [...identity.evidence, ...stop.evidence],
+            evidence: [...identityEvidence, ...stop.evidence],
           };
           const previous = byAction.get(blocked.action);
           if (!previous || (previous.decision === 'unknown' && blocked.decision === 'blocked')) byAction.set(blocked.action, blocked);
@@ -511,23 +562,23 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       const actions = hasWildcard(action) ? index.expand(action) : [catalogAction(action)];
       if (actions.length === 0) throw usageError(`${action} matches no IAM action`, 'an action or a pattern such as sagemaker:Create*');
       const out: WhoCanEntry[] = [];
-      for (const principal of principals) {
-        let best: { d: Decided<AppliedPolicy>; r: Request } | undefined;
-        for (const a of actions) {
+      for (const a of actions) {
+        for (const principal of principals) {
           const r: Request = { action: a, ...(resourceArn !== undefined ? { resource: resourceArn } : {}), context: emptyContext, complete: false };
           const d = decideFor(principal, r);
-          if (!best || RANK[d.decision] > RANK[best.d.decision]) best = { d, r };
-          if (d.decision === 'allow') break;
+          if (d.decision !== 'allow' && d.decision !== 'conditional' && d.decision !== 'unknown') continue;
+          const undecided = d.decision === 'unknown' ? undecidedReason(d) : undefined;
+          out.push({
+            address: principal.address,
+            action: a.action,
+            serviceType: principal.serviceType?.type ?? null,
+            conditional: d.decision === 'conditional' || (d.decision === 'unknown' && d.conditions.some((c) => !c.unknown)),
+            ...(undecided !== undefined ? { undecided } : {}),
+            evidence: toEvaluation(d, r).evidence,
+          });
         }
-        if (!best || RANK[best.d.decision] < RANK.unknown) continue;
-        out.push({
-          address: principal.address,
-          serviceType: principal.serviceType?.type ?? null,
-          conditional: best.d.decision !== 'allow',
-          evidence: toEvaluation(best.d, best.r).evidence,
-        });
       }
-      return out.sort((a, b) => cmp(a.address, b.address));
+      return out.sort((x, y) => cmp(x.address, y.address) || cmp(x.action, y.action));
     },
 
     unknownActions() {
@@ -551,6 +602,12 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     },
   };
   return facts;
+}
+
+/** What an undecided answer waits for: the unreadable documents, then the apply-time values in statements. */
+function undecidedReason(d: Decided<AppliedPolicy>): string {
+  const reasons = [...d.unknownPolicies.map(unreadableText), ...d.conditions.filter((c) => c.unknown).map((c) => c.text)];
+  return reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'a value known only after apply';
 }
 
 /** `{ k1: [a, b], k2: [c] }` -> `[{k1: a, k2: c}, {k1: b, k2: c}]`; each alternative is one possible request. */

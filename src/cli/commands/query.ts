@@ -19,7 +19,7 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
   query
     .command('who-can')
     .description('every principal allowed ACTION on at least one resource (or on --resource), after Deny, boundaries and NotAction')
-    .argument('<action>', 'IAM action, e.g. sagemaker:CreateModelPackage')
+    .argument('<action>', 'IAM action or pattern (case-insensitive), e.g. sagemaker:CreateModelPackage or sagemaker:Create*Package')
     .argument('[inputs...]', 'inputs as for check')
     .option('--resource <arn>', 'only principals allowed ACTION on this ARN')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'], 'text'))
@@ -28,8 +28,14 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
     .option('--output <file>', 'write the answer to a file')
     .action(async (action: string, inputs: string[], flags: QueryFlags & { resource?: string }) => {
       const project = await loadProject(projectOptions(io, inputs, flags));
-      if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(action) || !project.catalog.action(action)) {
-        throw usageError(`"${action}" is not an IAM action in the catalog`, 'service:Action, e.g. sagemaker:CreateModelPackage');
+      // IAM action names are case-insensitive, service prefix included; a pattern is answered per action it matches.
+      const pattern = /[*?]/.test(action);
+      const known = pattern ? project.facts.iam().actionsMatching(action)[Symbol.iterator]().next().done === false : project.catalog.action(action) !== undefined;
+      if (!/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$/.test(action) || !known) {
+        throw usageError(
+          `"${action}" ${pattern ? 'matches no IAM action in the catalog' : 'is not an IAM action in the catalog'}`,
+          'service:Action or a pattern, e.g. sagemaker:CreateModelPackage or sagemaker:Create*Package',
+        );
       }
       const answer = project.facts.iam().whoCan(action, flags.resource);
       const text =
@@ -40,7 +46,7 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
             : answer
                 .map((entry) =>
                   [
-                    `${entry.address} (${entry.serviceType ?? 'untyped'})${entry.conditional ? ' — only under conditions' : ''}`,
+                    `${entry.address} (${entry.serviceType ?? 'untyped'})${pattern ? ` ${entry.action}` : ''}${entry.conditional ? ' — only under conditions' : ''}${entry.undecided ? ` — undecided: ${entry.undecided}` : ''}`,
                     ...entry.evidence.map((e) => `    ${e.message}`),
                   ].join('\n'),
                 )

@@ -1,0 +1,412 @@
+import { globsIntersect } from './actions.js';
+
+/**
+ * Resource sets as regular languages. An IAM Resource pattern (`arn:aws:s3:::datasets/*`) and an
+ * ARN format of the service authorization reference (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
+ * each denote a set of strings; "is there one resource of the action's types that this Allow
+ * matches, the boundary lets through and no Deny matches?" is the emptiness of
+ * `formats ∩ allow ∩ boundary \ deny₁ \ deny₂ ...` (a NotResource pattern is the complement).
+ *
+ * Each language is a small NFA (a list of token sequences). Emptiness is decided by a breadth-first
+ * search over the product of their subset states (the determinisation is built lazily, only for
+ * the states the search reaches), over an alphabet made of every literal character the patterns
+ * name, plus `:` and one fresh character standing for every other character (they all behave
+ * alike). The search returns the shortest member, which serves as a witness ARN.
+ *
+ * Matching follows IAM: the partition, service, region and account segments are matched one by one,
+ * so a wildcard there never spans a `:`; the resource part (after the fifth `:`) is one glob whose
+ * `*` spans anything. A pattern with fewer than six segments has its missing segments read as `*`.
+ * Patterns that do not start with `arn:` (`*`) are one glob over the whole string. Matching is
+ * case-sensitive, as ARNs are.
+ */
+
+/** `lit`: that character. `one`: any one character. `star`: any run. `colon`: may the character be `:`. */
+type Token = { readonly k: 'lit'; readonly c: string } | { readonly k: 'one' | 'star'; readonly colon: boolean };
+
+export interface ArnLanguage {
+  /** Alternatives; the language is their union. */
+  readonly branches: readonly (readonly Token[])[];
+}
+
+const lit = (c: string): Token => ({ k: 'lit', c });
+/** A character no ARN holds: patterns use it for a value that can never match (an apply-time ARN asked against `*`). */
+export const NO_ARN_CHAR = '\u0000';
+const ANY_SEG: Token = { k: 'star', colon: false };
+const ANY: Token = { k: 'star', colon: true };
+const ONE_SEG: Token = { k: 'one', colon: false };
+const ONE: Token = { k: 'one', colon: true };
+
+function globTokens(text: string, colon: boolean, out: Token[]): void {
+  for (const c of text) out.push(c === '*' ? (colon ? ANY : ANY_SEG) : c === '?' ? (colon ? ONE : ONE_SEG) : lit(c));
+}
+
+/** The first five `:`-separated segments and the rest (which may hold `:`), or undefined for a non-ARN text. */
+function arnParts(text: string): string[] | undefined {
+  if (!text.startsWith('arn:')) return undefined;
+  const parts = text.split(':');
+  const head = parts.slice(0, 5);
+  while (head.length < 5) head.push('*');
+  return [...head, parts.length > 5 ? parts.slice(5).join(':') : '*'];
+}
+
+/** The set of ARNs an IAM Resource/NotResource pattern matches. */
+export function patternLanguage(pattern: string): ArnLanguage {
+  const tokens: Token[] = [];
+  const parts = arnParts(pattern);
+  if (!parts) globTokens(pattern, true, tokens);
+  else {
+    parts.forEach((part, i) => {
+      if (i > 0) tokens.push(lit(':'));
+      globTokens(part, i === 5, tokens);
+    });
+  }
+  return { branches: [tokens] };
+}
+
+/**
+ * The set of ARNs of a resource type (`arn:${Partition}:sagemaker:${Region}:${Account}:model-package/${ModelPackageName}`).
+ * A placeholder is one or more characters; in the first five segments (partition, region, account) it holds no `:`,
+ * in the resource part it may (an S3 object key may hold `:`). `*` stands for "any resource" (actions without resource types).
+ */
+export function formatLanguage(format: string): ArnLanguage {
+  if (format === '*') return { branches: [[lit('*')]] };
+  const tokens: Token[] = [];
+  const segments = format.split(':');
+  const head = segments.slice(0, 5);
+  const rest = segments.slice(5).join(':');
+  const placeholders = (text: string, colon: boolean) => {
+    for (const piece of text.split(/(\$\{[^}]*\})/)) {
+      if (piece.startsWith('${')) tokens.push(colon ? ONE : ONE_SEG, colon ? ANY : ANY_SEG);
+      else for (const c of piece) tokens.push(lit(c));
+    }
+  };
+  head.forEach((segment, i) => {
+    if (i > 0) tokens.push(lit(':'));
+    placeholders(segment, false);
+  });
+  if (segments.length > 5) {
+    tokens.push(lit(':'));
+    placeholders(rest, true);
+  }
+  return { branches: [tokens] };
+}
+
+export const union = (languages: readonly ArnLanguage[]): ArnLanguage => ({ branches: languages.flatMap((l) => l.branches) });
+
+/** NFA positions of one language: (branch, index) flattened; index === length is accepting. */
+class Nfa {
+  readonly tokens: (Token | undefined)[] = [];
+  readonly starts: number[] = [];
+  constructor(language: ArnLanguage) {
+    for (const branch of language.branches) {
+      this.starts.push(this.tokens.length);
+      this.tokens.push(...branch, undefined);
+    }
+  }
+  /** Adds `p` and every position reachable by letting stars match nothing. */
+  close(set: Set<number>, p: number): void {
+    for (;;) {
+      if (set.has(p)) return;
+      set.add(p);
+      const t = this.tokens[p];
+      if (t === undefined || t.k !== 'star') return;
+      p++;
+    }
+  }
+  start(): number[] {
+    const set = new Set<number>();
+    for (const s of this.starts) this.close(set, s);
+    return [...set].sort((a, b) => a - b);
+  }
+  private readonly steps = new Map<string, number[]>();
+  step(state: readonly number[], c: string): number[] {
+    const memo = `${state.join(',')}|${c}`;
+    const known = this.steps.get(memo);
+    if (known) return known;
+    const result = this.stepUncached(state, c);
+    if (this.steps.size < 50_000) this.steps.set(memo, result);
+    return result;
+  }
+  stepUncached(state: readonly number[], c: string): number[] {
+    const next = new Set<number>();
+    for (const p of state) {
+      const t = this.tokens[p];
+      if (t === undefined) continue;
+      if (t.k === 'lit') {
+        if (t.c === c) this.close(next, p + 1);
+      } else if (t.colon || c !== ':') {
+        if (t.k === 'star') this.close(next, p);
+        else this.close(next, p + 1);
+      }
+    }
+    return [...next].sort((a, b) => a - b);
+  }
+  accepting(state: readonly number[]): boolean {
+    return state.some((p) => this.tokens[p] === undefined);
+  }
+  letters(into: Set<string>): void {
+    for (const t of this.tokens) if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) into.add(t.c);
+  }
+}
+
+/** One NFA per language, built once (languages are cached by their pattern text upstream). */
+const nfas = new WeakMap<ArnLanguage, Nfa>();
+const nfaOf = (language: ArnLanguage): Nfa => {
+  let n = nfas.get(language);
+  if (!n) nfas.set(language, (n = new Nfa(language)));
+  return n;
+};
+
+const branchCache = new WeakMap<ArnLanguage, ArnLanguage[]>();
+const branchesOf = (language: ArnLanguage): ArnLanguage[] => {
+  let list = branchCache.get(language);
+  if (!list) branchCache.set(language, (list = language.branches.map((b) => ({ branches: [b] }))));
+  return list;
+};
+
+/** The first five `:`-separated segments of each branch as globs (`*` for a placeholder); undefined for a non-ARN branch. */
+const headCache = new WeakMap<ArnLanguage, (string[] | undefined)[]>();
+function headsOf(language: ArnLanguage): (string[] | undefined)[] {
+  let heads = headCache.get(language);
+  if (heads) return heads;
+  heads = language.branches.map((tokens) => {
+    const segments: string[] = [''];
+    for (const t of tokens) {
+      if (segments.length > 5) break;
+      if (t.k === 'lit' && t.c === ':') segments.push('');
+      else segments[segments.length - 1] += t.k === 'lit' ? (t.c === '*' || t.c === '?' ? '\u0001' : t.c) : t.k === 'one' ? '?' : '*';
+    }
+    return segments.length > 5 && segments[0] === 'arn' ? segments.slice(0, 5) : undefined;
+  });
+  headCache.set(language, heads);
+  return heads;
+}
+/** Do some branches of all the languages agree segment by segment on the ARN head? (A necessary condition for a common member.) */
+function headsMeet(languages: readonly ArnLanguage[]): boolean {
+  let pool: (string[] | undefined)[] = [undefined];
+  for (const language of languages) {
+    const next: (string[] | undefined)[] = [];
+    for (const h of headsOf(language)) {
+      for (const p of pool) {
+        if (!h) next.push(p);
+        else if (!p) next.push(h);
+        else if (h.every((seg, i) => segmentsMeet(seg, p[i] ?? ''))) next.push(h.length >= p.length ? h : p);
+      }
+      if (next.length > 64) return true; // too many combinations for a cheap test: let the search decide
+    }
+    if (next.length === 0) return false;
+    pool = next;
+  }
+  return true;
+}
+const segmentsMeet = (a: string, b: string): boolean => !/[*?]/.test(a) && !/[*?]/.test(b) ? a === b : globsIntersect(a, b);
+
+const FRESH_CANDIDATES = 'xyzqkwjv0123456789_-abcdefghilmnoprstu';
+
+export type WitnessResult = { readonly kind: 'member'; readonly witness: string } | { readonly kind: 'empty' } | { readonly kind: 'too-large' };
+
+/**
+ * A member of `include₁ ∩ include₂ ∩ ... \ exclude₁ \ exclude₂ ...`, or `empty` when there is none.
+ * `too-large` only if the search exceeds `limit` product states (never seen on real policies: the
+ * states are bounded by the product of pattern lengths).
+ */
+export function findMember(include: readonly ArnLanguage[], exclude: readonly ArnLanguage[], limit = 200_000): WitnessResult {
+  if (include.length === 0) return { kind: 'empty' };
+  // (A ∪ B) ∩ X = (A ∩ X) ∪ (B ∩ X): a union of formats is searched one format at a time (smaller subset states).
+  const [first, ...rest] = include;
+  if (first && first.branches.length > 1) {
+    let tooLarge = false;
+    for (const branch of branchesOf(first)) {
+      const r = findMember([branch, ...rest], exclude, limit);
+      if (r.kind === 'member') return r;
+      if (r.kind === 'too-large') tooLarge = true;
+    }
+    return tooLarge ? { kind: 'too-large' } : { kind: 'empty' };
+  }
+  // Cheap refusal first: languages whose partition/service/region/account segments cannot meet.
+  if (!headsMeet(include)) return { kind: 'empty' };
+  // Without complements no subset construction is needed: the product of the NFAs' positions suffices.
+  if (exclude.length === 0) return productMember(include.map(nfaOf), limit);
+  const inc = include.map(nfaOf);
+  const exc = exclude.map(nfaOf);
+  const letters = new Set<string>([':']);
+  for (const n of [...inc, ...exc]) n.letters(letters);
+  const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
+  // The fresh character first and `:` last: the shortest witness then reads `model-package/x`, not `model-package/:`.
+  const alphabet = [fresh, ...[...letters].filter((c) => c !== ':').sort(), ':'];
+  const all = [...inc, ...exc];
+  const keyOf = (states: readonly (readonly number[])[]) => states.map((s) => s.join(',')).join('|');
+  const accepts = (states: readonly (readonly number[])[]) =>
+    inc.every((n, i) => n.accepting(states[i] ?? [])) && exc.every((n, i) => !n.accepting(states[inc.length + i] ?? []));
+
+  const start = all.map((n) => n.start());
+  if (inc.some((_, i) => (start[i] ?? []).length === 0)) return { kind: 'empty' };
+  const parents = new Map<string, { from: string; c: string } | null>([[keyOf(start), null]]);
+  let frontier: (readonly number[])[][] = [start];
+  while (frontier.length > 0) {
+    const next: (readonly number[])[][] = [];
+    for (const states of frontier) {
+      const key = keyOf(states);
+      if (accepts(states)) {
+        let out = '';
+        for (let at: string | undefined = key; at !== undefined; ) {
+          const parent = parents.get(at);
+          if (!parent) break;
+          out = parent.c + out;
+          at = parent.from;
+        }
+        return { kind: 'member', witness: out };
+      }
+      // Characters that behave differently here: the literals some NFA expects next, `:`, and one fresh
+      // character for all the others (exact: a character no current position names moves every NFA alike).
+      const here = new Set<string>([fresh]);
+      all.forEach((n, i) => {
+        for (const p of states[i] ?? []) {
+          const t = n.tokens[p];
+          if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) here.add(t.c);
+        }
+      });
+      here.add(':');
+      for (const c of alphabet) {
+        if (!here.has(c)) continue;
+        const stepped = all.map((n, i) => n.step(states[i] ?? [], c));
+        if (inc.some((_, i) => (stepped[i] ?? []).length === 0)) continue;
+        const k = keyOf(stepped);
+        if (parents.has(k)) continue;
+        parents.set(k, { from: key, c });
+        if (parents.size > limit) return { kind: 'too-large' };
+        next.push(stepped);
+      }
+    }
+    frontier = next;
+  }
+  return { kind: 'empty' };
+}
+
+/**
+ * A shortest common member of NFAs, by a 0-1 breadth-first search over tuples of positions (a star
+ * may be left without reading a character: a free move). Exact, and linear in the reachable tuples.
+ */
+function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
+  const letters = new Set<string>([':']);
+  for (const n of nfas) n.letters(letters);
+  const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
+  // A tuple of positions as one number (mixed radix): no string keys, no garbage per state.
+  const radix = nfas.map((n) => n.tokens.length + 1);
+  if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return { kind: 'too-large' };
+  const encode = (state: readonly number[]): number => state.reduce((key, p, i) => key * (radix[i] ?? 1) + p, 0);
+  let starts: number[][] = [[]];
+  for (const n of nfas) {
+    const next: number[][] = [];
+    for (const prefix of starts) for (const s of n.starts) next.push([...prefix, s]);
+    starts = next;
+  }
+  const parents = new Map<number, { from: number; c: string } | null>();
+  const deque: number[][] = [];
+  for (const s of starts) {
+    const key = encode(s);
+    if (!parents.has(key)) {
+      parents.set(key, null);
+      deque.push(s);
+    }
+  }
+  const witnessOf = (key: number): string => {
+    const chars: string[] = [];
+    for (let at: number | undefined = key; at !== undefined; ) {
+      const parent = parents.get(at);
+      if (!parent) break;
+      chars.push(parent.c);
+      at = parent.from;
+    }
+    return chars.reverse().join('');
+  };
+  // Free moves go to the front, reading moves to the back: states leave in order of witness length.
+  let head = 0;
+  const front: number[][] = [];
+  const k = nfas.length;
+  const next = new Array<number>(k);
+  while (front.length > 0 || head < deque.length) {
+    const state = front.length > 0 ? (front.pop() as number[]) : (deque[head++] as number[]);
+    const key = encode(state);
+    let accepting = true;
+    for (let i = 0; i < k; i++) if (nfas[i]?.tokens[state[i] ?? 0] !== undefined) accepting = false;
+    if (accepting) return { kind: 'member', witness: witnessOf(key) };
+    // Free moves: one star left behind.
+    for (let i = 0; i < k; i++) {
+      if (nfas[i]?.tokens[state[i] ?? 0]?.k !== 'star') continue;
+      const moved = state.slice();
+      moved[i] = (state[i] ?? 0) + 1;
+      const mk = encode(moved);
+      if (parents.has(mk)) continue;
+      parents.set(mk, { from: key, c: '' });
+      front.push(moved);
+    }
+    // Reading moves: the characters that matter here.
+    const here = new Set<string>([fresh, ':']);
+    for (let i = 0; i < k; i++) {
+      const t = nfas[i]?.tokens[state[i] ?? 0];
+      if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) here.add(t.c);
+    }
+    for (const c of here) {
+      let dead = false;
+      for (let i = 0; i < k && !dead; i++) {
+        const p = state[i] ?? 0;
+        const t = nfas[i]?.tokens[p];
+        if (t === undefined) dead = true;
+        else if (t.k === 'lit') {
+          if (t.c === c) next[i] = p + 1;
+          else dead = true;
+        } else if (!t.colon && c === ':') dead = true;
+        else next[i] = t.k === 'star' ? p : p + 1;
+      }
+      if (dead) continue;
+      const nk = encode(next);
+      if (parents.has(nk)) continue;
+      parents.set(nk, { from: key, c });
+      if (parents.size > limit) return { kind: 'too-large' };
+      deque.push(next.slice());
+    }
+  }
+  return { kind: 'empty' };
+}
+
+/** Is `text` in the language? */
+export function accepts(language: ArnLanguage, text: string): boolean {
+  const n = nfaOf(language);
+  let state = n.start();
+  for (const c of text) {
+    state = n.stepUncached(state, c);
+    if (state.length === 0) return false;
+  }
+  return n.accepting(state);
+}
+
+/** Does an IAM Resource pattern match a concrete ARN (segment by segment, as IAM does)? */
+export function resourceMatches(pattern: string, arn: string): boolean {
+  return accepts(patternLanguage(pattern), arn);
+}
+
+/**
+ * A witness read more easily: partition `aws`, region `us-east-1`, account `123456789012` where the
+ * witness has some other value there and the constraints still hold.
+ */
+export function prettyWitness(witness: string, holds: (candidate: string) => boolean): string {
+  const parts = witness.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return witness;
+  let best = witness;
+  const tries: [number, string][] = [
+    [1, 'aws'],
+    [3, 'us-east-1'],
+    [4, '123456789012'],
+  ];
+  // A name that ends the ARN is easier to read non-empty (`model-package/team/x`, not `model-package/team/`).
+  if (/[/:]$/.test(best) && holds(`${best}x`)) best = `${best}x`;
+  for (const [i, value] of tries) {
+    const current = best.split(':');
+    if (current[i] === '' || current[i] === value) continue;
+    current[i] = value;
+    const candidate = current.join(':');
+    if (holds(candidate)) best = candidate;
+  }
+  return best;
+}
