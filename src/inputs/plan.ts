@@ -230,6 +230,7 @@ function collectConfig(module: Record<string, unknown>, prefix: string, out: Map
       if (!isPlainObject(resource) || typeof resource.address !== 'string') continue;
       const byAttribute = new Map<string, string[]>();
       if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0);
+      for (const [attribute, strings] of byAttribute) byAttribute.set(attribute, expandModuleOutputs(strings, module, 0));
       out.set(prefix + resource.address, { byAttribute });
     }
   }
@@ -239,6 +240,26 @@ function collectConfig(module: Record<string, unknown>, prefix: string, out: Map
       if (isPlainObject(call) && isPlainObject(call.module)) collectConfig(call.module, `${prefix}module.${name}.`, out, depth + 1);
     }
   }
+}
+
+/**
+ * `module.net.public_subnets` names an output, not a resource: the references of that output's
+ * expression in the called module (`module.net.aws_subnet.public`) are what the value comes from.
+ */
+function expandModuleOutputs(strings: readonly string[], module: Record<string, unknown>, depth: number): string[] {
+  const out: string[] = [...strings];
+  if (depth > 10) return out;
+  const calls = isPlainObject(module.module_calls) ? module.module_calls : undefined;
+  for (const text of strings) {
+    const match = /^module\.([\w-]+)\.([\w-]+)$/.exec(text);
+    const call = match && calls && Object.prototype.hasOwnProperty.call(calls, match[1] ?? '') ? calls[match[1] ?? ''] : undefined;
+    if (!match || !isPlainObject(call) || !isPlainObject(call.module)) continue;
+    const outputs = isPlainObject(call.module.outputs) ? call.module.outputs : undefined;
+    const output = outputs && Object.prototype.hasOwnProperty.call(outputs, match[2] ?? '') ? outputs[match[2] ?? ''] : undefined;
+    const refs = isPlainObject(output) && isPlainObject(output.expression) && Array.isArray(output.expression.references) ? output.expression.references.filter((r): r is string => typeof r === 'string') : [];
+    for (const ref of expandModuleOutputs(refs, call.module, depth + 1)) out.push(`module.${match[1] ?? ''}.${ref}`);
+  }
+  return out;
 }
 
 /** An expression leaf is `{ references?: [...], constant_value?: ... }`; blocks are lists (or one object) of such maps. */
@@ -273,11 +294,14 @@ function collectExpressions(expressions: Record<string, unknown>, path: string, 
  */
 function toReferences(strings: readonly string[], attribute: string, prefix: string): Reference[] {
   const byTarget = new Map<string, Reference[]>();
-  for (const text of strings) {
+  for (const full of strings) {
+    // A reference into a called module (from a module output): its resources live under that module.
+    const inner = /^((?:module\.[\w-]+\.)+)/.exec(full)?.[1] ?? '';
+    const text = full.slice(inner.length);
     for (const t of findTraversals(text)) {
-      const target = prefix + (t.index !== undefined ? `${t.base}[${t.index}]` : t.base);
+      const target = prefix + inner + (t.index !== undefined ? `${t.base}[${t.index}]` : t.base);
       const reference: Reference = { attribute, target, ...(t.attribute ? { targetAttribute: t.attribute } : {}) };
-      const base = prefix + t.base;
+      const base = prefix + inner + t.base;
       const list = byTarget.get(base) ?? [];
       list.push(reference);
       byTarget.set(base, list);
