@@ -139,7 +139,50 @@ class Reader {
     if (plans.length) return plans;
     const nested = join(dir, 'cdktf.out');
     if (existsSync(join(nested, 'manifest.json'))) return this.readFolder(nested);
+    // A tree of several Terraform root modules (a monorepo): each root once, with its own variables.
+    const roots = this.rootModules(dir);
+    if (roots.length) {
+      const units: Unit[] = [];
+      for (const root of roots) {
+        const files = this.list(root).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
+        const unit = await this.readConfigFiles(files, root);
+        units.push({ ...unit, name: this.shown(root) });
+      }
+      return units;
+    }
     throw inputError(`folder has nothing to check: ${shown}`, { file: shown }, WHAT_WE_READ);
+  }
+
+  /**
+   * Root modules under `dir`: folders holding `*.tf` / `*.tf.json` that no other such folder calls
+   * as a local module (`source = "../modules/x"`). Hidden folders (`.terraform`) and node_modules
+   * are skipped; so are `cdktf.out` trees.
+   */
+  private rootModules(dir: string): string[] {
+    const found: string[] = [];
+    const walk = (folder: string, depth: number) => {
+      if (depth > 12) return;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch (error) {
+        throw fileSystemError(error, this.shown(folder), WHAT_WE_READ);
+      }
+      if (entries.some((e) => e.isFile() && (e.name.endsWith('.tf') || e.name.endsWith('.tf.json')))) found.push(folder);
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'cdktf.out') continue;
+        walk(join(folder, entry.name), depth + 1);
+      }
+    };
+    walk(dir, 0);
+    const called = new Set<string>();
+    for (const folder of found) {
+      for (const file of this.list(folder).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'))) {
+        const text = readFileSync(file, 'utf8');
+        for (const match of text.matchAll(/\bsource"?\s*[=:]\s*"(\.\.?\/[^"]*|\.\.?)"/g)) called.add(safeRealpath(resolve(folder, match[1] ?? '.')));
+      }
+    }
+    return found.filter((folder) => !called.has(safeRealpath(folder)));
   }
 
   /** Regular files of a folder (sorted, so the graph's order is deterministic); a looping symlink is an error. */
