@@ -4,7 +4,7 @@ import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
 import { findTraversals, splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
 import { relative, sep } from 'node:path';
-import { APPLY_TIME, evaluateRaw, evaluateTemplate, Opaque, toSet, type EvalScope, type EvalValue } from './hcl-eval.js';
+import { APPLY_TIME, evaluateExpression, evaluateRaw, evaluateTemplate, Opaque, toSet, type EvalScope, type EvalValue } from './hcl-eval.js';
 import { awsManagedPolicyData } from './iam-catalog.js';
 import { jsonPointer } from './json-lines.js';
 import { normalizeBlocks } from './values.js';
@@ -234,6 +234,8 @@ interface BlockEntry {
   readonly modulePath: string;
   readonly pending: { [key: string]: Pending };
   readonly references: Reference[];
+  /** References whose instance is computed (`[each.key]`), by position: the index expression. */
+  readonly computedIndexes: Map<number, string>;
   /** Set once expanded: the instances, and how expressions see the whole resource. */
   expansion?: { readonly drafts: readonly Draft[]; readonly shape: 'single' | 'list' | 'map' | 'unknown'; readonly reason?: string };
   expanding?: boolean;
@@ -310,7 +312,7 @@ function fromModelValue(value: Value, text: string, refs: readonly string[]): Ev
   const out: EvalValue = Array.isArray(value)
     ? (value as readonly Value[]).map((v, i) => fromModelValue(v, `${text}[${i}]`, refs))
     : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromModelValue(v as Value, `${text}.${k}`, refs)]));
-  APPLY_TIME.add(out as object);
+  APPLY_TIME.set(out as object, text);
   return out;
 }
 
@@ -367,10 +369,14 @@ export class ConfigScope {
       for (const k in block.body) if (!META_ARGUMENTS.has(k)) body[k] = block.body[k];
       const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, body);
       const references: Reference[] = [];
+      const computedIndexes = new Map<number, string>();
       const pending: { [key: string]: Pending } = {};
       // Path segments are pushed and popped on one array: no string is built unless a reference is found.
-      for (const key in normalized) pending[key] = toPending(normalized[key], [key], references, prefix);
-      const entry: BlockEntry = { block, base: address, modulePath, pending, references };
+      for (const key in normalized) {
+        const raw = normalized[key];
+        pending[key] = key === 'dynamic' && raw !== null && typeof raw === 'object' ? dynamicBlocks(raw, [], references, prefix, computedIndexes) : toPending(raw, [key], references, prefix, computedIndexes);
+      }
+      const entry: BlockEntry = { block, base: address, modulePath, pending, references, computedIndexes };
       this.entries.set(address, entry);
       this.order.push(entry);
     }
@@ -446,8 +452,13 @@ export class ConfigScope {
       address,
       modulePath,
       pending: entry.pending,
-      // References naming `[count.index]` or `[each.key]` are this instance's own: keep them per instance.
-      references: entry.references.map((r) => ({ ...r })),
+      // References naming `[count.index]` or `[each.key]` point at the instance this one names.
+      references: entry.references.map((r, i) => {
+        const expr = entry.computedIndexes.get(i);
+        if (expr === undefined || bindings.size === 0) return { ...r };
+        const key = evaluateExpression(expr, this.scopeFor(modulePath, bindings));
+        return typeof key === 'string' || typeof key === 'number' ? { ...r, target: `${r.target}${keyText(key)}` } : { ...r };
+      }),
       bindings,
       ...(unknownExistence ?? inherited ? { unknownExistence: unknownExistence ?? inherited } : {}),
     });
@@ -660,7 +671,7 @@ export class ConfigScope {
     const known = draft.block.mode === 'data' ? knownDataAttributes(draft.block.type, value) : undefined;
     if (known) {
       value = { ...value, ...known };
-      APPLY_TIME.add(value);
+      APPLY_TIME.set(value, draft.address);
     }
     draft.evalValue = value;
     return value;
@@ -747,7 +758,7 @@ function linkUnknowns(values: { readonly [key: string]: Value }, references: Ref
     if (depth > 32) return;
     if (value instanceof Unknown) {
       for (const ref of value.references) {
-        const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+)(?:\.(.+))?$/.exec(ref);
+        const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(ref);
         if (!parsed) continue;
         const target = `${parsed[1] ?? ''}${parsed[2] ?? ''}`;
         if (seen.has(`${path}\u0000${target}`)) continue;
@@ -771,7 +782,7 @@ const pendingContainers = new WeakSet<object>();
  * `DynamicBlocks`. Copy-on-write: a subtree without `${` is returned as is, so a large stack is not
  * copied twice.
  */
-function toPending(value: unknown, path: string[], references: Reference[], prefix: string): Pending {
+function toPending(value: unknown, path: string[], references: Reference[], prefix: string, computed?: Map<number, string>): Pending {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
     const parts = splitTemplate(value);
@@ -780,6 +791,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     for (const list of traversals) {
       for (const t of list) {
         const target = prefix + t.base + (t.index !== undefined ? `[${t.index}]` : '');
+        if (t.computedIndex !== undefined) computed?.set(references.length, t.computedIndex);
         references.push({ attribute: path.join('.'), target, ...(t.attribute ? { targetAttribute: t.attribute } : {}) });
       }
     }
@@ -791,7 +803,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     for (let i = 0; i < value.length; i++) {
       const item = value[i] as unknown;
       path.push(String(i));
-      const next = toPending(item, path, references, prefix);
+      const next = toPending(item, path, references, prefix, computed);
       path.pop();
       if (next !== item && !copy) copy = value.slice(0, i) as Pending[];
       if (copy) copy.push(next);
@@ -807,11 +819,11 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
       const item = object[key];
       if (key === 'dynamic' && item !== null && typeof item === 'object') {
         copy ??= { ...(object as { [key: string]: Pending }) };
-        copy[key] = dynamicBlocks(item, path, references, prefix);
+        copy[key] = dynamicBlocks(item, path, references, prefix, computed);
         continue;
       }
       path.push(key);
-      const next = toPending(item, path, references, prefix);
+      const next = toPending(item, path, references, prefix, computed);
       path.pop();
       if (next !== item && !copy) copy = { ...(object as { [key: string]: Pending }) };
       if (copy) copy[key] = next;
@@ -824,7 +836,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
 }
 
 /** `dynamic` as hcl2json writes it (`[{ingress: [{for_each, content: [{...}]}]}]`) or as Terraform JSON (`{ingress: {...}}`). */
-function dynamicBlocks(raw: object, path: string[], references: Reference[], prefix: string): DynamicBlocks {
+function dynamicBlocks(raw: object, path: string[], references: Reference[], prefix: string, computed?: Map<number, string>): DynamicBlocks {
   const blocks: { name: string; forEach: unknown; iterator: string; content: Pending }[] = [];
   for (const group of Array.isArray(raw) ? raw : [raw]) {
     if (!isPlainObject(group)) continue;
@@ -834,8 +846,8 @@ function dynamicBlocks(raw: object, path: string[], references: Reference[], pre
         const iterator = typeof spec.iterator === 'string' ? spec.iterator.replace(/^\$\{([\s\S]*)\}$/, '$1') : name;
         path.push(name);
         // Record the content's references (and the for_each's) on the block's attribute path.
-        toPending(spec.for_each, path, references, prefix);
-        const content = toPending(spec.content ?? {}, path, references, prefix);
+        toPending(spec.for_each, path, references, prefix, computed);
+        const content = toPending(spec.content ?? {}, path, references, prefix, computed);
         path.pop();
         blocks.push({ name, forEach: spec.for_each, iterator, content });
       }

@@ -696,7 +696,7 @@ const IMPURE = new Set(['filebase64', 'fileset', 'fileexists', 'filemd5', 'files
  * they do not hold, or hold as null, is decided by the provider at apply time, so reading it is
  * unknown rather than an error.
  */
-export const APPLY_TIME = new WeakSet<object>();
+export const APPLY_TIME = new WeakMap<object, string>();
 
 /** Deep equality as Terraform's `==`: `undefined` when an unknown part decides it. */
 export function valuesEqual(a: EvalValue, b: EvalValue): boolean | undefined {
@@ -1046,7 +1046,7 @@ class Evaluator {
       const value = this.scope.module?.(first.name);
       return value === undefined ? this.opaque(node) : this.steps(value, steps.slice(1), node);
     }
-    if (root === 'count' || root === 'each' || root === 'path' || root === 'terraform' || root === 'self' || !/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root) || first?.kind !== 'attr') {
+    if (root !== 'data' && (root === 'count' || root === 'each' || root === 'path' || root === 'terraform' || root === 'self' || !/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root) || first?.kind !== 'attr')) {
       const value = this.scope.symbol?.(root);
       return value === undefined ? this.opaque(node) : this.steps(value, steps, node);
     }
@@ -1059,6 +1059,7 @@ class Evaluator {
       base = `data.${type.name}.${name.name}`;
       rest = steps.slice(2);
     } else {
+      if (first?.kind !== 'attr') return this.opaque(node);
       base = `${root}.${first.name}`;
       rest = steps.slice(1);
     }
@@ -1086,6 +1087,13 @@ class Evaluator {
         continue;
       }
       const applyTime = typeof current === 'object' && current !== null && APPLY_TIME.has(current);
+      // An attribute the provider decides: unknown, named by the instance's own address.
+      const decidedLater = (path: string): Opaque => {
+        const owner = APPLY_TIME.get(current as object);
+        if (owner === undefined || owner === '') return this.opaque(node);
+        const at = `${owner}${path}`;
+        return new Opaque(`\${${at}}`, [at], false);
+      };
       let key: EvalValue;
       if (step.kind === 'attr') key = step.name;
       else key = this.eval(step.key);
@@ -1094,15 +1102,19 @@ class Evaluator {
         const n = typeof key === 'number' ? key : typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : NaN;
         if (!Number.isInteger(n)) return this.failure(node, `a list index must be a whole number`);
         const next = (current as readonly EvalValue[])[n];
-        if (next === undefined) return applyTime ? this.opaque(node) : this.failure(node, `index ${n} out of range for a list of ${(current as readonly EvalValue[]).length}`);
+        if (next === undefined) return applyTime ? decidedLater(`[${n}]`) : this.failure(node, `index ${n} out of range for a list of ${(current as readonly EvalValue[]).length}`);
         current = next;
       } else if (isObject(current)) {
         const k = typeof key === 'number' ? numberText(key) : key;
         if (typeof k !== 'string') return this.failure(node, 'an object key must be a string');
-        if (!Object.prototype.hasOwnProperty.call(current, k)) return applyTime ? this.opaque(node) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
+        if (!Object.prototype.hasOwnProperty.call(current, k)) return applyTime ? decidedLater(`.${k}`) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
+        const owner = current;
         current = current[k] as EvalValue;
         // A null attribute of a resource is unset: the provider decides it at apply time.
-        if (current === null && applyTime) return this.opaque(node);
+        if (current === null && applyTime) {
+          current = owner;
+          return decidedLater(`.${k}`);
+        }
       } else if (current === null) return this.failure(node, 'attempt to read from a null value');
       else return this.failure(node, `cannot read ${step.kind === 'attr' ? `.${step.name}` : '[...]'} from a ${typeof current}`);
     }
