@@ -144,6 +144,43 @@ resource "aws_security_group" "sg" {
   });
 });
 
+describe('variable types', () => {
+  it('converts module arguments to the declared type: absent optional attributes get their default or null', async () => {
+    const dir = folder({
+      'main.tf': `module "svc" {
+  source   = "./svc"
+  for_each = { api = { port = "8080" }, batch = { port = 9000, public = true } }
+  port     = each.value.port
+  public   = try(each.value.public, null)
+  settings = each.value
+}
+`,
+      'svc/main.tf': `variable "port" {
+  type = number
+}
+variable "public" {
+  type     = bool
+  default  = false
+  nullable = false
+}
+variable "settings" {
+  type = object({ port = string, public = optional(bool, false), name = optional(string) })
+}
+resource "aws_lb" "this" {
+  internal = !var.public
+  name     = coalesce(var.settings.name, "svc-\${var.port}")
+  tags     = { public = tostring(var.settings.public), port = var.settings.port }
+}
+`,
+    });
+    const { graph } = await readInputs([dir], { cwd: dir });
+    const api = graph.get('module.svc["api"].aws_lb.this')!;
+    expect(api.values).toMatchObject({ internal: true, name: 'svc-8080', tags: { public: 'false', port: '8080' } });
+    const batch = graph.get('module.svc["batch"].aws_lb.this')!;
+    expect(batch.values).toMatchObject({ internal: false, name: 'svc-9000', tags: { public: 'true', port: '9000' } });
+  });
+});
+
 describe('data sources with known values', () => {
   it('reads an AWS managed policy by name and the partition, so an attachment through them is decided', () => {
     const dir = folder({

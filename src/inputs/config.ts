@@ -4,7 +4,7 @@ import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
 import { findTraversals, splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
 import { relative, sep } from 'node:path';
-import { APPLY_TIME, evaluateExpression, evaluateRaw, evaluateTemplate, Opaque, toSet, type EvalScope, type EvalValue } from './hcl-eval.js';
+import { APPLY_TIME, convertToType, evaluateExpression, evaluateRaw, evaluateTemplate, Opaque, parseTypeConstraint, type EvalScope, type EvalValue } from './hcl-eval.js';
 import { awsManagedPolicyData } from './iam-catalog.js';
 import { jsonPointer } from './json-lines.js';
 import { normalizeBlocks } from './values.js';
@@ -644,7 +644,7 @@ export class ConfigScope {
     if ((value === undefined || (value === null && declared?.nullable === false)) && declared && 'default' in declared) {
       value = evaluateRaw(declared.default, CONSTANT_SCOPE);
     }
-    if (value !== undefined && declared?.type !== undefined) value = convertToType(value, declared.type);
+    if (value !== undefined && declared?.type !== undefined) value = convertVariable(value, declared.type);
     state.resolving.delete(key);
     state.variables.set(name, value);
     return value;
@@ -733,18 +733,11 @@ function knownDataAttributes(type: string, args: { readonly [key: string]: EvalV
   return undefined;
 }
 
-/**
- * Terraform converts a variable's value to its declared `type`: primitive conversions and sets
- * (sorted, without duplicates). Anything else is kept as given.
- */
-function convertToType(value: EvalValue, type: unknown): EvalValue {
+/** A variable's declared `type` applied to its value (see convertToType). */
+function convertVariable(value: EvalValue, type: unknown): EvalValue {
   const text = typeof type === 'string' ? type.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : '';
-  if (value === null || value instanceof Opaque) return value;
-  if (text === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return typeof value === 'number' ? String(value) : value ? 'true' : 'false';
-  if (text === 'number' && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
-  if (text === 'bool' && (value === 'true' || value === 'false')) return value === 'true';
-  if (/^set\(/.test(text) && Array.isArray(value)) return toSet(value as readonly EvalValue[]) ?? value;
-  return value;
+  const spec = text ? parseTypeConstraint(text) : undefined;
+  return spec ? convertToType(value, spec) : value;
 }
 
 /**

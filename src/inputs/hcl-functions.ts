@@ -72,10 +72,13 @@ function map(v: EvalValue | undefined, what = 'a map'): Obj {
   return fail(`${what} is required`);
 }
 
-/** A list whose elements must all be known (their values decide the result). */
+/** A string with apply-time parts (`arn:${...}:logs`): a string all the same, whose text is not all known. */
+const isPartial = (v: EvalValue): boolean => v instanceof Opaque && v.partial;
+
+/** A list whose elements must all be known (their values decide the result); partial strings count as strings. */
 function knownList(v: EvalValue | undefined, what?: string): readonly EvalValue[] {
   const items = list(v, what);
-  if (items.some((item) => item instanceof Opaque)) unknown();
+  if (items.some((item) => item instanceof Opaque && !item.partial)) unknown();
   return items;
 }
 
@@ -245,7 +248,7 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
   }],
   ['compact', (a) => {
     arity(a, 1);
-    return knownList(a[0]).filter((v) => v !== null).map((v) => str(v)).filter((v) => v !== '');
+    return knownList(a[0]).filter((v) => v !== null).map((v) => (isPartial(v) ? v : str(v))).filter((v) => v !== '');
   }],
   ['flatten', (a) => {
     arity(a, 1);
@@ -253,7 +256,7 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
     const walk = (items: readonly EvalValue[], depth: number) => {
       if (depth > 64) fail('list nested too deeply');
       for (const item of items) {
-        if (item instanceof Opaque) unknown();
+        if (item instanceof Opaque && !item.partial) unknown();
         if (Array.isArray(item)) walk(item as readonly EvalValue[], depth + 1);
         else out.push(item);
       }

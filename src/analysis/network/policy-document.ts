@@ -84,8 +84,8 @@ export function readDocument(graph: ResourceGraph, holder: Resource, attr: strin
       return { statements: [], invalid: `the ${attr} of ${holder.address} is not valid JSON: AWS refuses it, so it grants nothing` };
     }
   }
-  // With several inputs read together, addresses carry their input's `name:` prefix.
-  const source = linksAt(graph, holder, attr).unresolved.find((u) => /^(?:[^ ]*:)?data\.aws_iam_policy_document\./.test(u));
+  // Addresses may carry an input's `name:` prefix and a module path.
+  const source = linksAt(graph, holder, attr).unresolved.find((u) => /^(?:[^ ]*[.:])?data\.aws_iam_policy_document\.[^ ]*( |$)/.test(u));
   const docAddress = source?.split(' ')[0];
   const doc = docAddress ? graph.get(docAddress) : undefined;
   if (doc) return { statements: documentStatements(doc) };
