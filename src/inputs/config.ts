@@ -507,6 +507,11 @@ export class ConfigScope {
       if (value instanceof DynamicBlocks) this.expandDynamic(value, scope, values, draft.modulePath, draft.bindings);
       else values[key] = this.resolve(value, scope, draft.modulePath, draft.bindings);
     }
+    // Well-known data sources answer some attributes before apply (an AWS managed policy's document).
+    if (draft.block.mode === 'data') {
+      const known = knownDataAttributes(draft.block.type, values as { [key: string]: EvalValue });
+      if (known) for (const [key, value] of Object.entries(known)) if (!(key in values) || values[key] === null) values[key] = toModelValue(value);
+    }
     draft.resolving = false;
     draft.values = values;
     linkUnknowns(values, draft.references);
