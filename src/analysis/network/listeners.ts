@@ -122,7 +122,7 @@ export class Listeners {
       if (lp && route.ports.intersect(lp).isEmpty() && !route.undecided) continue;
       for (const tg of this.lb.listenerGroups.get(listener.address) ?? []) {
         for (const target of this.lb.targets.get(tg.address) ?? []) {
-          const ports = targetPorts(tg, target) ?? PortSet.ALL;
+          const ports = targetPorts(tg, target, lp) ?? PortSet.ALL;
           const hops: Hop[] = [...route.hops, hop(listener, `listener ${listener.address} (${(lp ?? PortSet.EMPTY).labels().join(', ')}) forwards to ${tg.address}`)];
           hops.push(hop(tg, `target group ${tg.address} sends traffic to ${target.resource.address} on ${ports.labels().join(', ')}`));
           if (target.via) hops.push(hop(target.via, `${target.via.address} registers ${target.resource.address} in ${tg.address}`));

@@ -229,8 +229,12 @@ export function listenerPorts(listener: Resource): PortSet | undefined {
   return PortSet.tcp(port);
 }
 
-/** Ports a target group forwards to (its `port`, or the target's own port). */
-export function targetPorts(tg: Resource, target: LbTarget): PortSet | undefined {
+/**
+ * Ports a target group forwards to (its `port`, or the target's own port). A Lambda target group
+ * invokes the function, on no port of its own: what reaches it is the listener's port (`listener`).
+ */
+export function targetPorts(tg: Resource, target: LbTarget, listener?: PortSet): PortSet | undefined {
+  if (asString(valueAt(tg.values, 'target_type')) === 'lambda') return listener;
   const port = target.port ?? asNumber(valueAt(tg.values, 'port'));
   if (port === undefined) return undefined;
   const protocol = (asString(valueAt(tg.values, 'protocol')) ?? 'HTTP').toUpperCase();
