@@ -98,10 +98,18 @@ export function renderScorecard(outcomes: readonly RootOutcome[], review: Review
   lines.push(`Roots: ${outcomes.length} (${outcomes.filter((o) => o.error).length} input errors). Decided errors: ${decided.length}. Decided warnings/notes: ${warnings.length}. Undecided: ${undecided.length}.`, '');
   if (before) lines.push(`Before the HCL evaluation work (issue 14): ${before.errors} decided errors, ${before.decided} decided findings, ${before.undecided} undecided.`, '');
   const judged = (key: string, table: Record<string, { verdict: string; why: string }>) => table[key] ?? { verdict: '?', why: 'not reviewed' };
-  lines.push('## Decided findings', '', '| root | rule | address | verdict | why |', '|---|---|---|---|---|');
-  for (const f of [...decided, ...warnings]) {
+  lines.push('## Decided errors', '', '| root | rule | address | verdict | why |', '|---|---|---|---|---|');
+  for (const f of decided) {
     const j = judged(decidedKey(f.root, f), review.decided);
     lines.push(`| ${f.root} | ${f.ruleName}${f.subject ? ` (${f.subject})` : ''} | \`${f.address}\` | ${j.verdict} | ${j.why.replace(/\|/g, '\\|')} |`);
+  }
+  // Warnings and notes are judged by rule: each rule's decided findings share one reason.
+  const byRule = new Map<string, number>();
+  for (const f of warnings) byRule.set(`${f.severity} ${f.ruleName}`, (byRule.get(`${f.severity} ${f.ruleName}`) ?? 0) + 1);
+  lines.push('', '## Decided warnings and notes by rule', '', '| rule | count | verdict | why |', '|---|---|---|---|');
+  for (const [rule, count] of [...byRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    const j = judged(rule, review.decided);
+    lines.push(`| ${rule} | ${count} | ${j.verdict} | ${j.why.replace(/\|/g, '\\|')} |`);
   }
   lines.push('', '## Undecided findings by class', '', '| class | count | verdict | why |', '|---|---|---|---|');
   for (const [cls, count] of [...classes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {

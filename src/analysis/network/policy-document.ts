@@ -305,6 +305,8 @@ function unknownIsAttribute(value: Unknown): boolean {
 
 /** `aws_iam_role.r.arn`, `data.aws_caller_identity.c.account_id`: an attribute of something that exists, never a wildcard. */
 function isAttributeReference(expr: string): boolean {
+  // A resource inside a module (`module.q.data.aws_caller_identity.c.account_id`) is one too.
+  expr = expr.replace(/^(module\.[\w-]+(\[[^\]]*\])?\.)+(?=(data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)/, '');
   if (/^(var|local|module|each|count|path|terraform|self)\./.test(expr)) return false;
   return /^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[a-z_]+$/.test(expr);
 }
