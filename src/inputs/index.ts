@@ -538,6 +538,10 @@ function resolveInstanceTargets(resources: Resource[]): Resource[] {
       } else if (base !== undefined && addresses.has(base)) {
         changed = true;
         references.push({ ...reference, target: base });
+      } else if (base !== undefined && instances.has(base)) {
+        // An instance that does not exist (a guessed key): every instance of the resource.
+        changed = true;
+        for (const target of instances.get(base) ?? []) references.push({ ...reference, target });
       } else if (addresses.has(stripInstanceKeys(reference.target))) {
         changed = true;
         references.push({ ...reference, target: stripInstanceKeys(reference.target) });
