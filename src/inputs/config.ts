@@ -46,6 +46,8 @@ export interface ModuleDefinitions {
   readonly locals: Map<string, unknown>;
   /** Output name -> its `value`, as written. */
   readonly outputs: Map<string, unknown>;
+  /** Local name -> where it is defined, when known (for cycle errors). */
+  readonly localLocations: Map<string, { readonly file: string; readonly line?: number }>;
 }
 
 export interface VariableDefinition {
@@ -54,7 +56,7 @@ export interface VariableDefinition {
   readonly nullable?: unknown;
 }
 
-export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map(), outputs: new Map() });
+export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map(), outputs: new Map(), localLocations: new Map() });
 
 /** Arguments of a `module` block that configure Terraform, not the module's variables. */
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on', '//']);
@@ -141,7 +143,12 @@ export function readConfigDocument(
       });
     }
   }
-  return { blocks, moduleCalls, definitions: readDefinitions(doc) };
+  const definitions = readDefinitions(doc);
+  for (const name of definitions.locals.keys()) {
+    const line = lines.get(jsonPointer('locals', name));
+    definitions.localLocations.set(name, { file, ...(line !== undefined ? { line } : {}) });
+  }
+  return { blocks, moduleCalls, definitions };
 }
 
 /**
@@ -262,6 +269,8 @@ interface ModuleState {
   readonly locals: Map<string, EvalValue>;
   readonly variables: Map<string, EvalValue | undefined>;
   readonly resolving: Set<string>;
+  /** Locals being evaluated, in order (to name a cycle). */
+  readonly localStack: string[];
   outputs?: EvalValue;
   scope?: EvalScope;
 }
@@ -351,6 +360,7 @@ export class ConfigScope {
         locals: new Map(),
         variables: new Map(),
         resolving: new Set(),
+        localStack: [],
       });
       if (options.readFile) this.readers.set(modulePath, options.readFile);
     }
@@ -577,7 +587,7 @@ export class ConfigScope {
   private state(modulePath: string): ModuleState {
     let state = this.modules.get(modulePath);
     if (!state) {
-      state = { modulePath, definitions: emptyDefinitions(), assigned: new Map(), locals: new Map(), variables: new Map(), resolving: new Set() };
+      state = { modulePath, definitions: emptyDefinitions(), assigned: new Map(), locals: new Map(), variables: new Map(), resolving: new Set(), localStack: [] };
       this.modules.set(modulePath, state);
     }
     return state;
@@ -602,9 +612,11 @@ export class ConfigScope {
         const cached = state.locals.get(name);
         if (cached !== undefined) return cached;
         if (!state.definitions.locals.has(name)) return undefined;
-        if (state.resolving.has(`local.${name}`)) return new Opaque(`\${local.${name}}`, [], false, 'the local value refers to itself', true);
+        if (state.resolving.has(`local.${name}`)) throw this.localCycle(state, name);
         state.resolving.add(`local.${name}`);
+        state.localStack.push(name);
         const value = evaluateRaw(state.definitions.locals.get(name), scope);
+        state.localStack.pop();
         state.resolving.delete(`local.${name}`);
         state.locals.set(name, value);
         return value;
@@ -626,6 +638,18 @@ export class ConfigScope {
     };
     state.scope = scope;
     return scope;
+  }
+
+  /** Terraform rejects locals that refer to each other in a cycle: an input error naming them and their lines. */
+  private localCycle(state: ModuleState, name: string) {
+    const cycle = state.localStack.slice(state.localStack.indexOf(name));
+    const where = (n: string) => {
+      const at = state.definitions.localLocations.get(n);
+      return `local.${n}${at ? ` (${at.file}${at.line !== undefined ? `:${at.line}` : ''})` : ''}`;
+    };
+    const first = state.definitions.localLocations.get(name);
+    const message = cycle.length === 1 ? `${where(name)} refers to itself` : `locals refer to each other in a cycle: ${cycle.map(where).join(' -> ')} -> local.${name}`;
+    return inputError(message, { file: first?.file ?? '', ...(first?.line !== undefined ? { line: first.line } : {}) }, 'locals that do not depend on themselves');
   }
 
   /**

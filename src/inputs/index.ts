@@ -495,6 +495,7 @@ function mergeDefinitions(into: ModuleDefinitions, from: ModuleDefinitions): voi
   for (const [name, variable] of from.variables) into.variables.set(name, variable);
   for (const [name, value] of from.locals) into.locals.set(name, value);
   for (const [name, value] of from.outputs) into.outputs.set(name, value);
+  for (const [name, at] of from.localLocations) into.localLocations.set(name, at);
 }
 
 const mentionsModule = (call: ModuleCall): boolean => JSON.stringify([call.count ?? null, call.forEach ?? null]).includes('module.');
