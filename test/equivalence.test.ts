@@ -100,8 +100,6 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
     exceptions: [
       policyWithArn('HG-IAM-003 aws_iam_role.training_job_role model-registry', 'extra', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
       policyWithArn('HG-IAM-005 aws_iam_role.training_job_role privilege-escalation', 'extra', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
-      // The orchestrator passes training_job_role: what that role holds decides whether its subnets matter.
-      policyWithArn('HG-NET-002 aws_lambda_function.orchestrator unknown', 'extra', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
       policyWithArn('HG-IAM-005 aws_iam_role.scorer_task_role privilege-escalation', 'extra', 'aws_iam_role_policy.scorer_registry', 'aws_sagemaker_model_package_group.registry.arn'),
       policyUnread('aws_iam_role.scorer_task_role', 'aws_iam_role_policy.scorer_registry', 'aws_sagemaker_model_package_group.registry.arn'),
       policyUnread('aws_iam_role.scorer_task_role', 'aws_iam_role_policy.scorer_registry_updates', 'aws_sagemaker_model_package_group.registry.arn'),

@@ -194,8 +194,8 @@ describe('modules, instances and stacks', () => {
     const association = graph.get('module.network.aws_route_table_association.private[1]')!;
     expect(association.modulePath).toBe('module.network');
     expect(graph.target(association, 'route_table_id')?.address).toBe('module.network.aws_route_table.private');
-    // `aws_subnet.private[count.index]` names no single instance: both are linked.
-    expect(graph.targets(association, 'subnet_id').map((r) => r.address).sort()).toEqual(['module.network.aws_subnet.private[0]', 'module.network.aws_subnet.private[1]']);
+    // `aws_subnet.private[count.index]` in instance [1] names the subnet instance [1].
+    expect(graph.targets(association, 'subnet_id').map((r) => r.address).sort()).toEqual(['module.network.aws_subnet.private[1]']);
   });
 
   it('reads local module sources from HCL and synth JSON, prefixing addresses and references', async () => {

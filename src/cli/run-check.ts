@@ -43,6 +43,10 @@ export interface ProjectOptions {
   /** A central suppressions file (`--suppressions`), in addition to the config's. */
   readonly suppressionsPath?: string;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** `--var-file`, `--var` and the environment (`TF_VAR_name`) for Terraform root modules. */
+  readonly varFiles?: readonly string[];
+  readonly vars?: readonly string[];
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface LoadedPolicies {
@@ -88,7 +92,13 @@ export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPo
 export async function loadProject(options: ProjectOptions): Promise<LoadedProject> {
   const loaded = loadPolicySet(options);
   const inputs = options.inputs.length > 0 ? options.inputs : findDefaultInputs(options.cwd);
-  const { graph } = await readInputs(inputs, { cwd: options.cwd, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const { graph } = await readInputs(inputs, {
+    cwd: options.cwd,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.varFiles ? { varFiles: options.varFiles } : {}),
+    ...(options.vars ? { vars: options.vars } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   assignServiceTypes(graph, loaded.config);
   const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
   // Python handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.

@@ -26,7 +26,7 @@ export function runPolicies(options: RunOptions): RunResults {
   for (const policy of options.policies) {
     const check = findCheck(policy.check);
     if (!check) throw new Error(`policy ${policy.id} names unknown check ${policy.check} (the policy loader should have refused it)`);
-    for (const draft of check.run(options.facts, policy)) findings.push(completeFinding(policy, draft));
+    for (const draft of check.run(options.facts, policy)) findings.push(undecidedOnExistence(completeFinding(policy, draft), options.facts));
   }
   for (const finding of unreadModuleFindings(options.facts.graph)) findings.push(finding);
   const suppressed = applySuppressions(findings, options.suppressions, options.facts.graph, options.today);
@@ -56,6 +56,32 @@ export function completeFinding(policy: Policy, draft: FindingDraft): Finding {
     rationale: policy.rationale,
     remediation: draft.remediation ?? policy.remediation,
     fingerprint: [policy.id, where, draft.subject ?? draft.message].join('|'),
+  };
+}
+
+/**
+ * A finding on a resource that may not exist (its count / for_each is known only after apply),
+ * or proved through one, is undecided: it names the expression that decides the existence.
+ */
+function undecidedOnExistence(finding: Finding, facts: Facts): Finding {
+  const addresses = [finding.location.address, ...finding.evidence.map((e) => e.location?.address)];
+  let reason: string | undefined;
+  let address: string | undefined;
+  for (const a of addresses) {
+    if (a === undefined) continue;
+    const found = facts.graph.get(a)?.unknownExistence;
+    if (found !== undefined) {
+      reason = found;
+      address = a;
+      break;
+    }
+  }
+  if (reason === undefined || address === undefined || finding.undecided) return finding;
+  return {
+    ...finding,
+    message: `${finding.message} (if ${address} exists: ${reason})`,
+    undecided: true,
+    evidence: [...finding.evidence, { kind: 'existence', message: `${address} exists only if ${reason.replace(/ is known only after apply$/, '')} makes it exist, which is known only after apply`, location: facts.graph.get(address)?.location ?? finding.location }],
   };
 }
 

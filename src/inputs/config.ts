@@ -4,7 +4,9 @@ import type { JsonValue } from '../model/json.js';
 import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
 import { findTraversals, splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
-import { evaluateRaw, evaluateTemplate, isKnown, Opaque, type EvalScope, type EvalValue } from './hcl-eval.js';
+import { relative, sep } from 'node:path';
+import { APPLY_TIME, convertToType, evaluateExpression, evaluateRaw, evaluateTemplate, Opaque, parseTypeConstraint, type EvalScope, type EvalValue } from './hcl-eval.js';
+import { awsManagedPolicyData } from './iam-catalog.js';
 import { jsonPointer, readJson, type DuplicateKey, type JsonDocument } from './json.js';
 import { normalizeBlocks } from './values.js';
 
@@ -33,16 +35,29 @@ export interface ModuleCall {
   readonly line?: number;
   /** The module's input arguments as written (meta-arguments dropped), evaluated in the caller's scope. */
   readonly arguments?: Readonly<Record<string, unknown>>;
+  /** `count` / `for_each` of the call, as written. */
+  readonly count?: unknown;
+  readonly forEach?: unknown;
 }
 
 /** `variable` and `locals` of one module, as written (values are raw, `${...}` strings unevaluated). */
 export interface ModuleDefinitions {
-  /** Variable name -> its `default` (absent: no default). */
-  readonly variables: Map<string, { readonly default?: unknown }>;
+  /** Variable name -> its `default` (absent: no default), `type` as written, `nullable`. */
+  readonly variables: Map<string, VariableDefinition>;
   readonly locals: Map<string, unknown>;
+  /** Output name -> its `value`, as written. */
+  readonly outputs: Map<string, unknown>;
+  /** Local name -> where it is defined, when known (for cycle errors). */
+  readonly localLocations: Map<string, { readonly file: string; readonly line?: number }>;
 }
 
-export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map() });
+export interface VariableDefinition {
+  readonly default?: unknown;
+  readonly type?: unknown;
+  readonly nullable?: unknown;
+}
+
+export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map(), outputs: new Map(), localLocations: new Map() });
 
 /** Arguments of a `module` block that configure Terraform, not the module's variables. */
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on', '//']);
@@ -141,10 +156,26 @@ export function readConfigDocument(
       const args: Record<string, unknown> = dict();
       if (isPlainObject(body)) for (const [key, value] of Object.entries(body)) if (!MODULE_META.has(key)) args[key] = value;
       const version = isPlainObject(body) && typeof body.version === 'string' ? body.version : undefined;
-      moduleCalls.push({ name, file, arguments: args, ...(source !== undefined ? { source } : {}), ...(version !== undefined ? { version } : {}), ...(line !== undefined ? { line } : {}) });
+      const count = isPlainObject(body) ? body.count : undefined;
+      const forEach = isPlainObject(body) ? body.for_each : undefined;
+      moduleCalls.push({
+        name,
+        file,
+        arguments: args,
+        ...(source !== undefined ? { source } : {}),
+        ...(version !== undefined ? { version } : {}),
+        ...(line !== undefined ? { line } : {}),
+        ...(count !== undefined ? { count } : {}),
+        ...(forEach !== undefined ? { forEach } : {}),
+      });
     }
   }
-  return { blocks, moduleCalls, definitions: readDefinitions(doc) };
+  const definitions = readDefinitions(doc);
+  for (const name of definitions.locals.keys()) {
+    const line = lines.get(jsonPointer('locals', name));
+    definitions.localLocations.set(name, { file, ...(line !== undefined ? { line } : {}) });
+  }
+  return { blocks, moduleCalls, definitions };
 }
 
 /**
@@ -159,7 +190,19 @@ function readDefinitions(doc: Record<string, unknown>): ModuleDefinitions {
     for (const [name, raw] of Object.entries(object)) {
       const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
       if (name === '//' || !isPlainObject(body)) continue;
-      definitions.variables.set(name, 'default' in body ? { default: body.default } : {});
+      definitions.variables.set(name, {
+        ...('default' in body ? { default: body.default } : {}),
+        ...('type' in body ? { type: body.type } : {}),
+        ...('nullable' in body ? { nullable: body.nullable } : {}),
+      });
+    }
+  }
+  const outputs = doc.output;
+  for (const object of Array.isArray(outputs) ? outputs : [outputs]) {
+    if (!isPlainObject(object)) continue;
+    for (const [name, raw] of Object.entries(object)) {
+      const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+      if (name !== '//' && isPlainObject(body) && 'value' in body) definitions.outputs.set(name, body.value);
     }
   }
   const locals = doc.locals;
@@ -193,7 +236,15 @@ class Template {
   ) {}
 }
 
-type Pending = string | number | boolean | null | Template | Pending[] | { [key: string]: Pending };
+/** `dynamic "NAME" { for_each, iterator, content }` blocks of one body, expanded at resolve time. */
+class DynamicBlocks {
+  constructor(readonly blocks: readonly { readonly name: string; readonly forEach: unknown; readonly iterator: string; readonly content: Pending }[]) {}
+}
+
+type Pending = string | number | boolean | null | Template | DynamicBlocks | Pending[] | { [key: string]: Pending };
+
+/** Names bound inside one resource instance or dynamic block: `count`, `each`, iterators. */
+type Bindings = ReadonlyMap<string, EvalValue>;
 
 interface Draft {
   readonly block: ConfigBlock;
@@ -201,33 +252,73 @@ interface Draft {
   readonly modulePath: string;
   readonly pending: { [key: string]: Pending };
   readonly references: Reference[];
+  readonly bindings: Bindings;
+  /** Why this instance may not exist (unknown count / for_each, here or on its module call). */
+  readonly unknownExistence?: string;
   values?: { [key: string]: Value };
+  /** The instance as expressions read it (see EvalScope.resource). */
+  evalValue?: EvalValue;
   resolving?: boolean;
 }
+
+/** A resource or data block before `count` / `for_each` is expanded. */
+interface BlockEntry {
+  readonly block: ConfigBlock;
+  readonly base: string;
+  readonly modulePath: string;
+  readonly pending: { [key: string]: Pending };
+  readonly references: Reference[];
+  /** References whose instance is computed (`[each.key]`), by position: the index expression. */
+  readonly computedIndexes: Map<number, string>;
+  /** Set once expanded: the instances, and how expressions see the whole resource. */
+  expansion?: { readonly drafts: readonly Draft[]; readonly shape: 'single' | 'list' | 'map' | 'unknown'; readonly reason?: string };
+  expanding?: boolean;
+}
+
+/** The instance keys of a `count` / `for_each`, or why they are unknown. */
+export type Expansion =
+  | { readonly kind: 'single' }
+  | { readonly kind: 'count'; readonly keys: readonly number[] }
+  | { readonly kind: 'for_each'; readonly keys: readonly string[]; readonly values: ReadonlyMap<string, EvalValue> }
+  | { readonly kind: 'unknown'; readonly reason: string };
 
 /** What one module instance knows besides its resources: variables, locals, its caller's arguments. */
 interface ModuleState {
   readonly modulePath: string;
   readonly definitions: ModuleDefinitions;
-  /** Root module only: values from auto-loaded `terraform.tfvars` / `*.auto.tfvars` files. */
+  /** Root module only: values from tfvars files, `--var-file`, `--var` and `TF_VAR_*`. */
   readonly assigned: ReadonlyMap<string, unknown>;
-  readonly caller?: { readonly modulePath: string; readonly arguments: Readonly<Record<string, unknown>> };
+  readonly caller?: ModuleOptions['caller'];
+  /** Absolute folder of the module and of the root module (for `path.module`, `file()`). */
+  readonly dir?: string;
+  readonly rootDir?: string;
+  readonly unknownExistence?: string;
   readonly locals: Map<string, EvalValue>;
   readonly variables: Map<string, EvalValue | undefined>;
   readonly resolving: Set<string>;
+  /** Locals being evaluated, in order (to name a cycle). */
+  readonly localStack: string[];
+  outputs?: EvalValue;
   scope?: EvalScope;
 }
 
 export interface ModuleOptions {
   readonly definitions?: ModuleDefinitions;
-  /** Variable values from tfvars files, for the root module. */
+  /** Variable values from tfvars files and the command line, for the root module. */
   readonly assigned?: ReadonlyMap<string, unknown>;
-  /** The calling module and the arguments of its `module` block, for a child module. */
-  readonly caller?: { readonly modulePath: string; readonly arguments: Readonly<Record<string, unknown>> };
+  /** The calling module, the arguments of its `module` block, and `count` / `each` of this instance. */
+  readonly caller?: { readonly modulePath: string; readonly arguments: Readonly<Record<string, unknown>>; readonly bindings?: Bindings };
+  /** The module's folder and the root module's folder, when read from files. */
+  readonly dir?: string;
+  readonly rootDir?: string;
+  /** Why this module instance may not exist (an unknown count / for_each on a call on the way). */
+  readonly unknownExistence?: string;
+  /** Reads a file for `file()` / `templatefile()`; absent: those stay unknown. */
+  readonly readFile?: (path: string) => { text: string } | { error: string };
 }
 
 /** A variable default or tfvars value is a constant: it is evaluated with nothing in scope. */
-const CONSTANT_SCOPE: EvalScope = { prefix: '', variable: () => undefined, local: () => undefined, attribute: () => undefined };
+const CONSTANT_SCOPE: EvalScope = { prefix: '', variable: () => undefined, local: () => undefined };
 
 /** Model values made from opaque values, so reading them back for another expression is exact. */
 const opaqueOf = new WeakMap<Unknown, Opaque>();
@@ -250,21 +341,35 @@ export function toModelValue(value: EvalValue): Value {
   return mapDict(value as { readonly [key: string]: EvalValue }, toModelValue);
 }
 
+/** A resource instance's values as expressions read them: containers marked apply-time (see APPLY_TIME). */
 function fromModelValue(value: Value, text: string, refs: readonly string[]): EvalValue {
   if (value instanceof Unknown) return opaqueOf.get(value) ?? new Opaque(/^\$\{[\s\S]*\}$/.test(value.reason) ? value.reason : `\${${text}}`, value.references.length ? value.references : refs, false);
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return (value as readonly Value[]).map((v) => fromModelValue(v, text, refs));
-  return mapDict(value as { readonly [key: string]: Value }, (v) => fromModelValue(v, text, refs));
+  const out: EvalValue = Array.isArray(value)
+    ? (value as readonly Value[]).map((v, i) => fromModelValue(v, `${text}[${i}]`, refs))
+    : mapDict(value as { readonly [key: string]: Value }, (v, k) => fromModelValue(v, `${text}.${k}`, refs));
+  APPLY_TIME.set(out as object, text);
+  return out;
 }
 
+/** Attributes of the well-known data sources that do not depend on the account: partition `aws`. */
+const KNOWN_DATA: ReadonlyMap<string, Readonly<Record<string, EvalValue>>> = new Map([
+  ['aws_partition', { partition: 'aws', dns_suffix: 'amazonaws.com', reverse_dns_prefix: 'com.amazonaws', id: 'aws' }],
+]);
+
+const keyText = (key: string | number): string => (typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`);
+
 /**
- * Builds the resources of one module instance. `modulePath` (`module.net`, empty at the root)
- * prefixes addresses and every reference made inside the module.
+ * Builds the resources of one root module and its module calls. `modulePath` (`module.net`,
+ * `module.svc["api"]`, empty at the root) prefixes addresses and every reference made inside the
+ * module. `count` and `for_each` expand into instances with Terraform's addresses.
  */
 export class ConfigScope {
-  private readonly drafts = new Map<string, Draft>();
-  private readonly order: Draft[] = [];
+  private readonly entries = new Map<string, BlockEntry>();
+  private readonly order: BlockEntry[] = [];
   private readonly modules = new Map<string, ModuleState>();
+  /** `parentPath \0 callName` -> the call's instances, once its module was read. */
+  private readonly calls = new Map<string, Expansion>();
 
   constructor(readonly stack?: string) {}
 
@@ -276,16 +381,21 @@ export class ConfigScope {
         definitions: options.definitions ?? emptyDefinitions(),
         assigned: options.assigned ?? new Map(),
         ...(options.caller ? { caller: options.caller } : {}),
+        ...(options.dir !== undefined ? { dir: options.dir } : {}),
+        ...(options.rootDir !== undefined ? { rootDir: options.rootDir } : {}),
+        ...(options.unknownExistence !== undefined ? { unknownExistence: options.unknownExistence } : {}),
         locals: new Map(),
         variables: new Map(),
         resolving: new Set(),
+        localStack: [],
       });
+      if (options.readFile) this.readers.set(modulePath, options.readFile);
     }
     for (const block of blocks) {
       const local = block.mode === 'data' ? `data.${block.type}.${block.name}` : `${block.type}.${block.name}`;
       const address = prefix + local;
-      if (this.drafts.has(address)) {
-        const first = this.drafts.get(address)?.block.location;
+      if (this.entries.has(address)) {
+        const first = this.entries.get(address)?.block.location;
         throw inputError(
           `duplicate resource ${address} (first declared in ${first?.file}${first?.line ? `:${first.line}` : ''})`,
           { file: block.location.file, line: block.location.line, field: block.location.jsonPointer },
@@ -296,70 +406,232 @@ export class ConfigScope {
       for (const k in block.body) if (!META_ARGUMENTS.has(k)) body[k] = block.body[k];
       const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, body);
       const references: Reference[] = [];
+      const computedIndexes = new Map<number, string>();
       const pending: { [key: string]: Pending } = dict();
       // Path segments are pushed and popped on one array: no string is built unless a reference is found.
-      for (const key in normalized) pending[key] = toPending(normalized[key], [key], references, prefix);
-      const draft: Draft = { block, address, modulePath, pending, references };
-      this.drafts.set(address, draft);
-      this.order.push(draft);
+      for (const key in normalized) {
+        const raw = normalized[key];
+        pending[key] = key === 'dynamic' && raw !== null && typeof raw === 'object' ? dynamicBlocks(raw, [], references, prefix, computedIndexes) : toPending(raw, [key], references, prefix, computedIndexes);
+      }
+      const entry: BlockEntry = { block, base: address, modulePath, pending, references, computedIndexes };
+      this.entries.set(address, entry);
+      this.order.push(entry);
     }
   }
 
-  /** Resolves literal references and returns the finished resources in declaration order. */
+  private readonly readers = new Map<string, (path: string) => { text: string } | { error: string }>();
+
+  /** Resolves every instance and returns the finished resources in declaration order. */
   resources(): Resource[] {
-    return this.order.map((draft) => {
-      const values = this.finish(draft);
-      const { block } = draft;
-      return {
-        address: draft.address,
-        mode: block.mode,
-        type: block.type,
-        name: block.name,
-        modulePath: draft.modulePath,
-        ...(this.stack !== undefined ? { stack: this.stack } : {}),
-        values,
-        references: dedupeReferences(draft.references),
-        tags: mergeTags(values),
-        location: { ...block.location, address: draft.address },
-        ...(block.annotations ? { annotations: block.annotations } : {}),
-      } satisfies Resource;
+    const out: Resource[] = [];
+    for (const entry of this.order) {
+      for (const draft of this.expand(entry).drafts) {
+        const values = this.finish(draft);
+        const { block } = draft;
+        out.push({
+          address: draft.address,
+          mode: block.mode,
+          type: block.type,
+          name: block.name,
+          modulePath: draft.modulePath,
+          ...(this.stack !== undefined ? { stack: this.stack } : {}),
+          values,
+          references: dedupeReferences(draft.references),
+          tags: mergeTags(values),
+          location: { ...block.location, address: draft.address },
+          ...(block.annotations ? { annotations: block.annotations } : {}),
+          ...(draft.unknownExistence !== undefined ? { unknownExistence: draft.unknownExistence } : {}),
+        } satisfies Resource);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The instances of `count` / `for_each` (written as in a resource or module block), evaluated in
+   * `modulePath`'s scope with `bindings` (a module call's own `each` when nested).
+   */
+  expansion(modulePath: string, count: unknown, forEach: unknown, bindings?: Bindings): Expansion {
+    const scope = this.scopeFor(modulePath, bindings);
+    if (count !== undefined) {
+      const value = evaluateRaw(count, scope);
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return { kind: 'count', keys: Array.from({ length: Math.min(value, 10_000) }, (_v, i) => i) };
+      if (typeof value === 'string' && /^\d+$/.test(value)) return { kind: 'count', keys: Array.from({ length: Math.min(Number(value), 10_000) }, (_v, i) => i) };
+      return { kind: 'unknown', reason: `count = ${describe(count, value)}` };
+    }
+    if (forEach !== undefined) {
+      const value = evaluateRaw(forEach, scope);
+      const values = new Map<string, EvalValue>();
+      if (Array.isArray(value) && (value as readonly EvalValue[]).every((v) => typeof v === 'string' || typeof v === 'number')) {
+        for (const v of value as readonly (string | number)[]) values.set(String(v), String(v));
+      } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Opaque)) {
+        for (const [k, v] of Object.entries(value)) values.set(k, v as EvalValue);
+      } else return { kind: 'unknown', reason: `for_each = ${describe(forEach, value)}` };
+      const keys = [...values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return { kind: 'for_each', keys, values };
+    }
+    return { kind: 'single' };
+  }
+
+  /** Records the instances of a module call (read by index.ts), so `module.NAME` resolves to them. */
+  recordCall(parentPath: string, name: string, expansion: Expansion | 'unread'): void {
+    if (expansion === 'unread') this.calls.set(`${parentPath}\u0000${name}`, { kind: 'unknown', reason: 'the module was not read' });
+    else this.calls.set(`${parentPath}\u0000${name}`, expansion);
+  }
+
+  private expand(entry: BlockEntry): NonNullable<BlockEntry['expansion']> {
+    if (entry.expansion) return entry.expansion;
+    const { block, base, modulePath } = entry;
+    const state = this.state(modulePath);
+    const inherited = state.unknownExistence;
+    const draft = (address: string, bindings: Bindings, unknownExistence?: string): Draft => ({
+      block,
+      address,
+      modulePath,
+      pending: entry.pending,
+      // References naming `[count.index]` or `[each.key]` point at the instance this one names.
+      references: entry.references.map((r, i) => {
+        const expr = entry.computedIndexes.get(i);
+        if (expr === undefined || bindings.size === 0) return { ...r };
+        const key = evaluateExpression(expr, this.scopeFor(modulePath, bindings));
+        return typeof key === 'string' || typeof key === 'number' ? { ...r, target: `${r.target}${keyText(key)}` } : { ...r };
+      }),
+      bindings,
+      ...(unknownExistence ?? inherited ? { unknownExistence: unknownExistence ?? inherited } : {}),
     });
+    if (entry.expanding) {
+      // count / for_each refers to the resource itself: Terraform rejects the cycle.
+      return { drafts: [draft(base, new Map(), `count/for_each of ${base} refers to itself`)], shape: 'unknown', reason: `count/for_each of ${base} refers to itself` };
+    }
+    entry.expanding = true;
+    const result = this.expansion(modulePath, block.body.count, block.body.for_each);
+    entry.expanding = false;
+    let expansion: NonNullable<BlockEntry['expansion']>;
+    switch (result.kind) {
+      case 'single':
+        expansion = { drafts: [draft(base, new Map())], shape: 'single' };
+        break;
+      case 'count':
+        expansion = { drafts: result.keys.map((i) => draft(`${base}[${i}]`, new Map([['count', { index: i }]]))), shape: 'list' };
+        break;
+      case 'for_each':
+        expansion = {
+          drafts: result.keys.map((k) => draft(`${base}${keyText(k)}`, new Map([['each', { key: k, value: result.values.get(k) ?? null }]]))),
+          shape: 'map',
+        };
+        break;
+      case 'unknown': {
+        // One stand-in instance whose existence is undecided; its count.index / each.* are unknown.
+        const unknownBindings = new Map<string, EvalValue>([
+          ['count', { index: new Opaque('${count.index}', [], false) }],
+          ['each', { key: new Opaque('${each.key}', [], false), value: new Opaque('${each.value}', [], false) }],
+        ]);
+        const reason = `${result.reason} is known only after apply`;
+        expansion = { drafts: [draft(base, unknownBindings, inherited ? `${inherited}; ${reason}` : reason)], shape: 'unknown', reason };
+      }
+    }
+    entry.expansion = expansion;
+    return expansion;
   }
 
   private finish(draft: Draft): { [key: string]: Value } {
     if (draft.values) return draft.values;
     draft.resolving = true;
+    const scope = this.scopeFor(draft.modulePath, draft.bindings);
     // The top level is always copied: meta-arguments were dropped from it.
     const values: { [key: string]: Value } = dict();
-    for (const [key, value] of Object.entries(draft.pending)) values[key] = this.resolve(value, draft.modulePath);
+    for (const [key, value] of Object.entries(draft.pending)) {
+      if (value instanceof DynamicBlocks) this.expandDynamic(value, scope, values, draft.modulePath, draft.bindings);
+      else values[key] = this.resolve(value, scope, draft.modulePath, draft.bindings);
+    }
+    // Well-known data sources answer some attributes before apply (an AWS managed policy's document).
+    if (draft.block.mode === 'data') {
+      const known = knownDataAttributes(draft.block.type, values as { [key: string]: EvalValue });
+      if (known) for (const [key, value] of Object.entries(known)) if (!(key in values) || values[key] === null) values[key] = toModelValue(value);
+    }
     draft.resolving = false;
     draft.values = values;
+    linkUnknowns(values, draft.references);
     return values;
   }
 
-  private resolve(value: Pending, modulePath: string): Value {
-    if (value instanceof Template) return toModelValue(evaluateTemplate(value.parts, this.scopeFor(modulePath)));
+  private resolve(value: Pending, scope: EvalScope, modulePath: string, bindings: Bindings): Value {
+    if (value instanceof Template) return toModelValue(evaluateTemplate(value.parts, scope));
+    if (value instanceof DynamicBlocks) return null;
     if (value === null || typeof value !== 'object' || !pendingContainers.has(value)) return value as Value;
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v, modulePath));
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v, scope, modulePath, bindings));
     const out: { [key: string]: Value } = dict();
-    for (const [k, v] of Object.entries(value)) out[k] = this.resolve(v, modulePath);
+    for (const [k, v] of Object.entries(value)) {
+      if (v instanceof DynamicBlocks) this.expandDynamic(v, scope, out, modulePath, bindings);
+      else out[k] = this.resolve(v, scope, modulePath, bindings);
+    }
+    return out;
+  }
+
+  /**
+   * `dynamic "ingress" { for_each = ..., content { ... } }`: one `ingress` block per element, after
+   * the static ones. An unknown `for_each` makes the whole block list unknown (never silently empty).
+   */
+  private expandDynamic(dynamic: DynamicBlocks, scope: EvalScope, out: { [key: string]: Value }, modulePath: string, bindings: Bindings): void {
+    for (const { name, forEach, iterator, content } of dynamic.blocks) {
+      const collection = evaluateRaw(forEach, scope);
+      const existing = out[name];
+      const list: Value[] = Array.isArray(existing) ? [...(existing as Value[])] : existing !== undefined && existing !== null ? [existing] : [];
+      if (existing instanceof Unknown) continue;
+      let pairs: [EvalValue, EvalValue][] | undefined;
+      if (Array.isArray(collection)) pairs = (collection as readonly EvalValue[]).map((v, i) => [i, v]);
+      else if (collection !== null && typeof collection === 'object' && !(collection instanceof Opaque)) {
+        pairs = Object.keys(collection).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, (collection as Record<string, EvalValue>)[k] as EvalValue]);
+      }
+      if (!pairs) {
+        const opaque = collection instanceof Opaque ? collection : new Opaque(`\${${String(forEach)}}`, [], false, 'for_each of a dynamic block must be a collection');
+        out[name] = new Unknown(`dynamic "${name}" blocks: for_each = ${opaque.text}${opaque.note ? ` (${opaque.note})` : ''} is known only after apply`, opaque.refs);
+        continue;
+      }
+      for (const [key, value] of pairs) {
+        const inner = new Map(bindings);
+        inner.set(iterator, { key, value });
+        const innerScope = this.scopeFor(modulePath, inner);
+        const body = Array.isArray(content) && content.length === 1 ? content[0] as Pending : content;
+        list.push(this.resolveForced(body, innerScope, modulePath, inner));
+      }
+      out[name] = list;
+    }
+  }
+
+  /** Like resolve, also for containers without templates (dynamic content is walked once per element). */
+  private resolveForced(value: Pending, scope: EvalScope, modulePath: string, bindings: Bindings): Value {
+    if (value === null || typeof value !== 'object' || value instanceof Template || value instanceof DynamicBlocks) return this.resolve(value, scope, modulePath, bindings);
+    if (Array.isArray(value)) return value.map((v) => this.resolveForced(v, scope, modulePath, bindings));
+    const out: { [key: string]: Value } = dict();
+    for (const [k, v] of Object.entries(value)) {
+      if (v instanceof DynamicBlocks) this.expandDynamic(v, scope, out, modulePath, bindings);
+      else out[k] = this.resolveForced(v, scope, modulePath, bindings);
+    }
     return out;
   }
 
   private state(modulePath: string): ModuleState {
     let state = this.modules.get(modulePath);
     if (!state) {
-      state = { modulePath, definitions: emptyDefinitions(), assigned: new Map(), locals: new Map(), variables: new Map(), resolving: new Set() };
+      state = { modulePath, definitions: emptyDefinitions(), assigned: new Map(), locals: new Map(), variables: new Map(), resolving: new Set(), localStack: [] };
       this.modules.set(modulePath, state);
     }
     return state;
   }
 
-  /** What expressions inside `modulePath` can read. */
-  private scopeFor(modulePath: string): EvalScope {
+  /** What expressions inside `modulePath` can read; `bindings` add `count`, `each` and iterators. */
+  private scopeFor(modulePath: string, bindings?: Bindings): EvalScope {
+    const base = this.moduleScope(modulePath);
+    if (!bindings || bindings.size === 0) return base;
+    return { ...base, symbol: (name) => bindings.get(name) ?? base.symbol?.(name) };
+  }
+
+  private moduleScope(modulePath: string): EvalScope {
     const state = this.state(modulePath);
     if (state.scope) return state.scope;
     const prefix = modulePath ? `${modulePath}.` : '';
+    const reader = this.readers.get(modulePath);
     const scope: EvalScope = {
       prefix,
       variable: (name) => this.variable(state, name),
@@ -367,22 +639,50 @@ export class ConfigScope {
         const cached = state.locals.get(name);
         if (cached !== undefined) return cached;
         if (!state.definitions.locals.has(name)) return undefined;
-        if (state.resolving.has(`local.${name}`)) return new Opaque(`\${local.${name}}`, [], false, 'the local value refers to itself');
+        if (state.resolving.has(`local.${name}`)) throw this.localCycle(state, name);
         state.resolving.add(`local.${name}`);
+        state.localStack.push(name);
         const value = evaluateRaw(state.definitions.locals.get(name), scope);
+        state.localStack.pop();
         state.resolving.delete(`local.${name}`);
         state.locals.set(name, value);
         return value;
       },
-      attribute: (base, path) => this.attribute(prefix + base, path),
+      resource: (base) => this.resourceValue(prefix + base),
+      module: (name) => this.moduleOutputs(modulePath, name),
+      symbol: (name): EvalValue | undefined => {
+        if (name === 'path') {
+          const root = state.rootDir;
+          const dir = state.dir;
+          if (root === undefined || dir === undefined) return undefined;
+          const rel = relative(root, dir).split(sep).join('/');
+          return { module: rel || '.', root: '.', cwd: '.' };
+        }
+        if (name === 'terraform') return { workspace: 'default' };
+        return undefined;
+      },
+      ...(reader ? { readFile: reader } : {}),
     };
     state.scope = scope;
     return scope;
   }
 
+  /** Terraform rejects locals that refer to each other in a cycle: an input error naming them and their lines. */
+  private localCycle(state: ModuleState, name: string) {
+    const cycle = state.localStack.slice(state.localStack.indexOf(name));
+    const where = (n: string) => {
+      const at = state.definitions.localLocations.get(n);
+      return `local.${n}${at ? ` (${at.file}${at.line !== undefined ? `:${at.line}` : ''})` : ''}`;
+    };
+    const first = state.definitions.localLocations.get(name);
+    const message = cycle.length === 1 ? `${where(name)} refers to itself` : `locals refer to each other in a cycle: ${cycle.map(where).join(' -> ')} -> local.${name}`;
+    return inputError(message, { file: first?.file ?? '', ...(first?.line !== undefined ? { line: first.line } : {}) }, 'locals that do not depend on themselves');
+  }
+
   /**
    * `var.x`: in a child module, the caller's argument evaluated in the caller's scope; in the root
-   * module, a tfvars value; else the variable's default. `undefined` (unknown) without any.
+   * module, a value given from outside (tfvars, command line, environment); else the variable's
+   * default. Converted to the declared type. `undefined` (unknown) without any.
    */
   private variable(state: ModuleState, name: string): EvalValue | undefined {
     if (state.variables.has(name)) return state.variables.get(name);
@@ -392,44 +692,146 @@ export class ConfigScope {
     let value: EvalValue | undefined;
     const declared = state.definitions.variables.get(name);
     if (state.caller && Object.prototype.hasOwnProperty.call(state.caller.arguments, name)) {
-      value = evaluateRaw(state.caller.arguments[name], this.scopeFor(state.caller.modulePath));
+      value = evaluateRaw(state.caller.arguments[name], this.scopeFor(state.caller.modulePath, state.caller.bindings));
     } else if (!state.caller && state.assigned.has(name)) {
       value = evaluateRaw(state.assigned.get(name), CONSTANT_SCOPE);
-    } else if (declared && 'default' in declared) {
+    }
+    // A null argument takes the default when the variable is not nullable.
+    if ((value === undefined || (value === null && declared?.nullable === false)) && declared && 'default' in declared) {
       value = evaluateRaw(declared.default, CONSTANT_SCOPE);
     }
+    if (value !== undefined && declared?.type !== undefined) value = convertVariable(value, declared.type);
     state.resolving.delete(key);
     state.variables.set(name, value);
     return value;
   }
 
-  /** The value of `aws_iam_role.x.name` (any path), when the target declares it; `undefined` when unknown. */
-  private attribute(address: string, path: readonly (string | number)[]): EvalValue | undefined {
-    const target = this.drafts.get(address);
-    if (!target || target.resolving) return undefined;
-    let current: Value | undefined = this.finish(target);
-    for (const segment of path) {
-      if (Array.isArray(current)) current = typeof segment === 'number' || /^\d+$/.test(segment) ? (current as Value[])[Number(segment)] : undefined;
-      else if (current !== null && typeof current === 'object' && !(current instanceof Unknown)) {
-        current = Object.prototype.hasOwnProperty.call(current, segment) ? (current as { [k: string]: Value })[segment] : undefined;
-      } else return undefined;
-    }
-    if (current === undefined || current instanceof Unknown) return undefined;
-    const text = `${address}.${path.join('.')}`;
-    const value = fromModelValue(current, text, [text]);
-    // A declared null is "unset": the provider decides the value at apply time.
-    return value === null ? undefined : value;
+  /** `aws_x.y` as an expression sees it: one object, a list (count), a map (for_each), or unknown. */
+  private resourceValue(address: string): EvalValue | undefined {
+    const entry = this.entries.get(address);
+    if (!entry) return undefined;
+    const expansion = this.expand(entry);
+    if (expansion.shape === 'unknown') return new Opaque(`\${${address}}`, [address], false, expansion.reason);
+    const values = expansion.drafts.map((d) => this.instanceValue(d));
+    if (expansion.shape === 'single') return values[0];
+    if (values.some((v) => v === undefined)) return undefined;
+    if (expansion.shape === 'list') return values as EvalValue[];
+    return dict(expansion.drafts.map((d, i): [string, EvalValue] => [d.address.slice(d.address.lastIndexOf('[') + 2, -2).replace(/\\(.)/g, '$1'), values[i] as EvalValue]));
   }
+
+  private instanceValue(draft: Draft): EvalValue | undefined {
+    if (draft.evalValue !== undefined) return draft.evalValue;
+    if (draft.resolving) return undefined;
+    const values = this.finish(draft);
+    let value = fromModelValue(values, draft.address, [draft.address]) as { [key: string]: EvalValue };
+    const known = draft.block.mode === 'data' ? knownDataAttributes(draft.block.type, value) : undefined;
+    if (known) {
+      value = { ...value, ...known };
+      APPLY_TIME.set(value, draft.address);
+    }
+    draft.evalValue = value;
+    return value;
+  }
+
+  /** `module.NAME` from inside `parentPath`: the outputs of that call's instances. */
+  private moduleOutputs(parentPath: string, name: string): EvalValue | undefined {
+    const call = this.calls.get(`${parentPath}\u0000${name}`);
+    if (!call) return undefined;
+    const childPath = `${parentPath ? `${parentPath}.` : ''}module.${name}`;
+    switch (call.kind) {
+      case 'single':
+        return this.outputsOf(childPath);
+      case 'count': {
+        const all = call.keys.map((k) => this.outputsOf(`${childPath}[${k}]`));
+        return all.some((v) => v === undefined) ? undefined : (all as EvalValue[]);
+      }
+      case 'for_each': {
+        const all = call.keys.map((k) => [k, this.outputsOf(`${childPath}${keyText(k)}`)] as const);
+        return all.some(([, v]) => v === undefined) ? undefined : (dict(all) as { [key: string]: EvalValue });
+      }
+      case 'unknown':
+        return new Opaque(`\${module.${name}}`, [], false, call.reason);
+    }
+  }
+
+  private outputsOf(modulePath: string): EvalValue | undefined {
+    const state = this.modules.get(modulePath);
+    if (!state) return undefined;
+    if (state.outputs !== undefined) return state.outputs;
+    if (state.resolving.has('outputs')) return undefined;
+    state.resolving.add('outputs');
+    const scope = this.moduleScope(modulePath);
+    const entries: [string, EvalValue][] = [];
+    for (const [name, raw] of state.definitions.outputs) entries.push([name, evaluateRaw(raw, scope)]);
+    state.resolving.delete('outputs');
+    state.outputs = dict(entries);
+    return state.outputs;
+  }
+}
+
+/** The text of a count / for_each for a reason: the expression as written, and why it is unknown. */
+function describe(raw: unknown, value: EvalValue): string {
+  const text = typeof raw === 'string' ? raw.replace(/^\$\{([\s\S]*)\}$/, '$1') : JSON.stringify(raw);
+  const note = value instanceof Opaque ? value.note : 'a value that is not a whole number, set or map';
+  return note ? `${text} (${note})` : text;
+}
+
+/** Known attributes of well-known data sources (partition, AWS managed policies by name or ARN). */
+function knownDataAttributes(type: string, args: { readonly [key: string]: EvalValue }): Record<string, EvalValue> | undefined {
+  const fixed = KNOWN_DATA.get(type);
+  if (fixed) return { ...fixed };
+  if (type === 'aws_iam_policy') {
+    const arn = typeof args.arn === 'string' ? args.arn : undefined;
+    const name = typeof args.name === 'string' ? args.name : undefined;
+    const found = arn !== undefined || name !== undefined ? awsManagedPolicyData(arn !== undefined ? { arn } : { name: name as string }) : undefined;
+    if (found) return { arn: found.arn, name: found.name, path: found.path, policy: found.policy, id: found.arn };
+  }
+  return undefined;
+}
+
+/** A variable's declared `type` applied to its value (see convertToType). */
+function convertVariable(value: EvalValue, type: unknown): EvalValue {
+  const text = typeof type === 'string' ? type.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : '';
+  const spec = text ? parseTypeConstraint(text) : undefined;
+  return spec ? convertToType(value, spec) : value;
+}
+
+/**
+ * References carried by unknown values (a module output naming `module.net.aws_subnet.public.id`,
+ * a local built from a resource attribute) become references of the resource, at the attribute
+ * path where the value landed, so graph links exist even when the text names no resource.
+ */
+function linkUnknowns(values: { readonly [key: string]: Value }, references: Reference[]): void {
+  const seen = new Set(references.map((r) => `${r.attribute}\u0000${r.target}`));
+  const walk = (value: Value, path: string, depth: number) => {
+    if (depth > 32) return;
+    if (value instanceof Unknown) {
+      for (const ref of value.references) {
+        const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(ref);
+        if (!parsed) continue;
+        const target = `${parsed[1] ?? ''}${parsed[2] ?? ''}`;
+        if (seen.has(`${path}\u0000${target}`)) continue;
+        seen.add(`${path}\u0000${target}`);
+        references.push({ attribute: path, target, ...(parsed[3] ? { targetAttribute: parsed[3] } : {}) });
+      }
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) (value as readonly Value[]).forEach((v, i) => walk(v, path ? `${path}.${i}` : String(i), depth + 1));
+    else for (const [k, v] of Object.entries(value)) walk(v as Value, path ? `${path}.${k}` : k, depth + 1);
+  };
+  walk(values, '', 0);
 }
 
 /** Containers holding at least one Template: only these are copied and walked again at resolve time. */
 const pendingContainers = new WeakSet<object>();
 
 /**
- * Replaces template strings by `Template`s and records their references. Copy-on-write: a
- * subtree without `${` is returned as is, so a large stack is not copied twice.
+ * Replaces template strings by `Template`s and records their references; `dynamic` blocks become
+ * `DynamicBlocks`. Copy-on-write: a subtree without `${` is returned as is, so a large stack is not
+ * copied twice.
  */
-function toPending(value: unknown, path: string[], references: Reference[], prefix: string): Pending {
+function toPending(value: unknown, path: string[], references: Reference[], prefix: string, computed?: Map<number, string>): Pending {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
     const parts = splitTemplate(value);
@@ -437,7 +839,9 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     const traversals = parts.filter((p): p is { expr: string } => 'expr' in p).map((p) => findTraversals(p.expr));
     for (const list of traversals) {
       for (const t of list) {
-        references.push({ attribute: path.join('.'), target: prefix + t.base, ...(t.attribute ? { targetAttribute: t.attribute } : {}) });
+        const target = prefix + t.base + (t.index !== undefined ? `[${t.index}]` : '');
+        if (t.computedIndex !== undefined) computed?.set(references.length, t.computedIndex);
+        references.push({ attribute: path.join('.'), target, ...(t.attribute ? { targetAttribute: t.attribute } : {}) });
       }
     }
     return new Template(value, parts);
@@ -448,7 +852,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     for (let i = 0; i < value.length; i++) {
       const item = value[i] as unknown;
       path.push(String(i));
-      const next = toPending(item, path, references, prefix);
+      const next = toPending(item, path, references, prefix, computed);
       path.pop();
       if (next !== item && !copy) copy = value.slice(0, i) as Pending[];
       if (copy) copy.push(next);
@@ -462,8 +866,13 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     const object = value as Record<string, unknown>;
     for (const key in object) {
       const item = object[key];
+      if (key === 'dynamic' && item !== null && typeof item === 'object') {
+        copy ??= { ...(object as { [key: string]: Pending }) };
+        copy[key] = dynamicBlocks(item, path, references, prefix, computed);
+        continue;
+      }
       path.push(key);
-      const next = toPending(item, path, references, prefix);
+      const next = toPending(item, path, references, prefix, computed);
       path.pop();
       if (next !== item && !copy) copy = dict(object as { [key: string]: Pending });
       if (copy) copy[key] = next;
@@ -473,6 +882,27 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     return copy;
   }
   return null;
+}
+
+/** `dynamic` as hcl2json writes it (`[{ingress: [{for_each, content: [{...}]}]}]`) or as Terraform JSON (`{ingress: {...}}`). */
+function dynamicBlocks(raw: object, path: string[], references: Reference[], prefix: string, computed?: Map<number, string>): DynamicBlocks {
+  const blocks: { name: string; forEach: unknown; iterator: string; content: Pending }[] = [];
+  for (const group of Array.isArray(raw) ? raw : [raw]) {
+    if (!isPlainObject(group)) continue;
+    for (const [name, specs] of Object.entries(group)) {
+      for (const spec of Array.isArray(specs) ? specs : [specs]) {
+        if (!isPlainObject(spec)) continue;
+        const iterator = typeof spec.iterator === 'string' ? spec.iterator.replace(/^\$\{([\s\S]*)\}$/, '$1') : name;
+        path.push(name);
+        // Record the content's references (and the for_each's) on the block's attribute path.
+        toPending(spec.for_each, path, references, prefix, computed);
+        const content = toPending(spec.content ?? {}, path, references, prefix, computed);
+        path.pop();
+        blocks.push({ name, forEach: spec.for_each, iterator, content });
+      }
+    }
+  }
+  return new DynamicBlocks(blocks);
 }
 
 export function dedupeReferences(references: readonly Reference[]): Reference[] {

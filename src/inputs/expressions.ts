@@ -90,6 +90,8 @@ export interface Traversal {
   readonly index?: string;
   /** `true` for `aws_subnet.a.*.id` / `aws_subnet.a[*].id`: every instance. */
   readonly splat: boolean;
+  /** The index expression when the instance is computed (`each.key` in `aws_iam_role.r[each.key]`). */
+  readonly computedIndex?: string;
   /** Attribute path read from the target after the instance part (`arn`, `vpc_config.0.vpc_id`). */
   readonly attribute?: string;
   /** The traversal text as written. */
@@ -146,7 +148,7 @@ function scanExpression(expr: string, found: Traversal[], depth: number): void {
   }
 }
 
-type Segment = { kind: 'name'; value: string } | { kind: 'index'; value: string } | { kind: 'splat' };
+type Segment = { kind: 'name'; value: string } | { kind: 'index'; value: string } | { kind: 'splat'; computed?: string };
 
 function readTraversal(expr: string, start: number): { traversal?: Traversal; end: number } {
   const segments: Segment[] = [];
@@ -177,7 +179,7 @@ function readTraversal(expr: string, start: number): { traversal?: Traversal; en
       else if (/^\d+$/.test(inner) || /^"[^"\\$]*"$/.test(inner)) segments.push({ kind: 'index', value: inner });
       else {
         // A computed index (`[count.index]`): the instance is unknown, and the index may itself refer to things.
-        segments.push({ kind: 'splat' });
+        segments.push({ kind: 'splat', computed: inner });
       }
       i = close + 1;
     } else break;
@@ -206,18 +208,20 @@ function readTraversal(expr: string, start: number): { traversal?: Traversal; en
   }
   let index: string | undefined;
   let splat = false;
+  let computedIndex: string | undefined;
   const head = rest[0];
   if (head?.kind === 'index') {
     index = head.value;
     rest = rest.slice(1);
   } else if (head?.kind === 'splat') {
     splat = true;
+    computedIndex = head.computed;
     rest = rest.slice(1);
   }
   const attribute = rest.length
     ? rest.map((s) => (s.kind === 'name' ? s.value : s.kind === 'index' ? s.value.replace(/^"|"$/g, '') : '*')).join('.')
     : undefined;
-  const traversal: Traversal = { base, splat, text, ...(index !== undefined ? { index } : {}), ...(attribute ? { attribute } : {}) };
+  const traversal: Traversal = { base, splat, text, ...(index !== undefined ? { index } : {}), ...(computedIndex !== undefined ? { computedIndex } : {}), ...(attribute ? { attribute } : {}) };
   return { traversal, end };
 }
 

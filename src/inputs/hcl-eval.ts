@@ -1,6 +1,7 @@
 import { hclEscape } from './hcl-escape.js';
 import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
 import { dict, mapDict } from '../model/dict.js';
+import { bool, callFunction, FunctionError, hasFunction, num, numberText, str, UnknownResult } from './hcl-functions.js';
 
 /**
  * A small, safe evaluator for the Terraform expressions that configuration carries as `${...}`
@@ -28,6 +29,8 @@ export class Opaque {
     readonly partial: boolean,
     /** Why it is not evaluated, when that is not "known only after apply". */
     readonly note?: string,
+    /** Terraform itself would reject the expression (a function error, a missing key): `try` moves on. */
+    readonly error = false,
   ) {}
 }
 
@@ -40,10 +43,19 @@ export interface EvalScope {
   /** `local.NAME`, evaluated in its own module. */
   local(name: string): EvalValue | undefined;
   /**
-   * A resource or data source attribute stated literally in the configuration.
-   * `base` is `aws_s3_bucket.b` or `data.aws_x.y`; `path` the attribute path (`tags.Name`).
+   * A resource or data source as an expression sees it (`base` is `aws_s3_bucket.b` or
+   * `data.aws_x.y`): its object (attributes stated in the configuration; the others are known
+   * after apply), a list of them with `count`, a map with `for_each`, or an `Opaque` when its
+   * instances are not known. Objects in `APPLY_TIME` answer "unknown", not "no such attribute",
+   * for what they do not hold.
    */
-  attribute(base: string, path: readonly (string | number)[]): EvalValue | undefined;
+  resource?(base: string): EvalValue | undefined;
+  /** `module.NAME`: the module's outputs (a list or map of them for a call with count/for_each). */
+  module?(name: string): EvalValue | undefined;
+  /** `count`, `each`, `path`, `terraform`, and `dynamic` block iterators, where they are defined. */
+  symbol?(name: string): EvalValue | undefined;
+  /** `file()` / `templatefile()`: the text of a file under the module's folder, or why it cannot be read. */
+  readFile?(path: string): { text: string } | { error: string };
   /** Module prefix for recorded references (`module.net.`), empty at the root. */
   readonly prefix: string;
 }
@@ -64,9 +76,33 @@ type Node =
   | { kind: 'call'; name: string; args: Node[]; expand: boolean; start: number; end: number }
   | { kind: 'index'; target: Node; steps: Step[]; start: number; end: number }
   | { kind: 'heredoc'; body: string; start: number; end: number }
+  | { kind: 'binary'; op: string; left: Node; right: Node; start: number; end: number }
+  | { kind: 'unary'; op: '!' | '-'; operand: Node; start: number; end: number }
+  | { kind: 'conditional'; cond: Node; then: Node; else: Node; start: number; end: number }
+  | {
+      kind: 'for';
+      /** `{ for ... }` builds an object, `[ for ... ]` a tuple. */
+      object: boolean;
+      keyVar?: string;
+      valueVar: string;
+      collection: Node;
+      key?: Node;
+      value: Node;
+      /** `...` after the value: values with the same key are grouped into lists. */
+      group: boolean;
+      cond?: Node;
+      start: number;
+      end: number;
+    }
+  | { kind: 'template-if'; cond: Node; then: TemplatePiece[]; else: TemplatePiece[]; start: number; end: number }
+  | { kind: 'template-for'; keyVar?: string; valueVar: string; collection: Node; body: TemplatePiece[]; start: number; end: number }
   | { kind: 'opaque'; note: string; start: number; end: number };
 
-type Step = { kind: 'attr'; name: string } | { kind: 'index'; key: Node } | { kind: 'splat' };
+type TemplatePiece = string | Node;
+type ForHead = { keyVar?: string; valueVar: string; collection: Node };
+
+/** `[*]` splats every following step; the legacy `.*` only the attribute steps right after it. */
+type Step = { kind: 'attr'; name: string } | { kind: 'index'; key: Node } | { kind: 'splat'; legacy: boolean };
 
 class SyntaxFailure extends Error {}
 
@@ -129,10 +165,10 @@ class Parser {
     let node = first;
     if (this.peek('?')) {
       this.i++;
-      this.expression();
+      const then = this.expression();
       this.expect(':');
-      this.expression();
-      node = { kind: 'opaque', note: 'conditional expressions are not evaluated', start, end: this.i };
+      const otherwise = this.expression();
+      node = { kind: 'conditional', cond: first, then, else: otherwise, start, end: this.i };
     }
     this.depth--;
     return node;
@@ -150,8 +186,8 @@ class Parser {
       if (!op) return left;
       // `=>` and `==` share a first character with `=`; only whole operators are taken.
       this.i += op.length;
-      this.binary(level + 1);
-      left = { kind: 'opaque', note: `operator ${op} is not evaluated`, start, end: this.i };
+      const right = this.binary(level + 1);
+      left = { kind: 'binary', op, left, right, start, end: this.i };
     }
   }
 
@@ -162,8 +198,8 @@ class Parser {
     if (c === '-' && isDigit(this.src[this.i + 1])) return this.postfix(this.number());
     if (c === '!' || c === '-') {
       this.i++;
-      this.unary();
-      return { kind: 'opaque', note: `operator ${c} is not evaluated`, start, end: this.i };
+      const operand = this.unary();
+      return { kind: 'unary', op: c, operand, start, end: this.i };
     }
     return this.postfix(this.primary());
   }
@@ -176,7 +212,7 @@ class Parser {
       const s = this.src;
       if (s[this.i] === '.' && s[this.i + 1] === '*') {
         this.i += 2;
-        steps.push({ kind: 'splat' });
+        steps.push({ kind: 'splat', legacy: true });
       } else if (s[this.i] === '.' && isIdentStart(s[this.i + 1])) {
         this.i++;
         steps.push({ kind: 'attr', name: this.ident() });
@@ -187,7 +223,7 @@ class Parser {
         steps.push({ kind: 'index', key: { kind: 'literal', value: Number(s.slice(from, this.i)), start: from, end: this.i } });
       } else if (s[this.i] === '[') {
         this.i++;
-        if (this.eat('*')) steps.push({ kind: 'splat' });
+        if (this.eat('*')) steps.push({ kind: 'splat', legacy: false });
         else steps.push({ kind: 'index', key: this.expression() });
         this.expect(']');
       } else {
@@ -292,13 +328,44 @@ class Parser {
     return isFor;
   }
 
+  /** `for k, v in coll :` after the opening bracket; the caller parses the rest. */
+  private forHead(): ForHead {
+    this.space();
+    this.ident(); // `for`
+    const head = this.forHeadIn();
+    this.expect(':');
+    return head;
+  }
+
+  private peekWord(word: string): boolean {
+    this.space();
+    return this.src.startsWith(word, this.i) && !isIdentChar(this.src[this.i + word.length]);
+  }
+
+  private forRest(object: boolean, start: number, closer: string): Node {
+    this.enter();
+    const head = this.forHead();
+    let key: Node | undefined;
+    if (object) {
+      key = this.expression();
+      this.expect('=>');
+    }
+    const value = this.expression();
+    const group = object && this.eat('...');
+    let cond: Node | undefined;
+    if (this.peekWord('if')) {
+      this.i += 2;
+      cond = this.expression();
+    }
+    this.expect(closer);
+    this.depth--;
+    return { kind: 'for', object, ...head, ...(key ? { key } : {}), value, group, ...(cond ? { cond } : {}), start, end: this.i };
+  }
+
   private tuple(): Node {
     const start = this.i;
     this.i++;
-    if (this.isFor()) {
-      this.skipBalanced(']');
-      return { kind: 'opaque', note: 'for expressions are not evaluated', start, end: this.i };
-    }
+    if (this.isFor()) return this.forRest(false, start, ']');
     this.enter();
     const items: Node[] = [];
     while (!this.peek(']')) {
@@ -313,10 +380,7 @@ class Parser {
   private object(): Node {
     const start = this.i;
     this.i++;
-    if (this.isFor()) {
-      this.skipBalanced('}');
-      return { kind: 'opaque', note: 'for expressions are not evaluated', start, end: this.i };
-    }
+    if (this.isFor()) return this.forRest(true, start, '}');
     this.enter();
     const items: { key: Node; value: Node }[] = [];
     while (!this.peek('}')) {
@@ -339,52 +403,127 @@ class Parser {
     return { kind: 'object', items, start, end: this.i };
   }
 
-  /** A quoted template: `"a ${x} b"`, escapes decoded; `%{...}` directives are not evaluated. */
+  /** A quoted template: `"a ${x} b"`, escapes decoded, `%{if}` / `%{for}` directives included. */
   private quoted(): Node {
     const start = this.i;
-    const s = this.src;
     this.i++;
-    const parts: (string | Node)[] = [];
+    const parts = this.templatePieces(true);
+    return { kind: 'template', parts, start, end: this.i };
+  }
+
+  /**
+   * Template text up to the closing quote (`quoted`) or the end of the source (a heredoc body):
+   * literal text, `${...}` interpolations and `%{...}` directives folded into `template-if` /
+   * `template-for` nodes. Strip markers (`${~`, `~}`) trim the whitespace beside them.
+   */
+  private templatePieces(quoted: boolean): TemplatePiece[] {
+    const s = this.src;
+    type Token = { text: string } | { node: Node; stripBefore: boolean; stripAfter: boolean } | { directive: string; start: number; head?: Node | ForHead; stripBefore: boolean; stripAfter: boolean };
+    const tokens: Token[] = [];
     let literal = '';
-    let directive = false;
+    const flush = () => {
+      if (literal) tokens.push({ text: literal });
+      literal = '';
+    };
     for (;;) {
       const c = s[this.i];
-      if (c === undefined || c === '\n') throw new SyntaxFailure('unterminated string');
-      if (c === '"') {
-        this.i++;
-        break;
-      }
-      if (c === '\\') {
-        literal += this.escape();
-        continue;
-      }
+      if (quoted) {
+        if (c === undefined || c === '\n') throw new SyntaxFailure('unterminated string');
+        if (c === '"') {
+          this.i++;
+          break;
+        }
+        if (c === '\\') {
+          literal += this.escape();
+          continue;
+        }
+      } else if (c === undefined) break;
       if ((c === '$' || c === '%') && s[this.i + 1] === c && s[this.i + 2] === '{') {
         literal += `${c}{`;
         this.i += 3;
         continue;
       }
-      if (c === '$' && s[this.i + 1] === '{') {
-        if (literal) parts.push(literal);
-        literal = '';
+      if ((c === '$' || c === '%') && s[this.i + 1] === '{') {
+        flush();
+        const at = this.i;
         this.i += 2;
-        this.eat('~');
-        parts.push(this.expression());
-        this.eat('~');
+        const stripBefore = s[this.i] === '~';
+        if (stripBefore) this.i++;
+        if (c === '$') {
+          const node = this.expression();
+          const stripAfter = this.eat('~');
+          this.expect('}');
+          tokens.push({ node, stripBefore, stripAfter });
+          continue;
+        }
+        this.space();
+        const word = this.ident();
+        let head: Node | ForHead | undefined;
+        if (word === 'if') head = this.expression();
+        else if (word === 'for') head = this.forHeadIn();
+        else if (word !== 'else' && word !== 'endif' && word !== 'endfor') throw new SyntaxFailure(`unknown template directive ${word}`);
+        const stripAfter = this.eat('~');
         this.expect('}');
-        continue;
-      }
-      if (c === '%' && s[this.i + 1] === '{') {
-        directive = true;
-        this.i += 2;
-        this.skipBalanced('}');
+        tokens.push({ directive: word, start: at, ...(head ? { head } : {}), stripBefore, stripAfter });
         continue;
       }
       literal += c;
       this.i++;
     }
-    if (literal) parts.push(literal);
-    if (directive) return { kind: 'opaque', note: 'template directives (%{...}) are not evaluated', start, end: this.i };
-    return { kind: 'template', parts, start, end: this.i };
+    flush();
+    // Strip markers trim the literal text next to them.
+    tokens.forEach((t, k) => {
+      if (!('text' in t)) return;
+      const prev = tokens[k - 1];
+      const next = tokens[k + 1];
+      let text = t.text;
+      if (prev && !('text' in prev) && prev.stripAfter) text = text.replace(/^[ \t\r\n]+/, '');
+      if (next && !('text' in next) && next.stripBefore) text = text.replace(/[ \t\r\n]+$/, '');
+      t.text = text;
+    });
+    // Fold directives into nested nodes.
+    let k = 0;
+    const end = this.i;
+    const block = (closers: readonly string[]): { pieces: TemplatePiece[]; closer?: string } => {
+      const pieces: TemplatePiece[] = [];
+      while (k < tokens.length) {
+        const t = tokens[k++] as Token;
+        if ('text' in t) {
+          if (t.text) pieces.push(t.text);
+        } else if ('node' in t) pieces.push(t.node);
+        else if (closers.includes(t.directive)) return { pieces, closer: t.directive };
+        else if (t.directive === 'if') {
+          const then = block(['else', 'endif']);
+          const otherwise = then.closer === 'else' ? block(['endif']) : { pieces: [], closer: then.closer };
+          if (otherwise.closer !== 'endif') throw new SyntaxFailure('%{if} without %{endif}');
+          pieces.push({ kind: 'template-if', cond: t.head as Node, then: then.pieces, else: otherwise.pieces, start: t.start, end });
+        } else if (t.directive === 'for') {
+          const body = block(['endfor']);
+          if (body.closer !== 'endfor') throw new SyntaxFailure('%{for} without %{endfor}');
+          pieces.push({ kind: 'template-for', ...(t.head as ForHead), body: body.pieces, start: t.start, end });
+        } else throw new SyntaxFailure(`unexpected %{${t.directive}}`);
+      }
+      return { pieces };
+    };
+    const all = block([]);
+    if (all.closer) throw new SyntaxFailure(`unexpected %{${all.closer}}`);
+    return all.pieces;
+  }
+
+  /** `k, v in coll` of a `%{for}` directive. */
+  private forHeadIn(): ForHead {
+    this.space();
+    let valueVar = this.ident();
+    let keyVar: string | undefined;
+    if (this.eat(',')) {
+      keyVar = valueVar;
+      this.space();
+      valueVar = this.ident();
+    }
+    this.space();
+    if (this.ident() !== 'in') throw new SyntaxFailure('expected in');
+    const collection = this.expression();
+    return { ...(keyVar !== undefined ? { keyVar } : {}), valueVar, collection };
   }
 
   private escape(): string {
@@ -423,31 +562,9 @@ class Parser {
     return { kind: 'heredoc', body: body.join(''), start, end: this.i };
   }
 
-  /** The parts of a heredoc body: literal text and `${...}` interpolations (positions index `src`, the body). */
-  templateBody(): (string | Node)[] {
-    const text = this.src;
-    if (text.includes('%{')) throw new SyntaxFailure('template directives (%{...}) are not evaluated');
-    const parts: (string | Node)[] = [];
-    let literal = '';
-    while (this.i < text.length) {
-      if (text.startsWith('$${', this.i)) {
-        literal += '${';
-        this.i += 3;
-      } else if (text.startsWith('${', this.i)) {
-        if (literal) parts.push(literal);
-        literal = '';
-        this.i += 2;
-        this.eat('~');
-        parts.push(this.expression());
-        this.eat('~');
-        this.expect('}');
-      } else {
-        literal += text[this.i];
-        this.i++;
-      }
-    }
-    if (literal) parts.push(literal);
-    return parts;
+  /** The parts of a heredoc body: literal text, interpolations, directives (positions index `src`, the body). */
+  templateBody(): TemplatePiece[] {
+    return this.templatePieces(false);
   }
 }
 
@@ -572,13 +689,60 @@ function refsOf(text: string, prefix: string): readonly string[] {
   return refs;
 }
 
-/** Functions evaluated; everything else is opaque with a reason. */
-const FUNCTIONS = new Set(['jsonencode', 'merge', 'concat', 'tolist', 'toset', 'tomap', 'format']);
-/** Functions that read the machine running Terraform: named in the reason, never run. */
-const IMPURE = new Set(['file', 'filebase64', 'templatefile', 'fileset', 'fileexists', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'timestamp', 'uuid', 'plantimestamp', 'bcrypt', 'abspath', 'pathexpand']);
+/** Functions that read the machine running Terraform or the clock: named in the reason, never run. */
+const IMPURE = new Set(['filebase64', 'fileset', 'fileexists', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'timestamp', 'uuid', 'plantimestamp', 'bcrypt', 'abspath', 'pathexpand', 'uuidv5']);
+
+/**
+ * Objects standing for resources and data sources (and everything inside them): an attribute
+ * they do not hold, or hold as null, is decided by the provider at apply time, so reading it is
+ * unknown rather than an error.
+ */
+export const APPLY_TIME = new WeakMap<object, string>();
+
+/** Deep equality as Terraform's `==`: `undefined` when an unknown part decides it. */
+export function valuesEqual(a: EvalValue, b: EvalValue): boolean | undefined {
+  if (a instanceof Opaque || b instanceof Opaque) return undefined;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Array.isArray(a) ? a.map((_v, i) => String(i)) : Object.keys(a);
+  const kb = Array.isArray(b) ? b.map((_v, i) => String(i)) : Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  let undecided = false;
+  for (const k of ka) {
+    if (!kb.includes(k)) return false;
+    const same = valuesEqual((a as Record<string, EvalValue>)[k] as EvalValue, (b as Record<string, EvalValue>)[k] as EvalValue);
+    if (same === false) return false;
+    if (same === undefined) undecided = true;
+  }
+  return undecided ? undefined : true;
+}
+
+/** Every opaque part of a value, for the references of a result computed from it. */
+function refsIn(values: readonly EvalValue[], out: string[] = [], depth = 0): string[] {
+  for (const v of values) {
+    if (v instanceof Opaque) out.push(...v.refs);
+    else if (v !== null && typeof v === 'object' && depth < 32) refsIn(Array.isArray(v) ? (v as readonly EvalValue[]) : Object.values(v), out, depth + 1);
+  }
+  return out;
+}
+
+/** The first error inside a value (a failed part makes the whole `try` argument fail). */
+function errorIn(v: EvalValue, depth = 0): Opaque | undefined {
+  if (v instanceof Opaque) return v.error ? v : undefined;
+  if (v === null || typeof v !== 'object' || depth > 32) return undefined;
+  for (const item of Array.isArray(v) ? (v as readonly EvalValue[]) : Object.values(v)) {
+    const found = errorIn(item, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const EMPTY_BINDINGS: ReadonlyMap<string, EvalValue> = new Map();
 
 class Evaluator {
   depth = 0;
+  /** Names bound by `for` expressions, template `%{for}` and templatefile variables. */
+  bindings: ReadonlyMap<string, EvalValue> = EMPTY_BINDINGS;
   constructor(
     readonly src: string,
     readonly scope: EvalScope,
@@ -593,9 +757,18 @@ class Evaluator {
     return this.src.slice(node.start, node.end).trim();
   }
 
-  private opaque(node: Node, note?: string): Opaque {
+  /** The node as an unknown value; `from` are the values it was computed from (their references are kept). */
+  private opaque(node: Node, note?: string, from: readonly EvalValue[] = [], error = false): Opaque {
     const text = this.textOf(node);
-    return new Opaque(`\${${text}}`, refsOf(text, this.scope.prefix), false, note);
+    const refs = refsOf(text, this.scope.prefix);
+    const inner = from.length ? refsIn(from) : [];
+    // Only a Terraform error is worth repeating on what is computed from it; "known after apply" is not.
+    const fromNote = note ?? from.map((v) => (v instanceof Opaque && v.error ? v.note : undefined)).find((n) => n !== undefined);
+    return new Opaque(`\${${text}}`, inner.length ? [...new Set([...refs, ...inner])] : refs, false, fromNote, error || from.some((v) => v instanceof Opaque && v.error));
+  }
+
+  private failure(node: Node, note: string): Opaque {
+    return this.opaque(node, note, [], true);
   }
 
   private eval(node: Node): EvalValue {
@@ -622,8 +795,8 @@ class Evaluator {
         const entries: [string, EvalValue][] = [];
         for (const { key, value } of node.items) {
           const k = this.eval(key);
-          if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') return this.opaque(node, 'an object key is known only after apply');
-          entries.push([String(k), this.eval(value)]);
+          if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') return this.opaque(node, k instanceof Opaque ? 'an object key is known only after apply' : 'an object key must be a string', [k]);
+          entries.push([typeof k === 'number' ? numberText(k) : String(k), this.eval(value)]);
         }
         return dict(entries);
       }
@@ -636,7 +809,7 @@ class Evaluator {
       case 'call':
         return this.call(node);
       case 'heredoc': {
-        let parts: (string | Node)[];
+        let parts: TemplatePiece[];
         try {
           parts = new Parser(node.body).templateBody();
         } catch (error) {
@@ -645,53 +818,239 @@ class Evaluator {
         }
         const inner = new Evaluator(node.body, this.scope);
         inner.depth = this.depth;
+        inner.bindings = this.bindings;
         return inner.template(parts);
+      }
+      case 'binary':
+        return this.binary(node);
+      case 'unary': {
+        const v = this.eval(node.operand);
+        if (v instanceof Opaque) return this.opaque(node, undefined, [v]);
+        return this.attempt(node, () => (node.op === '!' ? !bool(v) : -num(v)));
+      }
+      case 'conditional': {
+        const cond = this.eval(node.cond);
+        if (cond instanceof Opaque) return this.opaque(node, cond.error ? cond.note : 'the condition is known only after apply', [cond]);
+        let chosen: boolean;
+        try {
+          chosen = bool(cond, 'a bool condition');
+        } catch (error) {
+          return this.caught(node, error, [cond]);
+        }
+        return this.eval(chosen ? node.then : node.else);
+      }
+      case 'for':
+        return this.forExpression(node);
+      case 'template-if': {
+        const cond = this.eval(node.cond);
+        if (cond instanceof Opaque) return this.opaque(node.cond, 'a template condition is known only after apply', [cond]);
+        try {
+          return this.template(bool(cond, 'a bool condition') ? node.then : node.else, true);
+        } catch (error) {
+          return this.caught(node.cond, error, [cond]);
+        }
+      }
+      case 'template-for': {
+        const collection = this.eval(node.collection);
+        const pairs = this.iterate(node.collection, collection);
+        if (pairs instanceof Opaque) return pairs;
+        const pieces: EvalValue[] = [];
+        for (const [k, v] of pairs) pieces.push(this.withBindings(node.keyVar, k, node.valueVar, v, () => this.template(node.body, true)));
+        return this.concatenate(pieces);
       }
       case 'opaque':
         return this.opaque(node, node.note);
     }
   }
 
-  template(parts: readonly (string | Node)[]): EvalValue {
-    // `"${x}"` alone is x itself (a number stays a number, a reference keeps its type).
-    if (parts.length === 1 && typeof parts[0] !== 'string' && parts[0]) return this.eval(parts[0]);
+  /** Runs `fn` with loop variables bound. */
+  private withBindings<T>(keyVar: string | undefined, key: EvalValue, valueVar: string, value: EvalValue, fn: () => T): T {
+    const saved = this.bindings;
+    const next = new Map(saved);
+    if (keyVar !== undefined) next.set(keyVar, key);
+    next.set(valueVar, value);
+    this.bindings = next;
+    try {
+      return fn();
+    } finally {
+      this.bindings = saved;
+    }
+  }
+
+  /** Key/value pairs of a collection, as `for` visits them (maps in key order); Opaque when unknown or not a collection. */
+  private iterate(node: Node, collection: EvalValue): [EvalValue, EvalValue][] | Opaque {
+    if (collection instanceof Opaque) return this.opaque(node, collection.error ? collection.note : undefined, [collection]);
+    if (Array.isArray(collection)) return (collection as readonly EvalValue[]).map((v, i) => [i, v]);
+    if (isObject(collection)) return Object.keys(collection).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, collection[k] as EvalValue]);
+    return this.failure(node, collection === null ? 'cannot iterate over null' : 'a for expression needs a list, set, map or object');
+  }
+
+  private forExpression(node: Extract<Node, { kind: 'for' }>): EvalValue {
+    const pairs = this.iterate(node.collection, this.eval(node.collection));
+    if (pairs instanceof Opaque) return this.opaque(node, pairs.note, [pairs]);
+    const items: EvalValue[] = [];
+    const groups = new Map<string, EvalValue[]>();
+    const entries = new Map<string, EvalValue>();
+    for (const [k, v] of pairs) {
+      const outcome = this.withBindings(node.keyVar, k, node.valueVar, v, (): Opaque | undefined => {
+        if (node.cond) {
+          const keep = this.eval(node.cond);
+          if (keep instanceof Opaque) return this.opaque(node, keep.error ? keep.note : 'a for expression condition is known only after apply', [keep]);
+          try {
+            if (!bool(keep, 'a bool condition')) return undefined;
+          } catch (error) {
+            return this.caught(node, error, [keep]);
+          }
+        }
+        const value = this.eval(node.value);
+        if (!node.object || !node.key) {
+          items.push(value);
+          return undefined;
+        }
+        const key = this.eval(node.key);
+        if (key instanceof Opaque) return this.opaque(node, key.error ? key.note : 'a key is known only after apply', [key]);
+        let text: string;
+        try {
+          text = str(key, 'a string key');
+        } catch (error) {
+          return this.caught(node, error, [key]);
+        }
+        if (node.group) groups.set(text, [...(groups.get(text) ?? []), value]);
+        else if (entries.has(text)) return this.failure(node, `duplicate key ${JSON.stringify(text)} (use ... to group values by key)`);
+        else entries.set(text, value);
+        return undefined;
+      });
+      if (outcome) return outcome;
+    }
+    if (!node.object) return items;
+    return dict(node.group ? groups : entries);
+  }
+
+  private binary(node: Extract<Node, { kind: 'binary' }>): EvalValue {
+    const { op } = node;
+    const left = this.eval(node.left);
+    // A known left side decides `&&` / `||` alone.
+    if ((op === '&&' && left === false) || (op === '||' && left === true)) return left;
+    const right = this.eval(node.right);
+    if (op === '==' || op === '!=') {
+      const same = valuesEqual(left, right);
+      if (same === undefined) return this.opaque(node, undefined, [left, right]);
+      return op === '==' ? same : !same;
+    }
+    if (left instanceof Opaque || right instanceof Opaque) {
+      if ((op === '&&' && right === false) || (op === '||' && right === true)) return right;
+      return this.opaque(node, undefined, [left, right]);
+    }
+    return this.attempt(node, () => {
+      switch (op) {
+        case '&&':
+          return bool(left) && bool(right);
+        case '||':
+          return bool(left) || bool(right);
+        case '<':
+          return num(left) < num(right);
+        case '<=':
+          return num(left) <= num(right);
+        case '>':
+          return num(left) > num(right);
+        case '>=':
+          return num(left) >= num(right);
+        case '+':
+          return num(left) + num(right);
+        case '-':
+          return num(left) - num(right);
+        case '*':
+          return num(left) * num(right);
+        case '/': {
+          const d = num(right);
+          if (d === 0) throw new FunctionError('division by zero');
+          return num(left) / d;
+        }
+        case '%': {
+          const d = num(right);
+          if (d === 0) throw new FunctionError('division by zero');
+          return num(left) % d;
+        }
+      }
+      throw new FunctionError(`operator ${op} is not known`);
+    });
+  }
+
+  /** Runs a computation that may hit a Terraform error or an unknown operand. */
+  private attempt(node: Node, fn: () => EvalValue, from: readonly EvalValue[] = []): EvalValue {
+    try {
+      return fn();
+    } catch (error) {
+      return this.caught(node, error, from);
+    }
+  }
+
+  private caught(node: Node, error: unknown, from: readonly EvalValue[]): Opaque {
+    if (error instanceof FunctionError) return this.failure(node, error.message);
+    if (error instanceof UnknownResult) return this.opaque(node, undefined, from);
+    if (error instanceof RangeError) return this.opaque(node, 'the value is too large to evaluate');
+    throw error;
+  }
+
+  /** Joins template pieces: known text, or a partial string with the unknown parts as `${...}`. */
+  private concatenate(pieces: readonly EvalValue[]): EvalValue {
     let text = '';
     let known = true;
     const refs: string[] = [];
-    for (const part of parts) {
-      if (typeof part === 'string') {
-        text += part;
-        continue;
-      }
-      const value = this.eval(part);
+    for (const value of pieces) {
       if (value instanceof Opaque) {
         known = false;
         text += value.text;
         refs.push(...value.refs);
-      } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        text += String(value);
-      } else {
-        // null or a collection in a template is an error Terraform reports; we only say we cannot tell.
-        const opaque = this.opaque(part, 'the value cannot be written into a string');
-        known = false;
-        text += opaque.text;
-        refs.push(...opaque.refs);
-      }
+      } else if (typeof value === 'string') text += value;
+      else if (typeof value === 'number') text += numberText(value);
+      else if (typeof value === 'boolean') text += String(value);
+      else return new Opaque('${...}', refs, false, value === null ? 'a null value cannot be written into a string' : 'a collection cannot be written into a string', true);
       if (text.length > MAX_STRING) return new Opaque(text.slice(0, 200), refs, false, 'the string is too large to evaluate');
     }
     return known ? text : new Opaque(text, [...new Set(refs)], true);
   }
 
+  template(parts: readonly TemplatePiece[], nested = false): EvalValue {
+    // `"${x}"` alone is x itself (a number stays a number, a reference keeps its type).
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (!nested && only !== undefined && typeof only !== 'string' && only.kind !== 'template-if' && only.kind !== 'template-for') return this.eval(only);
+    const pieces: EvalValue[] = [];
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        pieces.push(part);
+        continue;
+      }
+      const value = this.eval(part);
+      if (value === null || (typeof value === 'object' && !(value instanceof Opaque))) {
+        // null or a collection in a template is an error Terraform reports.
+        pieces.push(this.failure(part, value === null ? 'a null value cannot be written into a string' : 'a collection cannot be written into a string'));
+      } else pieces.push(value);
+    }
+    return this.concatenate(pieces);
+  }
+
   private traversal(node: Extract<Node, { kind: 'traversal' }>): EvalValue {
     const { root, steps } = node;
     const first = steps[0];
+    const bound = this.bindings.get(root);
+    if (bound !== undefined) return this.steps(bound, steps, node);
     if (root === 'var' || root === 'local') {
       if (first?.kind !== 'attr') return this.opaque(node);
       const value = root === 'var' ? this.scope.variable(first.name) : this.scope.local(first.name);
       if (value === undefined) return this.opaque(node, root === 'var' ? `variable ${first.name} has no default value` : `local ${first.name} is not defined`);
       return this.steps(value, steps.slice(1), node);
     }
-    // A resource (`aws_s3_bucket.b.arn`) or data source (`data.aws_x.y.json`) attribute.
+    if (root === 'module') {
+      if (first?.kind !== 'attr') return this.opaque(node);
+      const value = this.scope.module?.(first.name);
+      return value === undefined ? this.opaque(node) : this.steps(value, steps.slice(1), node);
+    }
+    if (root !== 'data' && (root === 'count' || root === 'each' || root === 'path' || root === 'terraform' || root === 'self' || !/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root) || first?.kind !== 'attr')) {
+      const value = this.scope.symbol?.(root);
+      return value === undefined ? this.opaque(node) : this.steps(value, steps, node);
+    }
+    // A resource (`aws_s3_bucket.b.arn`) or data source (`data.aws_x.y.json`).
     let base: string;
     let rest: Step[];
     if (root === 'data') {
@@ -700,42 +1059,64 @@ class Evaluator {
       base = `data.${type.name}.${name.name}`;
       rest = steps.slice(2);
     } else {
-      if (first?.kind !== 'attr' || !/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root)) return this.opaque(node);
+      if (first?.kind !== 'attr') return this.opaque(node);
       base = `${root}.${first.name}`;
       rest = steps.slice(1);
     }
-    // An instance key (`[0]`, `["a"]`) selects an instance; configuration holds one body for all.
-    if (rest[0]?.kind === 'index') rest = rest.slice(1);
-    const path: (string | number)[] = [];
-    for (const step of rest) {
-      if (step.kind === 'attr') path.push(step.name);
-      else if (step.kind === 'index' && step.key.kind === 'literal' && (typeof step.key.value === 'number' || typeof step.key.value === 'string')) path.push(step.key.value);
-      else return this.opaque(node);
-    }
-    if (!path.length) return this.opaque(node);
-    const value = this.scope.attribute(base, path);
-    return value === undefined ? this.opaque(node) : value;
+    const value = this.scope.resource?.(base);
+    return value === undefined ? this.opaque(node) : this.steps(value, rest, node);
   }
 
   /** `.name`, `[key]` and splats applied to a value that is already evaluated. */
   private steps(value: EvalValue, steps: readonly Step[], node: Node): EvalValue {
     let current = value;
-    for (const step of steps) {
-      if (current instanceof Opaque) return this.opaque(node);
-      if (step.kind === 'splat') return this.opaque(node, 'splat expressions are not evaluated');
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as Step;
+      if (current instanceof Opaque) return this.opaque(node, undefined, [current]);
+      if (step.kind === 'splat') {
+        // `[*]` applies every following step to each element; `.*` only the attribute steps after it.
+        let end = steps.length;
+        if (step.legacy) {
+          end = i + 1;
+          while (end < steps.length && steps[end]?.kind === 'attr') end++;
+        }
+        const rest = steps.slice(i + 1, end);
+        const items = current === null ? [] : Array.isArray(current) ? (current as readonly EvalValue[]) : [current];
+        current = items.map((item) => this.steps(item, rest, node));
+        i = end - 1;
+        continue;
+      }
+      const applyTime = typeof current === 'object' && current !== null && APPLY_TIME.has(current);
+      // An attribute the provider decides: unknown, named by the instance's own address.
+      const decidedLater = (path: string): Opaque => {
+        const owner = APPLY_TIME.get(current as object);
+        if (owner === undefined || owner === '') return this.opaque(node);
+        const at = `${owner}${path}`;
+        return new Opaque(`\${${at}}`, [at], false);
+      };
       let key: EvalValue;
       if (step.kind === 'attr') key = step.name;
       else key = this.eval(step.key);
+      if (key instanceof Opaque) return this.opaque(node, undefined, [key]);
       if (Array.isArray(current)) {
-        if (typeof key !== 'number' || !Number.isInteger(key)) return this.opaque(node);
-        const next = (current as readonly EvalValue[])[key];
-        if (next === undefined) return this.opaque(node, 'index out of range');
+        const n = typeof key === 'number' ? key : typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : NaN;
+        if (!Number.isInteger(n)) return this.failure(node, `a list index must be a whole number`);
+        const next = (current as readonly EvalValue[])[n];
+        if (next === undefined) return applyTime ? decidedLater(`[${n}]`) : this.failure(node, `index ${n} out of range for a list of ${(current as readonly EvalValue[]).length}`);
         current = next;
       } else if (isObject(current)) {
-        if (typeof key !== 'string') return this.opaque(node);
-        if (!Object.prototype.hasOwnProperty.call(current, key)) return this.opaque(node, `no attribute ${key}`);
-        current = current[key] as EvalValue;
-      } else return this.opaque(node);
+        const k = typeof key === 'number' ? numberText(key) : key;
+        if (typeof k !== 'string') return this.failure(node, 'an object key must be a string');
+        if (!Object.prototype.hasOwnProperty.call(current, k)) return applyTime ? decidedLater(`.${k}`) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
+        const owner = current;
+        current = current[k] as EvalValue;
+        // A null attribute of a resource is unset: the provider decides it at apply time.
+        if (current === null && applyTime) {
+          current = owner;
+          return decidedLater(`.${k}`);
+        }
+      } else if (current === null) return this.failure(node, 'attempt to read from a null value');
+      else return this.failure(node, `cannot read ${step.kind === 'attr' ? `.${step.name}` : '[...]'} from a ${typeof current}`);
     }
     return current;
   }
@@ -743,100 +1124,69 @@ class Evaluator {
   private call(node: Extract<Node, { kind: 'call' }>): EvalValue {
     const { name } = node;
     if (IMPURE.has(name)) return this.opaque(node, `${name}() reads the machine running Terraform and is not evaluated`);
-    if (!FUNCTIONS.has(name)) return this.opaque(node, `function ${name}() is not evaluated`);
+    if (name === 'try' || name === 'can') return this.tryCall(node);
+    if (name !== 'file' && name !== 'templatefile' && !hasFunction(name)) return this.opaque(node, `function ${name}() is not evaluated`);
     let args = node.args.map((a) => this.eval(a));
     if (node.expand) {
       const last = args[args.length - 1];
-      if (last === undefined || !Array.isArray(last)) return this.opaque(node);
+      if (last instanceof Opaque) return this.opaque(node, undefined, [last]);
+      if (last === undefined || !Array.isArray(last)) return this.failure(node, 'the expanded argument must be a list');
       args = [...args.slice(0, -1), ...(last as readonly EvalValue[])];
     }
-    switch (name) {
-      case 'jsonencode': {
-        const [arg] = args;
-        if (args.length !== 1 || arg === undefined) return this.opaque(node, 'jsonencode takes one argument');
-        // A wholly unknown argument has no shape to write: the call stays an expression.
-        if (arg instanceof Opaque) return this.opaque(node);
-        const refs: string[] = [];
-        const text = jsonEncode(arg, refs);
-        if (text === undefined || text.length > MAX_STRING) return this.opaque(node, 'the value is too large to evaluate');
-        return refs.length ? new Opaque(text, [...new Set(refs)], true) : text;
-      }
-      case 'merge': {
-        const entries: [string, EvalValue][] = [];
-        for (const arg of args) {
-          if (arg === null) continue;
-          if (!isObject(arg)) return this.opaque(node, arg instanceof Opaque ? undefined : 'merge takes maps or objects');
-          entries.push(...Object.entries(arg));
-        }
-        return dict(entries);
-      }
-      case 'concat': {
-        const out: EvalValue[] = [];
-        for (const arg of args) {
-          if (!Array.isArray(arg)) return this.opaque(node, arg instanceof Opaque ? undefined : 'concat takes lists');
-          out.push(...(arg as readonly EvalValue[]));
-        }
-        return out;
-      }
-      case 'tolist':
-      case 'toset': {
-        const [arg] = args;
-        if (args.length !== 1 || !Array.isArray(arg)) return this.opaque(node, arg instanceof Opaque ? undefined : `${name} takes one list`);
-        const list = arg as readonly EvalValue[];
-        return name === 'toset' ? toSet(list) ?? this.opaque(node, 'toset of mixed element types is not evaluated') : list;
-      }
-      case 'tomap': {
-        const [arg] = args;
-        if (args.length !== 1 || arg === undefined || !isObject(arg)) return this.opaque(node, arg instanceof Opaque ? undefined : 'tomap takes one object');
-        return arg;
-      }
-      case 'format':
-        return this.format(node, args);
+    const failed = args.map((a) => errorIn(a)).find((e) => e !== undefined);
+    if (failed) return this.opaque(node, failed.note, [failed]);
+    if (name === 'file' || name === 'templatefile') return this.fileCall(node, args);
+    try {
+      return callFunction(name, args);
+    } catch (error) {
+      if (error instanceof FunctionError) return this.failure(node, `${name}(): ${error.message}`);
+      return this.caught(node, error, args);
     }
-    return this.opaque(node);
   }
 
-  /** `format` with `%s`, `%v`, `%d` and `%%` only; an unknown `%s` argument is written as its `${...}` text. */
-  private format(node: Node, args: EvalValue[]): EvalValue {
-    const [spec, ...rest] = args;
-    if (typeof spec !== 'string') return this.opaque(node, spec instanceof Opaque ? undefined : 'format needs a string');
-    let out = '';
-    let next = 0;
-    let known = true;
-    const refs: string[] = [];
-    for (let i = 0; i < spec.length; i++) {
-      const c = spec[i];
-      if (c !== '%') {
-        out += c;
-        continue;
-      }
-      const verb = spec[++i];
-      if (verb === '%') {
-        out += '%';
-        continue;
-      }
-      const arg = rest[next++];
-      if (arg === undefined) return this.opaque(node, 'format has too few arguments');
-      if (verb === 's' || verb === 'v') {
-        if (arg instanceof Opaque) {
-          known = false;
-          out += arg.text;
-          refs.push(...arg.refs);
-        } else if (typeof arg === 'string' || typeof arg === 'number' || typeof arg === 'boolean') out += String(arg);
-        else return this.opaque(node, 'format of a collection is not evaluated');
-      } else if (verb === 'd') {
-        if (typeof arg !== 'number' || !Number.isInteger(arg)) return this.opaque(node, arg instanceof Opaque ? undefined : 'format %d needs a whole number');
-        out += String(arg);
-      } else return this.opaque(node, `format verb %${verb ?? ''} is not evaluated`);
-      if (out.length > MAX_STRING) return this.opaque(node, 'the string is too large to evaluate');
+  /** `try(a, b, ...)`: the first argument that evaluates without an error; `can(x)`: whether x does. */
+  private tryCall(node: Extract<Node, { kind: 'call' }>): EvalValue {
+    for (const arg of node.args) {
+      const value = this.eval(arg);
+      const failed = errorIn(value);
+      if (failed) continue;
+      if (!isKnown(value) && node.name === 'can') return this.opaque(node, undefined, [value]);
+      // An unknown part might still fail at apply time; Terraform then says unknown too.
+      if (value instanceof Opaque) return this.opaque(node, undefined, [value]);
+      return node.name === 'can' ? true : value;
     }
-    if (next !== rest.length) return this.opaque(node, 'format has too many arguments');
-    return known ? out : new Opaque(out, [...new Set(refs)], true);
+    return node.name === 'can' ? false : this.failure(node, 'no argument of try() could be evaluated');
+  }
+
+  /** `file(path)` and `templatefile(path, vars)`: only files under the module's folder are read. */
+  private fileCall(node: Extract<Node, { kind: 'call' }>, args: readonly EvalValue[]): EvalValue {
+    const [pathArg, vars] = args;
+    if (typeof pathArg !== 'string') return pathArg instanceof Opaque ? this.opaque(node, undefined, [pathArg]) : this.failure(node, `${node.name}(): a path is required`);
+    if (!this.scope.readFile) return this.opaque(node, `${node.name}() reads the machine running Terraform and is not evaluated`);
+    const read = this.scope.readFile(pathArg);
+    if ('error' in read) return this.opaque(node, `${node.name}(): ${read.error}`);
+    if (node.name === 'file') return read.text;
+    if (vars !== undefined && !isObject(vars)) return vars instanceof Opaque ? this.opaque(node, undefined, [vars]) : this.failure(node, 'templatefile(): the variables must be an object');
+    let parts: TemplatePiece[];
+    try {
+      parts = new Parser(read.text).templateBody();
+    } catch (error) {
+      if (error instanceof SyntaxFailure) return this.failure(node, `templatefile(): ${error.message}`);
+      throw error;
+    }
+    // The template sees only its variables and the functions: not the module's vars or resources.
+    const inner = new Evaluator(read.text, TEMPLATE_SCOPE);
+    inner.depth = this.depth;
+    inner.bindings = new Map(Object.entries(vars ?? {}));
+    const value = inner.template(parts);
+    return value instanceof Opaque && !value.partial ? this.opaque(node, value.note, [value]) : value;
   }
 }
 
+const TEMPLATE_SCOPE: EvalScope = { prefix: '', variable: () => undefined, local: () => undefined };
+
 /** Terraform sets of strings (or of numbers) iterate sorted and without duplicates; unknown elements keep their order after them. */
-function toSet(list: readonly EvalValue[]): EvalValue[] | undefined {
+export function toSet(list: readonly EvalValue[]): EvalValue[] | undefined {
   const strings: string[] = [];
   const numbers: number[] = [];
   const unknown: Opaque[] = [];
@@ -884,3 +1234,106 @@ export function jsonEncode(value: EvalValue, refs: string[]): string | undefined
 
 const goString = (text: string): string =>
   JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+// ---------------------------------------------------------------- type constraints
+
+/** A variable's `type`: what Terraform converts the given value to. */
+export type TypeSpec =
+  | { readonly kind: 'any' | 'string' | 'number' | 'bool' }
+  | { readonly kind: 'list' | 'set' | 'map'; readonly element: TypeSpec }
+  | { readonly kind: 'tuple'; readonly elements: readonly TypeSpec[] }
+  | { readonly kind: 'object'; readonly attributes: ReadonlyMap<string, { readonly type: TypeSpec; readonly optional: boolean; readonly default?: EvalValue }> };
+
+const typeCache = new Map<string, TypeSpec | null>();
+
+/** Parses a type constraint (`map(object({ create = optional(bool, true) }))`); undefined when it is not one. */
+export function parseTypeConstraint(text: string): TypeSpec | undefined {
+  const cached = typeCache.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  const node = parseExpression(text);
+  const spec = node ? typeOf(node, text, 0) : undefined;
+  if (typeCache.size > 5_000) typeCache.clear();
+  typeCache.set(text, spec ?? null);
+  return spec;
+}
+
+function typeOf(node: Node, src: string, depth: number): TypeSpec | undefined {
+  if (depth > 32) return undefined;
+  if (node.kind === 'traversal' && node.steps.length === 0) {
+    return node.root === 'string' || node.root === 'number' || node.root === 'bool' || node.root === 'any' ? { kind: node.root } : undefined;
+  }
+  if (node.kind !== 'call') return undefined;
+  const [arg] = node.args;
+  if (!arg) return undefined;
+  switch (node.name) {
+    case 'list':
+    case 'set':
+    case 'map': {
+      const element = typeOf(arg, src, depth + 1);
+      return element ? { kind: node.name, element } : undefined;
+    }
+    case 'tuple': {
+      if (arg.kind !== 'tuple') return undefined;
+      const elements = arg.items.map((item) => typeOf(item, src, depth + 1));
+      return elements.every((e) => e !== undefined) ? { kind: 'tuple', elements: elements as TypeSpec[] } : undefined;
+    }
+    case 'object': {
+      if (arg.kind !== 'object') return undefined;
+      const attributes = new Map<string, { type: TypeSpec; optional: boolean; default?: EvalValue }>();
+      for (const { key, value } of arg.items) {
+        if (key.kind !== 'literal' || typeof key.value !== 'string') return undefined;
+        if (value.kind === 'call' && value.name === 'optional' && value.args[0]) {
+          const type = typeOf(value.args[0], src, depth + 1);
+          if (!type) return undefined;
+          const fallback = value.args[1];
+          attributes.set(key.value, { type, optional: true, ...(fallback ? { default: new Evaluator(src, TEMPLATE_SCOPE).run(fallback) } : {}) });
+        } else {
+          const type = typeOf(value, src, depth + 1);
+          if (!type) return undefined;
+          attributes.set(key.value, { type, optional: false });
+        }
+      }
+      return { kind: 'object', attributes };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Converts a value to a type as Terraform does for variables: primitives convert, sets sort and
+ * drop duplicates, objects keep their declared attributes and fill absent optional ones with their
+ * default (or null). A value that does not fit is kept as given (Terraform would reject it).
+ */
+export function convertToType(value: EvalValue, spec: TypeSpec, depth = 0): EvalValue {
+  if (value === null || value instanceof Opaque || depth > 32) return value;
+  switch (spec.kind) {
+    case 'any':
+      return value;
+    case 'string':
+      return typeof value === 'number' ? numberText(value) : typeof value === 'boolean' ? String(value) : value;
+    case 'number':
+      return typeof value === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value) ? Number(value) : value;
+    case 'bool':
+      return value === 'true' ? true : value === 'false' ? false : value;
+    case 'list':
+    case 'set': {
+      if (!Array.isArray(value)) return value;
+      const items = (value as readonly EvalValue[]).map((v) => convertToType(v, spec.element, depth + 1));
+      return spec.kind === 'set' ? toSet(items) ?? items : items;
+    }
+    case 'tuple':
+      return Array.isArray(value) ? (value as readonly EvalValue[]).map((v, i) => (spec.elements[i] ? convertToType(v, spec.elements[i], depth + 1) : v)) : value;
+    case 'map':
+      return isObject(value) ? mapDict(value, (v) => convertToType(v, spec.element, depth + 1)) : value;
+    case 'object': {
+      if (!isObject(value)) return value;
+      const entries: [string, EvalValue][] = [];
+      for (const [name, attribute] of spec.attributes) {
+        if (Object.prototype.hasOwnProperty.call(value, name) && value[name] !== null) entries.push([name, convertToType(value[name] as EvalValue, attribute.type, depth + 1)]);
+        else if (attribute.optional) entries.push([name, attribute.default !== undefined ? convertToType(attribute.default, attribute.type, depth + 1) : null]);
+        else if (Object.prototype.hasOwnProperty.call(value, name)) entries.push([name, null]);
+      }
+      return dict(entries);
+    }
+  }
+}

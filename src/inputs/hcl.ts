@@ -61,11 +61,22 @@ export function hclBlockLines(text: string, file = ''): Map<string, number> {
   let heredoc: string | undefined;
   let inComment = false;
   const all = text.split('\n');
+  let inLocals = false;
   all.forEach((raw, index) => {
     if (heredoc !== undefined) {
       if (raw.trim() === heredoc) heredoc = undefined;
       return;
     }
+    if (depth === 0) inLocals = false;
+    // `name = ...` directly inside `locals { }`: the line a local is defined on (for cycle errors).
+    if (depth === 1 && inLocals && !inComment) {
+      const local = /^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?!=)/.exec(raw);
+      if (local?.[1] !== undefined) {
+        const pointer = jsonPointer('locals', local[1]);
+        if (!lines.has(pointer)) lines.set(pointer, index + 1);
+      }
+    }
+    if (depth === 0 && !inComment && /^[ \t]*locals[ \t]*\{/.test(raw)) inLocals = true;
     if (depth === 0 && !inComment) {
       const header = HEADER.exec(raw);
       if (header) {

@@ -184,3 +184,26 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
     },
   };
 }
+
+let sharedSnapshot: ManagedPolicySnapshot | null | undefined;
+
+/**
+ * `data "aws_iam_policy"` by `arn` or `name` of an AWS managed policy, from the bundled snapshot:
+ * its ARN (partition `aws`), path and JSON document as Terraform would read them; undefined when
+ * the snapshot does not know it (a customer managed policy: known only after apply).
+ */
+export function awsManagedPolicyData(query: { arn?: string; name?: string }): { arn: string; name: string; path: string; policy: string } | undefined {
+  if (sharedSnapshot === undefined) {
+    const file = packageDataFile(MANAGED_POLICY_SNAPSHOT);
+    sharedSnapshot = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManagedPolicySnapshot) : null;
+  }
+  const data = sharedSnapshot;
+  if (!data) return undefined;
+  let key: string | undefined;
+  if (query.arn !== undefined) key = /^arn:aws:iam::aws:policy\/(.+)$/.exec(query.arn)?.[1];
+  else if (query.name !== undefined) key = Object.keys(data.policies).find((k) => k === query.name || k.endsWith(`/${query.name}`));
+  const entry = key !== undefined && Object.prototype.hasOwnProperty.call(data.policies, key) ? data.policies[key] : undefined;
+  if (key === undefined || !entry) return undefined;
+  const slash = key.lastIndexOf('/');
+  return { arn: `arn:aws:iam::aws:policy/${key}`, name: key.slice(slash + 1), path: `/${key.slice(0, slash + 1)}`, policy: JSON.stringify(entry[1]) };
+}

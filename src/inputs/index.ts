@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { inputError } from '../errors.js';
 import { ResourceGraph } from '../model/graph.js';
 import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type UnreadModule, type Value } from '../model/types.js';
+import type { EvalValue } from './hcl-eval.js';
 import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, readTerraformJson, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
 import { decodeText, displayPath, fileSystemError, isInside, parseJson, readRegularFile } from './files.js';
 import type { JsonDocument } from './json.js';
@@ -15,6 +16,12 @@ export { readTextFile, writeOutput, displayPath } from './files.js';
 
 export interface ReadOptions {
   readonly cwd: string;
+  /** `--var-file FILE` (relative to cwd), in order: values for every root module's variables. */
+  readonly varFiles?: readonly string[];
+  /** `--var NAME=VALUE`, in order (later wins). */
+  readonly vars?: readonly string[];
+  /** Where `TF_VAR_name` values come from (default: none; the CLI passes process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly onProgress?: (event: { kind: 'file' | 'stack'; path: string }) => void;
 }
 
@@ -133,7 +140,50 @@ class Reader {
     if (plans.length) return plans;
     const nested = join(dir, 'cdktf.out');
     if (existsSync(join(nested, 'manifest.json'))) return this.readFolder(nested);
+    // A tree of several Terraform root modules (a monorepo): each root once, with its own variables.
+    const roots = this.rootModules(dir);
+    if (roots.length) {
+      const units: Unit[] = [];
+      for (const root of roots) {
+        const files = this.list(root).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
+        const unit = await this.readConfigFiles(files, root);
+        units.push({ ...unit, name: this.shown(root) });
+      }
+      return units;
+    }
     throw inputError(`folder has nothing to check: ${shown}`, { file: shown }, WHAT_WE_READ);
+  }
+
+  /**
+   * Root modules under `dir`: folders holding `*.tf` / `*.tf.json` that no other such folder calls
+   * as a local module (`source = "../modules/x"`). Hidden folders (`.terraform`) and node_modules
+   * are skipped; so are `cdktf.out` trees.
+   */
+  private rootModules(dir: string): string[] {
+    const found: string[] = [];
+    const walk = (folder: string, depth: number) => {
+      if (depth > 12) return;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch (error) {
+        throw fileSystemError(error, this.shown(folder), WHAT_WE_READ);
+      }
+      if (entries.some((e) => e.isFile() && (e.name.endsWith('.tf') || e.name.endsWith('.tf.json')))) found.push(folder);
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'cdktf.out') continue;
+        walk(join(folder, entry.name), depth + 1);
+      }
+    };
+    walk(dir, 0);
+    const called = new Set<string>();
+    for (const folder of found) {
+      for (const file of this.list(folder).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'))) {
+        const text = decodeText(readRegularFile(file, this.shown(file), WHAT_WE_READ), this.shown(file), WHAT_WE_READ);
+        for (const match of text.matchAll(/\bsource"?\s*[=:]\s*"(\.\.?\/[^"]*|\.\.?)"/g)) called.add(safeRealpath(resolve(folder, match[1] ?? '.')));
+      }
+    }
+    return found.filter((folder) => !called.has(safeRealpath(folder)));
   }
 
   /** Regular files of a folder (sorted, so the graph's order is deterministic); a looping symlink is an error. */
@@ -214,13 +264,13 @@ class Reader {
     const visiting = new Set<string>([safeRealpath(dir)]);
     let manifest: ModuleManifest | undefined | null = null;
     const moduleManifest = () => (manifest === null ? (manifest = this.moduleManifest(dir)) : manifest);
-    const readModule = async (moduleFiles: string[], modulePath: string, key: string, depth: number, text?: string, doc?: JsonDocument, caller?: ModuleOptions['caller']) => {
+    const readModule = async (moduleFiles: string[], moduleDir: string, modulePath: string, key: string, depth: number, text?: string, doc?: JsonDocument, caller?: ModuleOptions['caller'], unknownExistence?: string) => {
       const calls: ModuleCall[] = [];
       const blocks: ConfigBlock[] = [];
       const definitions = emptyDefinitions();
       for (const file of moduleFiles) {
         const shown = this.shown(file);
-        const parsed = await this.parseConfig(file, text, doc);
+        const parsed = await this.parseConfigCached(file, text, doc);
         text = undefined;
         doc = undefined;
         for (const block of parsed.blocks) blocks.push(block); // no spread: a big stack has 100k+ blocks
@@ -229,13 +279,30 @@ class Reader {
         inputFiles.push({ path: shown, format: parsed.format, ...(stackName ? { stack: stackName } : {}) });
       }
       // Terraform loads terraform.tfvars and *.auto.tfvars of the root module by itself; so do we.
-      const assigned = depth === 0 ? await this.tfvars(dir) : undefined;
-      scope.add(blocks, modulePath, { definitions, ...(assigned ? { assigned } : {}), ...(caller ? { caller } : {}) });
-      for (const call of calls) {
+      const assigned = depth === 0 ? await this.variableValues(dir, definitions) : undefined;
+      scope.add(blocks, modulePath, {
+        definitions,
+        ...(assigned ? { assigned } : {}),
+        ...(caller ? { caller } : {}),
+        dir: moduleDir,
+        rootDir: dir,
+        readFile: (path) => this.moduleFile(dir, moduleDir, path),
+        ...(unknownExistence !== undefined ? { unknownExistence } : {}),
+      });
+      // Calls whose count / for_each reads another module's outputs go after the others.
+      const ordered = [...calls].sort((a, b) => Number(mentionsModule(a)) - Number(mentionsModule(b)));
+      for (const call of ordered) {
         const address = `${modulePath ? `${modulePath}.` : ''}module.${call.name}`;
         const callKey = key ? `${key}.${call.name}` : call.name;
+        const expansion = scope.expansion(modulePath, call.count, call.forEach);
+        // Zero instances (`count = var.create ? 1 : 0` with create false): the module makes nothing.
+        if ((expansion.kind === 'count' || expansion.kind === 'for_each') && expansion.keys.length === 0) {
+          scope.recordCall(modulePath, call.name, expansion);
+          continue;
+        }
         const found = this.locateModule(call, callKey, dir, moduleManifest);
         if (found.kind === 'unread') {
+          scope.recordCall(modulePath, call.name, 'unread');
           unreadModules.push({
             address,
             source: call.source ?? '',
@@ -257,11 +324,22 @@ class Reader {
         }
         visiting.add(real);
         const entries = this.list(found.dir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
-        await readModule(entries, address, callKey, depth + 1, undefined, undefined, { modulePath, arguments: call.arguments ?? {} });
+        scope.recordCall(modulePath, call.name, expansion);
+        const instances: { suffix: string; bindings: Map<string, EvalValue> }[] =
+          expansion.kind === 'count'
+            ? expansion.keys.map((i) => ({ suffix: `[${i}]`, bindings: new Map<string, EvalValue>([['count', { index: i }]]) }))
+            : expansion.kind === 'for_each'
+              ? expansion.keys.map((k) => ({ suffix: `[${JSON.stringify(k)}]`, bindings: new Map<string, EvalValue>([['each', { key: k, value: expansion.values.get(k) ?? null }]]) }))
+              : [{ suffix: '', bindings: new Map<string, EvalValue>() }];
+        const reason = expansion.kind === 'unknown' ? `${expansion.reason} on module.${call.name} is known only after apply` : undefined;
+        const existence = [unknownExistence, reason].filter((r) => r !== undefined).join('; ') || undefined;
+        for (const instance of instances) {
+          await readModule(entries, found.dir, address + instance.suffix, callKey, depth + 1, undefined, undefined, { modulePath, arguments: call.arguments ?? {}, bindings: instance.bindings }, existence);
+        }
         visiting.delete(real);
       }
     };
-    await readModule(files, '', '', 0, firstText, firstDoc);
+    await readModule(files, dir, '', '', 0, firstText, firstDoc);
     const name = stackName ?? this.shown(files.length === 1 && files[0] ? files[0] : dir);
     return { name, resources: scope.resources(), files: inputFiles, unreadModules };
   }
@@ -293,19 +371,44 @@ class Reader {
   }
 
   /**
-   * Variable values from `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars(.json)` in
-   * the root module's folder, later files overriding earlier ones (Terraform's order).
+   * Values of the root module's variables, as Terraform reads them, later sources winning:
+   * `TF_VAR_name` from the environment, `terraform.tfvars`, `terraform.tfvars.json`,
+   * `*.auto.tfvars(.json)` in the root's folder (lexical order), then `--var-file` and `--var`.
+   * Strings from the environment and `--var` are literal for primitive types and parsed as HCL
+   * for collection types, as Terraform does.
    */
-  private async tfvars(dir: string): Promise<Map<string, unknown> | undefined> {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
-    const names = this.list(dir).map((f) => ({ f, base: f.slice(dir.length + 1) }));
-    const ordered = [
-      ...names.filter((n) => n.base === 'terraform.tfvars' || n.base === 'terraform.tfvars.json'),
-      ...names.filter((n) => n.base.endsWith('.auto.tfvars') || n.base.endsWith('.auto.tfvars.json')),
-    ];
-    if (!ordered.length) return undefined;
+  private async variableValues(dir: string, definitions: ModuleDefinitions): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
-    for (const { f } of ordered) {
+    const literal = (name: string, text: string): unknown => {
+      const type = definitions.variables.get(name)?.type;
+      const typeText = typeof type === 'string' ? type.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : '';
+      if (typeText === '' || typeText === 'string' || typeText === 'number' || typeText === 'bool' || typeText === 'any') return text.replace(/([$%])\{/g, '$1$1{');
+      return `\${${text}}`;
+    };
+    for (const [key, value] of Object.entries(this.options.env ?? {})) {
+      if (key.startsWith('TF_VAR_') && value !== undefined) out.set(key.slice(7), literal(key.slice(7), value));
+    }
+    if (existsSync(dir) && statSync(dir).isDirectory()) {
+      const names = this.list(dir).map((f) => ({ f, base: f.slice(dir.length + 1) }));
+      const files = [
+        ...names.filter((n) => n.base === 'terraform.tfvars'),
+        ...names.filter((n) => n.base === 'terraform.tfvars.json'),
+        ...names.filter((n) => n.base.endsWith('.auto.tfvars') || n.base.endsWith('.auto.tfvars.json')),
+      ].map((n) => n.f);
+      await this.readVarFiles(files, out);
+    }
+    await this.readVarFiles((this.options.varFiles ?? []).map((f) => resolve(this.cwd, f)), out);
+    for (const assignment of this.options.vars ?? []) {
+      const eq = assignment.indexOf('=');
+      if (eq <= 0) throw inputError(`--var ${JSON.stringify(assignment)} is not NAME=VALUE`, { file: '--var' }, 'NAME=VALUE');
+      const name = assignment.slice(0, eq);
+      out.set(name, literal(name, assignment.slice(eq + 1)));
+    }
+    return out;
+  }
+
+  private async readVarFiles(files: readonly string[], out: Map<string, unknown>): Promise<void> {
+    for (const f of files) {
       const shown = this.shown(f);
       const text = this.text(f);
       const doc = f.endsWith('.json') ? parseJson(text, shown, 'a JSON object of variable values') : (await parseHcl(shown, text)).doc;
@@ -314,7 +417,36 @@ class Reader {
       }
       for (const [name, value] of Object.entries(doc as Record<string, unknown>)) out.set(name, value);
     }
-    return out;
+  }
+
+  /** `file()` / `templatefile()` paths, relative to the root module's folder; only files under the module's folder are read. */
+  private moduleFile(rootDir: string, moduleDir: string, path: string): { text: string } | { error: string } {
+    const full = resolve(rootDir, path);
+    let real: string;
+    let base: string;
+    try {
+      real = realpathSync(full);
+      base = realpathSync(moduleDir);
+    } catch {
+      return { error: `${this.shown(full)} does not exist` };
+    }
+    if (real !== base && !real.startsWith(base + sep)) return { error: `${this.shown(full)} is outside the module's folder and is not read` };
+    try {
+      return { text: decodeText(readRegularFile(real, this.shown(full), 'a text file', 1_000_000), this.shown(full), 'a text file') };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : `${this.shown(full)} cannot be read` };
+    }
+  }
+
+  private readonly parsedFiles = new Map<string, Awaited<ReturnType<Reader['parseConfig']>>>();
+
+  /** A module folder called several times (count, for_each) is parsed once. */
+  private async parseConfigCached(file: string, text?: string, doc?: JsonDocument): Promise<Awaited<ReturnType<Reader['parseConfig']>>> {
+    const cached = this.parsedFiles.get(file);
+    if (cached) return cached;
+    const parsed = await this.parseConfig(file, text, doc);
+    this.parsedFiles.set(file, parsed);
+    return parsed;
   }
 
   private async parseConfig(file: string, text?: string, doc?: JsonDocument): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; definitions: ModuleDefinitions; format: InputFile['format'] }> {
@@ -361,7 +493,11 @@ function isSynth(doc: unknown): boolean {
 function mergeDefinitions(into: ModuleDefinitions, from: ModuleDefinitions): void {
   for (const [name, variable] of from.variables) into.variables.set(name, variable);
   for (const [name, value] of from.locals) into.locals.set(name, value);
+  for (const [name, value] of from.outputs) into.outputs.set(name, value);
+  for (const [name, at] of from.localLocations) into.localLocations.set(name, at);
 }
+
+const mentionsModule = (call: ModuleCall): boolean => JSON.stringify([call.count ?? null, call.forEach ?? null]).includes('module.');
 
 function safeRealpath(path: string): string {
   try {
@@ -402,6 +538,10 @@ function resolveInstanceTargets(resources: Resource[]): Resource[] {
       } else if (base !== undefined && addresses.has(base)) {
         changed = true;
         references.push({ ...reference, target: base });
+      } else if (base !== undefined && instances.has(base)) {
+        // An instance that does not exist (a guessed key): every instance of the resource.
+        changed = true;
+        for (const target of instances.get(base) ?? []) references.push({ ...reference, target });
       } else if (addresses.has(stripInstanceKeys(reference.target))) {
         changed = true;
         references.push({ ...reference, target: stripInstanceKeys(reference.target) });

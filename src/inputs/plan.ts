@@ -167,8 +167,15 @@ function toResource(
   const instancePrefix = modulePath ? `${modulePath}.` : '';
 
   const references: Reference[] = [];
+  // `aws_iam_role.r[each.key]` is listed as `aws_iam_role.r` plus `each.key`: it names the instance
+  // with this instance's own key (index.ts falls back to every instance when there is none).
+  const ownKey = /(\[[^\]]*\])$/.exec(address)?.[1];
   for (const [attribute, strings] of refs?.byAttribute ?? []) {
-    for (const reference of toReferences(strings, attribute, instancePrefix)) references.push(reference);
+    const keyed = ownKey !== undefined && strings.some((r) => r === 'each.key' || r === 'count.index');
+    for (const reference of toReferences(strings, attribute, instancePrefix)) {
+      const bare = keyed && reference.targetAttribute === undefined && !reference.target.endsWith(']') && !strings.some((r) => r.startsWith(`${reference.target.slice(instancePrefix.length)}.`));
+      references.push(bare ? { ...reference, target: `${reference.target}${ownKey}` } : reference);
+    }
   }
   const typeKey = mode === 'data' ? `data.${type}` : type;
   const merged = mergeUnknown(after, afterUnknown, '', refs, instancePrefix) as Record<string, Value>;
@@ -235,7 +242,7 @@ export function stripInstanceKeys(address: string): string {
 }
 
 /** Walks `configuration.root_module` and its module calls, collecting expression references per resource. */
-function collectConfig(module: Record<string, unknown>, prefix: string, out: Map<string, ConfigRefs>, depth: number): void {
+function collectConfig(module: Record<string, unknown>, prefix: string, out: Map<string, ConfigRefs>, depth: number, caller?: { readonly module: Record<string, unknown>; readonly expressions: Record<string, unknown> }): void {
   if (depth > 50) return;
   const resources = module.resources;
   if (Array.isArray(resources)) {
@@ -244,15 +251,56 @@ function collectConfig(module: Record<string, unknown>, prefix: string, out: Map
       const byAttribute = new Map<string, string[]>();
       const templates = new Map<string, string>();
       if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0, templates);
+      for (const [attribute, strings] of byAttribute) byAttribute.set(attribute, [...expandModuleOutputs(strings, module, 0), ...fromCaller(strings, caller)]);
       out.set(prefix + resource.address, { byAttribute, templates, set: new Set(isPlainObject(resource.expressions) ? Object.keys(resource.expressions) : []) });
     }
   }
   const calls = module.module_calls;
   if (isPlainObject(calls)) {
     for (const [name, call] of Object.entries(calls)) {
-      if (isPlainObject(call) && isPlainObject(call.module)) collectConfig(call.module, `${prefix}module.${name}.`, out, depth + 1);
+      if (isPlainObject(call) && isPlainObject(call.module)) {
+        collectConfig(call.module, `${prefix}module.${name}.`, out, depth + 1, { module, expressions: isPlainObject(call.expressions) ? call.expressions : {} });
+      }
     }
   }
+}
+
+/**
+ * `module.net.public_subnets` names an output, not a resource: the references of that output's
+ * expression in the called module (`module.net.aws_subnet.public`) are what the value comes from.
+ */
+function expandModuleOutputs(strings: readonly string[], module: Record<string, unknown>, depth: number): string[] {
+  const out: string[] = [...strings];
+  if (depth > 10) return out;
+  const calls = isPlainObject(module.module_calls) ? module.module_calls : undefined;
+  for (const text of strings) {
+    const match = /^module\.([\w-]+)\.([\w-]+)$/.exec(text);
+    const call = match && calls && Object.prototype.hasOwnProperty.call(calls, match[1] ?? '') ? calls[match[1] ?? ''] : undefined;
+    if (!match || !isPlainObject(call) || !isPlainObject(call.module)) continue;
+    const outputs = isPlainObject(call.module.outputs) ? call.module.outputs : undefined;
+    const output = outputs && Object.prototype.hasOwnProperty.call(outputs, match[2] ?? '') ? outputs[match[2] ?? ''] : undefined;
+    const refs = isPlainObject(output) && isPlainObject(output.expression) && Array.isArray(output.expression.references) ? output.expression.references.filter((r): r is string => typeof r === 'string') : [];
+    for (const ref of expandModuleOutputs(refs, call.module, depth + 1)) out.push(`module.${match[1] ?? ''}.${ref}`);
+  }
+  return out;
+}
+
+/**
+ * `var.subnets` inside a module is what the caller passed: the references of that argument (and
+ * of the module outputs it names), in the caller's module. They are marked with a leading `^`
+ * (one module up) so `toReferences` resolves them against the caller's path.
+ */
+function fromCaller(strings: readonly string[], caller: { readonly module: Record<string, unknown>; readonly expressions: Record<string, unknown> } | undefined): string[] {
+  if (!caller) return [];
+  const out: string[] = [];
+  for (const text of strings) {
+    const name = /^var\.([\w-]+)$/.exec(text)?.[1];
+    const expression = name !== undefined && Object.prototype.hasOwnProperty.call(caller.expressions, name) ? caller.expressions[name] : undefined;
+    if (!isPlainObject(expression) || !Array.isArray(expression.references)) continue;
+    const refs = expression.references.filter((r): r is string => typeof r === 'string');
+    for (const ref of expandModuleOutputs(refs, caller.module, 0)) out.push(`^${ref}`);
+  }
+  return out;
 }
 
 /** An expression leaf is `{ references?: [...], constant_value?: ... }`; blocks are lists (or one object) of such maps. */
@@ -288,11 +336,24 @@ function collectExpressions(expressions: Record<string, unknown>, path: string, 
  */
 function toReferences(strings: readonly string[], attribute: string, prefix: string): Reference[] {
   const byTarget = new Map<string, Reference[]>();
-  for (const text of strings) {
+  for (const written of strings) {
+    // `^ref`: a reference made in the calling module (see fromCaller).
+    let up = 0;
+    while (written[up] === '^') up++;
+    const full = written.slice(up);
+    let outer = prefix;
+    if (up) {
+      const parts = splitAddress(prefix.replace(/\.$/, ''));
+      outer = parts.length >= 2 * up ? parts.slice(0, parts.length - 2 * up).join('.') : '';
+      if (outer) outer += '.';
+    }
+    // A reference into a called module (from a module output): its resources live under that module.
+    const inner = /^((?:module\.[\w-]+\.)+)/.exec(full)?.[1] ?? '';
+    const text = full.slice(inner.length);
     for (const t of findTraversals(text)) {
-      const target = prefix + (t.index !== undefined ? `${t.base}[${t.index}]` : t.base);
+      const target = outer + inner + (t.index !== undefined ? `${t.base}[${t.index}]` : t.base);
       const reference: Reference = { attribute, target, ...(t.attribute ? { targetAttribute: t.attribute } : {}) };
-      const base = prefix + t.base;
+      const base = outer + inner + t.base;
       const list = byTarget.get(base) ?? [];
       list.push(reference);
       byTarget.set(base, list);

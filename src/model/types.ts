@@ -91,6 +91,12 @@ export interface Resource {
    * (`{"//": {"hybridguard": {"suppressions": [...]}}}`), kept verbatim.
    */
   readonly annotations?: { readonly [key: string]: JsonValue };
+  /**
+   * Set when the resource may not exist at all: its `count` / `for_each`, or its module call's, is
+   * known only after apply. Says which expression (`count = var.create ? 1 : 0 ...`). Every finding
+   * on such a resource is undecided.
+   */
+  readonly unknownExistence?: string;
   /** Service type, if the resource is (or belongs to) a service. Set by model/service-types. */
   serviceType?: ServiceTypeAssignment;
 }

@@ -562,4 +562,9 @@ const fragment = (reason: string): string => (/^\$\{[^}]*\}$/.test(reason) ? rea
  * as its own stack writes it: with the multi-stack `stack:` prefix it would read as a policy variable (`${aws:username}`).
  */
 const unknownFragment = (x: Unknown): string => (x.references.length === 1 && x.references[0] ? `\${${withoutStack(x.references[0])}}` : fragment(x.reason));
-const withoutStack = (address: string): string => address.replace(/^[A-Za-z0-9_-]+:/, '');
+/** Drops the `name:` prefix of an input read with others (a stack name, or a path such as `envs/prod`). */
+const withoutStack = (address: string): string => {
+  const colon = address.indexOf(':');
+  const bracket = address.indexOf('[');
+  return colon > 0 && (bracket < 0 || colon < bracket) ? address.slice(colon + 1) : address;
+};

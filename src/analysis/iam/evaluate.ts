@@ -42,8 +42,11 @@ const NO: Match = { kind: 'no' };
 
 const FRAGMENT = /\$\{[^}]*\}/g;
 const starred = (pattern: string): string => pattern.replace(FRAGMENT, '*');
-/** `${aws_iam_role.exec.arn}`: an attribute of a resource is one concrete value, never a wildcard. */
-const REFERENCE = /^\$\{(data\.)?[a-z][a-z0-9_]*\.[^.}\s]+\.[a-z_]+\}$/;
+/**
+ * `${aws_iam_role.exec.arn}`, `${module.net.aws_iam_role.r[0].arn}`: an attribute of a resource (in
+ * a module, of one instance) is one concrete value, never a wildcard.
+ */
+const REFERENCE = /^\$\{(module\.[\w-]+(\[[^\]]*\])?\.)*(data\.)?[a-z][a-z0-9_]*\.[^.}\s[]+(\[[^\]]*\])?\.[a-z_]+\}$/;
 /** For coverage questions (is `*` granted?): references become a character no ARN holds, other fragments stay "anything". */
 const concrete = (pattern: string): string => pattern.replace(FRAGMENT, (f) => (REFERENCE.test(f) ? '\u0000' : '*'));
 

@@ -85,8 +85,8 @@ export function readDocument(graph: ResourceGraph, holder: Resource, attr: strin
       return { statements: [], invalid: `the ${attr} of ${holder.address} is not valid JSON: AWS refuses it, so it grants nothing` };
     }
   }
-  // Data sources come back unresolved (`module.m.data.aws_iam_policy_document.x (a data source ...)`), in modules too.
-  const source = linksAt(graph, holder, attr).unresolved.find((u) => /^(module\.[^ ]+\.)?data\.aws_iam_policy_document\./.test(u));
+  // Addresses may carry an input's `name:` prefix and a module path.
+  const source = linksAt(graph, holder, attr).unresolved.find((u) => /^(?:[^ ]*[.:])?data\.aws_iam_policy_document\.[^ ]*( |$)/.test(u));
   const docAddress = source?.split(' ')[0];
   const doc = docAddress ? graph.get(docAddress) : undefined;
   if (doc) return { statements: documentStatements(doc) };
@@ -306,6 +306,8 @@ function unknownIsAttribute(value: Unknown): boolean {
 
 /** `aws_iam_role.r.arn`, `data.aws_caller_identity.c.account_id`: an attribute of something that exists, never a wildcard. */
 function isAttributeReference(expr: string): boolean {
+  // A resource inside a module (`module.q.data.aws_caller_identity.c.account_id`) is one too.
+  expr = expr.replace(/^(module\.[\w-]+(\[[^\]]*\])?\.)+(?=(data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.)/, '');
   if (/^(var|local|module|each|count|path|terraform|self)\./.test(expr)) return false;
   return /^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.[a-z_]+$/.test(expr);
 }

@@ -13,7 +13,7 @@ export function registerAudit(program: Command, io: CliIo, _setExit: (code: numb
     .option('--baseline <file>', 'show the difference from this baseline')
     .requiredOption('--out <file>', 'HTML file to write')
     .action(async (inputs: string[], flags: ProjectFlags & { out: string }) => {
-      const run = await checkProject(projectOptions(inputs, io.cwd, flags));
+      const run = await checkProject(projectOptions(inputs, io.cwd, flags, io.env));
       emit(io, renderAudit(buildAudit(run.facts, run.results), run.results), flags.out);
       io.stderr.write(`hybridguard: wrote ${flags.out}\n`);
     });

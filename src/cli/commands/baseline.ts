@@ -11,7 +11,7 @@ export function registerBaseline(program: Command, io: CliIo, _setExit: (code: n
   )
     .option('--output <file>', 'baseline file to write', '.hybridguard-baseline.json')
     .action(async (inputs: string[], flags: Omit<ProjectFlags, 'baseline'> & { output: string }) => {
-      const run = await checkProject(projectOptions(inputs, io.cwd, flags));
+      const run = await checkProject(projectOptions(inputs, io.cwd, flags, io.env));
       emit(io, serializeBaseline(run.results.results), flags.output);
       io.stderr.write(`hybridguard: wrote ${run.results.results.filter(baselinable).length} finding(s) to ${flags.output}\n`);
     });

@@ -22,7 +22,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
       const failOnFlag = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn);
       const progress = progressReporter(io);
       const run = await checkProject({
-        ...projectOptions(inputs, io.cwd, flags),
+        ...projectOptions(inputs, io.cwd, flags, io.env),
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       });
       progress.done();

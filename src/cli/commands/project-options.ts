@@ -8,6 +8,8 @@ export interface ProjectFlags {
   readonly config?: string;
   readonly suppressions?: string;
   readonly baseline?: string;
+  readonly varFile?: string[];
+  readonly var?: string[];
 }
 
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -18,13 +20,18 @@ export function addProjectOptions(command: Command): Command {
     .option('--code <dir>', 'project root of the handler code (enables code rules)')
     .option('--policy <path>', 'extra policy file or folder (repeatable)', collect, [])
     .option('--config <file>', 'hybridguard.config.yaml|json (default: found in the current folder)')
-    .option('--suppressions <file>', 'central suppressions file (YAML or JSON), e.g. one owned by the security team');
+    .option('--suppressions <file>', 'central suppressions file (YAML or JSON), e.g. one owned by the security team')
+    .option('--var-file <file>', 'Terraform variable values (tfvars or JSON) for the root modules, as terraform -var-file (repeatable)', collect, [])
+    .option('--var <name=value>', 'a Terraform variable value for the root modules, as terraform -var (repeatable)', collect, []);
 }
 
-export function projectOptions(inputs: readonly string[], cwd: string, flags: ProjectFlags): CheckOptions {
+export function projectOptions(inputs: readonly string[], cwd: string, flags: ProjectFlags, env?: Readonly<Record<string, string | undefined>>): CheckOptions {
   return {
     inputs,
     cwd,
+    ...(flags.varFile?.length ? { varFiles: flags.varFile } : {}),
+    ...(flags.var?.length ? { vars: flags.var } : {}),
+    ...(env ? { env } : {}),
     policyPaths: flags.policy ?? [],
     ...(flags.code ? { code: flags.code } : {}),
     ...(flags.config ? { configPath: flags.config } : {}),

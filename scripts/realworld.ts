@@ -1,0 +1,146 @@
+/**
+ * The real-world scorecard: runs `check` on every root folder of the real-world corpus
+ * (`examples/*` of the module repositories, each serverless pattern folder; see its README) and
+ * writes what came out: decided findings one by one, undecided findings grouped by class (rule and
+ * the kind of value that could not be known), each with the judgement kept in
+ * `test/realworld/review.json` (true/false positive and why).
+ *
+ *   tsx scripts/realworld.ts [CORPUS] [--json OUT.json] [--md docs/realworld.md]
+ *
+ * CORPUS defaults to ../shared/corpus/realworld (beside the repository) or $HYBRIDGUARD_REALWORLD.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkProject } from '../src/cli/run-check.js';
+import type { Result } from '../src/engine/types.js';
+
+export interface RootOutcome {
+  readonly root: string;
+  readonly error?: string;
+  readonly findings: readonly { ruleId: string; ruleName: string; severity: string; address: string; message: string; undecided: boolean; subject?: string }[];
+}
+
+/** Root modules as the corpus README defines them. */
+export function realworldRoots(corpus: string): string[] {
+  const roots: string[] = [];
+  const hasTf = (dir: string) => readdirSync(dir).some((f) => f.endsWith('.tf'));
+  const dirs = (dir: string) => readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).sort();
+  for (const repo of dirs(corpus)) {
+    const base = join(corpus, repo);
+    if (repo === 'serverless-patterns') {
+      for (const pattern of dirs(base)) if (hasTf(join(base, pattern))) roots.push(join(base, pattern));
+      continue;
+    }
+    const examples = join(base, 'examples');
+    if (!existsSync(examples)) continue;
+    for (const example of dirs(examples)) if (hasTf(join(examples, example))) roots.push(join(examples, example));
+  }
+  return roots;
+}
+
+/** Undecided findings are judged as classes: the rule plus the message with addresses and values generalised. */
+export function undecidedClass(result: { ruleName: string; message: string }): string {
+  const reason = result.message.includes(': ') ? result.message.slice(result.message.lastIndexOf(': ') + 2) : result.message;
+  const shape = reason
+    .replace(/\$\{[^}]*\}/g, '${…}')
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\b(module\.[\w-]+(\[[^\]]*\])?\.)+/g, '')
+    .replace(/\b(data\.)?aws_[a-z0-9_]+\.[\w-]+(\[[^\]]*\])?/g, 'ADDR')
+    .replace(/\bvar\.[\w-]+/g, 'var.X')
+    .replace(/\blocal\.[\w-]+/g, 'local.X')
+    .replace(/\d+/g, 'N');
+  return `${result.ruleName}: ${shape.slice(0, 160)}`;
+}
+
+export async function runRealworld(corpus: string): Promise<RootOutcome[]> {
+  const out: RootOutcome[] = [];
+  for (const root of realworldRoots(corpus)) {
+    const name = relative(corpus, root);
+    try {
+      const run = await checkProject({ inputs: [root], cwd: corpus, today: '2026-01-01' });
+      const findings = run.results.results
+        .filter((r: Result) => !r.suppression)
+        .map((r: Result) => ({
+          ruleId: r.ruleId,
+          ruleName: r.ruleName,
+          severity: r.severity,
+          address: r.location.address ?? r.location.file,
+          message: r.message,
+          undecided: !!r.undecided,
+          ...(r.subject !== undefined ? { subject: r.subject } : {}),
+        }));
+      out.push({ root: name, findings });
+    } catch (error) {
+      out.push({ root: name, error: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error), findings: [] });
+    }
+  }
+  return out;
+}
+
+interface Review {
+  /** `root|ruleName|address|subject` of a decided finding, or an undecided class -> judgement. */
+  readonly decided: Record<string, { verdict: 'TP' | 'FP'; why: string }>;
+  readonly undecided: Record<string, { verdict: 'TP' | 'FP' | 'needless'; why: string }>;
+}
+
+export const decidedKey = (root: string, f: { ruleName: string; address: string; subject?: string }) => `${root}|${f.ruleName}|${f.address}|${f.subject ?? ''}`;
+
+export function renderScorecard(outcomes: readonly RootOutcome[], review: Review, before?: { decided: number; undecided: number; errors: number }): string {
+  const decided = outcomes.flatMap((o) => o.findings.filter((f) => !f.undecided && f.severity === 'error').map((f) => ({ root: o.root, ...f })));
+  const warnings = outcomes.flatMap((o) => o.findings.filter((f) => !f.undecided && f.severity !== 'error').map((f) => ({ root: o.root, ...f })));
+  const undecided = outcomes.flatMap((o) => o.findings.filter((f) => f.undecided).map((f) => ({ root: o.root, ...f })));
+  const classes = new Map<string, number>();
+  for (const f of undecided) classes.set(undecidedClass(f), (classes.get(undecidedClass(f)) ?? 0) + 1);
+  const lines: string[] = [];
+  lines.push('# Real-world scorecard', '');
+  lines.push('Generated by `tsx scripts/realworld.ts` over `../shared/corpus/realworld` (see its README); judgements in `test/realworld/review.json`.', '');
+  lines.push(`Roots: ${outcomes.length} (${outcomes.filter((o) => o.error).length} input errors). Decided errors: ${decided.length}. Decided warnings/notes: ${warnings.length}. Undecided: ${undecided.length}.`, '');
+  if (before) lines.push(`Before the HCL evaluation work (issue 14): ${before.errors} decided errors, ${before.decided} decided findings, ${before.undecided} undecided.`, '');
+  const judged = (key: string, table: Record<string, { verdict: string; why: string }>) => table[key] ?? { verdict: '?', why: 'not reviewed' };
+  lines.push('## Decided errors', '', '| root | rule | address | verdict | why |', '|---|---|---|---|---|');
+  for (const f of decided) {
+    const j = judged(decidedKey(f.root, f), review.decided);
+    lines.push(`| ${f.root} | ${f.ruleName}${f.subject ? ` (${f.subject})` : ''} | \`${f.address}\` | ${j.verdict} | ${j.why.replace(/\|/g, '\\|')} |`);
+  }
+  // Warnings and notes are judged by rule: each rule's decided findings share one reason.
+  const byRule = new Map<string, number>();
+  for (const f of warnings) byRule.set(`${f.severity} ${f.ruleName}`, (byRule.get(`${f.severity} ${f.ruleName}`) ?? 0) + 1);
+  lines.push('', '## Decided warnings and notes by rule', '', '| rule | count | verdict | why |', '|---|---|---|---|');
+  for (const [rule, count] of [...byRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    const j = judged(rule, review.decided);
+    lines.push(`| ${rule} | ${count} | ${j.verdict} | ${j.why.replace(/\|/g, '\\|')} |`);
+  }
+  lines.push('', '## Undecided findings by class', '', '| class | count | verdict | why |', '|---|---|---|---|');
+  for (const [cls, count] of [...classes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    const j = judged(cls, review.undecided);
+    lines.push(`| ${cls.replace(/\|/g, '\\|')} | ${count} | ${j.verdict} | ${j.why.replace(/\|/g, '\\|')} |`);
+  }
+  const errors = outcomes.filter((o) => o.error);
+  if (errors.length) {
+    lines.push('', '## Roots that could not be read', '');
+    for (const o of errors) lines.push(`- ${o.root}: ${o.error}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args.splice(i, 2)[1] : undefined;
+  };
+  const jsonOut = flag('--json');
+  const mdOut = flag('--md');
+  const root = join(import.meta.dirname, '..');
+  const corpus = resolve(args[0] ?? process.env.HYBRIDGUARD_REALWORLD ?? join(root, '..', 'shared', 'corpus', 'realworld'));
+  const started = Date.now();
+  const outcomes = await runRealworld(corpus);
+  const seconds = (Date.now() - started) / 1000;
+  const reviewFile = join(root, 'test', 'realworld', 'review.json');
+  const review = existsSync(reviewFile) ? (JSON.parse(readFileSync(reviewFile, 'utf8')) as Review & { before?: { decided: number; undecided: number; errors: number } }) : { decided: {}, undecided: {} };
+  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(outcomes, null, 1)}\n`);
+  if (mdOut) writeFileSync(mdOut, renderScorecard(outcomes, review, 'before' in review ? review.before : undefined));
+  const all = outcomes.flatMap((o) => o.findings);
+  console.log(`${outcomes.length} roots in ${seconds.toFixed(1)} s: ${all.filter((f) => !f.undecided && f.severity === 'error').length} decided errors, ${all.filter((f) => !f.undecided).length} decided, ${all.filter((f) => f.undecided).length} undecided, ${outcomes.filter((o) => o.error).length} input errors`);
+}
