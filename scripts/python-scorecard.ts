@@ -34,8 +34,9 @@ const REVIEW: Readonly<Record<string, string>> = {
   'serverless-patterns/eventbridge-scheduler-ai-agent-trigger':
     'Right: both functions found through the folder of filename; Table.put_item/scan and bedrock-agent-runtime invoke_agent (bedrock:InvokeAgent) mapped. The action group\'s unused GetItem/Query/UpdateItem are true over-privilege.',
   'serverless-patterns/fifo-sns-sqs-lambda-firehose-s3':
-    'Right: found in a local module, source_file given by the caller and read from the root module\'s folder as Terraform does. put_record is firehose:PutRecord. The HG-CODE-005 warning on sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes is a false positive: the SQS event source mapping polls with the function\'s role (platform use that unused-grants does not yet credit for event source mappings).',
-  'serverless-patterns/firehose-transformation-terraform': 'Right: found through the folder of filename in the local module; the transformation returns records, no AWS call.',
+    "Right: found in a local module, source_file given by the caller and read from the root module's folder as Terraform does. put_record is firehose:PutRecord; the unused firehose:PutRecordBatch is true over-privilege. (The SQS grants the event source mapping polls with are no longer reported as unused.)",
+  'serverless-patterns/firehose-transformation-terraform':
+    'Right: found through the folder of filename in the local module (path.module evaluated to modules/lambda); the transformation returns records, no AWS call, so its lambda:GetFunctionConfiguration/InvokeFunction grants are true over-privilege (they belong to the Firehose role that invokes it).',
   'serverless-patterns/lambda-layer-terraform': 'Right: both functions (with and without the layer) share the handler file; no AWS call.',
   'serverless-patterns/s3-eventbridge-ecs':
     'Missed, by design: src/docker/task.py runs in an ECS task (a container image), not a Lambda function; container code is read only with config `services` (the image\'s source is not in the Terraform).',

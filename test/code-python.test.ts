@@ -88,9 +88,9 @@ describe('handlers found from Terraform, without a tag', () => {
       ['aws_lambda_function.publish', 'functions/publish/publish.py', 'aws_iam_role.publish', 'terraform'],
       ['aws_lambda_function.train', 'functions/train/jobs/start.py', 'aws_iam_role.train', 'terraform'],
     ]);
-    expect(handler('aws_lambda_function.ingest').source.detail).toBe('handler = app.lambda_handler in data.archive_file.ingest source_dir = ${path.module}/functions/ingest');
-    expect(handler('aws_lambda_function.infer').source.detail).toContain('source_file = ${path.module}/functions/infer/handler.py');
-    expect(handler('aws_lambda_function.publish').source.detail).toBe('handler = publish.handler in the folder of filename = ${path.module}/functions/publish/publish.zip');
+    expect(handler('aws_lambda_function.ingest').source.detail).toBe('handler = app.lambda_handler in data.archive_file.ingest source_dir = ./functions/ingest'); // path.module evaluated, as Terraform does
+    expect(handler('aws_lambda_function.infer').source.detail).toContain('source_file = ./functions/infer/handler.py');
+    expect(handler('aws_lambda_function.publish').source.detail).toBe('handler = publish.handler in the folder of filename = ./functions/publish/publish.zip');
     // `jobs.start.handler`: module jobs.start of the archive's folder.
     expect(handler('aws_lambda_function.train').source.detail).toContain('handler = jobs.start.handler');
   });

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HybridguardError } from '../src/errors.js';
 import { readInputs } from '../src/inputs/index.js';
+import { HOSTILE_WORDS, prototypeSnapshot } from './support/hostile.js';
 
 /**
  * Mutates valid inputs (byte edits, structural JSON edits) and checks the reader either returns
@@ -24,6 +25,8 @@ const edit = fc.record({
   insert: fc.oneof(
     fc.string({ maxLength: 12 }),
     fc.constantFrom('${', '}', '{', '[', '"', '\\', '\u0000', '${aws_iam_role.x.arn}', '${data.a.b.c', 'null', '[]', '{}', '"//"', '\n'),
+    // The hostile vocabulary: prototype names as keys, repeated keys, escapes, bidi overrides, deep nesting.
+    fc.constantFrom(...HOSTILE_WORDS.map((w) => `"${w}": {"${w}": "${w}"}, `), '"resource": {}, "resource": {}, ', '\u001b[2J', '\u202e', '['.repeat(300)),
   ),
 });
 
@@ -40,6 +43,7 @@ let counter = 0;
 async function check(name: string, text: string | Buffer): Promise<void> {
   const file = join(tmp, `${counter++}-${name}`);
   writeFileSync(file, text);
+  const prototypes = prototypeSnapshot();
   try {
     const { graph } = await readInputs([file], { cwd: tmp });
     for (const r of graph.resources) expect(r.location.file).toBe(file.slice(tmp.length + 1));
@@ -48,8 +52,12 @@ async function check(name: string, text: string | Buffer): Promise<void> {
     expect(error.location.file).toBeTruthy();
   } finally {
     rmSync(file, { force: true });
+    expect(prototypeSnapshot()).toEqual(prototypes);
   }
 }
+
+/** Seeded, so a failure reproduces; HG_FUZZ_SEED explores other cases. */
+const seeded = (numRuns: number) => ({ numRuns, seed: Number(process.env.HG_FUZZ_SEED ?? 20261203) });
 
 /** Structural edits on parsed JSON: replace a value somewhere with another JSON value. */
 const jsonValue = fc.jsonValue({ maxDepth: 2 });
@@ -65,7 +73,7 @@ function replaceAt(doc: unknown, path: number[], value: unknown): unknown {
 
 describe('fuzzing the readers', () => {
   it('byte-level edits of cdktf synth JSON', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => check('cdk.tf.json', applyEdits(synthText, edits))), { numRuns: 1500 });
+    await fc.assert(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => check('cdk.tf.json', applyEdits(synthText, edits))), seeded(1500));
   }, 300_000);
 
   it('structural edits of synth JSON and plan JSON', async () => {
@@ -75,15 +83,15 @@ describe('fuzzing the readers', () => {
       fc.asyncProperty(fc.boolean(), fc.array(fc.nat(), { minLength: 0, maxLength: 7 }), jsonValue, (isPlan, path, value) =>
         check(isPlan ? 'plan.json' : 'stack.tf.json', JSON.stringify(replaceAt(isPlan ? plan : synth, path, value), null, 1)),
       ),
-      { numRuns: 1500 },
+      seeded(1500),
     );
   }, 300_000);
 
   it('byte-level edits of HCL', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => check('main.tf', applyEdits(hclText, edits))), { numRuns: 400 });
+    await fc.assert(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => check('main.tf', applyEdits(hclText, edits))), seeded(400));
   }, 300_000);
 
   it('random bytes', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), (bytes) => check('random.json', Buffer.from(bytes))), { numRuns: 300 });
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), (bytes) => check('random.json', Buffer.from(bytes))), seeded(300));
   }, 120_000);
 });

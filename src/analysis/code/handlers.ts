@@ -152,7 +152,9 @@ function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHo
 function rootModuleFile(graph: ResourceGraph, resource: Resource): string | undefined {
   if (resource.modulePath === '') return resource.location.file;
   const unit = resource.address.slice(0, resource.address.length - `${resource.modulePath}.${resource.type}.${resource.name}`.length);
-  return graph.resources.find((r) => r.modulePath === '' && r.address.startsWith(unit) && !r.address.slice(unit.length).includes(':'))?.location.file;
+  const root = graph.resources.find((r) => r.modulePath === '' && r.address.startsWith(unit) && !r.address.slice(unit.length).includes(':'));
+  // A root module of module calls only has no resource of its own: with one input, its files are read first.
+  return root?.location.file ?? (unit === '' ? graph.files[0]?.path : undefined);
 }
 
 /** `data "archive_file"` sources a function references, directly or through the S3 object it is deployed from. */
