@@ -1,5 +1,6 @@
 import type { IamCatalog } from '../../model/catalog.js';
 import type { InputFacts } from './parse.js';
+import { dict } from '../../model/dict.js';
 
 /**
  * Resource ARNs a call targets, from literal names in its input (`Bucket: 'raw-uploads'`,
@@ -104,4 +105,17 @@ function genericArn(props: Readonly<Record<string, string>>, service: string): s
     .filter(([key, value]) => key.endsWith('Arn') && value.startsWith('arn:') && value.split(':')[2] === service)
     .map(([, value]) => value);
   return found.length > 0 ? found : undefined;
+}
+
+/** The ARNs a call's literal inputs name, per action and together (none when nothing is scoped). */
+export function scopeCall(actions: readonly string[], input: InputFacts, catalog: IamCatalog): { resourceArns: string[]; scopes: Record<string, readonly string[]> } | undefined {
+  const scopes: Record<string, readonly string[]> = dict();
+  const arns = new Set<string>();
+  for (const action of actions) {
+    const scoped = scopeArns(action, input, catalog);
+    if (!scoped) continue;
+    scopes[action] = scoped;
+    for (const arn of scoped) arns.add(arn);
+  }
+  return arns.size > 0 ? { resourceArns: [...arns].sort(), scopes } : undefined;
 }

@@ -1,7 +1,7 @@
 import type { IamCatalog } from '../../model/catalog.js';
 import type { SourceHost } from '../../model/source-host.js';
 import { inputError } from '../../errors.js';
-import { scopeArns } from './arns.js';
+import { scopeCall } from './arns.js';
 import { summarizeFile, type Construct, type ExprRef, type FileSummary, type InputFacts, type Site } from './parse.js';
 import { ModuleResolver, type Resolution } from './resolve.js';
 import {
@@ -296,20 +296,13 @@ export class CodeProject {
 
   private makeCall(file: string, site: Site, pkg: string, command: string, sdkCall: string): FileCall {
     const mapping = refine(actionsForCommand(pkg, command, this.catalog), site.input);
-    const scopes: Record<string, readonly string[]> = dict();
-    const arns = new Set<string>();
-    for (const action of mapping.actions) {
-      const scoped = scopeArns(action, site.input, this.catalog);
-      if (!scoped) continue;
-      scopes[action] = scoped;
-      for (const arn of scoped) arns.add(arn);
-    }
+    const scoped = scopeCall(mapping.actions, site.input, this.catalog);
     return {
       action: mapping.actions,
       file,
       line: site.line,
       column: site.column,
-      ...(arns.size > 0 ? { resourceArns: [...arns].sort(), scopes } : {}),
+      ...scoped,
       sdkCall,
       why: mapping.why,
       ...(mapping.resolved ? {} : { unresolved: mapping.why }),

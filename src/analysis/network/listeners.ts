@@ -8,6 +8,7 @@ import { autoscalingLaunchSpec, isGpuInstanceType, optionalLaunchTemplate, type 
 import type { Hop, Topology } from './topology.js';
 import {
   cidrListScope,
+  containerDefinitions,
   containerPorts,
   flag,
   listenerPorts,
@@ -505,17 +506,8 @@ const SSH = PortSet.tcp(22);
 
 /** Host ports of a bridge/host-mode task definition: hostPort, else containerPort in host mode, else (bridge, dynamic) 32768-65535. */
 function hostPorts(task: Resource | undefined): PortSet | undefined {
-  if (!task) return undefined;
-  const raw = valueAt(task.values, 'container_definitions');
-  let parsed: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  }
-  if (!Array.isArray(parsed)) return undefined;
+  const parsed = task ? containerDefinitions(task) : undefined;
+  if (!parsed || !task) return undefined;
   const host = asString(valueAt(task.values, 'network_mode')) === 'host';
   let ports = PortSet.EMPTY;
   for (const container of parsed as unknown[]) {

@@ -347,8 +347,8 @@ export function flag(resource: Resource, path: string, fallback: boolean): boole
   return { unknown: `${path} of ${resource.address} is ${isUnknown(raw) ? raw.reason : JSON.stringify(raw)}, known only after apply` };
 }
 
-/** Container ports of an ECS task definition (`container_definitions` JSON), when readable. */
-export function containerPorts(taskDefinition: Resource | undefined): PortSet | undefined {
+/** The containers of an ECS task definition (`container_definitions`, JSON text or a list), when readable. */
+export function containerDefinitions(taskDefinition: Resource | undefined): unknown[] | undefined {
   if (!taskDefinition) return undefined;
   const raw = valueAt(taskDefinition.values, 'container_definitions');
   let parsed: unknown = raw;
@@ -359,7 +359,13 @@ export function containerPorts(taskDefinition: Resource | undefined): PortSet | 
       return undefined;
     }
   }
-  if (!Array.isArray(parsed)) return undefined;
+  return Array.isArray(parsed) ? parsed : undefined;
+}
+
+/** Container ports of an ECS task definition (`container_definitions` JSON), when readable. */
+export function containerPorts(taskDefinition: Resource | undefined): PortSet | undefined {
+  const parsed = containerDefinitions(taskDefinition);
+  if (!parsed) return undefined;
   let ports = PortSet.EMPTY;
   for (const container of parsed as unknown[]) {
     const mappings = (container as { portMappings?: unknown } | null)?.portMappings;

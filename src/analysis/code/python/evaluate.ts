@@ -1,5 +1,5 @@
 import type { IamCatalog } from '../../../model/catalog.js';
-import { scopeArns } from '../arns.js';
+import { scopeCall } from '../arns.js';
 import type { InputFacts } from '../parse.js';
 import { actionsForCommand, type ActionMapping } from '../sdk.js';
 import { refine } from '../project.js';
@@ -203,20 +203,13 @@ export class PythonEvaluator {
 
   private finish(call: PyCall, file: string, base: ActionMapping, sdkCall: string, input: InputFacts, why?: string): FileCall {
     const mapping = refine(base, input);
-    const scopes: Record<string, readonly string[]> = dict();
-    const arns = new Set<string>();
-    for (const action of mapping.actions) {
-      const scoped = scopeArns(action, input, this.catalog);
-      if (!scoped) continue;
-      scopes[action] = scoped;
-      for (const arn of scoped) arns.add(arn);
-    }
+    const scoped = scopeCall(mapping.actions, input, this.catalog);
     return {
       action: mapping.actions,
       file,
       line: call.line,
       column: call.column,
-      ...(arns.size > 0 ? { resourceArns: [...arns].sort(), scopes } : {}),
+      ...scoped,
       sdkCall,
       why: why ? `${why}; ${mapping.why}` : mapping.why,
       ...(mapping.resolved ? {} : { unresolved: mapping.why }),
