@@ -53,30 +53,21 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     realDirs.set(dir, real);
     return real;
   };
-  /** Whether a path that exists really lies under the root (a symlink may lead out of it). */
-  const staysInside = (absolute: string, stat: Stats): boolean => {
-    let real: string | undefined;
-    if (stat.isDirectory()) real = realDir(absolute);
-    else {
-      let own: Stats | undefined;
+  /** The real path of something that exists: a link is followed; otherwise its (cached) folder's real path and its name. */
+  const realPathOf = (absolute: string, own: Stats): string | undefined => {
+    if (own.isSymbolicLink()) {
       try {
-        own = lstatSync(absolute);
+        return realpathSync(absolute);
       } catch {
-        return false;
-      }
-      if (own.isSymbolicLink()) {
-        try {
-          real = realpathSync(absolute);
-        } catch {
-          return false;
-        }
-      } else {
-        const parent = realDir(dirname(absolute));
-        real = parent === undefined ? undefined : join(parent, basename(absolute));
+        return undefined;
       }
     }
-    return real !== undefined && (real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep));
+    if (own.isDirectory()) return realDir(absolute);
+    const parent = realDir(dirname(absolute));
+    return parent === undefined ? undefined : join(parent, basename(absolute));
   };
+  const staysInside = (real: string | undefined): boolean =>
+    real !== undefined && (real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep));
   const texts = new Map<string, string | undefined>();
   const kinds = new Map<string, 'file' | 'dir' | 'none'>();
   const listings = new Map<string, readonly string[]>();
@@ -95,10 +86,12 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     const known = kinds.get(key);
     if (known) return known;
     const absolute = toAbsolute(relativePath);
-    const stat = absolute === undefined ? undefined : statIfExists(absolute);
+    // One lstat for the common case; only a symbolic link costs a stat and a realpath more.
+    const own = absolute === undefined ? undefined : statIfExists(absolute, lstatSync);
+    const stat = own?.isSymbolicLink() && absolute !== undefined ? statIfExists(absolute, statSync) : own;
     const kind = stat?.isFile() ? 'file' : stat?.isDirectory() ? 'dir' : 'none';
     // A symbolic link may point anywhere: what it reaches must be inside the code folder too.
-    if (stat !== undefined && absolute !== undefined && !staysInside(absolute, stat)) {
+    if (own !== undefined && stat !== undefined && absolute !== undefined && !staysInside(realPathOf(absolute, own))) {
       throw inputError(
         `${shown(relativePath)} is a symbolic link that leads outside the code folder ${displayPath(absoluteRoot, cwd)}`,
         { file: shown(relativePath) },
@@ -158,9 +151,9 @@ const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
  * Import resolution probes many paths that do not exist (extensions, index files): those return
  * undefined without the cost of an exception. Unreadable paths count as missing too.
  */
-function statIfExists(path: string): Stats | undefined {
+function statIfExists(path: string, stat: typeof statSync | typeof lstatSync = statSync): Stats | undefined {
   try {
-    return statSync(path, { throwIfNoEntry: false });
+    return stat(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
