@@ -9,12 +9,12 @@ import { dict } from '../model/dict.js';
  * - its objects inherit from `Object.prototype`, so a key such as `constructor` read back from
  *   them finds a function instead of nothing;
  * - its errors carry no line in this Node version, and deep nesting overflows our own walkers.
- * This parser builds null-prototype objects, hands every repeated key to the caller's policy,
+ * This parser builds dicts (objects without a prototype, see model/dict.ts), hands every repeated key to the caller's policy,
  * stops at a nesting limit with a located error, records the lines of shallow keys (what
  * findings point at) and reports syntax errors at their exact line and column.
  */
 
-export type JsonObject = { [key: string]: unknown };
+type JsonObject = { [key: string]: unknown };
 
 export interface JsonReadOptions {
   /** What the file should hold, for error messages. */
@@ -45,7 +45,7 @@ export interface JsonDocument {
 }
 
 /** Deeper than any Terraform, plan or policy document; keeps every recursive walker far from the stack limit. */
-export const MAX_JSON_DEPTH = 200;
+const MAX_JSON_DEPTH = 200;
 
 export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -53,10 +53,6 @@ export function escapePointer(segment: string): string {
 
 export function jsonPointer(...segments: string[]): string {
   return `/${segments.map(escapePointer).join('/')}`;
-}
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function readJson(text: string, file: string, options: JsonReadOptions): JsonDocument {
