@@ -15,7 +15,16 @@ import { adminFunctionStack } from './support/hostile.js';
 const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'hybridguard.js');
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown'] as const;
+/**
+ * Under root, run as `nobody` so permissions mean something. That needs the checkout to be
+ * readable by `nobody`; a checkout under a private folder (such as /root) cannot be, and then the
+ * commands run as root and the one case that needs an unprivileged user says it is skipped.
+ */
+const canRunAsNobody = (): boolean =>
+  spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(BIN)}, 4)`]).status === 0;
 const asRoot = process.getuid?.() === 0;
+const asNobody = asRoot && canRunAsNobody();
+if (asRoot && !asNobody) console.warn(`\n*** hostile-cli: ${REPO} is not readable by the user nobody: commands run as root, and the unreadable-handler case is skipped`);
 
 const root = mkdtempSync(join(tmpdir(), 'hg-hostile-cli-'));
 chmodSync(root, 0o755);
@@ -40,7 +49,7 @@ interface Run {
 }
 
 function hybridguard(args: readonly string[], cwd: string): Run {
-  const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
+  const command = asNobody ? ['runuser', '-u', 'nobody', '--', process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
   const run = spawnSync(command[0]!, command.slice(1), { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', HOME: '/tmp' }, timeout: 30_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -286,7 +295,7 @@ describe('no silent misses in code', () => {
     expect(found.some((r) => r.ruleId === 'HG-CODE-001' && r.subject === 'sagemaker:CreateModelPackage')).toBe(true);
   });
 
-  it('an unreadable handler is an input error naming it, never analysed as empty', () => {
+  it.skipIf(asRoot && !asNobody)('an unreadable handler is an input error naming it, never analysed as empty', () => {
     const stack = adminFunctionStack();
     (stack.resource.aws_lambda_function as Record<string, Record<string, unknown>>).fn!.tags = { 'hybridguard:source': 'handler.ts' };
     const dir = folder({ 'main.tf.json': JSON.stringify(stack), 'handler.ts': 'export const handler = async () => 1;\n' });
