@@ -132,13 +132,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
     return keys;
   };
 
-  let snapshot: ManagedPolicySnapshot | null | undefined;
-  const managedSnapshot = (): ManagedPolicySnapshot | null => {
-    if (snapshot !== undefined) return snapshot;
-    const file = options.managedPoliciesFile ?? packageDataFile(MANAGED_POLICY_SNAPSHOT);
-    snapshot = file && existsSync(file) ? (readJson(file) as ManagedPolicySnapshot) : null;
-    return snapshot;
-  };
+  const managedSnapshot = (): ManagedPolicySnapshot | null => readManagedSnapshot(options.managedPoliciesFile ?? packageDataFile(MANAGED_POLICY_SNAPSHOT));
   const managedCache = new Map<string, ManagedPolicy | undefined>();
 
   return {
@@ -185,7 +179,17 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
   };
 }
 
-let sharedSnapshot: ManagedPolicySnapshot | null | undefined;
+/** The managed-policy snapshot, read once per file for the whole process (catalog and data sources share it). */
+const snapshots = new Map<string, ManagedPolicySnapshot | null>();
+function readManagedSnapshot(file: string | undefined): ManagedPolicySnapshot | null {
+  if (!file) return null;
+  let snapshot = snapshots.get(file);
+  if (snapshot === undefined) {
+    snapshot = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManagedPolicySnapshot) : null;
+    snapshots.set(file, snapshot);
+  }
+  return snapshot;
+}
 
 /**
  * `data "aws_iam_policy"` by `arn` or `name` of an AWS managed policy, from the bundled snapshot:
@@ -193,16 +197,12 @@ let sharedSnapshot: ManagedPolicySnapshot | null | undefined;
  * the snapshot does not know it (a customer managed policy: known only after apply).
  */
 export function awsManagedPolicyData(query: { arn?: string; name?: string }): { arn: string; name: string; path: string; policy: string } | undefined {
-  if (sharedSnapshot === undefined) {
-    const file = packageDataFile(MANAGED_POLICY_SNAPSHOT);
-    sharedSnapshot = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManagedPolicySnapshot) : null;
-  }
-  const data = sharedSnapshot;
+  const data = readManagedSnapshot(packageDataFile(MANAGED_POLICY_SNAPSHOT));
   if (!data) return undefined;
   let key: string | undefined;
   if (query.arn !== undefined) key = /^arn:aws:iam::aws:policy\/(.+)$/.exec(query.arn)?.[1];
   else if (query.name !== undefined) key = Object.keys(data.policies).find((k) => k === query.name || k.endsWith(`/${query.name}`));
-  const entry = key !== undefined && Object.prototype.hasOwnProperty.call(data.policies, key) ? data.policies[key] : undefined;
+  const entry = key !== undefined ? own(data.policies, key) : undefined;
   if (key === undefined || !entry) return undefined;
   const slash = key.lastIndexOf('/');
   return { arn: `arn:aws:iam::aws:policy/${key}`, name: key.slice(slash + 1), path: `/${key.slice(0, slash + 1)}`, policy: JSON.stringify(entry[1]) };

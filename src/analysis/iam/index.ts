@@ -244,7 +244,7 @@ function witnessEvidence(action: string, w: Witness): Evidence {
   return {
     kind: 'witness',
     message: `for example ${action} on ${w.resource}${absent}`,
-    data: { action, resource: w.resource, context: Object.fromEntries(keys.map((k) => [k, w.context[k] as string | string[]])) },
+    data: { action, resource: w.resource, context: dict(keys.map((k): [string, string | string[]] => [k, w.context[k] as string | string[]])) },
   };
 }
 
