@@ -109,7 +109,7 @@ export async function score(corpus: string): Promise<Case[]> {
     let error: string | undefined;
     for (const dir of dirs) {
       try {
-        const run = await checkProject({ inputs: [dir], cwd: dir, code: id.endsWith('/examples') ? resolve(dir, '..') : dir, today: '2026-12-03' });
+        const run = await checkProject({ inputs: [dir], cwd: corpus, code: id.endsWith('/examples') ? resolve(dir, '..') : dir, today: '2026-12-03' });
         const code = run.facts.code();
         for (const h of code?.handlers ?? []) {
           for (const f of h.files) reached.add(resolve(code!.root, f));
