@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadProject } from '../src/cli/run-check.js';
+import { loadProject } from '../src/api/project.js';
 import { exposureReport } from '../src/analysis/network/index.js';
 import { runPolicies } from '../src/engine/run.js';
 import { generate } from './generate.js';

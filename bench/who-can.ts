@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadProject } from '../src/cli/run-check.js';
+import { loadProject } from '../src/api/project.js';
 import { generate } from './generate.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 import { HybridguardError } from '../src/errors.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');

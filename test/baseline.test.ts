@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, baselineFingerprint, parseBaseline, serializeBaseline } from '../src/engine/baseline.js';
+import { applyBaseline, parseBaseline, serializeBaseline } from '../src/engine/baseline.js';
+import { findingFingerprint } from '../src/engine/fingerprint.js';
 import type { Result } from '../src/engine/types.js';
 import { HybridguardError } from '../src/errors.js';
 
 const result = (over: Partial<Result> & { address?: string; line?: number }): Result => {
   const { address, line, ...rest } = over;
-  return {
+  const draft = {
     ruleId: 'HG-NET-001',
     ruleName: 'only-gateway-public',
-    severity: 'error',
+    severity: 'error' as const,
     message: `${address ?? 'handler'} is reachable from the internet`,
     rationale: 'r',
     remediation: 'm',
     location: { file: 'cdk.tf.json', ...(address ? { address } : {}), ...(line ? { line } : {}) },
     evidence: [{ kind: 'path-hop', message: 'igw -> subnet' }],
-    fingerprint: `HG-NET-001|${address ?? `cdk.tf.json:${line ?? 0}`}|`,
     ...rest,
   };
+  return { ...draft, fingerprint: findingFingerprint(draft) };
 };
 
 describe('baseline', () => {
@@ -62,7 +63,7 @@ describe('baseline', () => {
     const twice = [result({ ruleId: 'HG-CODE-001', location: { file: 'src/a.ts', line: 3 } }), result({ ruleId: 'HG-CODE-001', location: { file: 'src/a.ts', line: 9 } })];
     const baseline = parseBaseline({ path: 'b.json', text: serializeBaseline(twice.slice(0, 1)) });
     expect(applyBaseline(twice, baseline).results.map((r) => r.isNew).sort()).toEqual([false, true]);
-    expect(baselineFingerprint(twice[0]!)).toBe(baselineFingerprint(twice[1]!));
+    expect(twice[0]!.fingerprint).toBe(twice[1]!.fingerprint);
   });
 
   it('a malformed baseline is a located input error', () => {

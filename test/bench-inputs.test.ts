@@ -13,7 +13,7 @@ import { generate, type GenerateResult } from '../bench/generate.js';
 import { buildStack } from '../bench/stack.js';
 import { addressOf } from '../bench/model.js';
 import { synthStack } from '../bench/writers.js';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 import type { Result } from '../src/engine/types.js';
 
 const SIZES = [20, 60] as const;

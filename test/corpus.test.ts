@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { checkProject, loadPolicySet } from '../src/cli/run-check.js';
+import { checkProject, loadPolicySet } from '../src/api/project.js';
 import { HybridguardError } from '../src/errors.js';
 import type { Result } from '../src/engine/types.js';
 

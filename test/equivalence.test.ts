@@ -21,7 +21,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 import { readInputs } from '../src/inputs/index.js';
 import { valueAt } from '../src/model/graph.js';
 import { Unknown, type Value } from '../src/model/types.js';

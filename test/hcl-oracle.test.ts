@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 import { readInputs } from '../src/inputs/index.js';
 import { findProviderMirror } from '../scripts/terraform-env.js';
 import { startMoto, which, type Moto } from './support/moto.js';

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 import { readInputs } from '../src/inputs/index.js';
 import { remoteSourceKind } from '../src/inputs/module-sources.js';
 import { renderSarif } from '../src/report/sarif.js';

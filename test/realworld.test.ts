@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 import { decidedKey, renderScorecard, runRealworld, undecidedClass, type RootOutcome } from '../scripts/realworld.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -55,7 +55,7 @@ describe('SARIF 2.1.0', () => {
 
   const log = JSON.parse(render('sarif', results, { color: false, ruleDocsBaseUrl: 'https://docs.example.org/rules' })) as Sarif;
   const run = log.runs[0]!;
-  const byFingerprint = (fp: string) => run.results.find((r) => r.partialFingerprints['hybridguard/v1'] === fp)!;
+  const byFingerprint = (fp: string) => run.results.find((r) => r.partialFingerprints['hybridguard/v2'] === fp)!;
 
   it('describes every rule in tool.driver', () => {
     expect(log.version).toBe('2.1.0');

@@ -167,21 +167,26 @@ describe('junit reporter', () => {
 describe('markdown reporter', () => {
   const md = render('markdown', results, { color: false });
 
-  it('gives counts by severity, a table of only the new findings with rule-doc links, details collapsed', () => {
+  it('gives counts by severity, then only the new findings grouped by rule, worst first, with rule-doc links, details collapsed', () => {
     expect(md).toContain('## hybridguard: ❌ 3 findings fail the check');
     expect(md).toContain('| error | 3 |\n| warning | 2 |\n| note | 1 |\n| undecided (value unknown until apply) | 1 |\n| suppressed | 2 |');
     expect(md).toContain('Baseline `hybridguard-baseline.json`: **4 new**, 2 unchanged, 2 fixed.');
-    const table = md.slice(md.indexOf('### New findings (4)'), md.indexOf('<details>'));
-    const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Severity'));
-    expect(rows).toHaveLength(4);
-    expect(rows[0]).toBe(
-      '| error | [HG-IAM-001 no-gpu-in-functions](<docs/rules/no-gpu-in-functions.md>) | `aws_iam_role.ingest_role` | aws\\_iam\\_role.ingest\\_role (function) can call sagemaker\\:CreateTrainingJob, which grants gpu-compute |',
+    const summaries = [...md.matchAll(/<details><summary>([^<]*)<\/summary>/g)].map((m) => m[1]);
+    expect(summaries).toEqual([
+      'error · HG-IAM-001 no-gpu-in-functions · 1 finding, 1 failing',
+      'error · HG-NET-001 only-gateway-public · 1 finding, 1 failing',
+      'warning · HG-META-001 expired-suppression · 1 finding, 1 failing',
+      'note · HG-RES-001 bucket-versioning · 1 finding',
+      'Undecided (1): could not decide, value unknown until apply',
+      'Suppressed (2)',
+    ]);
+    const gpu = md.slice(md.indexOf('HG-IAM-001 no-gpu-in-functions ·'), md.indexOf('</details>'));
+    expect(gpu).toContain('Rule: [HG-IAM-001 no-gpu-in-functions](<docs/rules/no-gpu-in-functions.md>).');
+    expect(gpu).toContain(
+      '| `aws_iam_role.ingest_role` | aws\\_iam\\_role.ingest\\_role (function) can call sagemaker\\:CreateTrainingJob, which grants gpu-compute |',
     );
-    // The finding already in the baseline is not in the table.
-    expect(table).not.toContain('HG-CODE-001');
-    expect(md).toContain('<details><summary>Details of 4 findings</summary>');
-    expect(md).toContain('<details><summary>Suppressed (2)</summary>');
-    expect(md).toContain('<details><summary>Undecided (1): could not decide, value unknown until apply</summary>');
+    // The finding already in the baseline is not shown.
+    expect(md).not.toContain('HG-CODE-001');
   });
 
   it('links to ruleDocsBaseUrl when given; lists all findings without a baseline', () => {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkProject, loadPolicySet } from '../src/cli/run-check.js';
+import { checkProject, loadPolicySet } from '../src/api/project.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'rules');
 const INPUT_NAMES = ['cdktf.out', 'main.tf.json', 'plan.json', 'main.tf'];

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { HybridguardError, usageError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import { VERSION } from './run-check.js';
+import { VERSION } from '../api/project.js';
 import { visibleText } from '../report/common.js';
 import { assertPrototypesIntact } from './output.js';
 

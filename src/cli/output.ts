@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeOutput } from '../inputs/files.js';
 import type { CliIo } from './main.js';
-import type { ProgressEvent } from './run-check.js';
+import type { ProgressEvent } from '../api/project.js';
 import { visibleText } from '../report/common.js';
 
 /** Colour only for a person at a terminal: not when NO_COLOR is set, output is piped, or goes to a file. */

@@ -3,7 +3,7 @@
  * checking the synthesized output (for synth-time validation). Both go through the CLI's own
  * entry points, so a synth failure shows exactly what `hybridguard check cdktf.out` prints.
  */
-import { checkProject, loadPolicySet } from '../cli/run-check.js';
+import { checkProject, loadPolicySet } from '../api/project.js';
 import { render } from '../report/index.js';
 import { severityRank, type RunResults, type Severity } from '../engine/types.js';
 import type { PolicyPack } from './boundary.js';

@@ -19,8 +19,9 @@ export interface BaselineEntry {
 }
 
 /**
- * A baseline: the findings accepted when a gate was adopted. `fingerprints` are line-free
- * identities (rule, address or file, subject), so a finding that moves lines stays accepted;
+ * A baseline: the findings accepted when a gate was adopted. `fingerprints` are the findings'
+ * own identities (see fingerprint.ts: rule, address or file, subject; the same as SARIF's), so
+ * a finding that moves lines or is reworded stays accepted;
  * `counts` says how many findings share one, so a second identical finding is still new.
  */
 export interface Baseline {
@@ -30,11 +31,6 @@ export interface Baseline {
   readonly version?: number;
 }
 
-/** Line-free identity of a result: rule id, resource address (else construct path, else file), subject. */
-export function baselineFingerprint(result: Pick<Result, 'ruleId' | 'location' | 'subject'>): string {
-  const where = result.location.address ?? result.location.constructPath ?? result.location.file;
-  return [result.ruleId, where, result.subject ?? ''].join('|');
-}
 
 /** Results that belong in a baseline: suppressed ones are already accepted, and meta findings are about the policy setup, which a baseline must not hide. */
 export const baselinable = (r: Result): boolean => !r.suppression && !r.ruleId.startsWith('HG-META-');
@@ -42,7 +38,7 @@ export const baselinable = (r: Result): boolean => !r.suppression && !r.ruleId.s
 /** The baseline file for these results: JSON, sorted, stable (same findings, same bytes). */
 export function serializeBaseline(results: readonly Result[]): string {
   const entries: BaselineEntry[] = results.filter(baselinable).map((r) => ({
-    fingerprint: baselineFingerprint(r),
+    fingerprint: r.fingerprint,
     ruleId: r.ruleId,
     ...(r.location.address !== undefined ? { address: r.location.address } : { file: r.location.file }),
     ...(r.subject !== undefined ? { subject: r.subject } : {}),
@@ -111,7 +107,7 @@ export function applyBaseline(results: readonly Result[], baseline: Baseline): {
   const remaining = new Map<string, number>();
   for (const fp of baseline.fingerprints) remaining.set(fp, baseline.counts?.get(fp) ?? 1);
   // Stable order so which of several identical findings counts as new does not depend on input order.
-  const order = results.map((r, i) => ({ r, i, fp: baselineFingerprint(r) })).sort((a, b) => cmp(a.fp, b.fp) || cmp(a.r.message, b.r.message) || a.i - b.i);
+  const order = results.map((r, i) => ({ r, i, fp: r.fingerprint })).sort((a, b) => cmp(a.fp, b.fp) || cmp(a.r.message, b.r.message) || a.i - b.i);
   const isNew = new Array<boolean>(results.length).fill(true);
   for (const { i, fp, r } of order) {
     if (!baselinable(r)) continue; // meta findings and suppressed ones are judged on their own

@@ -6,6 +6,7 @@ import { findCheck } from '../rules/index.js';
 import { applySuppressions, EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from './suppress.js';
 import { MODULE_NOT_ANALYZED, unreadModuleFindings } from './unread-modules.js';
 import { applyBaseline, type Baseline } from './baseline.js';
+import { findingFingerprint } from './fingerprint.js';
 
 export interface RunOptions {
   readonly facts: Facts;
@@ -15,6 +16,8 @@ export interface RunOptions {
   /** Today's date (YYYY-MM-DD), injected so runs are reproducible and expiry is testable. */
   readonly today: string;
   readonly version: string;
+  /** Project root: a finding without an address is identified by its file relative to it. */
+  readonly root?: string;
 }
 
 /** Rules of the engine itself, reported beside the policies' (documented by `npm run gen:docs`). */
@@ -29,7 +32,9 @@ export function runPolicies(options: RunOptions): RunResults {
     for (const draft of check.run(options.facts, policy)) findings.push(undecidedOnExistence(completeFinding(policy, draft), options.facts));
   }
   for (const finding of unreadModuleFindings(options.facts.graph)) findings.push(finding);
-  const suppressed = applySuppressions(findings, options.suppressions, options.facts.graph, options.today);
+  const applied = applySuppressions(findings, options.suppressions, options.facts.graph, options.today);
+  // Identities relative to the project root, so a checkout elsewhere gives the same fingerprints.
+  const suppressed = { ...applied, results: applied.results.map((r) => ({ ...r, fingerprint: findingFingerprint(r, options.root) })) };
   const baselined = options.baseline ? applyBaseline(suppressed.results, options.baseline.baseline) : undefined;
   const results = sortResults(baselined ? baselined.results : suppressed.results);
   const rules = [...options.policies.map(describePolicy), ...suppressed.extraRules, MODULE_NOT_ANALYZED];
@@ -46,8 +51,6 @@ export function completeFinding(policy: Policy, draft: FindingDraft): Finding {
   if (draft.evidence.length === 0) {
     throw new Error(`check ${policy.check} produced a finding without evidence for ${draft.location.address ?? draft.location.file}`);
   }
-  // No line numbers: a finding that moves within its file keeps its identity (baselines, SARIF).
-  const where = draft.location.address ?? draft.location.file;
   return {
     ...draft,
     ruleId: policy.id,
@@ -55,7 +58,7 @@ export function completeFinding(policy: Policy, draft: FindingDraft): Finding {
     severity: policy.severity,
     rationale: policy.rationale,
     remediation: draft.remediation ?? policy.remediation,
-    fingerprint: [policy.id, where, draft.subject ?? draft.message].join('|'),
+    fingerprint: findingFingerprint({ ruleId: policy.id, location: draft.location, ...(draft.subject !== undefined ? { subject: draft.subject } : {}) }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Suppression } from '../policy/types.js';
 import { suppressionsFromAnnotation } from '../policy/load.js';
 import type { Finding, Result, RuleDescriptor, SuppressionInfo } from './types.js';
 import { dict } from '../model/dict.js';
+import { findingFingerprint } from './fingerprint.js';
 
 export const EXPIRED_SUPPRESSION: RuleDescriptor = {
   id: 'HG-META-001',
@@ -137,8 +138,7 @@ function metaFinding(rule: RuleDescriptor, c: Candidate, message: string): Resul
     location: declared,
     evidence: [{ kind: 'suppression', message: `declared at ${c.info.source}${s.owner !== undefined ? `, owner ${s.owner}` : ''}: "${s.reason}"`, location: declared, data }],
     subject,
-    // No line: moving the suppression within its file keeps the same identity.
-    fingerprint: [rule.id, c.resource?.address ?? s.declaredAt.file, subject].join('|'),
+    fingerprint: findingFingerprint({ ruleId: rule.id, location: declared, subject }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ResourceGraph } from '../model/graph.js';
 import type { UnreadModule } from '../model/types.js';
 import type { Finding, RuleDescriptor } from './types.js';
+import { findingFingerprint } from './fingerprint.js';
 
 export const MODULE_NOT_ANALYZED: RuleDescriptor = {
   id: 'HG-META-003',
@@ -41,6 +42,6 @@ function unreadModuleFinding(call: UnreadModule): Finding {
       },
     ],
     subject: call.source,
-    fingerprint: [MODULE_NOT_ANALYZED.id, call.address, call.source].join('|'),
+    fingerprint: findingFingerprint({ ruleId: MODULE_NOT_ANALYZED.id, location: call.location, subject: call.source }),
   };
 }

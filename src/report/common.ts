@@ -24,7 +24,20 @@ export interface RenderOptions {
    * verdict. Default `warning`: errors and warnings fail, notes inform.
    */
   readonly failOn?: Severity;
+  /** `--fail-on-undecided`: undecided findings at or above `failOn` fail the gate too. */
+  readonly failOnUndecided?: boolean;
+  /** `--show-suppressed`: the text report lists suppressed findings in full (default: one line). */
+  readonly showSuppressed?: boolean;
 }
+
+/** What fails the gate: `--fail-on` and `--fail-on-undecided`. */
+export interface Gate {
+  readonly failOn: Severity;
+  readonly failOnUndecided?: boolean;
+}
+
+/** The gate a reporter was asked to show (`failOn` defaults to `warning`, as `summarize`'s). */
+export const gateOf = (options: RenderOptions): Gate => ({ failOn: options.failOn ?? 'warning', failOnUndecided: options.failOnUndecided === true });
 
 export interface Summary {
   /** All results, suppressed included. */
@@ -43,6 +56,8 @@ export interface Summary {
   /** Findings that fail the gate at `failOn` (new ones only when a baseline is given). */
   readonly failing: number;
   readonly failOn: Severity;
+  /** Undecided findings count towards `failing` (`--fail-on-undecided`). */
+  readonly failOnUndecided: boolean;
 }
 
 export const isSuppressed = (r: Result): boolean => r.suppression !== undefined;
@@ -50,13 +65,20 @@ export const isUndecided = (r: Result): boolean => r.undecided === true && r.sup
 /** Unsuppressed and decided: what counts towards the gate. */
 export const isActive = (r: Result): boolean => r.suppression === undefined && r.undecided !== true;
 
-/** Does this result fail the gate? Unsuppressed, decided, at or above failOn, and new when a baseline was used. */
-export function isFailing(r: Result, results: RunResults, failOn: Severity): boolean {
-  if (!isActive(r) || rankOf(r.severity) < rankOf(failOn)) return false;
+/**
+ * Does this result fail the gate? Unsuppressed, at or above failOn, new when a baseline was used,
+ * and decided (or undecided under `failOnUndecided`). The one definition the CLI's exit code,
+ * the synth-time check and every report's verdict share.
+ */
+export function isFailing(r: Result, results: RunResults, gate: Gate | Severity): boolean {
+  const { failOn, failOnUndecided } = typeof gate === 'string' ? { failOn: gate, failOnUndecided: false } : gate;
+  if (r.suppression !== undefined || rankOf(r.severity) < rankOf(failOn)) return false;
+  if (r.undecided === true && failOnUndecided !== true) return false;
   return results.baseline ? r.isNew !== false : true;
 }
 
-export function summarize(results: RunResults, failOn: Severity = 'warning'): Summary {
+export function summarize(results: RunResults, gate: Gate | Severity = 'warning'): Summary {
+  const failOn = typeof gate === 'string' ? gate : gate.failOn;
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   let suppressed = 0;
   let undecided = 0;
@@ -71,7 +93,7 @@ export function summarize(results: RunResults, failOn: Severity = 'warning'): Su
       if (r.isNew === false) unchanged++;
       else fresh++;
     }
-    if (isFailing(r, results, failOn)) failing++;
+    if (isFailing(r, results, gate)) failing++;
   }
   return {
     total: results.results.length,
@@ -81,6 +103,7 @@ export function summarize(results: RunResults, failOn: Severity = 'warning'): Su
     ...(results.baseline ? { new: fresh, unchanged, fixed: results.baseline.fixed } : {}),
     failing,
     failOn,
+    failOnUndecided: typeof gate === 'string' ? false : gate.failOnUndecided === true,
   };
 }
 

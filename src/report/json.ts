@@ -21,12 +21,12 @@
  */
 import type { Location } from '../model/types.js';
 import type { Evidence, Result, RuleDescriptor, RunResults } from '../engine/types.js';
-import { compact, displayPath, sortKeysDeep, summarize, type RenderOptions } from './common.js';
+import { compact, displayPath, gateOf, sortKeysDeep, summarize, type RenderOptions } from './common.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
 export function renderJson(results: RunResults, options: RenderOptions): string {
-  const summary = summarize(results, options.failOn);
+  const summary = summarize(results, gateOf(options));
   const document = {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: results.tool.name, version: results.tool.version },

@@ -6,7 +6,7 @@
  * gets one passing testcase, so dashboards show it ran.
  */
 import type { Result, RunResults } from '../engine/types.js';
-import { displayPath, fileLine, isFailing, ruleIndex, type RenderOptions } from './common.js';
+import { displayPath, fileLine, gateOf, isFailing, ruleIndex, type RenderOptions } from './common.js';
 
 /**
  * Text safe for XML 1.0 content and attribute values: markup characters escaped, characters XML
@@ -61,7 +61,7 @@ export function renderJunit(results: RunResults, options: RenderOptions): string
       const target = r.location.address ?? fileLine(r.location, cwd);
       const caseName = r.subject ? `${target} [${r.subject}]` : target;
       const head = `    <testcase classname="${attr(`${id}.${name}`)}" name="${attr(caseName)}" file="${attr(displayPath(r.location.file, cwd))}"${r.location.line !== undefined ? ` line="${r.location.line}"` : ''}>`;
-      if (isFailing(r, results, failOn)) {
+      if (isFailing(r, results, gateOf(options))) {
         failures++;
         cases.push(`${head}\n      <failure type="${r.severity}" message="${attr(r.message)}">${xmlEscape(describe(r))}</failure>\n    </testcase>`);
       } else if (r.suppression) {

@@ -11,8 +11,12 @@ import { compact, displayPath, ruleDocUrl, ruleIndex, sortKeysDeep, type RenderO
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const HYBRIDGUARD_INFORMATION_URI = 'https://www.npmjs.com/package/hybridguard';
-/** Key of our fingerprint in `partialFingerprints` (versioned, as SARIF recommends). */
-export const FINGERPRINT_KEY = 'hybridguard/v1';
+/**
+ * Key of our fingerprint in `partialFingerprints` (versioned, as SARIF recommends). v2: the
+ * shared identity of engine/fingerprint.ts (rule, address or relative file, subject), the same
+ * as baselines'; v1 fell back to the message and churned when a message was reworded.
+ */
+export const FINGERPRINT_KEY = 'hybridguard/v2';
 
 // GitHub code scanning ranks security results by this property (0.1-10).
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', note: '2.0' };
@@ -59,7 +63,16 @@ export function renderSarif(results: RunResults, options: RenderOptions): string
         : undefined,
     });
 
-  const sarifResult = (r: Result): Json => {
+  // Findings that share an identity (one rule, one resource, no subject) are told apart by their
+  // rank among those, in the engine's deterministic order: `#2`, `#3`, ...
+  const seen = new Map<string, number>();
+  const fingerprints = results.results.map((r) => {
+    const n = (seen.get(r.fingerprint) ?? 0) + 1;
+    seen.set(r.fingerprint, n);
+    return n === 1 ? r.fingerprint : `${r.fingerprint}#${n}`;
+  });
+
+  const sarifResult = (r: Result, i: number): Json => {
     const entry = rules.get(r.ruleId);
     const related = r.evidence
       .map((e, i) => ({ e, i }))
@@ -74,7 +87,7 @@ export function renderSarif(results: RunResults, options: RenderOptions): string
       message: { text: r.undecided ? `${r.message} (could not decide: value unknown until apply)` : r.message },
       locations: [sarifLocation(r.location)],
       relatedLocations: related.length > 0 ? related : undefined,
-      partialFingerprints: { [FINGERPRINT_KEY]: r.fingerprint },
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprints[i] ?? r.fingerprint },
       suppressions: r.suppression
         ? [
             {
@@ -114,7 +127,7 @@ export function renderSarif(results: RunResults, options: RenderOptions): string
           },
         },
         artifacts: artifactList.map((f) => ({ location: { uri: toUri(f) } })),
-        results: results.results.map(sarifResult),
+        results: results.results.map((r, i) => sarifResult(r, i)),
         columnKind: 'unicodeCodePoints',
       },
     ],

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkProject } from '../run-check.js';
+import { checkProject } from '../../api/project.js';
 import type { CliIo } from '../main.js';
 import { emit } from '../output.js';
 import { addProjectOptions, projectOptions, type ProjectFlags } from './project-options.js';

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { checkProject } from '../run-check.js';
+import { check } from '../../api/index.js';
 import { EXIT, choiceOption, parseSeverity, type CliIo } from '../main.js';
-import { FORMATS, render, type Format } from '../../report/index.js';
-import { severityRank, type RunResults, type Severity } from '../../engine/types.js';
+import { FORMATS, type Format } from '../../report/index.js';
 import { emit, progressReporter, useColor } from '../output.js';
 import { addProjectOptions, projectOptions, type ProjectFlags } from './project-options.js';
 
@@ -10,6 +9,8 @@ interface CheckFlags extends ProjectFlags {
   readonly format: Format;
   readonly output?: string;
   readonly failOn?: string;
+  readonly failOnUndecided?: boolean;
+  readonly showSuppressed?: boolean;
 }
 
 export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -18,26 +19,20 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .option('--output <file>', 'write the report to a file (written whole or not at all)')
     .option('--baseline <file>', 'fail only on findings not in this baseline')
     .option('--fail-on <level>', 'lowest severity that fails the run: error, warning or note (default: config, else error)')
+    .option('--fail-on-undecided', 'undecided findings (a value known only after apply) at or above --fail-on fail the run too')
+    .option('--show-suppressed', 'list suppressed findings in full in the text report (default: one summary line)')
     .action(async (inputs: string[], flags: CheckFlags) => {
-      const failOnFlag = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn);
+      const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn);
       const progress = progressReporter(io);
-      const run = await checkProject({
+      const run = await check({
         ...projectOptions(inputs, io.cwd, flags, io.env),
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        ...(failOn ? { failOn } : {}),
+        failOnUndecided: flags.failOnUndecided === true,
       });
       progress.done();
-      const failOn = failOnFlag ?? run.config.failOn ?? 'error';
       const color = useColor(io, flags.output);
-      const text = render(flags.format, run.results, { color, cwd: io.cwd, failOn });
-      emit(io, text, flags.output, color && flags.format === 'text');
-      setExit(exitCodeFor(run.results, failOn));
+      emit(io, run.render(flags.format, { color, showSuppressed: flags.showSuppressed === true }), flags.output, color && flags.format === 'text');
+      setExit(run.failing.length > 0 ? EXIT.findings : EXIT.ok);
     });
-}
-
-/** 1 when an unsuppressed, decided finding (new, under a baseline) is at or above `failOn`. */
-export function exitCodeFor(results: RunResults, failOn: Severity): number {
-  const failing = results.results.some(
-    (r) => !r.suppression && !r.undecided && r.isNew !== false && severityRank(r.severity) >= severityRank(failOn),
-  );
-  return failing ? EXIT.findings : EXIT.ok;
 }

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { relative, resolve } from 'node:path';
+import { infer } from '../../api/index.js';
 import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';
-import { loadIamCatalog } from '../../inputs/iam-catalog.js';
-import { createFsSourceHost } from '../../inputs/source-host.js';
-import { inferHandlerPolicy, usePythonParser } from '../../analysis/code/index.js';
-import { loadPythonGrammar } from '../../inputs/python-grammar.js';
 
 export function registerInfer(program: Command, io: CliIo, _setExit: (code: number) => void): void {
   program
@@ -16,10 +12,7 @@ export function registerInfer(program: Command, io: CliIo, _setExit: (code: numb
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'], 'json'))
     .option('--output <file>', 'write the policy to a file')
     .action(async (handler: string, flags: { code: string; format: 'json' | 'text'; output?: string }) => {
-      usePythonParser(await loadPythonGrammar());
-      const root = resolve(io.cwd, flags.code);
-      const entry = relative(root, resolve(io.cwd, handler)).split('\\').join('/');
-      const inferred = inferHandlerPolicy(createFsSourceHost(root, { cwd: io.cwd }), entry, loadIamCatalog());
+      const inferred = await infer(handler, { cwd: io.cwd, code: flags.code });
       const text = flags.format === 'json' ? JSON.stringify(inferred.document, null, 2) : [...inferred.explanations, ...inferred.notes].join('\n');
       emit(io, text, flags.output);
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT, loadPolicySet } from '../run-check.js';
+import { PACKAGE_ROOT, loadPolicySet } from '../../api/project.js';
 import { readPolicyFixtures } from '../../inputs/policy-files.js';
 import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CheckOptions } from '../run-check.js';
+import type { CheckOptions } from '../../api/project.js';
 
 /** The flags every command that runs the policies shares (check, audit, baseline). */
 export interface ProjectFlags {

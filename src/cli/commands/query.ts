@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { loadProject } from '../run-check.js';
+import { exposure, whoCan } from '../../api/index.js';
 import { choiceOption, type CliIo } from '../main.js';
 import { emit } from '../output.js';
 import { collect } from './project-options.js';
-import { exposureReport, type ExposureReportEntry } from '../../analysis/network/index.js';
-import { usageError } from '../../errors.js';
+import type { ExposureReportEntry } from '../../analysis/network/index.js';
 
 interface QueryFlags {
   readonly format: 'json' | 'text';
@@ -27,17 +26,9 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
     .option('--policy <path>', 'extra policy file or folder (repeatable)', collect, [])
     .option('--output <file>', 'write the answer to a file')
     .action(async (action: string, inputs: string[], flags: QueryFlags & { resource?: string }) => {
-      const project = await loadProject(projectOptions(io, inputs, flags));
       // IAM action names are case-insensitive, service prefix included; a pattern is answered per action it matches.
       const pattern = /[*?]/.test(action);
-      const known = pattern ? project.facts.iam().actionsMatching(action)[Symbol.iterator]().next().done === false : project.catalog.action(action) !== undefined;
-      if (!/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$/.test(action) || !known) {
-        throw usageError(
-          `"${action}" ${pattern ? 'matches no IAM action in the catalog' : 'is not an IAM action in the catalog'}`,
-          'service:Action or a pattern, e.g. sagemaker:CreateModelPackage or sagemaker:Create*Package',
-        );
-      }
-      const answer = project.facts.iam().whoCan(action, flags.resource);
+      const answer = await whoCan(action, { ...projectOptions(io, inputs, flags), ...(flags.resource ? { resource: flags.resource } : {}) });
       const text =
         flags.format === 'json'
           ? JSON.stringify(answer, null, 2)
@@ -63,8 +54,7 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
     .option('--policy <path>', 'extra policy file or folder (repeatable)', collect, [])
     .option('--output <file>', 'write the answer to a file')
     .action(async (inputs: string[], flags: QueryFlags) => {
-      const project = await loadProject(projectOptions(io, inputs, flags));
-      const exposures = exposureReport(project.facts.network(), { includeUndecided: true });
+      const exposures = await exposure(projectOptions(io, inputs, flags));
       const text = flags.format === 'json' ? JSON.stringify(exposures, null, 2) : exposureText(exposures);
       emit(io, text, flags.output);
     });

@@ -8,6 +8,7 @@ import { Chalk } from 'chalk';
 import type { Result, RunResults, Severity } from '../../engine/types.js';
 import {
   fileLine,
+  gateOf,
   groupByServiceType,
   isActive,
   isSuppressed,
@@ -99,7 +100,7 @@ export function renderText(results: RunResults, options: RenderOptions): string 
     for (const r of suppressed) finding(r, c.dim('suppressed'));
   }
 
-  const s = summarize(results, options.failOn);
+  const s = summarize(results, gateOf(options));
   const counts = [
     s.bySeverity.error ? c.red.bold(plural(s.bySeverity.error, 'error')) : plural(0, 'error'),
     s.bySeverity.warning ? c.yellow.bold(plural(s.bySeverity.warning, 'warning')) : plural(0, 'warning'),

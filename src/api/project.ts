@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInputs, findDefaultInputs } from '../inputs/index.js';
 import { readTextFile } from '../inputs/files.js';
+import { findFileIn, packageVersion } from '../inputs/project-files.js';
 import { loadIamCatalog } from '../inputs/iam-catalog.js';
 import { readPolicySources } from '../inputs/policy-files.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
@@ -17,10 +17,10 @@ import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
 import type { RunResults } from '../engine/types.js';
 
-/** The package root (holds package.json and policies/), from both src/cli (tsx) and dist/cli. */
+/** The package root (holds package.json and policies/), from both src/api (tsx) and dist/api. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
-export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION: string = packageVersion(PACKAGE_ROOT);
 
 const CONFIG_NAMES = ['hybridguard.config.yaml', 'hybridguard.config.yml', 'hybridguard.config.json'];
 
@@ -126,11 +126,12 @@ export async function checkProject(options: CheckOptions): Promise<CheckRun> {
     ...(baseline ? { baseline } : {}),
     today: options.today ?? new Date().toISOString().slice(0, 10),
     version: VERSION,
+    root: resolve(options.cwd),
   });
   return { ...project, results };
 }
 
 function loadProjectConfig(cwd: string, configPath: string | undefined): ProjectConfig {
-  const path = configPath ?? CONFIG_NAMES.map((name) => join(cwd, name)).find((p) => existsSync(p));
+  const path = configPath ?? findFileIn(cwd, CONFIG_NAMES);
   return path ? loadConfig(readTextFile(path, cwd)) : EMPTY_CONFIG;
 }
