@@ -22,6 +22,7 @@ new HybridPlatform(app, baseline.name, {
 });
 
 try {
+  // Prints one line when the gate passes, the report (once) when it fails.
   await app.synthAndCheck();
 } catch (error) {
   if (!(error instanceof SynthCheckError)) throw error;

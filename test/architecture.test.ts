@@ -62,8 +62,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   policy: ['policy', 'rules', 'model', 'errors'],
   engine: ['engine', 'policy', 'rules', 'analysis', 'model', 'errors'],
   report: ['report', 'model', 'errors'],
-  constructs: ['constructs', 'cli', 'engine', 'policy', 'inputs', 'model', 'errors', 'report'],
-  cli: ['cli', 'report', 'engine', 'policy', 'rules', 'analysis', 'inputs', 'model', 'errors'],
+  // The programmatic API (`import 'hybridguard'`): the pipeline, which the CLI and the constructs call.
+  api: ['api', 'report', 'engine', 'policy', 'rules', 'analysis', 'inputs', 'model', 'errors'],
+  constructs: ['constructs', 'api', 'engine', 'policy', 'inputs', 'model', 'errors', 'report'],
+  cli: ['cli', 'api', 'report', 'engine', 'policy', 'rules', 'analysis', 'inputs', 'model', 'errors'],
 };
 
 const files = sourceFiles(SRC);

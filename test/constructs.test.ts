@@ -339,10 +339,13 @@ describe('synth-time policy check', () => {
   };
 
   it('passes the baseline; the CLI agrees (exit 0) and finds only the gateway exposed', async () => {
-    const app = new HybridApp({ outdir: join(dir, 'ok'), check: { cwd: ROOT } });
+    let said = '';
+    const app = new HybridApp({ outdir: join(dir, 'ok'), check: { cwd: ROOT, output: { write: (t: string) => (said += t) } } });
     new HybridPlatform(app, baseline.name, { config: baseline, region: 'us-east-1', projectRoot: ROOT, pack });
     const check = await app.synthAndCheck();
     expect(check?.failing).toBe(0);
+    // One line says the gate ran and passed.
+    expect(said).toMatch(/^hybridguard: 0 errors, \d+ warnings? in \S+\n$/);
     expect((await cli(['check', join(dir, 'ok'), '--code', '.'])).code).toBe(0);
     const exposure = await cli(['query', 'exposure', join(dir, 'ok'), '--format', 'json']);
     const exposed = JSON.parse(exposure.out) as { address: string; serviceType: string; viaGateway: boolean; path: string[] }[];
@@ -369,7 +372,8 @@ describe('synth-time policy check', () => {
 
     // The boundary stops it, so it is not held (HG-IAM-001); asking for it still fails synthesis (HG-IAM-009).
     const out = join(dir, 'gpu-grant');
-    const app = new HybridApp({ outdir: out, check: { cwd: ROOT, code: false } });
+    let said = '';
+    const app = new HybridApp({ outdir: out, check: { cwd: ROOT, code: false, output: { write: (t: string) => (said += t) } } });
     new HybridPlatform(app, config.name, { config, region: 'us-east-1', projectRoot: ROOT, pack });
     const error = await app.synthAndCheck().then(
       () => undefined,
@@ -386,11 +390,13 @@ describe('synth-time policy check', () => {
     const printed = await cli(['check', out]);
     expect(printed.code).toBe(1);
     expect(failed.check.text.trim()).toBe(printed.out.trim());
-    expect(failed.message).toContain(printed.out.trim());
+    // The report is printed once, by synthAndCheck; the error itself is one line.
+    expect(said.trim()).toBe(printed.out.trim());
+    expect(failed.message).toBe('hybridguard: synthesis failed the policy check (1 failing finding)');
   });
 
   it('fails synthesis with the IAM finding, as the CLI prints it, when a function role escapes the boundary', async () => {
-    const app = new HybridApp({ outdir: join(dir, 'gpu'), check: { cwd: ROOT, code: false } });
+    const app = new HybridApp({ outdir: join(dir, 'gpu'), check: { cwd: ROOT, code: false, output: false } });
     const stack = new HybridPlatform(app, baseline.name, { config: baseline, region: 'us-east-1', projectRoot: ROOT, pack });
     // A role added by hand next to the platform: no boundary, a GPU grant.
     const role = new IamRole(stack, 'rogue', {
@@ -416,7 +422,7 @@ describe('synth-time policy check', () => {
     const printed = await cli(['check', join(dir, 'gpu')]);
     expect(printed.code).toBe(1);
     expect(failed.check.text.trim()).toBe(printed.out.trim());
-    expect(failed.message).toContain(printed.out.trim());
+    expect(failed.message).not.toContain('\n');
     expect(readFileSync(join(dir, 'gpu', 'stacks', baseline.name, 'cdk.tf.json'), 'utf8')).toContain('"rogue-fn"');
   });
 });

@@ -36,7 +36,7 @@ describe('reporter registry', () => {
 });
 
 describe('text reporter', () => {
-  const plain = render('text', results, { color: false });
+  const plain = render('text', results, { color: false, showSuppressed: true });
 
   it('has no colour codes when color is false, and colour when true', () => {
     expect(plain).not.toContain(ESC);
@@ -74,6 +74,20 @@ describe('text reporter', () => {
     const gate = plain.slice(0, plain.indexOf('Undecided (1)'));
     expect(gate).not.toContain('aws_security_group_rule.serving_ingress');
     expect(gate).not.toContain('aws_iam_role.training_orchestrator');
+  });
+
+  it('summarises suppressed findings in one line unless --show-suppressed', () => {
+    const short = render('text', results, { color: false });
+    expect(short).not.toContain('Suppressed (2)');
+    expect(short).not.toContain('Model promotion job registers packages');
+    expect(short).toContain('Suppressed: 2 findings (HG-IAM-002, HG-IAM-010); --show-suppressed lists them.');
+    expect(short.split('\n').length).toBeLessThan(plain.split('\n').length - 15);
+  });
+
+  it('counts undecided findings in the verdict with --fail-on-undecided', () => {
+    const strict = render('text', withoutBaseline(results), { color: false, failOn: 'warning', failOnUndecided: true });
+    expect(strict).toContain('Undecided (1): could not decide: value unknown until apply (they fail the check: --fail-on-undecided)');
+    expect(summarize(withoutBaseline(results), { failOn: 'warning', failOnUndecided: true }).failing).toBe(summarize(withoutBaseline(results), 'warning').failing + 1);
   });
 
   it('ends with summary counts and the verdict', () => {

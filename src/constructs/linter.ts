@@ -1,11 +1,10 @@
 /**
  * The one place the constructs call the linter: loading the policy pack (for boundaries) and
- * checking the synthesized output (for synth-time validation). Both go through the CLI's own
- * entry points, so a synth failure shows exactly what `hybridguard check cdktf.out` prints.
+ * checking the synthesized output (for synth-time validation). Both go through the programmatic
+ * API the CLI itself calls, so a synth failure shows exactly what `hybridguard check cdktf.out` prints.
  */
-import { checkProject, loadPolicySet } from '../api/project.js';
-import { render } from '../report/index.js';
-import { severityRank, type RunResults, type Severity } from '../engine/types.js';
+import { relative } from 'node:path';
+import { check, loadPolicySet, type RunResults, type Severity } from '../api/index.js';
 import type { PolicyPack } from './boundary.js';
 
 export interface LinterOptions {
@@ -32,15 +31,26 @@ export interface SynthCheckOptions extends LinterOptions {
   readonly code?: string | false;
   /** Lowest severity that fails synthesis; default: the project config's `failOn`, else `error`. */
   readonly failOn?: Severity;
+  /** Undecided findings at or above `failOn` fail synthesis too (`--fail-on-undecided`). */
+  readonly failOnUndecided?: boolean;
+  /** A baseline file: only findings not in it fail synthesis (`--baseline`). */
+  readonly baseline?: string;
   /** YYYY-MM-DD for suppression expiry (tests); default today. */
   readonly today?: string;
   readonly color?: boolean;
+  /**
+   * Where `synthAndCheck` reports: one line when the gate passes, the report once when it fails.
+   * Default: the process's standard error; `false` prints nothing (the caller reads the result).
+   */
+  readonly output?: { write(text: string): unknown } | false;
 }
 
 export interface SynthCheck {
   readonly results: RunResults;
   /** The CLI's text report of the same results. */
   readonly text: string;
+  /** One line: `hybridguard: 0 errors, 3 warnings in cdktf.out`. */
+  readonly summary: string;
   /** Findings that fail the gate (unsuppressed, decided, at or above `failOn`). */
   readonly failing: number;
 }
@@ -49,20 +59,26 @@ export interface SynthCheck {
 export async function checkSynthesized(inputs: readonly string[], options: SynthCheckOptions = {}): Promise<SynthCheck> {
   const cwd = options.cwd ?? process.cwd();
   const code = options.code === false ? undefined : (options.code ?? cwd);
-  const run = await checkProject({
+  // Same pipeline and gate as `hybridguard check`: suppressed, undecided and baselined findings do not fail.
+  const run = await check({
     inputs,
     cwd,
     ...(code ? { code } : {}),
     ...(options.policyPaths ? { policyPaths: options.policyPaths } : {}),
     ...(options.builtinPolicies === false ? { builtinPolicies: false } : {}),
     ...(options.today ? { today: options.today } : {}),
+    ...(options.baseline ? { baselinePath: options.baseline } : {}),
+    ...(options.failOn ? { failOn: options.failOn } : {}),
+    ...(options.failOnUndecided ? { failOnUndecided: true } : {}),
   });
-  const failOn = options.failOn ?? run.config.failOn ?? 'error';
-  // Same gate as `hybridguard check`: suppressed, undecided and baselined findings do not fail.
-  const failing = run.results.results.filter(
-    (r) => !r.suppression && !r.undecided && r.isNew !== false && severityRank(r.severity) >= severityRank(failOn),
-  ).length;
-  // Rendered exactly as `hybridguard check` renders it.
-  const text = render('text', run.results, { color: options.color ?? false, cwd, failOn });
-  return { results: run.results, text, failing };
+  const count = (severity: Severity) => run.results.results.filter((r) => r.severity === severity && !r.suppression && !r.undecided).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const where = inputs.map((input) => relative(cwd, input).split('\\').join('/') || '.').join(', ');
+  return {
+    results: run.results,
+    // Rendered exactly as `hybridguard check` renders it.
+    text: run.render('text', { color: options.color ?? false }),
+    summary: `hybridguard: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')} in ${where}`,
+    failing: run.failing.length,
+  };
 }

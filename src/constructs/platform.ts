@@ -341,11 +341,14 @@ function checkNames(config: PlatformConfig): void {
   }
 }
 
-/** The synth-time check failed: `message` is the CLI's text report. */
+/**
+ * The synth-time check failed. `synthAndCheck` has already printed the report (once); the
+ * message is one line, so whoever prints the error does not repeat it. `check.text` is the report.
+ */
 export class SynthCheckError extends Error {
   override readonly name = 'SynthCheckError';
   constructor(readonly check: SynthCheck) {
-    super(`hybridguard: synthesis failed the policy check (${check.failing} failing finding${check.failing === 1 ? '' : 's'})\n${check.text}`);
+    super(`hybridguard: synthesis failed the policy check (${check.failing} failing finding${check.failing === 1 ? '' : 's'})`);
   }
 }
 
@@ -357,8 +360,10 @@ export interface HybridAppProps extends AppConfig {
 /**
  * A cdktf App that runs hybridguard's policies over what it just synthesized, with the CLI's
  * own pipeline on the written `cdk.tf.json` (same file, same findings, same text). Call
- * `synthAndCheck()` instead of `synth()`: it rejects with `SynthCheckError` when a finding
- * fails the gate. (cdktf's `synth()` is synchronous and the check is not, hence a second method.)
+ * `synthAndCheck()` instead of `synth()`: it prints one line when the gate passes
+ * (`hybridguard: 0 errors, 3 warnings in cdktf.out`), prints the report once and rejects with
+ * `SynthCheckError` when a finding fails it. (cdktf's `synth()` is synchronous and the check is
+ * not, hence a second method.)
  */
 export class HybridApp extends App {
   private readonly check: SynthCheckOptions | false;
@@ -375,8 +380,13 @@ export class HybridApp extends App {
     const stacks = this.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
     if (stacks.length === 0) return undefined;
     // The whole output folder, as `hybridguard check cdktf.out` reads it.
-    const result = await checkSynthesized([this.outdir], this.check);
-    if (result.failing > 0) throw new SynthCheckError(result);
+    const result = await checkSynthesized([resolve(this.outdir)], this.check);
+    const output = this.check.output === undefined ? process.stderr : this.check.output;
+    if (result.failing > 0) {
+      if (output) output.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+      throw new SynthCheckError(result);
+    }
+    if (output) output.write(`${result.summary}\n`);
     return result;
   }
 }

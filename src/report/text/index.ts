@@ -1,7 +1,8 @@
 /**
  * Text reporter for people at a terminal: findings grouped by service type, then severity; each
  * with what (message), where (file:line, address, construct path), the evidence chain and the
- * fix. Undecided and suppressed findings get their own sections, never mixed with the gate's.
+ * fix. Undecided findings get their own section, never mixed with the gate's; suppressed ones are
+ * one summary line unless `showSuppressed` (`--show-suppressed`) lists them in full.
  * Colour only when the CLI says so (it reads NO_COLOR and the TTY; we never look).
  */
 import { Chalk } from 'chalk';
@@ -89,15 +90,22 @@ export function renderText(results: RunResults, options: RenderOptions): string 
   }
 
   if (undecided.length > 0) {
-    out.push(c.bold.underline(`Undecided (${undecided.length}): could not decide: value unknown until apply`));
+    out.push(c.bold.underline(`Undecided (${undecided.length}): could not decide: value unknown until apply${options.failOnUndecided ? ' (they fail the check: --fail-on-undecided)' : ''}`));
     out.push('');
     for (const r of undecided) finding(r, c.magenta('undecided'));
   }
 
-  if (suppressed.length > 0) {
+  if (suppressed.length > 0 && options.showSuppressed === true) {
     out.push(c.bold.underline(`Suppressed (${suppressed.length})`));
     out.push('');
     for (const r of suppressed) finding(r, c.dim('suppressed'));
+  } else if (suppressed.length > 0) {
+    // Accepted findings are reviewed where they are declared; a clean run shows only how many.
+    const byRule = new Map<string, number>();
+    for (const r of suppressed) byRule.set(r.ruleId, (byRule.get(r.ruleId) ?? 0) + 1);
+    const rules = [...byRule].map(([id, n]) => (n > 1 ? `${safeText(id)} x${n}` : safeText(id))).join(', ');
+    out.push(c.dim(`Suppressed: ${plural(suppressed.length, 'finding')} (${rules}); --show-suppressed lists them.`));
+    out.push('');
   }
 
   const s = summarize(results, gateOf(options));
