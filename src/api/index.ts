@@ -17,9 +17,9 @@ import { loadPythonGrammar } from '../inputs/python-grammar.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
 import { isFailing, type Gate } from '../report/common.js';
 import { render, type Format, type RenderOptions } from '../report/index.js';
-import { checkProject, loadProject, type CheckOptions, type CheckRun, type ProjectOptions } from './project.js';
+import { checkProject, loadProject, RULE_DOCS_URL, type CheckOptions, type CheckRun, type ProjectOptions } from './project.js';
 
-export { checkProject, loadPolicySet, loadProject, VERSION } from './project.js';
+export { checkProject, loadPolicySet, loadProject, RULE_DOCS_URL, VERSION } from './project.js';
 export type { CheckOptions, CheckRun, LoadedPolicies, LoadedProject, ProgressEvent, ProjectOptions } from './project.js';
 export { FORMATS, render, type Format, type RenderOptions, type Summary } from '../report/index.js';
 export { summarize, type Gate } from '../report/common.js';
@@ -47,7 +47,7 @@ export interface CheckOutcome extends CheckRun {
   readonly gate: Gate;
   /** Findings that fail the gate; empty when the check passes. */
   readonly failing: readonly Result[];
-  /** The report in a format, exactly as `hybridguard check --format FORMAT` writes it. */
+  /** The report in a format, exactly as `hybridguard check --format FORMAT` writes it (rule links to RULE_DOCS_URL). */
   render(format: Format, options?: Partial<Omit<RenderOptions, 'failOn' | 'failOnUndecided'>>): string;
 }
 
@@ -59,7 +59,8 @@ export async function check(options: CheckApiOptions): Promise<CheckOutcome> {
     ...run,
     gate,
     failing: failingFindings(run.results, gate),
-    render: (format, renderOptions = {}) => render(format, run.results, { color: false, cwd: options.cwd, ...renderOptions, ...gate }),
+    render: (format, renderOptions = {}) =>
+      render(format, run.results, { color: false, cwd: options.cwd, ...(RULE_DOCS_URL ? { ruleDocsBaseUrl: RULE_DOCS_URL } : {}), ...renderOptions, ...gate }),
   };
 }
 

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readInputs, findDefaultInputs } from '../inputs/index.js';
 import { readTextFile } from '../inputs/files.js';
-import { findFileIn, packageVersion } from '../inputs/project-files.js';
+import { findFileIn, packageInfo } from '../inputs/project-files.js';
 import { loadIamCatalog } from '../inputs/iam-catalog.js';
 import { readPolicySources } from '../inputs/policy-files.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
@@ -20,7 +20,13 @@ import type { RunResults } from '../engine/types.js';
 /** The package root (holds package.json and policies/), from both src/api (tsx) and dist/api. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
-export const VERSION: string = packageVersion(PACKAGE_ROOT);
+const PACKAGE = packageInfo(PACKAGE_ROOT);
+export const VERSION: string = PACKAGE.version;
+/**
+ * Where rule docs live on the web, from package.json's `repository` (the docs of the branch
+ * they were generated on): reports link there, so a link works in a PR comment or code scanning.
+ */
+export const RULE_DOCS_URL: string | undefined = PACKAGE.repository ? `${PACKAGE.repository}/blob/main/docs/rules` : undefined;
 
 const CONFIG_NAMES = ['hybridguard.config.yaml', 'hybridguard.config.yml', 'hybridguard.config.json'];
 

@@ -6,7 +6,15 @@ export function findFileIn(dir: string, names: readonly string[]): string | unde
   return names.map((name) => join(dir, name)).find((path) => existsSync(path));
 }
 
-/** The `version` of the package.json in `root` (hybridguard's own). */
-export function packageVersion(root: string): string {
-  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+interface PackageJson {
+  readonly version: string;
+  readonly repository?: string | { readonly url?: string };
+}
+
+/** hybridguard's own package.json: its version and its repository's web address (`https://github.com/ORG/NAME`). */
+export function packageInfo(root: string): { version: string; repository?: string } {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
+  const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  const web = url?.replace(/^git\+/, '').replace(/\.git$/, '').replace(/^git:\/\//, 'https://');
+  return { version: pkg.version, ...(web && /^https:\/\//.test(web) ? { repository: web } : {}) };
 }
