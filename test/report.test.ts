@@ -210,6 +210,27 @@ describe('markdown reporter', () => {
     expect(other).not.toContain('Baseline');
   });
 
+  it("stays under GitHub's 65,536-character limit with thousands of findings whose texts grow when escaped", () => {
+    const base = withoutBaseline(results).results[0]!;
+    // Bidi overrides become six-character escapes on the way out; markup doubles when escaped.
+    const noisy = `${'\u202e<b>*_|'.repeat(60)}`;
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      ...base,
+      ruleId: `HG-X-${i % 40}`,
+      ruleName: `rule-${i % 40}`,
+      severity: (['error', 'warning', 'note'] as const)[i % 3]!,
+      message: `${noisy} ${i}`,
+      location: { ...base.location, address: `aws_iam_role.r${i}${noisy}` },
+      fingerprint: `HG-X-${i % 40}|aws_iam_role.r${i}|`,
+      ...(i % 7 === 0 ? { suppression: { reason: noisy, source: 'c.yaml:1' } } : {}),
+      ...(i % 11 === 0 ? { undecided: true } : {}),
+    }));
+    const big = render('markdown', { ...withoutBaseline(results), results: many }, { color: false, failOn: 'note' });
+    expect(big.length).toBeLessThan(65_536);
+    expect(big).toMatch(/\*\*… and [\d,]+ more findings not shown here\*\*/);
+    expect(big.split('<details>').length).toBe(big.split('</details>').length);
+  });
+
   it('says so when nothing is new', () => {
     const none = render('markdown', { ...results, results: results.results.map((r) => ({ ...r, isNew: false })) }, { color: false });
     expect(none).toContain('## hybridguard: ✅ No finding fails the check');
