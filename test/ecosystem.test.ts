@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -197,6 +198,15 @@ describe('GitHub Action (action.yml)', () => {
     expect(bad.status).toBe(0);
     expect(bad.outputs).toEqual({ 'exit-code': '2', 'sarif-file': '' });
     expect(bad.summary).toContain('the check could not run (exit 2)');
+  });
+});
+
+describe('shipped data', () => {
+  it("data/tree-sitter-python.wasm is tree-sitter-python's grammar, current (npm run gen:python-grammar), with its license", () => {
+    const require = createRequire(import.meta.url);
+    const installed = readFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    expect(readFileSync(join(REPO, 'data', 'tree-sitter-python.wasm')).equals(installed)).toBe(true);
+    expect(readFileSync(join(REPO, 'data', 'tree-sitter-python.LICENSE'), 'utf8')).toContain('MIT');
   });
 });
 
