@@ -8,7 +8,7 @@
  *   and synthesizes with the synth-time check: one line when the gate passes, the report once
  *   when it fails.
  * - A lint-only install (`--omit=dev --omit=optional --omit=peer`) runs `hybridguard check` and
- *   `import 'hybridguard'` without cdktf, and stays under 60 MiB of node_modules.
+ *   `import 'hybridguard'` without cdktf, and stays under 60 MB of node_modules.
  *
  * The tarball is packed from the dist/ the test setup builds (`npm run build`), without running
  * the build again inside the pack.
@@ -70,7 +70,7 @@ describe('the packed tarball', () => {
     expect(files.some((f) => f.startsWith('package/test/') || f.startsWith('package/src/') || f.endsWith('.v8-cache'))).toBe(false);
   });
 
-  it('lint-only install: no cdktf, under 60 MiB, and both the CLI and `import "hybridguard"` work', async () => {
+  it('lint-only install: no cdktf, under 60 MB, and both the CLI and `import "hybridguard"` work', async () => {
     const dir = join(work, 'lint-only');
     cpSync(join(REPO, 'fixtures', 'example'), dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "name": "lint-only", "private": true, "type": "module" }\n');
@@ -78,8 +78,9 @@ describe('the packed tarball', () => {
     expect(existsSync(join(dir, 'node_modules', 'cdktf'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules', '@cdktf', 'provider-aws'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules', 'ts-morph'))).toBe(false);
-    const size = bytesUnder(join(dir, 'node_modules'));
-    expect(size / 2 ** 20).toBeLessThan(60);
+    expect(existsSync(join(dir, 'node_modules', 'tree-sitter-python'))).toBe(false);
+    // 54.6 MB when measured (README, "Install"); the issue's target is 60 MB.
+    expect(bytesUnder(join(dir, 'node_modules'))).toBeLessThan(60_000_000);
 
     const cli = await exec(join(dir, 'node_modules', '.bin', 'hybridguard'), ['check', 'cdktf.out', '--code', '.'], dir);
     expect(cli.stderr).toBe('');
