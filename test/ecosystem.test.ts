@@ -14,6 +14,8 @@ import { parse } from 'yaml';
 import { applyBaseline, parseBaseline, serializeBaseline } from '../src/engine/baseline.js';
 import { findingFingerprint } from '../src/engine/fingerprint.js';
 import { check } from '../src/api/index.js';
+import { render } from '../src/report/index.js';
+import { loadResults } from './report-helpers.js';
 
 const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'hybridguard.js');
@@ -78,6 +80,15 @@ describe('fingerprints', () => {
     expect(results.filter((r) => r.isNew !== false && !r.suppression && !r.ruleId.startsWith('HG-META-'))).toEqual([]);
     expect(fixed).toBe(0);
     expect(reworded.map((r) => r.fingerprint)).toEqual(before.results.results.map((r) => r.fingerprint));
+  });
+
+  it('tell apart, in SARIF, findings that share one identity (one rule, one resource, no subject)', () => {
+    const results = loadResults('run-results');
+    const first = results.results.find((r) => r.ruleId === 'HG-RES-001')!;
+    const twice = { ...results, results: [...results.results, { ...first, message: 'a second attribute of the same bucket' }] };
+    const log = JSON.parse(render('sarif', twice, { color: false })) as SarifLog;
+    const prints = log.runs[0]!.results.filter((r) => r.ruleId === 'HG-RES-001').map((r) => r.partialFingerprints['hybridguard/v2']);
+    expect(prints).toEqual(['HG-RES-001|aws_s3_bucket.datasets|', 'HG-RES-001|aws_s3_bucket.datasets|#2']);
   });
 
   it('identify a finding without an address by its file relative to the project root', () => {
