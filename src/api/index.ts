@@ -52,7 +52,8 @@ export interface CheckOutcome extends CheckRun {
 }
 
 /** `hybridguard check`: read the inputs, run every policy, and say what fails the gate. */
-export async function check(options: CheckApiOptions): Promise<CheckOutcome> {
+export async function check(given: CheckApiOptions): Promise<CheckOutcome> {
+  const options = { ...given, cwd: resolve(given.cwd) };
   const run = await checkProject(options);
   const gate: Gate = { failOn: options.failOn ?? run.config.failOn ?? 'error', failOnUndecided: options.failOnUndecided === true };
   return {
@@ -74,7 +75,7 @@ export interface WhoCanOptions extends ProjectOptions {
  * pattern) after Deny, boundaries and NotAction. An action the catalog does not know is a usage error.
  */
 export async function whoCan(action: string, options: WhoCanOptions): Promise<readonly WhoCanEntry[]> {
-  const project = await loadProject(options);
+  const project = await loadProject({ ...options, cwd: resolve(options.cwd) });
   const pattern = /[*?]/.test(action);
   const known = pattern ? project.facts.iam().actionsMatching(action)[Symbol.iterator]().next().done === false : project.catalog.action(action) !== undefined;
   if (!/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$/.test(action) || !known) {
@@ -88,7 +89,7 @@ export async function whoCan(action: string, options: WhoCanOptions): Promise<re
 
 /** `hybridguard query exposure`: every resource reachable from the internet, then those that may be (with `undecided`). */
 export async function exposure(options: ProjectOptions): Promise<readonly ExposureReportEntry[]> {
-  const project = await loadProject(options);
+  const project = await loadProject({ ...options, cwd: resolve(options.cwd) });
   return exposureReport(project.facts.network(), { includeUndecided: true });
 }
 
