@@ -1,4 +1,4 @@
-import type ts from 'typescript';
+import type { ts } from 'ts-morph';
 import { typescript } from './typescript.js';
 import { dict, own } from '../../model/dict.js';
 
