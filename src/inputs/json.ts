@@ -48,7 +48,7 @@ export interface JsonDocument {
 const MAX_JSON_DEPTH = 200;
 
 export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 
 export function jsonPointer(...segments: string[]): string {
@@ -103,6 +103,8 @@ class JsonParser {
   private readonly keyLines = new Map<string, number>();
   /** Keys and array indexes above the current value. */
   private readonly path: (string | number)[] = [];
+  /** JSON pointers of the keys above, while no deeper than keyLineDepth (`pointers[0]` is the root's). */
+  private readonly pointers: string[] = [''];
   private readonly keyLineDepth: number;
 
   constructor(
@@ -161,7 +163,11 @@ class JsonParser {
       this.i++;
       this.space();
       this.path.push(key);
-      if (this.path.length <= this.keyLineDepth && !this.keyLines.has(this.pointer())) this.keyLines.set(this.pointer(), keyLine);
+      if (this.path.length <= this.keyLineDepth) {
+        const pointer = `${this.pointers[this.path.length - 1] as string}/${escapePointer(key)}`;
+        this.pointers[this.path.length] = pointer;
+        if (!this.keyLines.has(pointer)) this.keyLines.set(pointer, keyLine);
+      }
       const value = this.value();
       this.path.pop();
       // No JSON value is undefined, and `out` has no prototype: `in` means "seen in this object".
@@ -199,7 +205,11 @@ class JsonParser {
     }
     for (;;) {
       this.path.push(out.length);
-      if (this.path.length <= this.keyLineDepth) this.keyLines.set(this.pointer(), this.line);
+      if (this.path.length <= this.keyLineDepth) {
+        const pointer = `${this.pointers[this.path.length - 1] as string}/${out.length}`;
+        this.pointers[this.path.length] = pointer;
+        this.keyLines.set(pointer, this.line);
+      }
       out.push(this.value());
       this.path.pop();
       this.space();
