@@ -1,5 +1,5 @@
 import { inputError } from '../errors.js';
-import { dict } from '../model/dict.js';
+import { dict, makeDict } from '../model/dict.js';
 
 /**
  * The JSON reader for every input file. `JSON.parse` is not enough for a gate reading files
@@ -158,21 +158,21 @@ function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefi
       itemNext = !isObject;
     }
   }
+  // The parsed objects become dicts in place (no second tree): JSON.parse made them, nothing else holds them.
   let treeKeys = 0;
-  const toDicts = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object') return value;
+  const toDicts = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = toDicts(value[i]);
-      return value;
+      for (let i = 0; i < value.length; i++) toDicts(value[i]);
+      return;
     }
-    const out: JsonObject = dict();
+    makeDict(value);
     const keys = Object.keys(value);
     treeKeys += keys.length;
-    for (const key of keys) out[key] = toDicts((value as JsonObject)[key]);
-    return out;
+    for (let i = 0; i < keys.length; i++) toDicts((value as JsonObject)[keys[i] as string]);
   };
-  const value = toDicts(parsed);
-  return treeKeys === textKeys ? { value, keyLines } : undefined;
+  toDicts(parsed);
+  return treeKeys === textKeys ? { value: parsed, keyLines } : undefined;
 }
 
 /** A JSON value's line, by pointer, found again on the error path (`/planned_values/root_module/resources/3`). */
