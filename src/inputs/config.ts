@@ -715,8 +715,8 @@ export class ConfigScope {
     if (!entry) return undefined;
     const expansion = this.expand(entry);
     if (expansion.shape === 'unknown') return new Opaque(`\${${address}}`, [address], false, expansion.reason);
+    if (expansion.shape === 'single') return this.instanceValue(expansion.drafts[0] as Draft);
     const values = expansion.drafts.map((d) => this.instanceValue(d));
-    if (expansion.shape === 'single') return values[0];
     if (values.some((v) => v === undefined)) return undefined;
     if (expansion.shape === 'list') return values as EvalValue[];
     return dict(expansion.drafts.map((d, i): [string, EvalValue] => [d.address.slice(d.address.lastIndexOf('[') + 2, -2).replace(/\\(.)/g, '$1'), values[i] as EvalValue]));
@@ -930,6 +930,7 @@ function dynamicBlocks(raw: object, path: string[], references: Reference[], pre
 }
 
 export function dedupeReferences(references: readonly Reference[]): Reference[] {
+  if (references.length < 2) return [...references];
   const seen = new Set<string>();
   const out: Reference[] = [];
   for (const r of references) {
