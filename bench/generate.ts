@@ -1,7 +1,10 @@
 /**
  * Generates a large realistic AI-platform stack for benchmarks and scale tests.
  *
- *   node --import tsx bench/generate.ts --services 1000 [--out .bench/n1000] [--formats synth,hcl,plan] [--seed 42] [--python]
+ *   node --import tsx bench/generate.ts --services 1000 [--out .bench/n1000] [--formats synth,hcl,plan] [--seed 42] [--python] [--shape services|tiny]
+ *
+ * `--shape tiny`: many tiny handler files in import chains, many small policies, findings by the
+ * thousand (see StackShape in stack.ts); default `services`.
  *
  * Writes, under OUT:
  *   cdktf.out/manifest.json + cdktf.out/stacks/ai-platform/cdk.tf.json   (synth)
@@ -13,7 +16,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildStack, STACK, type GeneratedStack } from './stack.js';
+import { buildStack, STACK, type GeneratedStack, type StackShape } from './stack.js';
 import { hclFiles, planJson, synthManifest, synthStack } from './writers.js';
 
 export type Format = 'synth' | 'hcl' | 'plan';
@@ -26,7 +29,12 @@ export interface GenerateOptions {
   readonly seed?: number;
   /** Regular functions' handlers in Python (boto3) instead of TypeScript. */
   readonly python?: boolean;
+  readonly shape?: StackShape;
 }
+
+/** Where the benchmarks keep a generated stack: `.bench/n1000`, `.bench/n1000-py`, `.bench/n1000-tiny`. */
+export const benchDir = (services: number, options: { readonly python?: boolean; readonly shape?: StackShape } = {}): string =>
+  join('.bench', `n${services}${options.python ? '-py' : ''}${options.shape === 'tiny' ? '-tiny' : ''}`);
 
 export interface GenerateResult {
   readonly out: string;
@@ -42,7 +50,7 @@ export interface GenerateResult {
 export function generate(options: GenerateOptions): GenerateResult {
   const out = resolve(options.out);
   const formats = options.formats ?? ALL_FORMATS;
-  const stack = buildStack(options.services, options.seed ?? 42, { python: options.python === true });
+  const stack = buildStack(options.services, options.seed ?? 42, { python: options.python === true, ...(options.shape ? { shape: options.shape } : {}) });
   for (const part of ['cdktf.out', 'hcl', 'plan', 'functions', 'planted.json']) rmSync(join(out, part), { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
 
@@ -80,6 +88,7 @@ function parseArgs(argv: readonly string[]): GenerateOptions {
   let formats: Format[] = [...ALL_FORMATS];
   let seed = 42;
   let python = false;
+  let shape: StackShape = 'services';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = (): string => {
@@ -91,14 +100,19 @@ function parseArgs(argv: readonly string[]): GenerateOptions {
     else if (arg === '--out') out = next();
     else if (arg === '--seed') seed = Number(next());
     else if (arg === '--python') python = true;
+    else if (arg === '--shape') {
+      const value = next();
+      if (value !== 'services' && value !== 'tiny') throw new Error(`--shape is services or tiny, not ${value}`);
+      shape = value;
+    }
     else if (arg === '--formats') {
       formats = next().split(',').map((f) => f.trim()) as Format[];
       const bad = formats.filter((f) => !ALL_FORMATS.includes(f));
       if (bad.length > 0) throw new Error(`unknown format(s) ${bad.join(', ')}; expected ${ALL_FORMATS.join(',')}`);
-    } else throw new Error(`unknown option ${arg}; usage: generate.ts [--services N] [--out DIR] [--formats synth,hcl,plan] [--seed S] [--python]`);
+    } else throw new Error(`unknown option ${arg}; usage: generate.ts [--services N] [--out DIR] [--formats synth,hcl,plan] [--seed S] [--python] [--shape services|tiny]`);
   }
   if (!Number.isInteger(services) || services < 2) throw new Error('--services must be an integer >= 2');
-  return { services, out: out ?? join('.bench', `n${services}${python ? '-py' : ''}`), formats, seed, python };
+  return { services, out: out ?? benchDir(services, { python, shape }), formats, seed, python, shape };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,9 +3,11 @@
  * (IAM of every role, exposure of the whole stack, code of every handler): what a whole-process
  * timing in run.ts cannot separate from start-up and reading.
  *
- *   node --import tsx bench/phases.ts [--services 1000] [--runs 5] [--python]
+ *   node --import tsx bench/phases.ts [--services 1000] [--runs 5] [--python] [--shape services|tiny]
  *
  * `--python`: the regular functions' handlers are Python (boto3), read with tree-sitter (`.bench/n<N>-py`).
+ * `--shape tiny`: the second generator shape (tiny handler files in import chains, many small
+ * policies, findings by the thousand; `.bench/n<N>-tiny`).
  *
  * Reads `.bench/n<N>` (written by `npm run bench` or `bench/generate.ts`; generated when missing).
  * Each run loads the project afresh, so no analysis reuses another run's caches. Prints medians.
@@ -16,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { loadProject } from '../src/api/project.js';
 import { exposureReport } from '../src/analysis/network/index.js';
 import { runPolicies } from '../src/engine/run.js';
-import { generate } from './generate.js';
+import { benchDir, generate } from './generate.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 
@@ -41,8 +43,11 @@ const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[
 const services = option('--services', 1000);
 const runs = option('--runs', 5);
 const python = process.argv.includes('--python');
-const dir = join(ROOT, '.bench', `n${services}${python ? '-py' : ''}`);
-if (!existsSync(join(dir, 'cdktf.out'))) generate({ out: dir, services, python });
+const shapeAt = process.argv.indexOf('--shape');
+const shape = shapeAt >= 0 ? process.argv[shapeAt + 1] : 'services';
+if (shape !== 'services' && shape !== 'tiny') throw new Error('--shape is services or tiny');
+const dir = join(ROOT, benchDir(services, { python, shape }));
+if (!existsSync(join(dir, 'cdktf.out'))) generate({ out: dir, services, python, shape });
 
 const phases = new Map<string, number[]>();
 const cpuTimes = new Map<string, number[]>();
@@ -80,6 +85,6 @@ for (let i = 0; i < runs; i++) {
   counts = `${facts.graph.resources.length} resources; ${iam.value.principals} principals, ${iam.value.held} capabilities held; ${network.value} exposures; ${code.value.handlers} handlers, ${code.value.files} files parsed (${code.value.python} Python); ${rules.value} findings`;
 }
 
-console.log(`N = ${services} (${counts}); median of ${runs} runs, in one process\n`);
+console.log(`N = ${services}${shape === 'tiny' ? ', tiny shape' : ''} (${counts}); median of ${runs} runs, in one process\n`);
 console.log('| phase | median (ms) | min (ms) | median CPU (ms) |\n|---|---:|---:|---:|');
 for (const [phase, times] of phases) console.log(`| ${phase} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)} | ${median(cpuTimes.get(phase) ?? [NaN]).toFixed(0)} |`);

@@ -3,19 +3,22 @@
  * run today.
  *
  *   npm run bench -- [--services 250,500,1000,2000] [--runs 5] [--out bench/results.md]
- *                    [--skip terraform,depcruise] [--no-build] [--profile]
+ *                    [--skip terraform,depcruise,tiny] [--no-build] [--profile]
  *
  * For every N it generates the stack (synth JSON, HCL, plan JSON, handler code) under
  * `.bench/n<N>` and times, each `--runs` times (median reported, peak RSS = max over runs):
  *   hybridguard check (synth | synth --code | HCL | plan), query who-can, query exposure;
  *   dependency-cruiser 17 with one forbidden rule over the same handler files;
  *   terraform validate on the same synth JSON (init once, outside the timing).
+ * Then the second generator shape (`--shape tiny`: tiny handler files in import chains, many small
+ * policies, findings by the thousand; `.bench/n<N>-tiny`): check, check --code and
+ * dependency-cruiser again (skip with `--skip tiny`).
  * Plus `hybridguard --version` and `check` of the bundled example. Writes a markdown report.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { generate, type GenerateResult } from './generate.js';
+import { benchDir, generate, type GenerateResult } from './generate.js';
 import { STACK } from './stack.js';
 import { hasGnuTime, median, run, type Measurement } from './measure.js';
 import { summarizeProfile } from './profile.js';
@@ -225,6 +228,18 @@ async function main(): Promise<void> {
       const dir = await prepareTerraform(gen, tfEnv);
       if (dir) await bench(n, 'terraform', 'terraform validate', 'terraform', ['validate', '-no-color'], options.runs, [0], tfEnv, dir);
     }
+    if (!options.skip.has('tiny')) {
+      const tiny = generate({ out: join(ROOT, benchDir(n, { shape: 'tiny' })), services: n, formats: ['synth'], shape: 'tiny' });
+      console.log(`  tiny shape: ${tiny.stack.counts.resources} resources, ${tiny.stack.counts.codeFiles} handler files`);
+      const tinySynth = tiny.synthDir as string;
+      if (hgAvailable) {
+        await bench(n, 'hybridguard', 'check (synth JSON) [tiny]', process.execPath, [CLI, 'check', tinySynth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+        await bench(n, 'hybridguard', 'check --code (synth JSON + handlers) [tiny]', process.execPath, [CLI, 'check', tinySynth, '--code', tiny.codeRoot, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      }
+      if (!options.skip.has('depcruise')) {
+        await bench(n, 'dependency-cruiser', 'depcruise, 1 forbidden rule [tiny]', DEPCRUISE, ['--config', depcruiseConfig, '--output-type', 'err', join(tiny.codeRoot, 'functions')], options.runs, [2]);
+      }
+    }
     if (options.profile && hgAvailable && n === (options.services.includes(1000) ? 1000 : options.services[options.services.length - 1])) {
       const profDir = join(ROOT, '.bench', 'profiles');
       rmSync(profDir, { recursive: true, force: true });
@@ -251,7 +266,7 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
   const lines: string[] = [
     '# Scale benchmark results',
     '',
-    `Command: \`${command}\` (generator: \`node --import tsx bench/generate.ts --services N\`)`,
+    `Command: \`${command}\` (generator: \`node --import tsx bench/generate.ts --services N [--shape tiny]\`; rows marked [tiny] are the second shape)`,
     '',
     `Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${startedAt.toISOString().slice(0, 10)}; hybridguard ${version || 'n/a'}.`,
     `Times are wall-clock medians of ${options.runs} runs after one warm-up, including process start; memory is the peak RSS over the runs (GNU time).`,
@@ -278,6 +293,13 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
   const ratio = (a?: Row, b?: Row): number | undefined => (a?.medianSeconds !== undefined && b?.medianSeconds ? a.medianSeconds / b.medianSeconds : undefined);
   const r1 = ratio(code, dc);
   target(`N=${at}: check --code faster than dependency-cruiser (1 rule)`, r1 === undefined ? undefined : r1 < 1, r1 === undefined ? 'not measured' : `${fmt(code?.medianSeconds)} s vs ${fmt(dc?.medianSeconds)} s (ratio ${r1.toFixed(2)})`);
+  const tinyCode = find(at, 'check --code (synth JSON + handlers) [tiny]');
+  const tinyDc = find(at, 'depcruise, 1 forbidden rule [tiny]');
+  const r1t = ratio(tinyCode, tinyDc);
+  target(`N=${at}, tiny shape: check --code at most 0.6x dependency-cruiser (1 rule)`, r1t === undefined ? undefined : r1t <= 0.6, r1t === undefined ? 'not measured' : `${fmt(tinyCode?.medianSeconds)} s vs ${fmt(tinyDc?.medianSeconds)} s (ratio ${r1t.toFixed(2)})`);
+  for (const [label, row] of [['check (synth JSON)', check], ['check (synth JSON) [tiny]', find(at, 'check (synth JSON) [tiny]')]] as const) {
+    target(`N=${at}: ${label} at most 1.0 s`, row?.medianSeconds === undefined ? undefined : row.medianSeconds <= 1, row?.medianSeconds === undefined ? 'not measured' : `${fmt(row.medianSeconds)} s`);
+  }
   const r2 = ratio(check, tf);
   target(`N=${at}: check under a third of terraform validate`, r2 === undefined ? undefined : r2 < 1 / 3, r2 === undefined ? 'not measured' : `${fmt(check?.medianSeconds)} s vs ${fmt(tf?.medianSeconds)} s (ratio ${r2.toFixed(2)}, target < 0.33)`);
   const r2b = ratio(code, tf);
@@ -285,7 +307,7 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
   const peak = Math.max(...rows.filter((r) => r.n === at && r.tool === 'hybridguard' && r.maxRssMiB !== undefined).map((r) => r.maxRssMiB as number));
   target(`N=${at}: peak memory under 1 GiB`, Number.isFinite(peak) ? peak < 1024 : undefined, Number.isFinite(peak) ? `${Math.round(peak)} MiB (largest hybridguard command)` : 'not measured');
   const sorted = [...options.services].sort((a, b) => a - b);
-  for (const label of ['check (synth JSON)', 'check --code (synth JSON + handlers)', 'check (HCL)', 'check (plan JSON)']) {
+  for (const label of ['check (synth JSON)', 'check --code (synth JSON + handlers)', 'check (HCL)', 'check (plan JSON)', 'check (synth JSON) [tiny]', 'check --code (synth JSON + handlers) [tiny]']) {
     const steps: string[] = [];
     let ok: boolean | undefined;
     for (const n of sorted) {

@@ -324,9 +324,19 @@ function tag8(text: string): string {
   return (h >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
+/**
+ * The stack's shape. `services`: each function's handler is three files of about 12 lines, its role
+ * one policy. `tiny`: the same services, but each handler is a chain of four files of 2 to 12 lines
+ * (handler -> lib/run -> lib/store, lib/notify), each role statement is a policy of its own (many small
+ * policies), and every function role also reads data on any resource and holds a grant its code
+ * never uses: findings by the thousand, as on a real stack before a clean-up.
+ */
+export type StackShape = 'services' | 'tiny';
+
 /** `python`: the regular functions' handlers are Python (boto3) instead of TypeScript, with the same calls. */
-export function buildStack(services: number, seed = 42, options: { readonly python?: boolean } = {}): GeneratedStack {
+export function buildStack(services: number, seed = 42, options: { readonly python?: boolean; readonly shape?: StackShape } = {}): GeneratedStack {
   const python = options.python === true;
+  const tiny = options.shape === 'tiny';
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const resources: GResource[] = [];
@@ -501,7 +511,7 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     const entry = spec.codeFiles[0]?.path.endsWith('.py') ? 'handler.py' : 'handler.ts';
     const tags: Record<string, string> = { ...(baseTags(name, spec.team) as Record<string, string>), 'hybridguard:source': `functions/${name}/${entry}` };
     if (spec.tagged) tags['hybridguard:service-type'] = 'function';
-    const doc = add('data', 'aws_iam_policy_document', `${key}_policy`, `${cp}/policy-document`, file, { statement: new Blocks(spec.statements, false) });
+    const doc = tiny ? undefined : add('data', 'aws_iam_policy_document', `${key}_policy`, `${cp}/policy-document`, file, { statement: new Blocks(spec.statements, false) });
     const roleAttrs: Record<string, GValue> = {
       assume_role_policy: ref(lambdaAssume, 'json'),
       name: `ai-platform-${name}`,
@@ -509,11 +519,23 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     };
     if (spec.boundary) roleAttrs.permissions_boundary = ref(fnBoundary, 'arn');
     const role = add('managed', 'aws_iam_role', `${key}_role`, `${cp}/role`, file, roleAttrs);
-    add('managed', 'aws_iam_role_policy', `${key}_policy`, `${cp}/role-policy`, file, {
-      name: `${name}-access`,
-      policy: ref(doc, 'json'),
-      role: ref(role, 'id'),
-    });
+    if (doc) {
+      add('managed', 'aws_iam_role_policy', `${key}_policy`, `${cp}/role-policy`, file, {
+        name: `${name}-access`,
+        policy: ref(doc, 'json'),
+        role: ref(role, 'id'),
+      });
+    } else {
+      // Many small policies: one inline policy per statement.
+      spec.statements.forEach((st, j) => {
+        const statement = { Sid: st.sid as string, Effect: 'Allow', Action: st.actions as GJson, Resource: st.resources as GJson };
+        add('managed', 'aws_iam_role_policy', `${key}_policy_${j}`, `${cp}/role-policy-${j}`, file, {
+          name: `${name}-${String(st.sid).toLowerCase()}`,
+          policy: new JsonDoc({ Version: '2012-10-17', Statement: [statement] }),
+          role: ref(role, 'id'),
+        });
+      });
+    }
     add('managed', 'aws_iam_role_policy_attachment', `${key}_vpc_access`, `${cp}/vpc-access`, file, {
       policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
       role: ref(role, 'name'),
@@ -588,6 +610,22 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
       `  const previous = await load(id);\n  await save(id, event.body ?? '');\n  await notify({ id, previous: previous !== undefined });\n  return { statusCode: 200, body: JSON.stringify({ id }) };\n}\n`;
     const statements = [stmt('Store', store.actions, store.resources(name)), stmt('Notify', notifier.actions, notifier.resources(name))];
     if (usesSecret) statements.push(stmt('Secret', ['secretsmanager:GetSecretValue'], [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}/api-key-*`]));
+    if (tiny) {
+      // Findings by the thousand: data read on any resource, and a grant the code never uses.
+      statements.push(stmt('ReadAnything', ['s3:GetObject', 'dynamodb:Query'], ['*']));
+      statements.push(stmt('Unused', ['sqs:DeleteMessage'], [`arn:aws:sqs:${REGION}:${ACCOUNT}:${name}-dlq`]));
+    }
+    const tinyCode: CodeFile[] = [
+      { path: `functions/${name}/handler.ts`, text: `import { run } from './lib/run.js';\nexport const handler = (event: { body?: string }) => run(event.body ?? '');\n` },
+      {
+        path: `functions/${name}/lib/run.ts`,
+        text:
+          `import { load, save } from './store.js';\nimport { notify } from './notify.js';\n\nexport async function run(body: string) {\n` +
+          `  const previous = await load('${name}');\n  await save('${name}', body);\n  await notify({ id: '${name}', previous: previous !== undefined });\n}\n`,
+      },
+      { path: `functions/${name}/lib/store.ts`, text: importLine(store) + store.body(name) },
+      { path: `functions/${name}/lib/notify.ts`, text: importLine(notifier) + notifier.body(name) },
+    ];
     addFunction({
       name,
       key,
@@ -603,11 +641,13 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
             { path: `functions/${name}/lib/store.py`, text: store.py(name) },
             { path: `functions/${name}/lib/notify.py`, text: notifier.py(name) },
           ]
-        : [
-            { path: `functions/${name}/handler.ts`, text: handler },
-            { path: `functions/${name}/lib/store.ts`, text: importLine(store) + '\n' + store.body(name) },
-            { path: `functions/${name}/lib/notify.ts`, text: importLine(notifier) + '\n' + notifier.body(name) },
-          ],
+        : tiny
+          ? tinyCode
+          : [
+              { path: `functions/${name}/handler.ts`, text: handler },
+              { path: `functions/${name}/lib/store.ts`, text: importLine(store) + '\n' + store.body(name) },
+              { path: `functions/${name}/lib/notify.ts`, text: importLine(notifier) + '\n' + notifier.body(name) },
+            ],
     });
   }
 

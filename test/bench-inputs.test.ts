@@ -155,3 +155,26 @@ describe('hybridguard on the benchmark inputs', () => {
     expect(withCode.filter((k) => !infra.includes(k))).toEqual([...EXPECTED_CODE].sort());
   });
 });
+
+describe('the second generator shape (--shape tiny)', () => {
+  it('writes tiny handler files in import chains, one small policy per statement, and findings that grow with N', async () => {
+    const stack = buildStack(20, 42, { shape: 'tiny' });
+    const files = stack.code.filter((f) => f.path.startsWith('functions/fn-'));
+    expect(files.length).toBe(10 * 4);
+    for (const f of files) expect(f.text.trimEnd().split('\n').length).toBeLessThanOrEqual(12);
+    const handler = files.find((f) => f.path === 'functions/fn-0001/handler.ts');
+    expect(handler?.text).toContain("from './lib/run.js'");
+    expect(files.find((f) => f.path === 'functions/fn-0001/lib/run.ts')?.text).toContain("from './store.js'");
+    const policies = stack.resources.filter((r) => r.type === 'aws_iam_role_policy' && r.name.startsWith('fn_0001_'));
+    expect(policies.length).toBeGreaterThanOrEqual(4);
+
+    // Each regular function adds findings (data read on any resource, a grant its code never uses).
+    const count = async (n: number): Promise<number> => {
+      const g = generate({ out: join(root, `tiny${n}`), services: n, formats: ['synth'], shape: 'tiny' });
+      const run = await checkProject({ inputs: [g.synthDir as string], cwd: g.out, code: g.codeRoot, today: '2026-01-01' });
+      return run.results.results.filter((r) => !r.suppression).length;
+    };
+    const [small, large] = [await count(20), await count(40)];
+    expect(large - small).toBeGreaterThanOrEqual(10 * 3);
+  });
+});

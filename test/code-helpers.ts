@@ -10,7 +10,7 @@ import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicySources } from '../src/inputs/policy-files.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
-import { usePythonParser } from '../src/analysis/code/index.js';
+import { analyzeCode, usePythonParser } from '../src/analysis/code/index.js';
 import { assignServiceTypes } from '../src/model/service-types.js';
 import { createFacts, type Facts } from '../src/engine/facts.js';
 import { runPolicies } from '../src/engine/run.js';
@@ -41,7 +41,7 @@ export async function factsFor(stackFile: string, codeRoot: string, config: Part
   usePythonParser(await loadPythonGrammar());
   const full: ProjectConfig = { ...EMPTY_CONFIG, ...config };
   assignServiceTypes(graph, full);
-  return createFacts({ graph, catalog, capabilities, config: full, sources: createFsSourceHost(codeRoot, { cwd: REPO }) });
+  return createFacts({ graph, catalog, capabilities, config: full, sources: createFsSourceHost(codeRoot, { cwd: REPO }), analyzeCode });
 }
 
 /** A rules fixture (`fixtures/rules/<policy>/<case>/`): main.tf.json or main.tf, code/, optional hybridguard.config.yaml. */

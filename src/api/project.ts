@@ -6,13 +6,11 @@ import { findFileIn, packageInfo } from '../inputs/project-files.js';
 import { loadIamCatalog } from '../inputs/iam-catalog.js';
 import { readPolicySources } from '../inputs/policy-files.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
-import { loadPythonGrammar } from '../inputs/python-grammar.js';
 import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
 import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../policy/types.js';
 import { createFacts, type Facts } from '../engine/facts.js';
-import { usePythonParser } from '../analysis/code/index.js';
 import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
 import type { RunResults } from '../engine/types.js';
@@ -107,14 +105,20 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   });
   assignServiceTypes(graph, loaded.config);
   const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
-  // Python handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
-  if (sources) usePythonParser(await loadPythonGrammar());
+  // The code analysis (SDK tables, tree-sitter) is loaded only when there is code to read; Python
+  // handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
+  let analyzeCode: typeof import('../analysis/code/index.js').analyzeCode | undefined;
+  if (sources) {
+    const [code, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
+    code.usePythonParser(await grammar.loadPythonGrammar());
+    analyzeCode = code.analyzeCode;
+  }
   const facts = createFacts({
     graph,
     catalog: loaded.catalog,
     capabilities: loaded.capabilities,
     config: loaded.config,
-    ...(sources ? { sources } : {}),
+    ...(sources && analyzeCode ? { sources, analyzeCode } : {}),
   });
   return { ...loaded, facts };
 }

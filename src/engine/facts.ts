@@ -4,7 +4,7 @@ import type { SourceHost } from '../model/source-host.js';
 import type { Capability, ProjectConfig } from '../policy/types.js';
 import { analyzeIam, type IamFacts } from '../analysis/iam/index.js';
 import { analyzeNetwork, type NetworkFacts } from '../analysis/network/index.js';
-import { analyzeCode, type CodeFacts } from '../analysis/code/index.js';
+import type { analyzeCode, CodeFacts } from '../analysis/code/index.js';
 
 /**
  * Everything rules may read. Each analysis runs at most once, on first use, so a policy set
@@ -27,6 +27,12 @@ export interface FactsInput {
   readonly capabilities: ReadonlyMap<string, Capability>;
   readonly config: ProjectConfig;
   readonly sources?: SourceHost;
+  /**
+   * The code analysis, given with `sources`: the caller loads it (`analysis/code` with its SDK
+   * tables and the tree-sitter runtime) only when there is code to read, so a `check` without
+   * `--code` never loads it.
+   */
+  readonly analyzeCode?: typeof analyzeCode;
 }
 
 export function createFacts(input: FactsInput): Facts {
@@ -41,7 +47,10 @@ export function createFacts(input: FactsInput): Facts {
     iam: () => (iam ??= analyzeIam(input.graph, input.catalog, input.capabilities)),
     network: () => (network ??= analyzeNetwork(input.graph, facts)),
     code: () => {
-      if (code === null) code = input.sources ? analyzeCode(input.graph, input.sources, input.config, facts) : undefined;
+      if (code === null) {
+        if (input.sources && !input.analyzeCode) throw new Error('createFacts: sources were given without analyzeCode');
+        code = input.sources && input.analyzeCode ? input.analyzeCode(input.graph, input.sources, input.config, facts) : undefined;
+      }
       return code;
     },
   };

@@ -490,11 +490,12 @@ export class ConfigScope {
       modulePath,
       pending: entry.pending,
       // References naming `[count.index]` or `[each.key]` point at the instance this one names.
+      // References are never mutated: an instance shares the block's objects unless it rewrites one.
       references: entry.references.map((r, i) => {
         const expr = entry.computedIndexes.get(i);
-        if (expr === undefined || bindings.size === 0) return { ...r };
+        if (expr === undefined || bindings.size === 0) return r;
         const key = evaluateExpression(expr, this.scopeFor(modulePath, bindings));
-        return typeof key === 'string' || typeof key === 'number' ? { ...r, target: `${r.target}${keyText(key)}` } : { ...r };
+        return typeof key === 'string' || typeof key === 'number' ? { ...r, target: `${r.target}${keyText(key)}` } : r;
       }),
       bindings,
       ...(unknownExistence ?? inherited ? { unknownExistence: unknownExistence ?? inherited } : {}),
@@ -540,7 +541,8 @@ export class ConfigScope {
     const scope = this.scopeFor(draft.modulePath, draft.bindings);
     // The top level is always copied: meta-arguments were dropped from it.
     const values: { [key: string]: Value } = dict();
-    for (const [key, value] of Object.entries(draft.pending)) {
+    for (const key in draft.pending) {
+      const value = draft.pending[key] as Pending;
       if (value instanceof DynamicBlocks) this.expandDynamic(value, scope, values, draft.modulePath, draft.bindings);
       else values[key] = this.resolve(value, scope, draft.modulePath, draft.bindings);
     }
@@ -561,7 +563,8 @@ export class ConfigScope {
     if (value === null || typeof value !== 'object' || !pendingContainers.has(value)) return value as Value;
     if (Array.isArray(value)) return value.map((v) => this.resolve(v, scope, modulePath, bindings));
     const out: { [key: string]: Value } = dict();
-    for (const [k, v] of Object.entries(value)) {
+    for (const k in value) {
+      const v = value[k] as Pending;
       if (v instanceof DynamicBlocks) this.expandDynamic(v, scope, out, modulePath, bindings);
       else out[k] = this.resolve(v, scope, modulePath, bindings);
     }
@@ -712,8 +715,8 @@ export class ConfigScope {
     if (!entry) return undefined;
     const expansion = this.expand(entry);
     if (expansion.shape === 'unknown') return new Opaque(`\${${address}}`, [address], false, expansion.reason);
+    if (expansion.shape === 'single') return this.instanceValue(expansion.drafts[0] as Draft);
     const values = expansion.drafts.map((d) => this.instanceValue(d));
-    if (expansion.shape === 'single') return values[0];
     if (values.some((v) => v === undefined)) return undefined;
     if (expansion.shape === 'list') return values as EvalValue[];
     return dict(expansion.drafts.map((d, i): [string, EvalValue] => [d.address.slice(d.address.lastIndexOf('[') + 2, -2).replace(/\\(.)/g, '$1'), values[i] as EvalValue]));
@@ -802,25 +805,46 @@ function convertVariable(value: EvalValue, type: unknown): EvalValue {
  * path where the value landed, so graph links exist even when the text names no resource.
  */
 function linkUnknowns(values: { readonly [key: string]: Value }, references: Reference[]): void {
-  const seen = new Set(references.map((r) => `${r.attribute}\u0000${r.target}`));
-  const walk = (value: Value, path: string, depth: number) => {
-    if (depth > 32) return;
+  let seen: Set<string> | undefined;
+  // Path segments are pushed and popped on one array: a path is joined only where an unknown carries references.
+  const path: string[] = [];
+  const walk = (value: Value, depth: number): void => {
+    if (value === null || typeof value !== 'object' || depth > 32) return;
     if (value instanceof Unknown) {
+      if (value.references.length === 0) return;
+      const at = path.join('.');
+      seen ??= new Set(references.map((r) => `${r.attribute}\u0000${r.target}`));
       for (const ref of value.references) {
         const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(ref);
         if (!parsed) continue;
         const target = `${parsed[1] ?? ''}${parsed[2] ?? ''}`;
-        if (seen.has(`${path}\u0000${target}`)) continue;
-        seen.add(`${path}\u0000${target}`);
-        references.push({ attribute: path, target, ...(parsed[3] ? { targetAttribute: parsed[3] } : {}) });
+        if (seen.has(`${at}\u0000${target}`)) continue;
+        seen.add(`${at}\u0000${target}`);
+        references.push({ attribute: at, target, ...(parsed[3] ? { targetAttribute: parsed[3] } : {}) });
       }
       return;
     }
-    if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) (value as readonly Value[]).forEach((v, i) => walk(v, path ? `${path}.${i}` : String(i), depth + 1));
-    else for (const [k, v] of Object.entries(value)) walk(v as Value, path ? `${path}.${k}` : k, depth + 1);
+    if (Array.isArray(value)) {
+      const list = value as readonly Value[];
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i] as Value;
+        if (item === null || typeof item !== 'object') continue;
+        path.push(String(i));
+        walk(item, depth + 1);
+        path.pop();
+      }
+      return;
+    }
+    const object = value as { readonly [key: string]: Value };
+    for (const key in object) {
+      const item = object[key] as Value;
+      if (item === null || typeof item !== 'object') continue;
+      path.push(key);
+      walk(item, depth + 1);
+      path.pop();
+    }
   };
-  walk(values, '', 0);
+  walk(values, 0);
 }
 
 /** Containers holding at least one Template: only these are copied and walked again at resolve time. */
@@ -906,6 +930,7 @@ function dynamicBlocks(raw: object, path: string[], references: Reference[], pre
 }
 
 export function dedupeReferences(references: readonly Reference[]): Reference[] {
+  if (references.length < 2) return [...references];
   const seen = new Set<string>();
   const out: Reference[] = [];
   for (const r of references) {

@@ -609,6 +609,18 @@ export function isKnown(value: EvalValue): boolean {
 /** Parsed expressions by text: a big stack repeats `${aws_vpc.main.id}` thousands of times. */
 const parsed = new Map<string, Node | null>();
 
+/**
+ * Empties the memo tables of parsed expressions, references and type constraints: called when a
+ * run has read its inputs, so a long-lived process (a language server, the test runner, the
+ * synth-time check) does not keep one run's texts alive for the next. Pure memoization: clearing
+ * changes no answer.
+ */
+export function clearEvaluationCaches(): void {
+  parsed.clear();
+  refsCache.clear();
+  typeCache.clear();
+}
+
 /** Evaluates an expression text (without `${}`) in a scope. */
 export function evaluateExpression(text: string, scope: EvalScope): EvalValue {
   let node = parsed.get(text);

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { inputError } from '../errors.js';
 import { ResourceGraph } from '../model/graph.js';
 import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type UnreadModule, type Value } from '../model/types.js';
-import type { EvalValue } from './hcl-eval.js';
+import { clearEvaluationCaches, type EvalValue } from './hcl-eval.js';
 import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, readTerraformJson, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
 import { decodeText, displayPath, fileSystemError, isInside, parseJson, readRegularFile } from './files.js';
 import type { JsonDocument } from './json.js';
@@ -63,7 +63,12 @@ export async function readInputs(paths: readonly string[], options: ReadOptions)
   const reader = new Reader(options);
   const list = paths.length ? paths : findDefaultInputs(options.cwd);
   const units: Unit[] = [];
-  for (const path of list) units.push(...(await reader.readPath(path)));
+  try {
+    for (const path of list) units.push(...(await reader.readPath(path)));
+  } finally {
+    // The evaluator's memo tables serve one run: a long-lived process does not keep them.
+    clearEvaluationCaches();
+  }
   const resources: Resource[] = [];
   const files: InputFile[] = [];
   const unreadModules: UnreadModule[] = [];

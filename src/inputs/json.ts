@@ -1,5 +1,5 @@
 import { inputError } from '../errors.js';
-import { dict } from '../model/dict.js';
+import { dict, makeDict } from '../model/dict.js';
 
 /**
  * The JSON reader for every input file. `JSON.parse` is not enough for a gate reading files
@@ -48,7 +48,7 @@ export interface JsonDocument {
 const MAX_JSON_DEPTH = 200;
 
 export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 
 export function jsonPointer(...segments: string[]): string {
@@ -56,7 +56,123 @@ export function jsonPointer(...segments: string[]): string {
 }
 
 export function readJson(text: string, file: string, options: JsonReadOptions): JsonDocument {
-  return new JsonParser(text, file, options).document();
+  return fastDocument(text, options.keyLineDepth ?? 0) ?? new JsonParser(text, file, options).document();
+}
+
+/**
+ * The common case, fast: `JSON.parse` (native, ten times faster than any parser written here)
+ * when the text is valid JSON, nested no deeper than the limit and repeats no key in any object.
+ * One scan of the text counts its keys and records the lines of shallow keys; the parsed tree is
+ * copied into dicts counting its own keys. A repeated key leaves fewer keys in the tree than in the
+ * text: then, and on any syntax error or too deep nesting, `undefined`, and the exact parser above
+ * answers (the caller's duplicate policy, located errors). Same result as that parser otherwise.
+ */
+function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const keyLines = new Map<string, number>();
+  /** Per open container: true for an object. */
+  const objects: boolean[] = [];
+  /** Per open array: the index of the current item. */
+  const indexes: number[] = [];
+  /** `pointers[k]`: the pointer of the value at path length k being read (while k <= keyLineDepth). */
+  const pointers: string[] = [''];
+  let textKeys = 0;
+  let line = 1;
+  let expectKey = false;
+  let itemNext = false;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Newline) {
+      line++;
+      continue;
+    }
+    if (c === Ch.Space || c === Ch.Tab || c === Ch.Return || c === Ch.Colon) continue;
+    if (c === Ch.CloseBrace || c === Ch.CloseBracket) {
+      objects.pop();
+      indexes.pop();
+      expectKey = false;
+      itemNext = false;
+      continue;
+    }
+    if (c === Ch.Comma) {
+      const depth = objects.length;
+      if (objects[depth - 1]) expectKey = true;
+      else {
+        indexes[depth - 1] = (indexes[depth - 1] as number) + 1;
+        itemNext = true;
+      }
+      continue;
+    }
+    const depth = objects.length;
+    if (c === Ch.Quote) {
+      let j = i + 1;
+      let escaped = false;
+      for (;;) {
+        const d = text.charCodeAt(j);
+        if (d === Ch.Quote) break;
+        if (d === Ch.Backslash) {
+          escaped = true;
+          j++;
+        }
+        j++;
+      }
+      if (expectKey) {
+        textKeys++;
+        expectKey = false;
+        if (depth <= keyLineDepth) {
+          const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+          const pointer = `${pointers[depth - 1] as string}/${escapePointer(key)}`;
+          pointers[depth] = pointer;
+          keyLines.set(pointer, line);
+        }
+        i = j;
+        continue;
+      }
+      i = j - 1; // the string is a value: recorded below, then skipped
+    }
+    // A value starts here (string, number, literal, object or array).
+    if (itemNext) {
+      itemNext = false;
+      if (depth <= keyLineDepth) {
+        const pointer = `${pointers[depth - 1] as string}/${indexes[depth - 1] as number}`;
+        pointers[depth] = pointer;
+        keyLines.set(pointer, line);
+      }
+    }
+    if (c === Ch.Quote) {
+      i++;
+      continue;
+    }
+    if (c === Ch.OpenBrace || c === Ch.OpenBracket) {
+      if (depth >= MAX_JSON_DEPTH) return undefined;
+      const isObject = c === Ch.OpenBrace;
+      objects.push(isObject);
+      indexes.push(0);
+      expectKey = isObject;
+      itemNext = !isObject;
+    }
+  }
+  // The parsed objects become dicts in place (no second tree): JSON.parse made them, nothing else holds them.
+  let treeKeys = 0;
+  const toDicts = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) toDicts(value[i]);
+      return;
+    }
+    makeDict(value);
+    const keys = Object.keys(value);
+    treeKeys += keys.length;
+    for (let i = 0; i < keys.length; i++) toDicts((value as JsonObject)[keys[i] as string]);
+  };
+  toDicts(parsed);
+  return treeKeys === textKeys ? { value: parsed, keyLines } : undefined;
 }
 
 /** A JSON value's line, by pointer, found again on the error path (`/planned_values/root_module/resources/3`). */
@@ -103,6 +219,8 @@ class JsonParser {
   private readonly keyLines = new Map<string, number>();
   /** Keys and array indexes above the current value. */
   private readonly path: (string | number)[] = [];
+  /** JSON pointers of the keys above, while no deeper than keyLineDepth (`pointers[0]` is the root's). */
+  private readonly pointers: string[] = [''];
   private readonly keyLineDepth: number;
 
   constructor(
@@ -161,7 +279,11 @@ class JsonParser {
       this.i++;
       this.space();
       this.path.push(key);
-      if (this.path.length <= this.keyLineDepth && !this.keyLines.has(this.pointer())) this.keyLines.set(this.pointer(), keyLine);
+      if (this.path.length <= this.keyLineDepth) {
+        const pointer = `${this.pointers[this.path.length - 1] as string}/${escapePointer(key)}`;
+        this.pointers[this.path.length] = pointer;
+        if (!this.keyLines.has(pointer)) this.keyLines.set(pointer, keyLine);
+      }
       const value = this.value();
       this.path.pop();
       // No JSON value is undefined, and `out` has no prototype: `in` means "seen in this object".
@@ -199,7 +321,11 @@ class JsonParser {
     }
     for (;;) {
       this.path.push(out.length);
-      if (this.path.length <= this.keyLineDepth) this.keyLines.set(this.pointer(), this.line);
+      if (this.path.length <= this.keyLineDepth) {
+        const pointer = `${this.pointers[this.path.length - 1] as string}/${out.length}`;
+        this.pointers[this.path.length] = pointer;
+        this.keyLines.set(pointer, this.line);
+      }
       out.push(this.value());
       this.path.pop();
       this.space();

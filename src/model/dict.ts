@@ -22,6 +22,14 @@ export function dict<T>(entries?: Readonly<Record<string, T>> | Iterable<readonl
   return out;
 }
 
+/**
+ * Turns an object nobody else holds yet (fresh from `JSON.parse`) into a dict in place: its own
+ * keys stay, its prototype becomes the dicts' (nothing inherited, not even from Object.prototype).
+ */
+export function makeDict(object: object): void {
+  Object.setPrototypeOf(object, NullPrototype.prototype);
+}
+
 /** A dict of `f` applied to each own value of `object`. */
 export function mapDict<T, U>(object: Readonly<Record<string, T>>, f: (value: T, key: string) => U): Dict<U> {
   const out = new Empty() as Dict<U>;

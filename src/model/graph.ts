@@ -4,10 +4,33 @@ import { isDict, own } from './dict.js';
 
 /** Attribute path with list indices removed: `vpc_config.0.subnet_ids.1` -> `vpc_config.subnet_ids`. */
 export function attributeShape(path: string): string {
-  return path
-    .split('.')
-    .filter((segment) => !/^\d+$/.test(segment))
-    .join('.');
+  let shape = shapes.get(path);
+  if (shape === undefined) {
+    if (shapes.size > 100_000) shapes.clear();
+    shape = /(?:^|\.)\d+(?:\.|$)/.test(path)
+      ? path
+          .split('.')
+          .filter((segment) => !/^\d+$/.test(segment))
+          .join('.')
+      : path;
+    shapes.set(path, shape);
+  }
+  return shape;
+}
+
+/** Shapes by path: the same few attribute paths are asked about for every resource of a large stack. */
+const shapes = new Map<string, string>();
+
+/** Segments by path (`a.b.0.c`), for valueAt: rules read the same paths of every resource. */
+const segmentsOf = new Map<string, readonly string[]>();
+function pathSegments(path: string): readonly string[] {
+  let segments = segmentsOf.get(path);
+  if (segments === undefined) {
+    if (segmentsOf.size > 100_000) segmentsOf.clear();
+    segments = path.split('.');
+    segmentsOf.set(path, segments);
+  }
+  return segments;
 }
 
 /**
@@ -116,7 +139,7 @@ export function isUnknown(value: Value | undefined): value is Unknown {
 /** Reads `a.b.0.c` from values; blocks given as a single object are treated as one-item lists. */
 export function valueAt(values: Value | undefined, path: string): Value | undefined {
   let current: Value | undefined = values;
-  for (const segment of path.split('.')) {
+  for (const segment of pathSegments(path)) {
     if (current === undefined || current === null || isUnknown(current)) return current;
     if (Array.isArray(current)) {
       const list = current as readonly Value[];

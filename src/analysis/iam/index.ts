@@ -311,13 +311,25 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     allowIndexes.set(principal.address, result);
     return result;
   };
+  /** Lower-case action names, made once per action (a large stack asks about the same actions for every principal). */
+  const lowerNames = new Map<string, string>();
+  const lowerName = (action: CatalogAction): string => {
+    let name = lowerNames.get(action.action);
+    if (name === undefined) lowerNames.set(action.action, (name = action.action.toLowerCase()));
+    return name;
+  };
+  /** False when no Allow pattern of the principal can name an action of `service` (a lower-case prefix). */
+  const mayAllowService = (principal: Principal, service: string): boolean => {
+    const allow = allowIndexOf(principal);
+    return allow === null || allow.anyService.length > 0 || allow.byService.has(service);
+  };
   /** False when no Allow pattern of the principal can match the action (then it is implicitly denied, whatever else holds). */
   const mayAllow = (principal: Principal, action: CatalogAction): boolean => {
     const allow = allowIndexOf(principal);
     if (allow === null) return true;
     const sameService = allow.byService.get(action.service);
     if (!sameService && allow.anyService.length === 0) return false;
-    const name = action.action.toLowerCase();
+    const name = lowerName(action);
     return (sameService ?? []).some((p) => globMatch(p, name, false)) || allow.anyService.some((p) => globMatch(p, name, false));
   };
   const nothingAllows: Decided<AppliedPolicy> = { decision: 'implicit-deny', grants: [], denies: [], boundaryAllows: [], unknownPolicies: [], conditions: [] };
@@ -365,6 +377,8 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   /** A capability resolved once: its grants' actions expanded, their request contexts normalized. */
   interface GrantPlan {
     readonly actions: readonly CatalogAction[];
+    /** The same actions by service, in their order: a principal no Allow of which names the service skips them all. */
+    readonly byService: ReadonlyMap<string, readonly CatalogAction[]>;
     readonly alternatives: readonly NormalizedContext[];
     readonly resource: string | undefined;
   }
@@ -374,11 +388,21 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     if (cached) return cached;
     const capability = capabilities.get(name);
     if (!capability) throw usageError(`capability ${name} is not defined`, 'a capability of policies/capabilities.yaml or a --policy file');
-    const plan = capability.grants.map((grant) => ({
-      actions: grant.actions.flatMap((p) => index.expand(p)),
-      alternatives: contextAlternatives(grant.requestContext).map(normalizeContext),
-      resource: grant.resource,
-    }));
+    const plan = capability.grants.map((grant) => {
+      const actions = grant.actions.flatMap((p) => index.expand(p));
+      const byService = new Map<string, CatalogAction[]>();
+      for (const action of actions) {
+        const list = byService.get(action.service);
+        if (list) list.push(action);
+        else byService.set(action.service, [action]);
+      }
+      return {
+        actions,
+        byService,
+        alternatives: contextAlternatives(grant.requestContext).map(normalizeContext),
+        resource: grant.resource,
+      };
+    });
     plans.set(name, plan);
     return plan;
   };
@@ -463,13 +487,16 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       const plan = planOf(capabilityName);
       const byAction = new Map<string, GrantedAction>();
       for (const grant of plan) {
-        for (const action of grant.actions) {
-          if (!mayAllow(principal, action)) continue;
-          const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives);
-          const granted = grantedOf(decided, request);
-          if (!granted) continue;
-          const previous = byAction.get(granted.action);
-          if (!previous || RANK[granted.decision] > RANK[previous.decision]) byAction.set(granted.action, granted);
+        for (const [service, actions] of grant.byService) {
+          if (!mayAllowService(principal, service)) continue;
+          for (const action of actions) {
+            if (!mayAllow(principal, action)) continue;
+            const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives);
+            const granted = grantedOf(decided, request);
+            if (!granted) continue;
+            const previous = byAction.get(granted.action);
+            if (!previous || RANK[granted.decision] > RANK[previous.decision]) byAction.set(granted.action, granted);
+          }
         }
       }
       const grants = [...byAction.values()].sort((a, b) => cmp(a.action, b.action));
@@ -494,24 +521,27 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       const byAction = new Map<string, BlockedGrant>();
       const boundary = principal.boundary;
       for (const grant of boundary ? planOf(capabilityName) : []) {
-        for (const action of grant.actions) {
-          if (!boundary || !mayAllow(principal, action)) continue;
-          const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives, true);
-          if (decided.decision === 'deny' || decided.decision === 'implicit-deny') continue;
-          const stop = boundaryStop(principal, boundary, request);
-          if (!stop) continue;
-          const unknown = decided.decision === 'unknown' || stop.decision === 'unknown';
-          const identity = toEvaluation(decided, request);
-          // The example request is the identity policies' own: not evidence of what the principal holds.
-          const identityEvidence = identity.evidence.filter((e) => e.kind !== 'witness');
-          const blocked: BlockedGrant = {
-            action: action.action,
-            decision: unknown ? 'unknown' : 'blocked',
-            conditions: [...new Set([...identity.conditions, ...stop.conditions])],
-            evidence: [...identityEvidence, ...stop.evidence],
-          };
-          const previous = byAction.get(blocked.action);
-          if (!previous || (previous.decision === 'unknown' && blocked.decision === 'blocked')) byAction.set(blocked.action, blocked);
+        for (const [service, actions] of grant.byService) {
+          if (!mayAllowService(principal, service)) continue;
+          for (const action of actions) {
+            if (!boundary || !mayAllow(principal, action)) continue;
+            const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives, true);
+            if (decided.decision === 'deny' || decided.decision === 'implicit-deny') continue;
+            const stop = boundaryStop(principal, boundary, request);
+            if (!stop) continue;
+            const unknown = decided.decision === 'unknown' || stop.decision === 'unknown';
+            const identity = toEvaluation(decided, request);
+            // The example request is the identity policies' own: not evidence of what the principal holds.
+            const identityEvidence = identity.evidence.filter((e) => e.kind !== 'witness');
+            const blocked: BlockedGrant = {
+              action: action.action,
+              decision: unknown ? 'unknown' : 'blocked',
+              conditions: [...new Set([...identity.conditions, ...stop.conditions])],
+              evidence: [...identityEvidence, ...stop.evidence],
+            };
+            const previous = byAction.get(blocked.action);
+            if (!previous || (previous.decision === 'unknown' && blocked.decision === 'blocked')) byAction.set(blocked.action, blocked);
+          }
         }
       }
       const grants = [...byAction.values()].sort((a, b) => cmp(a.action, b.action));
