@@ -73,7 +73,7 @@ describe('scale', () => {
     const graph = new ResourceGraph(resources, []);
     const { catalog, capabilities } = builtins();
     typescript(); // loading the compiler is a one-off cost, not per file
-    const facts = createFacts({ graph, catalog, capabilities, config: EMPTY_CONFIG, sources: memoryHost(files) });
+    const facts = createFacts({ graph, catalog, capabilities, config: EMPTY_CONFIG, sources: memoryHost(files), analyzeCode });
     const code = analyzeCode(graph, memoryHost(files), EMPTY_CONFIG, facts);
     expect(code.parsedFiles).toBe(FUNCTIONS * 3 + 10);
     expect(code.handlers).toHaveLength(FUNCTIONS);
