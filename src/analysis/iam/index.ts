@@ -340,8 +340,9 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   });
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
-  const bestOver = (principal: Principal, action: CatalogAction, resource: string | undefined, alternatives: readonly NormalizedContext[], identityOnly = false) => {
-    const base: Request = { action, ...(resource !== undefined ? { resource } : {}), context: emptyContext, complete: false };
+  const bestOver = (principal: Principal, action: CatalogAction, grant: { readonly resource: string | undefined; readonly excluded: readonly string[] }, alternatives: readonly NormalizedContext[], identityOnly = false) => {
+    const { resource, excluded } = grant;
+    const base: Request = { action, ...(resource !== undefined ? { resource } : excluded.length ? { excluded } : {}), context: emptyContext, complete: false };
     const first = decideFor(principal, base, identityOnly);
     // Without context: implicit-deny/deny cannot become an allow by adding context, and allow needs no context.
     if (first.decision !== 'conditional' && first.decision !== 'unknown') return { decided: first, request: base };
@@ -367,6 +368,8 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     readonly actions: readonly CatalogAction[];
     readonly alternatives: readonly NormalizedContext[];
     readonly resource: string | undefined;
+    /** Resources on which AWS refuses the action whatever the policies say: never a witness. */
+    readonly excluded: readonly string[];
   }
   const plans = new Map<string, readonly GrantPlan[]>();
   const planOf = (name: string): readonly GrantPlan[] => {
@@ -378,6 +381,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       actions: grant.actions.flatMap((p) => index.expand(p)),
       alternatives: contextAlternatives(grant.requestContext).map(normalizeContext),
       resource: grant.resource,
+      excluded: grant.notResource ?? [],
     }));
     plans.set(name, plan);
     return plan;
@@ -465,7 +469,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       for (const grant of plan) {
         for (const action of grant.actions) {
           if (!mayAllow(principal, action)) continue;
-          const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives);
+          const { decided, request } = bestOver(principal, action, grant, grant.alternatives);
           const granted = grantedOf(decided, request);
           if (!granted) continue;
           const previous = byAction.get(granted.action);
@@ -496,7 +500,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       for (const grant of boundary ? planOf(capabilityName) : []) {
         for (const action of grant.actions) {
           if (!boundary || !mayAllow(principal, action)) continue;
-          const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives, true);
+          const { decided, request } = bestOver(principal, action, grant, grant.alternatives, true);
           if (decided.decision === 'deny' || decided.decision === 'implicit-deny') continue;
           const stop = boundaryStop(principal, boundary, request);
           if (!stop) continue;
