@@ -1,6 +1,7 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import { asBoolean, asList, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
+import { isAcceleratedInstanceType } from '../../model/accelerated-instances.js';
 import { hop } from './collector.js';
 import { linksAt, type Links } from './links.js';
 import type { Hop } from './topology.js';
@@ -31,15 +32,8 @@ export interface LaunchSpec {
 const SG_TYPES = ['aws_security_group', 'aws_default_security_group'];
 const NO_LINKS: Links = { targets: [], unresolved: [] };
 
-/**
- * GPU and ML-accelerator EC2 families (AWS accelerated computing instances): an Auto Scaling group
- * of these runs GPU compute, like an aws_instance of the same type.
- */
-const GPU_FAMILIES = /^(p2|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200|g3|g3s|g4dn|g4ad|g5|g5g|g6|g6e|g6f|gr6|gr6f|trn1|trn1n|trn2|inf1|inf2|dl1|dl2q|f1|f2|vt1)\./i;
-
-export function isGpuInstanceType(type: string): boolean {
-  return GPU_FAMILIES.test(type.replace(/^ml\./i, ''));
-}
+/** GPU and ML-accelerator instance types: an Auto Scaling group of these runs GPU compute, like an aws_instance of the same type. */
+export const isGpuInstanceType = isAcceleratedInstanceType;
 
 /** The launch spec of an Auto Scaling group: launch template, mixed instances policy, or launch configuration. */
 export function autoscalingLaunchSpec(graph: ResourceGraph, asg: Resource): LaunchSpec {
