@@ -104,3 +104,31 @@ function publicIp(template: Resource, path: string): LaunchSpec['publicIpv4'] {
   if (b !== undefined) return b;
   return { unknown: `${path} of ${template.address} is ${isUnknown(raw) ? raw.reason : JSON.stringify(raw)}, known only after apply` };
 }
+
+/**
+ * The instance types a resource runs (an instance, or the instances an Auto Scaling group, EKS node
+ * group or Batch compute environment launches), with the attribute or template that names them.
+ */
+export function instanceTypesOf(graph: ResourceGraph, resource: Resource): { readonly types: readonly string[]; readonly from: string } {
+  const strings = (path: string) => asList(valueAt(resource.values, path)).filter((t): t is string => typeof t === 'string');
+  switch (resource.type) {
+    case 'aws_instance': {
+      const type = asString(valueAt(resource.values, 'instance_type'));
+      return { types: type ? [type] : [], from: `${resource.address} instance_type` };
+    }
+    case 'aws_autoscaling_group': {
+      const spec = autoscalingLaunchSpec(graph, resource);
+      return { types: spec.instanceTypes, from: spec.template ? `the instances ${resource.address} launches from ${spec.template.address}` : `${resource.address} overrides` };
+    }
+    case 'aws_eks_node_group': {
+      const spec = optionalLaunchTemplate(graph, resource, 'launch_template', strings('instance_types'));
+      return { types: spec?.instanceTypes ?? strings('instance_types'), from: spec?.template ? `${resource.address} instance_types / ${spec.template.address}` : `${resource.address} instance_types` };
+    }
+    case 'aws_batch_compute_environment': {
+      const spec = optionalLaunchTemplate(graph, resource, 'compute_resources.0.launch_template', strings('compute_resources.0.instance_type'));
+      return { types: spec?.instanceTypes ?? strings('compute_resources.0.instance_type'), from: `${resource.address} compute_resources.instance_type` };
+    }
+    default:
+      return { types: [], from: resource.address };
+  }
+}
