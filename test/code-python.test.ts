@@ -106,6 +106,24 @@ describe('a cdktf TerraformAsset of type DIRECTORY', () => {
   });
 });
 
+describe('a cdktf TerraformAsset of type ARCHIVE', () => {
+  it('the function\'s filename is the zip cdktf wrote: its handler and the modules it imports are read inside it, never extracted', async () => {
+    const root = join(FIXTURES, 'python-cdktf-archive');
+    const facts = await factsFor(join(root, 'cdktf.out', 'stacks', 'app', 'cdk.tf.json'), root);
+    const fn = facts.code()!.handler('aws_lambda_function.fn')!;
+    const zip = 'cdktf.out/stacks/app/assets/fn_code_6C0A61E4/9B1F2C3D4E5F60718293A4B5C6D7E8F9/archive.zip';
+    expect([fn.entry, fn.source.detail]).toEqual([`${zip}/jobs/start.py`, `handler = jobs.start.main in filename = ${zip.slice('cdktf.out/stacks/app/'.length)}`]);
+    expect(fn.calls.map((c) => `${c.file}:${c.line} ${c.action.join('+')}`)).toEqual([`${zip}/jobs/start.py:10 sagemaker:CreateTrainingJob`, `${zip}/jobs/queue.py:7 sqs:SendMessage`]);
+    // The archive's hostile entries (a name climbing out of it, a symbolic link) are not files of it.
+    expect(fn.files).toEqual([`${zip}/jobs/queue.py`, `${zip}/jobs/start.py`]);
+    const host = createFsSourceHost(root);
+    expect(host.listDirectory(zip)).toEqual(['jobs']);
+    expect(host.listDirectory(`${zip}/jobs`)).toEqual(['__init__.py', 'queue.py', 'start.py']);
+    expect(host.fileExists(`${zip}/jobs/link.py`)).toBe(false);
+    expect(host.readFile(`${zip}/../../escape.py`)).toBeUndefined();
+  });
+});
+
 describe('terraform-aws-modules/lambda: source_path', () => {
   it('the handler is read where source_path points (a folder, a list with prefix_in_zip, one file); the packager is never run', async () => {
     const root = join(FIXTURES, 'python-lambda-module');

@@ -156,8 +156,10 @@ function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHo
   const filename = asString(fn.values.filename);
   if (filename !== undefined) {
     const zip = at(fn, filename);
-    // A cdktf TerraformAsset of type DIRECTORY deploys a copied folder (`assets/<id>/<hash>`).
-    if (zip !== undefined && host.directoryExists(zip)) return tryDir(zip, `filename = ${filename}`);
+    // A cdktf TerraformAsset of type DIRECTORY deploys a copied folder (`assets/<id>/<hash>`); one
+    // of type ARCHIVE (or any prebuilt package) a zip, which the source host reads as a folder.
+    const inside = zip !== undefined && host.directoryExists(zip) ? tryDir(zip, `filename = ${filename}`) : undefined;
+    if (inside) return inside;
     if (zip !== undefined) return tryDir(dirnameOf(zip), `the folder of filename = ${filename}`);
   }
   return undefined;
@@ -244,7 +246,8 @@ function sourceFilesUnder(host: SourceHost, dir: string): string[] {
     if (name.startsWith('.')) continue;
     const path = `${dir}/${name}`;
     if (host.directoryExists(path)) {
-      if (!SKIPPED_DIRS.has(name)) files.push(...sourceFilesUnder(host, path));
+      // A package archive in a service's folder is a build output, not its source.
+      if (!SKIPPED_DIRS.has(name) && !/\.zip$/i.test(name)) files.push(...sourceFilesUnder(host, path));
     } else if ((isSourceFile(name) && !/\.(test|spec)\.[cm]?[jt]sx?$/.test(name)) || (name.endsWith('.py') && !/^(test_.*|.*_test|conftest)\.py$/.test(name))) {
       files.push(path);
     }
