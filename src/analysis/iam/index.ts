@@ -348,7 +348,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     if (first.decision !== 'conditional' && first.decision !== 'unknown') return { decided: first, request: base };
     if (alternatives.length === 0) return { decided: first, request: base };
     let best: { decided: Decided<AppliedPolicy>; request: Request } | undefined;
-    for (const alt of alternatives) {
+    for (const alt of distinctAlternatives(principal, alternatives)) {
       const request: Request = { ...base, context: alt };
       const decided = decideFor(principal, request, identityOnly);
       if (!best || RANK[decided.decision] > RANK[best.decided.decision]) best = { decided, request };
@@ -612,6 +612,45 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
 function undecidedReason(d: Decided<AppliedPolicy>): string {
   const reasons = [...d.unknownPolicies.map(unreadableText), ...d.conditions.filter((c) => c.unknown).map((c) => c.text)];
   return reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'a value known only after apply';
+}
+
+/**
+ * The alternatives the principal's policies can tell apart: two request values that every string
+ * or ARN condition on their key matches alike (case-sensitively and not) get the same answer, so
+ * one of each kind is asked (a t3-only grant is asked once, not once per GPU instance type). Keys
+ * tested by other operators, with policy variables or apply-time values, or unreadable documents:
+ * every alternative is asked.
+ */
+function distinctAlternatives(principal: Principal, alternatives: readonly NormalizedContext[]): readonly NormalizedContext[] {
+  if (alternatives.length < 2) return alternatives;
+  const keys = new Set<string>();
+  for (const alt of alternatives) for (const key of alt.keys()) keys.add(key);
+  const patterns = new Map<string, string[]>();
+  for (const policy of principal.boundary ? [...principal.identityPolicies, principal.boundary] : principal.identityPolicies) {
+    if (policy.document.unknown !== undefined) return alternatives;
+    for (const statement of policy.document.statements) {
+      for (const condition of statement.conditions) {
+        const key = condition.key.toLowerCase();
+        if (!keys.has(key)) continue;
+        if (!/^(for(any|all)values?:)?(string|arn)/i.test(condition.operator) || condition.values.some((v) => v.includes('${'))) return alternatives;
+        const list = patterns.get(key) ?? [];
+        list.push(...condition.values);
+        patterns.set(key, list);
+      }
+    }
+  }
+  const seen = new Set<string>();
+  const out: NormalizedContext[] = [];
+  for (const alt of alternatives) {
+    const signature = [...alt.entries()]
+      .map(([key, values]) => `${key}=${values.map((v) => (patterns.get(key) ?? []).map((p) => `${globMatch(p, v, false) ? 1 : 0}${globMatch(p, v, true) ? 1 : 0}${p === v ? 1 : 0}${p.toLowerCase() === v.toLowerCase() ? 1 : 0}`).join('')).join(',')}`)
+      .sort()
+      .join('|');
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    out.push(alt);
+  }
+  return out;
 }
 
 /** `{ k1: [a, b], k2: [c] }` -> `[{k1: a, k2: c}, {k1: b, k2: c}]`; each alternative is one possible request. */
