@@ -106,6 +106,46 @@ describe('a cdktf TerraformAsset of type DIRECTORY', () => {
   });
 });
 
+describe('a cdktf TerraformAsset of type ARCHIVE', () => {
+  it('the function\'s filename is the zip cdktf wrote: its handler and the modules it imports are read inside it, never extracted', async () => {
+    const root = join(FIXTURES, 'python-cdktf-archive');
+    const facts = await factsFor(join(root, 'cdktf.out', 'stacks', 'app', 'cdk.tf.json'), root);
+    const fn = facts.code()!.handler('aws_lambda_function.fn')!;
+    const zip = 'cdktf.out/stacks/app/assets/fn_code_6C0A61E4/9B1F2C3D4E5F60718293A4B5C6D7E8F9/archive.zip';
+    expect([fn.entry, fn.source.detail]).toEqual([`${zip}/jobs/start.py`, `handler = jobs.start.main in filename = ${zip.slice('cdktf.out/stacks/app/'.length)}`]);
+    expect(fn.calls.map((c) => `${c.file}:${c.line} ${c.action.join('+')}`)).toEqual([`${zip}/jobs/start.py:10 sagemaker:CreateTrainingJob`, `${zip}/jobs/queue.py:7 sqs:SendMessage`]);
+    // The archive's hostile entries (a name climbing out of it, a symbolic link) are not files of it.
+    expect(fn.files).toEqual([`${zip}/jobs/queue.py`, `${zip}/jobs/start.py`]);
+    const host = createFsSourceHost(root);
+    expect(host.listDirectory(zip)).toEqual(['jobs']);
+    expect(host.listDirectory(`${zip}/jobs`)).toEqual(['__init__.py', 'queue.py', 'start.py']);
+    expect(host.fileExists(`${zip}/jobs/link.py`)).toBe(false);
+    expect(host.readFile(`${zip}/../../escape.py`)).toBeUndefined();
+  });
+});
+
+describe('terraform-aws-modules/lambda: source_path', () => {
+  it('the handler is read where source_path points (a folder, a list with prefix_in_zip, one file); the packager is never run', async () => {
+    const root = join(FIXTURES, 'python-lambda-module');
+    const found = (await factsFor(root, root)).code()!.handlers;
+    expect(found.map((h) => [h.resourceAddress, h.entry, h.roleAddress, h.source.kind])).toEqual([
+      ['module.ingest.aws_lambda_function.this', 'src/ingest/app.py', 'module.ingest.aws_iam_role.lambda', 'terraform'],
+      ['module.nightly.aws_lambda_function.this', 'src/jobs/job.py', 'module.nightly.aws_iam_role.lambda', 'terraform'],
+      ['module.report.aws_lambda_function.this', 'src/report/main.py', 'module.report.aws_iam_role.lambda', 'terraform'],
+    ]);
+    expect(found.find((h) => h.resourceAddress === 'module.report.aws_lambda_function.this')!.source.detail).toBe(
+      'handler = report.main.handler in source_path ./src/report (prefix_in_zip report) of module.report.data.external.archive_prepare, the package its filename is built from',
+    );
+    expect(found.flatMap((h) => h.calls.map((c) => `${c.file}:${c.line} ${c.action.join('+')}`))).toEqual([
+      'src/ingest/app.py:7 s3:GetObject',
+      'src/jobs/job.py:5 sqs:SendMessage',
+      'src/report/main.py:5 sns:Publish',
+    ]);
+    // src/jobs/unused.py is in no package: nothing reaches it.
+    expect(found.some((h) => h.files.includes('src/jobs/unused.py'))).toBe(false);
+  });
+});
+
 describe('boto3 calls', () => {
   it('module-global clients and resources, paginators, waiters, and helpers in local modules the client is passed to', () => {
     expect(calls('aws_lambda_function.ingest')).toEqual([

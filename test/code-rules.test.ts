@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtins, REPO, runRuleCase } from './code-helpers.js';
+import { checkProject } from '../src/cli/run-check.js';
 
 const RULES = join(REPO, 'fixtures', 'rules');
 const CODE_POLICIES = builtins().policies.filter((p) => p.id.startsWith('HG-CODE-'));
@@ -79,5 +80,16 @@ describe('what the findings say', () => {
     expect(finding!.evidence.map((e) => e.kind)).toEqual(['statement', 'code']);
     expect(finding!.evidence[1]!.message).toBe('the code of aws_lambda_function.report calls dynamodb:GetItem');
     expect((finding!.evidence[0]!.data as { unused: string[] }).unused).not.toContain('dynamodb:GetItem');
+  });
+});
+
+describe('missing grants and resource policies', () => {
+  it('a call the role does not allow but a bucket policy document grants to the role is undecided, naming the document', async () => {
+    const dir = join(import.meta.dirname, '..', 'fixtures', 'rules', 'code-calls-are-granted', 'fail-python-put-granted-only-by-a-bucket-policy');
+    const run = await checkProject({ inputs: [dir], cwd: dir, code: join(dir, 'code'), today: '2026-11-28' });
+    const found = run.results.results.filter((r) => r.ruleName === 'code-calls-are-granted');
+    expect(found.map((r) => [r.location.address, r.subject, r.undecided ?? false])).toEqual([['aws_lambda_function.fn', 's3:PutObject', true]]);
+    expect(found[0]!.message).toContain('data.aws_iam_policy_document.reports_bucket allows it to the role as a resource policy');
+    expect(found[0]!.evidence.map((e) => e.message)).toContain('statement 0 of data.aws_iam_policy_document.reports_bucket allows s3:PutObject to principal aws_iam_role.fn');
   });
 });

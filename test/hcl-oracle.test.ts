@@ -23,6 +23,7 @@ const CORPUS = process.env.HYBRIDGUARD_REALWORLD ?? join(ROOT, '..', 'shared', '
 const ROOTS: { readonly dir: string; readonly env?: Record<string, string> }[] = [
   { dir: join(ROOT, 'fixtures/terraform/count-for-each'), env: { TF_VAR_public_url_for: 'embed' } },
   { dir: join(ROOT, 'fixtures/terraform/modules-dynamic') },
+  { dir: join(ROOT, 'fixtures/terraform/well-known-data') },
   ...['apigw-rest-api-http-integration-terraform', 'sfn-sns-tf', 'sns-sqs-fanout-tf', 's3-eventbridge-ecs', 'rds-sns-event-notification-terraform', 'alb-lambda-terraform'].map((p) => ({
     dir: join(CORPUS, 'serverless-patterns', p),
   })),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/inputs/index.js';
+import { checkProject } from '../src/cli/run-check.js';
 import { evaluateExpression, Opaque, type EvalScope } from '../src/inputs/hcl-eval.js';
 import { Unknown, type Resource, type Value } from '../src/model/types.js';
 import { documentFromText } from '../src/analysis/iam/document.js';
@@ -408,5 +409,54 @@ describe('several stacks', () => {
       expect(target?.stack).toBe(name);
       expect(graph.target(fn, 'role')?.address).toBe(`${name}:aws_iam_role.fn`);
     }
+  });
+});
+
+describe('well-known data sources: partition and region from the provider, the account unknown until apply', () => {
+  const DATA = 'data "aws_partition" "p" {}\ndata "aws_region" "r" {}\ndata "aws_caller_identity" "me" {}\n';
+  const values = (get: (a: string) => Resource, address: string) => {
+    const v = get(address).values;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x instanceof Unknown ? 'unknown' : x]));
+  };
+
+  it('a China region gives partition aws-cn; the region is the provider\'s; ARNs built from them keep their shape with the account unknown', async () => {
+    const get = await read({
+      'main.tf': `provider "aws" {\n  region = "cn-north-1"\n}\n${DATA}
+resource "aws_iam_role_policy" "p" {
+  role   = "r"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:\${data.aws_partition.p.partition}:iam::\${data.aws_caller_identity.me.account_id}:role/x" }] })
+}`,
+    });
+    expect(values(get, 'data.aws_partition.p')).toEqual({ partition: 'aws-cn', dns_suffix: 'amazonaws.com.cn', reverse_dns_prefix: 'cn.com.amazonaws', id: 'aws-cn' });
+    expect(values(get, 'data.aws_region.r')).toEqual({ name: 'cn-north-1', region: 'cn-north-1', id: 'cn-north-1', endpoint: 'ec2.cn-north-1.amazonaws.com.cn' });
+    expect(values(get, 'data.aws_caller_identity.me')).toEqual({});
+    const statement = (JSON.parse(get('aws_iam_role_policy.p').values.policy as string) as { Statement: { Resource: string }[] }).Statement[0]!;
+    expect(statement.Resource).toBe('arn:aws-cn:iam::${data.aws_caller_identity.me.account_id}:role/x');
+  });
+
+  it('a region from a variable with a default, an alias chosen by the provider meta-argument, a region argument of the data source', async () => {
+    const get = await read({
+      'main.tf': `variable "region" {\n  default = "us-gov-west-1"\n}\nprovider "aws" {\n  region = var.region\n}\nprovider "aws" {\n  alias  = "east"\n  region = "us-east-1"\n}\n${DATA}
+data "aws_region" "east" {\n  provider = aws.east\n}\ndata "aws_partition" "east" {\n  provider = aws.east\n}\ndata "aws_region" "named" {\n  region = "eu-west-3"\n}\n`,
+    });
+    expect(values(get, 'data.aws_partition.p').partition).toBe('aws-us-gov');
+    expect(values(get, 'data.aws_region.r').name).toBe('us-gov-west-1');
+    expect(values(get, 'data.aws_region.east').name).toBe('us-east-1');
+    expect(values(get, 'data.aws_partition.east').partition).toBe('aws');
+    expect(values(get, 'data.aws_region.named').name).toBe('eu-west-3');
+  });
+
+  it('no region in the configuration (it comes from the environment): the region stays unknown, the partition is aws', async () => {
+    const get = await read({ 'main.tf': `provider "aws" {}\n${DATA}` });
+    expect(values(get, 'data.aws_region.r')).toEqual({});
+    expect(values(get, 'data.aws_partition.p').partition).toBe('aws');
+  });
+
+  it('a region guard on the provider\'s region is decided: the function holds gpu-compute in that region, not "undecided"', async () => {
+    const dir = join(ROOT, 'fixtures', 'terraform', 'well-known-data');
+    const run = await checkProject({ inputs: [dir], cwd: dir, today: '2026-01-01' });
+    const found = run.results.results.filter((r) => r.ruleName === 'no-gpu-in-functions' || r.ruleName === 'no-privilege-escalation');
+    expect(found.map((r) => [r.ruleName, r.location.address, r.undecided ?? false])).toEqual([['no-gpu-in-functions', 'aws_iam_role.tune', false]]);
+    expect(found[0]!.message).toContain('StringNotEquals aws:RequestedRegion = [eu-central-1]');
   });
 });

@@ -213,7 +213,7 @@ describe('monorepos', () => {
   it('checks every root module of a tree once, in one report; folders used as modules are not roots', () => {
     const { results } = check(['fixtures/terraform']);
     const roots = new Set(results.map((r) => (r.location.address ?? '').split(':')[0]));
-    expect([...roots].sort()).toEqual(['fixtures/terraform/count-for-each', 'fixtures/terraform/modules-dynamic']);
+    expect([...roots].sort()).toEqual(['fixtures/terraform/count-for-each', 'fixtures/terraform/modules-dynamic', 'fixtures/terraform/well-known-data']);
     expect(summary(results)).toContain('world-open-admin-port fixtures/terraform/modules-dynamic:aws_instance.bastion tcp/22');
     expect(summary(results)).toContain('no-gpu-in-functions fixtures/terraform/count-for-each:aws_iam_role.worker["embed"] gpu-compute');
   });

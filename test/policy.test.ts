@@ -6,6 +6,7 @@ import { HybridguardError } from '../src/errors.js';
 import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicySources } from '../src/inputs/policy-files.js';
 import { SERVICE_TYPES } from '../src/model/types.js';
+import { ACCELERATED_INSTANCE_TYPES, ACCELERATED_ML_INSTANCE_TYPES, isAcceleratedInstanceType } from '../src/model/accelerated-instances.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions, PolicyLoadError } from '../src/policy/load.js';
 import { CAPABILITY_NAME_FORMAT, configFileSchema, createAjv, IAM_ACTION_PATTERN_FORMAT, policyFileSchema, renderSchemas, suppressionsFileSchema } from '../src/policy/schema.js';
 import { CHECKS } from '../src/rules/index.js';
@@ -373,5 +374,19 @@ describe('the built-in packs', () => {
     expect(error).toBeInstanceOf(HybridguardError);
     expect(error?.location).toMatchObject({ file: 'policies/iam.yaml', line });
     expect(error?.location.field).toMatch(/^\/policies\/\d+\/assert\/denied-capabilities\/capabilities\/0$/);
+  });
+});
+
+describe('the built-in gpu-compute capability', () => {
+  it('asks about every accelerated computing instance type the network analysis knows, EC2 and SageMaker', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', 'policies', 'capabilities.yaml'), 'utf8');
+    const { capabilities } = loadPolicies([{ path: 'policies/capabilities.yaml', text }], catalog, checks);
+    const contexts = capabilities.get('gpu-compute')!.grants.flatMap((g) => Object.entries(g.requestContext ?? {}));
+    const values = (key: string) => contexts.filter(([k]) => k === key).flatMap(([, v]) => v);
+    expect(values('ec2:InstanceType')).toEqual([...ACCELERATED_INSTANCE_TYPES]);
+    expect(values('sagemaker:InstanceTypes')).toEqual([...ACCELERATED_ML_INSTANCE_TYPES]);
+    // Families, not only the flagship sizes: AMD, Inferentia 1, Gaudi, FPGA, and sizes AWS adds later.
+    for (const type of ['g4ad.xlarge', 'inf1.6xlarge', 'dl1.24xlarge', 'f2.12xlarge', 'g6e.96xlarge', 'ml.trn2.48xlarge']) expect(isAcceleratedInstanceType(type), type).toBe(true);
+    for (const type of ['t3.micro', 'm7g.large', 'ml.m5.xlarge', 'c6gn.16xlarge', 'gp3', '']) expect(isAcceleratedInstanceType(type), type).toBe(false);
   });
 });

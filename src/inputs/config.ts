@@ -49,6 +49,8 @@ export interface ModuleDefinitions {
   readonly outputs: Map<string, unknown>;
   /** Local name -> where it is defined, when known (for cycle errors). */
   readonly localLocations: Map<string, { readonly file: string; readonly line?: number }>;
+  /** AWS provider configurations: `aws` (the default) or `aws.<alias>` -> its `region` as written (absent: none given). */
+  readonly providers: Map<string, { readonly region?: unknown }>;
 }
 
 export interface VariableDefinition {
@@ -57,7 +59,7 @@ export interface VariableDefinition {
   readonly nullable?: unknown;
 }
 
-export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map(), outputs: new Map(), localLocations: new Map() });
+export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map(), outputs: new Map(), localLocations: new Map(), providers: new Map() });
 
 /** Arguments of a `module` block that configure Terraform, not the module's variables. */
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on', '//']);
@@ -210,6 +212,17 @@ function readDefinitions(doc: Record<string, unknown>): ModuleDefinitions {
     if (!isPlainObject(object)) continue;
     for (const [name, value] of Object.entries(object)) if (name !== '//') definitions.locals.set(name, value);
   }
+  // provider "aws" { alias = "west", region = ... }: one object or a list of them (hcl2json, cdktf).
+  const providers = doc.provider;
+  for (const object of Array.isArray(providers) ? providers : [providers]) {
+    if (!isPlainObject(object)) continue;
+    const aws = object.aws;
+    for (const raw of Array.isArray(aws) ? aws : [aws]) {
+      if (!isPlainObject(raw)) continue;
+      const name = typeof raw.alias === 'string' ? `aws.${raw.alias}` : 'aws';
+      definitions.providers.set(name, 'region' in raw && raw.region !== null ? { region: raw.region } : {});
+    }
+  }
   return definitions;
 }
 
@@ -352,10 +365,28 @@ function fromModelValue(value: Value, text: string, refs: readonly string[]): Ev
   return out;
 }
 
-/** Attributes of the well-known data sources that do not depend on the account: partition `aws`. */
-const KNOWN_DATA: ReadonlyMap<string, Readonly<Record<string, EvalValue>>> = new Map([
-  ['aws_partition', { partition: 'aws', dns_suffix: 'amazonaws.com', reverse_dns_prefix: 'com.amazonaws', id: 'aws' }],
-]);
+/**
+ * AWS partitions by region prefix (the partitions of the AWS SDKs' endpoint data): the partition,
+ * its DNS suffix and reverse DNS prefix. A region no prefix names is in `aws`.
+ */
+const PARTITIONS: readonly (readonly [RegExp, string, string, string])[] = [
+  [/^cn-/, 'aws-cn', 'amazonaws.com.cn', 'cn.com.amazonaws'],
+  [/^us-gov-/, 'aws-us-gov', 'amazonaws.com', 'com.amazonaws'],
+  [/^us-isob-/, 'aws-iso-b', 'sc2s.sgov.gov', 'gov.sgov.sc2s'],
+  [/^us-isof-/, 'aws-iso-f', 'csp.hci.ic.gov', 'gov.ic.hci.csp'],
+  [/^us-iso-/, 'aws-iso', 'c2s.ic.gov', 'gov.ic.c2s'],
+  [/^eu-isoe-/, 'aws-iso-e', 'cloud.adc-e.uk', 'uk.adc-e.cloud'],
+  [/^eusc-/, 'aws-eusc', 'amazonaws.eu', 'eu.amazonaws'],
+];
+
+function partitionOf(region: string): { partition: string; dns_suffix: string; reverse_dns_prefix: string; id: string } {
+  const found = PARTITIONS.find(([prefix]) => prefix.test(region));
+  const [, partition, dns, reverse] = found ?? [undefined, 'aws', 'amazonaws.com', 'com.amazonaws'];
+  return { partition, dns_suffix: dns, reverse_dns_prefix: reverse, id: partition };
+}
+
+/** The regions of the AWS provider configurations a data source may use: a string when written literally, undefined when known only at run time. */
+type ProviderRegions = readonly (string | undefined)[];
 
 const keyText = (key: string | number): string => (typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`);
 
@@ -548,13 +579,33 @@ export class ConfigScope {
     }
     // Well-known data sources answer some attributes before apply (an AWS managed policy's document).
     if (draft.block.mode === 'data') {
-      const known = knownDataAttributes(draft.block.type, values as { [key: string]: EvalValue });
+      const known = knownDataAttributes(draft.block.type, values as { [key: string]: EvalValue }, () => this.providerRegions(draft.modulePath, draft.block.body.provider));
       if (known) for (const [key, value] of Object.entries(known)) if (!(key in values) || values[key] === null) values[key] = toModelValue(value);
     }
     draft.resolving = false;
     draft.values = values;
     linkUnknowns(values, draft.references);
     return values;
+  }
+
+  /**
+   * Regions of the AWS provider configurations a block may use. In the root module: the one its
+   * `provider` meta-argument names (default `aws`). In a module: any of the root's, since a call's
+   * `providers` map may pass an alias. No `provider "aws"` block, or no `region` in it: the region
+   * comes from the environment at run time (undefined).
+   */
+  private providerRegions(modulePath: string, meta: unknown): ProviderRegions {
+    const root = this.modules.get('');
+    const configs = root?.definitions.providers ?? new Map<string, { readonly region?: unknown }>();
+    const named = typeof meta === 'string' ? meta.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : 'aws';
+    const chosen = modulePath === '' ? [named] : configs.size > 0 ? [...configs.keys()] : ['aws'];
+    const scope = this.moduleScope('');
+    return chosen.map((name) => {
+      const raw = configs.get(name)?.region;
+      if (raw === undefined) return undefined;
+      const value = evaluateRaw(raw, scope);
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    });
   }
 
   private resolve(value: Pending, scope: EvalScope, modulePath: string, bindings: Bindings): Value {
@@ -727,7 +778,7 @@ export class ConfigScope {
     if (draft.resolving) return undefined;
     const values = this.finish(draft);
     let value = fromModelValue(values, draft.address, [draft.address]) as { [key: string]: EvalValue };
-    const known = draft.block.mode === 'data' ? knownDataAttributes(draft.block.type, value) : undefined;
+    const known = draft.block.mode === 'data' ? knownDataAttributes(draft.block.type, value, () => this.providerRegions(draft.modulePath, draft.block.body.provider)) : undefined;
     if (known) {
       value = { ...value, ...known };
       APPLY_TIME.set(value, draft.address);
@@ -779,10 +830,26 @@ function describe(raw: unknown, value: EvalValue): string {
   return note ? `${text} (${note})` : text;
 }
 
-/** Known attributes of well-known data sources (partition, AWS managed policies by name or ARN). */
-function knownDataAttributes(type: string, args: { readonly [key: string]: EvalValue }): Record<string, EvalValue> | undefined {
-  const fixed = KNOWN_DATA.get(type);
-  if (fixed) return { ...fixed };
+/**
+ * Known attributes of well-known data sources: the partition (from the provider's region; `aws`
+ * when no region says otherwise), the region when the provider names it (aws_region; the account
+ * of aws_caller_identity stays unknown until apply), AWS managed policies by name or ARN.
+ */
+function knownDataAttributes(type: string, args: { readonly [key: string]: EvalValue }, regions: () => ProviderRegions): Record<string, EvalValue> | undefined {
+  if (type === 'aws_partition') {
+    const known = regions().filter((r): r is string => r !== undefined).map((r) => partitionOf(r));
+    const partitions = new Set(known.map((p) => p.partition));
+    // Regions known only at run time may be in any partition: `aws` unless a known region says otherwise.
+    if (partitions.size > 1 || (partitions.size === 1 && !partitions.has('aws') && known.length < regions().length)) return undefined;
+    return known[0] ?? partitionOf('');
+  }
+  if (type === 'aws_region') {
+    const own = typeof args.region === 'string' ? args.region : typeof args.name === 'string' ? args.name : undefined;
+    const all = own !== undefined ? [own] : regions();
+    const region = all[0];
+    if (region === undefined || all.some((r) => r !== region)) return undefined;
+    return { name: region, region, id: region, endpoint: `ec2.${region}.${partitionOf(region).dns_suffix}` };
+  }
   if (type === 'aws_iam_policy') {
     const arn = typeof args.arn === 'string' ? args.arn : undefined;
     const name = typeof args.name === 'string' ? args.name : undefined;

@@ -500,6 +500,7 @@ function mergeDefinitions(into: ModuleDefinitions, from: ModuleDefinitions): voi
   for (const [name, value] of from.locals) into.locals.set(name, value);
   for (const [name, value] of from.outputs) into.outputs.set(name, value);
   for (const [name, at] of from.localLocations) into.localLocations.set(name, at);
+  for (const [name, config] of from.providers) into.providers.set(name, config);
 }
 
 const mentionsModule = (call: ModuleCall): boolean => JSON.stringify([call.count ?? null, call.forEach ?? null]).includes('module.');

@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
 import { decodeText, displayPath, readRegularFile } from './files.js';
+import { openZip, type ZipArchive } from './zip.js';
 
 /**
  * A `SourceHost` that can also say how a root-relative path is shown to the user (relative to
@@ -102,13 +103,45 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     return kind;
   };
 
+  // Deployment packages: a `.zip` file (a cdktf ARCHIVE asset, a prebuilt package) reads as a
+  // folder of its files, `pkg.zip/app.py`; nothing is extracted to disk.
+  const archives = new Map<string, ZipArchive | undefined>();
+  const archiveOf = (zipPath: string): ZipArchive | undefined => {
+    if (archives.has(zipPath)) return archives.get(zipPath);
+    let archive: ZipArchive | undefined;
+    if (/\.zip$/i.test(zipPath) && kindOf(zipPath) === 'file') {
+      try {
+        archive = openZip(readRegularFile(toAbsolute(zipPath)!, shown(zipPath), 'a ZIP deployment package', MAX_ARCHIVE_BYTES));
+      } catch {
+        archive = undefined; // unreadable or too large: not browsable, like a missing folder
+      }
+    }
+    archives.set(zipPath, archive);
+    return archive;
+  };
+  /** `a/pkg.zip/lib/x.py` -> the archive `a/pkg.zip` and `lib/x.py` in it; undefined for paths not inside an archive. */
+  const inArchive = (relativePath: string): { archive: ZipArchive; inner: string } | undefined => {
+    const normal = normalize(relativePath);
+    if (normal === undefined || !/\.zip\//i.test(normal)) return undefined;
+    const parts = normal.split('/');
+    const at = parts.findIndex((part, i) => i < parts.length - 1 && /\.zip$/i.test(part));
+    const archive = at < 0 ? undefined : archiveOf(parts.slice(0, at + 1).join('/'));
+    return archive ? { archive, inner: parts.slice(at + 1).join('/') } : undefined;
+  };
+  const innerKind = ({ archive, inner }: { archive: ZipArchive; inner: string }): 'file' | 'dir' | 'none' =>
+    archive.files.includes(inner) ? 'file' : archive.files.some((f) => f.startsWith(`${inner}/`)) ? 'dir' : 'none';
+
   return {
     root: absoluteRoot,
     readFile(relativePath) {
       const key = normalize(relativePath) ?? relativePath;
       if (texts.has(key)) return texts.get(key);
       let text: string | undefined;
-      if (kindOf(relativePath) === 'file') {
+      const packed = inArchive(relativePath);
+      if (packed) {
+        const bytes = innerKind(packed) === 'file' ? packed.archive.read(packed.inner, MAX_SOURCE_BYTES) : undefined;
+        if (bytes) text = decodeText(bytes, shown(relativePath), 'readable UTF-8 handler source');
+      } else if (kindOf(relativePath) === 'file') {
         // An unreadable, binary or oversized handler is an input error: never analysed as empty.
         const expected = 'readable UTF-8 handler source';
         text = decodeText(readRegularFile(toAbsolute(relativePath)!, shown(relativePath), expected, MAX_SOURCE_BYTES), shown(relativePath), expected);
@@ -116,14 +149,25 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
       texts.set(key, text);
       return text;
     },
-    fileExists: (relativePath) => kindOf(relativePath) === 'file',
-    directoryExists: (relativePath) => kindOf(relativePath) === 'dir',
+    fileExists(relativePath) {
+      const packed = inArchive(relativePath);
+      return packed ? innerKind(packed) === 'file' : kindOf(relativePath) === 'file';
+    },
+    directoryExists(relativePath) {
+      const packed = inArchive(relativePath);
+      if (packed) return innerKind(packed) === 'dir';
+      return kindOf(relativePath) === 'dir' || (/\.zip$/i.test(relativePath) && archiveOf(normalize(relativePath) ?? relativePath) !== undefined);
+    },
     listDirectory(relativePath) {
       const key = normalize(relativePath) ?? relativePath;
       const known = listings.get(key);
       if (known) return known;
       let names: string[] = [];
-      if (kindOf(relativePath) === 'dir') {
+      const packed = inArchive(`${key}/`) ?? (/\.zip$/i.test(key) && archiveOf(key) ? { archive: archiveOf(key)!, inner: '' } : undefined);
+      if (packed) {
+        const prefix = packed.inner === '' ? '' : `${packed.inner}/`;
+        names = [...new Set(packed.archive.files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split('/')[0]!))].sort();
+      } else if (kindOf(relativePath) === 'dir') {
         try {
           names = readdirSync(toAbsolute(relativePath)!).sort();
         } catch {
@@ -146,6 +190,8 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
 
 /** Handler source is small; a bundle of this size would take the parser's memory, not tell us more. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+/** A deployment package larger than this (Lambda's own limit for a direct upload is 50 MB) is not browsed. */
+const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Import resolution probes many paths that do not exist (extensions, index files): those return

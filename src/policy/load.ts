@@ -111,6 +111,7 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
           actions: [...(grant['actions'] as readonly string[])],
           ...(grant['requestContext'] ? { requestContext: grant['requestContext'] as Record<string, string[]> } : {}),
           ...(typeof grant['resource'] === 'string' ? { resource: grant['resource'] } : {}),
+          ...(Array.isArray(grant['notResource']) ? { notResource: [...(grant['notResource'] as readonly string[])] } : {}),
         };
       });
       capabilities.set(name, { name, description: String(raw['description']), grants, declaredAt: { file: doc.path, line: doc.locate(at, true).line } });

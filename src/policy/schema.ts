@@ -124,6 +124,13 @@ function grantSchema(): Schema {
         },
       },
       resource: text('Resource ARN the request targets, when only some resources matter (iam:PassRole on *).'),
+      notResource: {
+        type: 'array',
+        minItems: 1,
+        description:
+          'Resource ARN patterns on which the grant never counts, because AWS refuses the action there whatever the policies say (policy edits of service-linked roles, under role/aws-service-role/). The grant counts when some other resource of the action is allowed.',
+        items: { type: 'string', minLength: 1, description: 'A resource ARN pattern (`*` and `?` wildcards), e.g. arn:*:iam::*:role/aws-service-role/*.' },
+      },
     },
   };
 }

@@ -28,6 +28,11 @@ export interface CapabilityGrant {
   readonly requestContext?: Readonly<Record<string, readonly string[]>>;
   /** Resource ARN the request targets, when only some resources matter (`iam:PassRole` on `*`). */
   readonly resource?: string;
+  /**
+   * Resource ARN patterns on which the grant never counts, because AWS refuses the action there
+   * whatever the policies allow (IAM rejects policy edits of service-linked roles, role/aws-service-role/...).
+   */
+  readonly notResource?: readonly string[];
 }
 
 /** A normalized policy: one user-facing rule with its check and parameters. */

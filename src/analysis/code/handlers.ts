@@ -4,7 +4,7 @@ import type { Resource } from '../../model/types.js';
 import type { ProjectConfig } from '../../policy/types.js';
 import { HybridguardError, inputError } from '../../errors.js';
 import { displayPathOf } from './project.js';
-import { asString } from '../../model/graph.js';
+import { asString, valueAt } from '../../model/graph.js';
 import { dirnameOf, isSourceFile, joinPath, ModuleResolver } from './resolve.js';
 import type { HandlerSource } from './types.js';
 
@@ -138,20 +138,73 @@ function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHo
       return { entry: path, detail: `handler = ${handler} in ${archive.address} source_file = ${file}` };
     }
   }
+  for (const { path, prefix, detail } of packagedSources(graph, fn)) {
+    const resolved = at(fn, path);
+    if (resolved === undefined) continue;
+    if (host.directoryExists(resolved)) {
+      // `prefix_in_zip` puts the folder's files under that folder of the archive: the handler names it.
+      const inside = prefix ? candidates.filter((c) => c.startsWith(`${prefix}/`)).map((c) => c.slice(prefix.length + 1)) : candidates;
+      for (const candidate of inside) {
+        const entry = joinPath(resolved, candidate);
+        if (entry !== undefined && host.fileExists(entry)) return { entry, detail: `handler = ${handler} in ${detail}` };
+      }
+    } else if (host.fileExists(resolved)) {
+      const name = resolved.slice(resolved.lastIndexOf('/') + 1);
+      if (candidates.includes(prefix ? `${prefix}/${name}` : name)) return { entry: resolved, detail: `handler = ${handler} in ${detail}` };
+    }
+  }
   const filename = asString(fn.values.filename);
   if (filename !== undefined) {
     const zip = at(fn, filename);
-    // A cdktf TerraformAsset of type DIRECTORY deploys a copied folder (`assets/<id>/<hash>`).
-    if (zip !== undefined && host.directoryExists(zip)) return tryDir(zip, `filename = ${filename}`);
+    // A cdktf TerraformAsset of type DIRECTORY deploys a copied folder (`assets/<id>/<hash>`); one
+    // of type ARCHIVE (or any prebuilt package) a zip, which the source host reads as a folder.
+    const inside = zip !== undefined && host.directoryExists(zip) ? tryDir(zip, `filename = ${filename}`) : undefined;
+    if (inside) return inside;
     if (zip !== undefined) return tryDir(dirnameOf(zip), `the folder of filename = ${filename}`);
   }
   return undefined;
 }
 
+/**
+ * The sources a function's package is built from by an external packager: terraform-aws-modules/lambda
+ * builds `filename` with `data "external"` (package.py) whose query carries `source_path`, a path
+ * or a JSON list of paths and `{ path, prefix_in_zip, ... }` objects, relative to the root module's
+ * folder (the packager runs there). Read as data: the packager itself is never run.
+ */
+function packagedSources(graph: ResourceGraph, fn: Resource): { path: string; prefix?: string; detail: string }[] {
+  const out: { path: string; prefix?: string; detail: string }[] = [];
+  for (const ref of fn.references) {
+    if (ref.attribute !== 'filename') continue;
+    const external = graph.get(ref.target);
+    if (!external || external.mode !== 'data' || external.type !== 'external') continue;
+    const raw = asString(valueAt(external.values, 'query.source_path'));
+    if (raw === undefined || raw.includes('${')) continue;
+    let parsed: unknown = raw;
+    if (/^\s*[[{"]/.test(raw)) {
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        continue;
+      }
+    }
+    const items = Array.isArray(parsed) ? parsed : [parsed];
+    for (const item of items) {
+      const path = typeof item === 'string' ? item : item !== null && typeof item === 'object' && typeof (item as { path?: unknown }).path === 'string' ? (item as { path: string }).path : undefined;
+      if (path === undefined) continue;
+      const prefixRaw = item !== null && typeof item === 'object' ? (item as { prefix_in_zip?: unknown }).prefix_in_zip : undefined;
+      const prefix = typeof prefixRaw === 'string' && prefixRaw.replace(/^\/+|\/+$/g, '') !== '' ? prefixRaw.replace(/^\/+|\/+$/g, '') : undefined;
+      out.push({ path, ...(prefix ? { prefix } : {}), detail: `source_path ${path}${prefix ? ` (prefix_in_zip ${prefix})` : ''} of ${external.address}, the package its filename is built from` });
+    }
+  }
+  return out;
+}
+
 /** A file of the root module `resource` belongs to (its own when it is in the root module). */
 function rootModuleFile(graph: ResourceGraph, resource: Resource): string | undefined {
   if (resource.modulePath === '') return resource.location.file;
-  const unit = resource.address.slice(0, resource.address.length - `${resource.modulePath}.${resource.type}.${resource.name}`.length);
+  // The stack prefix of a monorepo unit (`stack:`) comes before the module path; instance keys (`[0]`) after it.
+  const at = resource.address.indexOf(`${resource.modulePath}.`);
+  const unit = at > 0 ? resource.address.slice(0, at) : '';
   const root = graph.resources.find((r) => r.modulePath === '' && r.address.startsWith(unit) && !r.address.slice(unit.length).includes(':'));
   // A root module of module calls only has no resource of its own: with one input, its files are read first.
   return root?.location.file ?? (unit === '' ? graph.files[0]?.path : undefined);
@@ -193,7 +246,8 @@ function sourceFilesUnder(host: SourceHost, dir: string): string[] {
     if (name.startsWith('.')) continue;
     const path = `${dir}/${name}`;
     if (host.directoryExists(path)) {
-      if (!SKIPPED_DIRS.has(name)) files.push(...sourceFilesUnder(host, path));
+      // A package archive in a service's folder is a build output, not its source.
+      if (!SKIPPED_DIRS.has(name) && !/\.zip$/i.test(name)) files.push(...sourceFilesUnder(host, path));
     } else if ((isSourceFile(name) && !/\.(test|spec)\.[cm]?[jt]sx?$/.test(name)) || (name.endsWith('.py') && !/^(test_.*|.*_test|conftest)\.py$/.test(name))) {
       files.push(path);
     }

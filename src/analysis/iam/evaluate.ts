@@ -29,6 +29,8 @@ export interface Request {
   readonly action: CatalogAction;
   /** Target ARN; undefined asks "on at least one resource the action can target". A `*` in it is literal (a request for `*` is matched only by statements that cover `*`). */
   readonly resource?: string;
+  /** With `resource` undefined: resources left out of "at least one resource" (patterns, `*` a wildcard), where AWS refuses the action whatever the policies say. */
+  readonly excluded?: readonly string[];
   readonly context: NormalizedContext;
   /** The context is the whole request: keys it lacks are absent, not unknown. */
   readonly complete: boolean;
@@ -309,7 +311,8 @@ function shapeOf<T extends { readonly document: PolicyDocument }>(
 }
 
 /** One resource in `formats`, allowed by `allow` and `bound`, outside every part of `denies`. */
-function search<T>(formats: ArnLanguage, formatsKey: string, allow: Part<T>, bound: Part<T> | undefined, denies: readonly Part<T>[], cache: DecideCache): string | undefined {
+function search<T>(target: Target, allow: Part<T>, bound: Part<T> | undefined, denies: readonly Part<T>[], cache: DecideCache): string | undefined {
+  const { lang: formats, key: formatsKey } = target;
   if (denies.some((d) => d.universal)) return undefined;
   // One resource asked about: membership, no search.
   if (formatsKey.startsWith('=')) {
@@ -323,16 +326,13 @@ function search<T>(formats: ArnLanguage, formatsKey: string, allow: Part<T>, bou
     ...denies.map((d) => ({ ...d, negated: !d.negated })),
   ];
   const include = constraints.filter((c) => !c.negated);
-  const exclude = constraints.filter((c) => c.negated);
-  const key = `${formatsKey}\u0001${[...new Set(include.map((c) => c.key))].sort().join('\u0002')}\u0001${[...new Set(exclude.map((c) => c.key))].sort().join('\u0002')}`;
+  const exclude = [...constraints.filter((c) => c.negated).map((c) => c.lang), ...target.excluded];
+  const key = `${formatsKey}\u0001${[...new Set(include.map((c) => c.key))].sort().join('\u0002')}\u0001${[...new Set(constraints.filter((c) => c.negated).map((c) => c.key))].sort().join('\u0002')}`;
   let result = cache.witnesses.get(key);
   if (!result) {
-    result = findMember(
-      [formats, ...include.map((c) => c.lang)],
-      exclude.map((c) => c.lang),
-    );
+    result = findMember([formats, ...include.map((c) => c.lang)], exclude);
     if (result.kind === 'member') {
-      const holds = (candidate: string) => accepts(formats, candidate) && include.every((c) => accepts(c.lang, candidate)) && !exclude.some((c) => accepts(c.lang, candidate));
+      const holds = (candidate: string) => accepts(formats, candidate) && include.every((c) => accepts(c.lang, candidate)) && !exclude.some((l) => accepts(l, candidate));
       result = { kind: 'member', witness: prettyWitness(result.witness, holds) };
     }
     cache.witnesses.set(key, result);
@@ -447,19 +447,38 @@ export interface DecideOptions {
   readonly cache: DecideCache;
 }
 
+/** The resources a request is about: a language (ARN formats, or the one resource asked about), minus the request's excluded patterns. */
+interface Target {
+  readonly lang: ArnLanguage;
+  /** Cache key: `=ARN` for the one resource asked about, `#formats` otherwise (with the exclusions). */
+  readonly key: string;
+  readonly excluded: readonly ArnLanguage[];
+}
+
+/** `#formats` targets, with the request's excluded resource patterns (none for a request about one resource). */
+function formatsTarget(formats: readonly string[], request: Request, cache: DecideCache): Target {
+  const base = `#${formats.join('\n')}`;
+  let lang = cache.languages.get(base);
+  if (!lang) cache.languages.set(base, (lang = union(formats.map(formatLanguage))));
+  const patterns = request.excluded ?? [];
+  if (patterns.length === 0) return { lang, key: base, excluded: [] };
+  const excluded = patterns.map((p) => {
+    let l = cache.languages.get(`~${p}`);
+    if (!l) cache.languages.set(`~${p}`, (l = patternLanguage(p)));
+    return l;
+  });
+  return { lang, key: `${base}\u0003${patterns.join('\u0003')}`, excluded };
+}
+
 /** Resource languages a request is about: the action's ARN formats, or the one resource asked about (a `*` in it literal). */
-function requestFormats(request: Request, index: ActionIndex, cache: DecideCache): { lang: ArnLanguage; key: string } {
+function requestFormats(request: Request, index: ActionIndex, cache: DecideCache): Target {
   if (request.resource !== undefined) {
     const key = `=${request.resource}`;
     let lang = cache.languages.get(key);
     if (!lang) cache.languages.set(key, (lang = { branches: [[...request.resource].map((c) => ({ k: 'lit', c }) as const)] }));
-    return { lang, key };
+    return { lang, key, excluded: [] };
   }
-  const formats = index.arnFormats(request.action);
-  const key = `#${formats.join('\n')}`;
-  let lang = cache.languages.get(key);
-  if (!lang) cache.languages.set(key, (lang = union(formats.map(formatLanguage))));
-  return { lang, key };
+  return formatsTarget(index.arnFormats(request.action), request, cache);
 }
 
 /** The witness context's keys and values, keys spelled as the policies spell them (`aws:PrincipalTag/team`). */
@@ -510,10 +529,7 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
   const groups = keysMatter ? mergeGroups(index.typeGroups(request.action), identity, boundary) : [{ formats: types.map((t) => t.format), carries: index.carries(request.action) }];
   let best: Decided<T> | undefined;
   for (const group of groups) {
-    const key = `#${group.formats.join('\n')}`;
-    let lang = cache.languages.get(key);
-    if (!lang) cache.languages.set(key, (lang = union(group.formats.map(formatLanguage))));
-    const decided = decideOne(identity, boundary, request, options, { lang, key }, group.carries);
+    const decided = decideOne(identity, boundary, request, options, formatsTarget(group.formats, request, cache), group.carries);
     if (!best || RANK[decided.decision] > RANK[best.decision] || (decided.decision === best.decision && decided.cappedBy && !best.cappedBy)) best = decided;
     if (best.decision === 'allow') break;
   }
@@ -559,13 +575,12 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
   boundary: T | undefined,
   request: Request,
   options: DecideOptions,
-  target: { lang: ArnLanguage; key: string },
+  target: Target,
   carries: (key: string) => boolean,
 ): Decided<T> {
   const { cache } = options;
   const variables = request.variables ?? new Map<string, string | null>();
   const env: ConditionEnv = { context: request.context, complete: request.complete, carries, multiValued: options.index.multiValued, variables };
-  const { lang: formats, key: formatsKey } = target;
   const shape = shapeOf(identity, boundary, request, env, cache);
   const unknownPolicies = [...identity, ...(boundary ? [boundary] : [])].filter((p) => p.document.unknown !== undefined);
   const unknownIdentity = identity.some((p) => p.document.unknown !== undefined);
@@ -574,10 +589,10 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
   // 1. Allowed whatever the context: an outright Allow (and boundary Allow) on a resource no Deny may touch.
   const outright = (p: Part<T>) => p.hit.notes.length === 0;
   for (const [a, b] of pairs(shape, outright)) {
-    const witness = search(formats, formatsKey, a, b, shape.denies, cache);
+    const witness = search(target, a, b, shape.denies, cache);
     if (witness === undefined) continue;
     // The Denies that removed part of what the Allow reaches (evidence): those overlapping it.
-    const removed = shape.denies.filter((d) => overlaps(formats, formatsKey, a, b, d, cache)).slice(0, 4);
+    const removed = shape.denies.filter((d) => overlaps(target, a, b, d, cache)).slice(0, 4);
     const decided: Decided<T> = {
       ...base,
       decision: unknownPolicies.length > 0 ? 'unknown' : 'allow',
@@ -596,12 +611,12 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
   const tryContext = (ctxShape: Shape<T>, ctx: NormalizedContext): { a: Part<T>; b: Part<T> | undefined; witness: string } | undefined => {
     const certainDenies = ctxShape.denies.filter((d) => !d.unknown);
     for (const [a, b] of pairs(ctxShape, (p) => !p.unknown && p.hit.notes.every((n) => n.unknown))) {
-      const witness = search(formats, formatsKey, a, b, ctxShape.denies, cache);
+      const witness = search(target, a, b, ctxShape.denies, cache);
       if (witness !== undefined) return { a, b, witness };
     }
     if (!maybe) {
       for (const [a, b] of pairs(ctxShape, (p) => p.hit.notes.every((n) => n.unknown))) {
-        const witness = search(formats, formatsKey, a, b, certainDenies, cache);
+        const witness = search(target, a, b, certainDenies, cache);
         if (witness !== undefined) {
           maybe = { a, b, witness, ctx };
           break;
@@ -644,7 +659,7 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
     if (!maybe) {
       // Outright parts were tried in step 1; parts waiting for apply-time values:
       for (const [a, b] of pairs(shape, (p) => p.hit.notes.every((n) => n.unknown))) {
-        const witness = search(formats, formatsKey, a, b, shape.denies.filter((d) => !d.unknown), cache);
+        const witness = search(target, a, b, shape.denies.filter((d) => !d.unknown), cache);
         if (witness !== undefined) {
           maybe = { a, b, witness, ctx: request.context };
           break;
@@ -671,7 +686,7 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
   const any = () => true;
   let ignoringDenies: { a: Part<T>; b: Part<T> | undefined; witness: string } | undefined;
   for (const [a, b] of pairs(shape, any)) {
-    const witness = search(formats, formatsKey, a, b, [], cache);
+    const witness = search(target, a, b, [], cache);
     if (witness !== undefined) {
       ignoringDenies = { a, b, witness };
       break;
@@ -691,7 +706,7 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
     };
   }
   // Nothing allows it, and a Deny matches it outright (on the resource asked about, or on some resource of the action's types).
-  const resourceDenies = shape.denies.filter((d) => d.hit.notes.length === 0 && search(formats, formatsKey, d, undefined, [], cache) !== undefined);
+  const resourceDenies = shape.denies.filter((d) => d.hit.notes.length === 0 && search(target, d, undefined, [], cache) !== undefined);
   if (resourceDenies.length > 0) {
     return { ...base, decision: 'deny', grants: dedupeHits(shape.identity.map((p) => p.hit)), denies: dedupeHits(resourceDenies.map((d) => d.hit)), conditions: [] };
   }
@@ -699,7 +714,7 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
   let capped = false;
   if (boundary && shape.boundary) {
     for (const a of dedupeParts(shape.identity)) {
-      if (search(formats, formatsKey, a, undefined, [], cache) !== undefined) {
+      if (search(target, a, undefined, [], cache) !== undefined) {
         capped = true;
         break;
       }
@@ -716,10 +731,10 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
 }
 
 /** Does Deny `d` remove some resource the Allow pair reaches? */
-function overlaps<T>(formats: ArnLanguage, formatsKey: string, a: Part<T>, b: Part<T> | undefined, d: Part<T>, cache: DecideCache): boolean {
+function overlaps<T>(target: Target, a: Part<T>, b: Part<T> | undefined, d: Part<T>, cache: DecideCache): boolean {
   // formats ∩ a ∩ d ∩ b: d takes the boundary's place, and b rides along as a "Deny" of its complement.
   const bAsDeny = b && !b.universal ? [{ ...b, negated: !b.negated }] : [];
-  return search(formats, formatsKey, a, d, bAsDeny, cache) !== undefined;
+  return search(target, a, d, bAsDeny, cache) !== undefined;
 }
 
 function dedupeHits<T>(hits: readonly StatementHit<T>[]): StatementHit<T>[] {

@@ -352,14 +352,15 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   });
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
-  const bestOver = (principal: Principal, action: CatalogAction, resource: string | undefined, alternatives: readonly NormalizedContext[], identityOnly = false) => {
-    const base: Request = { action, ...(resource !== undefined ? { resource } : {}), context: emptyContext, complete: false };
+  const bestOver = (principal: Principal, action: CatalogAction, grant: { readonly resource: string | undefined; readonly excluded: readonly string[] }, alternatives: readonly NormalizedContext[], identityOnly = false) => {
+    const { resource, excluded } = grant;
+    const base: Request = { action, ...(resource !== undefined ? { resource } : excluded.length ? { excluded } : {}), context: emptyContext, complete: false };
     const first = decideFor(principal, base, identityOnly);
     // Without context: implicit-deny/deny cannot become an allow by adding context, and allow needs no context.
     if (first.decision !== 'conditional' && first.decision !== 'unknown') return { decided: first, request: base };
     if (alternatives.length === 0) return { decided: first, request: base };
     let best: { decided: Decided<AppliedPolicy>; request: Request } | undefined;
-    for (const alt of alternatives) {
+    for (const alt of distinctAlternatives(principal, alternatives)) {
       const request: Request = { ...base, context: alt };
       const decided = decideFor(principal, request, identityOnly);
       if (!best || RANK[decided.decision] > RANK[best.decided.decision]) best = { decided, request };
@@ -381,6 +382,8 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     readonly byService: ReadonlyMap<string, readonly CatalogAction[]>;
     readonly alternatives: readonly NormalizedContext[];
     readonly resource: string | undefined;
+    /** Resources on which AWS refuses the action whatever the policies say: never a witness. */
+    readonly excluded: readonly string[];
   }
   const plans = new Map<string, readonly GrantPlan[]>();
   const planOf = (name: string): readonly GrantPlan[] => {
@@ -401,6 +404,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
         byService,
         alternatives: contextAlternatives(grant.requestContext).map(normalizeContext),
         resource: grant.resource,
+        excluded: grant.notResource ?? [],
       };
     });
     plans.set(name, plan);
@@ -491,7 +495,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
           if (!mayAllowService(principal, service)) continue;
           for (const action of actions) {
             if (!mayAllow(principal, action)) continue;
-            const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives);
+            const { decided, request } = bestOver(principal, action, grant, grant.alternatives);
             const granted = grantedOf(decided, request);
             if (!granted) continue;
             const previous = byAction.get(granted.action);
@@ -525,7 +529,7 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
           if (!mayAllowService(principal, service)) continue;
           for (const action of actions) {
             if (!boundary || !mayAllow(principal, action)) continue;
-            const { decided, request } = bestOver(principal, action, grant.resource, grant.alternatives, true);
+            const { decided, request } = bestOver(principal, action, grant, grant.alternatives, true);
             if (decided.decision === 'deny' || decided.decision === 'implicit-deny') continue;
             const stop = boundaryStop(principal, boundary, request);
             if (!stop) continue;
@@ -638,6 +642,45 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
 function undecidedReason(d: Decided<AppliedPolicy>): string {
   const reasons = [...d.unknownPolicies.map(unreadableText), ...d.conditions.filter((c) => c.unknown).map((c) => c.text)];
   return reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'a value known only after apply';
+}
+
+/**
+ * The alternatives the principal's policies can tell apart: two request values that every string
+ * or ARN condition on their key matches alike (case-sensitively and not) get the same answer, so
+ * one of each kind is asked (a t3-only grant is asked once, not once per GPU instance type). Keys
+ * tested by other operators, with policy variables or apply-time values, or unreadable documents:
+ * every alternative is asked.
+ */
+function distinctAlternatives(principal: Principal, alternatives: readonly NormalizedContext[]): readonly NormalizedContext[] {
+  if (alternatives.length < 2) return alternatives;
+  const keys = new Set<string>();
+  for (const alt of alternatives) for (const key of alt.keys()) keys.add(key);
+  const patterns = new Map<string, string[]>();
+  for (const policy of principal.boundary ? [...principal.identityPolicies, principal.boundary] : principal.identityPolicies) {
+    if (policy.document.unknown !== undefined) return alternatives;
+    for (const statement of policy.document.statements) {
+      for (const condition of statement.conditions) {
+        const key = condition.key.toLowerCase();
+        if (!keys.has(key)) continue;
+        if (!/^(for(any|all)values?:)?(string|arn)/i.test(condition.operator) || condition.values.some((v) => v.includes('${'))) return alternatives;
+        const list = patterns.get(key) ?? [];
+        list.push(...condition.values);
+        patterns.set(key, list);
+      }
+    }
+  }
+  const seen = new Set<string>();
+  const out: NormalizedContext[] = [];
+  for (const alt of alternatives) {
+    const signature = [...alt.entries()]
+      .map(([key, values]) => `${key}=${values.map((v) => (patterns.get(key) ?? []).map((p) => `${globMatch(p, v, false) ? 1 : 0}${globMatch(p, v, true) ? 1 : 0}${p === v ? 1 : 0}${p.toLowerCase() === v.toLowerCase() ? 1 : 0}`).join('')).join(',')}`)
+      .sort()
+      .join('|');
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    out.push(alt);
+  }
+  return out;
 }
 
 /** `{ k1: [a, b], k2: [c] }` -> `[{k1: a, k2: c}, {k1: b, k2: c}]`; each alternative is one possible request. */

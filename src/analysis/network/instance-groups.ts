@@ -1,6 +1,7 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import { asBoolean, asList, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
+import { isAcceleratedInstanceType } from '../../model/accelerated-instances.js';
 import { hop } from './collector.js';
 import { linksAt, type Links } from './links.js';
 import type { Hop } from './topology.js';
@@ -31,15 +32,8 @@ export interface LaunchSpec {
 const SG_TYPES = ['aws_security_group', 'aws_default_security_group'];
 const NO_LINKS: Links = { targets: [], unresolved: [] };
 
-/**
- * GPU and ML-accelerator EC2 families (AWS accelerated computing instances): an Auto Scaling group
- * of these runs GPU compute, like an aws_instance of the same type.
- */
-const GPU_FAMILIES = /^(p2|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200|g3|g3s|g4dn|g4ad|g5|g5g|g6|g6e|g6f|gr6|gr6f|trn1|trn1n|trn2|inf1|inf2|dl1|dl2q|f1|f2|vt1)\./i;
-
-export function isGpuInstanceType(type: string): boolean {
-  return GPU_FAMILIES.test(type.replace(/^ml\./i, ''));
-}
+/** GPU and ML-accelerator instance types: an Auto Scaling group of these runs GPU compute, like an aws_instance of the same type. */
+export const isGpuInstanceType = isAcceleratedInstanceType;
 
 /** The launch spec of an Auto Scaling group: launch template, mixed instances policy, or launch configuration. */
 export function autoscalingLaunchSpec(graph: ResourceGraph, asg: Resource): LaunchSpec {
@@ -109,4 +103,32 @@ function publicIp(template: Resource, path: string): LaunchSpec['publicIpv4'] {
   const b = typeof raw === 'string' ? (raw === 'true' ? true : raw === 'false' ? false : undefined) : asBoolean(raw);
   if (b !== undefined) return b;
   return { unknown: `${path} of ${template.address} is ${isUnknown(raw) ? raw.reason : JSON.stringify(raw)}, known only after apply` };
+}
+
+/**
+ * The instance types a resource runs (an instance, or the instances an Auto Scaling group, EKS node
+ * group or Batch compute environment launches), with the attribute or template that names them.
+ */
+export function instanceTypesOf(graph: ResourceGraph, resource: Resource): { readonly types: readonly string[]; readonly from: string } {
+  const strings = (path: string) => asList(valueAt(resource.values, path)).filter((t): t is string => typeof t === 'string');
+  switch (resource.type) {
+    case 'aws_instance': {
+      const type = asString(valueAt(resource.values, 'instance_type'));
+      return { types: type ? [type] : [], from: `${resource.address} instance_type` };
+    }
+    case 'aws_autoscaling_group': {
+      const spec = autoscalingLaunchSpec(graph, resource);
+      return { types: spec.instanceTypes, from: spec.template ? `the instances ${resource.address} launches from ${spec.template.address}` : `${resource.address} overrides` };
+    }
+    case 'aws_eks_node_group': {
+      const spec = optionalLaunchTemplate(graph, resource, 'launch_template', strings('instance_types'));
+      return { types: spec?.instanceTypes ?? strings('instance_types'), from: spec?.template ? `${resource.address} instance_types / ${spec.template.address}` : `${resource.address} instance_types` };
+    }
+    case 'aws_batch_compute_environment': {
+      const spec = optionalLaunchTemplate(graph, resource, 'compute_resources.0.launch_template', strings('compute_resources.0.instance_type'));
+      return { types: spec?.instanceTypes ?? strings('compute_resources.0.instance_type'), from: `${resource.address} compute_resources.instance_type` };
+    }
+    default:
+      return { types: [], from: resource.address };
+  }
 }

@@ -233,7 +233,7 @@ export class Listeners {
       ...(eip ? { addressHop: hop(eip, `${eip.address} gives ${instance.address} a public IP address`) } : {}),
       groups: this.groups(instance, 'vpc_security_group_ids', 'security_groups'),
       mechanism: 'network',
-      what: 'EC2 instance',
+      what: `EC2 instance${isGpuInstanceType(asString(valueAt(instance.values, 'instance_type')) ?? '') ? ` of GPU instance type ${asString(valueAt(instance.values, 'instance_type'))}` : ''}`,
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(instance, reach.routes, reach.reasons);
@@ -322,7 +322,6 @@ export class Listeners {
 
   /** Paths to the instances of a group: ... -> subnet -> security group -> launch template -> group. */
   private instanceGroup(owner: Resource, subnets: Links | 'default', spec: LaunchSpec, what: string): void {
-    const gpu = spec.instanceTypes.filter(isGpuInstanceType);
     const subject: NetworkSubject = {
       resource: owner,
       subnets,
@@ -331,7 +330,7 @@ export class Listeners {
       ...(spec.hop ? { addressHop: spec.hop } : {}),
       groups: spec.groups,
       mechanism: 'network',
-      what: `${what}${gpu.length ? ` of GPU instances (${gpu.join(', ')})` : ''} (instances with public IPs)`,
+      what: `${what}${gpuNote(spec.instanceTypes)} (instances with public IPs)`,
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(owner, reach.routes, reach.reasons);
@@ -472,7 +471,7 @@ export class Listeners {
       groups: 'none',
       listen: SSH,
       mechanism: 'network',
-      what: `EKS managed node group (remote_access has ec2_ssh_key and no source_security_group_ids, so EKS opens tcp/22 to 0.0.0.0/0 on its nodes)`,
+      what: `EKS managed node group${gpuNote(asList(valueAt(group.values, 'instance_types')).filter((t): t is string => typeof t === 'string'))} (remote_access has ec2_ssh_key and no source_security_group_ids, so EKS opens tcp/22 to 0.0.0.0/0 on its nodes)`,
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     // The world-open rule is certain; what may be unknown is whether the nodes are reachable.
@@ -611,3 +610,9 @@ function asStringList(value: unknown): number {
 }
 
 export { asBoolean };
+
+/** ` of GPU instances (g5.xlarge)` when some of the instance types are accelerated computing ones: GPU compute on the path. */
+function gpuNote(types: readonly string[]): string {
+  const gpu = types.filter(isGpuInstanceType);
+  return gpu.length ? ` of GPU instances (${gpu.join(', ')})` : '';
+}

@@ -86,6 +86,9 @@ function judge(grants: readonly CapabilityGrant[], action: string, call: CodeCal
   let undecided: string | undefined;
   for (const grant of grants) {
     if (!grant.actions.some((pattern) => globMatch(pattern, action, true))) continue;
+    // A call whose every target is a resource AWS refuses the action on (a service-linked role's policy) does not count.
+    const arns = call.resourceArns ?? [];
+    if (grant.notResource && arns.length > 0 && arns.every((arn) => grant.notResource!.some((p) => globMatch(p, arn, false)))) continue;
     if (!grant.requestContext) return { decided: true };
     for (const [key, wanted] of Object.entries(grant.requestContext)) {
       const visible = valuesFor(call, key);

@@ -3,6 +3,9 @@ import type { CodeCall, HandlerFacts } from '../../analysis/code/index.js';
 import type { Evaluation } from '../../analysis/iam/index.js';
 import { globMatch, hasWildcard } from '../../model/glob.js';
 import type { Check } from '../types.js';
+import type { ResourceGraph } from '../../model/graph.js';
+import { asList, asString, valueAt } from '../../model/graph.js';
+import type { Resource } from '../../model/types.js';
 import { bySite, callEvidence, chainEvidence, codeFinding, handlerTypeEvidence, listOf, selectedHandlers, stringList, ignoreActionsParam } from './shared.js';
 
 /**
@@ -43,6 +46,24 @@ export const missingGrants: Check = {
         if (!problem) continue;
         const sites = [...problem.calls].sort(bySite);
         const first = sites[0]!;
+        // Within one account a resource policy naming the role grants the call by itself: an
+        // implicit deny from the role's own policies is then no answer (an explicit Deny still is).
+        const granting = problem.decision === 'implicit-deny' ? resourcePoliciesNaming(facts.graph, handler.roleAddress, action) : [];
+        if (granting.length > 0) {
+          out.push({
+            ...codeFinding(code, handler, first),
+            subject: action,
+            message: `${handler.resourceAddress} calls ${action}${problem.arns.length > 0 ? ` on ${listOf(problem.arns, 3)}` : ''} at ${code.displayPath(first.file)}:${first.line}; its role ${handler.roleAddress} does not allow it, but ${granting.map((g) => g.address).join(', ')} allows it to the role as a resource policy: whether that policy is attached to the resource the call reaches cannot be decided here`,
+            evidence: [
+              ...sites.map((c) => callEvidence(code, c, `needs ${action}`)),
+              ...granting.map((g) => ({ kind: 'statement', message: `statement ${g.statement} of ${g.address} allows ${action} to principal ${handler.roleAddress}`, location: g.location })),
+              ...roleEvidence(problem.evaluation, handler, principal.resource.location, action),
+              ...handlerTypeEvidence(handler),
+            ],
+            undecided: true,
+          });
+          continue;
+        }
         const on = problem.arns.length > 0 ? ` on ${listOf(problem.arns, 3)}` : '';
         const how =
           problem.decision === 'deny'
@@ -144,4 +165,27 @@ function roleEvidence(evaluation: Evaluation, handler: HandlerFacts, roleLocatio
       data: { role: handler.roleAddress ?? null, action, decision: evaluation.decision },
     },
   ];
+}
+
+/**
+ * Policy documents of this configuration that allow `action` to the role as an AWS principal
+ * (a `principals` block of a data "aws_iam_policy_document" referring to the role): a bucket, queue,
+ * topic or key policy that grants the call by itself, wherever the document is attached.
+ */
+function resourcePoliciesNaming(graph: ResourceGraph, roleAddress: string, action: string): { address: string; statement: number; location: Resource['location'] }[] {
+  const role = graph.get(roleAddress);
+  if (!role) return [];
+  const out: { address: string; statement: number; location: Resource['location'] }[] = [];
+  for (const doc of graph.referrers(role)) {
+    if (doc.mode !== 'data' || doc.type !== 'aws_iam_policy_document') continue;
+    asList(doc.values.statement).forEach((statement, i) => {
+      if (asString(valueAt(statement, 'effect')) === 'Deny') return;
+      const actions = asList(valueAt(statement, 'actions')).filter((a): a is string => typeof a === 'string');
+      if (!actions.some((a) => globMatch(a, action, true))) return;
+      const names = doc.references.some((r) => r.attribute.startsWith(`statement.${i}.principals`) && (r.target === role.address || r.target.startsWith(`${role.address}.`)));
+      const awsPrincipals = asList(valueAt(statement, 'principals')).some((p) => asString(valueAt(p, 'type')) === 'AWS');
+      if (names && awsPrincipals) out.push({ address: doc.address, statement: i, location: doc.location });
+    });
+  }
+  return out;
 }

@@ -2,6 +2,8 @@ import type { Evidence, FindingDraft } from '../../engine/types.js';
 import type { HandlerFacts } from '../../analysis/code/index.js';
 import { describePolicy, type Principal } from '../../analysis/iam/index.js';
 import type { ResourceGraph } from '../../model/graph.js';
+import { asString, isUnknown, valueAt } from '../../model/graph.js';
+import type { Resource } from '../../model/types.js';
 import { globMatch } from '../../model/glob.js';
 import type { Check } from '../types.js';
 import { codeFinding, listOf, selectedHandlers, stringList, ignoreActionsParam } from './shared.js';
@@ -104,22 +106,63 @@ function everyUserHasCode(graph: ResourceGraph, principal: Principal, handlers: 
   return principal.usedBy.every((u) => covered.has(u.address));
 }
 
-/** Actions Lambda itself performs with the function's role: polling its event sources, its dead-letter target, its KMS key. */
+/** What Lambda's poller does with the function's role, per event source type (AWS Lambda event source docs). */
+const POLLER_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  aws_sqs_queue: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+  aws_dynamodb_table: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams'],
+  aws_kinesis_stream: ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard'],
+  aws_mq_broker: ['mq:DescribeBroker', 'secretsmanager:GetSecretValue', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+};
+
+/** What Lambda sends to an asynchronous invocation's destination or dead-letter target, with the function's role. */
+const DESTINATION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  aws_sqs_queue: ['sqs:SendMessage'],
+  aws_sns_topic: ['sns:Publish'],
+  aws_lambda_function: ['lambda:InvokeFunction'],
+  aws_cloudwatch_event_bus: ['events:PutEvents'],
+};
+
+/**
+ * Actions Lambda itself performs with the function's role: polling its event sources, sending to
+ * its dead-letter target and its asynchronous destinations, its KMS key. Mappings and invoke
+ * configs count when they name the function directly, through an alias, or by the same name
+ * expression. A source or destination not in this configuration may be of any type: every action
+ * Lambda could perform there counts as used, so no grant is called unused on a guess.
+ */
 function platformActions(graph: ResourceGraph, handler: HandlerFacts): string[] {
   const fn = graph.get(handler.resourceAddress);
   if (!fn || fn.type !== 'aws_lambda_function') return [];
+  const name = asString(fn.values.function_name);
+  const aliases = [...graph.ofType('aws_lambda_alias'), ...graph.ofType('data.aws_lambda_alias')].filter((a) => names(graph, a, fn, name, []));
   const out: string[] = [];
-  for (const mapping of graph.referrers(fn, 'aws_lambda_event_source_mapping', 'function_name')) {
-    const source = graph.targets(mapping, 'event_source_arn')[0];
-    if (source?.type === 'aws_sqs_queue') out.push('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility');
-    if (source?.type === 'aws_dynamodb_table') out.push('dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams');
-    if (source?.type === 'aws_kinesis_stream') {
-      out.push('kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard');
-    }
+  const add = (table: Readonly<Record<string, readonly string[]>>, targets: readonly Resource[], unresolved: boolean) => {
+    for (const t of targets) out.push(...(table[t.type] ?? []));
+    if (unresolved) for (const actions of Object.values(table)) out.push(...actions);
+  };
+  for (const mapping of graph.ofType('aws_lambda_event_source_mapping')) {
+    if (!names(graph, mapping, fn, name, aliases)) continue;
+    const sources = graph.targets(mapping, 'event_source_arn');
+    const known = sources.filter((t) => t.type in POLLER_ACTIONS);
+    add(POLLER_ACTIONS, known, known.length === 0 && valueAt(mapping.values, 'event_source_arn') != null);
+    // Records of a failed batch go to the mapping's on-failure destination.
+    const failure = graph.targets(mapping, 'destination_config');
+    add(DESTINATION_ACTIONS, failure, failure.length === 0 && isUnknown(valueAt(mapping.values, 'destination_config')));
   }
-  const dlq = graph.targets(fn, 'dead_letter_config.target_arn')[0];
-  if (dlq?.type === 'aws_sqs_queue') out.push('sqs:SendMessage');
-  if (dlq?.type === 'aws_sns_topic') out.push('sns:Publish');
+  for (const config of graph.ofType('aws_lambda_function_event_invoke_config')) {
+    if (!names(graph, config, fn, name, aliases)) continue;
+    const targets = graph.targets(config, 'destination_config');
+    const raw = valueAt(config.values, 'destination_config');
+    add(DESTINATION_ACTIONS, targets, targets.length === 0 && isUnknown(raw));
+  }
+  const dlq = graph.targets(fn, 'dead_letter_config');
+  add(DESTINATION_ACTIONS, dlq, dlq.length === 0 && isUnknown(valueAt(fn.values, 'dead_letter_config')));
   if (graph.targets(fn, 'kms_key_arn').length > 0) out.push('kms:Decrypt');
   return out;
+}
+
+/** Does `resource`'s function_name name `fn`: a reference to it or to one of its aliases, or the same name expression? */
+function names(graph: ResourceGraph, resource: Resource, fn: Resource, name: string | undefined, aliases: readonly Resource[]): boolean {
+  const targets = graph.targets(resource, 'function_name');
+  if (targets.includes(fn) || targets.some((t) => aliases.includes(t))) return true;
+  return name !== undefined && asString(resource.values.function_name) === name;
 }

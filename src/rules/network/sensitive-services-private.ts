@@ -2,10 +2,12 @@ import type { Evidence, FindingDraft } from '../../engine/types.js';
 import type { Facts } from '../../engine/facts.js';
 import type { Resource } from '../../model/types.js';
 import type { Check } from '../types.js';
+import { instanceTypesOf } from '../../analysis/network/instance-groups.js';
+import { isAcceleratedInstanceType } from '../../model/accelerated-instances.js';
 import { selects, serviceTypeOf, typeEvidence, typeFields } from './shared.js';
 
 /** Resources that run a service's code in subnets. */
-const SERVICE_TYPES_IN_VPC = ['aws_ecs_service', 'aws_lambda_function', 'aws_instance', 'aws_sagemaker_notebook_instance', 'aws_eks_node_group', 'aws_batch_compute_environment'];
+const SERVICE_TYPES_IN_VPC = ['aws_ecs_service', 'aws_lambda_function', 'aws_instance', 'aws_sagemaker_notebook_instance', 'aws_eks_node_group', 'aws_batch_compute_environment', 'aws_autoscaling_group'];
 
 /**
  * Services that hold sensitive capabilities (model registry, persistent storage), and the
@@ -22,7 +24,7 @@ export const sensitiveServicesPrivate: Check = {
       capabilities: {
         type: 'array',
         items: { type: 'string', description: 'A capability name (model-registry, persistent-storage, ...).' },
-        description: 'A service whose role holds any of these capabilities must sit in private or isolated subnets. Default [model-registry, persistent-storage].',
+        description: 'A service whose role holds any of these capabilities must sit in private or isolated subnets (gpu-compute: also a service running GPU/accelerator instance types). Default [model-registry, persistent-storage].',
       },
       serviceTypes: {
         type: 'array',
@@ -109,8 +111,26 @@ function rolesByUser(facts: Facts): Map<string, string[]> {
   return map;
 }
 
-/** Capabilities the service's own role holds (outright or conditionally), via the IAM analysis. */
+/** The capability that instances of GPU/accelerator types are: they run GPU compute whatever their role holds. */
+const GPU_COMPUTE = 'gpu-compute';
+
+/**
+ * Capabilities the service holds: its own role's (outright or conditionally), via the IAM analysis;
+ * and gpu-compute when it runs accelerated instance types (an instance, Auto Scaling group, node
+ * group or compute environment of p*, g*, inf*, trn*, dl* ... instances).
+ */
 function heldCapabilities(facts: Facts, roles: Map<string, string[]>, resource: Resource, capabilities: readonly string[]): Held[] {
+  const held = roleCapabilities(facts, roles, resource, capabilities);
+  if (capabilities.includes(GPU_COMPUTE) && !held.some((h) => h.capability === GPU_COMPUTE)) {
+    const { types, from } = instanceTypesOf(facts.graph, resource);
+    const gpu = types.filter(isAcceleratedInstanceType);
+    if (gpu.length) held.push({ capability: GPU_COMPUTE, evidence: [{ kind: 'attribute', message: `${resource.address} runs GPU/accelerator instances (${gpu.join(', ')}, from ${from}): it is ${GPU_COMPUTE}`, location: resource.location }] });
+  }
+  return held;
+}
+
+/** Capabilities the service's own role holds (outright or conditionally), via the IAM analysis. */
+function roleCapabilities(facts: Facts, roles: Map<string, string[]>, resource: Resource, capabilities: readonly string[]): Held[] {
   const users = [resource.address];
   if (resource.type === 'aws_ecs_service') users.push(...facts.graph.targets(resource, 'task_definition', 'aws_ecs_task_definition').map((t) => t.address));
   if (resource.type === 'aws_instance') users.push(...facts.graph.targets(resource, 'iam_instance_profile', 'aws_iam_instance_profile').map((t) => t.address));
