@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtins, REPO, runRuleCase } from './code-helpers.js';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 
 const RULES = join(REPO, 'fixtures', 'rules');
 const CODE_POLICIES = builtins().policies.filter((p) => p.id.startsWith('HG-CODE-'));

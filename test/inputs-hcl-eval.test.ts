@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/inputs/index.js';
-import { checkProject } from '../src/cli/run-check.js';
+import { checkProject } from '../src/api/project.js';
 import { evaluateExpression, Opaque, type EvalScope } from '../src/inputs/hcl-eval.js';
 import { Unknown, type Resource, type Value } from '../src/model/types.js';
 import { documentFromText } from '../src/analysis/iam/document.js';
