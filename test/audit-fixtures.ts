@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditData, ExposureEntry, HandlerAudit, InventoryService, MatrixRow } from '../src/engine/audit.js';
-import type { Result, RunResults } from '../src/engine/types.js';
+import type { AuditData, ExposureEntry, HandlerAudit, InventoryService, MatrixRow } from '../src/model/audit.js';
+import type { Result, RunResults } from '../src/model/findings.js';
 import type { ServiceType } from '../src/model/types.js';
 import { FIXTURES, loadResults } from './report-helpers.js';
 

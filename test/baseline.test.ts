@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, baselineFingerprint, parseBaseline, serializeBaseline } from '../src/engine/baseline.js';
-import type { Result } from '../src/engine/types.js';
+import type { Result } from '../src/model/findings.js';
 import { HybridguardError } from '../src/errors.js';
 
 const result = (over: Partial<Result> & { address?: string; line?: number }): Result => {

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../src/cli/main.js';
+import { main } from '../src/cli/main.js';
+import type { CliIo } from '../src/cli/io.js';
 
 const REPO = join(import.meta.dirname, '..');
 const EXAMPLE = join(REPO, 'fixtures', 'example', 'cdktf.out');

@@ -12,7 +12,7 @@ import { inferHandlerPolicy, usePythonParser, type CodeCall, type CodeFacts, typ
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { runPolicies } from '../src/engine/run.js';
-import type { Facts } from '../src/engine/facts.js';
+import type { Facts } from '../src/rules/types.js';
 import { HybridguardError } from '../src/errors.js';
 import { builtins, factsFor, FIXTURES, REPO } from './code-helpers.js';
 import { boto3Actions, boto3Service, operationOf, snake } from '../src/analysis/code/python/boto3.js';

@@ -24,8 +24,9 @@ import {
   type Statement,
 } from '../src/constructs/index.js';
 import { subnetCidrs } from '../src/constructs/cidr.js';
-import { main, type CliIo } from '../src/cli/main.js';
-import type { Capability, Policy } from '../src/policy/types.js';
+import { main } from '../src/cli/main.js';
+import type { CliIo } from '../src/cli/io.js';
+import type { Capability, Policy } from '../src/model/policy.js';
 import { baseline } from '../hybridguard.app.config.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -10,12 +10,13 @@ import { loadPythonGrammar } from '../inputs/python-grammar.js';
 import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
-import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../policy/types.js';
-import { createFacts, type Facts } from '../engine/facts.js';
+import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../model/policy.js';
+import { createFacts } from '../engine/facts.js';
+import type { Facts } from '../rules/types.js';
 import { usePythonParser } from '../analysis/code/index.js';
 import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
-import type { RunResults } from '../engine/types.js';
+import type { RunResults } from '../model/findings.js';
 
 /** The package root (holds package.json and policies/), from both src/cli (tsx) and dist/cli. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

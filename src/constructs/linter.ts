@@ -5,7 +5,7 @@
  */
 import { checkProject, loadPolicySet } from '../cli/run-check.js';
 import { render } from '../report/index.js';
-import { severityRank, type RunResults, type Severity } from '../engine/types.js';
+import { severityRank, type RunResults, type Severity } from '../model/findings.js';
 import type { PolicyPack } from './boundary.js';
 
 export interface LinterOptions {

@@ -4,7 +4,7 @@ import { parseLocated, type TextSource } from '../policy/parse.js';
 import { createAjv } from '../policy/schema.js';
 import { schemaErrors } from '../policy/validate.js';
 import { throwIfAny } from '../policy/errors.js';
-import type { Result } from './types.js';
+import type { Result } from '../model/findings.js';
 
 export const BASELINE_VERSION = 1;
 

@@ -1,25 +1,11 @@
 import type { ResourceGraph } from '../model/graph.js';
 import type { IamCatalog } from '../model/catalog.js';
 import type { SourceHost } from '../model/source-host.js';
-import type { Capability, ProjectConfig } from '../policy/types.js';
+import type { Capability, ProjectConfig } from '../model/policy.js';
 import { analyzeIam, type IamFacts } from '../analysis/iam/index.js';
 import { analyzeNetwork, type NetworkFacts } from '../analysis/network/index.js';
 import { analyzeCode, type CodeFacts } from '../analysis/code/index.js';
-
-/**
- * Everything rules may read. Each analysis runs at most once, on first use, so a policy set
- * without network rules never builds exposure paths.
- */
-export interface Facts {
-  readonly graph: ResourceGraph;
-  readonly catalog: IamCatalog;
-  readonly capabilities: ReadonlyMap<string, Capability>;
-  readonly config: ProjectConfig;
-  iam(): IamFacts;
-  network(): NetworkFacts;
-  /** Undefined when no code root was given (`--code`). */
-  code(): CodeFacts | undefined;
-}
+import type { Facts } from '../rules/types.js';
 
 export interface FactsInput {
   readonly graph: ResourceGraph;
@@ -39,9 +25,9 @@ export function createFacts(input: FactsInput): Facts {
     capabilities: input.capabilities,
     config: input.config,
     iam: () => (iam ??= analyzeIam(input.graph, input.catalog, input.capabilities)),
-    network: () => (network ??= analyzeNetwork(input.graph, facts)),
+    network: () => (network ??= analyzeNetwork(input.graph)),
     code: () => {
-      if (code === null) code = input.sources ? analyzeCode(input.graph, input.sources, input.config, facts) : undefined;
+      if (code === null) code = input.sources ? analyzeCode(input.graph, input.sources, input.config, input.catalog) : undefined;
       return code;
     },
   };

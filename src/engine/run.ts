@@ -1,10 +1,11 @@
-import type { Facts } from './facts.js';
-import type { Finding, FindingDraft, Result, RuleDescriptor, RunResults } from './types.js';
-import { severityRank } from './types.js';
-import type { Policy, Suppression } from '../policy/types.js';
+import type { Facts } from '../rules/types.js';
+import type { Finding, FindingDraft, Result, RuleDescriptor, RunResults } from '../model/findings.js';
+import { severityRank } from '../model/findings.js';
+import type { Policy, Suppression } from '../model/policy.js';
 import { findCheck } from '../rules/index.js';
-import { applySuppressions, EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from './suppress.js';
-import { MODULE_NOT_ANALYZED, unreadModuleFindings } from './unread-modules.js';
+import { applySuppressions } from './suppress.js';
+import { unreadModuleFindings } from './unread-modules.js';
+import { MODULE_NOT_ANALYZED } from '../model/meta-rules.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 
 export interface RunOptions {
@@ -16,9 +17,6 @@ export interface RunOptions {
   readonly today: string;
   readonly version: string;
 }
-
-/** Rules of the engine itself, reported beside the policies' (documented by `npm run gen:docs`). */
-export const META_RULES: readonly RuleDescriptor[] = [EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION, MODULE_NOT_ANALYZED];
 
 /** Evaluate every policy over the facts, then apply suppressions and the baseline. Pure. */
 export function runPolicies(options: RunOptions): RunResults {

@@ -1,5 +1,5 @@
 import { HybridguardError } from '../errors.js';
-import type { ProjectConfig } from '../policy/types.js';
+import type { ProjectConfig } from './policy.js';
 import { globMatch } from './glob.js';
 import type { ResourceGraph } from './graph.js';
 import { asList, asObject, asString, valueAt } from './graph.js';

@@ -1,6 +1,6 @@
 import { Ajv, type Options } from 'ajv';
 import { SERVICE_TYPES } from '../model/types.js';
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../model/findings.js';
 import type { Check } from '../rules/types.js';
 
 /**

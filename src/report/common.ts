@@ -5,7 +5,7 @@
  */
 import type { Location, ServiceType } from '../model/types.js';
 import { SERVICE_TYPES } from '../model/types.js';
-import type { Result, RuleDescriptor, RunResults, Severity } from '../engine/types.js';
+import type { Result, RuleDescriptor, RunResults, Severity } from '../model/findings.js';
 import { dict } from '../model/dict.js';
 export { visibleText } from '../errors.js';
 

@@ -2,7 +2,7 @@
  * The reporter registry: every output format is a pure function from `RunResults` to a string
  * (no file system, no process, no colour detection: the CLI decides and passes `color`).
  */
-import type { RunResults } from '../engine/types.js';
+import type { RunResults } from '../model/findings.js';
 import type { RenderOptions } from './common.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';

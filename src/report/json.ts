@@ -20,7 +20,7 @@
  * 2-space indent, so the same results give the same bytes.
  */
 import type { Location } from '../model/types.js';
-import type { Evidence, Result, RuleDescriptor, RunResults } from '../engine/types.js';
+import type { Evidence, Result, RuleDescriptor, RunResults } from '../model/findings.js';
 import { compact, displayPath, sortKeysDeep, summarize, type RenderOptions } from './common.js';
 
 export const JSON_SCHEMA_VERSION = 1;

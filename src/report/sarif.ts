@@ -6,7 +6,7 @@
  * `kind: review`. No timestamps, no invocation: same results, same bytes.
  */
 import type { Location } from '../model/types.js';
-import type { Result, RuleDescriptor, RunResults, Severity } from '../engine/types.js';
+import type { Result, RuleDescriptor, RunResults, Severity } from '../model/findings.js';
 import { compact, displayPath, ruleDocUrl, ruleIndex, sortKeysDeep, type RenderOptions } from './common.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';

@@ -1,7 +1,7 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import type { SourceHost } from '../../model/source-host.js';
 import type { Resource } from '../../model/types.js';
-import type { ProjectConfig } from '../../policy/types.js';
+import type { ProjectConfig } from '../../model/policy.js';
 import { HybridguardError, inputError } from '../../errors.js';
 import { displayPathOf } from './project.js';
 import { asString } from '../../model/graph.js';

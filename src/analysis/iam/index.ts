@@ -1,8 +1,8 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import type { CatalogAction, IamCatalog } from '../../model/catalog.js';
 import type { Location, ServiceType } from '../../model/types.js';
-import type { Capability } from '../../policy/types.js';
-import type { Evidence } from '../../engine/types.js';
+import type { Capability } from '../../model/policy.js';
+import type { Evidence } from '../../model/findings.js';
 import { usageError } from '../../errors.js';
 import { globMatch, hasWildcard } from '../../model/glob.js';
 import { ActionIndex } from './actions.js';

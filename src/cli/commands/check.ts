@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { checkProject } from '../run-check.js';
-import { EXIT, choiceOption, parseSeverity, type CliIo } from '../main.js';
+import { EXIT, choiceOption, parseSeverity, type CliIo } from '../io.js';
 import { FORMATS, render, type Format } from '../../report/index.js';
-import { severityRank, type RunResults, type Severity } from '../../engine/types.js';
+import { severityRank, type RunResults, type Severity } from '../../model/findings.js';
 import { emit, progressReporter, useColor } from '../output.js';
 import { addProjectOptions, projectOptions, type ProjectFlags } from './project-options.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { relative, resolve } from 'node:path';
-import { choiceOption, type CliIo } from '../main.js';
+import { choiceOption, type CliIo } from '../io.js';
 import { emit } from '../output.js';
 import { loadIamCatalog } from '../../inputs/iam-catalog.js';
 import { createFsSourceHost } from '../../inputs/source-host.js';

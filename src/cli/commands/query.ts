@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadProject } from '../run-check.js';
-import { choiceOption, type CliIo } from '../main.js';
+import { choiceOption, type CliIo } from '../io.js';
 import { emit } from '../output.js';
 import { collect } from './project-options.js';
 import { exposureReport, type ExposureReportEntry } from '../../analysis/network/index.js';

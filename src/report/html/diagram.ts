@@ -4,7 +4,7 @@
  * red and thick, with their ports on the edge; gateway paths are grey. Three fixed columns keep it
  * readable; beyond MAX_TARGETS targets the rest is summarised (the table below lists them all).
  */
-import type { ExposureEntry } from '../../engine/audit.js';
+import type { ExposureEntry } from '../../model/audit.js';
 import { esc, shorten } from './escape.js';
 
 export const MAX_TARGETS = 60;

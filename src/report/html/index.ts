@@ -10,8 +10,8 @@
  * run a script or load anything.
  */
 import { createHash } from 'node:crypto';
-import type { AuditData, ExposureEntry, HandlerAudit, InventoryGroup, MatrixCell, MatrixRow } from '../../engine/audit.js';
-import type { Evidence, Result, RuleDescriptor, RunResults } from '../../engine/types.js';
+import type { AuditData, ExposureEntry, HandlerAudit, InventoryGroup, MatrixCell, MatrixRow } from '../../model/audit.js';
+import type { Evidence, Result, RuleDescriptor, RunResults } from '../../model/findings.js';
 import type { Location } from '../../model/types.js';
 import { fileLine, isActive, isSuppressed, isUndecided, plural, summarize, SEVERITY_ORDER } from '../common.js';
 import { exposureDiagram } from './diagram.js';

@@ -5,7 +5,7 @@
  * `[click](https://evil)` or `<img onerror=...>` renders as that text, never as a link, HTML
  * or a broken table.
  */
-import type { Result, RunResults } from '../../engine/types.js';
+import type { Result, RunResults } from '../../model/findings.js';
 import { displayPath, fileLine, isActive, isSuppressed, isUndecided, plural, ruleDocUrl, summarize, type RenderOptions } from '../common.js';
 
 /** Rows shown in the table and the details; GitHub caps a comment at 65,536 characters. */

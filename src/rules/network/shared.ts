@@ -1,7 +1,7 @@
-import type { Evidence, FindingDraft } from '../../engine/types.js';
-import type { Facts } from '../../engine/facts.js';
+import type { Evidence, FindingDraft } from '../../model/findings.js';
+import type { Facts } from '../types.js';
 import type { Resource, ServiceType, ServiceTypeAssignment } from '../../model/types.js';
-import type { Policy } from '../../policy/types.js';
+import type { Policy } from '../../model/policy.js';
 import type { Exposure } from '../../analysis/network/index.js';
 
 /**
