@@ -110,8 +110,7 @@ def main():
         % (botocore.__version__, boto3.__version__)
     )
     body = (
-        "export const BOTOCORE_VERSION = %s;\n\n" % json.dumps(botocore.__version__)
-        + "export const BOTO3_SERVICES: readonly Boto3ServiceData[] = "
+        "export const BOTO3_SERVICES: readonly Boto3ServiceData[] = "
         + json.dumps(services, separators=(",", ":")).replace('},{"name"', '},\n{"name"')
         + ";\n\nexport const BOTO3_RESOURCES: Readonly<Record<string, Boto3ResourceModel>> = "
         + json.dumps(resources, separators=(",", ":")).replace('},"', '},\n"')

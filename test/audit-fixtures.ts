@@ -21,7 +21,7 @@ export const PAYLOAD =
 const ENUM_KEYS = new Set(['state', 'kind', 'serviceType', 'source', 'exposure', 'severity']);
 
 /** Every input-derived string gets the payload appended (addresses, messages, tags, reasons). */
-export function poison<T>(value: T, key = ''): T {
+function poison<T>(value: T, key = ''): T {
   if (typeof value === 'string') return (ENUM_KEYS.has(key) ? value : `${value}${PAYLOAD}`) as T;
   if (Array.isArray(value)) return value.map((v) => poison(v, key)) as T;
   if (value && typeof value === 'object') {

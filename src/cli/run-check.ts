@@ -20,7 +20,7 @@ import type { RunResults } from '../model/findings.js';
 
 /** The package root (holds package.json and policies/), from both src/cli (tsx) and dist/cli. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
+const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
 export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const CONFIG_NAMES = ['hybridguard.config.yaml', 'hybridguard.config.yml', 'hybridguard.config.json'];
@@ -30,7 +30,7 @@ export interface ProgressEvent {
   readonly path: string;
 }
 
-export interface ProjectOptions {
+interface ProjectOptions {
   /** INPUT arguments; empty means the nearest cdktf.out, else the current folder. */
   readonly inputs: readonly string[];
   readonly cwd: string;
@@ -50,7 +50,7 @@ export interface ProjectOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-export interface LoadedPolicies {
+interface LoadedPolicies {
   readonly config: ProjectConfig;
   readonly catalog: IamCatalog;
   readonly policies: readonly Policy[];
@@ -59,7 +59,7 @@ export interface LoadedPolicies {
   readonly suppressions: readonly Suppression[];
 }
 
-export interface LoadedProject extends LoadedPolicies {
+interface LoadedProject extends LoadedPolicies {
   readonly facts: Facts;
 }
 

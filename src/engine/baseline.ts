@@ -6,7 +6,7 @@ import { schemaErrors } from '../policy/validate.js';
 import { throwIfAny } from '../policy/errors.js';
 import type { Result } from '../model/findings.js';
 
-export const BASELINE_VERSION = 1;
+const BASELINE_VERSION = 1;
 
 /** One accepted finding as stored in a baseline file; everything but `fingerprint` is for humans. */
 export interface BaselineEntry {

@@ -7,7 +7,7 @@ import { analyzeNetwork, type NetworkFacts } from '../analysis/network/index.js'
 import { analyzeCode, type CodeFacts } from '../analysis/code/index.js';
 import type { Facts } from '../rules/types.js';
 
-export interface FactsInput {
+interface FactsInput {
   readonly graph: ResourceGraph;
   readonly catalog: IamCatalog;
   readonly capabilities: ReadonlyMap<string, Capability>;

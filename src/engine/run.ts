@@ -8,7 +8,7 @@ import { unreadModuleFindings } from './unread-modules.js';
 import { MODULE_NOT_ANALYZED } from '../model/meta-rules.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 
-export interface RunOptions {
+interface RunOptions {
   readonly facts: Facts;
   readonly policies: readonly Policy[];
   readonly suppressions: readonly Suppression[];
@@ -83,7 +83,7 @@ function undecidedOnExistence(finding: Finding, facts: Facts): Finding {
   };
 }
 
-export function describePolicy(policy: Policy): RuleDescriptor {
+function describePolicy(policy: Policy): RuleDescriptor {
   return {
     id: policy.id,
     name: policy.name,
@@ -97,7 +97,7 @@ export function describePolicy(policy: Policy): RuleDescriptor {
 }
 
 /** Deterministic order: severity, file, line, address, rule, subject. Same input, same bytes. */
-export function sortResults(results: readonly Result[]): Result[] {
+function sortResults(results: readonly Result[]): Result[] {
   return [...results].sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||

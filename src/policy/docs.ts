@@ -54,7 +54,7 @@ export function renderMetaRuleDoc(rule: RuleDescriptor): string {
   ].join('\n');
 }
 
-export function renderDocsIndex(policies: readonly Policy[], metaRules: readonly RuleDescriptor[] = []): string {
+function renderDocsIndex(policies: readonly Policy[], metaRules: readonly RuleDescriptor[] = []): string {
   const sorted = [...policies].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const lines = [
     '# hybridguard rules',

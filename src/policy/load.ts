@@ -289,7 +289,7 @@ function toSuppression(raw: JsonObject): Omit<Suppression, 'declaredAt'> {
  * Whether an IAM action pattern names real actions: the service must exist and the pattern must
  * match at least one of its actions (case-insensitive glob). Results are cached per pattern.
  */
-export class ActionPatternChecker {
+class ActionPatternChecker {
   private readonly cache = new Map<string, string | undefined>();
   constructor(private readonly catalog: IamCatalog) {}
 

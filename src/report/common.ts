@@ -10,7 +10,7 @@ import { dict } from '../model/dict.js';
 export { visibleText } from '../errors.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'note'];
-export const rankOf = (s: Severity): number => (s === 'error' ? 3 : s === 'warning' ? 2 : 1);
+const rankOf = (s: Severity): number => (s === 'error' ? 3 : s === 'warning' ? 2 : 1);
 
 /** Options every reporter receives; the CLI decides colour (NO_COLOR, TTY) and passes it in. */
 export interface RenderOptions {
@@ -26,7 +26,7 @@ export interface RenderOptions {
   readonly failOn?: Severity;
 }
 
-export interface Summary {
+interface Summary {
   /** All results, suppressed included. */
   readonly total: number;
   /** Unsuppressed, decided findings by severity. */
@@ -117,7 +117,7 @@ export function fileLine(location: Location, cwd?: string): string {
 }
 
 /** Service-type groups in the architecture's order, then findings without a service type. */
-export const GROUP_ORDER: readonly (ServiceType | 'other')[] = [...SERVICE_TYPES, 'other'];
+const GROUP_ORDER: readonly (ServiceType | 'other')[] = [...SERVICE_TYPES, 'other'];
 
 export function groupByServiceType<T extends Result>(items: readonly T[]): Map<ServiceType | 'other', T[]> {
   const groups = new Map<ServiceType | 'other', T[]>();

@@ -13,10 +13,9 @@ import { visibleText } from './common.js';
 
 export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
-export type { RenderOptions, Summary } from './common.js';
 export { summarize } from './common.js';
 
-export type Reporter = (results: RunResults, options: RenderOptions) => string;
+type Reporter = (results: RunResults, options: RenderOptions) => string;
 
 const REPORTERS: Readonly<Record<Format, Reporter>> = {
   text: renderText,

@@ -4,13 +4,13 @@
  * vitest.integration.config.ts) runs the `full` count. To explore beyond both:
  * `HG_FUZZ_SEED=7 HG_FUZZ_RUNS=20000 npx vitest run test/inputs-fuzz.test.ts`.
  */
-export function fuzzRuns(fast: number, full: number): number {
+function fuzzRuns(fast: number, full: number): number {
   if (process.env.HG_FUZZ_RUNS) return Number(process.env.HG_FUZZ_RUNS);
   return process.env.HG_FUZZ === 'full' ? full : fast;
 }
 
 /** The seed of every fuzzer: fixed unless HG_FUZZ_SEED says otherwise (each test keeps its own default). */
-export const fuzzSeed = (fixed: number): number => (process.env.HG_FUZZ_SEED ? Number(process.env.HG_FUZZ_SEED) : fixed);
+const fuzzSeed = (fixed: number): number => (process.env.HG_FUZZ_SEED ? Number(process.env.HG_FUZZ_SEED) : fixed);
 
 /** fast-check parameters: `fc.assert(property, fuzz(50, 1500, 20261203))`. */
 export const fuzz = (fast: number, full: number, seed: number): { numRuns: number; seed: number } => ({ numRuns: fuzzRuns(fast, full), seed: fuzzSeed(seed) });

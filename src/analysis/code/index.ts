@@ -6,9 +6,9 @@ import { findHandlers } from './handlers.js';
 import { CodeProject, displayPathOf } from './project.js';
 import type { CodeFacts, HandlerFacts } from './types.js';
 
-export type { CodeCall, CodeFacts, CodeImport, HandlerFacts, HandlerSource } from './types.js';
-export { inferHandlerPolicy, inferPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
-export { SOURCE_TAG, roleOf } from './handlers.js';
+export type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from './types.js';
+export { inferHandlerPolicy } from './infer.js';
+export { roleOf } from './handlers.js';
 export { CodeProject } from './project.js';
 export { usePythonParser } from './python/parser.js';
 

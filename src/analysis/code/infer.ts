@@ -7,7 +7,7 @@ import { joinPath } from './resolve.js';
 import type { CodeCall } from './types.js';
 
 /** One statement of an inferred policy, with why each action and resource is there. */
-export interface InferredStatement {
+interface InferredStatement {
   readonly sid: string;
   readonly actions: readonly string[];
   readonly resources: readonly string[];
@@ -17,7 +17,7 @@ export interface InferredStatement {
   readonly explanation: string;
 }
 
-export interface InferredPolicy {
+interface InferredPolicy {
   /** The IAM policy document (`Version`, `Statement`). */
   readonly document: { readonly Version: '2012-10-17'; readonly Statement: readonly { readonly [key: string]: JsonValue }[] };
   readonly statements: readonly InferredStatement[];
@@ -36,7 +36,7 @@ export interface InferredPolicy {
  * scoped to the ARNs visible in the code, `*` otherwise (and the explanation says why). Pure.
  * `display` maps root-relative files to what the user sees.
  */
-export function inferPolicy(calls: readonly CodeCall[], catalog: IamCatalog, display: (file: string) => string = (f) => f): Omit<InferredPolicy, 'calls' | 'files'> {
+function inferPolicy(calls: readonly CodeCall[], catalog: IamCatalog, display: (file: string) => string = (f) => f): Omit<InferredPolicy, 'calls' | 'files'> {
   const notes: string[] = [];
   interface Need {
     resources: Set<string>;

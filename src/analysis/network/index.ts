@@ -14,7 +14,6 @@ import { own } from '../../model/dict.js';
 export type { Mechanism } from './collector.js';
 export type { Tier } from './topology.js';
 export { PortSet } from './ports.js';
-export { classifyCidr, type CidrScope } from './cidr.js';
 
 /** One way in to an exposed resource. */
 export interface ExposurePath {

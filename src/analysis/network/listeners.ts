@@ -1,5 +1,5 @@
 import type { ResourceGraph } from '../../model/graph.js';
-import { asBoolean, asList, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
+import { asList, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource } from '../../model/types.js';
 import { hop, HTTPS, type ExposureRoute, type RouteCollector } from './collector.js';
 import { linksAt, type Links } from './links.js';
@@ -610,4 +610,3 @@ function asStringList(value: unknown): number {
   return Array.isArray(value) ? value.filter((v) => v !== null).length : value ? 1 : 0;
 }
 
-export { asBoolean };

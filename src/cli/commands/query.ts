@@ -70,7 +70,7 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
     });
 }
 
-export function projectOptions(io: CliIo, inputs: readonly string[], flags: { config?: string; policy?: string[]; code?: string }) {
+function projectOptions(io: CliIo, inputs: readonly string[], flags: { config?: string; policy?: string[]; code?: string }) {
   return {
     inputs,
     cwd: io.cwd,

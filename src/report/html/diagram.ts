@@ -7,7 +7,7 @@
 import type { ExposureEntry } from '../../model/audit.js';
 import { esc, shorten } from './escape.js';
 
-export const MAX_TARGETS = 60;
+const MAX_TARGETS = 60;
 const ROW = 34;
 const TOP = 40;
 const COL = [20, 290, 600];

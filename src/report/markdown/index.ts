@@ -9,7 +9,7 @@ import type { Result, RunResults } from '../../model/findings.js';
 import { displayPath, fileLine, isActive, isSuppressed, isUndecided, plural, ruleDocUrl, summarize, type RenderOptions } from '../common.js';
 
 /** Rows shown in the table and the details; GitHub caps a comment at 65,536 characters. */
-export const MAX_ROWS = 50;
+const MAX_ROWS = 50;
 
 /**
  * Inline markdown text. Escaped with a backslash (CommonMark allows it before any ASCII
@@ -30,7 +30,7 @@ export function mdText(text: string): string {
 }
 
 /** Text inside an HTML block (`<summary>`), where backslash escapes do not apply: entities do. */
-export function htmlText(text: string): string {
+function htmlText(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\s*[\r\n]+\s*/g, ' ');
 }
 

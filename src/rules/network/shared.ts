@@ -31,11 +31,6 @@ export function typeEvidence(address: string, assignment: ServiceTypeAssignment 
   return [{ kind: 'service-type', message: `${address} is a ${assignment.type} (${assignment.source}: ${assignment.reason})`, data: { type: assignment.type, source: assignment.source } }];
 }
 
-/** `the internet -> a -> b -> c` */
-export function pathText(exposure: Pick<Exposure, 'path'>): string {
-  return exposure.path.join(' -> ');
-}
-
 /** A resource's location, or the exposure's. */
 export function locationOf(facts: Facts, exposure: Exposure): Resource['location'] {
   return facts.graph.get(exposure.address)?.location ?? exposure.location;

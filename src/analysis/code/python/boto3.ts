@@ -1,8 +1,8 @@
 import type { IamCatalog } from '../../../model/catalog.js';
 import { actionsForCommand, sdkClient, type ActionMapping } from '../sdk.js';
 import { sdkException } from '../sdk-exceptions.js';
-import { BOTO3_RESOURCES, BOTO3_SERVICES, BOTOCORE_VERSION } from './boto3.generated.js';
-import type { Boto3ResourceModel, Boto3ResourceShape, Boto3ServiceData } from './boto3-data.js';
+import { BOTO3_RESOURCES, BOTO3_SERVICES } from './boto3.generated.js';
+import type { Boto3ResourceModel, Boto3ServiceData } from './boto3-data.js';
 
 export interface Boto3Service {
   readonly data: Boto3ServiceData;
@@ -14,8 +14,6 @@ export interface Boto3Service {
   readonly waiters: ReadonlyMap<string, string>;
   readonly resources?: Boto3ResourceModel;
 }
-
-export { BOTOCORE_VERSION };
 
 const DATA = new Map(BOTO3_SERVICES.map((s) => [s.name, s]));
 const SERVICES = new Map<string, Boto3Service>();
@@ -91,14 +89,14 @@ export const NO_REQUEST_METHODS: ReadonlySet<string> = new Set(['close', 'can_pa
  * does: `Estimator.fit` creates a training job and, by default, waits for it). Keyed by method;
  * `classes` says which SDK classes (by the suffix of their name) have it.
  */
-export interface SageMakerSdkMethod {
+interface SageMakerSdkMethod {
   readonly classes: readonly string[];
   readonly actions: readonly string[];
   readonly why: string;
 }
 
 const DEPLOY = ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'iam:PassRole'];
-export const SAGEMAKER_SDK: Readonly<Record<string, readonly SageMakerSdkMethod[]>> = {
+const SAGEMAKER_SDK: Readonly<Record<string, readonly SageMakerSdkMethod[]>> = {
   fit: [
     { classes: ['Tuner'], actions: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'iam:PassRole'], why: 'HyperparameterTuner.fit() creates a tuning job (passing the role) and waits for it' },
     { classes: ['Estimator', 'PyTorch', 'TensorFlow', 'HuggingFace', 'SKLearn', 'XGBoost', 'MXNet', 'Chainer'], actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'iam:PassRole'], why: 'Estimator.fit() creates a training job (passing the role) and waits for it' },
