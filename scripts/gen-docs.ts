@@ -8,9 +8,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicyFixtures, readPolicySources } from '../src/inputs/policy-files.js';
-import { renderRuleDocs, type PolicyFixtures } from '../src/policy/docs.js';
+import { renderRuleDocs } from '../src/policy/docs.js';
+import type { PolicyFixtures } from '../src/model/policy.js';
 import { loadPolicies } from '../src/policy/load.js';
-import { META_RULES } from '../src/engine/run.js';
+import { META_RULES } from '../src/model/meta-rules.js';
 
 /** The docs/rules files for the built-in policies under `root`, by file name. */
 export function buildRuleDocs(root: string): Record<string, string> {

@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkProject } from '../src/api/project.js';
-import type { Result } from '../src/engine/types.js';
+import type { Result } from '../src/model/findings.js';
 
 export interface RootOutcome {
   readonly root: string;

@@ -5,7 +5,7 @@
  */
 export type ErrorKind = 'usage' | 'input' | 'policy' | 'config';
 
-export interface ErrorLocation {
+interface ErrorLocation {
   /** Path of the offending file, as the user named it (relative to cwd where possible). */
   readonly file?: string;
   /** 1-based line, where one is known. */
@@ -47,8 +47,6 @@ export class HybridguardError extends Error {
 
 export const inputError = (message: string, location: ErrorLocation, expected?: string) =>
   new HybridguardError('input', message, location, expected);
-export const policyError = (message: string, location: ErrorLocation, expected?: string) =>
-  new HybridguardError('policy', message, location, expected);
 export const usageError = (message: string, expected?: string) =>
   new HybridguardError('usage', message, {}, expected);
 

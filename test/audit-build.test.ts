@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkProject, type CheckRun } from '../src/api/project.js';
-import { buildAudit, type AuditData } from '../src/engine/audit.js';
+import { buildAudit } from '../src/engine/audit.js';
+import type { AuditData } from '../src/model/audit.js';
 import { createFacts } from '../src/engine/facts.js';
 import { renderAuditHtml } from '../src/report/html/index.js';
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditData, ExposureEntry, HandlerAudit, InventoryService, MatrixRow } from '../src/engine/audit.js';
-import type { Result, RunResults } from '../src/engine/types.js';
+import type { AuditData, ExposureEntry, HandlerAudit, InventoryService, MatrixRow } from '../src/model/audit.js';
+import type { Result, RunResults } from '../src/model/findings.js';
 import type { ServiceType } from '../src/model/types.js';
 import { FIXTURES, loadResults } from './report-helpers.js';
 
@@ -21,7 +21,7 @@ export const PAYLOAD =
 const ENUM_KEYS = new Set(['state', 'kind', 'serviceType', 'source', 'exposure', 'severity']);
 
 /** Every input-derived string gets the payload appended (addresses, messages, tags, reasons). */
-export function poison<T>(value: T, key = ''): T {
+function poison<T>(value: T, key = ''): T {
   if (typeof value === 'string') return (ENUM_KEYS.has(key) ? value : `${value}${PAYLOAD}`) as T;
   if (Array.isArray(value)) return value.map((v) => poison(v, key)) as T;
   if (value && typeof value === 'object') {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, parseBaseline, serializeBaseline } from '../src/engine/baseline.js';
 import { findingFingerprint } from '../src/engine/fingerprint.js';
-import type { Result } from '../src/engine/types.js';
+import type { Result } from '../src/model/findings.js';
 import { HybridguardError } from '../src/errors.js';
 
 const result = (over: Partial<Result> & { address?: string; line?: number }): Result => {

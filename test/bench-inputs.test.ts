@@ -14,7 +14,7 @@ import { buildStack } from '../bench/stack.js';
 import { addressOf } from '../bench/model.js';
 import { synthStack } from '../bench/writers.js';
 import { checkProject } from '../src/api/project.js';
-import type { Result } from '../src/engine/types.js';
+import type { Result } from '../src/model/findings.js';
 
 const SIZES = [20, 60] as const;
 const generated = new Map<number, GenerateResult>();

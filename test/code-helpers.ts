@@ -12,13 +12,14 @@ import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
 import { analyzeCode, usePythonParser } from '../src/analysis/code/index.js';
 import { assignServiceTypes } from '../src/model/service-types.js';
-import { createFacts, type Facts } from '../src/engine/facts.js';
+import { createFacts } from '../src/engine/facts.js';
+import type { Facts } from '../src/rules/types.js';
 import { runPolicies } from '../src/engine/run.js';
 import { loadPolicies } from '../src/policy/load.js';
-import { EMPTY_CONFIG, type Policy, type ProjectConfig } from '../src/policy/types.js';
+import { EMPTY_CONFIG, type Policy, type ProjectConfig } from '../src/model/policy.js';
 import type { IamCatalog } from '../src/model/catalog.js';
-import type { Capability } from '../src/policy/types.js';
-import type { RunResults } from '../src/engine/types.js';
+import type { Capability } from '../src/model/policy.js';
+import type { RunResults } from '../src/model/findings.js';
 import type { SourceHost } from '../src/model/source-host.js';
 
 export const REPO = join(import.meta.dirname, '..');

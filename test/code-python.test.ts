@@ -12,12 +12,13 @@ import { inferHandlerPolicy, usePythonParser, type CodeCall, type CodeFacts, typ
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { runPolicies } from '../src/engine/run.js';
-import type { Facts } from '../src/engine/facts.js';
+import type { Facts } from '../src/rules/types.js';
 import { HybridguardError } from '../src/errors.js';
 import { builtins, factsFor, FIXTURES, REPO } from './code-helpers.js';
 import { boto3Actions, boto3Service, operationOf, snake } from '../src/analysis/code/python/boto3.js';
 import { SDK_CLIENTS } from '../src/analysis/code/sdk-actions.generated.js';
 import { literalValue } from '../src/analysis/code/python/parse.js';
+import { HYBRIDGUARD } from './support/cli.js';
 
 const PROJECT = join(FIXTURES, 'python-platform');
 
@@ -245,8 +246,8 @@ describe('infer over a Python handler', () => {
   });
 });
 
-describe('through the CLI (bin/hybridguard.js)', () => {
-  const cli = (...args: string[]) => spawnSync('node', [join(REPO, 'bin', 'hybridguard.js'), ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+describe('through the CLI', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [...HYBRIDGUARD, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
   it('check --code over HCL finds the Python handlers with no tag; SARIF points at the Python call site', () => {
     const run = cli('check', 'fixtures/code/python-platform', '--code', 'fixtures/code/python-platform', '--format', 'sarif');

@@ -8,8 +8,7 @@ import { ResourceGraph } from '../src/model/graph.js';
 import type { Resource } from '../src/model/types.js';
 import { analyzeCode } from '../src/analysis/code/index.js';
 import { typescript } from '../src/analysis/code/typescript.js';
-import { createFacts } from '../src/engine/facts.js';
-import { EMPTY_CONFIG } from '../src/policy/types.js';
+import { EMPTY_CONFIG } from '../src/model/policy.js';
 import { builtins, memoryHost } from './code-helpers.js';
 
 const FUNCTIONS = 500;
@@ -71,10 +70,9 @@ describe('scale', () => {
   it(`analyses ${FUNCTIONS * 3 + 10} handler files, parsing each once`, () => {
     const { files, resources } = project();
     const graph = new ResourceGraph(resources, []);
-    const { catalog, capabilities } = builtins();
+    const { catalog } = builtins();
     typescript(); // loading the compiler is a one-off cost, not per file
-    const facts = createFacts({ graph, catalog, capabilities, config: EMPTY_CONFIG, sources: memoryHost(files), analyzeCode });
-    const code = analyzeCode(graph, memoryHost(files), EMPTY_CONFIG, facts);
+    const code = analyzeCode(graph, memoryHost(files), EMPTY_CONFIG, catalog);
     expect(code.parsedFiles).toBe(FUNCTIONS * 3 + 10);
     expect(code.handlers).toHaveLength(FUNCTIONS);
     expect(code.handlers[0]!.calls.map((c) => c.action.join('+')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 'sns:Publish']);

@@ -20,7 +20,7 @@ import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { checkProject, loadPolicySet } from '../src/api/project.js';
 import { HybridguardError } from '../src/errors.js';
-import type { Result } from '../src/engine/types.js';
+import type { Result } from '../src/model/findings.js';
 
 const REPO = join(import.meta.dirname, '..');
 const CORPUS = join(REPO, '..', 'shared', 'corpus', 'kics');

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRuleDocs } from '../scripts/gen-docs.js';
-import { explainPolicy, renderPolicyDoc, type PolicyFixtures } from '../src/policy/docs.js';
-import type { Policy } from '../src/policy/types.js';
+import { explainPolicy, renderPolicyDoc } from '../src/policy/docs.js';
+import type { PolicyFixtures } from '../src/model/policy.js';
+import type { Policy } from '../src/model/policy.js';
 
 const ROOT = join(import.meta.dirname, '..');
 

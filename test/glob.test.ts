@@ -14,11 +14,9 @@ describe('globMatch', () => {
     expect(globMatch('SageMaker:createmodelpackage', 'sagemaker:CreateModelPackage')).toBe(false);
   });
 
-  it('stays fast on patterns built to make a regex backtrack', () => {
+  it('answers patterns built to make a regex backtrack (a backtracking matcher would not return)', () => {
     const pattern = `${'a*'.repeat(200)}b`;
     const text = 'a'.repeat(20_000);
-    const started = performance.now();
     expect(globMatch(pattern, text)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

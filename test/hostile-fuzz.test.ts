@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fuzz } from './support/fuzz.js';
 import { checkProject } from '../src/api/project.js';
 import { failingFindings } from '../src/api/index.js';
 import { HybridguardError } from '../src/errors.js';
@@ -110,8 +111,7 @@ async function checkHostile(additions: Addition[]): Promise<void> {
 describe('hostile names in every position a pull request controls', () => {
   it('never pollutes a prototype, never crashes, never turns the admin function role green', async () => {
     await fc.assert(fc.asyncProperty(fc.array(addition, { minLength: 1, maxLength: 4 }), checkHostile), {
-      numRuns: Number(process.env.HG_FUZZ_RUNS ?? 150),
-      seed: Number(process.env.HG_FUZZ_SEED ?? 20261203),
+      ...fuzz(20, 150, 20261203),
     });
   }, 300_000);
 

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzz } from './support/fuzz.js';
 import { accepts, findMember, formatLanguage, patternLanguage, type ArnLanguage } from '../src/analysis/iam/arn-language.js';
 
 const ALPHABET = ['a', 'b', ':'];
@@ -45,7 +46,7 @@ describe('resource sets as regular languages', () => {
       fc.property(patternArb, fc.constantFrom(...[...strings(5, ['a', ':', '/'])].map((s) => s), ...['arn:a:b:::a', 'arn::::a:b:c', 'arn:a']), (pattern, text) => {
         expect(accepts(patternLanguage(pattern), text)).toBe(referenceMatch(pattern, text));
       }),
-      { seed: 20261203, numRuns: 3000 },
+      fuzz(500, 3000, 20261203),
     );
   });
 
@@ -75,7 +76,7 @@ describe('resource sets as regular languages', () => {
           else expect(brute).toBeUndefined();
         } else expect(brute).toBeUndefined();
       }),
-      { seed: 20261203, numRuns: 300 },
+      fuzz(60, 300, 20261203),
     );
   });
 

@@ -1,11 +1,12 @@
 /**
- * Differential test: thousands of generated policies and requests, where hybridguard's
+ * Differential test: generated policies and requests, where hybridguard's
  * allow / explicit deny / implicit deny must match an independent IAM evaluator,
  * @cloud-copilot/iam-simulate (AGPL: a devDependency used here only, never from src/).
  */
 import fc from 'fast-check';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
+import { fuzz } from './support/fuzz.js';
 import { ActionIndex } from '../src/analysis/iam/actions.js';
 import { normalizeContext } from '../src/analysis/iam/conditions.js';
 import { documentFromJson, type PolicyDocument } from '../src/analysis/iam/document.js';
@@ -106,11 +107,11 @@ async function reference(identity: object[], boundary: object | undefined, reque
 }
 
 describe('hybridguard agrees with an independent IAM evaluator', () => {
-  it('on thousands of generated policies and requests', async () => {
+  it('on generated policies and requests (300 in npm test, 2,500 in the integration suite)', async () => {
     const catalog = sharedCatalog();
     const index = new ActionIndex(catalog);
     const intersections = newDecideCache();
-    const samples = fc.sample(caseArb, { numRuns: 2500, seed: 20261128 });
+    const samples = fc.sample(caseArb, fuzz(300, 2500, 20261128));
     let compared = 0;
     const mismatches: string[] = [];
     for (const sample of samples) {
@@ -136,6 +137,7 @@ describe('hybridguard agrees with an independent IAM evaluator', () => {
       }
     }
     expect(mismatches).toEqual([]);
-    expect(compared).toBeGreaterThan(2000);
+    // Most samples are comparable (the rest are cases the other evaluator cannot answer).
+    expect(compared).toBeGreaterThan(samples.length * 0.8);
   }, 300_000);
 });

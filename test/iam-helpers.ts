@@ -8,10 +8,11 @@ import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicySources } from '../src/inputs/policy-files.js';
 import { assignServiceTypes } from '../src/model/service-types.js';
 import { loadPolicies } from '../src/policy/load.js';
-import { EMPTY_CONFIG } from '../src/policy/types.js';
-import { createFacts, type Facts } from '../src/engine/facts.js';
+import { EMPTY_CONFIG } from '../src/model/policy.js';
+import { createFacts } from '../src/engine/facts.js';
+import type { Facts } from '../src/rules/types.js';
 import { runPolicies } from '../src/engine/run.js';
-import type { RunResults } from '../src/engine/types.js';
+import type { RunResults } from '../src/model/findings.js';
 import type { IamCatalog } from '../src/model/catalog.js';
 
 export const ROOT = join(import.meta.dirname, '..');

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Facts } from '../src/engine/facts.js';
+import type { Facts } from '../src/rules/types.js';
 import type { IamFacts, Principal } from '../src/analysis/iam/index.js';
 import { factsFor, ROOT } from './iam-helpers.js';
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fuzz } from './support/fuzz.js';
 import { HybridguardError } from '../src/errors.js';
 import { readInputs } from '../src/inputs/index.js';
 import { HOSTILE_WORDS, prototypeSnapshot } from './support/hostile.js';
@@ -56,8 +57,8 @@ async function check(name: string, text: string | Buffer): Promise<void> {
   }
 }
 
-/** Seeded, so a failure reproduces; HG_FUZZ_SEED explores other cases. */
-const seeded = (numRuns: number) => ({ numRuns, seed: Number(process.env.HG_FUZZ_SEED ?? 20261203) });
+/** Seeded, so a failure reproduces (test/support/fuzz.ts): a tenth of the cases in `npm test`, all in the integration suite. */
+const seeded = (full: number) => fuzz(Math.ceil(full / 10), full, 20261203);
 
 /** Structural edits on parsed JSON: replace a value somewhere with another JSON value. */
 const jsonValue = fc.jsonValue({ maxDepth: 2 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzz } from './support/fuzz.js';
 import { generate } from '../bench/generate.js';
 import { HybridguardError } from '../src/errors.js';
 import { parseHcl } from '../src/inputs/hcl.js';
@@ -16,8 +17,9 @@ import { HclUnsupported, parseHclNative } from '../src/inputs/hcl-parse.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
-/** More runs on demand: HG_FC_RUNS=5000 npx vitest run test/inputs-hcl-parse.test.ts */
-const RUNS = Number(process.env.HG_FC_RUNS ?? 300);
+/** Seeded (test/support/fuzz.ts); more runs on demand: HG_FUZZ_RUNS=5000 npx vitest run test/inputs-hcl-parse.test.ts */
+const FUZZ = fuzz(60, 300, 20261203);
+const RUNS = FUZZ.numRuns;
 
 type Outcome = { declined: true; reason: string } | { declined: false; value: unknown };
 
@@ -96,7 +98,8 @@ describe('oracle: every .tf file we have', () => {
     }
   });
 
-  it.skipIf(!existsSync(CORPUS))('the shared corpus: declined or equal to hcl2json', async () => {
+  // 900 files: run by the integration suite only (vitest.integration.config.ts sets HG_INTEGRATION).
+  it.skipIf(!existsSync(CORPUS) || !process.env.HG_INTEGRATION)('the shared corpus: declined or equal to hcl2json', async () => {
     const files = tfFiles(CORPUS);
     let declines = 0;
     for (const f of files) if (await agrees(readFileSync(f, 'utf8'), relative(CORPUS, f))) declines++;
@@ -327,7 +330,7 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
       fc.asyncProperty(body, fc.boolean(), async (text, crlf) => {
         if (!(await agrees(crlf ? text.replace(/\n/g, '\r\n') : text))) handled++;
       }),
-      { numRuns: RUNS },
+      FUZZ,
     );
     console.log(`property: ${handled} of ${RUNS} generated files handled natively`);
     // The generator mostly writes pinned constructs: most files must be answered natively.
@@ -344,7 +347,7 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
         await agrees(`a = ${tokens.join(' ')}\nb = 1\n`);
         await agrees(`a = ${tokens.join('')}\n`);
       }),
-      { numRuns: RUNS },
+      FUZZ,
     );
   });
 
@@ -354,7 +357,7 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
         const at = text.length === 0 ? 0 : cut % text.length;
         await agrees(text.slice(0, at) + insert + text.slice(at));
       }),
-      { numRuns: RUNS },
+      FUZZ,
     );
   });
 });

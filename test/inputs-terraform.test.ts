@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/inputs/index.js';
 import { evaluateExpression, Opaque, type EvalScope, type EvalValue } from '../src/inputs/hcl-eval.js';
 import { Unknown, type Value } from '../src/model/types.js';
+import { HYBRIDGUARD } from './support/cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'fixtures', 'terraform');
@@ -28,7 +29,7 @@ interface JsonResult {
 }
 
 function check(args: readonly string[], env: Record<string, string> = {}): { status: number | null; results: JsonResult[]; stderr: string } {
-  const run = spawnSync('node', [join(ROOT, 'bin', 'hybridguard.js'), 'check', ...args, '--format', 'json'], {
+  const run = spawnSync(process.execPath, [...HYBRIDGUARD, 'check', ...args, '--format', 'json'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../src/cli/main.js';
+import { main } from '../src/cli/main.js';
+import type { CliIo } from '../src/cli/io.js';
 import { baseStack, sgRule } from '../fixtures/network/stack.js';
 
 async function query(stack: ReturnType<typeof baseStack>, format: 'json' | 'text'): Promise<{ code: number; stdout: string }> {

@@ -3,7 +3,7 @@ import { createFacts } from '../src/engine/facts.js';
 import { ResourceGraph } from '../src/model/graph.js';
 import { Unknown, type Attributes, type Resource, type ServiceType } from '../src/model/types.js';
 import type { JsonValue } from '../src/model/json.js';
-import { EMPTY_CONFIG, type Policy } from '../src/policy/types.js';
+import { EMPTY_CONFIG, type Policy } from '../src/model/policy.js';
 import { attributeCondition, leaves } from '../src/rules/resource/attribute-condition.js';
 import type { IamCatalog } from '../src/model/catalog.js';
 

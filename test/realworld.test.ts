@@ -29,14 +29,12 @@ describe.runIf(present)('real-world scorecard', () => {
     expect(outcomes.filter((o) => o.error)).toEqual([]);
   }, 180_000);
 
-  it('checks the whole tree, root by root, in one process in under 30 s', async () => {
-    const started = performance.now();
+  // How long it takes is measured by `npm run bench`, not asserted here.
+  it('checks the whole tree, root by root, in one process', async () => {
     const run = await checkProject({ inputs: [CORPUS], cwd: CORPUS, today: '2026-01-01' });
-    const seconds = (performance.now() - started) / 1000;
     const roots = new Set(run.results.results.map((r) => (r.location.address ?? '').split(':')[0]));
     // Each finding names its root; no root is read twice, no module folder is taken for a root.
     expect([...roots].every((r) => /^(serverless-patterns\/[^/]+|terraform-aws-[a-z0-9-]+\/examples\/[^/]+)$/.test(r ?? ''))).toBe(true);
-    expect(seconds).toBeLessThan(30);
   }, 180_000);
 
   it('has a judgement for every decided finding and every undecided class, and no open false positive among decided errors but the listed ones', () => {

@@ -1,7 +1,7 @@
 /** Shared loaders for the reporter tests: the hand-made RunResults fixtures in fixtures/report/. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunResults } from '../src/engine/types.js';
+import type { RunResults } from '../src/model/findings.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'report');
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HybridguardError } from '../src/errors.js';
 import { readInputs } from '../src/inputs/index.js';
 import { assignServiceTypes, roleConsumers } from '../src/model/service-types.js';
-import { EMPTY_CONFIG } from '../src/policy/types.js';
+import { EMPTY_CONFIG } from '../src/model/policy.js';
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'hg-types-'));

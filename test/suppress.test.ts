@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HybridguardError } from '../src/errors.js';
 import { completeFinding } from '../src/engine/run.js';
-import { applySuppressions, EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from '../src/engine/suppress.js';
-import type { Finding } from '../src/engine/types.js';
+import { applySuppressions } from '../src/engine/suppress.js';
+import { EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from '../src/model/meta-rules.js';
+import type { Finding } from '../src/model/findings.js';
 import { ResourceGraph } from '../src/model/graph.js';
 import type { JsonValue } from '../src/model/json.js';
 import type { Resource } from '../src/model/types.js';
-import type { Policy, Suppression } from '../src/policy/types.js';
+import type { Policy, Suppression } from '../src/model/policy.js';
 
 const policy: Policy = {
   id: 'HG-IAM-002',

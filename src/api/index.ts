@@ -10,7 +10,7 @@ import { relative, resolve } from 'node:path';
 import { inferHandlerPolicy, usePythonParser, type InferredPolicy } from '../analysis/code/index.js';
 import type { WhoCanEntry } from '../analysis/iam/index.js';
 import { exposureReport, type ExposureReportEntry } from '../analysis/network/index.js';
-import type { Result, RunResults, Severity } from '../engine/types.js';
+import type { Result, RunResults, Severity } from '../model/findings.js';
 import { usageError } from '../errors.js';
 import { loadIamCatalog } from '../inputs/iam-catalog.js';
 import { loadPythonGrammar } from '../inputs/python-grammar.js';
@@ -25,7 +25,7 @@ export { FORMATS, render, type Format, type RenderOptions, type Summary } from '
 export { summarize, type Gate } from '../report/common.js';
 export { findingFingerprint } from '../engine/fingerprint.js';
 export { HybridguardError } from '../errors.js';
-export type { Evidence, Finding, Result, RuleDescriptor, RunResults, Severity, SuppressionInfo } from '../engine/types.js';
+export type { Evidence, Finding, Result, RuleDescriptor, RunResults, Severity, SuppressionInfo } from '../model/findings.js';
 export type { Location, ServiceType } from '../model/types.js';
 export type { WhoCanEntry } from '../analysis/iam/index.js';
 export type { ExposureReportEntry } from '../analysis/network/index.js';

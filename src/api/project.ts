@@ -9,15 +9,16 @@ import { createFsSourceHost } from '../inputs/source-host.js';
 import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
-import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../policy/types.js';
-import { createFacts, type Facts } from '../engine/facts.js';
+import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../model/policy.js';
+import { createFacts } from '../engine/facts.js';
+import type { Facts } from '../rules/types.js';
 import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
-import type { RunResults } from '../engine/types.js';
+import type { RunResults } from '../model/findings.js';
 
 /** The package root (holds package.json and policies/), from both src/api (tsx) and dist/api. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
+const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
 const PACKAGE = packageInfo(PACKAGE_ROOT);
 export const VERSION: string = PACKAGE.version;
 /**

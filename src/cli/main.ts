@@ -1,12 +1,9 @@
-import { Command, CommanderError, Option } from 'commander';
-import { HybridguardError, usageError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../engine/types.js';
+import { Command, CommanderError } from 'commander';
+import { HybridguardError } from '../errors.js';
+import { EXIT, type CliIo } from './io.js';
 import { VERSION } from '../api/project.js';
 import { visibleText } from '../report/common.js';
 import { assertPrototypesIntact } from './output.js';
-
-/** Exit codes of the CLI contract. */
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
 type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
@@ -19,13 +16,6 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   audit: async () => (await import('./commands/audit.js')).registerAudit,
   baseline: async () => (await import('./commands/baseline.js')).registerBaseline,
 };
-
-export interface CliIo {
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-}
 
 const EXAMPLES = `
 Examples:
@@ -87,15 +77,4 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
 export function processIo(): CliIo {
   return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
-}
-
-/** `--fail-on` and `--format` style options validated with our own error (exit 2, says what was expected). */
-export function parseSeverity(value: string): Severity {
-  if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
-  throw usageError(`unknown --fail-on level "${value}"`, `one of ${SEVERITIES.join(', ')}`);
-}
-
-export function choiceOption(flags: string, description: string, choices: readonly string[], defaultValue?: string): Option {
-  const option = new Option(flags, description).choices(choices);
-  return defaultValue === undefined ? option : option.default(defaultValue);
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { writeOutput } from '../inputs/files.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 import type { ProgressEvent } from '../api/project.js';
 import { visibleText } from '../report/common.js';
 

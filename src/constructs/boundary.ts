@@ -1,5 +1,5 @@
 import type { ServiceType } from '../model/types.js';
-import type { Capability, Policy } from '../policy/types.js';
+import type { Capability, Policy } from '../model/policy.js';
 import type { Statement } from './grants.js';
 
 /**

@@ -4,9 +4,9 @@ import { parseLocated, type TextSource } from '../policy/parse.js';
 import { createAjv } from '../policy/schema.js';
 import { schemaErrors } from '../policy/validate.js';
 import { throwIfAny } from '../policy/errors.js';
-import type { Result } from './types.js';
+import type { Result } from '../model/findings.js';
 
-export const BASELINE_VERSION = 1;
+const BASELINE_VERSION = 1;
 
 /** One accepted finding as stored in a baseline file; everything but `fingerprint` is for humans. */
 export interface BaselineEntry {

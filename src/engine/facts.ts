@@ -1,27 +1,13 @@
 import type { ResourceGraph } from '../model/graph.js';
 import type { IamCatalog } from '../model/catalog.js';
 import type { SourceHost } from '../model/source-host.js';
-import type { Capability, ProjectConfig } from '../policy/types.js';
+import type { Capability, ProjectConfig } from '../model/policy.js';
 import { analyzeIam, type IamFacts } from '../analysis/iam/index.js';
 import { analyzeNetwork, type NetworkFacts } from '../analysis/network/index.js';
 import type { analyzeCode, CodeFacts } from '../analysis/code/index.js';
+import type { Facts } from '../rules/types.js';
 
-/**
- * Everything rules may read. Each analysis runs at most once, on first use, so a policy set
- * without network rules never builds exposure paths.
- */
-export interface Facts {
-  readonly graph: ResourceGraph;
-  readonly catalog: IamCatalog;
-  readonly capabilities: ReadonlyMap<string, Capability>;
-  readonly config: ProjectConfig;
-  iam(): IamFacts;
-  network(): NetworkFacts;
-  /** Undefined when no code root was given (`--code`). */
-  code(): CodeFacts | undefined;
-}
-
-export interface FactsInput {
+interface FactsInput {
   readonly graph: ResourceGraph;
   readonly catalog: IamCatalog;
   readonly capabilities: ReadonlyMap<string, Capability>;
@@ -45,11 +31,11 @@ export function createFacts(input: FactsInput): Facts {
     capabilities: input.capabilities,
     config: input.config,
     iam: () => (iam ??= analyzeIam(input.graph, input.catalog, input.capabilities)),
-    network: () => (network ??= analyzeNetwork(input.graph, facts)),
+    network: () => (network ??= analyzeNetwork(input.graph)),
     code: () => {
       if (code === null) {
         if (input.sources && !input.analyzeCode) throw new Error('createFacts: sources were given without analyzeCode');
-        code = input.sources && input.analyzeCode ? input.analyzeCode(input.graph, input.sources, input.config, facts) : undefined;
+        code = input.sources && input.analyzeCode ? input.analyzeCode(input.graph, input.sources, input.config, input.catalog) : undefined;
       }
       return code;
     },

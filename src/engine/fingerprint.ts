@@ -24,7 +24,7 @@ export function findingFingerprint(finding: Fingerprinted, root?: string): strin
 const ABSOLUTE = /^(?:\/|[A-Za-z]:\/)/;
 
 /** A posix path relative to `root`; an absolute path with no root keeps only its file name. */
-export function portablePath(file: string, root?: string): string {
+function portablePath(file: string, root?: string): string {
   const path = file.split('\\').join('/');
   if (!ABSOLUTE.test(path)) return path.replace(/^(?:\.\/)+/, '');
   if (root !== undefined) {

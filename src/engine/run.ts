@@ -1,14 +1,15 @@
-import type { Facts } from './facts.js';
-import type { Finding, FindingDraft, Result, RuleDescriptor, RunResults } from './types.js';
-import { severityRank } from './types.js';
-import type { Policy, Suppression } from '../policy/types.js';
+import type { Facts } from '../rules/types.js';
+import type { Finding, FindingDraft, Result, RuleDescriptor, RunResults } from '../model/findings.js';
+import { severityRank } from '../model/findings.js';
+import type { Policy, Suppression } from '../model/policy.js';
 import { findCheck } from '../rules/index.js';
-import { applySuppressions, EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from './suppress.js';
-import { MODULE_NOT_ANALYZED, unreadModuleFindings } from './unread-modules.js';
+import { applySuppressions } from './suppress.js';
+import { unreadModuleFindings } from './unread-modules.js';
+import { MODULE_NOT_ANALYZED } from '../model/meta-rules.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import { findingFingerprint } from './fingerprint.js';
 
-export interface RunOptions {
+interface RunOptions {
   readonly facts: Facts;
   readonly policies: readonly Policy[];
   readonly suppressions: readonly Suppression[];
@@ -19,9 +20,6 @@ export interface RunOptions {
   /** Project root: a finding without an address is identified by its file relative to it. */
   readonly root?: string;
 }
-
-/** Rules of the engine itself, reported beside the policies' (documented by `npm run gen:docs`). */
-export const META_RULES: readonly RuleDescriptor[] = [EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION, MODULE_NOT_ANALYZED];
 
 /** Evaluate every policy over the facts, then apply suppressions and the baseline. Pure. */
 export function runPolicies(options: RunOptions): RunResults {
@@ -88,7 +86,7 @@ function undecidedOnExistence(finding: Finding, facts: Facts): Finding {
   };
 }
 
-export function describePolicy(policy: Policy): RuleDescriptor {
+function describePolicy(policy: Policy): RuleDescriptor {
   return {
     id: policy.id,
     name: policy.name,
@@ -102,7 +100,7 @@ export function describePolicy(policy: Policy): RuleDescriptor {
 }
 
 /** Deterministic order: severity, file, line, address, rule, subject. Same input, same bytes. */
-export function sortResults(results: readonly Result[]): Result[] {
+function sortResults(results: readonly Result[]): Result[] {
   return [...results].sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||

@@ -3,33 +3,12 @@ import type { ResourceGraph } from '../model/graph.js';
 import { globMatch } from '../model/glob.js';
 import type { JsonValue } from '../model/json.js';
 import type { Location, Resource } from '../model/types.js';
-import type { Suppression } from '../policy/types.js';
+import type { Suppression } from '../model/policy.js';
 import { suppressionsFromAnnotation } from '../policy/load.js';
-import type { Finding, Result, RuleDescriptor, SuppressionInfo } from './types.js';
+import type { Finding, Result, RuleDescriptor, SuppressionInfo } from '../model/findings.js';
 import { dict } from '../model/dict.js';
 import { findingFingerprint } from './fingerprint.js';
-
-export const EXPIRED_SUPPRESSION: RuleDescriptor = {
-  id: 'HG-META-001',
-  name: 'expired-suppression',
-  severity: 'error',
-  description: 'A suppression has passed its expiry date.',
-  rationale:
-    'Suppressions are time-boxed exceptions. Once expired, the finding it silenced counts again and the exception needs a fresh review, or it silently becomes permanent.',
-  remediation: 'Fix the finding and delete the suppression, or review it and set a new expiry date (with an updated reason).',
-  serviceTypes: [],
-};
-
-export const UNUSED_SUPPRESSION: RuleDescriptor = {
-  id: 'HG-META-002',
-  name: 'unused-suppression',
-  severity: 'note',
-  description: 'A suppression matches no finding.',
-  rationale:
-    'A suppression that silences nothing is stale: the finding was fixed or the address changed. Left in place, it would silently swallow a future finding nobody reviewed.',
-  remediation: 'Delete the suppression, or correct its rule, address or subject.',
-  serviceTypes: [],
-};
+import { EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from '../model/meta-rules.js';
 
 interface Candidate {
   readonly suppression: Suppression;

@@ -1,19 +1,8 @@
 import type { ResourceGraph } from '../model/graph.js';
 import type { UnreadModule } from '../model/types.js';
-import type { Finding, RuleDescriptor } from './types.js';
+import type { Finding } from '../model/findings.js';
 import { findingFingerprint } from './fingerprint.js';
-
-export const MODULE_NOT_ANALYZED: RuleDescriptor = {
-  id: 'HG-META-003',
-  name: 'module-not-analyzed',
-  severity: 'note',
-  description: 'A module call whose source could not be read: none of its resources were checked.',
-  rationale:
-    'Resources inside a module are as real as any other: a registry or git module can create roles, security groups and public endpoints. A check that passes without reading them says nothing about them, so the gap must be visible in every report.',
-  remediation:
-    'Run `terraform init` where the configuration lives (hybridguard reads modules from .terraform/modules/modules.json), or check the plan JSON (`terraform show -json`), which holds every module\'s resources, or vendor the module into the repository as a local ./ path. A module checked elsewhere: suppress this finding for its address, with that reason.',
-  serviceTypes: [],
-};
+import { MODULE_NOT_ANALYZED } from '../model/meta-rules.js';
 
 const FIX_PATH = 'Correct the module\'s source path, or check out the module folder, so its resources can be read.';
 

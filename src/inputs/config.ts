@@ -3,7 +3,7 @@ import { dict, mapDict } from '../model/dict.js';
 import type { JsonValue } from '../model/json.js';
 import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
-import { findTraversals, splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
+import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
 import { relative, sep } from 'node:path';
 import { APPLY_TIME, convertToType, evaluateExpression, evaluateRaw, evaluateTemplate, Opaque, parseTypeConstraint, type EvalScope, type EvalValue } from './hcl-eval.js';
 import { awsManagedPolicyData } from './iam-catalog.js';
@@ -289,7 +289,7 @@ interface BlockEntry {
 }
 
 /** The instance keys of a `count` / `for_each`, or why they are unknown. */
-export type Expansion =
+type Expansion =
   | { readonly kind: 'single' }
   | { readonly kind: 'count'; readonly keys: readonly number[] }
   | { readonly kind: 'for_each'; readonly keys: readonly string[]; readonly values: ReadonlyMap<string, EvalValue> }
@@ -342,7 +342,7 @@ const opaqueOf = new WeakMap<Unknown, Opaque>();
  * with some apply-time parts stays a string with those parts as `${...}` text, as synth JSON
  * writes an interpolation inside a JSON policy.
  */
-export function toModelValue(value: EvalValue): Value {
+function toModelValue(value: EvalValue): Value {
   if (value instanceof Opaque) {
     if (value.partial) return value.text;
     const unknown = new Unknown(value.note ? `${value.text} (${value.note})` : value.text, value.refs);

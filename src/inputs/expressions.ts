@@ -242,12 +242,3 @@ function findIndexEnd(expr: string, from: number): number {
   return -1;
 }
 
-/** True when the expression is exactly one traversal (`aws_iam_role.x.name`), nothing computed around it. */
-export function isPlainTraversal(expr: string, traversals: readonly Traversal[]): boolean {
-  return traversals.length === 1 && traversals[0]?.text === expr.trim();
-}
-
-/** Address of an instance: `aws_subnet.a` + `0` -> `aws_subnet.a[0]`. */
-export function instanceAddress(base: string, index: string | undefined): string {
-  return index === undefined ? base : `${base}[${index}]`;
-}

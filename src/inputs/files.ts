@@ -72,7 +72,7 @@ export function readTextFile(path: string, cwd: string, expected = 'a UTF-8 text
 }
 
 /** Larger than any stack, plan or policy we have seen by two orders of magnitude; a bound on memory. */
-export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
 /**
  * The bytes of a regular file. A FIFO, a device (`/dev/zero`) or a socket would block or never

@@ -569,7 +569,7 @@ class Parser {
 }
 
 /** Parses one expression (the text inside `${...}`); `undefined` when it is not valid HCL. */
-export function parseExpression(text: string): Node | undefined {
+function parseExpression(text: string): Node | undefined {
   try {
     return new Parser(text).parseAll();
   } catch (error) {
@@ -584,7 +584,7 @@ const isObject = (v: EvalValue): v is { readonly [key: string]: EvalValue } => t
 
 /** Size of a value as a tree (what converting or encoding it would cost), memoised per container. */
 const weights = new WeakMap<object, number>();
-export function weightOf(value: EvalValue): number {
+function weightOf(value: EvalValue): number {
   if (typeof value === 'string') return 1 + (value.length >> 6);
   if (value === null || typeof value !== 'object') return 1;
   if (value instanceof Opaque) return 1 + (value.text.length >> 6);
@@ -600,7 +600,7 @@ export function weightOf(value: EvalValue): number {
 }
 
 /** True when no part of the value is opaque. */
-export function isKnown(value: EvalValue): boolean {
+function isKnown(value: EvalValue): boolean {
   if (value instanceof Opaque) return false;
   if (value === null || typeof value !== 'object') return true;
   return (Array.isArray(value) ? (value as readonly EvalValue[]) : Object.values(value)).every(isKnown);
@@ -1250,7 +1250,7 @@ const goString = (text: string): string =>
 // ---------------------------------------------------------------- type constraints
 
 /** A variable's `type`: what Terraform converts the given value to. */
-export type TypeSpec =
+type TypeSpec =
   | { readonly kind: 'any' | 'string' | 'number' | 'bool' }
   | { readonly kind: 'list' | 'set' | 'map'; readonly element: TypeSpec }
   | { readonly kind: 'tuple'; readonly elements: readonly TypeSpec[] }

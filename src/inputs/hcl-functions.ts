@@ -48,7 +48,7 @@ export function num(v: EvalValue | undefined, what = 'a number'): number {
   return fail(`${what} is required`);
 }
 
-export function int(v: EvalValue | undefined, what = 'a whole number'): number {
+function int(v: EvalValue | undefined, what = 'a whole number'): number {
   const n = num(v, what);
   if (!Number.isInteger(n)) fail(`${what} is required, not ${n}`);
   return n;
@@ -152,7 +152,7 @@ function parseCidr(text: string): { base: bigint; prefix: number; bits: number }
 
 // ---- format: the verbs real configuration uses.
 
-export function formatString(spec: string, args: readonly EvalValue[]): EvalValue {
+function formatString(spec: string, args: readonly EvalValue[]): EvalValue {
   let out = '';
   let next = 0;
   let partial = false;

@@ -55,7 +55,7 @@ const MODULE_HEADER = new RegExp(String.raw`^[ \t]*module[ \t]+${LABEL}[ \t]*\{`
  * JSON pointers the JSON readers use. Only lines outside any block and outside heredocs count, so
  * a header quoted in a heredoc or nested block is not taken for a real one.
  */
-export function hclBlockLines(text: string, file = ''): Map<string, number> {
+function hclBlockLines(text: string, file = ''): Map<string, number> {
   const lines = new Map<string, number>();
   let depth = 0;
   let heredoc: string | undefined;

@@ -48,7 +48,7 @@ function packageDataFile(name: string): string | undefined {
   }
 }
 
-export const MANAGED_POLICY_SNAPSHOT = 'aws-managed-policies.json';
+const MANAGED_POLICY_SNAPSHOT = 'aws-managed-policies.json';
 
 /** Global condition keys that carry several values (IAM documentation, "AWS global condition context keys"). */
 const GLOBAL_MULTIVALUED_KEYS = new Set(['aws:tagkeys', 'aws:calledvia', 'aws:principalservicenameslist', 'aws:principalorgpaths', 'aws:resourceorgpaths']);
@@ -63,7 +63,7 @@ export interface ManagedPolicySnapshot {
   readonly policies: { readonly [pathAndName: string]: readonly [string, JsonValue] };
 }
 
-export interface IamCatalogOptions {
+interface IamCatalogOptions {
   /** Folder holding iam-data's `serviceNames.json`, `actions/`, `resourceTypes/` (default: the installed package). */
   readonly dataDir?: string;
   /** Managed policy snapshot file (default: the bundled `data/aws-managed-policies.json`). */

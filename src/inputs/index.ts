@@ -12,9 +12,7 @@ import { looksLikePlan, readPlan, stripInstanceKeys } from './plan.js';
 import { isLocalSource, locateRemoteModule, MODULE_MANIFEST, parseModuleManifest, type ModuleManifest, type ModuleSource } from './module-sources.js';
 import { dict } from '../model/dict.js';
 
-export { readTextFile, writeOutput, displayPath } from './files.js';
-
-export interface ReadOptions {
+interface ReadOptions {
   readonly cwd: string;
   /** `--var-file FILE` (relative to cwd), in order: values for every root module's variables. */
   readonly varFiles?: readonly string[];

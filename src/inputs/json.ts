@@ -16,7 +16,7 @@ import { dict, makeDict } from '../model/dict.js';
 
 type JsonObject = { [key: string]: unknown };
 
-export interface JsonReadOptions {
+interface JsonReadOptions {
   /** What the file should hold, for error messages. */
   readonly expected: string;
   /**
@@ -47,7 +47,7 @@ export interface JsonDocument {
 /** Deeper than any Terraform, plan or policy document; keeps every recursive walker far from the stack limit. */
 const MAX_JSON_DEPTH = 200;
 
-export function escapePointer(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 

@@ -34,7 +34,7 @@ export function looksLikePlan(doc: unknown): doc is Record<string, unknown> {
 }
 
 /** Major versions of plan JSON `format_version` whose structure we read. */
-export const SUPPORTED_PLAN_FORMATS = ['0.x', '1.x'] as const;
+const SUPPORTED_PLAN_FORMATS = ['0.x', '1.x'] as const;
 
 interface ConfigRefs {
   /** attribute path (numeric segments for blocks) -> reference strings as Terraform wrote them */

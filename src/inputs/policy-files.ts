@@ -2,7 +2,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import { displayPath, fileSystemError, parseJson, readTextFile } from './files.js';
-import type { ExpectedFinding, FixtureCase, PolicyFixtures } from '../policy/docs.js';
+import type { ExpectedFinding, FixtureCase, PolicyFixtures } from '../model/policy.js';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 const EXPECTED = 'a policy file (*.yaml, *.yml, *.json) or a folder of them';

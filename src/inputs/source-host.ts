@@ -10,7 +10,7 @@ import { openZip, type ZipArchive } from './zip.js';
  * the working directory), so code findings point at files the way every other finding does.
  * `analysis/code` looks for `displayPath` and falls back to root-relative paths without it.
  */
-export interface DisplaySourceHost extends SourceHost {
+interface DisplaySourceHost extends SourceHost {
   displayPath(relativePath: string): string;
   /**
    * `path` as Terraform reads it in `file` (an input file as findings show it: relative to the
@@ -19,7 +19,7 @@ export interface DisplaySourceHost extends SourceHost {
   resolveFrom(file: string, path: string): string | undefined;
 }
 
-export interface FsSourceHostOptions {
+interface FsSourceHostOptions {
   /** Working directory paths are shown relative to (default: the process's). */
   readonly cwd?: string;
 }

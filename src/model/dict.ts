@@ -7,7 +7,7 @@
  * Dicts are made by a constructor whose prototype is an empty, frozen, prototype-less object:
  * the same safety as `Object.create(null)`, but V8 keeps them in fast mode.
  */
-export type Dict<T> = { [key: string]: T };
+type Dict<T> = { [key: string]: T };
 
 function NullPrototype(): void {}
 NullPrototype.prototype = Object.freeze(Object.create(null) as object);

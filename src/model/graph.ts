@@ -3,7 +3,7 @@ import { Unknown } from './types.js';
 import { isDict, own } from './dict.js';
 
 /** Attribute path with list indices removed: `vpc_config.0.subnet_ids.1` -> `vpc_config.subnet_ids`. */
-export function attributeShape(path: string): string {
+function attributeShape(path: string): string {
   let shape = shapes.get(path);
   if (shape === undefined) {
     if (shapes.size > 100_000) shapes.clear();

@@ -1,12 +1,12 @@
 import { HybridguardError } from '../errors.js';
-import type { ProjectConfig } from '../policy/types.js';
+import type { ProjectConfig } from './policy.js';
 import { globMatch } from './glob.js';
 import type { ResourceGraph } from './graph.js';
 import { asList, asObject, asString, valueAt } from './graph.js';
-import type { Resource, ServiceType, ServiceTypeAssignment, Value } from './types.js';
+import type { Resource, ServiceType, Value } from './types.js';
 import { SERVICE_TYPES } from './types.js';
 
-export const SERVICE_TYPE_TAG = 'hybridguard:service-type';
+const SERVICE_TYPE_TAG = 'hybridguard:service-type';
 
 /**
  * Sets `serviceType` on every service resource, in the architecture's order of precedence:
@@ -151,7 +151,7 @@ function matchesAddress(pattern: string, resource: Resource): boolean {
 }
 
 /** Service principals allowed to assume `role`, from a literal trust policy or the policy document it references. */
-export function trustedServices(graph: ResourceGraph, role: Resource): string[] {
+function trustedServices(graph: ResourceGraph, role: Resource): string[] {
   const services: string[] = [];
   const policy = valueAt(role.values, 'assume_role_policy');
   const text = asString(policy);
@@ -192,4 +192,3 @@ function toArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
-export type { ServiceTypeAssignment };

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
-import type { Policy } from './types.js';
+import type { ExpectedFinding, FixtureCase, Policy, PolicyFixtures } from '../model/policy.js';
 import type { Check } from '../rules/types.js';
-import type { RuleDescriptor } from '../engine/types.js';
+import type { RuleDescriptor } from '../model/findings.js';
 import { CHECKS } from '../rules/index.js';
 import { dict, own } from '../model/dict.js';
 
@@ -10,27 +10,6 @@ import { dict, own } from '../model/dict.js';
  * trivy-checks style): `docs/rules/<name>.md`, an index, and `policies explain` text. Pure:
  * texts in, text out; `scripts/gen-docs.ts` does the reading and writing.
  */
-
-export interface ExpectedFinding {
-  readonly ruleId: string;
-  readonly address: string;
-  readonly subject?: string;
-}
-
-/** One fixture case: `fixtures/rules/<policy>/<fail|pass>-<case>/`. */
-export interface FixtureCase {
-  /** Folder name, `fail-passthrough`. */
-  readonly name: string;
-  /** Path of the input file, relative to the repository root (`fixtures/rules/x/fail-y/main.tf.json`). */
-  readonly inputPath: string;
-  readonly inputText: string;
-  readonly expected: readonly ExpectedFinding[];
-}
-
-export interface PolicyFixtures {
-  readonly fail: readonly FixtureCase[];
-  readonly pass: readonly FixtureCase[];
-}
 
 const MAX_EXCERPT_LINES = 60;
 const MAX_PASS_RESOURCES = 3;
@@ -75,7 +54,7 @@ export function renderMetaRuleDoc(rule: RuleDescriptor): string {
   ].join('\n');
 }
 
-export function renderDocsIndex(policies: readonly Policy[], metaRules: readonly RuleDescriptor[] = []): string {
+function renderDocsIndex(policies: readonly Policy[], metaRules: readonly RuleDescriptor[] = []): string {
   const sorted = [...policies].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const lines = [
     '# hybridguard rules',

@@ -4,11 +4,11 @@ import type { IamCatalog } from '../model/catalog.js';
 import { globMatch, hasWildcard } from '../model/glob.js';
 import type { JsonValue } from '../model/json.js';
 import { SERVICE_TYPES, type ServiceType } from '../model/types.js';
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../model/findings.js';
 import type { Check, ValidationContext } from '../rules/types.js';
 import { CHECKS } from '../rules/index.js';
-import type { Capability, CapabilityGrant, Policy, ProjectConfig, Suppression } from './types.js';
-import { EMPTY_CONFIG } from './types.js';
+import type { Capability, CapabilityGrant, Policy, ProjectConfig, Suppression } from '../model/policy.js';
+import { EMPTY_CONFIG } from '../model/policy.js';
 import { parseLocated, toPointer, type LocatedDocument, type PathSegment, type TextSource } from './parse.js';
 import {
   CAPABILITY_NAME_FORMAT,
@@ -23,6 +23,7 @@ import { schemaErrors } from './validate.js';
 import { suggestion } from './suggest.js';
 import { throwIfAny } from './errors.js';
 import { dict } from '../model/dict.js';
+import { META_RULES } from '../model/meta-rules.js';
 
 export { PolicyLoadError } from './errors.js';
 
@@ -260,7 +261,7 @@ export function suppressionsFromAnnotation(
 
 /** Every suppression must name a policy that exists (by id or name); the meta rules count too. */
 export function checkSuppressionRules(suppressions: readonly Suppression[], policies: readonly Pick<Policy, 'id' | 'name'>[]): void {
-  const known = new Set<string>(['HG-META-001', 'HG-META-002', 'HG-META-003', 'expired-suppression', 'unused-suppression', 'module-not-analyzed']);
+  const known = new Set<string>(META_RULES.flatMap((r) => [r.id, r.name]));
   for (const p of policies) {
     known.add(p.id);
     known.add(p.name);
@@ -289,7 +290,7 @@ function toSuppression(raw: JsonObject): Omit<Suppression, 'declaredAt'> {
  * Whether an IAM action pattern names real actions: the service must exist and the pattern must
  * match at least one of its actions (case-insensitive glob). Results are cached per pattern.
  */
-export class ActionPatternChecker {
+class ActionPatternChecker {
   private readonly cache = new Map<string, string | undefined>();
   constructor(private readonly catalog: IamCatalog) {}
 

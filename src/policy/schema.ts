@@ -1,6 +1,6 @@
 import { Ajv, type Options } from 'ajv';
 import { SERVICE_TYPES } from '../model/types.js';
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../model/findings.js';
 import type { Check } from '../rules/types.js';
 
 /**
@@ -23,8 +23,8 @@ export const IAM_ACTION_PATTERN_FORMAT = 'iam-action-pattern';
 /** `format` for a string parameter naming a capability: the loader checks the capability exists. */
 export const CAPABILITY_NAME_FORMAT = 'capability-name';
 
-export const POLICY_ID_PATTERN = '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$';
-export const KEBAB_PATTERN = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
+const POLICY_ID_PATTERN = '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$';
+const KEBAB_PATTERN = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 const ACTION_SYNTAX = /^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+)$/;
 const DATE_SYNTAX = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -44,7 +44,7 @@ export const FORMAT_HINTS: Readonly<Record<string, string>> = {
 const SCHEMA_BASE = 'https://hybridguard.dev/schema/';
 
 /** A real calendar date, `YYYY-MM-DD` (2025-02-30 is refused). */
-export function isIsoDate(text: string): boolean {
+function isIsoDate(text: string): boolean {
   const m = DATE_SYNTAX.exec(text);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -52,7 +52,7 @@ export function isIsoDate(text: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-export const isActionPatternSyntax = (text: string): boolean => ACTION_SYNTAX.test(text);
+const isActionPatternSyntax = (text: string): boolean => ACTION_SYNTAX.test(text);
 
 /** ajv configured for hybridguard schemas: strict, all errors, our formats registered. */
 export function createAjv(options: Options = {}): Ajv {

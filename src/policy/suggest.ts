@@ -20,7 +20,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
 }
 
 /** Levenshtein distance with transpositions counted as one edit, cut off above `limit`. */
-export function editDistance(a: string, b: string, limit = Number.MAX_SAFE_INTEGER): number {
+function editDistance(a: string, b: string, limit = Number.MAX_SAFE_INTEGER): number {
   const n = b.length;
   let prevPrev: number[] = new Array<number>(n + 1).fill(0);
   let prev: number[] = Array.from({ length: n + 1 }, (_, j) => j);

@@ -6,7 +6,7 @@ import { pointerSegments, toPointer, type LocatedDocument, type PathSegment } fr
 import { didYouMean, suggestion } from './suggest.js';
 
 /** Readable name of the field at `segments`: `severity`, `serviceTypes[1]`, `the file`. */
-export function fieldName(segments: readonly PathSegment[]): string {
+function fieldName(segments: readonly PathSegment[]): string {
   let indices = '';
   for (let i = segments.length - 1; i >= 0; i--) {
     const segment = segments[i];
@@ -16,7 +16,7 @@ export function fieldName(segments: readonly PathSegment[]): string {
   return segments.length === 0 ? 'the file' : `item${indices}`;
 }
 
-export function valueAtSegments(data: JsonValue, segments: readonly PathSegment[]): JsonValue | undefined {
+function valueAtSegments(data: JsonValue, segments: readonly PathSegment[]): JsonValue | undefined {
   let current: JsonValue | undefined = data;
   for (const segment of segments) {
     if (current === null || current === undefined || typeof current !== 'object') return undefined;

@@ -5,7 +5,7 @@
  */
 import type { Location, ServiceType } from '../model/types.js';
 import { SERVICE_TYPES } from '../model/types.js';
-import type { Result, RuleDescriptor, RunResults, Severity } from '../engine/types.js';
+import type { Result, RuleDescriptor, RunResults, Severity } from '../model/findings.js';
 import { dict } from '../model/dict.js';
 export { visibleText } from '../errors.js';
 
@@ -140,7 +140,7 @@ export function fileLine(location: Location, cwd?: string): string {
 }
 
 /** Service-type groups in the architecture's order, then findings without a service type. */
-export const GROUP_ORDER: readonly (ServiceType | 'other')[] = [...SERVICE_TYPES, 'other'];
+const GROUP_ORDER: readonly (ServiceType | 'other')[] = [...SERVICE_TYPES, 'other'];
 
 export function groupByServiceType<T extends Result>(items: readonly T[]): Map<ServiceType | 'other', T[]> {
   const groups = new Map<ServiceType | 'other', T[]>();

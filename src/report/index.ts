@@ -2,7 +2,7 @@
  * The reporter registry: every output format is a pure function from `RunResults` to a string
  * (no file system, no process, no colour detection: the CLI decides and passes `color`).
  */
-import type { RunResults } from '../engine/types.js';
+import type { RunResults } from '../model/findings.js';
 import type { RenderOptions } from './common.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -13,10 +13,9 @@ import { visibleText } from './common.js';
 
 export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
-export type { RenderOptions, Summary } from './common.js';
-export { summarize } from './common.js';
+export { summarize, type RenderOptions, type Summary } from './common.js';
 
-export type Reporter = (results: RunResults, options: RenderOptions) => string;
+type Reporter = (results: RunResults, options: RenderOptions) => string;
 
 const REPORTERS: Readonly<Record<Format, Reporter>> = {
   text: renderText,

@@ -20,10 +20,10 @@
  * 2-space indent, so the same results give the same bytes.
  */
 import type { Location } from '../model/types.js';
-import type { Evidence, Result, RuleDescriptor, RunResults } from '../engine/types.js';
+import type { Evidence, Result, RuleDescriptor, RunResults } from '../model/findings.js';
 import { compact, displayPath, gateOf, sortKeysDeep, summarize, type RenderOptions } from './common.js';
 
-export const JSON_SCHEMA_VERSION = 1;
+const JSON_SCHEMA_VERSION = 1;
 
 export function renderJson(results: RunResults, options: RenderOptions): string {
   const summary = summarize(results, gateOf(options));
@@ -62,7 +62,7 @@ function jsonRule(rule: RuleDescriptor): object {
   });
 }
 
-export function jsonLocation(location: Location, cwd?: string): object {
+function jsonLocation(location: Location, cwd?: string): object {
   return compact({
     file: displayPath(location.file, cwd),
     address: location.address,

@@ -5,7 +5,7 @@
  * with the reason; the rest pass with their text in `<system-out>`. A rule without findings
  * gets one passing testcase, so dashboards show it ran.
  */
-import type { Result, RunResults } from '../engine/types.js';
+import type { Result, RunResults } from '../model/findings.js';
 import { displayPath, fileLine, gateOf, isFailing, ruleIndex, type RenderOptions } from './common.js';
 
 /**

@@ -6,17 +6,17 @@
  * `kind: review`. No timestamps, no invocation: same results, same bytes.
  */
 import type { Location } from '../model/types.js';
-import type { Result, RuleDescriptor, RunResults, Severity } from '../engine/types.js';
+import type { Result, RuleDescriptor, RunResults, Severity } from '../model/findings.js';
 import { compact, displayPath, ruleDocUrl, ruleIndex, sortKeysDeep, type RenderOptions } from './common.js';
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const HYBRIDGUARD_INFORMATION_URI = 'https://www.npmjs.com/package/hybridguard';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const HYBRIDGUARD_INFORMATION_URI = 'https://www.npmjs.com/package/hybridguard';
 /**
  * Key of our fingerprint in `partialFingerprints` (versioned, as SARIF recommends). v2: the
  * shared identity of engine/fingerprint.ts (rule, address or relative file, subject), the same
  * as baselines'; v1 fell back to the message and churned when a message was reworded.
  */
-export const FINGERPRINT_KEY = 'hybridguard/v2';
+const FINGERPRINT_KEY = 'hybridguard/v2';
 
 // GitHub code scanning ranks security results by this property (0.1-10).
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', note: '2.0' };
@@ -163,7 +163,7 @@ function markdownText(text: string): string {
 }
 
 /** A relative posix path as a URI reference: each segment percent-encoded. */
-export function toUri(path: string): string {
+function toUri(path: string): string {
   if (/^[A-Za-z]:\//.test(path)) return `file:///${path.split('/').map(encodeURIComponent).join('/').replace('%3A', ':')}`;
   if (path.startsWith('/')) return `file://${path.split('/').map(encodeURIComponent).join('/')}`;
   return path.split('/').map(encodeURIComponent).join('/');

@@ -1,7 +1,26 @@
+import type { IamCatalog } from '../model/catalog.js';
+import type { FindingDraft } from '../model/findings.js';
+import type { ResourceGraph } from '../model/graph.js';
 import type { JsonValue } from '../model/json.js';
-import type { FindingDraft } from '../engine/types.js';
-import type { Facts } from '../engine/facts.js';
-import type { Policy } from '../policy/types.js';
+import type { Capability, Policy, ProjectConfig } from '../model/policy.js';
+import type { IamFacts } from '../analysis/iam/index.js';
+import type { NetworkFacts } from '../analysis/network/index.js';
+import type { CodeFacts } from '../analysis/code/index.js';
+
+/**
+ * Everything rules may read. Each analysis runs at most once, on first use, so a policy set
+ * without network rules never builds exposure paths.
+ */
+export interface Facts {
+  readonly graph: ResourceGraph;
+  readonly catalog: IamCatalog;
+  readonly capabilities: ReadonlyMap<string, Capability>;
+  readonly config: ProjectConfig;
+  iam(): IamFacts;
+  network(): NetworkFacts;
+  /** Undefined when no code root was given (`--code`). */
+  code(): CodeFacts | undefined;
+}
 
 /**
  * A check: the code behind a family of policies. One check per file, file name = check name.

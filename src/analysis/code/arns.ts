@@ -7,7 +7,7 @@ import { dict } from '../../model/dict.js';
  * `TableName`, `QueueUrl`, `TopicArn`, ...). Region and account are `*` where the input does not
  * say them. Undefined means "cannot scope": the action needs `Resource: "*"` or no name is visible.
  */
-export function scopeArns(action: string, input: InputFacts, catalog: IamCatalog): string[] | undefined {
+function scopeArns(action: string, input: InputFacts, catalog: IamCatalog): string[] | undefined {
   const info = catalog.action(action);
   if (!info || info.resourceTypes.length === 0) return undefined;
   const types = new Set(info.resourceTypes.map((r) => r.name.toLowerCase()));

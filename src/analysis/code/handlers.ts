@@ -1,23 +1,23 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import type { SourceHost } from '../../model/source-host.js';
 import type { Resource } from '../../model/types.js';
-import type { ProjectConfig } from '../../policy/types.js';
+import type { ProjectConfig } from '../../model/policy.js';
 import { HybridguardError, inputError } from '../../errors.js';
 import { displayPathOf } from './project.js';
 import { asString, valueAt } from '../../model/graph.js';
 import { dirnameOf, isSourceFile, joinPath, ModuleResolver } from './resolve.js';
 import type { HandlerSource } from './types.js';
 
-export const SOURCE_TAG = 'hybridguard:source';
+const SOURCE_TAG = 'hybridguard:source';
 
 /**
  * Resources that run code. Tags propagate (provider default_tags, construct tag aspects), so a
  * log group or alarm may carry the function's `hybridguard:source` too: only these count.
  */
-export const CODE_RESOURCE_TYPES: ReadonlySet<string> = new Set(['aws_lambda_function', 'aws_ecs_service', 'aws_ecs_task_definition']);
+const CODE_RESOURCE_TYPES: ReadonlySet<string> = new Set(['aws_lambda_function', 'aws_ecs_service', 'aws_ecs_task_definition']);
 
 /** A deployed resource and the code it runs. */
-export interface HandlerSpec {
+interface HandlerSpec {
   readonly resource: Resource;
   /** Entry file, or the code folder of a container service (root-relative). */
   readonly entry: string;

@@ -1,14 +1,14 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import type { SourceHost } from '../../model/source-host.js';
-import type { ProjectConfig } from '../../policy/types.js';
-import type { Facts } from '../../engine/facts.js';
+import type { IamCatalog } from '../../model/catalog.js';
+import type { ProjectConfig } from '../../model/policy.js';
 import { findHandlers } from './handlers.js';
 import { CodeProject, displayPathOf } from './project.js';
 import type { CodeFacts, HandlerFacts } from './types.js';
 
-export type { CodeCall, CodeFacts, CodeImport, HandlerFacts, HandlerSource } from './types.js';
-export { inferHandlerPolicy, inferPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
-export { SOURCE_TAG, roleOf } from './handlers.js';
+export type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from './types.js';
+export { inferHandlerPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
+export { roleOf } from './handlers.js';
 export { CodeProject } from './project.js';
 export { usePythonParser } from './python/parser.js';
 
@@ -18,8 +18,8 @@ export { usePythonParser } from './python/parser.js';
  * actions they need, and its runtime imports, each with the import chain from the entry.
  * Each file is parsed once, however many handlers share it; nothing is executed.
  */
-export function analyzeCode(graph: ResourceGraph, sources: SourceHost, config: ProjectConfig, facts: Facts): CodeFacts {
-  const project = new CodeProject(sources, facts.catalog);
+export function analyzeCode(graph: ResourceGraph, sources: SourceHost, config: ProjectConfig, catalog: IamCatalog): CodeFacts {
+  const project = new CodeProject(sources, catalog);
   const handlers: HandlerFacts[] = [];
   for (const spec of findHandlers(graph, config, sources, project.resolver)) {
     const reach = project.reach(spec.roots, spec.resource.address);

@@ -36,7 +36,7 @@ export interface InferredPolicy {
  * scoped to the ARNs visible in the code, `*` otherwise (and the explanation says why). Pure.
  * `display` maps root-relative files to what the user sees.
  */
-export function inferPolicy(calls: readonly CodeCall[], catalog: IamCatalog, display: (file: string) => string = (f) => f): Omit<InferredPolicy, 'calls' | 'files'> {
+function inferPolicy(calls: readonly CodeCall[], catalog: IamCatalog, display: (file: string) => string = (f) => f): Omit<InferredPolicy, 'calls' | 'files'> {
   const notes: string[] = [];
   interface Need {
     resources: Set<string>;

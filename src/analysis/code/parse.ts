@@ -86,7 +86,7 @@ const EMPTY_INPUT: InputFacts = { props: {}, statements: [], transactKinds: [], 
 
 type RawValue = { readonly literal: string } | { readonly ident: string };
 
-export function scriptKindFor(file: string, t: typeof ts): ts.ScriptKind {
+function scriptKindFor(file: string, t: typeof ts): ts.ScriptKind {
   if (file.endsWith('.tsx')) return t.ScriptKind.TSX;
   if (file.endsWith('.jsx')) return t.ScriptKind.JSX;
   if (/\.(c|m)?js$/.test(file)) return t.ScriptKind.JS;

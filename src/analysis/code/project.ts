@@ -2,7 +2,7 @@ import type { IamCatalog } from '../../model/catalog.js';
 import type { SourceHost } from '../../model/source-host.js';
 import { inputError } from '../../errors.js';
 import { scopeCall } from './arns.js';
-import { summarizeFile, type Construct, type ExprRef, type FileSummary, type InputFacts, type Site } from './parse.js';
+import { summarizeFile, type Construct, type ExprRef, type FileSummary, type Site } from './parse.js';
 import { ModuleResolver, type Resolution } from './resolve.js';
 import {
   actionsForCommand,
@@ -13,18 +13,17 @@ import {
   isSdkPackage,
   sdkClient,
   STORAGE_PACKAGE,
-  type ActionMapping,
   type SdkClient,
 } from './sdk.js';
 import type { CodeCall, CodeImport } from './types.js';
-import { dict, own } from '../../model/dict.js';
 import { PythonEvaluator } from './python/evaluate.js';
+import { refine } from './refine.js';
 import { summarizePython, type PyFileSummary } from './python/parse.js';
 import { pythonParser } from './python/parser.js';
 import { PythonResolver } from './python/resolve.js';
 
 /** Python files are read with tree-sitter's Python grammar; everything else with the TypeScript parser. */
-export const isPythonFile = (file: string): boolean => file.endsWith('.py');
+const isPythonFile = (file: string): boolean => file.endsWith('.py');
 
 /** What a name in the code stands for: a symbol of an external module, or an SDK client instance. */
 type Resolved = { readonly kind: 'sdk'; readonly module: string; readonly path: readonly string[] } | { readonly kind: 'client'; readonly client: ClientKind };
@@ -53,7 +52,7 @@ interface PyEdge {
   readonly loads: readonly string[];
 }
 
-export interface Reach {
+interface Reach {
   readonly files: readonly string[];
   readonly calls: readonly CodeCall[];
   readonly imports: readonly CodeImport[];
@@ -398,40 +397,4 @@ export class CodeProject {
 function v2Client(className: string): ClientKind {
   const client = clientForV2Class(className);
   return client ? { kind: 'v2', className: client.data.aggregateClass, client } : { kind: 'v2', className };
-}
-
-const PARTIQL_VERBS: Readonly<Record<string, string>> = {
-  SELECT: 'dynamodb:PartiQLSelect',
-  EXISTS: 'dynamodb:PartiQLSelect',
-  INSERT: 'dynamodb:PartiQLInsert',
-  UPDATE: 'dynamodb:PartiQLUpdate',
-  DELETE: 'dynamodb:PartiQLDelete',
-};
-const TRANSACT_KINDS: Readonly<Record<string, string>> = {
-  Put: 'dynamodb:PutItem',
-  Update: 'dynamodb:UpdateItem',
-  Delete: 'dynamodb:DeleteItem',
-  ConditionCheck: 'dynamodb:ConditionCheckItem',
-};
-
-/** Narrows request-dependent actions when the request is visible (PartiQL verbs, transaction item kinds). */
-export function refine(mapping: ActionMapping, input: InputFacts): ActionMapping {
-  if (!mapping.refine || !input.literal) return mapping;
-  const found = new Set<string>();
-  if (mapping.refine === 'partiql') {
-    if (input.statements.length === 0) return mapping;
-    for (const statement of input.statements) {
-      const verb = own(PARTIQL_VERBS, statement.trim().split(/\s+/)[0]?.toUpperCase() ?? '');
-      if (!verb) return mapping;
-      found.add(verb);
-    }
-  } else {
-    if (input.transactKinds.length === 0) return mapping;
-    for (const kind of input.transactKinds) {
-      const action = own(TRANSACT_KINDS, kind);
-      if (!action) return mapping;
-      found.add(action);
-    }
-  }
-  return { ...mapping, actions: mapping.actions.filter((a) => found.has(a)), why: `${mapping.why} (narrowed by the visible request)` };
 }

@@ -7,7 +7,7 @@ import { typescript } from './typescript.js';
  * probing and index files. Anything else is an external package and is not followed.
  */
 
-export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
 export type Resolution = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'external' } | { readonly kind: 'missing' };
 

@@ -136,7 +136,7 @@ export const SDK_EXCEPTIONS: readonly SdkException[] = [
  * Clients whose IAM actions are HTTP verbs on resources rather than operation names: API
  * Gateway authorizes `apigateway:GET|POST|PUT|PATCH|DELETE` on the resource path.
  */
-export const VERB_CLIENTS: Readonly<Record<string, readonly { readonly prefix: string; readonly action: string }[]>> = {
+const VERB_CLIENTS: Readonly<Record<string, readonly { readonly prefix: string; readonly action: string }[]>> = {
   '@aws-sdk/client-apigatewayv2': [
     { prefix: 'Get', action: 'apigateway:GET' },
     { prefix: 'Export', action: 'apigateway:GET' },

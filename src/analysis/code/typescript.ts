@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import type { ts as TS } from 'ts-morph';
 
-export type TypeScript = typeof TS;
+type TypeScript = typeof TS;
 
 let loaded: TypeScript | undefined;
 let fromCodeCache = false;
@@ -25,7 +25,10 @@ export function typescript(): TypeScript {
   return loaded;
 }
 
-/** Whether the compiler was loaded with the build-time code cache (false until it is loaded). */
+/**
+ * Whether the compiler was loaded with the build-time code cache (false until it is loaded).
+ * @public read by test/installed.test.ts through dist/
+ */
 export const typescriptFromCodeCache = (): boolean => fromCodeCache;
 
 const CACHE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'typescript.v8-cache');
@@ -64,6 +67,7 @@ function loadCompiler(): { exports: unknown; script: Script; key: string } {
 /**
  * Writes the code cache (run by `npm run build`). The compiler first parses a small handler so
  * that the parser's functions, compiled lazily, are in the cache too.
+ * @public called through dist/ by scripts/write-compile-cache.mjs (and by the fast suite's setup)
  */
 export function writeTypeScriptCodeCache(): void {
   const { exports, script, key } = loadCompiler();

@@ -381,11 +381,6 @@ export function accepts(language: ArnLanguage, text: string): boolean {
   return n.accepting(state);
 }
 
-/** Does an IAM Resource pattern match a concrete ARN (segment by segment, as IAM does)? */
-export function resourceMatches(pattern: string, arn: string): boolean {
-  return accepts(patternLanguage(pattern), arn);
-}
-
 /**
  * A witness read more easily: partition `aws`, region `us-east-1`, account `123456789012` where the
  * witness has some other value there and the constraints still hold.

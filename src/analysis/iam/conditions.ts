@@ -15,7 +15,7 @@ export interface Note {
   readonly unknown: boolean;
 }
 
-export type Tri = true | false | Note;
+type Tri = true | false | Note;
 
 /** Request context with lower-cased keys (IAM condition keys are case-insensitive). */
 export type NormalizedContext = ReadonlyMap<string, readonly string[]>;
@@ -133,7 +133,7 @@ export interface ConditionEnv {
   readonly variables: ReadonlyMap<string, string | null>;
 }
 
-export const POLICY_VARIABLE = /\$\{([a-z0-9-]+:[^}]*|\*|\?|\$)\}/gi;
+const POLICY_VARIABLE = /\$\{([a-z0-9-]+:[^}]*|\*|\?|\$)\}/gi;
 const TERRAFORM_FRAGMENT = /\$\{(?![a-z0-9-]+:)(?![*?$]\})[^}]*\}/i;
 
 /**
@@ -142,7 +142,7 @@ const TERRAFORM_FRAGMENT = /\$\{(?![a-z0-9-]+:)(?![*?$]\})[^}]*\}/i;
  * value matches nothing. `depends`: a variable whose value comes with the request and is not in
  * the context; the caller decides what "some value" means. Terraform fragments are left as they are.
  */
-export type Substituted = { readonly kind: 'value'; readonly text: string } | { readonly kind: 'dead' } | { readonly kind: 'depends'; readonly variables: readonly string[] };
+type Substituted = { readonly kind: 'value'; readonly text: string } | { readonly kind: 'dead' } | { readonly kind: 'depends'; readonly variables: readonly string[] };
 
 export function substituteVariables(text: string, env: ConditionEnv): Substituted {
   if (!text.includes('${')) return { kind: 'value', text };
@@ -175,7 +175,7 @@ export function substituteVariables(text: string, env: ConditionEnv): Substitute
   return { kind: 'value', text: out };
 }
 
-export const hasTerraformFragment = (text: string): boolean => TERRAFORM_FRAGMENT.test(text);
+const hasTerraformFragment = (text: string): boolean => TERRAFORM_FRAGMENT.test(text);
 
 /**
  * One condition (operator, key, values) against the request. A key the request lacks is absent

@@ -77,7 +77,7 @@ function parseConditions(value: unknown, problems: string[]): Condition[] {
 }
 
 /** One statement object of an IAM JSON policy. */
-export function parseStatement(raw: unknown, index: number, problems: string[], origin?: Location): Statement | undefined {
+function parseStatement(raw: unknown, index: number, problems: string[], origin?: Location): Statement | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push(`statement ${index} is not an object`);
     return undefined;

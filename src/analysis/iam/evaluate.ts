@@ -38,7 +38,7 @@ export interface Request {
   readonly variables?: ReadonlyMap<string, string | null>;
 }
 
-export type Match = { readonly kind: 'yes' } | { readonly kind: 'no' } | { readonly kind: 'maybe'; readonly notes: readonly Note[] };
+type Match = { readonly kind: 'yes' } | { readonly kind: 'no' } | { readonly kind: 'maybe'; readonly notes: readonly Note[] };
 const YES: Match = { kind: 'yes' };
 const NO: Match = { kind: 'no' };
 
@@ -93,7 +93,6 @@ export interface StatementHit<T> {
   readonly notes: readonly Note[];
 }
 
-
 export type Decision = 'allow' | 'deny' | 'implicit-deny' | 'conditional' | 'unknown';
 
 /** A request that the decision found allowed (or, for `conditional`, allowed in this context). */
@@ -140,7 +139,7 @@ const FRAGMENT_ONE = /\$\{[^}]*\}/g;
 const isPolicyVariable = (fragment: string): boolean => /^\$\{([a-z0-9-]+:[^}]*|\*|\?|\$)\}$/i.test(fragment);
 
 /** Shared state of one analysis: the resource-language cache (keyed by constraint text) and the catalog index. */
-export interface DecideCache {
+interface DecideCache {
   readonly witnesses: Map<string, WitnessResult>;
   readonly languages: Map<string, ArnLanguage>;
   /** `action\nresource` -> the condition keys a request for that resource carries. */
@@ -442,7 +441,7 @@ function* contexts(base: NormalizedContext, candidates: Map<string, (readonly st
   }
 }
 
-export interface DecideOptions {
+interface DecideOptions {
   readonly index: ActionIndex;
   readonly cache: DecideCache;
 }

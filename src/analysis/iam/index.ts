@@ -1,8 +1,8 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import type { CatalogAction, IamCatalog } from '../../model/catalog.js';
 import type { Location, ServiceType } from '../../model/types.js';
-import type { Capability } from '../../policy/types.js';
-import type { Evidence } from '../../engine/types.js';
+import type { Capability } from '../../model/policy.js';
+import type { Evidence } from '../../model/findings.js';
 import { usageError } from '../../errors.js';
 import { globMatch, hasWildcard } from '../../model/glob.js';
 import { ActionIndex } from './actions.js';
@@ -12,11 +12,10 @@ import { hasFragment, statementJson, type Statement } from './document.js';
 import { decideRequest, newDecideCache, type Decided, type Decision, type Request, type StatementHit, type Witness } from './evaluate.js';
 import { dict } from '../../model/dict.js';
 
-export type { AppliedPolicy, Principal, PolicyKind, UsedBy } from './collect.js';
-export type { Condition, PolicyDocument, Statement } from './document.js';
+export type { AppliedPolicy, Principal } from './collect.js';
+export type { Statement } from './document.js';
 export type { Decision, Witness } from './evaluate.js';
 export { coversEveryResource } from './evaluate.js';
-export { conditionText } from './document.js';
 export { ActionIndex, globsIntersect } from './actions.js';
 
 /** A request context: condition key -> value(s), e.g. `{ "ec2:InstanceType": "p4d.24xlarge" }`. */
@@ -71,7 +70,7 @@ export interface CapabilityGrants {
 }
 
 /** An action of a capability the identity policies allow but the permissions boundary stops. */
-export interface BlockedGrant {
+interface BlockedGrant {
   readonly action: string;
   /** `blocked`: the boundary stops it. `unknown`: a document known only after apply decides whether it is asked for or blocked. */
   readonly decision: 'blocked' | 'unknown';

@@ -1,4 +1,4 @@
-import type { Evidence } from '../../engine/types.js';
+import type { Evidence } from '../../model/findings.js';
 import type { Resource } from '../../model/types.js';
 import { PortSet } from './ports.js';
 import type { Hop } from './topology.js';

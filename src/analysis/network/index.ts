@@ -1,8 +1,7 @@
 import type { ResourceGraph } from '../../model/graph.js';
 import { valueAt } from '../../model/graph.js';
 import type { Location, Resource, ServiceType } from '../../model/types.js';
-import type { Evidence } from '../../engine/types.js';
-import type { Facts } from '../../engine/facts.js';
+import type { Evidence } from '../../model/findings.js';
 import { hopEvidence, RouteCollector, type ExposureRoute, type Mechanism } from './collector.js';
 import { Gateways } from './gateway.js';
 import { linksAt } from './links.js';
@@ -15,7 +14,6 @@ import { own } from '../../model/dict.js';
 export type { Mechanism } from './collector.js';
 export type { Tier } from './topology.js';
 export { PortSet } from './ports.js';
-export { classifyCidr, type CidrScope } from './cidr.js';
 
 /** One way in to an exposed resource. */
 export interface ExposurePath {
@@ -126,7 +124,7 @@ export interface ExposureReportEntry {
 
 const GATEWAY_TYPES = new Set(['aws_apigatewayv2_api', 'aws_api_gateway_rest_api']);
 
-export function analyzeNetwork(graph: ResourceGraph, _facts?: Facts): NetworkFacts {
+export function analyzeNetwork(graph: ResourceGraph): NetworkFacts {
   const topo = new Topology(graph);
   const out = new RouteCollector();
   const listeners = new Listeners(graph, topo, out);

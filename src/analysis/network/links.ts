@@ -73,11 +73,6 @@ function addLink(graph: ResourceGraph, state: LinkState, address: string, types:
   state.seen.add(target.address);
 }
 
-/** The first target of an attribute, or undefined. */
-export function linkAt(graph: ResourceGraph, resource: Resource, path: string, types?: readonly string[]): Resource | undefined {
-  return linksAt(graph, resource, path, types).targets[0];
-}
-
 /** `aws_subnet.a.id` -> `aws_subnet.a`; `module.m.aws_x.y["k"].arn` -> `module.m.aws_x.y["k"]`. */
 export function stripAttribute(address: string): string {
   const close = address.lastIndexOf(']');

@@ -1,5 +1,5 @@
 import type { ResourceGraph } from '../../model/graph.js';
-import { asBoolean, asList, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
+import { asList, asNumber, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource } from '../../model/types.js';
 import { hop, HTTPS, type ExposureRoute, type RouteCollector } from './collector.js';
 import { linksAt, type Links } from './links.js';
@@ -608,8 +608,6 @@ function asStringList(value: unknown): number {
   if (isUnknown(value as never)) return (value as { unset: boolean }).unset ? 0 : 1;
   return Array.isArray(value) ? value.filter((v) => v !== null).length : value ? 1 : 0;
 }
-
-export { asBoolean };
 
 /** ` of GPU instances (g5.xlarge)` when some of the instance types are accelerated computing ones: GPU compute on the path. */
 function gpuNote(types: readonly string[]): string {

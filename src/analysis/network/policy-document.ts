@@ -17,13 +17,13 @@ const ANY_MARK = '__hybridguard_known_after_apply__';
 /** A value known only after apply that is a resource's or data source's own attribute (an ARN, an account id): never "*". */
 const REF_MARK = '__hybridguard_resource_attribute__';
 
-export interface Condition {
+interface Condition {
   readonly op: string;
   readonly key: string;
   readonly values: readonly string[];
 }
 
-export interface Statement {
+interface Statement {
   /** Position in the document, from 0. */
   readonly index: number;
   readonly allow: boolean;
@@ -36,10 +36,10 @@ export interface Statement {
 }
 
 /** `invalid`: a document AWS refuses (not JSON): nothing is granted. */
-export type Document = { readonly statements: readonly Statement[]; readonly invalid?: string } | { readonly undecided: string };
+type Document = { readonly statements: readonly Statement[]; readonly invalid?: string } | { readonly undecided: string };
 
 /** What a document means for "anyone". */
-export type Verdict =
+type Verdict =
   | { readonly kind: 'public'; readonly open: readonly Statement[] }
   | { readonly kind: 'undecided'; readonly reason: string }
   /** Not public; `reasons` says why a statement for "*" does not open it (empty when none names "*"). */

@@ -4,8 +4,8 @@
  * buckets so "all traffic" is a finite set and subtraction (network ACL deny rules) is exact.
  */
 
-export const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'other'] as const;
+type Protocol = (typeof PROTOCOLS)[number];
 
 type Interval = readonly [number, number];
 const FULL: Interval = [0, 65535];

@@ -22,9 +22,9 @@ export interface Hop {
   readonly message: string;
 }
 
-export type RouteVia = 'igw' | 'eigw' | 'nat' | 'tgw' | 'peering' | 'local' | 'other' | 'unknown';
+type RouteVia = 'igw' | 'eigw' | 'nat' | 'tgw' | 'peering' | 'local' | 'other' | 'unknown';
 
-export interface Route {
+interface Route {
   readonly via: RouteVia;
   readonly family: Family;
   readonly destination: string;
@@ -36,7 +36,7 @@ export interface Route {
   readonly undecided?: string;
 }
 
-export interface RouteTable {
+interface RouteTable {
   /** Resource address, or the VPC's address for its implicit main route table. */
   readonly address: string;
   readonly resource?: Resource;
@@ -45,7 +45,7 @@ export interface RouteTable {
   readonly description: string;
 }
 
-export interface NaclRule {
+interface NaclRule {
   readonly ruleNo: number;
   readonly allow: boolean;
   readonly egress: boolean;
@@ -56,7 +56,7 @@ export interface NaclRule {
   readonly undecided?: string;
 }
 
-export interface Nacl {
+interface Nacl {
   readonly address: string;
   readonly resource?: Resource;
   /** Unmanaged default network ACL: allows everything both ways. */
@@ -64,7 +64,7 @@ export interface Nacl {
   readonly rules: NaclRule[];
 }
 
-export interface SubnetInfo {
+interface SubnetInfo {
   readonly subnet?: Resource;
   readonly address: string;
   readonly vpc?: string;
@@ -77,7 +77,7 @@ export interface SubnetInfo {
 }
 
 /** What the network ACL lets in from the internet, per family. */
-export interface NaclVerdict {
+interface NaclVerdict {
   readonly open: PortSet;
   readonly undecided: string[];
   readonly messages: string[];
@@ -99,7 +99,7 @@ export interface SgRule {
 }
 
 /** What a set of security groups admits from internet sources. */
-export interface SgVerdict {
+interface SgVerdict {
   readonly ports: PortSet;
   readonly worldPorts: PortSet;
   readonly undecided: string[];

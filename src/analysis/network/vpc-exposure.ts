@@ -2,10 +2,10 @@ import type { ResourceGraph } from '../../model/graph.js';
 import { asBoolean, asList, asNumber, asObject, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
 import { classifyCidr } from './cidr.js';
-import { hop, type ExposureRoute, type RouteCollector } from './collector.js';
+import { hop, type ExposureRoute } from './collector.js';
 import { linksAt, type Links } from './links.js';
 import { normaliseProtocol, PortSet } from './ports.js';
-import type { Family, Hop, SgRule, Topology } from './topology.js';
+import type { Hop, SgRule, Topology } from './topology.js';
 
 /**
  * Exposure through the VPC: internet gateway -> route table -> subnet -> network ACL -> security
@@ -37,7 +37,7 @@ export interface NetworkSubject {
   readonly what: string;
 }
 
-export interface Reach {
+interface Reach {
   readonly routes: ExposureRoute[];
   readonly reasons: string[];
 }
@@ -245,7 +245,7 @@ function undecidedRoute(subject: NetworkSubject, prefix: readonly Hop[], reason:
 
 // ---------------------------------------------------------------- listeners and their targets
 
-export interface LbTarget {
+interface LbTarget {
   readonly resource: Resource;
   readonly port?: number;
   /** Attachment resource (aws_lb_target_group_attachment) or the service's `load_balancer` block owner. */
@@ -401,4 +401,3 @@ export function cidrListScope(value: Value | undefined, fallback: readonly strin
   return { public: pub, world, ...(undecided ? { undecided } : {}), cidrs };
 }
 
-export type { Family };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkProject } from '../../api/project.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { emit } from '../output.js';
 import { addProjectOptions, projectOptions, type ProjectFlags } from './project-options.js';
 import { baselinable, serializeBaseline } from '../../engine/baseline.js';

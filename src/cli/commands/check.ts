@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { check } from '../../api/index.js';
-import { EXIT, choiceOption, parseSeverity, type CliIo } from '../main.js';
+import { EXIT, choiceOption, parseSeverity, type CliIo } from '../io.js';
 import { FORMATS, type Format } from '../../report/index.js';
 import { emit, progressReporter, useColor } from '../output.js';
 import { addProjectOptions, projectOptions, type ProjectFlags } from './project-options.js';

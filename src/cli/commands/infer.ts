@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { infer } from '../../api/index.js';
-import { choiceOption, type CliIo } from '../main.js';
+import { choiceOption, type CliIo } from '../io.js';
 import { emit } from '../output.js';
 
 export function registerInfer(program: Command, io: CliIo, _setExit: (code: number) => void): void {

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT, loadPolicySet } from '../../api/project.js';
 import { readPolicyFixtures } from '../../inputs/policy-files.js';
-import { choiceOption, type CliIo } from '../main.js';
+import { choiceOption, type CliIo } from '../io.js';
 import { emit } from '../output.js';
 import { explainPolicy, renderMetaRuleDoc } from '../../policy/docs.js';
-import { META_RULES } from '../../engine/run.js';
+import { META_RULES } from '../../model/meta-rules.js';
 import { usageError } from '../../errors.js';
 
 export function registerPolicies(program: Command, io: CliIo, _setExit: (code: number) => void): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { exposure, whoCan } from '../../api/index.js';
-import { choiceOption, type CliIo } from '../main.js';
+import { choiceOption, type CliIo } from '../io.js';
 import { emit } from '../output.js';
 import { collect } from './project-options.js';
 import type { ExposureReportEntry } from '../../analysis/network/index.js';
@@ -60,7 +60,7 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
     });
 }
 
-export function projectOptions(io: CliIo, inputs: readonly string[], flags: { config?: string; policy?: string[]; code?: string }) {
+function projectOptions(io: CliIo, inputs: readonly string[], flags: { config?: string; policy?: string[]; code?: string }) {
   return {
     inputs,
     cwd: io.cwd,

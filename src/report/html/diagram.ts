@@ -4,10 +4,10 @@
  * red and thick, with their ports on the edge; gateway paths are grey. Three fixed columns keep it
  * readable; beyond MAX_TARGETS targets the rest is summarised (the table below lists them all).
  */
-import type { ExposureEntry } from '../../engine/audit.js';
+import type { ExposureEntry } from '../../model/audit.js';
 import { esc, shorten } from './escape.js';
 
-export const MAX_TARGETS = 60;
+const MAX_TARGETS = 60;
 const ROW = 34;
 const TOP = 40;
 const COL = [20, 290, 600];

@@ -10,15 +10,15 @@
  * run a script or load anything.
  */
 import { createHash } from 'node:crypto';
-import type { AuditData, ExposureEntry, HandlerAudit, InventoryGroup, MatrixCell, MatrixRow } from '../../engine/audit.js';
-import type { Evidence, Result, RuleDescriptor, RunResults } from '../../engine/types.js';
+import type { AuditData, ExposureEntry, HandlerAudit, InventoryGroup, MatrixCell, MatrixRow } from '../../model/audit.js';
+import type { Evidence, Result, RuleDescriptor, RunResults } from '../../model/findings.js';
 import type { Location } from '../../model/types.js';
 import { fileLine, isActive, isSuppressed, isUndecided, plural, summarize, SEVERITY_ORDER } from '../common.js';
 import { exposureDiagram } from './diagram.js';
 import { esc, Ids } from './escape.js';
 import { STYLE } from './style.js';
 
-export interface AuditHtmlOptions {
+interface AuditHtmlOptions {
   /** Page title; default `hybridguard audit`. */
   readonly title?: string;
   /** Absolute working directory, to show absolute paths relative to it. */
@@ -311,6 +311,3 @@ function handlerSection(h: HandlerAudit, open: boolean): string {
   const body = `<div>entry <span class="addr">${esc(h.entry)}</span>, runs as <span class="addr">${esc(h.role ?? 'no role')}</span></div>${missing}${conditional}${unused}${calls ? `<table><thead><tr><th>Call site</th><th>SDK call</th><th>IAM actions</th></tr></thead><tbody>${calls}</tbody></table>` : '<p class="muted">No AWS SDK calls.</p>'}`;
   return `<details${open || h.missing.length ? ' open' : ''}><summary>${summary}</summary><div class="body">${body}</div></details>`;
 }
-
-/** The name the CLI's `audit` command calls. */
-export const renderAudit = renderAuditHtml;

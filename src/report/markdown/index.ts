@@ -8,7 +8,7 @@
  * `[click](https://evil)` or `<img onerror=...>` renders as that text, never as a link, HTML
  * or a broken table.
  */
-import type { Result, RunResults } from '../../engine/types.js';
+import type { Result, RunResults } from '../../model/findings.js';
 import {
   displayPath,
   fileLine,
@@ -28,7 +28,7 @@ import {
 /** GitHub's limit on a comment (and on a job summary's step output, 1 MiB, is far above it). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Our budget: under the limit with room for a bot's own header around the report. */
-export const MARKDOWN_BUDGET = 60_000;
+const MARKDOWN_BUDGET = 60_000;
 /** Longest text of one table cell, before escaping (a message, an evidence line). */
 const CELL_CHARS = 400;
 /** Rows of one rule's table before "and N more". */
@@ -53,7 +53,7 @@ export function mdText(text: string): string {
 }
 
 /** Text inside an HTML block (`<summary>`), where backslash escapes do not apply: entities do. */
-export function htmlText(text: string): string {
+function htmlText(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\s*[\r\n]+\s*/g, ' ');
 }
 

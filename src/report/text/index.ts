@@ -6,7 +6,7 @@
  * Colour only when the CLI says so (it reads NO_COLOR and the TTY; we never look).
  */
 import { Chalk } from 'chalk';
-import type { Result, RunResults, Severity } from '../../engine/types.js';
+import type { Result, RunResults, Severity } from '../../model/findings.js';
 import {
   fileLine,
   gateOf,

@@ -1,6 +1,6 @@
-import type { FindingDraft } from '../../engine/types.js';
+import type { FindingDraft } from '../../model/findings.js';
 import type { CodeCall } from '../../analysis/code/index.js';
-import type { CapabilityGrant } from '../../policy/types.js';
+import type { CapabilityGrant } from '../../model/policy.js';
 import { globMatch } from '../../model/glob.js';
 import type { Check } from '../types.js';
 import { bySite, callEvidence, chainEvidence, chainText, codeFinding, handlerTypeEvidence, selectedHandlers, stringList } from './shared.js';

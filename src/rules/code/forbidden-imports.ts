@@ -1,4 +1,4 @@
-import type { FindingDraft } from '../../engine/types.js';
+import type { FindingDraft } from '../../model/findings.js';
 import type { CodeImport } from '../../analysis/code/index.js';
 import { globMatch } from '../../model/glob.js';
 import type { Check } from '../types.js';

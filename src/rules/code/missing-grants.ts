@@ -1,4 +1,4 @@
-import type { Evidence, FindingDraft } from '../../engine/types.js';
+import type { Evidence, FindingDraft } from '../../model/findings.js';
 import type { CodeCall, HandlerFacts } from '../../analysis/code/index.js';
 import type { Evaluation } from '../../analysis/iam/index.js';
 import { globMatch, hasWildcard } from '../../model/glob.js';

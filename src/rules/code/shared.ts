@@ -1,6 +1,6 @@
-import type { Facts } from '../../engine/facts.js';
-import type { Evidence, FindingDraft } from '../../engine/types.js';
-import type { Policy } from '../../policy/types.js';
+import type { Facts } from '../types.js';
+import type { Evidence, FindingDraft } from '../../model/findings.js';
+import type { Policy } from '../../model/policy.js';
 import type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from '../../analysis/code/index.js';
 import type { Check } from '../types.js';
 

@@ -1,4 +1,4 @@
-import type { Evidence, FindingDraft } from '../../engine/types.js';
+import type { Evidence, FindingDraft } from '../../model/findings.js';
 import type { HandlerFacts } from '../../analysis/code/index.js';
 import { describePolicy, type Principal } from '../../analysis/iam/index.js';
 import type { ResourceGraph } from '../../model/graph.js';

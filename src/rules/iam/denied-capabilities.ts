@@ -1,4 +1,4 @@
-import type { FindingDraft } from '../../engine/types.js';
+import type { FindingDraft } from '../../model/findings.js';
 import type { Check } from '../types.js';
 import { findingPerSchema, listActions, pendingOn, principalFinding, principalLabel, selectedPrincipals, serviceTypeEvidence } from './shared.js';
 

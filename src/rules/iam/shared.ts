@@ -1,6 +1,6 @@
-import type { Facts } from '../../engine/facts.js';
-import type { Evidence } from '../../engine/types.js';
-import type { Policy } from '../../policy/types.js';
+import type { Facts } from '../types.js';
+import type { Evidence } from '../../model/findings.js';
+import type { Policy } from '../../model/policy.js';
 import type { Principal } from '../../analysis/iam/index.js';
 
 /** `findingPer` parameter of the capability checks. */

@@ -1,4 +1,4 @@
-import type { FindingDraft } from '../../engine/types.js';
+import type { FindingDraft } from '../../model/findings.js';
 import type { Check } from '../types.js';
 import { statementJson } from '../../analysis/iam/document.js';
 import { describePolicy } from '../../analysis/iam/index.js';

@@ -1,4 +1,4 @@
-import type { FindingDraft } from '../../engine/types.js';
+import type { FindingDraft } from '../../model/findings.js';
 import type { Check } from '../types.js';
 import type { ExposurePath } from '../../analysis/network/index.js';
 import { locationOf, MECHANISM_TEXT, selects, serviceTypeOf, typeEvidence, typeFields } from './shared.js';

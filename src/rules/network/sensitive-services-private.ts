@@ -1,5 +1,5 @@
-import type { Evidence, FindingDraft } from '../../engine/types.js';
-import type { Facts } from '../../engine/facts.js';
+import type { Evidence, FindingDraft } from '../../model/findings.js';
+import type { Facts } from '../types.js';
 import type { Resource } from '../../model/types.js';
 import type { Check } from '../types.js';
 import { instanceTypesOf } from '../../analysis/network/instance-groups.js';

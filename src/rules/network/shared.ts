@@ -1,7 +1,7 @@
-import type { Evidence, FindingDraft } from '../../engine/types.js';
-import type { Facts } from '../../engine/facts.js';
+import type { Evidence, FindingDraft } from '../../model/findings.js';
+import type { Facts } from '../types.js';
 import type { Resource, ServiceType, ServiceTypeAssignment } from '../../model/types.js';
-import type { Policy } from '../../policy/types.js';
+import type { Policy } from '../../model/policy.js';
 import type { Exposure } from '../../analysis/network/index.js';
 
 /**
@@ -29,11 +29,6 @@ export function typeFields(assignment: ServiceTypeAssignment | undefined): Pick<
 export function typeEvidence(address: string, assignment: ServiceTypeAssignment | undefined): Evidence[] {
   if (!assignment) return [];
   return [{ kind: 'service-type', message: `${address} is a ${assignment.type} (${assignment.source}: ${assignment.reason})`, data: { type: assignment.type, source: assignment.source } }];
-}
-
-/** `the internet -> a -> b -> c` */
-export function pathText(exposure: Pick<Exposure, 'path'>): string {
-  return exposure.path.join(' -> ');
 }
 
 /** A resource's location, or the exposure's. */

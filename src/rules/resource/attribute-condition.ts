@@ -1,10 +1,10 @@
-import type { Facts } from '../../engine/facts.js';
-import type { Evidence, FindingDraft } from '../../engine/types.js';
+import type { Facts } from '../types.js';
+import type { Evidence, FindingDraft } from '../../model/findings.js';
 import { asBoolean, asNumber, isUnknown } from '../../model/graph.js';
 import { globMatch } from '../../model/glob.js';
 import type { JsonValue } from '../../model/json.js';
 import type { Resource, Value } from '../../model/types.js';
-import type { Policy } from '../../policy/types.js';
+import type { Policy } from '../../model/policy.js';
 import type { Check } from '../types.js';
 
 /**

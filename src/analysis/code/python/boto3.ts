@@ -1,41 +1,8 @@
 import type { IamCatalog } from '../../../model/catalog.js';
 import { actionsForCommand, sdkClient, type ActionMapping } from '../sdk.js';
 import { sdkException } from '../sdk-exceptions.js';
-import { BOTO3_RESOURCES, BOTO3_SERVICES, BOTOCORE_VERSION } from './boto3.generated.js';
-
-/** One botocore service, as scripts/gen-boto3-services.py records it. */
-export interface Boto3ServiceData {
-  /** boto3's name: `s3`, `sagemaker-runtime`, `stepfunctions`. */
-  readonly name: string;
-  /** `SageMaker Runtime`: names the AWS SDK v3 package (`@aws-sdk/client-sagemaker-runtime`). */
-  readonly serviceId: string;
-  /** SigV4 signing name = IAM prefix. */
-  readonly signingName: string;
-  /** Operation names (PascalCase), space separated. */
-  readonly operations: string;
-  /** Waiter name -> the operation it polls. */
-  readonly waiters?: Readonly<Record<string, string>>;
-}
-
-/** Request parameters filled from a resource's identifiers: request parameter -> identifier name. */
-export type Boto3Params = Readonly<Record<string, string>>;
-
-export interface Boto3ResourceShape {
-  readonly identifiers?: readonly string[];
-  readonly load?: { readonly op: string; readonly params: Boto3Params };
-  readonly actions?: Readonly<Record<string, { readonly op: string; readonly params: Boto3Params; readonly returns?: string }>>;
-  readonly batchActions?: Readonly<Record<string, { readonly op: string }>>;
-  /** Sub-resources (`Bucket.Object(key)`): identifiers from the parent (`identifier`) or the call's arguments (`input`). */
-  readonly has?: Readonly<Record<string, { readonly type: string; readonly ids: readonly { readonly source: string; readonly name?: string }[] }>>;
-  /** Collections (`bucket.objects`): the listing operation and the item type. */
-  readonly hasMany?: Readonly<Record<string, { readonly op: string; readonly params: Boto3Params; readonly type: string }>>;
-  readonly waiters?: Readonly<Record<string, { readonly waiter: string; readonly params: Boto3Params }>>;
-}
-
-export interface Boto3ResourceModel {
-  readonly service: Boto3ResourceShape;
-  readonly resources: Readonly<Record<string, Boto3ResourceShape>>;
-}
+import { BOTO3_RESOURCES, BOTO3_SERVICES } from './boto3.generated.js';
+import type { Boto3ResourceModel, Boto3ServiceData } from './boto3-data.js';
 
 export interface Boto3Service {
   readonly data: Boto3ServiceData;
@@ -47,8 +14,6 @@ export interface Boto3Service {
   readonly waiters: ReadonlyMap<string, string>;
   readonly resources?: Boto3ResourceModel;
 }
-
-export { BOTOCORE_VERSION };
 
 const DATA = new Map(BOTO3_SERVICES.map((s) => [s.name, s]));
 const SERVICES = new Map<string, Boto3Service>();
@@ -124,14 +89,14 @@ export const NO_REQUEST_METHODS: ReadonlySet<string> = new Set(['close', 'can_pa
  * does: `Estimator.fit` creates a training job and, by default, waits for it). Keyed by method;
  * `classes` says which SDK classes (by the suffix of their name) have it.
  */
-export interface SageMakerSdkMethod {
+interface SageMakerSdkMethod {
   readonly classes: readonly string[];
   readonly actions: readonly string[];
   readonly why: string;
 }
 
 const DEPLOY = ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'iam:PassRole'];
-export const SAGEMAKER_SDK: Readonly<Record<string, readonly SageMakerSdkMethod[]>> = {
+const SAGEMAKER_SDK: Readonly<Record<string, readonly SageMakerSdkMethod[]>> = {
   fit: [
     { classes: ['Tuner'], actions: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'iam:PassRole'], why: 'HyperparameterTuner.fit() creates a tuning job (passing the role) and waits for it' },
     { classes: ['Estimator', 'PyTorch', 'TensorFlow', 'HuggingFace', 'SKLearn', 'XGBoost', 'MXNet', 'Chainer'], actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'iam:PassRole'], why: 'Estimator.fit() creates a training job (passing the role) and waits for it' },

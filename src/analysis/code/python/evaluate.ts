@@ -2,7 +2,7 @@ import type { IamCatalog } from '../../../model/catalog.js';
 import { scopeCall } from '../arns.js';
 import type { InputFacts } from '../parse.js';
 import { actionsForCommand, type ActionMapping } from '../sdk.js';
-import { refine } from '../project.js';
+import { refine } from '../refine.js';
 import type { CodeCall } from '../types.js';
 import {
   boto3Actions,
@@ -12,10 +12,9 @@ import {
   S3_INJECTED,
   SAGEMAKER_FUNCTIONS,
   sageMakerMethod,
-  type Boto3Params,
-  type Boto3ResourceShape,
   type Boto3Service,
 } from './boto3.js';
+import type { Boto3Params, Boto3ResourceShape } from './boto3-data.js';
 import type { PyCall, PyExpr, PyFileSummary, PyScope } from './parse.js';
 import type { PythonResolver } from './resolve.js';
 import { dict, own } from '../../../model/dict.js';

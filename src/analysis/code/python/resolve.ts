@@ -1,7 +1,7 @@
 import type { SourceHost } from '../../../model/source-host.js';
 import { dirnameOf, joinPath } from '../resolve.js';
 
-export type PyResolution = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'external' } | { readonly kind: 'missing' };
+type PyResolution = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'external' } | { readonly kind: 'missing' };
 
 /**
  * Where a Python import leads, statically. Relative imports (`.util`, `..shared`) resolve from

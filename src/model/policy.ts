@@ -1,6 +1,6 @@
-import type { JsonValue } from '../model/json.js';
-import type { ServiceType } from '../model/types.js';
-import type { Severity } from '../engine/types.js';
+import type { JsonValue } from './json.js';
+import type { ServiceType } from './types.js';
+import type { Severity } from './findings.js';
 
 /** Where a policy element was declared, so meaning errors and `policies explain` can point at it. */
 export interface DeclaredAt {
@@ -85,3 +85,25 @@ export interface ProjectConfig {
 }
 
 export const EMPTY_CONFIG: ProjectConfig = { serviceTypes: {}, sources: {}, services: {}, policies: [], suppressions: [] };
+
+/** The expected findings of a rule fixture (`expected.json`), read by inputs/ and shown by the docs. */
+export interface ExpectedFinding {
+  readonly ruleId: string;
+  readonly address: string;
+  readonly subject?: string;
+}
+
+/** One fixture case: `fixtures/rules/<policy>/<fail|pass>-<case>/`. */
+export interface FixtureCase {
+  /** Folder name, `fail-passthrough`. */
+  readonly name: string;
+  /** Path of the input file, relative to the repository root (`fixtures/rules/x/fail-y/main.tf.json`). */
+  readonly inputPath: string;
+  readonly inputText: string;
+  readonly expected: readonly ExpectedFinding[];
+}
+
+export interface PolicyFixtures {
+  readonly fail: readonly FixtureCase[];
+  readonly pass: readonly FixtureCase[];
+}

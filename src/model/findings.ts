@@ -1,5 +1,5 @@
-import type { JsonValue } from '../model/json.js';
-import type { Location, ServiceType } from '../model/types.js';
+import type { JsonValue } from './json.js';
+import type { Location, ServiceType } from './types.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'note'];

@@ -1,0 +1,34 @@
+/**
+ * The installed command as users get it: bin/hybridguard.js over the built dist/ (the integration
+ * suite's setup runs `npm run build`). The fast suite runs the same entry over src/.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const REPO = join(import.meta.dirname, '..');
+const EXAMPLE = join(REPO, 'fixtures', 'example', 'cdktf.out');
+
+describe('the installed command', () => {
+  it('bin/hybridguard.js prints its version and checks the example', () => {
+    const version = execFileSync('node', [join(REPO, 'bin', 'hybridguard.js'), '--version'], { encoding: 'utf8' });
+    expect(version.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+    const run = spawnSync('node', [join(REPO, 'bin', 'hybridguard.js'), 'check', EXAMPLE, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).results.length).toBeGreaterThan(0);
+  });
+
+  it('loads the TypeScript parser with the code cache the build wrote, and parses with it', () => {
+    const probe = `import('./dist/analysis/code/typescript.js').then((m) => {
+      const ts = m.typescript();
+      const file = ts.createSourceFile('h.ts', 'export const handler = async () => 1;', ts.ScriptTarget.Latest);
+      console.log(JSON.stringify({ cache: m.typescriptFromCodeCache(), statements: file.statements.length, version: ts.version }));
+    })`;
+    const out = JSON.parse(execFileSync('node', ['-e', probe], { cwd: REPO, encoding: 'utf8' })) as { cache: boolean; statements: number; version: string };
+    // The same compiler that ts-morph ships.
+    const tsMorph = createRequire(import.meta.url)('ts-morph') as { ts: { version: string } };
+    expect(out).toEqual({ cache: true, statements: 1, version: tsMorph.ts.version });
+  });
+});
