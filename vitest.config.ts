@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm test`: unit and CLI end-to-end tests, no build step (spawned commands run src/ through tsx,
- * see test/support/cli.ts), fuzzers at their small seeded counts. Under 90 s on 2 cores.
+ * `npm test`: unit and CLI end-to-end tests, no build step (spawned commands run src/ with its types
+ * stripped once per run, see test/support/cli.ts), fuzzers at their small seeded counts. Under 90 s on 2 cores.
  * `npm run test:integration` (vitest.integration.config.ts): the files below, which need real
  * components (terraform, moto_server, chromium), read whole corpora or run at scale, plus the
  * fuzzers at their full counts and the built bin/hybridguard.js.
@@ -19,6 +19,7 @@ export const INTEGRATION = [
   'test/code-scale.test.ts', // scale
   'test/inputs-scale.test.ts',
   'test/installed.test.ts', // bin/hybridguard.js over the built dist/
+  'test/*.integration.test.ts', // the packed tarball in a consumer project, reports at scale
 ];
 
 /** Fuzzers: a small seeded run in `npm test`, the full run in the integration suite (test/support/fuzz.ts). */
