@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', '.test-dist/', 'node_modules/', 'fixtures/', 'test/corpus/', 'test/realworld/', 'data/', 'schema/', 'app/', 'docs/', 'cdktf.out/'],
+    ignores: ['dist/', '.test-dist/', 'node_modules/', 'fixtures/', 'test/corpus/', 'test/realworld/', 'data/', 'schema/', 'app/', 'docs/', 'cdktf.out/', 'examples/'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -10,7 +10,7 @@ import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
 import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../model/policy.js';
-import { createFacts } from '../engine/facts.js';
+import { createFacts, type CodeInput } from '../engine/facts.js';
 import type { Facts } from '../rules/types.js';
 import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
@@ -108,18 +108,18 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
   // The code analysis (SDK tables, tree-sitter) is loaded only when there is code to read; Python
   // handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
-  let analyzeCode: typeof import('../analysis/code/index.js').analyzeCode | undefined;
+  let code: CodeInput | undefined;
   if (sources) {
-    const [code, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
-    code.usePythonParser(await grammar.loadPythonGrammar());
-    analyzeCode = code.analyzeCode;
+    const [analysis, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
+    analysis.usePythonParser(await grammar.loadPythonGrammar());
+    code = { sources, analyze: analysis.analyzeCode };
   }
   const facts = createFacts({
     graph,
     catalog: loaded.catalog,
     capabilities: loaded.capabilities,
     config: loaded.config,
-    ...(sources && analyzeCode ? { sources, analyzeCode } : {}),
+    ...(code ? { code } : {}),
   });
   return { ...loaded, facts };
 }

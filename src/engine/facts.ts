@@ -7,18 +7,23 @@ import { analyzeNetwork, type NetworkFacts } from '../analysis/network/index.js'
 import type { analyzeCode, CodeFacts } from '../analysis/code/index.js';
 import type { Facts } from '../rules/types.js';
 
+/** Handler code and the analysis that reads it. */
+export interface CodeInput {
+  readonly sources: SourceHost;
+  readonly analyze: typeof analyzeCode;
+}
+
 interface FactsInput {
   readonly graph: ResourceGraph;
   readonly catalog: IamCatalog;
   readonly capabilities: ReadonlyMap<string, Capability>;
   readonly config: ProjectConfig;
-  readonly sources?: SourceHost;
   /**
-   * The code analysis, given with `sources`: the caller loads it (`analysis/code` with its SDK
-   * tables and the tree-sitter runtime) only when there is code to read, so a `check` without
-   * `--code` never loads it.
+   * Handler code and the analysis that reads it: the caller loads `analysis/code` (its SDK tables
+   * and the tree-sitter runtime) only when there is code to read, so a `check` without `--code`
+   * never loads it.
    */
-  readonly analyzeCode?: typeof analyzeCode;
+  readonly code?: CodeInput;
 }
 
 export function createFacts(input: FactsInput): Facts {
@@ -33,10 +38,7 @@ export function createFacts(input: FactsInput): Facts {
     iam: () => (iam ??= analyzeIam(input.graph, input.catalog, input.capabilities)),
     network: () => (network ??= analyzeNetwork(input.graph)),
     code: () => {
-      if (code === null) {
-        if (input.sources && !input.analyzeCode) throw new Error('createFacts: sources were given without analyzeCode');
-        code = input.sources && input.analyzeCode ? input.analyzeCode(input.graph, input.sources, input.config, input.catalog) : undefined;
-      }
+      if (code === null) code = input.code ? input.code.analyze(input.graph, input.code.sources, input.config, input.catalog) : undefined;
       return code;
     },
   };
