@@ -6,7 +6,6 @@
  * must give the same resource instance addresses and the same decided findings. Every root that
  * cannot be planned is listed with the reason. Move this file to an integration suite as is.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { checkProject } from '../src/api/project.js';
 import { readInputs } from '../src/inputs/index.js';
 import { findProviderMirror } from '../scripts/terraform-env.js';
 import { startMoto, which, type Moto } from './support/moto.js';
+import { run } from './support/run.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CORPUS = process.env.HYBRIDGUARD_REALWORLD ?? join(ROOT, '..', 'shared', 'corpus', 'realworld');
@@ -74,8 +74,7 @@ describe.skipIf(missing.length > 0)('INTEGRATION: HCL evaluation against terrafo
       return;
     }
     const out = join(mkdtempSync(join(tmpdir(), 'hg-oracle-')), 'plan.json');
-    const planned = spawnSync('bash', [join(ROOT, 'scripts', 'make-plan.sh'), root.dir, out], {
-      encoding: 'utf8',
+    const planned = await run('bash', [join(ROOT, 'scripts', 'make-plan.sh'), root.dir, out], {
       env: { ...process.env, ...root.env, HYBRIDGUARD_TF_MIRROR: mirror, AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
       timeout: 240_000,
     });
