@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
+import { CHECKS, checkSource } from '../src/rules/index.js';
 
 const REPO = join(import.meta.dirname, '..');
 const EXAMPLE = join(REPO, 'fixtures', 'example', 'cdktf.out');
@@ -262,5 +263,15 @@ describe('policies', () => {
     const unknown = await cli(['policies', 'explain', 'no-such-rule']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('expired-suppression');
+  });
+
+  it('explain names the file that implements the rule and the fixtures that test it, and both exist', async () => {
+    const run = await cli(['policies', 'explain', 'HG-CODE-004']);
+    expect(run.code).toBe(0);
+    const source = /^  Implemented in: (\S+)$/m.exec(run.stdout)?.[1];
+    const fixtures = /^  Fixtures: (\S+) \(run by test\/rules\.test\.ts\)$/m.exec(run.stdout)?.[1];
+    expect(source).toBe('src/rules/code/missing-grants.ts');
+    expect(fixtures).toBe('fixtures/rules/code-calls-are-granted/');
+    for (const check of CHECKS) expect(existsSync(join(REPO, checkSource(check.name)!)), check.name).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import type { ExpectedFinding, FixtureCase, Policy, PolicyFixtures } from '../model/policy.js';
 import type { Check } from '../rules/types.js';
 import type { RuleDescriptor } from '../model/findings.js';
-import { CHECKS } from '../rules/index.js';
+import { CHECKS, checkSource } from '../rules/index.js';
 import { dict, own } from '../model/dict.js';
 
 /**
@@ -98,8 +98,9 @@ export function renderPolicyDoc(policy: Policy, fixtures: PolicyFixtures | undef
     `| Id | ${policy.id} |`,
     `| Severity | ${policy.severity} |`,
     `| Service types | ${policy.serviceTypes.length ? policy.serviceTypes.join(', ') : 'all resources the check looks at'} |`,
-    `| Check | \`${policy.check}\` |`,
+    `| Check | \`${policy.check}\`${checkSource(policy.check) ? ` (\`${checkSource(policy.check)}\`)` : ''} |`,
     `| Declared in | \`${policy.declaredAt.file}\` |`,
+    ...(hasFixtures(fixtures) ? [`| Fixtures | \`fixtures/rules/${policy.name}/\` (run by \`test/rules.test.ts\`) |`] : []),
     ...(policy.helpUri ? [`| More | ${policy.helpUri} |`] : []),
     '',
     '## Why it matters',
@@ -167,6 +168,8 @@ export function explainPolicy(policy: Policy, fixtures?: PolicyFixtures, checks:
     '',
     `  What it checks: ${check ? `${check.name}: ${check.description}` : policy.check}`,
     indent(assertYaml(policy)),
+    ...(checkSource(policy.check) ? [`  Implemented in: ${checkSource(policy.check)}`] : []),
+    ...(hasFixtures(fixtures) ? [`  Fixtures: fixtures/rules/${policy.name}/ (run by test/rules.test.ts)`] : []),
   ];
   const fail = fixtures?.fail[0];
   const pass = fixtures?.pass[0];
@@ -180,6 +183,8 @@ export function explainPolicy(policy: Policy, fixtures?: PolicyFixtures, checks:
   if (!fail && !pass) out.push('', '  (no examples: fixtures are not installed with the package; see docs/rules/ in the repository)');
   return `${out.join('\n')}\n`;
 }
+
+const hasFixtures = (fixtures: PolicyFixtures | undefined): boolean => !!fixtures && fixtures.fail.length + fixtures.pass.length > 0;
 
 function assertYaml(policy: Policy): string {
   return stringify({ assert: { [policy.check]: policy.params } }, { lineWidth: 0 });

@@ -4,8 +4,16 @@ import { networkChecks } from './network/index.js';
 import { codeChecks } from './code/index.js';
 import { resourceChecks } from './resource/index.js';
 
+const AREAS: Readonly<Record<string, readonly Check[]>> = { resource: resourceChecks, iam: iamChecks, network: networkChecks, code: codeChecks };
+
 /** Every check, by name. Each area's index lists its own checks. */
-export const CHECKS: readonly Check[] = [...resourceChecks, ...iamChecks, ...networkChecks, ...codeChecks];
+export const CHECKS: readonly Check[] = Object.values(AREAS).flat();
+
+/** Where a check is implemented: one file per check, named after it, in its area's folder. */
+export function checkSource(name: string): string | undefined {
+  const area = Object.keys(AREAS).find((key) => AREAS[key]?.some((check) => check.name === name));
+  return area ? `src/rules/${area}/${name}.ts` : undefined;
+}
 
 export function findCheck(name: string): Check | undefined {
   return CHECKS.find((check) => check.name === name);
