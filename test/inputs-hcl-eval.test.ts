@@ -11,7 +11,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/inputs/index.js';
 import { checkProject } from '../src/api/project.js';
-import { evaluateExpression, Opaque, type EvalScope } from '../src/inputs/hcl-eval.js';
+import { evaluateExpression, type EvalScope } from '../src/inputs/hcl-eval.js';
+import { Opaque } from '../src/inputs/hcl-value.js';
 import { Unknown, type Resource, type Value } from '../src/model/types.js';
 import { documentFromText } from '../src/analysis/iam/document.js';
 

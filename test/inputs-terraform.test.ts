@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/inputs/index.js';
-import { evaluateExpression, Opaque, type EvalScope, type EvalValue } from '../src/inputs/hcl-eval.js';
+import { evaluateExpression, type EvalScope } from '../src/inputs/hcl-eval.js';
+import { Opaque, type EvalValue } from '../src/inputs/hcl-value.js';
 import { Unknown, type Value } from '../src/model/types.js';
 import { HYBRIDGUARD } from './support/cli.js';
 

@@ -1,40 +1,22 @@
 import { hclEscape } from './hcl-escape.js';
 import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
 import { dict, mapDict } from '../model/dict.js';
+import { jsonEncode, MAX_STRING, Opaque, toSet, valuesEqual, type EvalValue } from './hcl-value.js';
 import { bool, callFunction, FunctionError, hasFunction, num, numberText, str, UnknownResult } from './hcl-functions.js';
 
 /**
- * A small, safe evaluator for the Terraform expressions that configuration carries as `${...}`
- * strings (hcl2json output and cdktf synth JSON alike): literals, string templates, tuple and
- * object constructors, references (`var.x` from `variable` defaults, `local.x`, resource
- * attributes that the configuration states literally) and a fixed list of pure functions
- * (`jsonencode`, `merge`, `concat`, `tolist`, `toset`, `tomap`, `format`). Nothing else is
- * evaluated (no `file()`, no `templatefile()`, no operators, conditionals or `for`): those become
- * `Opaque` with a reason. An apply-time value inside a `jsonencode(...)` is written into the JSON
- * as its `${...}` text, exactly as cdktf's synth JSON carries an interpolation, so analyses read
- * the same document from every input form.
+ * The evaluator of Terraform expressions, as configuration carries them (`${...}` strings in
+ * hcl2json output and cdktf synth JSON alike): literals, templates with `%{if}` and `%{for}`
+ * directives, heredocs, tuple and object constructors, operators, conditionals, `for`
+ * expressions, splats, indexes, references (variables, locals, resource, data and module
+ * attributes, `count.index`, `each.*`, as the caller's scope answers them), type conversions of
+ * variables, and the pure functions of inputs/hcl-functions.ts (plus `try`, `can`, `file` and
+ * `templatefile`, which need the evaluator). Impure functions (`timestamp`, `uuid`, ...) and
+ * apply-time values become `Opaque` with a reason. An apply-time value inside a `jsonencode(...)`
+ * is written into the JSON as its `${...}` text, exactly as cdktf's synth JSON carries an
+ * interpolation, so analyses read the same document from every input form. Values and the
+ * operations the function library shares live in inputs/hcl-value.ts.
  */
-
-/** A value the evaluator cannot know: an apply-time attribute, an unevaluated function, an unset variable. */
-export class Opaque {
-  constructor(
-    /**
-     * The value as Terraform JSON would write it: `${aws_s3_bucket.b.arn}` for a whole expression,
-     * `${aws_s3_bucket.b.arn}/*` for a string with some parts known (`partial`).
-     */
-    readonly text: string,
-    /** Resource and data source attributes the value is computed from (`aws_s3_bucket.b.arn`). */
-    readonly refs: readonly string[],
-    /** A string whose unknown parts are written inline as `${...}` (template, format, jsonencode). */
-    readonly partial: boolean,
-    /** Why it is not evaluated, when that is not "known only after apply". */
-    readonly note?: string,
-    /** Terraform itself would reject the expression (a function error, a missing key): `try` moves on. */
-    readonly error = false,
-  ) {}
-}
-
-export type EvalValue = string | number | boolean | null | Opaque | readonly EvalValue[] | { readonly [key: string]: EvalValue };
 
 /** What an expression can look up; every hook may return `undefined` for "not known here". */
 export interface EvalScope {
@@ -63,7 +45,6 @@ export interface EvalScope {
 const MAX_DEPTH = 64;
 /** Largest value (nodes, or string characters / 64) one evaluation may build: locals can double a value per step. */
 const MAX_WEIGHT = 200_000;
-const MAX_STRING = 1_000_000;
 
 // ---------------------------------------------------------------- syntax
 
@@ -711,24 +692,6 @@ const IMPURE = new Set(['filebase64', 'fileset', 'fileexists', 'filemd5', 'files
  */
 export const APPLY_TIME = new WeakMap<object, string>();
 
-/** Deep equality as Terraform's `==`: `undefined` when an unknown part decides it. */
-export function valuesEqual(a: EvalValue, b: EvalValue): boolean | undefined {
-  if (a instanceof Opaque || b instanceof Opaque) return undefined;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Array.isArray(a) ? a.map((_v, i) => String(i)) : Object.keys(a);
-  const kb = Array.isArray(b) ? b.map((_v, i) => String(i)) : Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  let undecided = false;
-  for (const k of ka) {
-    if (!kb.includes(k)) return false;
-    const same = valuesEqual((a as Record<string, EvalValue>)[k] as EvalValue, (b as Record<string, EvalValue>)[k] as EvalValue);
-    if (same === false) return false;
-    if (same === undefined) undecided = true;
-  }
-  return undecided ? undefined : true;
-}
-
 /** Every opaque part of a value, for the references of a result computed from it. */
 function refsIn(values: readonly EvalValue[], out: string[] = [], depth = 0): string[] {
   for (const v of values) {
@@ -1196,56 +1159,6 @@ class Evaluator {
 }
 
 const TEMPLATE_SCOPE: EvalScope = { prefix: '', variable: () => undefined, local: () => undefined };
-
-/** Terraform sets of strings (or of numbers) iterate sorted and without duplicates; unknown elements keep their order after them. */
-export function toSet(list: readonly EvalValue[]): EvalValue[] | undefined {
-  const strings: string[] = [];
-  const numbers: number[] = [];
-  const unknown: Opaque[] = [];
-  const other: EvalValue[] = [];
-  for (const item of list) {
-    if (typeof item === 'string') strings.push(item);
-    else if (typeof item === 'number') numbers.push(item);
-    else if (item instanceof Opaque) unknown.push(item);
-    else other.push(item);
-  }
-  if (other.length || (strings.length && numbers.length)) return undefined;
-  const known: EvalValue[] = strings.length
-    ? [...new Set(strings)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    : [...new Set(numbers)].sort((a, b) => a - b);
-  return [...known, ...unknown];
-}
-
-/**
- * Terraform's `jsonencode`: object keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped as Go's
- * encoder does. An unknown part is written as its `${...}` text in a JSON string.
- */
-export function jsonEncode(value: EvalValue, refs: string[]): string | undefined {
-  let budget = MAX_STRING;
-  const encode = (v: EvalValue): string => {
-    if (--budget < 0) throw new RangeError('too large');
-    if (v instanceof Opaque) {
-      refs.push(...v.refs);
-      return goString(v.text);
-    }
-    if (v === null) return 'null';
-    if (typeof v === 'string') return goString(v);
-    if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
-    if (typeof v === 'boolean') return v ? 'true' : 'false';
-    if (Array.isArray(v)) return `[${(v as readonly EvalValue[]).map(encode).join(',')}]`;
-    const keys = Object.keys(v).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${keys.map((k) => `${goString(k)}:${encode((v as { readonly [key: string]: EvalValue })[k] as EvalValue)}`).join(',')}}`;
-  };
-  try {
-    return encode(value);
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
-}
-
-const goString = (text: string): string =>
-  JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 // ---------------------------------------------------------------- type constraints
 

@@ -1,5 +1,5 @@
 import { dict } from '../model/dict.js';
-import { jsonEncode, Opaque, toSet, valuesEqual, type EvalValue } from './hcl-eval.js';
+import { jsonEncode, Opaque, toSet, valuesEqual, type EvalValue } from './hcl-value.js';
 
 /**
  * Terraform's built-in functions, with Terraform's semantics on the value model of hcl-eval.ts:
