@@ -11,7 +11,7 @@ import { readPolicyFixtures, readPolicySources } from '../src/inputs/policy-file
 import { renderRuleDocs } from '../src/policy/docs.js';
 import type { PolicyFixtures } from '../src/model/policy.js';
 import { loadPolicies } from '../src/policy/load.js';
-import { META_RULES } from '../src/model/meta-rules.js';
+import { META_RULES } from '../src/rules/meta/index.js';
 
 /** The docs/rules files for the built-in policies under `root`, by file name. */
 export function buildRuleDocs(root: string): Record<string, string> {

@@ -5,7 +5,7 @@ import { readPolicyFixtures } from '../../inputs/policy-files.js';
 import { choiceOption, type CliIo } from '../io.js';
 import { emit } from '../output.js';
 import { explainPolicy, renderMetaRuleDoc } from '../../policy/docs.js';
-import { META_RULES } from '../../model/meta-rules.js';
+import { META_RULES } from '../../rules/meta/index.js';
 import { usageError } from '../../errors.js';
 
 export function registerPolicies(program: Command, io: CliIo, _setExit: (code: number) => void): void {
