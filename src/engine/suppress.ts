@@ -92,17 +92,18 @@ function annotationSuppressions(resource: Resource): Suppression[] {
   const list = (hybridguard as { readonly [key: string]: JsonValue })['suppressions'];
   if (list === undefined) return [];
   const pointer = `${resource.location.jsonPointer ?? ''}/~1~1/hybridguard/suppressions`;
-  const parsed = suppressionsFromAnnotation(list, { file: resource.location.file, pointer, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}) });
+  const at = resource.location.line !== undefined ? { line: resource.location.line } : {};
+  const parsed = suppressionsFromAnnotation(list, { file: resource.location.file, pointer, ...at });
   if (!Array.isArray(parsed)) {
     throw new HybridguardError(
       'input',
       `${resource.address}: ${parsed.problem}`,
-      { file: resource.location.file, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}), field: parsed.field },
+      { file: resource.location.file, ...at, field: parsed.field },
       'suppressions with a rule and a reason of at least 10 characters',
     );
   }
   return parsed.map(({ suppression }) => ({
     ...suppression,
-    declaredAt: { file: resource.location.file, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}) },
+    declaredAt: { file: resource.location.file, ...at },
   }));
 }

@@ -7,7 +7,8 @@ export const EXPIRED_SUPPRESSION: RuleDescriptor = {
   severity: 'error',
   description: 'A suppression has passed its expiry date.',
   rationale:
-    'Suppressions are time-boxed exceptions. Once expired, the finding it silenced counts again and the exception needs a fresh review, or it silently becomes permanent.',
+    'Suppressions are time-boxed exceptions. Once expired, the finding it silenced counts again and the exception needs a fresh review, ' +
+    'or it silently becomes permanent.',
   remediation: 'Fix the finding and delete the suppression, or review it and set a new expiry date (with an updated reason).',
   serviceTypes: [],
 };
@@ -16,7 +17,8 @@ export const EXPIRED_SUPPRESSION: RuleDescriptor = {
 export function expiredSuppressionFindings(outcomes: readonly SuppressionOutcome[]): FindingDraft[] {
   return outcomes
     .filter((outcome) => outcome.expired)
-    .map((outcome) =>
-      suppressionFinding(outcome, `suppression of ${describeSuppression(outcome)} expired on ${outcome.suppression.expires ?? ''}; the finding it silenced counts again`),
-    );
+    .map((outcome) => {
+      const message = `suppression of ${describeSuppression(outcome)} expired on ${outcome.suppression.expires ?? ''}; the finding it silenced counts again`;
+      return suppressionFinding(outcome, message);
+    });
 }

@@ -8,9 +8,13 @@ export const MODULE_NOT_ANALYZED: RuleDescriptor = {
   severity: 'note',
   description: 'A module call whose source could not be read: none of its resources were checked.',
   rationale:
-    'Resources inside a module are as real as any other: a registry or git module can create roles, security groups and public endpoints. A check that passes without reading them says nothing about them, so the gap must be visible in every report.',
+    'Resources inside a module are as real as any other: a registry or git module can create roles, security groups and public endpoints. ' +
+    'A check that passes without reading them says nothing about them, so the gap must be visible in every report.',
   remediation:
-    'Run `terraform init` where the configuration lives (hybridguard reads modules from .terraform/modules/modules.json), or check the plan JSON (`terraform show -json`), which holds every module\'s resources, or vendor the module into the repository as a local ./ path. A module checked elsewhere: suppress this finding for its address, with that reason.',
+    'Run `terraform init` where the configuration lives (hybridguard reads modules from .terraform/modules/modules.json), ' +
+    'or check the plan JSON (`terraform show -json`), which holds every module\'s resources, ' +
+    'or vendor the module into the repository as a local ./ path. ' +
+    'A module checked elsewhere: suppress this finding for its address, with that reason.',
   serviceTypes: [],
 };
 

@@ -20,16 +20,19 @@ export interface SuppressionOutcome {
 /** A finding about a suppression, at its declaration, with the suppression as evidence. */
 export function suppressionFinding(outcome: SuppressionOutcome, message: string): FindingDraft {
   const { suppression: s, resource } = outcome;
-  const declared: Location = resource ? resource.location : { file: s.declaredAt.file, ...(s.declaredAt.line !== undefined ? { line: s.declaredAt.line } : {}) };
+  const declared: Location = resource
+    ? resource.location
+    : { file: s.declaredAt.file, ...(s.declaredAt.line !== undefined ? { line: s.declaredAt.line } : {}) };
   const data: { [key: string]: JsonValue } = dict({ rule: s.rule, reason: s.reason });
   if (s.address !== undefined) data['address'] = s.address;
   if (s.subject !== undefined) data['subject'] = s.subject;
   if (s.owner !== undefined) data['owner'] = s.owner;
   if (s.expires !== undefined) data['expires'] = s.expires;
+  const owner = s.owner !== undefined ? `, owner ${s.owner}` : '';
   return {
     message,
     location: declared,
-    evidence: [{ kind: 'suppression', message: `declared at ${outcome.source}${s.owner !== undefined ? `, owner ${s.owner}` : ''}: "${s.reason}"`, location: declared, data }],
+    evidence: [{ kind: 'suppression', message: `declared at ${outcome.source}${owner}: "${s.reason}"`, location: declared, data }],
     subject: [s.rule, resource?.address ?? s.address ?? '*', s.subject ?? ''].join(' ').trim(),
   };
 }

@@ -7,7 +7,8 @@ export const UNUSED_SUPPRESSION: RuleDescriptor = {
   severity: 'note',
   description: 'A suppression matches no finding.',
   rationale:
-    'A suppression that silences nothing is stale: the finding was fixed or the address changed. Left in place, it would silently swallow a future finding nobody reviewed.',
+    'A suppression that silences nothing is stale: the finding was fixed or the address changed. ' +
+    'Left in place, it would silently swallow a future finding nobody reviewed.',
   remediation: 'Delete the suppression, or correct its rule, address or subject.',
   serviceTypes: [],
 };
