@@ -1,6 +1,7 @@
 /**
- * Writes `docs/rules/<policy-name>.md` for every built-in policy and `docs/rules/README.md`, from
- * policy metadata and fixtures (`src/policy/docs.ts`). Stale pages are removed.
+ * Writes `docs/rules/<rule-name>.md` for every built-in policy and rule of the engine itself
+ * (HG-META-*) and `docs/rules/README.md`, from rule metadata and fixtures (`src/policy/docs.ts`).
+ * Stale pages are removed.
  * `test/docs.test.ts` imports `buildRuleDocs` and fails when the checked-in pages differ.
  */
 import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -11,15 +12,15 @@ import { readPolicyFixtures, readPolicySources } from '../src/inputs/policy-file
 import { renderRuleDocs } from '../src/policy/docs.js';
 import type { PolicyFixtures } from '../src/model/policy.js';
 import { loadPolicies } from '../src/policy/load.js';
-import { META_RULES } from '../src/model/meta-rules.js';
+import { META_RULES } from '../src/rules/meta/index.js';
 
 /** The docs/rules files for the built-in policies under `root`, by file name. */
 export function buildRuleDocs(root: string): Record<string, string> {
   const { policies } = loadPolicies(readPolicySources([join(root, 'policies')], root), loadIamCatalog());
   const fixtures = new Map<string, PolicyFixtures>();
-  for (const policy of policies) {
-    const found = readPolicyFixtures(join(root, 'fixtures', 'rules'), policy.name, root);
-    if (found) fixtures.set(policy.name, found);
+  for (const { name } of [...policies, ...META_RULES]) {
+    const found = readPolicyFixtures(join(root, 'fixtures', 'rules'), name, root);
+    if (found) fixtures.set(name, found);
   }
   return renderRuleDocs(policies, fixtures, undefined, META_RULES);
 }

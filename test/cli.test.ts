@@ -2,13 +2,14 @@
  * The CLI contract, as a user meets it: exit codes, formats, bad input (exit 2, a located message,
  * no stack trace, nothing written), determinism.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { CHECKS, checkSource } from '../src/rules/index.js';
+import { META_RULES } from '../src/rules/meta/index.js';
 
 const REPO = join(import.meta.dirname, '..');
 const EXAMPLE = join(REPO, 'fixtures', 'example', 'cdktf.out');
@@ -256,22 +257,59 @@ describe('policies', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^HG-IAM-001\s+no-gpu-in-functions\s+error/m);
     expect(list.stdout).toMatch(/^HG-META-003\s+module-not-analyzed\s+note/m);
+    const json = JSON.parse((await cli(['policies', 'list', '--format', 'json'])).stdout) as { id: string; check: string }[];
+    expect(json.find((r) => r.id === 'HG-META-003')?.check).toBe('module-not-analyzed');
     const meta = await cli(['policies', 'explain', 'HG-META-003']);
     expect(meta.code).toBe(0);
-    expect(meta.stdout).toContain('# module-not-analyzed (HG-META-003)');
-    expect(meta.stdout).toContain('## How to fix');
+    expect(meta.stdout.split('\n')[0]).toBe('HG-META-003 module-not-analyzed (note)');
+    expect(meta.stdout).toContain('  How to fix:\n    Run `terraform init`');
+    expect(meta.stdout).toContain('  Implemented in: src/rules/meta/module-not-analyzed.ts\n');
+    expect(meta.stdout).toContain('  Fixtures: fixtures/rules/module-not-analyzed/ (run by test/rules.test.ts)\n');
+    expect(meta.stdout).toContain('    fail-registry-module-not-initialized -> HG-META-003 on module.vpc (terraform-aws-modules/vpc/aws)\n');
     const unknown = await cli(['policies', 'explain', 'no-such-rule']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('expired-suppression');
+    expect(unknown.stderr).toContain('boundary-blocked-capabilities');
   });
 
-  it('explain names the file that implements the rule and the fixtures that test it, and both exist', async () => {
+  it('explain finds a rule by any of its names: id, rule name, or the name of the check only it uses', async () => {
+    const byId = await cli(['policies', 'explain', 'HG-IAM-009']);
+    expect(byId.code).toBe(0);
+    expect(byId.stdout.split('\n')[0]).toBe('HG-IAM-009 no-forbidden-grants-behind-boundary (error)');
+    expect((await cli(['policies', 'explain', 'no-forbidden-grants-behind-boundary'])).stdout).toBe(byId.stdout);
+    expect((await cli(['policies', 'explain', 'boundary-blocked-capabilities'])).stdout).toBe(byId.stdout);
+    const metaById = await cli(['policies', 'explain', 'HG-META-001']);
+    expect(metaById.stdout.split('\n')[0]).toBe('HG-META-001 expired-suppression (error)');
+    expect((await cli(['policies', 'explain', 'expired-suppression'])).stdout).toBe(metaById.stdout);
+  });
+
+  it('explain of a check several rules use names its file and each rule with its fixtures', async () => {
+    const run = await cli(['policies', 'explain', 'attribute-condition']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^attribute-condition \(check\)\n {2}Every resource of the given types/);
+    expect(run.stdout).toContain('  Implemented in: src/rules/resource/attribute-condition.ts\n');
+    expect(run.stdout).toMatch(/^ {4}HG-RES-001 s3-block-public-policy\s+fixtures\/rules\/s3-block-public-policy\/$/m);
+    expect(run.stdout).toMatch(/^ {4}HG-RES-004 sagemaker-endpoint-kms\s+fixtures\/rules\/sagemaker-endpoint-kms\/$/m);
+    expect(run.stdout).toContain('  Their fixtures are run by test/rules.test.ts.\n');
+  });
+
+  it('explain names, for every rule, the file that declares its check and the fixtures that test it, and both exist', async () => {
     const run = await cli(['policies', 'explain', 'HG-CODE-004']);
     expect(run.code).toBe(0);
-    const source = /^  Implemented in: (\S+)$/m.exec(run.stdout)?.[1];
-    const fixtures = /^  Fixtures: (\S+) \(run by test\/rules\.test\.ts\)$/m.exec(run.stdout)?.[1];
-    expect(source).toBe('src/rules/code/missing-grants.ts');
-    expect(fixtures).toBe('fixtures/rules/code-calls-are-granted/');
-    for (const check of CHECKS) expect(existsSync(join(REPO, checkSource(check.name)!)), check.name).toBe(true);
+    expect(/^ {2}Implemented in: (\S+)$/m.exec(run.stdout)?.[1]).toBe('src/rules/code/missing-grants.ts');
+    expect(/^ {2}Fixtures: (\S+) \(run by test\/rules\.test\.ts\)$/m.exec(run.stdout)?.[1]).toBe('fixtures/rules/code-calls-are-granted/');
+    const listed = JSON.parse((await cli(['policies', 'list', '--format', 'json'])).stdout) as { id: string; check: string }[];
+    // One rule per check: each check's file and fixtures, the engine's own rules included.
+    const rules = listed.filter((r, i) => listed.findIndex((o) => o.check === r.check) === i);
+    for (const { id, check } of rules) {
+      const text = (await cli(['policies', 'explain', id])).stdout;
+      const source = /^ {2}Implemented in: (\S+)$/m.exec(text)?.[1];
+      const fixtures = /^ {2}Fixtures: (\S+) \(run by test\/rules\.test\.ts\)$/m.exec(text)?.[1];
+      expect(source, `${id}: no source file`).toBe(checkSource(check));
+      // The file is named after the check and declares it under that name.
+      expect(readFileSync(join(REPO, source!), 'utf8'), `${source} does not declare check ${check}`).toMatch(new RegExp(`name: '${check}'`));
+      expect(readdirSync(join(REPO, fixtures!)).some((c) => c.startsWith('fail-')), `${fixtures} has no fail- case`).toBe(true);
+    }
+    expect(rules.length).toBe(CHECKS.length + META_RULES.length);
   });
 });

@@ -19,6 +19,14 @@ describe('rule docs', () => {
     }
   });
 
+  it('a page of a rule of the engine itself names its file, its fixtures folder and their cases, like a policy\'s page', () => {
+    const page = buildRuleDocs(ROOT)['unused-suppression.md'];
+    expect(page).toContain('| Check | `unused-suppression` (`src/rules/meta/unused-suppression.ts`) |\n');
+    expect(page).toContain('| Fixtures | `fixtures/rules/unused-suppression/` (run by `test/rules.test.ts`) |\n');
+    expect(page).toContain('## Test cases\n\n- `fail-subject-matches-nothing`: `hybridguard.config.yaml` (no-full-admin aws_iam_role.ci_deployer s3:*)\n');
+    expect(page).toContain('- `pass-silences-a-finding`: no finding\n');
+  });
+
   const policy: Policy = {
     id: 'HG-RES-003',
     name: 'ecr-scan-on-push',

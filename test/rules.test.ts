@@ -1,12 +1,15 @@
 /**
- * One table-driven test for every policy's fixtures (KICS / trivy-checks style):
- * fixtures/rules/<policy-name>/<fail|pass>-<case>/ holds one input and expected.json, the exact
- * findings of that policy. Every built-in policy must have at least one failing and one passing case.
+ * One table-driven test for every rule's fixtures (KICS / trivy-checks style):
+ * fixtures/rules/<rule-name>/<fail|pass>-<case>/ holds one input and expected.json, the exact
+ * findings of that rule. Every built-in policy and every rule of the engine itself (HG-META-*)
+ * must have at least one failing and one passing case. A case may hold hybridguard.config.yaml
+ * (suppressions, service types); runs are dated 2026-11-28 so expiry dates in fixtures stay put.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkProject, loadPolicySet } from '../src/api/project.js';
+import { META_RULES } from '../src/rules/meta/index.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'rules');
 const INPUT_NAMES = ['cdktf.out', 'main.tf.json', 'plan.json', 'main.tf'];
@@ -28,9 +31,10 @@ const key = (f: Expected) => `${f.ruleId} ${f.address} ${f.subject ?? ''}`.trim(
 
 const policyDirs = existsSync(ROOT) ? readdirSync(ROOT).sort() : [];
 const builtin = loadPolicySet({ cwd: process.cwd() });
+const metaRuleNames = new Set(META_RULES.map((r) => r.name));
 
-describe('every built-in policy has failing and passing fixtures', () => {
-  it.each(builtin.policies.map((p) => [p.name, p.id]))('%s (%s)', (name) => {
+describe('every built-in rule has failing and passing fixtures', () => {
+  it.each([...builtin.policies, ...META_RULES].map((r) => [r.name, r.id]))('%s (%s)', (name) => {
     const dir = join(ROOT, name);
     const cases = existsSync(dir) ? readdirSync(dir) : [];
     expect(cases.some((c) => c.startsWith('fail')), `${name}: no fail-* fixture`).toBe(true);
@@ -53,8 +57,7 @@ for (const policyName of policyDirs) {
         ...(existsSync(join(dir, 'policy.yaml')) ? { policyPaths: [join(dir, 'policy.yaml')] } : {}),
         today: '2026-11-28',
       });
-      const policy = run.policies.find((p) => p.name === policyName);
-      expect(policy, `no policy named ${policyName}`).toBeDefined();
+      expect(run.policies.some((p) => p.name === policyName) || metaRuleNames.has(policyName), `no rule named ${policyName}`).toBe(true);
       const actual = run.results.results
         .filter((r) => r.ruleName === policyName && !r.suppression)
         .map((r) => key({ ruleId: r.ruleId, address: r.location.address ?? r.location.file, ...(r.subject ? { subject: r.subject } : {}) }));

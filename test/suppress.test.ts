@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HybridguardError } from '../src/errors.js';
-import { completeFinding } from '../src/engine/run.js';
+import { completeFinding } from '../src/engine/complete-finding.js';
 import { applySuppressions } from '../src/engine/suppress.js';
-import { EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from '../src/model/meta-rules.js';
+import { EXPIRED_SUPPRESSION } from '../src/rules/meta/expired-suppression.js';
+import { UNUSED_SUPPRESSION } from '../src/rules/meta/unused-suppression.js';
 import type { Finding } from '../src/model/findings.js';
 import { ResourceGraph } from '../src/model/graph.js';
 import type { JsonValue } from '../src/model/json.js';

@@ -1,13 +1,13 @@
 import type { Facts } from '../rules/types.js';
-import type { Finding, FindingDraft, Result, RuleDescriptor, RunResults } from '../model/findings.js';
+import type { Finding, Result, RuleDescriptor, RunResults } from '../model/findings.js';
 import { severityRank } from '../model/findings.js';
 import type { Policy, Suppression } from '../model/policy.js';
 import { findCheck } from '../rules/index.js';
 import { applySuppressions } from './suppress.js';
-import { unreadModuleFindings } from './unread-modules.js';
-import { MODULE_NOT_ANALYZED } from '../model/meta-rules.js';
+import { MODULE_NOT_ANALYZED, moduleNotAnalyzedFindings } from '../rules/meta/module-not-analyzed.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import { findingFingerprint } from './fingerprint.js';
+import { completeFinding } from './complete-finding.js';
 
 interface RunOptions {
   readonly facts: Facts;
@@ -29,7 +29,7 @@ export function runPolicies(options: RunOptions): RunResults {
     if (!check) throw new Error(`policy ${policy.id} names unknown check ${policy.check} (the policy loader should have refused it)`);
     for (const draft of check.run(options.facts, policy)) findings.push(undecidedOnExistence(completeFinding(policy, draft), options.facts));
   }
-  for (const finding of unreadModuleFindings(options.facts.graph)) findings.push(finding);
+  for (const draft of moduleNotAnalyzedFindings(options.facts.graph)) findings.push(completeFinding(MODULE_NOT_ANALYZED, draft));
   const applied = applySuppressions(findings, options.suppressions, options.facts.graph, options.today);
   // Identities relative to the project root, so a checkout elsewhere gives the same fingerprints.
   const suppressed = { ...applied, results: applied.results.map((r) => ({ ...r, fingerprint: findingFingerprint(r, options.root) })) };
@@ -42,21 +42,6 @@ export function runPolicies(options: RunOptions): RunResults {
     results,
     inputs: options.facts.graph.files.map((f) => f.path).sort(),
     ...(options.baseline && baselined ? { baseline: { file: options.baseline.file, fixed: baselined.fixed } } : {}),
-  };
-}
-
-export function completeFinding(policy: Policy, draft: FindingDraft): Finding {
-  if (draft.evidence.length === 0) {
-    throw new Error(`check ${policy.check} produced a finding without evidence for ${draft.location.address ?? draft.location.file}`);
-  }
-  return {
-    ...draft,
-    ruleId: policy.id,
-    ruleName: policy.name,
-    severity: policy.severity,
-    rationale: policy.rationale,
-    remediation: draft.remediation ?? policy.remediation,
-    fingerprint: findingFingerprint({ ruleId: policy.id, location: draft.location, ...(draft.subject !== undefined ? { subject: draft.subject } : {}) }),
   };
 }
 

@@ -2,19 +2,16 @@ import { HybridguardError } from '../errors.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { globMatch } from '../model/glob.js';
 import type { JsonValue } from '../model/json.js';
-import type { Location, Resource } from '../model/types.js';
+import type { Resource } from '../model/types.js';
 import type { Suppression } from '../model/policy.js';
 import { suppressionsFromAnnotation } from '../policy/load.js';
 import type { Finding, Result, RuleDescriptor, SuppressionInfo } from '../model/findings.js';
-import { dict } from '../model/dict.js';
-import { findingFingerprint } from './fingerprint.js';
-import { EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION } from '../model/meta-rules.js';
+import type { SuppressionOutcome } from '../rules/meta/shared.js';
+import { EXPIRED_SUPPRESSION, expiredSuppressionFindings } from '../rules/meta/expired-suppression.js';
+import { UNUSED_SUPPRESSION, unusedSuppressionFindings } from '../rules/meta/unused-suppression.js';
+import { completeFinding } from './complete-finding.js';
 
-interface Candidate {
-  readonly suppression: Suppression;
-  /** Construct annotations apply to exactly their resource. */
-  readonly resource?: Resource;
-  readonly expired: boolean;
+interface Candidate extends SuppressionOutcome {
   readonly info: SuppressionInfo;
   used: boolean;
 }
@@ -22,8 +19,8 @@ interface Candidate {
 /**
  * Match findings against suppressions from files and from construct annotations
  * (`annotations.hybridguard.suppressions` of a resource, as cdk-nag does it). A matched finding
- * stays in the results with `suppression` set. An expired suppression silences nothing and is
- * reported as HG-META-001; one that matched nothing as HG-META-002.
+ * stays in the results with `suppression` set. An expired suppression silences nothing; the
+ * suppression rules (src/rules/meta/) report expired (HG-META-001) and unused (HG-META-002) ones.
  */
 export function applySuppressions(
   findings: readonly Finding[],
@@ -40,7 +37,7 @@ export function applySuppressions(
       ...(suppression.expires !== undefined ? { expires: suppression.expires } : {}),
       source,
     };
-    candidates.push({ suppression, expired, info, used: false, ...(resource ? { resource } : {}) });
+    candidates.push({ suppression, source, expired, info, used: false, ...(resource ? { resource } : {}) });
   };
   for (const s of suppressions) add(s, s.declaredAt.line !== undefined ? `${s.declaredAt.file}:${s.declaredAt.line}` : s.declaredAt.file);
   for (const resource of graph.resources) {
@@ -67,10 +64,8 @@ export function applySuppressions(
     return chosen ? { ...finding, suppression: chosen.info } : { ...finding };
   });
 
-  for (const c of candidates) {
-    if (c.expired) results.push(metaFinding(EXPIRED_SUPPRESSION, c, `suppression of ${describe(c)} expired on ${c.suppression.expires ?? ''}; the finding it silenced counts again`));
-    else if (!c.used) results.push(metaFinding(UNUSED_SUPPRESSION, c, `suppression of ${describe(c)} matches no finding`));
-  }
+  for (const draft of expiredSuppressionFindings(candidates)) results.push(completeFinding(EXPIRED_SUPPRESSION, draft));
+  for (const draft of unusedSuppressionFindings(candidates)) results.push(completeFinding(UNUSED_SUPPRESSION, draft));
   return { results, extraRules: [EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION] };
 }
 
@@ -90,37 +85,6 @@ function matches(c: Candidate, finding: Finding): boolean {
   return true;
 }
 
-function describe(c: Candidate): string {
-  const s = c.suppression;
-  const target = c.resource ? c.resource.address : (s.address ?? 'every resource');
-  return `${s.rule} on ${target}${s.subject !== undefined ? ` (subject ${s.subject})` : ''}`;
-}
-
-function metaFinding(rule: RuleDescriptor, c: Candidate, message: string): Result {
-  const s = c.suppression;
-  const declared: Location = c.resource
-    ? c.resource.location
-    : { file: s.declaredAt.file, ...(s.declaredAt.line !== undefined ? { line: s.declaredAt.line } : {}) };
-  const subject = [s.rule, c.resource?.address ?? s.address ?? '*', s.subject ?? ''].join(' ').trim();
-  const data: { [key: string]: JsonValue } = dict({ rule: s.rule, reason: s.reason });
-  if (s.address !== undefined) data['address'] = s.address;
-  if (s.subject !== undefined) data['subject'] = s.subject;
-  if (s.owner !== undefined) data['owner'] = s.owner;
-  if (s.expires !== undefined) data['expires'] = s.expires;
-  return {
-    ruleId: rule.id,
-    ruleName: rule.name,
-    severity: rule.severity,
-    message,
-    rationale: rule.rationale,
-    remediation: rule.remediation,
-    location: declared,
-    evidence: [{ kind: 'suppression', message: `declared at ${c.info.source}${s.owner !== undefined ? `, owner ${s.owner}` : ''}: "${s.reason}"`, location: declared, data }],
-    subject,
-    fingerprint: findingFingerprint({ ruleId: rule.id, location: declared, subject }),
-  };
-}
-
 /** Suppressions a construct wrote into its resource (`"//": {"hybridguard": {"suppressions": [...]}}`). */
 function annotationSuppressions(resource: Resource): Suppression[] {
   const hybridguard = resource.annotations?.['hybridguard'];
@@ -128,17 +92,18 @@ function annotationSuppressions(resource: Resource): Suppression[] {
   const list = (hybridguard as { readonly [key: string]: JsonValue })['suppressions'];
   if (list === undefined) return [];
   const pointer = `${resource.location.jsonPointer ?? ''}/~1~1/hybridguard/suppressions`;
-  const parsed = suppressionsFromAnnotation(list, { file: resource.location.file, pointer, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}) });
+  const at = resource.location.line !== undefined ? { line: resource.location.line } : {};
+  const parsed = suppressionsFromAnnotation(list, { file: resource.location.file, pointer, ...at });
   if (!Array.isArray(parsed)) {
     throw new HybridguardError(
       'input',
       `${resource.address}: ${parsed.problem}`,
-      { file: resource.location.file, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}), field: parsed.field },
+      { file: resource.location.file, ...at, field: parsed.field },
       'suppressions with a rule and a reason of at least 10 characters',
     );
   }
   return parsed.map(({ suppression }) => ({
     ...suppression,
-    declaredAt: { file: resource.location.file, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}) },
+    declaredAt: { file: resource.location.file, ...at },
   }));
 }

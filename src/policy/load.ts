@@ -23,7 +23,7 @@ import { schemaErrors } from './validate.js';
 import { suggestion } from './suggest.js';
 import { throwIfAny } from './errors.js';
 import { dict } from '../model/dict.js';
-import { META_RULES } from '../model/meta-rules.js';
+import { META_RULES } from '../rules/meta/index.js';
 
 export { PolicyLoadError } from './errors.js';
 
