@@ -103,7 +103,9 @@ describe('check on the bundled example', () => {
     const reason = 'accepted by platform-security until the registry move (PLAT-812)';
     writeFileSync(
       suppressions,
-      `suppressions:\n  - rule: ${target.ruleId}\n    address: ${target.location.address}\n${target.subject ? `    subject: "${target.subject}"\n` : ''}    reason: ${reason}\n`,
+      `suppressions:\n  - rule: ${target.ruleId}\n    address: ${target.location.address}\n${
+        target.subject ? `    subject: "${target.subject}"\n` : ''
+      }    reason: ${reason}\n`,
     );
     const baseline = join(dir, 'baseline.json');
     expect((await cli(['baseline', EXAMPLE, '--suppressions', suppressions, '--output', baseline])).code).toBe(0);
@@ -172,7 +174,12 @@ describe('bad input: exit 2, a located message, nothing written', () => {
   it.each([
     ['an unknown field', 'policies:\n  - id: X-1\n    name: x-one\n    severty: error\n', 'severty'],
     ['a wrong severity', 'policies:\n  - id: X-1\n    name: x-one\n    severity: critical\n', 'severity'],
-    ['an unknown capability', 'policies:\n  - id: X-1\n    name: x-one\n    severity: error\n    serviceTypes: [function]\n    description: d\n    rationale: r\n    remediation: m\n    assert:\n      denied-capabilities: { capabilities: [teleportation] }\n', 'teleportation'],
+    [
+      'an unknown capability',
+      'policies:\n  - id: X-1\n    name: x-one\n    severity: error\n    serviceTypes: [function]\n    description: d\n    rationale: r\n    remediation: m\n' +
+        '    assert:\n      denied-capabilities: { capabilities: [teleportation] }\n',
+      'teleportation',
+    ],
   ])('an invalid policy file: %s', async (_name, text, fragment) => {
     const dir = tmp();
     writeFileSync(join(dir, 'policy.yaml'), text);
@@ -210,11 +217,22 @@ describe('queries', () => {
   it('who-can answers with principals, evidence and conditions', async () => {
     const run = await cli(['query', 'who-can', 'sagemaker:CreateModelPackage', EXAMPLE, '--format', 'json']);
     expect(run.code).toBe(0);
-    const answer = JSON.parse(run.stdout) as { address: string; action: string; serviceType: string; conditional: boolean; undecided?: string; evidence: { kind: string }[] }[];
+    const answer = JSON.parse(run.stdout) as {
+      address: string;
+      action: string;
+      serviceType: string;
+      conditional: boolean;
+      undecided?: string;
+      evidence: { kind: string }[];
+    }[];
     expect(answer.length).toBeGreaterThan(0);
     for (const entry of answer) {
       const keys = Object.keys(entry).sort();
-      expect(keys).toEqual(entry.undecided === undefined ? ['action', 'address', 'conditional', 'evidence', 'serviceType'] : ['action', 'address', 'conditional', 'evidence', 'serviceType', 'undecided']);
+      expect(keys).toEqual(
+        entry.undecided === undefined
+          ? ['action', 'address', 'conditional', 'evidence', 'serviceType']
+          : ['action', 'address', 'conditional', 'evidence', 'serviceType', 'undecided'],
+      );
       expect(entry.action).toBe('sagemaker:CreateModelPackage');
       expect(entry.evidence.length).toBeGreaterThan(0);
       // An answer that is not undecided names one request it is about.
@@ -268,8 +286,8 @@ describe('policies', () => {
   it('explain names the file that implements the rule and the fixtures that test it, and both exist', async () => {
     const run = await cli(['policies', 'explain', 'HG-CODE-004']);
     expect(run.code).toBe(0);
-    const source = /^  Implemented in: (\S+)$/m.exec(run.stdout)?.[1];
-    const fixtures = /^  Fixtures: (\S+) \(run by test\/rules\.test\.ts\)$/m.exec(run.stdout)?.[1];
+    const source = /^ {2}Implemented in: (\S+)$/m.exec(run.stdout)?.[1];
+    const fixtures = /^ {2}Fixtures: (\S+) \(run by test\/rules\.test\.ts\)$/m.exec(run.stdout)?.[1];
     expect(source).toBe('src/rules/code/missing-grants.ts');
     expect(fixtures).toBe('fixtures/rules/code-calls-are-granted/');
     for (const check of CHECKS) expect(existsSync(join(REPO, checkSource(check.name)!)), check.name).toBe(true);
