@@ -280,6 +280,10 @@ describe('the function library and expressions', () => {
     ['startswith("arn:aws", "arn:")', true],
     ['endswith("x.json", ".json")', true],
     ['substr("hello", 1, 3)', 'ell'],
+    // Terraform counts grapheme clusters: e + U+0301 (combining acute) is one character.
+    ['length("cafe\u0301")', 4],
+    ['strrev("cafe\u0301")', 'e\u0301fac'],
+    ['substr("cafe\u0301s", 3, 1)', 'e\u0301'],
     ['abs(-2)', 2],
     ['max(1, 5, 3)', 5],
     ['min(1, 5, 3)', 1],

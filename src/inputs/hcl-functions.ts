@@ -151,6 +151,10 @@ function parseCidr(text: string): { base: bigint; prefix: number; bits: number }
   return { base: (ip.value >> hostBits) << hostBits, prefix, bits: ip.bits };
 }
 
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Terraform's length, substr and strrev count grapheme clusters (cty uses Unicode text segmentation): `e` + U+0301 is one. */
+const graphemes = (text: string): string[] => Array.from(GRAPHEMES.segment(text), (s) => s.segment);
+
 /** A capture group that took no part in the match is undefined at run time (lib.d.ts types it string); HCL gives null. */
 const captured = (group: string | undefined): EvalValue => group ?? null;
 
@@ -247,7 +251,7 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
     arity(a, 1);
     const [v] = a as [EvalValue];
     if (v instanceof Opaque) return unknown();
-    if (typeof v === 'string') return [...v].length;
+    if (typeof v === 'string') return graphemes(v).length;
     if (Array.isArray(v)) return v.length;
     if (isObj(v)) return Object.keys(v).length;
     return fail('length needs a string, list, set, map or object');
@@ -487,6 +491,8 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
   ['trimspace', (a) => str(a[0]).trim()],
   ['chomp', (a) => str(a[0]).replace(/(\r?\n)+$/, '')],
   ['trim', (a) => {
+    // Terraform trims a set of code points (Go's strings.Trim), not of grapheme clusters.
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are meant here
     const chars = [...str(a[1])];
     let s = str(a[0]);
     while (s && chars.some((c) => s.startsWith(c))) s = s.slice(1);
@@ -503,10 +509,10 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
   }],
   ['startswith', (a) => str(a[0]).startsWith(str(a[1]))],
   ['endswith', (a) => str(a[0]).endsWith(str(a[1]))],
-  ['strrev', (a) => [...str(a[0])].reverse().join('')],
+  ['strrev', (a) => graphemes(str(a[0])).reverse().join('')],
   ['substr', (a) => {
     arity(a, 3);
-    const chars = [...str(a[0])];
+    const chars = graphemes(str(a[0]));
     let offset = int(a[1], 'an offset');
     const length = int(a[2], 'a length');
     if (offset < 0) offset += chars.length;
