@@ -20,7 +20,14 @@ export function registerPolicies(program: Command, io: CliIo, _setExit: (code: n
     .action((flags: { policy: string[]; config?: string; format: 'text' | 'json' }) => {
       const set = loadPolicySet({ cwd: io.cwd, policyPaths: flags.policy, ...(flags.config ? { configPath: flags.config } : {}) });
       const rows = [
-        ...set.policies.map((p) => ({ id: p.id, name: p.name, severity: p.severity, serviceTypes: p.serviceTypes, check: p.check, description: p.description })),
+        ...set.policies.map((p) => ({
+          id: p.id,
+          name: p.name,
+          severity: p.severity,
+          serviceTypes: p.serviceTypes,
+          check: p.check,
+          description: p.description,
+        })),
         // The engine's own rules run on every check, so they belong in the list.
         ...META_RULES.map((r) => ({ id: r.id, name: r.name, severity: r.severity, serviceTypes: r.serviceTypes, check: 'engine', description: r.description })),
       ];
