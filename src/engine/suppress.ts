@@ -68,7 +68,10 @@ export function applySuppressions(
   });
 
   for (const c of candidates) {
-    if (c.expired) results.push(metaFinding(EXPIRED_SUPPRESSION, c, `suppression of ${describe(c)} expired on ${c.suppression.expires ?? ''}; the finding it silenced counts again`));
+    if (c.expired)
+      results.push(
+        metaFinding(EXPIRED_SUPPRESSION, c, `suppression of ${describe(c)} expired on ${c.suppression.expires ?? ''}; the finding it silenced counts again`),
+      );
     else if (!c.used) results.push(metaFinding(UNUSED_SUPPRESSION, c, `suppression of ${describe(c)} matches no finding`));
   }
   return { results, extraRules: [EXPIRED_SUPPRESSION, UNUSED_SUPPRESSION] };
@@ -115,7 +118,14 @@ function metaFinding(rule: RuleDescriptor, c: Candidate, message: string): Resul
     rationale: rule.rationale,
     remediation: rule.remediation,
     location: declared,
-    evidence: [{ kind: 'suppression', message: `declared at ${c.info.source}${s.owner !== undefined ? `, owner ${s.owner}` : ''}: "${s.reason}"`, location: declared, data }],
+    evidence: [
+      {
+        kind: 'suppression',
+        message: `declared at ${c.info.source}${s.owner !== undefined ? `, owner ${s.owner}` : ''}: "${s.reason}"`,
+        location: declared,
+        data,
+      },
+    ],
     subject,
     fingerprint: findingFingerprint({ ruleId: rule.id, location: declared, subject }),
   };
@@ -128,7 +138,11 @@ function annotationSuppressions(resource: Resource): Suppression[] {
   const list = (hybridguard as { readonly [key: string]: JsonValue })['suppressions'];
   if (list === undefined) return [];
   const pointer = `${resource.location.jsonPointer ?? ''}/~1~1/hybridguard/suppressions`;
-  const parsed = suppressionsFromAnnotation(list, { file: resource.location.file, pointer, ...(resource.location.line !== undefined ? { line: resource.location.line } : {}) });
+  const parsed = suppressionsFromAnnotation(list, {
+    file: resource.location.file,
+    pointer,
+    ...(resource.location.line !== undefined ? { line: resource.location.line } : {}),
+  });
   if (!Array.isArray(parsed)) {
     throw new HybridguardError(
       'input',
