@@ -60,7 +60,9 @@ module.exports = {
     },
     {
       name: 'not-to-dev-dep',
-      comment: 'src/ ships to users: it may not import a devDependency (users do not install them). A peer dependency (cdktf for constructs/) is also a devDependency so our tests run.',
+      comment:
+        'src/ ships to users: it may not import a devDependency (users do not install them). ' +
+        'A peer dependency (cdktf for constructs/) is also a devDependency so our tests run.',
       severity: 'error',
       from: { path: '^src/' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['npm-peer'] },
@@ -81,7 +83,9 @@ module.exports = {
     },
     {
       name: 'fs-only-in-inputs-and-cli',
-      comment: 'Only inputs/ and cli/ touch the file system or other processes (analysis/code/typescript.ts reads the compiler, hybridguard\'s own dependency, as require would).',
+      comment:
+        'Only inputs/ and cli/ touch the file system or other processes ' +
+        '(analysis/code/typescript.ts reads the compiler, hybridguard\'s own dependency, as require would).',
       severity: 'error',
       from: { path: '^src/', pathNot: ['^src/(inputs|cli)/', '^src/analysis/code/typescript\\.ts$'] },
       to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|child_process|worker_threads)$' },

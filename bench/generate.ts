@@ -104,12 +104,16 @@ function parseArgs(argv: readonly string[]): GenerateOptions {
       const value = next();
       if (value !== 'services' && value !== 'tiny') throw new Error(`--shape is services or tiny, not ${value}`);
       shape = value;
-    }
-    else if (arg === '--formats') {
-      formats = next().split(',').map((f) => f.trim()) as Format[];
+    } else if (arg === '--formats') {
+      formats = next()
+        .split(',')
+        .map((f) => f.trim()) as Format[];
       const bad = formats.filter((f) => !ALL_FORMATS.includes(f));
       if (bad.length > 0) throw new Error(`unknown format(s) ${bad.join(', ')}; expected ${ALL_FORMATS.join(',')}`);
-    } else throw new Error(`unknown option ${arg}; usage: generate.ts [--services N] [--out DIR] [--formats synth,hcl,plan] [--seed S] [--python] [--shape services|tiny]`);
+    } else
+      throw new Error(
+        `unknown option ${arg}; usage: generate.ts [--services N] [--out DIR] [--formats synth,hcl,plan] [--seed S] [--python] [--shape services|tiny]`,
+      );
   }
   if (!Number.isInteger(services) || services < 2) throw new Error('--services must be an integer >= 2');
   return { services, out: out ?? benchDir(services, { python, shape }), formats, seed, python, shape };

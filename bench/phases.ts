@@ -65,7 +65,8 @@ for (let i = 0; i < runs; i++) {
   const iam = await timed(() => {
     const model = facts.iam();
     let held = 0;
-    for (const principal of model.principals) for (const capability of facts.capabilities.keys()) if (model.capabilityGrants(principal, capability).held) held++;
+    for (const principal of model.principals)
+      for (const capability of facts.capabilities.keys()) if (model.capabilityGrants(principal, capability).held) held++;
     return { principals: model.principals.length, held };
   });
   record(`IAM: every principal x every capability`, iam.ms, iam.cpuMs);
@@ -75,16 +76,22 @@ for (let i = 0; i < runs; i++) {
 
   const code = await timed(() => {
     const model = facts.code();
-    return { handlers: model?.handlers.length ?? 0, files: model?.parsedFiles ?? 0, python: model?.handlers.flatMap((h) => h.files).filter((f) => f.endsWith('.py')).length ?? 0 };
+    return {
+      handlers: model?.handlers.length ?? 0,
+      files: model?.parsedFiles ?? 0,
+      python: model?.handlers.flatMap((h) => h.files).filter((f) => f.endsWith('.py')).length ?? 0,
+    };
   });
   record('code: parse and map every handler', code.ms, code.cpuMs);
 
   const rules = await timed(() => runPolicies({ facts, policies, suppressions, today: '2026-01-01', version: 'bench' }).results.length);
   record('policies over the computed facts', rules.ms, rules.cpuMs);
 
-  counts = `${facts.graph.resources.length} resources; ${iam.value.principals} principals, ${iam.value.held} capabilities held; ${network.value} exposures; ${code.value.handlers} handlers, ${code.value.files} files parsed (${code.value.python} Python); ${rules.value} findings`;
+  counts = `${facts.graph.resources.length} resources; ${iam.value.principals} principals, ${iam.value.held} capabilities held; ${network.value} exposures; ` +
+    `${code.value.handlers} handlers, ${code.value.files} files parsed (${code.value.python} Python); ${rules.value} findings`;
 }
 
 console.log(`N = ${services}${shape === 'tiny' ? ', tiny shape' : ''} (${counts}); median of ${runs} runs, in one process\n`);
 console.log('| phase | median (ms) | min (ms) | median CPU (ms) |\n|---|---:|---:|---:|');
-for (const [phase, times] of phases) console.log(`| ${phase} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)} | ${median(cpuTimes.get(phase) ?? [NaN]).toFixed(0)} |`);
+for (const [phase, times] of phases)
+  console.log(`| ${phase} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)} | ${median(cpuTimes.get(phase) ?? [NaN]).toFixed(0)} |`);

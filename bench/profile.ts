@@ -84,7 +84,12 @@ export function summarizeProfile(file: string, top = 20): string {
       .slice(0, top)
       .map(([k, ms]) => `  ${(ms).toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${k}`),
   ];
-  return [`total sampled ${total.toFixed(0)} ms`, ...table(fnSelf, 'self time by function:'), ...table(fnTotal, 'inclusive time by hybridguard function:'), ...table(fileTotal, 'inclusive time by file:')].join('\n');
+  return [
+    `total sampled ${total.toFixed(0)} ms`,
+    ...table(fnSelf, 'self time by function:'),
+    ...table(fnTotal, 'inclusive time by hybridguard function:'),
+    ...table(fileTotal, 'inclusive time by file:'),
+  ].join('\n');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -104,7 +104,15 @@ async function bench(
     times.push(m.seconds);
     if (m.maxRssMiB !== undefined) rss = Math.max(rss ?? 0, m.maxRssMiB);
   }
-  const row: Row = { n, tool, label, command: shown, medianSeconds: median(times), minSeconds: Math.min(...times), ...(rss !== undefined ? { maxRssMiB: rss } : {}) };
+  const row: Row = {
+    n,
+    tool,
+    label,
+    command: shown,
+    medianSeconds: median(times),
+    minSeconds: Math.min(...times),
+    ...(rss !== undefined ? { maxRssMiB: rss } : {}),
+  };
   rows.push(row);
   console.log(`  ${label.padEnd(34)} ${fmt(row.medianSeconds).padStart(8)} s  (min ${fmt(row.minSeconds)})  ${mib(rss).padStart(5)} MiB`);
   return warm;
@@ -162,10 +170,17 @@ async function prepareTerraform(gen: GenerateResult, env: NodeJS.ProcessEnv): Pr
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
-  console.log(`hybridguard scale benchmark: N = ${options.services.join(', ')}, ${options.runs} runs each${hasGnuTime ? '' : ' (no GNU time: sampling /proc for memory)'}`);
+  console.log(
+    `hybridguard scale benchmark: N = ${options.services.join(', ')}, ${options.runs} runs each${
+      hasGnuTime ? '' : ' (no GNU time: sampling /proc for memory)'
+    }`,
+  );
 
   if (options.build) {
-    const build = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, captureStdout: true });
+    const build = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      captureStdout: true,
+    });
     if (build.exitCode !== 0) console.log(`  note: build reported errors (exit ${build.exitCode}); timing whatever dist/ holds`);
   }
   const hgVersion = await run(process.execPath, [CLI, '--version'], { captureStdout: true });
@@ -179,7 +194,8 @@ async function main(): Promise<void> {
     const rc = join(tfTemp, 'terraform.rc');
     writeFileSync(
       rc,
-      `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
+      `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n` +
+        `    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
     );
     tfEnv.TF_CLI_CONFIG_FILE = rc;
   }
@@ -191,8 +207,17 @@ async function main(): Promise<void> {
   await bench(undefined, 'hybridguard', '--version', process.execPath, [CLI, '--version'], options.runs, [0]);
   const example = join(ROOT, 'fixtures', 'example', 'cdktf.out');
   if (existsSync(example))
-    await bench(undefined, 'hybridguard', 'check bundled example', process.execPath, [CLI, 'check', example], options.runs, [0, 1], undefined, ROOT, (m) => (/\n\s+at /.test(m.stderr) ? `crashed: ${m.stderr.slice(0, 200)}` : undefined));
-  else rows.push({ n: undefined, tool: 'hybridguard', label: 'check bundled example', command: `node bin/hybridguard.js check ${rel(example)}`, note: 'fixtures/example/cdktf.out not in the repo yet' });
+    await bench(undefined, 'hybridguard', 'check bundled example', process.execPath, [CLI, 'check', example], options.runs, [0, 1], undefined, ROOT, (m) =>
+      /\n\s+at /.test(m.stderr) ? `crashed: ${m.stderr.slice(0, 200)}` : undefined,
+    );
+  else
+    rows.push({
+      n: undefined,
+      tool: 'hybridguard',
+      label: 'check bundled example',
+      command: `node bin/hybridguard.js check ${rel(example)}`,
+      note: 'fixtures/example/cdktf.out not in the repo yet',
+    });
 
   const findingCounts = new Map<number, number | undefined>();
   const depcruiseConfig = join(ROOT, '.bench', 'depcruise.cjs');
@@ -200,7 +225,9 @@ async function main(): Promise<void> {
   // One forbidden rule, as a user would write it; anchored so client-sagemaker-runtime (inference) is not caught.
   writeFileSync(
     depcruiseConfig,
-    `module.exports = {\n  forbidden: [\n    {\n      name: 'no-sagemaker-in-functions',\n      severity: 'error',\n      from: { path: '^.*/functions/' },\n      to: { path: '@aws-sdk/client-sagemaker(/|$)' },\n    },\n  ],\n  options: { doNotFollow: { path: 'node_modules' }, tsPreCompilationDeps: true },\n};\n`,
+    `module.exports = {\n  forbidden: [\n    {\n      name: 'no-sagemaker-in-functions',\n      severity: 'error',\n      from: { path: '^.*/functions/' },\n` +
+      `      to: { path: '@aws-sdk/client-sagemaker(/|$)' },\n    },\n  ],\n` +
+      `  options: { doNotFollow: { path: 'node_modules' }, tsPreCompilationDeps: true },\n};\n`,
   );
 
   for (const n of options.services) {
@@ -209,20 +236,105 @@ async function main(): Promise<void> {
     console.log(`\nN = ${n}: ${counts.resources} resources, ${counts.codeFiles} handler files`);
     const synth = gen.synthDir as string;
     if (hgAvailable) {
-      const check = await bench(n, 'hybridguard', 'check (synth JSON)', process.execPath, [CLI, 'check', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
-      const withCode = await bench(n, 'hybridguard', 'check --code (synth JSON + handlers)', process.execPath, [CLI, 'check', synth, '--code', gen.codeRoot, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      const check = await bench(
+        n,
+        'hybridguard',
+        'check (synth JSON)',
+        process.execPath,
+        [CLI, 'check', synth, '--format', 'json'],
+        options.runs,
+        [0, 1],
+        undefined,
+        ROOT,
+        jsonAnswer,
+      );
+      const withCode = await bench(
+        n,
+        'hybridguard',
+        'check --code (synth JSON + handlers)',
+        process.execPath,
+        [CLI, 'check', synth, '--code', gen.codeRoot, '--format', 'json'],
+        options.runs,
+        [0, 1],
+        undefined,
+        ROOT,
+        jsonAnswer,
+      );
       // The same stack with the regular functions' handlers in Python (boto3), read with tree-sitter.
       const py = generate({ out: join(ROOT, '.bench', `n${n}-py`), services: n, formats: ['synth'], python: true });
-      await bench(n, 'hybridguard', 'check --code (synth JSON + Python handlers)', process.execPath, [CLI, 'check', py.synthDir as string, '--code', py.codeRoot, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
-      await bench(n, 'hybridguard', 'check (HCL)', process.execPath, [CLI, 'check', gen.hclDir as string, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
-      await bench(n, 'hybridguard', 'check (plan JSON)', process.execPath, [CLI, 'check', gen.planFile as string, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
-      await bench(n, 'hybridguard', 'query who-can sagemaker:CreateModelPackage', process.execPath, [CLI, 'query', 'who-can', 'sagemaker:CreateModelPackage', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
-      await bench(n, 'hybridguard', 'query exposure', process.execPath, [CLI, 'query', 'exposure', synth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+      await bench(
+        n,
+        'hybridguard',
+        'check --code (synth JSON + Python handlers)',
+        process.execPath,
+        [CLI, 'check', py.synthDir as string, '--code', py.codeRoot, '--format', 'json'],
+        options.runs,
+        [0, 1],
+        undefined,
+        ROOT,
+        jsonAnswer,
+      );
+      await bench(
+        n,
+        'hybridguard',
+        'check (HCL)',
+        process.execPath,
+        [CLI, 'check', gen.hclDir as string, '--format', 'json'],
+        options.runs,
+        [0, 1],
+        undefined,
+        ROOT,
+        jsonAnswer,
+      );
+      await bench(
+        n,
+        'hybridguard',
+        'check (plan JSON)',
+        process.execPath,
+        [CLI, 'check', gen.planFile as string, '--format', 'json'],
+        options.runs,
+        [0, 1],
+        undefined,
+        ROOT,
+        jsonAnswer,
+      );
+      await bench(
+        n,
+        'hybridguard',
+        'query who-can sagemaker:CreateModelPackage',
+        process.execPath,
+        [CLI, 'query', 'who-can', 'sagemaker:CreateModelPackage', synth, '--format', 'json'],
+        options.runs,
+        [0, 1],
+        undefined,
+        ROOT,
+        jsonAnswer,
+      );
+      await bench(
+        n,
+        'hybridguard',
+        'query exposure',
+        process.execPath,
+        [CLI, 'query', 'exposure', synth, '--format', 'json'],
+        options.runs,
+        [0, 1],
+        undefined,
+        ROOT,
+        jsonAnswer,
+      );
       findingCounts.set(n, countFindings(withCode?.stdout ?? check?.stdout ?? ''));
     }
     if (!options.skip.has('depcruise')) {
       // depcruise exits with the number of violations: exactly the 2 planted imports.
-      await bench(n, 'dependency-cruiser', 'depcruise, 1 forbidden rule', DEPCRUISE, ['--config', depcruiseConfig, '--output-type', 'err', join(gen.codeRoot, 'functions')], options.runs, [2]);
+      await bench(
+        n,
+        'dependency-cruiser',
+        'depcruise, 1 forbidden rule',
+        DEPCRUISE,
+        ['--config', depcruiseConfig, '--output-type', 'err', join(gen.codeRoot, 'functions')],
+        options.runs,
+        [2],
+      );
     }
     if (!options.skip.has('terraform')) {
       const dir = await prepareTerraform(gen, tfEnv);
@@ -233,11 +345,41 @@ async function main(): Promise<void> {
       console.log(`  tiny shape: ${tiny.stack.counts.resources} resources, ${tiny.stack.counts.codeFiles} handler files`);
       const tinySynth = tiny.synthDir as string;
       if (hgAvailable) {
-        await bench(n, 'hybridguard', 'check (synth JSON) [tiny]', process.execPath, [CLI, 'check', tinySynth, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
-        await bench(n, 'hybridguard', 'check --code (synth JSON + handlers) [tiny]', process.execPath, [CLI, 'check', tinySynth, '--code', tiny.codeRoot, '--format', 'json'], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
+        await bench(
+          n,
+          'hybridguard',
+          'check (synth JSON) [tiny]',
+          process.execPath,
+          [CLI, 'check', tinySynth, '--format', 'json'],
+          options.runs,
+          [0, 1],
+          undefined,
+          ROOT,
+          jsonAnswer,
+        );
+        await bench(
+          n,
+          'hybridguard',
+          'check --code (synth JSON + handlers) [tiny]',
+          process.execPath,
+          [CLI, 'check', tinySynth, '--code', tiny.codeRoot, '--format', 'json'],
+          options.runs,
+          [0, 1],
+          undefined,
+          ROOT,
+          jsonAnswer,
+        );
       }
       if (!options.skip.has('depcruise')) {
-        await bench(n, 'dependency-cruiser', 'depcruise, 1 forbidden rule [tiny]', DEPCRUISE, ['--config', depcruiseConfig, '--output-type', 'err', join(tiny.codeRoot, 'functions')], options.runs, [2]);
+        await bench(
+          n,
+          'dependency-cruiser',
+          'depcruise, 1 forbidden rule [tiny]',
+          DEPCRUISE,
+          ['--config', depcruiseConfig, '--output-type', 'err', join(tiny.codeRoot, 'functions')],
+          options.runs,
+          [2],
+        );
       }
     }
     if (options.profile && hgAvailable && n === (options.services.includes(1000) ? 1000 : options.services[options.services.length - 1])) {
@@ -262,13 +404,17 @@ function find(n: number | undefined, label: string): Row | undefined {
 
 function renderReport(options: Options, startedAt: Date, findingCounts: Map<number, number | undefined>, version: string): string {
   const cpu = cpus();
-  const command = `npm run bench -- --services ${options.services.join(',')} --runs ${options.runs}${options.skip.size ? ` --skip ${[...options.skip].join(',')}` : ''}`;
+  const command = `npm run bench -- --services ${options.services.join(',')} --runs ${options.runs}${
+    options.skip.size ? ` --skip ${[...options.skip].join(',')}` : ''
+  }`;
   const lines: string[] = [
     '# Scale benchmark results',
     '',
     `Command: \`${command}\` (generator: \`node --import tsx bench/generate.ts --services N [--shape tiny]\`; rows marked [tiny] are the second shape)`,
     '',
-    `Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${startedAt.toISOString().slice(0, 10)}; hybridguard ${version || 'n/a'}.`,
+    `Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${startedAt.toISOString().slice(0, 10)}; hybridguard ${
+      version || 'n/a'
+    }.`,
     `Times are wall-clock medians of ${options.runs} runs after one warm-up, including process start; memory is the peak RSS over the runs (GNU time).`,
     '',
     '| N | resources | handler files | tool | what | median (s) | min (s) | peak RSS (MiB) |',
@@ -278,7 +424,9 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
   for (const r of rows) {
     const c = r.n !== undefined ? sizes.get(r.n) : undefined;
     lines.push(
-      `| ${r.n ?? '-'} | ${c?.resources ?? '-'} | ${c?.codeFiles ?? '-'} | ${r.tool} | ${r.label}${r.note ? ` (${r.note.replace(/\|/g, '\\|')})` : ''} | ${fmt(r.medianSeconds)} | ${fmt(r.minSeconds)} | ${mib(r.maxRssMiB)} |`,
+      `| ${r.n ?? '-'} | ${c?.resources ?? '-'} | ${c?.codeFiles ?? '-'} | ${r.tool} | ${r.label}${r.note ? ` (${r.note.replace(/\|/g, '\\|')})` : ''} | ${fmt(
+        r.medianSeconds,
+      )} | ${fmt(r.minSeconds)} | ${mib(r.maxRssMiB)} |`,
     );
   }
   lines.push('', '## Targets', '');
@@ -292,22 +440,49 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
   const tf = find(at, 'terraform validate');
   const ratio = (a?: Row, b?: Row): number | undefined => (a?.medianSeconds !== undefined && b?.medianSeconds ? a.medianSeconds / b.medianSeconds : undefined);
   const r1 = ratio(code, dc);
-  target(`N=${at}: check --code faster than dependency-cruiser (1 rule)`, r1 === undefined ? undefined : r1 < 1, r1 === undefined ? 'not measured' : `${fmt(code?.medianSeconds)} s vs ${fmt(dc?.medianSeconds)} s (ratio ${r1.toFixed(2)})`);
+  target(
+    `N=${at}: check --code faster than dependency-cruiser (1 rule)`,
+    r1 === undefined ? undefined : r1 < 1,
+    r1 === undefined ? 'not measured' : `${fmt(code?.medianSeconds)} s vs ${fmt(dc?.medianSeconds)} s (ratio ${r1.toFixed(2)})`,
+  );
   const tinyCode = find(at, 'check --code (synth JSON + handlers) [tiny]');
   const tinyDc = find(at, 'depcruise, 1 forbidden rule [tiny]');
   const r1t = ratio(tinyCode, tinyDc);
-  target(`N=${at}, tiny shape: check --code at most 0.6x dependency-cruiser (1 rule)`, r1t === undefined ? undefined : r1t <= 0.6, r1t === undefined ? 'not measured' : `${fmt(tinyCode?.medianSeconds)} s vs ${fmt(tinyDc?.medianSeconds)} s (ratio ${r1t.toFixed(2)})`);
+  target(
+    `N=${at}, tiny shape: check --code at most 0.6x dependency-cruiser (1 rule)`,
+    r1t === undefined ? undefined : r1t <= 0.6,
+    r1t === undefined ? 'not measured' : `${fmt(tinyCode?.medianSeconds)} s vs ${fmt(tinyDc?.medianSeconds)} s (ratio ${r1t.toFixed(2)})`,
+  );
   for (const [label, row] of [['check (synth JSON)', check], ['check (synth JSON) [tiny]', find(at, 'check (synth JSON) [tiny]')]] as const) {
-    target(`N=${at}: ${label} at most 1.0 s`, row?.medianSeconds === undefined ? undefined : row.medianSeconds <= 1, row?.medianSeconds === undefined ? 'not measured' : `${fmt(row.medianSeconds)} s`);
+    target(
+      `N=${at}: ${label} at most 1.0 s`,
+      row?.medianSeconds === undefined ? undefined : row.medianSeconds <= 1,
+      row?.medianSeconds === undefined ? 'not measured' : `${fmt(row.medianSeconds)} s`,
+    );
   }
   const r2 = ratio(check, tf);
-  target(`N=${at}: check under a third of terraform validate`, r2 === undefined ? undefined : r2 < 1 / 3, r2 === undefined ? 'not measured' : `${fmt(check?.medianSeconds)} s vs ${fmt(tf?.medianSeconds)} s (ratio ${r2.toFixed(2)}, target < 0.33)`);
+  target(
+    `N=${at}: check under a third of terraform validate`,
+    r2 === undefined ? undefined : r2 < 1 / 3,
+    r2 === undefined ? 'not measured' : `${fmt(check?.medianSeconds)} s vs ${fmt(tf?.medianSeconds)} s (ratio ${r2.toFixed(2)}, target < 0.33)`,
+  );
   const r2b = ratio(code, tf);
   if (r2b !== undefined) lines.push(`  - with --code: ratio ${r2b.toFixed(2)}`);
   const peak = Math.max(...rows.filter((r) => r.n === at && r.tool === 'hybridguard' && r.maxRssMiB !== undefined).map((r) => r.maxRssMiB as number));
-  target(`N=${at}: peak memory under 1 GiB`, Number.isFinite(peak) ? peak < 1024 : undefined, Number.isFinite(peak) ? `${Math.round(peak)} MiB (largest hybridguard command)` : 'not measured');
+  target(
+    `N=${at}: peak memory under 1 GiB`,
+    Number.isFinite(peak) ? peak < 1024 : undefined,
+    Number.isFinite(peak) ? `${Math.round(peak)} MiB (largest hybridguard command)` : 'not measured',
+  );
   const sorted = [...options.services].sort((a, b) => a - b);
-  for (const label of ['check (synth JSON)', 'check --code (synth JSON + handlers)', 'check (HCL)', 'check (plan JSON)', 'check (synth JSON) [tiny]', 'check --code (synth JSON + handlers) [tiny]']) {
+  for (const label of [
+    'check (synth JSON)',
+    'check --code (synth JSON + handlers)',
+    'check (HCL)',
+    'check (plan JSON)',
+    'check (synth JSON) [tiny]',
+    'check --code (synth JSON + handlers) [tiny]',
+  ]) {
     const steps: string[] = [];
     let ok: boolean | undefined;
     for (const n of sorted) {
@@ -328,7 +503,13 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
     const same = new Set(counts.map(([, c]) => c)).size === 1;
     target('same findings at every N (planted violations only)', same, counts.map(([n, c]) => `N=${n}: ${c}`).join(', '));
   }
-  lines.push('', 'Peers: dependency-cruiser 17 runs one `forbidden` rule (from `^.*/functions/` to `@aws-sdk/client-sagemaker`) over the same handler files and must report exactly the 2 planted imports; `terraform validate` runs on the same synth JSON as `main.tf.json` after one `terraform init` from the provider mirror (not timed).', '');
+  lines.push(
+    '',
+    'Peers: dependency-cruiser 17 runs one `forbidden` rule (from `^.*/functions/` to `@aws-sdk/client-sagemaker`) over the same handler files and must ' +
+      'report exactly the 2 planted imports; `terraform validate` runs on the same synth JSON as `main.tf.json` after one `terraform init` from the provider ' +
+      'mirror (not timed).',
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }
 

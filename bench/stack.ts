@@ -49,6 +49,10 @@ export interface GeneratedStack {
   readonly counts: { readonly functions: number; readonly microservices: number; readonly resources: number; readonly codeFiles: number };
 }
 
+/** The write the generated DynamoDB code makes: one line in the generated file (the tiny shape counts lines). */
+const DYNAMODB_UPDATE =
+  "new UpdateItemCommand({ TableName: TABLE, Key: { pk: { S: id } }, UpdateExpression: 'SET body = :b', " +
+  "ExpressionAttributeValues: { ':b': { S: body } } })";
 const pad = (n: number): string => String(n).padStart(4, '0');
 const ref = (address: string, attribute: string): Ref => new Ref(address, attribute);
 const single = (item: GObject): Blocks => new Blocks([item], true);
@@ -152,7 +156,7 @@ export async function load(id: string) {
 }
 
 export async function save(id: string, body: string) {
-  await ddb.send(new UpdateItemCommand({ TableName: TABLE, Key: { pk: { S: id } }, UpdateExpression: 'SET body = :b', ExpressionAttributeValues: { ':b': { S: body } } }));
+  await ddb.send(${DYNAMODB_UPDATE});
 }
 `,
     py: (name) => `import boto3
@@ -310,8 +314,11 @@ function pythonHandler(name: string, usesSecret: boolean): string {
     `import json\n\n${usesSecret ? 'import boto3\n\n' : ''}from lib.store import load, save\nfrom lib.notify import notify\n` +
     (usesSecret ? `\nsecrets = boto3.client("secretsmanager")\n` : '') +
     `\n\ndef handler(event, context):\n    id = (event.get("pathParameters") or {}).get("id", "unknown")\n` +
-    (usesSecret ? `    key = secrets.get_secret_value(SecretId="${name}/api-key")\n    if not key.get("SecretString"):\n        raise RuntimeError("missing api key")\n` : '') +
-    `    previous = load(id)\n    save(id, event.get("body") or "")\n    notify({"id": id, "previous": previous is not None})\n    return {"statusCode": 200, "body": json.dumps({"id": id})}\n`
+    (usesSecret
+      ? `    key = secrets.get_secret_value(SecretId="${name}/api-key")\n    if not key.get("SecretString"):\n        raise RuntimeError("missing api key")\n`
+      : '') +
+    `    previous = load(id)\n    save(id, event.get("body") or "")\n    notify({"id": id, "previous": previous is not None})\n` +
+      `    return {"statusCode": 200, "body": json.dumps({"id": id})}\n`
   );
 }
 
@@ -386,7 +393,10 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
       subnet_id: ref(subnets.public[i] as string, 'id'),
       tags: { Name: `ai-platform-${az}` },
     });
-    const rt = add('managed', 'aws_route_table', `private_${az}`, `network/private-${az}-rt`, net, { tags: { Name: `ai-platform-private-${az}` }, vpc_id: ref(vpc, 'id') });
+    const rt = add('managed', 'aws_route_table', `private_${az}`, `network/private-${az}-rt`, net, {
+      tags: { Name: `ai-platform-private-${az}` },
+      vpc_id: ref(vpc, 'id'),
+    });
     add('managed', 'aws_route', `private_${az}_nat`, `network/private-${az}-nat-route`, net, {
       destination_cidr_block: '0.0.0.0/0',
       nat_gateway_id: ref(nat, 'id'),
@@ -397,7 +407,10 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
       subnet_id: ref(subnets.private[i] as string, 'id'),
     });
   });
-  const isolatedRt = add('managed', 'aws_route_table', 'isolated', 'network/isolated-rt', net, { tags: { Name: 'ai-platform-isolated' }, vpc_id: ref(vpc, 'id') });
+  const isolatedRt = add('managed', 'aws_route_table', 'isolated', 'network/isolated-rt', net, {
+    tags: { Name: 'ai-platform-isolated' },
+    vpc_id: ref(vpc, 'id'),
+  });
   AZS.forEach((az, i) => {
     add('managed', 'aws_route_table_association', `isolated_${az}`, `network/isolated-${az}-rta`, net, {
       route_table_id: ref(isolatedRt, 'id'),
@@ -435,7 +448,23 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
   ]);
   const fnBoundary = managedPolicy('function_boundary', 'Permissions boundary for functions', [
     {
-      Action: ['dynamodb:*', 's3:*', 'sqs:*', 'sns:*', 'events:PutEvents', 'sagemaker:InvokeEndpoint', 'bedrock:InvokeModel', 'secretsmanager:GetSecretValue', 'logs:*', 'xray:*', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:Describe*', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Action: [
+        'dynamodb:*',
+        's3:*',
+        'sqs:*',
+        'sns:*',
+        'events:PutEvents',
+        'sagemaker:InvokeEndpoint',
+        'bedrock:InvokeModel',
+        'secretsmanager:GetSecretValue',
+        'logs:*',
+        'xray:*',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:Describe*',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
       Effect: 'Allow',
       Resource: '*',
       Sid: 'FunctionCeiling',
@@ -443,7 +472,21 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
   ]);
   const svcBoundary = managedPolicy('service_boundary', 'Permissions boundary for microservices', [
     {
-      Action: ['dynamodb:*', 's3:*', 'sqs:*', 'sns:*', 'sagemaker:*', 'bedrock:InvokeModel', 'secretsmanager:GetSecretValue', 'logs:*', 'xray:*', 'ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+      Action: [
+        'dynamodb:*',
+        's3:*',
+        'sqs:*',
+        'sns:*',
+        'sagemaker:*',
+        'bedrock:InvokeModel',
+        'secretsmanager:GetSecretValue',
+        'logs:*',
+        'xray:*',
+        'ecr:GetAuthorizationToken',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:BatchCheckLayerAvailability',
+      ],
       Effect: 'Allow',
       Resource: '*',
       Sid: 'ServiceCeiling',
@@ -468,7 +511,10 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     protocol_type: 'HTTP',
     tags: { 'hybridguard:service-type': 'gateway' },
   });
-  const accessLogs = add('managed', 'aws_cloudwatch_log_group', 'api_access', 'gateway/access-logs', apiFile, { name: '/aws/apigateway/ai-platform', retention_in_days: 90 });
+  const accessLogs = add('managed', 'aws_cloudwatch_log_group', 'api_access', 'gateway/access-logs', apiFile, {
+    name: '/aws/apigateway/ai-platform',
+    retention_in_days: 90,
+  });
   add('managed', 'aws_apigatewayv2_stage', 'main', 'gateway/stage', apiFile, {
     access_log_settings: single({ destination_arn: ref(accessLogs, 'arn'), format: '$context.requestId $context.routeKey $context.status' }),
     api_id: ref(api, 'id'),
@@ -511,7 +557,9 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     const entry = spec.codeFiles[0]?.path.endsWith('.py') ? 'handler.py' : 'handler.ts';
     const tags: Record<string, string> = { ...(baseTags(name, spec.team) as Record<string, string>), 'hybridguard:source': `functions/${name}/${entry}` };
     if (spec.tagged) tags['hybridguard:service-type'] = 'function';
-    const doc = tiny ? undefined : add('data', 'aws_iam_policy_document', `${key}_policy`, `${cp}/policy-document`, file, { statement: new Blocks(spec.statements, false) });
+    const doc = tiny
+      ? undefined
+      : add('data', 'aws_iam_policy_document', `${key}_policy`, `${cp}/policy-document`, file, { statement: new Blocks(spec.statements, false) });
     const roleAttrs: Record<string, GValue> = {
       assume_role_policy: ref(lambdaAssume, 'json'),
       name: `ai-platform-${name}`,
@@ -528,9 +576,10 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     } else {
       // Many small policies: one inline policy per statement.
       spec.statements.forEach((st, j) => {
-        const statement = { Sid: st.sid as string, Effect: 'Allow', Action: st.actions as GJson, Resource: st.resources as GJson };
+        const sid = st.sid as string;
+        const statement = { Sid: sid, Effect: 'Allow', Action: st.actions as GJson, Resource: st.resources as GJson };
         add('managed', 'aws_iam_role_policy', `${key}_policy_${j}`, `${cp}/role-policy-${j}`, file, {
-          name: `${name}-${String(st.sid).toLowerCase()}`,
+          name: `${name}-${sid.toLowerCase()}`,
           policy: new JsonDoc({ Version: '2012-10-17', Statement: [statement] }),
           role: ref(role, 'id'),
         });
@@ -540,7 +589,10 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
       policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
       role: ref(role, 'name'),
     });
-    add('managed', 'aws_iam_role_policy_attachment', `${key}_telemetry`, `${cp}/telemetry`, file, { policy_arn: ref(telemetry, 'arn'), role: ref(role, 'name') });
+    add('managed', 'aws_iam_role_policy_attachment', `${key}_telemetry`, `${cp}/telemetry`, file, {
+      policy_arn: ref(telemetry, 'arn'),
+      role: ref(role, 'name'),
+    });
     const logs = add('managed', 'aws_cloudwatch_log_group', `${key}_logs`, `${cp}/logs`, file, { name: `/aws/lambda/${name}`, retention_in_days: 30, tags });
     const fn = add('managed', 'aws_lambda_function', key, `${cp}/function`, file, {
       architectures: ['arm64'],
@@ -592,7 +644,12 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     code.push(...spec.codeFiles);
   };
 
-  const stmt = (sid: string, actions: readonly string[], res: readonly string[]): GObject => ({ actions: [...actions], effect: 'Allow', resources: [...res], sid });
+  const stmt = (sid: string, actions: readonly string[], res: readonly string[]): GObject => ({
+    actions: [...actions],
+    effect: 'Allow',
+    resources: [...res],
+    sid,
+  });
 
   for (let i = 1; i <= functions; i++) {
     const name = `fn-${pad(i)}`;
@@ -603,25 +660,36 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     const usesSecret = i % 4 === 0;
     const handler =
       `import { load, save } from './lib/store.js';\nimport { notify } from './lib/notify.js';\n` +
-      (usesSecret ? `import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';\n\nconst secrets = new SecretsManagerClient({});\n` : '') +
+      (usesSecret
+        ? `import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';\n\nconst secrets = new SecretsManagerClient({});\n`
+        : '') +
       `\nexport async function handler(event: { body?: string; pathParameters?: { id?: string } }) {\n` +
       `  const id = event.pathParameters?.id ?? 'unknown';\n` +
-      (usesSecret ? `  const key = await secrets.send(new GetSecretValueCommand({ SecretId: '${name}/api-key' }));\n  if (!key.SecretString) throw new Error('missing api key');\n` : '') +
-      `  const previous = await load(id);\n  await save(id, event.body ?? '');\n  await notify({ id, previous: previous !== undefined });\n  return { statusCode: 200, body: JSON.stringify({ id }) };\n}\n`;
+      (usesSecret
+        ? `  const key = await secrets.send(new GetSecretValueCommand({ SecretId: '${name}/api-key' }));\n` +
+          `  if (!key.SecretString) throw new Error('missing api key');\n`
+        : '') +
+      `  const previous = await load(id);\n  await save(id, event.body ?? '');\n  await notify({ id, previous: previous !== undefined });\n` +
+        `  return { statusCode: 200, body: JSON.stringify({ id }) };\n}\n`;
     const statements = [stmt('Store', store.actions, store.resources(name)), stmt('Notify', notifier.actions, notifier.resources(name))];
-    if (usesSecret) statements.push(stmt('Secret', ['secretsmanager:GetSecretValue'], [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}/api-key-*`]));
+    if (usesSecret)
+      statements.push(stmt('Secret', ['secretsmanager:GetSecretValue'], [`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}/api-key-*`]));
     if (tiny) {
       // Findings by the thousand: data read on any resource, and a grant the code never uses.
       statements.push(stmt('ReadAnything', ['s3:GetObject', 'dynamodb:Query'], ['*']));
       statements.push(stmt('Unused', ['sqs:DeleteMessage'], [`arn:aws:sqs:${REGION}:${ACCOUNT}:${name}-dlq`]));
     }
     const tinyCode: CodeFile[] = [
-      { path: `functions/${name}/handler.ts`, text: `import { run } from './lib/run.js';\nexport const handler = (event: { body?: string }) => run(event.body ?? '');\n` },
+      {
+        path: `functions/${name}/handler.ts`,
+        text: `import { run } from './lib/run.js';\nexport const handler = (event: { body?: string }) => run(event.body ?? '');\n`,
+      },
       {
         path: `functions/${name}/lib/run.ts`,
         text:
           `import { load, save } from './store.js';\nimport { notify } from './notify.js';\n\nexport async function run(body: string) {\n` +
-          `  const previous = await load('${name}');\n  await save('${name}', body);\n  await notify({ id: '${name}', previous: previous !== undefined });\n}\n`,
+          `  const previous = await load('${name}');\n  await save('${name}', body);\n  await notify({ id: '${name}', previous: previous !== undefined });\n` +
+            `}\n`,
       },
       { path: `functions/${name}/lib/store.ts`, text: importLine(store) + store.body(name) },
       { path: `functions/${name}/lib/notify.ts`, text: importLine(notifier) + notifier.body(name) },
@@ -673,9 +741,16 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     };
     if (spec.boundary) roleAttrs.permissions_boundary = ref(svcBoundary, 'arn');
     const role = add('managed', 'aws_iam_role', `${key}_task`, `${cp}/task-role`, file, roleAttrs);
-    add('managed', 'aws_iam_role_policy', `${key}_task`, `${cp}/task-policy`, file, { name: `${name}-access`, policy: new JsonDoc(spec.policy), role: ref(role, 'id') });
-    add('managed', 'aws_iam_role_policy_attachment', `${key}_telemetry`, `${cp}/telemetry`, file, { policy_arn: ref(telemetry, 'arn'), role: ref(role, 'name') });
-    const logs = add('managed', 'aws_cloudwatch_log_group', `${key}_logs`, `${cp}/logs`, file, { name: `/aws/ecs/${name}`, retention_in_days: 30 });
+    add('managed', 'aws_iam_role_policy', `${key}_task`, `${cp}/task-policy`, file, {
+      name: `${name}-access`,
+      policy: new JsonDoc(spec.policy),
+      role: ref(role, 'id'),
+    });
+    add('managed', 'aws_iam_role_policy_attachment', `${key}_telemetry`, `${cp}/telemetry`, file, {
+      policy_arn: ref(telemetry, 'arn'),
+      role: ref(role, 'name'),
+    });
+    add('managed', 'aws_cloudwatch_log_group', `${key}_logs`, `${cp}/logs`, file, { name: `/aws/ecs/${name}`, retention_in_days: 30 });
     const albSg = add('managed', 'aws_security_group', `${key}_alb`, `${cp}/alb-sg`, file, {
       description: spec.public ? 'Scoring API from anywhere' : 'Internal ALB: VPC only',
       egress: sgRules({ cidr_blocks: ['10.0.0.0/16'], description: 'To tasks', from_port: port, protocol: 'tcp', to_port: port }),
@@ -701,7 +776,7 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     const lb = add('managed', 'aws_lb', key, `${cp}/alb`, file, {
       internal: !spec.public,
       load_balancer_type: 'application',
-      name: `${name}`.slice(0, 32),
+      name: name.slice(0, 32),
       security_groups: [ref(albSg, 'id')],
       subnets: spec.public ? publicSubnetRefs : privateSubnetRefs,
       tags: { service: name },
@@ -742,7 +817,6 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
       tags: { ...(baseTags(name, spec.team) as Record<string, string>), ...(spec.tagged ? { 'hybridguard:service-type': 'microservice' } : {}) },
       task_role_arn: ref(role, 'arn'),
     });
-    void logs;
     add('managed', 'aws_ecs_service', key, `${cp}/service`, file, {
       cluster: ref(cluster, 'id'),
       desired_count: 2,
@@ -763,7 +837,12 @@ export function buildStack(services: number, seed = 42, options: { readonly pyth
     const statements: GJson[] = [
       { Action: ['s3:GetObject'], Effect: 'Allow', Resource: [`arn:aws:s3:::ai-platform-models/${name}/*`], Sid: 'ModelArtifacts' },
       { Action: ['sagemaker:InvokeEndpoint'], Effect: 'Allow', Resource: [`arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name}-*`], Sid: 'Inference' },
-      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], Effect: 'Allow', Resource: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}-state`], Sid: 'State' },
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Effect: 'Allow',
+        Resource: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}-state`],
+        Sid: 'State',
+      },
     ];
     // Microservices may hold model-registry rights (the policy allows it); these must NOT be findings.
     if (registry)

@@ -2,7 +2,20 @@
  * Writers: the same generated stack as cdktf synth JSON, HCL, and `terraform show -json` plan
  * JSON (format 1.2). Pure functions from the model to file contents; `generate.ts` does the I/O.
  */
-import { AttrBlocks, Blocks, JsonDoc, Ref, Tpl, addressOf, collectRefs, isPlainObject, type GJson, type GObject, type GResource, type GValue } from './model.js';
+import {
+  AttrBlocks,
+  Blocks,
+  JsonDoc,
+  Ref,
+  Tpl,
+  addressOf,
+  collectRefs,
+  isPlainObject,
+  type GJson,
+  type GObject,
+  type GResource,
+  type GValue,
+} from './model.js';
 import { REGION, STACK } from './stack.js';
 
 const CDKTF_VERSION = '0.21.0';
@@ -84,7 +97,8 @@ export function synthManifest(): string {
 // ---------------------------------------------------------------- HCL
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const hclString = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}"`;
+const hclString = (s: string): string =>
+  `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}"`;
 const hclKey = (k: string): string => (IDENT.test(k) ? k : hclString(k));
 
 function hclJson(value: GJson, indent: string): string {
@@ -94,7 +108,7 @@ function hclJson(value: GJson, indent: string): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => `${inner}${hclJson(v, inner)},`).join('\n')}\n${indent}]`;
+    return `[\n${value.map((v: GJson) => `${inner}${hclJson(v, inner)},`).join('\n')}\n${indent}]`;
   }
   const entries = Object.entries(value as Record<string, GJson>);
   if (entries.length === 0) return '{}';
@@ -135,7 +149,7 @@ function hclBody(attrs: GObject, indent: string): string[] {
         continue;
       }
       for (const item of value.items) {
-        const present = Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null)) as GObject;
+        const present: GObject = Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null));
         blocks.push(`${indent}${key} {`, ...hclBody(present, `${indent}  `), `${indent}}`);
       }
     } else {
@@ -180,7 +194,17 @@ const COMPUTED: Record<string, readonly string[]> = {
   aws_iam_role: ['arn', 'create_date', 'unique_id'],
   aws_iam_policy: ['arn', 'attachment_count', 'policy_id'],
   aws_cloudwatch_log_group: ['arn'],
-  aws_lambda_function: ['arn', 'invoke_arn', 'last_modified', 'qualified_arn', 'qualified_invoke_arn', 'signing_job_arn', 'source_code_hash', 'source_code_size', 'version'],
+  aws_lambda_function: [
+    'arn',
+    'invoke_arn',
+    'last_modified',
+    'qualified_arn',
+    'qualified_invoke_arn',
+    'signing_job_arn',
+    'source_code_hash',
+    'source_code_size',
+    'version',
+  ],
   aws_apigatewayv2_api: ['api_endpoint', 'arn', 'execution_arn'],
   aws_apigatewayv2_stage: ['arn', 'execution_arn', 'invoke_url'],
   aws_apigatewayv2_integration: ['integration_response_selection_expression'],
@@ -205,7 +229,7 @@ export function renderPolicyDocument(attrs: GObject): string {
   const statements = (attrs.statement as Blocks).items.map((s) => {
     const out: Record<string, unknown> = {};
     if (typeof s.sid === 'string') out.Sid = s.sid;
-    out.Effect = (s.effect as string | undefined) ?? 'Allow';
+    out.Effect = s.effect ?? 'Allow';
     const one = (v: readonly string[]): unknown => (v.length === 1 ? v[0] : [...v].sort().reverse());
     if (Array.isArray(s.actions)) out.Action = one(s.actions as string[]);
     if (Array.isArray(s.resources)) out.Resource = one(s.resources as string[]);
@@ -268,7 +292,10 @@ class PlanContext {
     if (value instanceof Blocks || value instanceof AttrBlocks) {
       const items = value.items.map((item) => {
         // The provider fills unset attributes of attributes-as-blocks with zero values.
-        const full: GObject = value instanceof AttrBlocks ? Object.fromEntries(value.allKeys.map((k) => [k, k in item ? (item[k] as GValue) : this.zeros ? zeroValue(k) : null])) : item;
+        const full: GObject =
+          value instanceof AttrBlocks
+            ? Object.fromEntries(value.allKeys.map((k) => [k, k in item ? (item[k] as GValue) : this.zeros ? zeroValue(k) : null]))
+            : item;
         return this.plannedObject(full);
       });
       const anyUnknown = items.some((i) => i.unknown !== false);
@@ -342,7 +369,12 @@ export function planJson(resources: readonly GResource[]): string {
     config.push({ address, mode: r.mode, type: r.type, name: r.name, provider_config_key: 'aws', expressions: expressions(r.attrs), schema_version: 0 });
     if (r.mode === 'data') {
       // Policy documents with known inputs are read while planning: they live in prior_state.
-      const values = { ...after, id: String(hashCode(ctx.docJson.get(address) ?? '')), json: ctx.docJson.get(address), minified_json: JSON.stringify(JSON.parse(ctx.docJson.get(address) ?? '{}')) };
+      const values = {
+        ...after,
+        id: String(hashCode(ctx.docJson.get(address) ?? '')),
+        json: ctx.docJson.get(address),
+        minified_json: JSON.stringify(JSON.parse(ctx.docJson.get(address) ?? '{}')),
+      };
       prior.push({ ...base, values, sensitive_values: {} });
       continue;
     }
@@ -382,7 +414,14 @@ export function planJson(resources: readonly GResource[]): string {
  */
 function normalizePolicy(doc: GJson, type: string, attribute: string | undefined): string {
   const sorted = sortedJson(doc);
-  if (type === 'aws_iam_role_policy' && attribute === 'policy' && sorted !== null && typeof sorted === 'object' && !Array.isArray(sorted) && 'Version' in sorted) {
+  if (
+    type === 'aws_iam_role_policy' &&
+    attribute === 'policy' &&
+    sorted !== null &&
+    typeof sorted === 'object' &&
+    !Array.isArray(sorted) &&
+    'Version' in sorted
+  ) {
     const { Version, ...rest } = sorted as Record<string, GJson>;
     return JSON.stringify({ Version, ...rest });
   }

@@ -16,7 +16,7 @@ function tree(typeKey: string): Tree {
   for (const entry of (AWS_BLOCKS[typeKey] ?? '').split(' ').filter(Boolean)) {
     let level = root;
     for (const segment of entry.replace(/!$/, '').split('.')) {
-      const next = level.get(segment) ?? new Map();
+      const next = level.get(segment) ?? new Map<string, Tree>();
       level.set(segment, next);
       level = next;
     }
@@ -24,8 +24,13 @@ function tree(typeKey: string): Tree {
   return root;
 }
 
+/** A JSON value as text: strings as they are, anything else as JSON (the same as String() for numbers, booleans and null). */
+function asText(value: Json | undefined): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function escape(text: string): string {
-  return `${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/%\{/g, '%%{').replace(/\$\{/g, '$${')}`;
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/%\{/g, '%%{').replace(/\$\{/g, '$${');
 }
 
 const quote = (text: string) => `"${escape(text)}"`;
@@ -66,10 +71,10 @@ function body(values: { [key: string]: Json }, blocks: Tree, indent: string): st
     if (block || key === 'lifecycle') {
       for (const item of Array.isArray(value) ? value : [value]) {
         if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-        lines.push(`${indent}${key} {`, ...body(item, block ?? new Map(), `${indent}  `), `${indent}}`);
+        lines.push(`${indent}${key} {`, ...body(item, block ?? new Map<string, Tree>(), `${indent}  `), `${indent}}`);
       }
     } else if (key === 'depends_on' && Array.isArray(value)) {
-      lines.push(`${indent}depends_on = [${value.map((v) => String(v).replace(/^\$\{|\}$/g, '')).join(', ')}]`);
+      lines.push(`${indent}depends_on = [${value.map((v) => asText(v).replace(/^\$\{|\}$/g, '')).join(', ')}]`);
     } else if (key === 'provider' && typeof value === 'string') {
       lines.push(`${indent}provider = ${value.replace(/^\$\{|\}$/g, '')}`);
     } else {
@@ -105,13 +110,13 @@ for (const [name, variable] of Object.entries((doc.variable ?? {}) as { [k: stri
   out.push(`variable "${name}" {`, ...(typeof type === 'string' ? [`  type = ${type}`] : []), ...body(rest, new Map(), '  '), '}', '');
 }
 if (doc.locals && typeof doc.locals === 'object' && !Array.isArray(doc.locals)) {
-  out.push('locals {', ...body(doc.locals as { [k: string]: Json }, new Map(), '  '), '}', '');
+  out.push('locals {', ...body(doc.locals, new Map(), '  '), '}', '');
 }
 for (const [name, configs] of Object.entries((doc.provider ?? {}) as { [k: string]: Json[] })) {
   for (const config of configs) out.push(`provider "${name}" {`, ...body(config as { [k: string]: Json }, new Map(), '  '), '}', '');
 }
 for (const [name, call] of Object.entries((doc.module ?? {}) as { [k: string]: { [k: string]: Json } })) {
-  const source = String(call.source);
+  const source = asText(call.source);
   out.push(`module "${name}" {`, ...body({ ...call, source: rewrites.get(source) ?? source }, new Map(), '  '), '}', '');
 }
 for (const [section, prefix] of [['data', 'data.'], ['resource', '']] as const) {

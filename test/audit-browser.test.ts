@@ -26,7 +26,8 @@ function findChromium(): string | undefined {
 
 const executablePath = findChromium();
 if (!executablePath) {
-  if (process.env.CI === 'true') throw new Error('chromium is not installed: the audit browser test needs Debian\'s chromium package (apt-get install -y chromium)');
+  if (process.env.CI === 'true')
+    throw new Error("chromium is not installed: the audit browser test needs Debian's chromium package (apt-get install -y chromium)");
   console.warn('\n*** SKIPPING test/audit-browser.test.ts: chromium not found (apt-get install -y chromium). Under CI=true this fails. ***\n');
 }
 
@@ -96,7 +97,7 @@ function pngVariance(png: Buffer): { variance: number; distinct: number } {
 
 describe.skipIf(!executablePath)('audit report in headless Chromium', () => {
   let dir: string;
-  let context: BrowserContext;
+  let context: BrowserContext | undefined;
   const requests: string[] = [];
 
   beforeAll(async () => {
@@ -104,7 +105,15 @@ describe.skipIf(!executablePath)('audit report in headless Chromium', () => {
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: executablePath!,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1366, height: 768 },
       offline: true,
     });
@@ -120,7 +129,7 @@ describe.skipIf(!executablePath)('audit report in headless Chromium', () => {
   async function open(name: string, html: string): Promise<Page> {
     const file = join(dir, `${name}.html`);
     writeFileSync(file, html);
-    const page = await context.newPage();
+    const page = await context!.newPage();
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     return page;
   }

@@ -27,7 +27,9 @@ const cell = (principal: string, capability: string) => row(principal).cells[aud
 describe('buildAudit on the example stack', () => {
   it('lists services by type with the reason, the role they run as and how they are exposed', () => {
     const fns = audit.inventory.find((g) => g.serviceType === 'function')!.services.map((s) => s.address);
-    expect(fns).toEqual(expect.arrayContaining(['aws_lambda_function.ingest', 'aws_lambda_function.predict', 'aws_lambda_function.preprocess', 'aws_lambda_function.register']));
+    expect(fns).toEqual(
+      expect.arrayContaining(['aws_lambda_function.ingest', 'aws_lambda_function.predict', 'aws_lambda_function.preprocess', 'aws_lambda_function.register']),
+    );
     const ingest = service('aws_lambda_function.ingest')!;
     expect(ingest.roles).toEqual(['aws_iam_role.ingest_role']);
     expect(ingest.reason).toBeTruthy();

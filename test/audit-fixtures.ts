@@ -15,7 +15,8 @@ export function loadAudit(): AuditData {
 }
 
 export const PAYLOAD =
-  '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><svg onload="window.__pwned=3"></svg>"\'><b onmouseover=window.__pwned=4>[click](https://evil.example/x)';
+  '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><svg onload="window.__pwned=3"></svg>"\'><b ' +
+    'onmouseover=window.__pwned=4>[click](https://evil.example/x)';
 
 // Our own enums: not input-derived, so the renderer may switch on them.
 const ENUM_KEYS = new Set(['state', 'kind', 'serviceType', 'source', 'exposure', 'severity']);
@@ -61,10 +62,22 @@ export function largeAudit(services = 1000): { audit: AuditData; results: RunRes
     });
     inventory.set(type, list);
     matrix.push({
-      principal: role, kind: 'role', serviceType: type, usedBy: [fn], location: { file: FILE, address: role, line: 105 + i * 11 },
-      cells: base.capabilities.map((_c, c) => ((i + c) % 4 === 0
-        ? { state: 'granted' as const, actions: ['sagemaker:CreateTrainingJob'], conditions: [], evidence: [{ kind: 'statement', message: `statement 0 of ${role} allows sagemaker:*`, location: { file: FILE, line: 107 + i * 11 } }], ...(c === 0 ? { violation: { ruleIds: ['HG-IAM-001'], suppressed: false } } : {}) }
-        : { state: 'none' as const, actions: [], conditions: [], evidence: [] })),
+      principal: role,
+      kind: 'role',
+      serviceType: type,
+      usedBy: [fn],
+      location: { file: FILE, address: role, line: 105 + i * 11 },
+      cells: base.capabilities.map((_c, c) =>
+        (i + c) % 4 === 0
+          ? {
+              state: 'granted' as const,
+              actions: ['sagemaker:CreateTrainingJob'],
+              conditions: [],
+              evidence: [{ kind: 'statement', message: `statement 0 of ${role} allows sagemaker:*`, location: { file: FILE, line: 107 + i * 11 } }],
+              ...(c === 0 ? { violation: { ruleIds: ['HG-IAM-001'], suppressed: false } } : {}),
+            }
+          : { state: 'none' as const, actions: [], conditions: [], evidence: [] },
+      ),
     });
     if (i % 7 === 0) {
       const direct = i % 14 === 0;
@@ -84,15 +97,36 @@ export function largeAudit(services = 1000): { audit: AuditData; results: RunRes
     });
     for (const [ruleId, severity] of [['HG-IAM-001', 'error'], ['HG-IAM-010', 'warning'], ['HG-RES-001', 'note']] as const) {
       findings.push({
-        ruleId, ruleName: ruleId.toLowerCase(), severity, message: `${role} finding ${ruleId}`, rationale: 'r', remediation: 'fix it',
-        serviceType: type, location: { file: FILE, address: role, line: 105 + i * 11 }, evidence: [{ kind: 'statement', message: 'statement 0 allows *', location: { file: FILE, line: 107 + i * 11 } }],
-        fingerprint: `${ruleId}|${role}|`, ...(i % 10 === 0 && severity === 'warning' ? { suppression: { reason: 'accepted risk for now', owner: 'team', expires: '2027-01-01', source: 'hybridguard.config.yaml:3' } } : {}),
+        ruleId,
+        ruleName: ruleId.toLowerCase(),
+        severity,
+        message: `${role} finding ${ruleId}`,
+        rationale: 'r',
+        remediation: 'fix it',
+        serviceType: type,
+        location: { file: FILE, address: role, line: 105 + i * 11 },
+        evidence: [{ kind: 'statement', message: 'statement 0 allows *', location: { file: FILE, line: 107 + i * 11 } }],
+        fingerprint: `${ruleId}|${role}|`,
+        ...(i % 10 === 0 && severity === 'warning'
+          ? { suppression: { reason: 'accepted risk for now', owner: 'team', expires: '2027-01-01', source: 'hybridguard.config.yaml:3' } }
+          : {}),
       });
     }
   }
   exposure.push({
-    address: 'aws_apigatewayv2_api.main', resourceType: 'aws_apigatewayv2_api', serviceType: 'gateway', location: { file: FILE, address: 'aws_apigatewayv2_api.main', line: 5 },
-    viaGateway: true, isGateway: true, entry: 'aws_apigatewayv2_api.main', path: ['aws_apigatewayv2_api.main'], ports: ['tcp/443'], worldPorts: ['tcp/443'], mechanisms: ['gateway'], evidence: [{ kind: 'path-hop', message: 'public API' }], otherPaths: [],
+    address: 'aws_apigatewayv2_api.main',
+    resourceType: 'aws_apigatewayv2_api',
+    serviceType: 'gateway',
+    location: { file: FILE, address: 'aws_apigatewayv2_api.main', line: 5 },
+    viaGateway: true,
+    isGateway: true,
+    entry: 'aws_apigatewayv2_api.main',
+    path: ['aws_apigatewayv2_api.main'],
+    ports: ['tcp/443'],
+    worldPorts: ['tcp/443'],
+    mechanisms: ['gateway'],
+    evidence: [{ kind: 'path-hop', message: 'public API' }],
+    otherPaths: [],
   });
   exposure.sort((a, b) => (a.address < b.address ? -1 : 1));
   const results = loadResults('run-results');

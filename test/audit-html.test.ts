@@ -26,7 +26,9 @@ describe('audit HTML report', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(remoteReferences(html)).toEqual([]);
     // The check itself finds what it should.
-    expect(remoteReferences('<img src="https://x.example/a.png"><style>@import "x.css"; a{background:url(//cdn.example/i.png)}</style><link rel=stylesheet href=x>')).toHaveLength(4);
+    expect(
+      remoteReferences('<img src="https://x.example/a.png"><style>@import "x.css"; a{background:url(//cdn.example/i.png)}</style><link rel=stylesheet href=x>'),
+    ).toHaveLength(4);
     // And a CSP forbids fetching anything even if something slipped through.
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/https?:\/\//);
@@ -45,13 +47,18 @@ describe('audit HTML report', () => {
   });
 
   it('marks matrix violations, and suppressed violations differently, each cell linking to its statements', () => {
-    const violation = /<td class="cell granted violation" title="gpu-compute: sagemaker:CreateTrainingJob — violates HG-IAM-001"><a href="#(iam-[a-z0-9-]+-c0)">✖ ●<\/a><\/td>/.exec(html);
+    const violation =
+      /<td class="cell granted violation" title="gpu-compute: sagemaker:CreateTrainingJob — violates HG-IAM-001"><a href="#(iam-[a-z0-9-]+-c0)">✖ ●<\/a><\/td>/.exec(
+        html,
+      );
     expect(violation).not.toBeNull();
     // The link target exists and names the granting statement.
     const target = html.indexOf(`id="${violation![1]}"`);
     expect(target).toBeGreaterThan(0);
     expect(html.slice(target, target + 600)).toContain('statement 0 (TrainModels) of inline policy &quot;ingest&quot;');
-    expect(html).toContain('<td class="cell granted violation suppressed" title="model-registry: sagemaker:CreateModelPackage — violates HG-IAM-002 (suppressed)">');
+    expect(html).toContain(
+      '<td class="cell granted violation suppressed" title="model-registry: sagemaker:CreateModelPackage — violates HG-IAM-002 (suppressed)">',
+    );
     expect(html).toContain('<td class="cell conditional" title="gpu-compute: sagemaker:CreateTrainingJob">');
     expect(html).toContain('<td class="cell unknown"');
   });
@@ -68,7 +75,8 @@ describe('audit HTML report', () => {
 
   it('lists suppressed findings with reason, owner and expiry', () => {
     expect(html).toContain(
-      '<td>Model promotion job registers packages until the registry service ships (PLAT-812)</td><td>ml-platform@example.com</td><td>2027-03-31</td><td class="addr">hybridguard.config.yaml:14</td>',
+      '<td>Model promotion job registers packages until the registry service ships (PLAT-812)</td><td>ml-platform@example.com</td><td>2027-03-31</td><td ' +
+        'class="addr">hybridguard.config.yaml:14</td>',
     );
     expect(html).toContain('<td>team-training</td><td><em class="muted">never</em></td>');
   });

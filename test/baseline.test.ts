@@ -36,8 +36,20 @@ describe('baseline', () => {
       version: 1,
       tool: 'hybridguard',
       findings: [
-        { fingerprint: 'HG-CODE-001|src/ingest.ts|@aws-sdk/client-sagemaker', ruleId: 'HG-CODE-001', file: 'src/ingest.ts', subject: '@aws-sdk/client-sagemaker', message: 'handler is reachable from the internet' },
-        { fingerprint: 'HG-IAM-001|aws_iam_role.ingest|sagemaker:CreateTrainingJob', ruleId: 'HG-IAM-001', address: 'aws_iam_role.ingest', subject: 'sagemaker:CreateTrainingJob', message: 'aws_iam_role.ingest is reachable from the internet' },
+        {
+          fingerprint: 'HG-CODE-001|src/ingest.ts|@aws-sdk/client-sagemaker',
+          ruleId: 'HG-CODE-001',
+          file: 'src/ingest.ts',
+          subject: '@aws-sdk/client-sagemaker',
+          message: 'handler is reachable from the internet',
+        },
+        {
+          fingerprint: 'HG-IAM-001|aws_iam_role.ingest|sagemaker:CreateTrainingJob',
+          ruleId: 'HG-IAM-001',
+          address: 'aws_iam_role.ingest',
+          subject: 'sagemaker:CreateTrainingJob',
+          message: 'aws_iam_role.ingest is reachable from the internet',
+        },
         { fingerprint: 'HG-NET-001|aws_lb.public|', ruleId: 'HG-NET-001', address: 'aws_lb.public', message: 'aws_lb.public is reachable from the internet' },
       ],
     });
@@ -60,7 +72,10 @@ describe('baseline', () => {
   });
 
   it('counts identical fingerprints: a second copy of a baselined finding is new', () => {
-    const twice = [result({ ruleId: 'HG-CODE-001', location: { file: 'src/a.ts', line: 3 } }), result({ ruleId: 'HG-CODE-001', location: { file: 'src/a.ts', line: 9 } })];
+    const twice = [
+      result({ ruleId: 'HG-CODE-001', location: { file: 'src/a.ts', line: 3 } }),
+      result({ ruleId: 'HG-CODE-001', location: { file: 'src/a.ts', line: 9 } }),
+    ];
     const baseline = parseBaseline({ path: 'b.json', text: serializeBaseline(twice.slice(0, 1)) });
     expect(applyBaseline(twice, baseline).results.map((r) => r.isNew).sort()).toEqual([false, true]);
     expect(twice[0]!.fingerprint).toBe(twice[1]!.fingerprint);

@@ -46,13 +46,18 @@ describe('generator', () => {
     const a = synthStack(buildStack(20).resources, 'x');
     expect(synthStack(buildStack(20).resources, 'x')).toBe(a);
     expect(synthStack(buildStack(20, 7).resources, 'x')).not.toBe(a);
-    expect(readFileSync(join(gen(20).synthDir as string, 'stacks', 'ai-platform', 'cdk.tf.json'), 'utf8')).toBe(synthStack(buildStack(20).resources, 'terraform.ai-platform.tfstate'));
+    expect(readFileSync(join(gen(20).synthDir as string, 'stacks', 'ai-platform', 'cdk.tf.json'), 'utf8')).toBe(
+      synthStack(buildStack(20).resources, 'terraform.ai-platform.tfstate'),
+    );
   });
 
   it.each(SIZES)('writes the same addresses as synth JSON, HCL and plan JSON, and every reference resolves (N=%i)', async (n) => {
     const g = gen(n);
     const expected = new Set(g.stack.resources.map(addressOf));
-    const synth = JSON.parse(readFileSync(join(g.synthDir as string, 'stacks', 'ai-platform', 'cdk.tf.json'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+    const synth = JSON.parse(readFileSync(join(g.synthDir as string, 'stacks', 'ai-platform', 'cdk.tf.json'), 'utf8')) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     const synthAddresses = new Set<string>();
     for (const [section, prefix] of [['resource', ''], ['data', 'data.']] as const) {
       for (const [type, byName] of Object.entries(synth[section] ?? {})) for (const name of Object.keys(byName)) synthAddresses.add(`${prefix}${type}.${name}`);

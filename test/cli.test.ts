@@ -104,7 +104,9 @@ describe('check on the bundled example', () => {
     const reason = 'accepted by platform-security until the registry move (PLAT-812)';
     writeFileSync(
       suppressions,
-      `suppressions:\n  - rule: ${target.ruleId}\n    address: ${target.location.address}\n${target.subject ? `    subject: "${target.subject}"\n` : ''}    reason: ${reason}\n`,
+      `suppressions:\n  - rule: ${target.ruleId}\n    address: ${target.location.address}\n${
+        target.subject ? `    subject: "${target.subject}"\n` : ''
+      }    reason: ${reason}\n`,
     );
     const baseline = join(dir, 'baseline.json');
     expect((await cli(['baseline', EXAMPLE, '--suppressions', suppressions, '--output', baseline])).code).toBe(0);
@@ -173,7 +175,12 @@ describe('bad input: exit 2, a located message, nothing written', () => {
   it.each([
     ['an unknown field', 'policies:\n  - id: X-1\n    name: x-one\n    severty: error\n', 'severty'],
     ['a wrong severity', 'policies:\n  - id: X-1\n    name: x-one\n    severity: critical\n', 'severity'],
-    ['an unknown capability', 'policies:\n  - id: X-1\n    name: x-one\n    severity: error\n    serviceTypes: [function]\n    description: d\n    rationale: r\n    remediation: m\n    assert:\n      denied-capabilities: { capabilities: [teleportation] }\n', 'teleportation'],
+    [
+      'an unknown capability',
+      'policies:\n  - id: X-1\n    name: x-one\n    severity: error\n    serviceTypes: [function]\n    description: d\n    rationale: r\n    remediation: m\n' +
+        '    assert:\n      denied-capabilities: { capabilities: [teleportation] }\n',
+      'teleportation',
+    ],
   ])('an invalid policy file: %s', async (_name, text, fragment) => {
     const dir = tmp();
     writeFileSync(join(dir, 'policy.yaml'), text);
@@ -211,11 +218,22 @@ describe('queries', () => {
   it('who-can answers with principals, evidence and conditions', async () => {
     const run = await cli(['query', 'who-can', 'sagemaker:CreateModelPackage', EXAMPLE, '--format', 'json']);
     expect(run.code).toBe(0);
-    const answer = JSON.parse(run.stdout) as { address: string; action: string; serviceType: string; conditional: boolean; undecided?: string; evidence: { kind: string }[] }[];
+    const answer = JSON.parse(run.stdout) as {
+      address: string;
+      action: string;
+      serviceType: string;
+      conditional: boolean;
+      undecided?: string;
+      evidence: { kind: string }[];
+    }[];
     expect(answer.length).toBeGreaterThan(0);
     for (const entry of answer) {
       const keys = Object.keys(entry).sort();
-      expect(keys).toEqual(entry.undecided === undefined ? ['action', 'address', 'conditional', 'evidence', 'serviceType'] : ['action', 'address', 'conditional', 'evidence', 'serviceType', 'undecided']);
+      expect(keys).toEqual(
+        entry.undecided === undefined
+          ? ['action', 'address', 'conditional', 'evidence', 'serviceType']
+          : ['action', 'address', 'conditional', 'evidence', 'serviceType', 'undecided'],
+      );
       expect(entry.action).toBe('sagemaker:CreateModelPackage');
       expect(entry.evidence.length).toBeGreaterThan(0);
       // An answer that is not undecided names one request it is about.

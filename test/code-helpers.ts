@@ -68,6 +68,12 @@ export function memoryHost(files: Record<string, string>): SourceHost {
     fileExists: (p) => p in files,
     directoryExists: (p) => dirs.has(p),
     listDirectory: (p) =>
-      [...new Set([...Object.keys(files), ...dirs].filter((f) => f !== p && f.startsWith(p === '' ? '' : `${p}/`)).map((f) => f.slice(p === '' ? 0 : p.length + 1).split('/')[0]!))].sort(),
+      [
+        ...new Set(
+          [...Object.keys(files), ...dirs]
+            .filter((f) => f !== p && f.startsWith(p === '' ? '' : `${p}/`))
+            .map((f) => f.slice(p === '' ? 0 : p.length + 1).split('/')[0]!),
+        ),
+      ].sort(),
   };
 }

@@ -44,7 +44,28 @@ beforeAll(async () => {
 describe('boto3 service data (generated from botocore) meets the SDK v3 table', () => {
   it('every installed SDK v3 client is the package of a boto3 service, signing as the same IAM prefix', () => {
     const byPackage = new Map<string, string>();
-    for (const name of ['s3', 'dynamodb', 'sagemaker', 'sagemaker-runtime', 'bedrock', 'bedrock-runtime', 'logs', 'events', 'elbv2', 'secretsmanager', 'sns', 'sqs', 'ssm', 'sts', 'kms', 'lambda', 'iam', 'ec2', 'ecs', 'apigatewayv2']) {
+    for (const name of [
+      's3',
+      'dynamodb',
+      'sagemaker',
+      'sagemaker-runtime',
+      'bedrock',
+      'bedrock-runtime',
+      'logs',
+      'events',
+      'elbv2',
+      'secretsmanager',
+      'sns',
+      'sqs',
+      'ssm',
+      'sts',
+      'kms',
+      'lambda',
+      'iam',
+      'ec2',
+      'ecs',
+      'apigatewayv2',
+    ]) {
       const service = boto3Service(name)!;
       byPackage.set(service.sdkPackage, service.data.signingName);
     }
@@ -57,14 +78,9 @@ describe('boto3 service data (generated from botocore) meets the SDK v3 table', 
 
   it("snake_case methods are botocore's operations; actions come from the same reviewed exceptions", () => {
     const s3 = boto3Service('s3')!;
-    expect(['list_objects_v2', 'head_object', 'get_bucket_policy_status', 'ListObjectsV2', 'getobject_', 'constructor'].map((m) => operationOf(s3, m))).toEqual([
-      'ListObjectsV2',
-      'HeadObject',
-      'GetBucketPolicyStatus',
-      undefined,
-      'GetObject',
-      undefined,
-    ]);
+    expect(['list_objects_v2', 'head_object', 'get_bucket_policy_status', 'ListObjectsV2', 'getobject_', 'constructor'].map((m) => operationOf(s3, m))).toEqual(
+      ['ListObjectsV2', 'HeadObject', 'GetBucketPolicyStatus', undefined, 'GetObject', undefined],
+    );
     const catalog = builtins().catalog;
     expect(boto3Actions(s3, 'HeadObject', catalog).actions).toEqual(['s3:GetObject']);
     expect(boto3Actions(boto3Service('bedrock-runtime')!, 'Converse', catalog).actions).toEqual(['bedrock:InvokeModel']);
@@ -75,7 +91,16 @@ describe('boto3 service data (generated from botocore) meets the SDK v3 table', 
   });
 
   it('string literals are read as Python reads them, f-strings with values are computed', () => {
-    expect([`'s3'`, `"a"  `.trim(), `r'x\\y'`, `'''doc'''`, `f"items/{id}"`, `f"{{plain}}"`, `'a\\nb'`, `'\\x41'`].map(literalValue)).toEqual(['s3', 'a', 'x\\y', 'doc', undefined, '{plain}', 'a\nb', undefined]);
+    expect([`'s3'`, `"a"  `.trim(), `r'x\\y'`, `'''doc'''`, `f"items/{id}"`, `f"{{plain}}"`, `'a\\nb'`, `'\\x41'`].map(literalValue)).toEqual([
+      's3',
+      'a',
+      'x\\y',
+      'doc',
+      undefined,
+      '{plain}',
+      'a\nb',
+      undefined,
+    ]);
   });
 });
 
@@ -89,7 +114,9 @@ describe('handlers found from Terraform, without a tag', () => {
       ['aws_lambda_function.publish', 'functions/publish/publish.py', 'aws_iam_role.publish', 'terraform'],
       ['aws_lambda_function.train', 'functions/train/jobs/start.py', 'aws_iam_role.train', 'terraform'],
     ]);
-    expect(handler('aws_lambda_function.ingest').source.detail).toBe('handler = app.lambda_handler in data.archive_file.ingest source_dir = ./functions/ingest'); // path.module evaluated, as Terraform does
+    expect(handler('aws_lambda_function.ingest').source.detail).toBe(
+      'handler = app.lambda_handler in data.archive_file.ingest source_dir = ./functions/ingest',
+    ); // path.module evaluated, as Terraform does
     expect(handler('aws_lambda_function.infer').source.detail).toContain('source_file = ./functions/infer/handler.py');
     expect(handler('aws_lambda_function.publish').source.detail).toBe('handler = publish.handler in the folder of filename = ./functions/publish/publish.zip');
     // `jobs.start.handler`: module jobs.start of the archive's folder.
@@ -102,7 +129,10 @@ describe('a cdktf TerraformAsset of type DIRECTORY', () => {
     const root = join(FIXTURES, 'python-cdktf-asset');
     const assetFacts = await factsFor(join(root, 'cdktf.out', 'stacks', 'app', 'cdk.tf.json'), root);
     const fn = assetFacts.code()!.handler('aws_lambda_function.fn')!;
-    expect([fn.entry, fn.source.detail]).toEqual(['cdktf.out/stacks/app/assets/fn/5E3C0A7B/handler.py', 'handler = handler.main in filename = assets/fn/5E3C0A7B']);
+    expect([fn.entry, fn.source.detail]).toEqual([
+      'cdktf.out/stacks/app/assets/fn/5E3C0A7B/handler.py',
+      'handler = handler.main in filename = assets/fn/5E3C0A7B',
+    ]);
     expect(fn.calls.map((c) => c.action)).toEqual([['events:PutEvents']]);
   });
 });
@@ -113,8 +143,14 @@ describe('a cdktf TerraformAsset of type ARCHIVE', () => {
     const facts = await factsFor(join(root, 'cdktf.out', 'stacks', 'app', 'cdk.tf.json'), root);
     const fn = facts.code()!.handler('aws_lambda_function.fn')!;
     const zip = 'cdktf.out/stacks/app/assets/fn_code_6C0A61E4/9B1F2C3D4E5F60718293A4B5C6D7E8F9/archive.zip';
-    expect([fn.entry, fn.source.detail]).toEqual([`${zip}/jobs/start.py`, `handler = jobs.start.main in filename = ${zip.slice('cdktf.out/stacks/app/'.length)}`]);
-    expect(fn.calls.map((c) => `${c.file}:${c.line} ${c.action.join('+')}`)).toEqual([`${zip}/jobs/start.py:10 sagemaker:CreateTrainingJob`, `${zip}/jobs/queue.py:7 sqs:SendMessage`]);
+    expect([fn.entry, fn.source.detail]).toEqual([
+      `${zip}/jobs/start.py`,
+      `handler = jobs.start.main in filename = ${zip.slice('cdktf.out/stacks/app/'.length)}`,
+    ]);
+    expect(fn.calls.map((c) => `${c.file}:${c.line} ${c.action.join('+')}`)).toEqual([
+      `${zip}/jobs/start.py:10 sagemaker:CreateTrainingJob`,
+      `${zip}/jobs/queue.py:7 sqs:SendMessage`,
+    ]);
     // The archive's hostile entries (a name climbing out of it, a symbolic link) are not files of it.
     expect(fn.files).toEqual([`${zip}/jobs/queue.py`, `${zip}/jobs/start.py`]);
     const host = createFsSourceHost(root);
@@ -135,7 +171,8 @@ describe('terraform-aws-modules/lambda: source_path', () => {
       ['module.report.aws_lambda_function.this', 'src/report/main.py', 'module.report.aws_iam_role.lambda', 'terraform'],
     ]);
     expect(found.find((h) => h.resourceAddress === 'module.report.aws_lambda_function.this')!.source.detail).toBe(
-      'handler = report.main.handler in source_path ./src/report (prefix_in_zip report) of module.report.data.external.archive_prepare, the package its filename is built from',
+      'handler = report.main.handler in source_path ./src/report (prefix_in_zip report) of module.report.data.external.archive_prepare, the package its ' +
+        'filename is built from',
     );
     expect(found.flatMap((h) => h.calls.map((c) => `${c.file}:${c.line} ${c.action.join('+')}`))).toEqual([
       'src/ingest/app.py:7 s3:GetObject',
@@ -179,7 +216,10 @@ describe('boto3 calls', () => {
       'functions/infer/handler.py:25 bedrock:InvokeModel',
     ]);
     expect(call('aws_lambda_function.infer', 'invoke_endpoint').resourceArns).toEqual(['arn:aws:sagemaker:*:*:endpoint/summarizer']);
-    expect(call('aws_lambda_function.infer', 'client.converse()')).toMatchObject({ sdkCall: 'client.converse() (aioboto3 bedrock-runtime client)', why: 'the Converse API is authorized by bedrock:InvokeModel' });
+    expect(call('aws_lambda_function.infer', 'client.converse()')).toMatchObject({
+      sdkCall: 'client.converse() (aioboto3 bedrock-runtime client)',
+      why: 'the Converse API is authorized by bedrock:InvokeModel',
+    });
   });
 
   it('the SageMaker Python SDK: Model.register is CreateModelPackage, Estimator.fit(wait=False) a training job', () => {
@@ -247,14 +287,20 @@ describe('infer over a Python handler', () => {
 });
 
 describe('through the CLI', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [...HYBRIDGUARD, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [...HYBRIDGUARD, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
   it('check --code over HCL finds the Python handlers with no tag; SARIF points at the Python call site', () => {
     const run = cli('check', 'fixtures/code/python-platform', '--code', 'fixtures/code/python-platform', '--format', 'sarif');
     expect(run.status, run.stderr).toBe(1);
-    const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
+    const sarif = JSON.parse(run.stdout) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[];
+    };
     const registry = sarif.runs[0]!.results.find((r) => r.ruleId === 'HG-CODE-001')!;
-    expect(registry.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: 'fixtures/code/python-platform/functions/publish/publish.py' }, region: { startLine: 9 } });
+    expect(registry.locations[0]!.physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'fixtures/code/python-platform/functions/publish/publish.py' },
+      region: { startLine: 9 },
+    });
   });
 
   it("audit: the code section lists each Python handler's calls against its role", () => {
@@ -271,7 +317,15 @@ describe('through the CLI', () => {
     expect(run.status, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
     expect(doc.Statement).toEqual([
-      { Sid: 'BedrockRead', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: ['arn:aws:bedrock:*::foundation-model/amazon.titan-text-express-v1', 'arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'] },
+      {
+        Sid: 'BedrockRead',
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: [
+          'arn:aws:bedrock:*::foundation-model/amazon.titan-text-express-v1',
+          'arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+        ],
+      },
       { Sid: 'SagemakerRead', Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: 'arn:aws:sagemaker:*:*:endpoint/summarizer' },
     ]);
   });
@@ -311,7 +365,9 @@ describe('hostile Python', () => {
   });
 
   it('a module symlinked out of the code folder is refused with a located error, never read', () => {
-    expect(() => inferHandlerPolicy(createFsSourceHost(join(dir, 'code')), 'leaks.py', builtins().catalog)).toThrow(/secret\.py is a symbolic link that leads outside the code folder/);
+    expect(() => inferHandlerPolicy(createFsSourceHost(join(dir, 'code')), 'leaks.py', builtins().catalog)).toThrow(
+      /secret\.py is a symbolic link that leads outside the code folder/,
+    );
   });
 
   it('a syntax error is a located input error', () => {

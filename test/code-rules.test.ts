@@ -19,7 +19,9 @@ describe('every HG-CODE policy over its fixtures', () => {
       const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { ruleId: string; address: string; subject?: string }[];
       const run = await runRuleCase(dir, [policy.name]);
       const key = (f: { ruleId: string; address?: string; subject?: string }) => `${f.ruleId} ${f.address ?? ''} ${f.subject ?? ''}`;
-      expect(run.results.map((r) => key({ ruleId: r.ruleId, address: r.location.address, ...(r.subject ? { subject: r.subject } : {}) })).sort()).toEqual(expected.map(key).sort());
+      expect(run.results.map((r) => key({ ruleId: r.ruleId, address: r.location.address, ...(r.subject ? { subject: r.subject } : {}) })).sort()).toEqual(
+        expected.map(key).sort(),
+      );
       if (name.startsWith('fail')) expect(expected.length).toBeGreaterThan(0);
       for (const result of run.results) expect(result.evidence.length).toBeGreaterThan(0);
     });
@@ -52,20 +54,31 @@ describe('what the findings say', () => {
     const run = await runRuleCase(join(REPO, dir), ['no-sagemaker-control-plane-in-functions']);
     expect(run.results.map((r) => r.message)).toEqual([
       `aws_lambda_function.legacy (function) imports aws-sdk/clients/sagemaker at ${dir}/code/functions/legacy/handler.js:1: a module the policy forbids`,
-      `aws_lambda_function.publish (function) imports @aws-sdk/client-sagemaker at ${dir}/code/shared/models/registry.ts:1 (reached through ${['functions/publish/handler.ts', 'shared/models/index.ts', 'shared/models/registry.ts'].map((f) => `${dir}/code/${f}`).join(' -> ')}): a module the policy forbids`,
+      `aws_lambda_function.publish (function) imports @aws-sdk/client-sagemaker at ${dir}/code/shared/models/registry.ts:1 (reached through ${[
+        'functions/publish/handler.ts',
+        'shared/models/index.ts',
+        'shared/models/registry.ts',
+      ]
+        .map((f) => `${dir}/code/${f}`)
+        .join(' -> ')}): a module the policy forbids`,
     ]);
   });
 
   it('a GPU training job from a function is decided by the instance type the code passes', async () => {
     const fail = await runRuleCase(join(RULES, 'no-gpu-calls-in-functions', 'fail-function-starts-gpu-training'), ['no-gpu-calls-in-functions']);
-    expect(fail.results[0]).toMatchObject({ location: { line: 8 }, message: expect.stringContaining('calls sagemaker:CreateTrainingJob, part of gpu-compute') });
+    expect(fail.results[0]).toMatchObject({
+      location: { line: 8 },
+      message: expect.stringContaining('calls sagemaker:CreateTrainingJob, part of gpu-compute'),
+    });
     expect(fail.results[0]!.undecided).toBeUndefined();
   });
 
   it('a missing grant names the call, the ARN it needs and the role', async () => {
     const run = await runRuleCase(join(RULES, 'code-calls-are-granted', 'fail-list-objects-needs-list-bucket-on-its-bucket'), ['code-calls-are-granted']);
     expect(run.results[0]!.message).toBe(
-      'aws_lambda_function.ingest calls s3:ListBucket on arn:aws:s3:::ai-platform-raw-uploads at fixtures/rules/code-calls-are-granted/fail-list-objects-needs-list-bucket-on-its-bucket/code/functions/ingest/handler.ts:15, but its role aws_iam_role.ingest does not allow it (the role allows it on other resources only)',
+      'aws_lambda_function.ingest calls s3:ListBucket on arn:aws:s3:::ai-platform-raw-uploads at ' +
+        'fixtures/rules/code-calls-are-granted/fail-list-objects-needs-list-bucket-on-its-bucket/code/functions/ingest/handler.ts:15, but its role ' +
+        'aws_iam_role.ingest does not allow it (the role allows it on other resources only)',
     );
     const bedrock = await runRuleCase(join(RULES, 'code-calls-are-granted', 'fail-dynamic-import-calls-bedrock-without-grant'), ['code-calls-are-granted']);
     expect(bedrock.results[0]!.location).toMatchObject({ line: 6, address: 'aws_lambda_function.preprocess' });
@@ -76,7 +89,9 @@ describe('what the findings say', () => {
     const run = await runRuleCase(join(RULES, 'no-unused-grants', 'fail-wildcard-for-one-read'), ['no-unused-grants']);
     const [finding] = run.results;
     expect(finding!.location).toMatchObject({ address: 'aws_iam_role.report', jsonPointer: '/resource/aws_iam_role_policy/report/policy' });
-    expect(finding!.message).toMatch(/^aws_iam_role\.report \(role of aws_lambda_function\.report\) is allowed .* \(\d+ actions\) by statement 0 \(Documents\) of aws_iam_role_policy\.report, but no code path calls them$/);
+    expect(finding!.message).toMatch(
+      /^aws_iam_role\.report \(role of aws_lambda_function\.report\) is allowed .* \(\d+ actions\) by statement 0 \(Documents\) of aws_iam_role_policy\.report, but no code path calls them$/,
+    );
     expect(finding!.evidence.map((e) => e.kind)).toEqual(['statement', 'code']);
     expect(finding!.evidence[1]!.message).toBe('the code of aws_lambda_function.report calls dynamodb:GetItem');
     expect((finding!.evidence[0]!.data as { unused: string[] }).unused).not.toContain('dynamodb:GetItem');
@@ -90,6 +105,8 @@ describe('missing grants and resource policies', () => {
     const found = run.results.results.filter((r) => r.ruleName === 'code-calls-are-granted');
     expect(found.map((r) => [r.location.address, r.subject, r.undecided ?? false])).toEqual([['aws_lambda_function.fn', 's3:PutObject', true]]);
     expect(found[0]!.message).toContain('data.aws_iam_policy_document.reports_bucket allows it to the role as a resource policy');
-    expect(found[0]!.evidence.map((e) => e.message)).toContain('statement 0 of data.aws_iam_policy_document.reports_bucket allows s3:PutObject to principal aws_iam_role.fn');
+    expect(found[0]!.evidence.map((e) => e.message)).toContain(
+      'statement 0 of data.aws_iam_policy_document.reports_bucket allows s3:PutObject to principal aws_iam_role.fn',
+    );
   });
 });

@@ -49,7 +49,8 @@ export async function handler(event: { key: string; id: string }, _context: Cont
 `;
     files[`${dir}/lib/publish.ts`] = `import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
 const sns = new SNSClient({});
-export const publish = (item: unknown) => sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:topic-${i}', Message: JSON.stringify(item) }));
+export const publish = (item: unknown) =>
+  sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:topic-${i}', Message: JSON.stringify(item) }));
 `;
     resources.push({
       address: `aws_lambda_function.fn_${i}`,

@@ -81,7 +81,9 @@ export const handler = async () => {
   });
 
   it('scopes a Query with an index to the index ARN', () => {
-    const [query] = calls({ 'handler.ts': `import { QueryCommand } from '@aws-sdk/client-dynamodb';\nnew QueryCommand({ TableName: 'orders', IndexName: 'by-date' });` });
+    const [query] = calls({
+      'handler.ts': `import { QueryCommand } from '@aws-sdk/client-dynamodb';\nnew QueryCommand({ TableName: 'orders', IndexName: 'by-date' });`,
+    });
     expect(query?.resourceArns).toEqual(['arn:aws:dynamodb:*:*:table/orders/index/by-date']);
   });
 
@@ -91,7 +93,8 @@ export const handler = async () => {
         {
           'clients.js': `const { SNSClient, PublishBatchCommand } = require('@aws-sdk/client-sns');
 const Lambda = require('aws-sdk/clients/lambda');
-exports.publish = (entries) => new SNSClient({}).send(new PublishBatchCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:alerts', PublishBatchRequestEntries: entries }));
+exports.publish = (entries) =>
+  new SNSClient({}).send(new PublishBatchCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:alerts', PublishBatchRequestEntries: entries }));
 module.exports.lambda = new Lambda();`,
           'handler.js': `const { publish, lambda } = require('./clients');
 exports.handler = async () => { await publish([]); await lambda.invoke({ FunctionName: 'scorer' }).promise(); };`,
@@ -164,7 +167,9 @@ export type Deps = { client: S3Client; command: GetObjectCommand };`,
   });
 
   it('a call the mapping cannot resolve is kept, marked unresolved with the reason', () => {
-    const [rename] = calls({ 'handler.ts': `import { RenameObjectCommand } from '@aws-sdk/client-s3';\nnew RenameObjectCommand({ Bucket: 'b', Key: 'k', RenameSource: 'b/old' });` });
+    const [rename] = calls({
+      'handler.ts': `import { RenameObjectCommand } from '@aws-sdk/client-s3';\nnew RenameObjectCommand({ Bucket: 'b', Key: 'k', RenameSource: 'b/old' });`,
+    });
     expect(rename).toMatchObject({ action: [], unresolved: expect.stringContaining('no IAM action s3:RenameObject') });
   });
 });

@@ -57,7 +57,12 @@ describe('handlers', () => {
 describe('SDK calls', () => {
   it('direct v3 calls with an aliased command import, scoped to the literal bucket', () => {
     const get = call(handler('aws_lambda_function.ingest'), 'GetObjectCommand');
-    expect(get).toMatchObject({ action: ['s3:GetObject'], file: 'functions/ingest/handler.ts', line: 17, resourceArns: ['arn:aws:s3:::ai-platform-raw-uploads/*'] });
+    expect(get).toMatchObject({
+      action: ['s3:GetObject'],
+      file: 'functions/ingest/handler.ts',
+      line: 17,
+      resourceArns: ['arn:aws:s3:::ai-platform-raw-uploads/*'],
+    });
     expect(get.chain).toEqual(['functions/ingest/handler.ts']);
   });
 
@@ -144,7 +149,9 @@ describe('located errors', () => {
     expect(e.kind).toBe('input');
     expect(e.location).toMatchObject({ file: 'fixtures/code/broken-syntax/shared/models/registry.ts', line: 4 });
     expect(e.location.column).toBeGreaterThan(0);
-    expect(e.format()).toMatch(/^fixtures\/code\/broken-syntax\/shared\/models\/registry\.ts:4:\d+: input error: syntax error in handler code of aws_ecs_service\.registry/);
+    expect(e.format()).toMatch(
+      /^fixtures\/code\/broken-syntax\/shared\/models\/registry\.ts:4:\d+: input error: syntax error in handler code of aws_ecs_service\.registry/,
+    );
   });
 
   it('a tag that points at a missing handler file is an input error at the resource, naming the tag', async () => {

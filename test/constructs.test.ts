@@ -125,8 +125,20 @@ describe('permissions boundaries generated from the policy pack', () => {
     const custom: PolicyPack = { policies: [policy], capabilities: new Map([['big-iron', cap]]) };
     const doc = boundaryDocument('microservice', custom);
     expect(doc.Statement.slice(1)).toEqual([
-      { Sid: 'DenyBigIron0Ec2InstanceType', Effect: 'Deny', Action: ['ec2:RunInstances'], Resource: '*', Condition: { 'ForAnyValue:StringLike': { 'ec2:InstanceType': ['p5.*'] } } },
-      { Sid: 'DenyBigIron0Ec2Tenancy', Effect: 'Deny', Action: ['ec2:RunInstances'], Resource: '*', Condition: { 'ForAnyValue:StringLike': { 'ec2:Tenancy': ['dedicated'] } } },
+      {
+        Sid: 'DenyBigIron0Ec2InstanceType',
+        Effect: 'Deny',
+        Action: ['ec2:RunInstances'],
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringLike': { 'ec2:InstanceType': ['p5.*'] } },
+      },
+      {
+        Sid: 'DenyBigIron0Ec2Tenancy',
+        Effect: 'Deny',
+        Action: ['ec2:RunInstances'],
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringLike': { 'ec2:Tenancy': ['dedicated'] } },
+      },
     ]);
   });
 
@@ -154,7 +166,11 @@ describe('permissions boundaries generated from the policy pack', () => {
       }),
     ) as Json;
     expect(resources(json, 'aws_iam_policy').map(([, r]) => r['name']).sort()).toEqual(['p-function-boundary', 'p-microservice-boundary']);
-    expect(Testing.toHaveResourceWithProperties(JSON.stringify(json), 'aws_iam_policy', { tags: { 'hybridguard:service-type': 'function', 'hybridguard:boundary': 'true' } })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(JSON.stringify(json), 'aws_iam_policy', {
+        tags: { 'hybridguard:service-type': 'function', 'hybridguard:boundary': 'true' },
+      }),
+    ).toBe(true);
   });
 });
 
@@ -163,7 +179,14 @@ describe('the network construct', () => {
     JSON.parse(
       Testing.synthScope((scope) => {
         new AwsProvider(scope, 'aws', { region: 'eu-west-1' });
-        new HybridNetwork(scope, 'net', { name: 'n', region: 'eu-west-1', cidr: '10.1.0.0/16', azCount, nat, flowLogsBoundaryArn: 'arn:aws:iam::111122223333:policy/b' });
+        new HybridNetwork(scope, 'net', {
+          name: 'n',
+          region: 'eu-west-1',
+          cidr: '10.1.0.0/16',
+          azCount,
+          nat,
+          flowLogsBoundaryArn: 'arn:aws:iam::111122223333:policy/b',
+        });
       }),
     ) as Json;
 
@@ -224,7 +247,9 @@ describe('the network construct', () => {
   });
 
   it('refuses a single-AZ network', () => {
-    expect(() => Testing.synthScope((scope) => new HybridNetwork(scope, 'n', { name: 'n', region: 'us-east-1', azCount: 1, flowLogsBoundaryArn: 'x' }))).toThrow(/at least 2/);
+    expect(() =>
+      Testing.synthScope((scope) => new HybridNetwork(scope, 'n', { name: 'n', region: 'us-east-1', azCount: 1, flowLogsBoundaryArn: 'x' })),
+    ).toThrow(/at least 2/);
   });
 });
 
@@ -250,10 +275,19 @@ describe('the baseline platform', () => {
 
   it('turns grant intents into exact actions on exact ARNs', () => {
     const ingest = statementsOf(one(json, 'aws_iam_role_policy', 'fn-ingest/role/policy')['policy']);
-    expect(ingest.find((s) => s.Sid === 'Write0')).toEqual({ Sid: 'Write0', Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: 'arn:aws:s3:::hg-baseline-datasets/raw/*' });
+    expect(ingest.find((s) => s.Sid === 'Write0')).toEqual({
+      Sid: 'Write0',
+      Effect: 'Allow',
+      Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+      Resource: 'arn:aws:s3:::hg-baseline-datasets/raw/*',
+    });
     expect(ingest.find((s) => s.Sid === 'Send1')?.Resource).toBe('${aws_sqs_queue.queue-preprocess-jobs.arn}');
     const pre = statementsOf(one(json, 'aws_iam_role_policy', 'fn-preprocess/role/policy')['policy']);
-    expect(pre.find((s) => s.Sid === 'Read1List')).toMatchObject({ Action: ['s3:ListBucket'], Resource: 'arn:aws:s3:::hg-baseline-datasets', Condition: { StringLike: { 's3:prefix': ['raw/*'] } } });
+    expect(pre.find((s) => s.Sid === 'Read1List')).toMatchObject({
+      Action: ['s3:ListBucket'],
+      Resource: 'arn:aws:s3:::hg-baseline-datasets',
+      Condition: { StringLike: { 's3:prefix': ['raw/*'] } },
+    });
     const orchestrator = statementsOf(one(json, 'aws_iam_role_policy', 'fn-train-orchestrator/role/policy')['policy']);
     expect(orchestrator.find((s) => s.Sid === 'StartTrainingJob0')).toMatchObject({
       Action: ['sagemaker:CreateTrainingJob'],
@@ -358,7 +392,10 @@ describe('the baseline platform', () => {
     const stack = new HybridPlatform(app, baseline.name, { config: baseline, region: 'us-east-1', projectRoot: ROOT, pack, features: MOTO_FEATURES });
     const synthesized = JSON.parse(Testing.synth(stack)) as Json;
     expect(one(synthesized, 'aws_ecs_service', 'svc-model-serving/service')['lifecycle']).toEqual({ ignore_changes: ['availability_zone_rebalancing'] });
-    for (const [, rule] of [...resources(synthesized, 'aws_vpc_security_group_ingress_rule'), ...resources(synthesized, 'aws_vpc_security_group_egress_rule')]) {
+    for (const [, rule] of [
+      ...resources(synthesized, 'aws_vpc_security_group_ingress_rule'),
+      ...resources(synthesized, 'aws_vpc_security_group_egress_rule'),
+    ]) {
       expect(rule['lifecycle']).toEqual({ ignore_changes: ['description'] });
     }
     expect(one(synthesized, 'aws_lb', 'svc-model-serving/alb')['lifecycle']).toBeUndefined();
@@ -406,7 +443,9 @@ describe('synth-time policy check', () => {
     const config: PlatformConfig = {
       ...baseline,
       functions: baseline.functions.map((f) =>
-        f.name === 'inference' ? { ...f, grants: [...f.grants, startTrainingJob({ trainingRole: 'training', jobPrefix: 'x-', instanceTypes: ['ml.p4d.24xlarge'] })] } : f,
+        f.name === 'inference'
+          ? { ...f, grants: [...f.grants, startTrainingJob({ trainingRole: 'training', jobPrefix: 'x-', instanceTypes: ['ml.p4d.24xlarge'] })] }
+          : f,
       ),
     };
     const json = synthBaseline(config);
@@ -446,7 +485,10 @@ describe('synth-time policy check', () => {
     // A role added by hand next to the platform: no boundary, a GPU grant.
     const role = new IamRole(stack, 'rogue', {
       name: 'rogue-fn',
-      assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
       tags: { 'hybridguard:service-type': 'function' },
     });
     new IamRolePolicy(stack, 'rogue-policy', {

@@ -20,7 +20,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..');
-const NPM_ENV = { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const NPM_ENV = {
+  ...process.env,
+  CHECKPOINT_DISABLE: '1',
+  NO_COLOR: '1',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 let work: string;
 let tarball: string;
 
@@ -64,7 +71,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed tarball', () => {
   it('ships what it runs on and nothing of the repository around it', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const needed of ['package/bin/hybridguard.js', 'package/dist/api/index.js', 'package/dist/api/index.d.ts', 'package/dist/constructs/index.js', 'package/policies/iam.yaml']) {
+    for (const needed of [
+      'package/bin/hybridguard.js',
+      'package/dist/api/index.js',
+      'package/dist/api/index.d.ts',
+      'package/dist/constructs/index.js',
+      'package/policies/iam.yaml',
+    ]) {
       expect(files).toContain(needed);
     }
     expect(files.some((f) => f.startsWith('package/test/') || f.startsWith('package/src/') || f.endsWith('.v8-cache'))).toBe(false);
@@ -118,7 +131,9 @@ describe('the packed tarball', () => {
       expect(synth.status).toBe(0);
       expect(synth.stdout).toBe('');
       expect(synth.stderr).toMatch(/^hybridguard: 0 errors, \d+ warnings? in cdktf\.out\n$/);
-      const stack = JSON.parse(readFileSync(join(app, 'cdktf.out', 'stacks', 'acme-ai', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+      const stack = JSON.parse(readFileSync(join(app, 'cdktf.out', 'stacks', 'acme-ai', 'cdk.tf.json'), 'utf8')) as {
+        resource: Record<string, Record<string, unknown>>;
+      };
       expect(Object.keys(stack.resource['aws_lambda_function'] ?? {})).toHaveLength(1);
       expect(Object.keys(stack.resource['aws_ecs_service'] ?? {})).toHaveLength(1);
       expect(Object.keys(stack.resource['aws_apigatewayv2_route'] ?? {}).length).toBe(2);
@@ -127,7 +142,10 @@ describe('the packed tarball', () => {
     it('fails synthesis on a GPU grant to the function, printing the report once', async () => {
       const main = readFileSync(join(app, 'main.ts'), 'utf8');
       const risky = main
-        .replace("import { HybridApp, HybridPlatform, SynthCheckError, read, write,", "import { HybridApp, HybridPlatform, SynthCheckError, read, startTrainingJob, write,")
+        .replace(
+          'import { HybridApp, HybridPlatform, SynthCheckError, read, write,',
+          'import { HybridApp, HybridPlatform, SynthCheckError, read, startTrainingJob, write,',
+        )
         .replace("data: { buckets: ['datasets'] },", "data: { buckets: ['datasets'] },\n  trainingRoles: [{ name: 'training', grants: [] }],")
         .replace(
           "grants: [write('datasets', 'raw/')],",

@@ -251,7 +251,8 @@ async function runSample(q: IndexEntry, sample: string, kics: 'positive' | 'nega
           : undefined;
       return { sample, kics, error: error.format().split(dir).join('<sample>'), ...(flagged ? { flagged } : {}), reported: [] };
     }
-    for (const r of results) if (r.evidence.length === 0) crashes.push({ sample: `${q.query}/${sample}`, what: `finding without evidence: ${r.ruleName} ${describeFinding(r)}` });
+    for (const r of results)
+      if (r.evidence.length === 0) crashes.push({ sample: `${q.query}/${sample}`, what: `finding without evidence: ${r.ruleName} ${describeFinding(r)}` });
     const mine = results.filter((r) => r.ruleName === policy);
     const reported = [...new Set(mine.map(describeFinding))].sort();
     if (kics === 'negative' || policy === null) return { sample, kics, reported };
@@ -402,13 +403,18 @@ function table(card: Scorecard, mapping: Mapping, review: Review): string {
       .join(' ');
     const notes = m.policy === null ? `not mapped: ${m.reason}` : [...new Set(mine.map((d) => reviewOf(review, d)?.note).filter(Boolean))].join(' / ');
     rows.push(
-      `| ${query} | ${m.policy ?? '—'} | ${m.policy ? `${q.detected}/${q.flagged} ${pct(q.recall)}` : '—'} | ${m.policy ? `${q.falsePositives}/${q.negatives}` : '—'} | ${[classes, notes].filter(Boolean).join(' ').replace(/\|/g, '\\|')} |`,
+      `| ${query} | ${m.policy ?? '—'} | ${m.policy ? `${q.detected}/${q.flagged} ${pct(q.recall)}` : '—'} | ${
+        m.policy ? `${q.falsePositives}/${q.negatives}` : '—'
+      } | ${[classes, notes].filter(Boolean).join(' ').replace(/\|/g, '\\|')} |`,
     );
   }
   const o = card.overall;
   const head = [
-    `Mapped queries: ${o.queries} of ${card.corpus.queries}; samples run: ${card.corpus.samples}; crashes: ${card.crashes}; located input errors: ${card.locatedErrors}.`,
-    `Recall (flagged resources detected): ${o.detected}/${o.flagged} (${pct(o.recall)}); false positives: ${o.falsePositives} of ${o.negatives} negative samples; findings on resources KICS did not flag in positive samples: ${o.unexpected}.`,
+    `Mapped queries: ${o.queries} of ${card.corpus.queries}; samples run: ${card.corpus.samples}; crashes: ${card.crashes}; located input errors: ` +
+      `${card.locatedErrors}.`,
+    `Recall (flagged resources detected): ${o.detected}/${o.flagged} (${pct(o.recall)}); false positives: ${o.falsePositives} of ${
+      o.negatives
+    } negative samples; findings on resources KICS did not flag in positive samples: ${o.unexpected}.`,
     '',
     '| policy | recall | FPs |',
     '|---|---|---|',

@@ -12,7 +12,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IAMClient, GetRoleCommand, ListRolesCommand, ListPoliciesCommand } from '@aws-sdk/client-iam';
-import { EC2Client, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
+import {
+  EC2Client,
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeVpcEndpointsCommand,
+} from '@aws-sdk/client-ec2';
 import { ApiGatewayV2Client, GetApisCommand, GetRoutesCommand } from '@aws-sdk/client-apigatewayv2';
 import { ElasticLoadBalancingV2Client, DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
@@ -67,18 +75,19 @@ interface StateFile {
 const suite = missing.length > 0 && !CI ? describe.skip : describe;
 
 suite('real deploy of the baseline against moto', () => {
-  let moto: Moto;
+  let moto: Moto | undefined;
   let project: string;
   let env: NodeJS.ProcessEnv;
   let stackDir: string;
   const created = { vpcId: '' };
 
-  const tf = (args: string[], timeoutMs?: number) => run('terraform', ['-chdir=' + stackDir, ...args], { cwd: project, env, ...(timeoutMs ? { timeoutMs } : {}) });
+  const tf = (args: string[], timeoutMs?: number) =>
+    run('terraform', ['-chdir=' + stackDir, ...args], { cwd: project, env, ...(timeoutMs ? { timeoutMs } : {}) });
   const stateResources = (type: string) => {
     const state = JSON.parse(readFileSync(join(project, `terraform.${STACK}.tfstate`), 'utf8')) as StateFile;
     return state.resources.filter((r) => r.mode === 'managed' && r.type === type).flatMap((r) => r.instances.map((i) => i.attributes));
   };
-  const clientConfig = () => ({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const clientConfig = () => ({ endpoint: moto!.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
   beforeAll(async () => {
     if (missing.length > 0) throw new Error(`CI=true and the deploy test cannot run: ${missing.join(', ')} not found`);
@@ -131,7 +140,8 @@ suite('real deploy of the baseline against moto', () => {
       expect(new Set(byTier(tier).map((s) => s.AvailabilityZone)).size, `${tier} AZs`).toBe(2);
     }
     const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [created.vpcId] }] }))).RouteTables ?? [];
-    const igw = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [created.vpcId] }] }))).InternetGateways?.[0]?.InternetGatewayId;
+    const igw = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [created.vpcId] }] })))
+      .InternetGateways?.[0]?.InternetGatewayId;
     expect(igw).toMatch(/^igw-/);
     const tableOf = (subnetId: string | undefined) => tables.find((t) => t.Associations?.some((a) => a.SubnetId === subnetId));
     for (const s of [...byTier('private'), ...byTier('isolated')]) {
@@ -139,8 +149,10 @@ suite('real deploy of the baseline against moto', () => {
       expect(table, `route table of ${s.SubnetId}`).toBeDefined();
       expect(table?.Routes?.some((r) => r.GatewayId === igw), `${tierOf(s.Tags)} subnet ${s.SubnetId} routes to the internet gateway`).toBe(false);
     }
-    for (const s of byTier('private')) expect(tableOf(s.SubnetId)?.Routes?.some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.NatGatewayId?.startsWith('nat-'))).toBe(true);
-    for (const s of byTier('isolated')) expect(tableOf(s.SubnetId)?.Routes?.every((r) => r.GatewayId === 'local' || r.GatewayId?.startsWith('vpce-') || r.DestinationPrefixListId)).toBe(true);
+    for (const s of byTier('private'))
+      expect(tableOf(s.SubnetId)?.Routes?.some((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.NatGatewayId?.startsWith('nat-'))).toBe(true);
+    for (const s of byTier('isolated'))
+      expect(tableOf(s.SubnetId)?.Routes?.every((r) => r.GatewayId === 'local' || r.GatewayId?.startsWith('vpce-') || r.DestinationPrefixListId)).toBe(true);
     for (const s of byTier('public')) expect(tableOf(s.SubnetId)?.Routes?.some((r) => r.GatewayId === igw)).toBe(true);
     // The endpoints Terraform created are the ones declared, and each exists in the VPC.
     const declared = stateResources('aws_vpc_endpoint').map((a) => ({ id: a['id'] as string, service: a['service_name'] as string }));
@@ -153,7 +165,8 @@ suite('real deploy of the baseline against moto', () => {
     // from its ClientToken, moto creates a second endpoint. Such a repeat is tolerated, nothing else.
     const repeats = endpoints.filter((e) => !declared.some((d) => d.id === e.VpcEndpointId));
     for (const r of repeats) expect(declared.map((d) => d.service), `endpoint ${r.VpcEndpointId} not in the state`).toContain(r.ServiceName);
-    if (repeats.length > 0) console.warn(`moto created ${repeats.length} endpoint(s) twice (a repeated create): ${repeats.map((r) => r.ServiceName).join(', ')}`);
+    if (repeats.length > 0)
+      console.warn(`moto created ${repeats.length} endpoint(s) twice (a repeated create): ${repeats.map((r) => r.ServiceName).join(', ')}`);
 
     const iam = new IAMClient(clientConfig());
     const boundaries = new Map(
@@ -182,7 +195,11 @@ suite('real deploy of the baseline against moto', () => {
     const api = ((await apigw.send(new GetApisCommand({}))).Items ?? []).find((a) => a.Name === STACK);
     expect(api?.ProtocolType).toBe('HTTP');
     const routes = (await apigw.send(new GetRoutesCommand({ ApiId: api?.ApiId }))).Items ?? [];
-    expect(routes.map((r) => `${r.RouteKey} ${r.AuthorizationType}`).sort()).toEqual(['ANY /models/{proxy+} AWS_IAM', 'POST /infer AWS_IAM', 'POST /ingest AWS_IAM']);
+    expect(routes.map((r) => `${r.RouteKey} ${r.AuthorizationType}`).sort()).toEqual([
+      'ANY /models/{proxy+} AWS_IAM',
+      'POST /infer AWS_IAM',
+      'POST /ingest AWS_IAM',
+    ]);
   }, 120_000);
 
   it('plans zero changes on a re-deploy', async () => {
@@ -217,7 +234,9 @@ suite('real deploy of the baseline against moto', () => {
     expect(nats.filter((n) => n.State !== 'deleted' && n.Tags?.some((t) => t.Key === 'hybridguard:platform'))).toEqual([]);
     const iam = new IAMClient(clientConfig());
     expect(((await iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles ?? []).filter((r) => r.RoleName?.startsWith(`${STACK}-`))).toEqual([]);
-    expect(((await iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 1000 }))).Policies ?? []).filter((p) => p.PolicyName?.startsWith(`${STACK}-`))).toEqual([]);
+    expect(
+      ((await iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 1000 }))).Policies ?? []).filter((p) => p.PolicyName?.startsWith(`${STACK}-`)),
+    ).toEqual([]);
     const lambda = new LambdaClient(clientConfig());
     expect(((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).filter((f) => f.FunctionName?.startsWith(`${STACK}-`))).toEqual([]);
     const elb = new ElasticLoadBalancingV2Client(clientConfig());

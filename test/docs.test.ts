@@ -39,14 +39,31 @@ describe('rule docs', () => {
     params: { resourceTypes: ['aws_ecr_repository'], attribute: 'image_scanning_configuration.0.scan_on_push', equals: true },
     declaredAt: { file: 'policies/resource.yaml', line: 39 },
   };
-  const hcl = (scan: boolean) => `resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n\nresource "aws_ecr_repository" "serving" {\n  name = "serving"\n  image_scanning_configuration {\n    scan_on_push = ${scan}\n  }\n  tags = { note = "braces } in strings" }\n}\n`;
+  const hcl = (scan: boolean) =>
+    `resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n\nresource "aws_ecr_repository" "serving" {\n  name = "serving"\n` +
+      `  image_scanning_configuration {\n    scan_on_push = ${scan}\n  }\n  tags = { note = "braces } in strings" }\n}\n`;
   const fixtures: PolicyFixtures = {
-    fail: [{ name: 'fail-off', inputPath: 'fixtures/rules/ecr-scan-on-push/fail-off/main.tf', inputText: hcl(false), expected: [{ ruleId: 'HG-RES-003', address: 'aws_ecr_repository.serving' }] }],
+    fail: [
+      {
+        name: 'fail-off',
+        inputPath: 'fixtures/rules/ecr-scan-on-push/fail-off/main.tf',
+        inputText: hcl(false),
+        expected: [{ ruleId: 'HG-RES-003', address: 'aws_ecr_repository.serving' }],
+      },
+    ],
     pass: [
       {
         name: 'pass-plan',
         inputPath: 'fixtures/rules/ecr-scan-on-push/pass-plan/plan.json',
-        inputText: JSON.stringify({ resource_changes: [{ address: 'aws_ecr_repository.serving', type: 'aws_ecr_repository', change: { after: { name: 'serving', image_scanning_configuration: [{ scan_on_push: true }] } } }] }),
+        inputText: JSON.stringify({
+          resource_changes: [
+            {
+              address: 'aws_ecr_repository.serving',
+              type: 'aws_ecr_repository',
+              change: { after: { name: 'serving', image_scanning_configuration: [{ scan_on_push: true }] } },
+            },
+          ],
+        }),
         expected: [],
       },
     ],
@@ -57,7 +74,10 @@ describe('rule docs', () => {
     expect(page).toContain('# ecr-scan-on-push (HG-RES-003)');
     expect(page).toContain('| Severity | warning |');
     expect(page).toContain('## Why it matters\n\nServing images pick up CVEs quickly.');
-    expect(page).toContain('```hcl\nresource "aws_ecr_repository" "serving" {\n  name = "serving"\n  image_scanning_configuration {\n    scan_on_push = false\n  }\n  tags = { note = "braces } in strings" }\n}\n```');
+    expect(page).toContain(
+      '```hcl\nresource "aws_ecr_repository" "serving" {\n  name = "serving"\n  image_scanning_configuration {\n    scan_on_push = false\n  }\n' +
+        '  tags = { note = "braces } in strings" }\n}\n```',
+    );
     expect(page).not.toContain('aws_vpc');
     expect(page).toContain('"address": "aws_ecr_repository.serving"');
     expect(page).toContain('- `fail-off`: `aws_ecr_repository.serving`\n- `pass-plan`: no finding');

@@ -35,7 +35,14 @@ const run = (args: string[], cwd: string): { code: number; stdout: string; stder
 };
 
 interface SarifLog {
-  runs: { results: { ruleId: string; message: { text: string }; partialFingerprints: Record<string, string>; locations: { logicalLocations?: { fullyQualifiedName: string }[] }[] }[] }[];
+  runs: {
+    results: {
+      ruleId: string;
+      message: { text: string };
+      partialFingerprints: Record<string, string>;
+      locations: { logicalLocations?: { fullyQualifiedName: string }[] }[];
+    }[];
+  }[];
 }
 
 describe('fingerprints', () => {
@@ -97,7 +104,9 @@ describe('fingerprints', () => {
     expect(findingFingerprint({ ...where, location: { file: '/builds/other/place/hybridguard.config.yaml' } }, '/builds/other/place')).toBe(
       'HG-META-002|hybridguard.config.yaml|x',
     );
-    expect(findingFingerprint({ ...where, location: { file: 'C:\\src\\repo\\hybridguard.config.yaml' } }, 'C:\\src\\repo')).toBe('HG-META-002|hybridguard.config.yaml|x');
+    expect(findingFingerprint({ ...where, location: { file: 'C:\\src\\repo\\hybridguard.config.yaml' } }, 'C:\\src\\repo')).toBe(
+      'HG-META-002|hybridguard.config.yaml|x',
+    );
     expect(findingFingerprint({ ...where, location: { file: '/elsewhere/hybridguard.config.yaml' } })).toBe('HG-META-002|hybridguard.config.yaml|x');
   });
 });
@@ -109,7 +118,14 @@ describe('gate options', () => {
     cpSync(join(REPO, 'fixtures', 'terraform', 'count-for-each'), dir, { recursive: true });
     writeFileSync(
       join(dir, 'hybridguard.config.yaml'),
-      ['suppressions:', '  - rule: no-gpu-in-functions', "    address: 'aws_iam_role.worker*'", '    reason: Embedding worker moves to the GPU service (PLAT-900)', '    owner: ml-platform', ''].join('\n'),
+      [
+        'suppressions:',
+        '  - rule: no-gpu-in-functions',
+        "    address: 'aws_iam_role.worker*'",
+        '    reason: Embedding worker moves to the GPU service (PLAT-900)',
+        '    owner: ml-platform',
+        '',
+      ].join('\n'),
     );
     return dir;
   };
@@ -144,7 +160,10 @@ describe('GitHub Action (action.yml)', () => {
     description: string;
     inputs: Record<string, { description: string; default?: string }>;
     outputs: Record<string, { value: string }>;
-    runs: { using: string; steps: { id?: string; run?: string; uses?: string; shell?: string; if?: string; env?: Record<string, string>; with?: Record<string, string> }[] };
+    runs: {
+      using: string;
+      steps: { id?: string; run?: string; uses?: string; shell?: string; if?: string; env?: Record<string, string>; with?: Record<string, string> }[];
+    };
   };
   const steps = action.runs.steps;
 
@@ -222,7 +241,14 @@ describe('shipped data', () => {
 });
 
 describe('pre-commit hooks (.pre-commit-hooks.yaml)', () => {
-  const hooks = parse(readFileSync(join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; name: string; entry: string; language: string; files: string; pass_filenames: boolean }[];
+  const hooks = parse(readFileSync(join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as {
+    id: string;
+    name: string;
+    entry: string;
+    language: string;
+    files: string;
+    pass_filenames: boolean;
+  }[];
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> };
 
   it('declares the keys pre-commit requires, and each entry is a command the package provides', () => {

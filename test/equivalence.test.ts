@@ -70,7 +70,8 @@ const computedWhenUnset = (finding: string, kind: Exception['kind'], address: st
  */
 const statementsUnread = (finding: string, policy: string, arn: string): Exception => ({
   ...policyWithArn(finding, 'missing', policy, arn),
-  reason: `no finding in plan because ${policy}.policy embeds the apply-time ARN ${arn}, and HG-IAM-006 reports the unreadable policy instead (undecided, under its own subject)`,
+  reason: `no finding in plan because ${policy}.policy embeds the apply-time ARN ${arn}, and HG-IAM-006 reports the unreadable policy instead (undecided, ` +
+    `under its own subject)`,
 });
 const policyUnread = (role: string, policy: string, arn: string): Exception => policyWithArn(`HG-IAM-006 ${role} ${policy}`, 'extra', policy, arn);
 
@@ -79,17 +80,30 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
     name: 'inference-platform',
     forms: formsOf('fixtures/stacks/inference-platform'),
     exceptions: [
-      ...['HG-IAM-001 aws_iam_role.invoke_role gpu-compute', 'HG-IAM-002 aws_iam_role.invoke_role model-registry', 'HG-IAM-005 aws_iam_role.invoke_role privilege-escalation'].map((f) =>
-        policyWithArn(f, 'extra', 'aws_iam_policy.invoke_endpoint', 'aws_sagemaker_endpoint.ranker_endpoint.arn'),
+      ...[
+        'HG-IAM-001 aws_iam_role.invoke_role gpu-compute',
+        'HG-IAM-002 aws_iam_role.invoke_role model-registry',
+        'HG-IAM-005 aws_iam_role.invoke_role privilege-escalation',
+      ].map((f) => policyWithArn(f, 'extra', 'aws_iam_policy.invoke_endpoint', 'aws_sagemaker_endpoint.ranker_endpoint.arn')),
+      ...[
+        'HG-IAM-001 aws_iam_role.preprocess_role gpu-compute',
+        'HG-IAM-002 aws_iam_role.preprocess_role model-registry',
+        'HG-IAM-005 aws_iam_role.preprocess_role privilege-escalation',
+      ].map((f) => policyWithArn(f, 'extra', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn')),
+      policyWithArn(
+        'HG-IAM-005 aws_iam_role.serving_task_role privilege-escalation',
+        'extra',
+        'aws_iam_role_policy.serving_task_inline',
+        'aws_s3_bucket.artifacts.arn',
       ),
-      ...['HG-IAM-001 aws_iam_role.preprocess_role gpu-compute', 'HG-IAM-002 aws_iam_role.preprocess_role model-registry', 'HG-IAM-005 aws_iam_role.preprocess_role privilege-escalation'].map((f) =>
-        policyWithArn(f, 'extra', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
-      ),
-      policyWithArn('HG-IAM-005 aws_iam_role.serving_task_role privilege-escalation', 'extra', 'aws_iam_role_policy.serving_task_inline', 'aws_s3_bucket.artifacts.arn'),
       policyUnread('aws_iam_role.invoke_role', 'aws_iam_policy.invoke_endpoint', 'aws_sagemaker_endpoint.ranker_endpoint.arn'),
       policyUnread('aws_iam_role.preprocess_role', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
       policyUnread('aws_iam_role.serving_task_role', 'aws_iam_role_policy.serving_task_inline', 'aws_s3_bucket.artifacts.arn'),
-      statementsUnread('HG-IAM-006 aws_iam_role.preprocess_role statement 1 of aws_iam_role_policy.preprocess_inline', 'aws_iam_role_policy.preprocess_inline', 'aws_s3_bucket.artifacts.arn'),
+      statementsUnread(
+        'HG-IAM-006 aws_iam_role.preprocess_role statement 1 of aws_iam_role_policy.preprocess_inline',
+        'aws_iam_role_policy.preprocess_inline',
+        'aws_s3_bucket.artifacts.arn',
+      ),
       computedWhenUnset('HG-RES-002 aws_lambda_function.invoke', 'undecided', 'aws_lambda_function.invoke', 'tracing_config'),
       computedWhenUnset('HG-RES-002 aws_lambda_function.preprocess', 'undecided', 'aws_lambda_function.preprocess', 'tracing_config'),
     ],
@@ -98,9 +112,24 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
     name: 'training-platform',
     forms: formsOf('fixtures/stacks/training-platform'),
     exceptions: [
-      policyWithArn('HG-IAM-003 aws_iam_role.training_job_role model-registry', 'extra', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
-      policyWithArn('HG-IAM-005 aws_iam_role.training_job_role privilege-escalation', 'extra', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
-      policyWithArn('HG-IAM-005 aws_iam_role.scorer_task_role privilege-escalation', 'extra', 'aws_iam_role_policy.scorer_registry', 'aws_sagemaker_model_package_group.registry.arn'),
+      policyWithArn(
+        'HG-IAM-003 aws_iam_role.training_job_role model-registry',
+        'extra',
+        'aws_iam_role_policy.training_job_data',
+        'aws_s3_bucket.training_data.arn',
+      ),
+      policyWithArn(
+        'HG-IAM-005 aws_iam_role.training_job_role privilege-escalation',
+        'extra',
+        'aws_iam_role_policy.training_job_data',
+        'aws_s3_bucket.training_data.arn',
+      ),
+      policyWithArn(
+        'HG-IAM-005 aws_iam_role.scorer_task_role privilege-escalation',
+        'extra',
+        'aws_iam_role_policy.scorer_registry',
+        'aws_sagemaker_model_package_group.registry.arn',
+      ),
       policyUnread('aws_iam_role.scorer_task_role', 'aws_iam_role_policy.scorer_registry', 'aws_sagemaker_model_package_group.registry.arn'),
       policyUnread('aws_iam_role.scorer_task_role', 'aws_iam_role_policy.scorer_registry_updates', 'aws_sagemaker_model_package_group.registry.arn'),
       policyUnread('aws_iam_role.training_job_role', 'aws_iam_role_policy.training_job_data', 'aws_s3_bucket.training_data.arn'),
@@ -114,20 +143,40 @@ const STACKS: readonly { name: string; forms: Forms; exceptions: readonly Except
       policyWithArn('HG-IAM-001 aws_iam_role.ingest_role gpu-compute', 'undecided', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
       policyWithArn('HG-IAM-002 aws_iam_role.ingest_role model-registry', 'undecided', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
       // sagemaker:* includes sagemaker:CreatePresignedNotebookInstanceUrl (act as a notebook's role).
-      policyWithArn('HG-IAM-005 aws_iam_role.ingest_role privilege-escalation', 'undecided', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
-      statementsUnread('HG-IAM-006 aws_iam_role.ingest_role statement 2 of aws_iam_role_policy.ingest_policy', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
+      policyWithArn(
+        'HG-IAM-005 aws_iam_role.ingest_role privilege-escalation',
+        'undecided',
+        'aws_iam_role_policy.ingest_policy',
+        'aws_sqs_queue.ingest_queue.arn',
+      ),
+      statementsUnread(
+        'HG-IAM-006 aws_iam_role.ingest_role statement 2 of aws_iam_role_policy.ingest_policy',
+        'aws_iam_role_policy.ingest_policy',
+        'aws_sqs_queue.ingest_queue.arn',
+      ),
       policyUnread('aws_iam_role.ingest_role', 'aws_iam_role_policy.ingest_policy', 'aws_sqs_queue.ingest_queue.arn'),
       policyUnread('aws_iam_role.preprocess_role', 'aws_iam_role_policy.preprocess_policy', 'aws_s3_bucket.datasets.arn'),
       policyUnread('aws_iam_role.register_role', 'aws_iam_role_policy.register_policy', 'aws_s3_bucket.datasets.arn'),
       policyUnread('aws_iam_role.serving_task_role', 'aws_iam_role_policy.serving_policy', 'aws_s3_bucket.datasets.arn'),
-      ...['HG-IAM-001 aws_iam_role.preprocess_role gpu-compute', 'HG-IAM-002 aws_iam_role.preprocess_role model-registry', 'HG-IAM-005 aws_iam_role.preprocess_role privilege-escalation'].map((f) =>
-        policyWithArn(f, 'extra', 'aws_iam_role_policy.preprocess_policy', 'aws_s3_bucket.datasets.arn'),
-      ),
+      ...[
+        'HG-IAM-001 aws_iam_role.preprocess_role gpu-compute',
+        'HG-IAM-002 aws_iam_role.preprocess_role model-registry',
+        'HG-IAM-005 aws_iam_role.preprocess_role privilege-escalation',
+      ].map((f) => policyWithArn(f, 'extra', 'aws_iam_role_policy.preprocess_policy', 'aws_s3_bucket.datasets.arn')),
       policyWithArn('HG-IAM-001 aws_iam_role.register_role gpu-compute', 'extra', 'aws_iam_role_policy.register_policy', 'aws_s3_bucket.datasets.arn'),
       policyWithArn('HG-IAM-002 aws_iam_role.register_role model-registry', 'undecided', 'aws_iam_role_policy.register_policy', 'aws_s3_bucket.datasets.arn'),
       policyWithArn('HG-IAM-005 aws_iam_role.register_role privilege-escalation', 'extra', 'aws_iam_role_policy.register_policy', 'aws_s3_bucket.datasets.arn'),
-      policyWithArn('HG-IAM-005 aws_iam_role.serving_task_role privilege-escalation', 'extra', 'aws_iam_role_policy.serving_policy', 'aws_s3_bucket.datasets.arn'),
-      statementsUnread('HG-IAM-006 aws_iam_role.serving_task_role statement 0 of aws_iam_role_policy.serving_policy', 'aws_iam_role_policy.serving_policy', 'aws_s3_bucket.datasets.arn'),
+      policyWithArn(
+        'HG-IAM-005 aws_iam_role.serving_task_role privilege-escalation',
+        'extra',
+        'aws_iam_role_policy.serving_policy',
+        'aws_s3_bucket.datasets.arn',
+      ),
+      statementsUnread(
+        'HG-IAM-006 aws_iam_role.serving_task_role statement 0 of aws_iam_role_policy.serving_policy',
+        'aws_iam_role_policy.serving_policy',
+        'aws_s3_bucket.datasets.arn',
+      ),
       ...['ingest', 'predict', 'preprocess', 'register'].map((fn) =>
         computedWhenUnset(`HG-RES-002 aws_lambda_function.${fn}`, 'undecided', `aws_lambda_function.${fn}`, 'tracing_config'),
       ),
@@ -154,13 +203,14 @@ const TRAPS: Record<string, readonly string[]> = {
 
 /** The value is unknown, or (a computed block like `tracing_config`) holds an unknown. */
 const holdsUnknown = (value: Value | undefined): boolean =>
-  value instanceof Unknown || (value !== null && typeof value === 'object' && Object.values(value).some((v) => holdsUnknown(v as Value)));
+  value instanceof Unknown || (value !== null && typeof value === 'object' && Object.values(value).some((v) => holdsUnknown(v)));
 
 function formsOf(dir: string): Forms {
   return { synth: `${dir}/synth`, hcl: `${dir}/hcl`, plan: `${dir}/plan/plan.json` };
 }
 
-const key = (f: { ruleId: string; location: { address?: string }; subject?: string }): string => `${f.ruleId} ${f.location.address ?? ''} ${f.subject ?? ''}`.trim();
+const key = (f: { ruleId: string; location: { address?: string }; subject?: string }): string =>
+  `${f.ruleId} ${f.location.address ?? ''} ${f.subject ?? ''}`.trim();
 
 /** finding key -> undecided? */
 async function findings(input: string): Promise<Map<string, boolean>> {

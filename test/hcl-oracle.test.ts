@@ -24,7 +24,14 @@ const ROOTS: { readonly dir: string; readonly env?: Record<string, string> }[] =
   { dir: join(ROOT, 'fixtures/terraform/count-for-each'), env: { TF_VAR_public_url_for: 'embed' } },
   { dir: join(ROOT, 'fixtures/terraform/modules-dynamic') },
   { dir: join(ROOT, 'fixtures/terraform/well-known-data') },
-  ...['apigw-rest-api-http-integration-terraform', 'sfn-sns-tf', 'sns-sqs-fanout-tf', 's3-eventbridge-ecs', 'rds-sns-event-notification-terraform', 'alb-lambda-terraform'].map((p) => ({
+  ...[
+    'apigw-rest-api-http-integration-terraform',
+    'sfn-sns-tf',
+    'sns-sqs-fanout-tf',
+    's3-eventbridge-ecs',
+    'rds-sns-event-notification-terraform',
+    'alb-lambda-terraform',
+  ].map((p) => ({
     dir: join(CORPUS, 'serverless-patterns', p),
   })),
 ];
@@ -54,10 +61,11 @@ function cannotPlan(dir: string): string | undefined {
   return undefined;
 }
 
-const key = (r: { ruleName: string; undecided?: boolean; subject?: string; location: { address?: string; file: string } }) => `${r.ruleName} ${r.location.address ?? r.location.file} ${r.subject ?? ''}`.trim();
+type Finding = { ruleName: string; undecided?: boolean; subject?: string; location: { address?: string; file: string } };
+const key = (r: Finding) => `${r.ruleName} ${r.location.address ?? r.location.file} ${r.subject ?? ''}`.trim();
 
 describe.skipIf(missing.length > 0)('INTEGRATION: HCL evaluation against terraform plan', () => {
-  let moto: Moto;
+  let moto: Moto | undefined;
   const unplanned: string[] = [];
   beforeAll(async () => {
     moto = await startMoto();
@@ -67,7 +75,8 @@ describe.skipIf(missing.length > 0)('INTEGRATION: HCL evaluation against terrafo
     if (unplanned.length) console.warn(`roots not planned:\n${unplanned.join('\n')}`);
   });
 
-  it.each(ROOTS.map((r) => [r.dir.replace(`${ROOT}/`, '').replace(`${CORPUS}/`, 'realworld/'), r] as const))('%s: same instances and decided findings as the plan', async (_name, root) => {
+  const cases = ROOTS.map((r) => [r.dir.replace(`${ROOT}/`, '').replace(`${CORPUS}/`, 'realworld/'), r] as const);
+  it.each(cases)('%s: same instances and decided findings as the plan', async (_name, root) => {
     const reason = cannotPlan(root.dir);
     if (reason) {
       unplanned.push(`${root.dir}: ${reason}`);
@@ -75,10 +84,20 @@ describe.skipIf(missing.length > 0)('INTEGRATION: HCL evaluation against terrafo
     }
     const out = join(mkdtempSync(join(tmpdir(), 'hg-oracle-')), 'plan.json');
     const planned = await run('bash', [join(ROOT, 'scripts', 'make-plan.sh'), root.dir, out], {
-      env: { ...process.env, ...root.env, HYBRIDGUARD_TF_MIRROR: mirror, AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
+      env: {
+        ...process.env,
+        ...root.env,
+        HYBRIDGUARD_TF_MIRROR: mirror,
+        AWS_ENDPOINT_URL: moto!.endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_REGION: 'us-east-1',
+        AWS_DEFAULT_REGION: 'us-east-1',
+      },
       timeout: 240_000,
     });
     if (planned.status !== 0) {
+      // eslint-disable-next-line no-control-regex -- strips terminal colour codes (ESC [ ... m)
       const stderr = planned.stderr.replace(/\u001b\[[0-9;]*m/g, '');
       const why = (stderr.match(/Error: [^\n]*/g) ?? [stderr.trim().split('\n').pop() ?? 'terraform plan failed']).slice(0, 2).join('; ');
       unplanned.push(`${root.dir}: terraform plan failed: ${why}`);
@@ -94,7 +113,8 @@ describe.skipIf(missing.length > 0)('INTEGRATION: HCL evaluation against terrafo
       checkProject({ inputs: [root.dir], cwd: root.dir, env, today: '2026-01-01' }),
       checkProject({ inputs: [out], cwd: root.dir, today: '2026-01-01' }),
     ]);
-    const findings = (run: typeof hclRun, undecided: boolean) => new Set(run.results.results.filter((r) => !!r.undecided === undecided && r.ruleName !== 'module-not-analyzed').map(key));
+    const findings = (run: typeof hclRun, undecided: boolean) =>
+      new Set(run.results.results.filter((r) => !!r.undecided === undecided && r.ruleName !== 'module-not-analyzed').map(key));
     const [hclDecided, planDecided, planUndecided] = [findings(hclRun, false), findings(planRun, false), findings(planRun, true)];
     // Whatever the plan decides, HCL decides alike.
     expect([...planDecided].filter((f) => !hclDecided.has(f))).toEqual([]);

@@ -26,7 +26,8 @@ const canRunAsNobody = (): boolean =>
   spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(ENTRY)}, 4)`]).status === 0;
 const asRoot = process.getuid?.() === 0;
 const asNobody = asRoot && canRunAsNobody();
-if (asRoot && !asNobody) console.warn(`\n*** hostile-cli: ${REPO} is not readable by the user nobody: commands run as root, and the unreadable-handler case is skipped`);
+if (asRoot && !asNobody)
+  console.warn(`\n*** hostile-cli: ${REPO} is not readable by the user nobody: commands run as root, and the unreadable-handler case is skipped`);
 
 const root = mkdtempSync(join(tmpdir(), 'hg-hostile-cli-'));
 chmodSync(root, 0o755);
@@ -76,7 +77,10 @@ function expectInputError(run: Run, ...fragments: string[]): void {
 const ADMIN_HCL = `
 resource "aws_iam_role" "fn" {
   name               = "fn"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17",
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
 }
 resource "aws_iam_role_policy" "admin" {
   role   = aws_iam_role.fn.id
@@ -99,7 +103,10 @@ describe('prototype pollution cannot turn the gate green', () => {
 resource "aws_iam_role_policy" "never" {
   count  = 0
   role   = aws_iam_role.fn.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "ec2:RunInstances", Resource = "*", Condition = { "__proto__" = { "${polluted}" = "x" } } }] })
+  policy = jsonencode({
+    Version   = "2012-10-17",
+    Statement = [{ Effect = "Deny", Action = "ec2:RunInstances", Resource = "*", Condition = { "__proto__" = { "${polluted}" = "x" } } }]
+  })
 }
 data "aws_iam_policy_document" "doc" {
   statement {
@@ -132,9 +139,10 @@ resource "aws_iam_role_policy" "doc" {
     const stack = adminFunctionStack();
     const text = JSON.stringify(stack).replace(
       '"resource":{',
-      `"resource":{"constructor":{"toString":{"__proto__":1}},"__proto__":{"hasOwnProperty":{"tags":{"__proto__":"x"}}},"aws_iam_role_policy":{"tp":{"role":"x","policy":${JSON.stringify(
-        '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"__proto__":"x","constructor":"y"}}]}',
-      )}}},`,
+      '"resource":{"constructor":{"toString":{"__proto__":1}},"__proto__":{"hasOwnProperty":{"tags":{"__proto__":"x"}}},' +
+        `"aws_iam_role_policy":{"tp":{"role":"x","policy":${JSON.stringify(
+          '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"__proto__":"x","constructor":"y"}}]}',
+        )}}},`,
     );
     const dir = folder({ 'main.tf.json': text.replace(/"aws_iam_role_policy":\{"admin"/, '"aws_iam_role_policy":{"admin"') });
     const runs = await Promise.all(FORMATS.map((format) => hybridguard(['check', 'main.tf.json', '--format', format], dir)));
@@ -147,14 +155,20 @@ resource "aws_iam_role_policy" "doc" {
 
 describe('repeated JSON keys are read as Terraform reads them', () => {
   it('a repeated resource type is more blocks: the admin policy in the first one still fails the gate', async () => {
-    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] });
-    const policy = (action: string) => JSON.stringify(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] }));
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }],
+    });
+    const policy = (action: string) =>
+      JSON.stringify(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] }));
     const dir = folder({
       'main.tf.json': `{"resource": {
   "aws_iam_role_policy": {"admin": {"role": "\${aws_iam_role.fn.id}", "policy": ${policy('*')}}},
   "aws_iam_role": {"fn": {"name": "fn", "assume_role_policy": ${JSON.stringify(trust)}}},
   "aws_iam_role_policy": {"logs": {"role": "\${aws_iam_role.fn.id}", "policy": ${policy('logs:PutLogEvents')}}},
-  "aws_lambda_function": {"fn": {"function_name": "fn", "role": "\${aws_iam_role.fn.arn}", "runtime": "nodejs20.x", "handler": "index.handler", "filename": "fn.zip"}}
+  "aws_lambda_function": {"fn": {
+    "function_name": "fn", "role": "\${aws_iam_role.fn.arn}", "runtime": "nodejs20.x", "handler": "index.handler", "filename": "fn.zip"
+  }}
 }}`,
     });
     const runs = await Promise.all(FORMATS.map((format) => hybridguard(['check', 'main.tf.json', '--format', format], dir)));
@@ -234,14 +248,20 @@ describe('nothing is read outside the folders the user named', () => {
 describe('no input text reaches the terminal raw', () => {
   const ESC = '\u001b';
   const evil = `${ESC}[2J${ESC}[H\u202eAll checks passed\r\nSummary: 0 errors`;
+  // eslint-disable-next-line no-control-regex -- the control characters are what must not appear
   const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
   it('resource names, tags and stack names are escaped in query text, check in every format, and errors', async () => {
     const stack = adminFunctionStack();
     const roles = stack.resource.aws_iam_role as Record<string, unknown>;
-    roles[`evil${evil}`] = { name: evil, assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] }) };
+    roles[`evil${evil}`] = {
+      name: evil,
+      assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] }),
+    };
     (stack.resource.aws_lambda_function as Record<string, Record<string, unknown>>).fn!.tags = { 'hybridguard:source': evil, [evil]: evil };
-    (stack.resource as Record<string, unknown>).aws_security_group = { [`open${evil}`]: { name: evil, ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] } };
+    stack.resource.aws_security_group = {
+      [`open${evil}`]: { name: evil, ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] },
+    };
     const dir = folder({ 'main.tf.json': JSON.stringify(stack) });
     const runs = [
       await hybridguard(['query', 'who-can', 'iam:PassRole', 'main.tf.json'], dir),
@@ -256,7 +276,9 @@ describe('no input text reaches the terminal raw', () => {
   });
 
   it('a stack name in an error message is escaped', async () => {
-    const dir = folder({ 'cdktf.out/manifest.json': JSON.stringify({ version: '0.21.0', stacks: { [evil]: { synthesizedStackPath: 'stacks/x/cdk.tf.json' } } }) });
+    const dir = folder({
+      'cdktf.out/manifest.json': JSON.stringify({ version: '0.21.0', stacks: { [evil]: { synthesizedStackPath: 'stacks/x/cdk.tf.json' } } }),
+    });
     const run = await hybridguard(['check', 'cdktf.out'], dir);
     expectInputError(run, 'does not exist');
     expect(run.stderr).not.toMatch(raw);
@@ -325,7 +347,11 @@ describe('error locations point at the problem', () => {
   });
 
   it('a plan whose structure is wrong says which line', async () => {
-    const plan = JSON.stringify({ format_version: '1.2', terraform_version: '1.11.4', resource_changes: [{ address: 'aws_s3_bucket.b', change: {} }, 7] }, null, 2);
+    const plan = JSON.stringify(
+      { format_version: '1.2', terraform_version: '1.11.4', resource_changes: [{ address: 'aws_s3_bucket.b', change: {} }, 7] },
+      null,
+      2,
+    );
     const dir = folder({ 'plan.json': plan });
     const line = plan.split('\n').findIndex((l) => l.trim() === '7') + 1;
     expectInputError(await hybridguard(['check', 'plan.json'], dir), `plan.json:${line}:`, '/resource_changes/1');

@@ -42,41 +42,61 @@ function addTo(resource: Record<string, Record<string, unknown>>, data: Record<s
     const byName = Object.prototype.hasOwnProperty.call(into, type) ? into[type]! : Object.defineProperty(into, type, { value: {}, enumerable: true })[type]!;
     Object.defineProperty(byName, name, { value: body, enumerable: true });
   };
-  const statement = (extra: Record<string, unknown>) => json({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', ...extra }] });
   switch (a.kind) {
     case 'resource-type':
-      put(resource, a.type, `${a.name}`, JSON.parse(`{${json(a.key)}: ${json(a.value)}, "tags": {${json(a.key)}: ${json(a.value)}}}`));
+      put(resource, a.type, a.name, JSON.parse(`{${json(a.key)}: ${json(a.value)}, "tags": {${json(a.key)}: ${json(a.value)}}}`));
       break;
     case 'condition':
       put(resource, 'aws_iam_role_policy', `hostile_${i}`, {
         ...(a.count0 ? { count: 0 } : {}),
         role: '${aws_iam_role.fn.id}',
-        policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*","Condition":{${json(a.operator)}:{${json(a.key)}:${json(a.value)}}}}]}`,
+        policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*","Condition":{${json(a.operator)}:{${json(
+          a.key,
+        )}:${json(a.value)}}}}]}`,
       });
       break;
     case 'principal':
       put(resource, 'aws_iam_role', `hostile_${i}`, {
         name: `hostile-${i}`,
-        assume_role_policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{${json(a.principalType)}:${json(a.value)}}}]}`,
+        assume_role_policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{${json(a.principalType)}:${json(
+          a.value,
+        )}}}]}`,
       });
       break;
     case 'tags':
-      put(resource, 'aws_lambda_function', `hostile_${i}`, JSON.parse(`{"function_name": "h${i}", "role": "\${aws_iam_role.fn.arn}", "runtime": "nodejs20.x", "handler": "index.handler", "filename": "x.zip", "tags": {${json(a.key)}: ${json(a.value)}, "hybridguard:source": ${json(a.value)}}}`));
+      put(
+        resource,
+        'aws_lambda_function',
+        `hostile_${i}`,
+        JSON.parse(
+          `{"function_name": "h${i}", "role": "\${aws_iam_role.fn.arn}", "runtime": "nodejs20.x", "handler": "index.handler", "filename": "x.zip",
+            "tags": {${json(a.key)}: ${json(a.value)}, "hybridguard:source": ${json(a.value)}}}`,
+        ),
+      );
       break;
     case 'policy-document':
       put(data, 'aws_iam_policy_document', `hostile_${i}`, {
-        statement: [{ effect: 'Deny', actions: ['ec2:RunInstances'], resources: ['*'], condition: [{ test: a.test, variable: a.variable, values: [a.value] }] }],
+        statement: [
+          { effect: 'Deny', actions: ['ec2:RunInstances'], resources: ['*'], condition: [{ test: a.test, variable: a.variable, values: [a.value] }] },
+        ],
       });
       put(resource, 'aws_iam_role_policy', `hostile_doc_${i}`, { role: '${aws_iam_role.fn.id}', policy: `\${data.aws_iam_policy_document.hostile_${i}.json}` });
       break;
     case 'bucket-policy':
       put(resource, 'aws_s3_bucket_policy', `hostile_${i}`, {
         bucket: 'b',
-        policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Principal":{${json(a.principalType)}:"*"},"Condition":{${json(a.operator)}:{"aws:SourceIp":"1.2.3.4"}}}]}`,
+        policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Principal":{${json(
+          a.principalType,
+        )}:"*"},"Condition":{${json(a.operator)}:{"aws:SourceIp":"1.2.3.4"}}}]}`,
       });
       break;
     case 'security-group':
-      put(resource, 'aws_security_group', `hostile_${i}`, JSON.parse(`{"name": "h", "ingress": [{"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"], ${json(a.key)}: null}]}`));
+      put(
+        resource,
+        'aws_security_group',
+        `hostile_${i}`,
+        JSON.parse(`{"name": "h", "ingress": [{"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"], ${json(a.key)}: null}]}`),
+      );
       break;
   }
 }

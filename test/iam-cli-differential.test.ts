@@ -68,7 +68,16 @@ const CONDITION_VALUES: Record<string, readonly string[]> = {
   'sagemaker:ModelApprovalStatus': ['Approved'],
   's3:prefix': ['home/'],
 };
-const OPERATORS = ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike', 'StringEqualsIfExists', 'StringNotEqualsIfExists', 'ForAnyValue:StringLike', 'ForAllValues:StringLike'];
+const OPERATORS = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringLike',
+  'StringNotLike',
+  'StringEqualsIfExists',
+  'StringNotEqualsIfExists',
+  'ForAnyValue:StringLike',
+  'ForAllValues:StringLike',
+];
 
 type Condition = Record<string, Record<string, string[]>>;
 interface GenStatement {
@@ -137,17 +146,25 @@ function terraform(world: World, file: number): object {
     const boundary = p.boundary !== undefined ? { permissions_boundary: `\${aws_iam_policy.b${p.boundary}.arn}` } : {};
     if (p.user) {
       resource.aws_iam_user![p.name] = { name: p.name, ...boundary };
-      p.inline.forEach((doc, i) => (resource.aws_iam_user_policy![`${p.name}_${i}`] = { name: `inline-${i}`, user: `\${aws_iam_user.${p.name}.name}`, policy: tfText(doc) }));
-      if (p.managed !== undefined) resource.aws_iam_user_policy_attachment![p.name] = { user: `\${aws_iam_user.${p.name}.name}`, policy_arn: `\${aws_iam_policy.m${p.managed}.arn}` };
-      if (p.group !== undefined) resource.aws_iam_user_group_membership![p.name] = { user: `\${aws_iam_user.${p.name}.name}`, groups: [`\${aws_iam_group.g${p.group}.name}`] };
+      p.inline.forEach(
+        (doc, i) => (resource.aws_iam_user_policy![`${p.name}_${i}`] = { name: `inline-${i}`, user: `\${aws_iam_user.${p.name}.name}`, policy: tfText(doc) }),
+      );
+      if (p.managed !== undefined)
+        resource.aws_iam_user_policy_attachment![p.name] = { user: `\${aws_iam_user.${p.name}.name}`, policy_arn: `\${aws_iam_policy.m${p.managed}.arn}` };
+      if (p.group !== undefined)
+        resource.aws_iam_user_group_membership![p.name] = { user: `\${aws_iam_user.${p.name}.name}`, groups: [`\${aws_iam_group.g${p.group}.name}`] };
     } else {
       resource.aws_iam_role![p.name] = {
         name: p.name,
-        assume_role_policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        assume_role_policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
         inline_policy: p.inline.map((doc, i) => ({ name: `inline-${i}`, policy: tfText(doc) })),
         ...boundary,
       };
-      if (p.managed !== undefined) resource.aws_iam_role_policy_attachment![p.name] = { role: `\${aws_iam_role.${p.name}.name}`, policy_arn: `\${aws_iam_policy.m${p.managed}.arn}` };
+      if (p.managed !== undefined)
+        resource.aws_iam_role_policy_attachment![p.name] = { role: `\${aws_iam_role.${p.name}.name}`, policy_arn: `\${aws_iam_policy.m${p.managed}.arn}` };
     }
   }
   return { resource };
@@ -170,7 +187,12 @@ async function simulate(w: World, p: GenPrincipal, action: string, resource: str
   if (cached) return cached;
   const result = await runSimulation(
     {
-      request: { principal: `arn:aws:iam::${ACCOUNT}:${p.user ? 'user' : 'role'}/${p.name}`, action, resource: { resource, accountId: ACCOUNT }, contextVariables },
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:${p.user ? 'user' : 'role'}/${p.name}`,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables,
+      },
       identityPolicies: identity.map((policy, i) => ({ name: `p${i}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -261,7 +283,7 @@ describe('who-can through Terraform JSON and the CLI agrees with iam-simulate', 
     const tally = { allowed: 0, conditional: 0, undecided: 0, denied: 0 };
     for (let f = 0; f < FILES; f++) {
       const world: World = {
-        principals: fc.sample(principalArb, { numRuns: PER_FILE, seed: 1203 + f }).map((p, i) => ({ ...p, name: `p${f}_${i}` })) as GenPrincipal[],
+        principals: fc.sample(principalArb, { numRuns: PER_FILE, seed: 1203 + f }).map((p, i) => ({ ...p, name: `p${f}_${i}` })),
         managed: fc.sample(documentArb, { numRuns: 30, seed: 5000 + f }),
         groups: fc.sample(documentArb, { numRuns: 10, seed: 6000 + f }),
         boundaries: fc.sample(documentArb, { numRuns: 10, seed: 7000 + f }),
@@ -272,7 +294,9 @@ describe('who-can through Terraform JSON and the CLI agrees with iam-simulate', 
       // One action per file, in turn: every principal is asked about one action (and the run stays a few minutes).
       for (const action of [ACTIONS[f % ACTIONS.length] as Action]) {
         const started = Date.now();
-        const { stdout } = await run(process.execPath, [join(ROOT, 'bin/hybridguard.js'), 'query', 'who-can', action, file, '--format', 'json'], { maxBuffer: 1 << 30 });
+        const { stdout } = await run(process.execPath, [join(ROOT, 'bin/hybridguard.js'), 'query', 'who-can', action, file, '--format', 'json'], {
+          maxBuffer: 1 << 30,
+        });
         const answer = JSON.parse(stdout) as Entry[];
         cliMs += Date.now() - started;
         const byAddress = new Map(answer.map((e) => [e.address, e]));
@@ -307,7 +331,7 @@ describe('who-can through Terraform JSON and the CLI agrees with iam-simulate', 
           } else {
             tally.allowed++;
             await check('allowed', resource, {}, (v) => v === 'Allowed');
-            const trip = Object.fromEntries(CARRIED[action as Action].map((k) => [k, TRIP[k] ?? 'x']));
+            const trip = Object.fromEntries(CARRIED[action].map((k) => [k, TRIP[k] ?? 'x']));
             await check('allowed', resource, trip, (v) => v === 'Allowed');
           }
         }
@@ -315,7 +339,9 @@ describe('who-can through Terraform JSON and the CLI agrees with iam-simulate', 
     }
     const unexplained = disagreements.filter((d) => !KNOWN.some((k) => k.applies(d)));
     if (process.env.HG_DIFF_DUMP) writeFileSync(process.env.HG_DIFF_DUMP, JSON.stringify(unexplained, null, 1));
-    console.log(JSON.stringify({ principals: FILES * PER_FILE, cliMs, answered, compared, tally, disagreements: disagreements.length, unexplained: unexplained.length }));
+    console.log(
+      JSON.stringify({ principals: FILES * PER_FILE, cliMs, answered, compared, tally, disagreements: disagreements.length, unexplained: unexplained.length }),
+    );
     expect(unexplained.slice(0, 5)).toEqual([]);
     // Nothing generated waits for an apply-time value: undecided would be a needless "unknown".
     expect(tally.undecided).toBe(0);

@@ -38,12 +38,22 @@ const CONDITION_KEYS: Record<string, readonly string[]> = {
   'ec2:InstanceType': ['t3.micro', 'p4d.24xlarge', 't3.*', 'g5.*'],
   'sagemaker:InstanceTypes': ['ml.m5.xlarge', 'ml.p4d.24xlarge', 'ml.m5.*', 'ml.g*'],
 };
-const STRING_OPERATORS = ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike', 'StringEqualsIfExists', 'StringNotLikeIfExists', 'StringEqualsIgnoreCase'];
+const STRING_OPERATORS = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringLike',
+  'StringNotLike',
+  'StringEqualsIfExists',
+  'StringNotLikeIfExists',
+  'StringEqualsIgnoreCase',
+];
 
 type ConditionBlock = Record<string, Record<string, string | string[]>>;
 const conditionArb: fc.Arbitrary<ConditionBlock> = fc
   .tuple(fc.constantFrom(...Object.keys(CONDITION_KEYS)), fc.constantFrom(...STRING_OPERATORS, 'ForAnyValue:StringLike', 'ForAllValues:StringLike'))
-  .chain(([key, operator]) => fc.subarray([...(CONDITION_KEYS[key] ?? [])], { minLength: 1, maxLength: 2 }).map((values): ConditionBlock => ({ [operator]: { [key]: values } })));
+  .chain(([key, operator]) =>
+    fc.subarray([...(CONDITION_KEYS[key] ?? [])], { minLength: 1, maxLength: 2 }).map((values): ConditionBlock => ({ [operator]: { [key]: values } })),
+  );
 const nullConditionArb: fc.Arbitrary<ConditionBlock> = fc
   .tuple(fc.constantFrom(...Object.keys(CONDITION_KEYS)), fc.boolean())
   .map(([key, v]): ConditionBlock => ({ Null: { [key]: String(v) } }));
@@ -92,10 +102,19 @@ const caseArb = fc.record({
 
 type Verdict = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
-async function reference(identity: object[], boundary: object | undefined, request: { action: string; resource: string; context: Record<string, string | string[]> }): Promise<Verdict | 'error'> {
+async function reference(
+  identity: object[],
+  boundary: object | undefined,
+  request: { action: string; resource: string; context: Record<string, string | string[]> },
+): Promise<Verdict | 'error'> {
   const result = await runSimulation(
     {
-      request: { principal: `arn:aws:iam::${ACCOUNT}:role/service`, action: request.action, resource: { resource: request.resource, accountId: ACCOUNT }, contextVariables: request.context },
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/service`,
+        action: request.action,
+        resource: { resource: request.resource, accountId: ACCOUNT },
+        contextVariables: request.context,
+      },
       identityPolicies: identity.map((policy, i) => ({ name: `p${i}`, policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],

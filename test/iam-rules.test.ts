@@ -32,7 +32,10 @@ describe.each(IAM_POLICIES.map((p) => [p.name, p.id] as const))('%s (%s)', (name
 
 describe('finding content', () => {
   it('names the role, its service type and why, the capability, the actions and the granting statement', async () => {
-    const { results } = await runIamPolicies(join(ROOT, 'fixtures/rules/no-gpu-in-functions/fail-run-instances-unconditioned/main.tf.json'), 'no-gpu-in-functions');
+    const { results } = await runIamPolicies(
+      join(ROOT, 'fixtures/rules/no-gpu-in-functions/fail-run-instances-unconditioned/main.tf.json'),
+      'no-gpu-in-functions',
+    );
     const [finding] = results.results;
     expect(finding?.message).toBe(
       'role aws_iam_role.ingest_role (function, used by aws_lambda_function.ingest) holds gpu-compute: it is allowed ec2:RunInstances',
@@ -74,11 +77,14 @@ describe('finding content', () => {
     );
     const finding = results.results.find((r) => r.subject === 'gpu-compute');
     expect(finding?.message).toBe(
-      'role aws_iam_role.inference_role (function, used by aws_lambda_function.inference) asks for gpu-compute: its identity policies allow sagemaker:CreateTrainingJob, stopped only by its permissions boundary',
+      'role aws_iam_role.inference_role (function, used by aws_lambda_function.inference) asks for gpu-compute: its identity policies allow ' +
+        'sagemaker:CreateTrainingJob, stopped only by its permissions boundary',
     );
     expect(finding?.evidence.map((e) => e.message)).toEqual([
-      'statement 2 (Train) of inline policy "invoke-model" of aws_iam_role.inference_role allows sagemaker:CreateTrainingJob on arn:aws:sagemaker:us-east-1:123456789012:training-job/inference-*',
-      'statement 1 (DenyGpuCompute0SagemakerInstanceTypes) of aws_iam_policy.function_boundary denies sagemaker:CreateTrainingJob, sagemaker:CreateProcessingJob, sagemaker:CreateTransformJob on *',
+      'statement 2 (Train) of inline policy "invoke-model" of aws_iam_role.inference_role allows sagemaker:CreateTrainingJob on ' +
+        'arn:aws:sagemaker:us-east-1:123456789012:training-job/inference-*',
+      'statement 1 (DenyGpuCompute0SagemakerInstanceTypes) of aws_iam_policy.function_boundary denies sagemaker:CreateTrainingJob, ' +
+        'sagemaker:CreateProcessingJob, sagemaker:CreateTransformJob on *',
       'aws_iam_role.inference_role is a function (tag: tag hybridguard:service-type=function on aws_iam_role.inference_role)',
     ]);
   });

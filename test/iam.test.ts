@@ -64,7 +64,8 @@ describe('Deny, boundaries, managed policies', () => {
     expect(e.decision).toBe('deny');
     expect(e.evidence.map((x) => x.message)).toEqual([
       'statement 1 (NoCreate) of inline policy "guarded" of aws_iam_role.deny_cancels denies sagemaker:CreateTrainingJob: sagemaker:Create* on *',
-      'statement 0 (Train) of inline policy "guarded" of aws_iam_role.deny_cancels would allow sagemaker:CreateTrainingJob: sagemaker:CreateTrainingJob, sagemaker:DescribeTrainingJob on *',
+      'statement 0 (Train) of inline policy "guarded" of aws_iam_role.deny_cancels would allow sagemaker:CreateTrainingJob: sagemaker:CreateTrainingJob, ' +
+        'sagemaker:DescribeTrainingJob on *',
     ]);
     expect(decision('deny_cancels', 'sagemaker:DescribeTrainingJob')).toBe('allow');
   });
@@ -72,7 +73,9 @@ describe('Deny, boundaries, managed policies', () => {
   it('a permissions boundary caps an inline sagemaker:*', () => {
     const e = iam.evaluate(role('boundary_caps'), 'sagemaker:CreateTrainingJob');
     expect(e.decision).toBe('implicit-deny');
-    expect(e.evidence.find((x) => x.kind === 'boundary')?.message).toBe('permissions boundary aws_iam_policy.s3_only_boundary does not allow sagemaker:CreateTrainingJob');
+    expect(e.evidence.find((x) => x.kind === 'boundary')?.message).toBe(
+      'permissions boundary aws_iam_policy.s3_only_boundary does not allow sagemaker:CreateTrainingJob',
+    );
     expect(iam.capabilityGrants(role('boundary_caps'), 'gpu-compute').actions).toEqual([]);
     // The boundary alone grants nothing: s3:GetObject is in the boundary but not in the identity policy.
     expect(decision('boundary_caps', 's3:GetObject')).toBe('implicit-deny');
@@ -82,7 +85,9 @@ describe('Deny, boundaries, managed policies', () => {
     const gpu = iam.capabilityGrants(role('managed_full'), 'gpu-compute');
     expect(gpu.held).toBe(true);
     expect(gpu.actions).toContain('sagemaker:CreateTrainingJob');
-    expect(gpu.evidence.map((e) => e.message)).toContainEqual(expect.stringMatching(/^statement 0 \(AllowAllNonAdminSageMakerActions\) of AWS managed policy AmazonSageMakerFullAccess allows sagemaker:\*/));
+    expect(gpu.evidence.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^statement 0 \(AllowAllNonAdminSageMakerActions\) of AWS managed policy AmazonSageMakerFullAccess allows sagemaker:\*/),
+    );
     expect(iam.capabilityGrants(role('managed_full'), 'model-registry').held).toBe(true);
     expect(decision('managed_full', 'logs:PutLogEvents')).toBe('allow');
   });
@@ -132,7 +137,9 @@ describe('documents from data sources and JSON strings', () => {
     expect(e.evidence).toEqual([
       expect.objectContaining({
         kind: 'unknown-policy',
-        message: 'aws_iam_role_policy.unknown_doc cannot be read before apply: policy of aws_iam_role_policy.unknown_doc is ${jsonencode(var.extra_policy)}, known only after apply',
+        message:
+          'aws_iam_role_policy.unknown_doc cannot be read before apply: policy of aws_iam_role_policy.unknown_doc is ${jsonencode(var.extra_policy)}, known ' +
+            'only after apply',
       }),
     ]);
     const grants = iam.capabilityGrants(role('unknown_doc'), 'gpu-compute');
@@ -167,7 +174,12 @@ describe('who-can', () => {
       'aws_iam_user.analyst',
     ]);
     const analyst = who.find((w) => w.address === 'aws_iam_user.analyst');
-    expect(analyst?.evidence[0]?.message).toBe('statement 0 of aws_iam_role_policy.ml via group aws_iam_group.ml allows sagemaker:CreateModelPackage on *'.replace('aws_iam_role_policy', 'aws_iam_group_policy'));
+    expect(analyst?.evidence[0]?.message).toBe(
+      'statement 0 of aws_iam_role_policy.ml via group aws_iam_group.ml allows sagemaker:CreateModelPackage on *'.replace(
+        'aws_iam_role_policy',
+        'aws_iam_group_policy',
+      ),
+    );
   });
 
   it('refuses an action that does not exist', () => {

@@ -64,17 +64,20 @@ const seeded = (full: number) => fuzz(Math.ceil(full / 10), full, 20261203);
 const jsonValue = fc.jsonValue({ maxDepth: 2 });
 function replaceAt(doc: unknown, path: number[], value: unknown): unknown {
   if (!path.length || doc === null || typeof doc !== 'object') return value;
-  const keys = Object.keys(doc as object);
+  const keys = Object.keys(doc);
   if (!keys.length) return value;
   const key = keys[(path[0] ?? 0) % keys.length] as string;
-  const copy = (Array.isArray(doc) ? [...doc] : { ...(doc as object) }) as Record<string, unknown>;
+  const copy = (Array.isArray(doc) ? [...(doc as unknown[])] : { ...doc }) as Record<string, unknown>;
   copy[key] = replaceAt(copy[key], path.slice(1), value);
   return copy;
 }
 
 describe('fuzzing the readers', () => {
   it('byte-level edits of cdktf synth JSON', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => check('cdk.tf.json', applyEdits(synthText, edits))), seeded(1500));
+    await fc.assert(
+      fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => check('cdk.tf.json', applyEdits(synthText, edits))),
+      seeded(1500),
+    );
   }, 300_000);
 
   it('structural edits of synth JSON and plan JSON', async () => {

@@ -91,7 +91,12 @@ resource "aws_iam_role" "fn" {
     expect(policy).toBe(
       JSON.stringify({
         Statement: [
-          { Action: ['sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage'], Effect: 'Allow', Resource: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/ranker/*', Sid: 'Registry' },
+          {
+            Action: ['sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage'],
+            Effect: 'Allow',
+            Resource: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/ranker/*',
+            Sid: 'Registry',
+          },
           { Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::acme-models/*' },
           { Action: ['s3:PutObject'], Effect: 'Allow', Resource: '${aws_s3_bucket.models.arn}/out/*' },
         ],
@@ -108,29 +113,37 @@ resource "aws_iam_role" "fn" {
 
   it('gives HCL and the equivalent synth JSON (a literal JSON string with an interpolation) the same IAM document', async () => {
     const hcl = await read({ 'main.tf': HCL });
-    const synth = await read({
-      'main.tf.json': JSON.stringify({
-        variable: { account_id: { type: 'string', default: '123456789012' } },
-        resource: {
-          aws_s3_bucket: { models: { bucket: 'acme-models' } },
-          aws_iam_role: { fn: { name: 'fn', assume_role_policy: '{}' } },
-          aws_iam_role_policy: {
-            register: {
-              name: 'register',
-              role: '${aws_iam_role.fn.id}',
-              policy: JSON.stringify({
-                Version: '2012-10-17',
-                Statement: [
-                  { Sid: 'Registry', Effect: 'Allow', Action: ['sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage'], Resource: 'arn:aws:sagemaker:us-east-1:${var.account_id}:model-package/ranker/*' },
-                  { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::${aws_s3_bucket.models.bucket}/*' },
-                  { Effect: 'Allow', Action: ['s3:PutObject'], Resource: '${aws_s3_bucket.models.arn}/out/*' },
-                ],
-              }),
+    const synth = await read(
+      {
+        'main.tf.json': JSON.stringify({
+          variable: { account_id: { type: 'string', default: '123456789012' } },
+          resource: {
+            aws_s3_bucket: { models: { bucket: 'acme-models' } },
+            aws_iam_role: { fn: { name: 'fn', assume_role_policy: '{}' } },
+            aws_iam_role_policy: {
+              register: {
+                name: 'register',
+                role: '${aws_iam_role.fn.id}',
+                policy: JSON.stringify({
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Sid: 'Registry',
+                      Effect: 'Allow',
+                      Action: ['sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage'],
+                      Resource: 'arn:aws:sagemaker:us-east-1:${var.account_id}:model-package/ranker/*',
+                    },
+                    { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::${aws_s3_bucket.models.bucket}/*' },
+                    { Effect: 'Allow', Action: ['s3:PutObject'], Resource: '${aws_s3_bucket.models.arn}/out/*' },
+                  ],
+                }),
+              },
             },
           },
-        },
-      }),
-    }, 'main.tf.json');
+        }),
+      },
+      'main.tf.json',
+    );
     const a = documentFromText(hcl('aws_iam_role_policy.register').values.policy as string);
     const b = documentFromText(synth('aws_iam_role_policy.register').values.policy as string);
     expect(a.statements.map(({ origin: _, ...s }) => s)).toEqual(b.statements.map(({ origin: _, ...s }) => s));
@@ -358,7 +371,13 @@ describe('synth JSON and HCL of the fixture stacks', () => {
     const policyDocuments = synth!.graph.ofType('data.aws_iam_policy_document');
     expect(policyDocuments.length).toBeGreaterThan(0);
     // Statement and condition blocks read the same from JSON objects and HCL blocks.
-    expect(policyDocuments.some((d) => (d.values.statement as Value[]).some((s) => Array.isArray((s as Record<string, Value>).condition) || Array.isArray((s as Record<string, Value>).principals)))).toBe(true);
+    expect(
+      policyDocuments.some((d) =>
+        (d.values.statement as Value[]).some(
+          (s) => Array.isArray((s as Record<string, Value>).condition) || Array.isArray((s as Record<string, Value>).principals),
+        ),
+      ),
+    ).toBe(true);
     for (const resource of synth!.graph.resources) {
       const other = hcl!.graph.get(resource.address);
       expect(other, resource.address).toBeDefined();
@@ -423,11 +442,28 @@ describe('well-known data sources: partition and region from the provider, the a
       'main.tf': `provider "aws" {\n  region = "cn-north-1"\n}\n${DATA}
 resource "aws_iam_role_policy" "p" {
   role   = "r"
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:\${data.aws_partition.p.partition}:iam::\${data.aws_caller_identity.me.account_id}:role/x" }] })
+  policy = jsonencode({
+    Version   = "2012-10-17",
+    Statement = [{
+      Effect   = "Allow",
+      Action   = "iam:PassRole",
+      Resource = "arn:\${data.aws_partition.p.partition}:iam::\${data.aws_caller_identity.me.account_id}:role/x"
+    }]
+  })
 }`,
     });
-    expect(values(get, 'data.aws_partition.p')).toEqual({ partition: 'aws-cn', dns_suffix: 'amazonaws.com.cn', reverse_dns_prefix: 'cn.com.amazonaws', id: 'aws-cn' });
-    expect(values(get, 'data.aws_region.r')).toEqual({ name: 'cn-north-1', region: 'cn-north-1', id: 'cn-north-1', endpoint: 'ec2.cn-north-1.amazonaws.com.cn' });
+    expect(values(get, 'data.aws_partition.p')).toEqual({
+      partition: 'aws-cn',
+      dns_suffix: 'amazonaws.com.cn',
+      reverse_dns_prefix: 'cn.com.amazonaws',
+      id: 'aws-cn',
+    });
+    expect(values(get, 'data.aws_region.r')).toEqual({
+      name: 'cn-north-1',
+      region: 'cn-north-1',
+      id: 'cn-north-1',
+      endpoint: 'ec2.cn-north-1.amazonaws.com.cn',
+    });
     expect(values(get, 'data.aws_caller_identity.me')).toEqual({});
     const statement = (JSON.parse(get('aws_iam_role_policy.p').values.policy as string) as { Statement: { Resource: string }[] }).Statement[0]!;
     expect(statement.Resource).toBe('arn:aws-cn:iam::${data.aws_caller_identity.me.account_id}:role/x');
@@ -435,8 +471,11 @@ resource "aws_iam_role_policy" "p" {
 
   it('a region from a variable with a default, an alias chosen by the provider meta-argument, a region argument of the data source', async () => {
     const get = await read({
-      'main.tf': `variable "region" {\n  default = "us-gov-west-1"\n}\nprovider "aws" {\n  region = var.region\n}\nprovider "aws" {\n  alias  = "east"\n  region = "us-east-1"\n}\n${DATA}
-data "aws_region" "east" {\n  provider = aws.east\n}\ndata "aws_partition" "east" {\n  provider = aws.east\n}\ndata "aws_region" "named" {\n  region = "eu-west-3"\n}\n`,
+      'main.tf':
+        `variable "region" {\n  default = "us-gov-west-1"\n}\nprovider "aws" {\n  region = var.region\n}\n` +
+        `provider "aws" {\n  alias  = "east"\n  region = "us-east-1"\n}\n${DATA}\n` +
+        `data "aws_region" "east" {\n  provider = aws.east\n}\ndata "aws_partition" "east" {\n  provider = aws.east\n}\n` +
+        `data "aws_region" "named" {\n  region = "eu-west-3"\n}\n`,
     });
     expect(values(get, 'data.aws_partition.p').partition).toBe('aws-us-gov');
     expect(values(get, 'data.aws_region.r').name).toBe('us-gov-west-1');

@@ -116,11 +116,7 @@ const HANDLED: [string, string, unknown][] = [
   ['no trailing newline', 'a = 1', { a: 1 }],
   ['CRLF line endings', 'a = 1\r\nb = "x"\r\nc = foo(\r\n1)\r\n', { a: 1, b: 'x', c: '${foo(\r\n1)}' }],
   ['CRLF heredoc keeps the CR', 'c = <<EOF\r\nhi\r\nEOF\r\n', { c: 'hi\r\n' }],
-  [
-    'string escapes',
-    'a = "x\\ny\\"z\\\\w\\u00e9 \\t\\r"\n',
-    { a: 'x\ny"z\\wé \t\r' },
-  ],
+  ['string escapes', 'a = "x\\ny\\"z\\\\w\\u00e9 \\t\\r"\n', { a: 'x\ny"z\\wé \t\r' }],
   ['template escapes are written escaped again', 'a = "$${x} %%{y} $x %x $$ %%"\n', { a: '$${x} %%{y} $x %x $$ %%' }],
   ['$$${ is a dollar then an escape', 'a = "$$${x}"\n', { a: '$$${x}' }],
   ['escaped backslash before an interpolation', 'a = "\\\\${x}"\n', { a: '\\${x}' }],
@@ -134,11 +130,7 @@ const HANDLED: [string, string, unknown][] = [
   ['bools and null', 'a = true\nb = false\nc = null\n', { a: true, b: false, c: null }],
   ['tuple of literals, trailing comma', 'a = [1, "a", true,]\n', { a: [1, 'a', true] }],
   ['multi-line tuple with comments', 'a = [\n  1,\n  2, # c\n  /* d */ 3\n]\n', { a: [1, 2, 3] }],
-  [
-    'object keys: identifiers, strings, = and :, sorted',
-    'a = { b = 1, "a b" = 2, c: 3, "10" = 4, "9" = 5 }\n',
-    { a: { 9: 5, 10: 4, 'a b': 2, b: 1, c: 3 } },
-  ],
+  ['object keys: identifiers, strings, = and :, sorted', 'a = { b = 1, "a b" = 2, c: 3, "10" = 4, "9" = 5 }\n', { a: { 9: 5, 10: 4, 'a b': 2, b: 1, c: 3 } }],
   ['object with newlines and comments', 'a = {\n  // c\n  b = x\n  /* d */ c = 2 # e\n}\n', { a: { b: '${x}', c: 2 } }],
   ['parenthesised object key', 'a = {(k) = 1}\n', { a: { '${(k)}': 1 } }],
   ['tuple of expressions', 'a = [x, foo(1)]\n', { a: ['${x}', '${foo(1)}'] }],
@@ -165,11 +157,16 @@ const HANDLED: [string, string, unknown][] = [
     'a = <<EOF\n  hello ${x}\n    $${y} \\n\nEOF\nb = <<EOF\nEOF\nc = <<EOF\n  x\n  EOF\n',
     { a: '  hello ${x}\n    $${y} \\n\n', b: '', c: '  x\n' },
   ],
-  ['indented heredoc trims the common indent', 'e = <<-EOT\n    a\n      b\n\n    c\n  EOT\nf = <<-EOT\n\ttab\n\t  x\nEOT\n', { e: 'a\n  b\n\nc\n', f: 'tab\n  x\n' }],
+  [
+    'indented heredoc trims the common indent',
+    'e = <<-EOT\n    a\n      b\n\n    c\n  EOT\nf = <<-EOT\n\ttab\n\t  x\nEOT\n',
+    { e: 'a\n  b\n\nc\n', f: 'tab\n  x\n' },
+  ],
   ['heredoc in a tuple', 'a = [<<EOF\nx\nEOF\n, 1]\n', { a: ['x\n', 1] }],
   [
     'blocks: labels, nesting, repeats, merges and sorted keys',
-    'resource "b" "y" {\n  z = 1\n  a = 2\n  ingress {\n    p = 1\n  }\n  ingress {\n  }\n}\nresource "a" "x" {}\nresource "b" "a" { k = 1 }\nresource "b" "y" { w = 1 }\nprovider aws {}\n',
+    'resource "b" "y" {\n  z = 1\n  a = 2\n  ingress {\n    p = 1\n  }\n  ingress {\n  }\n}\nresource "a" "x" {}\nresource "b" "a" { k = 1 }\n' +
+      'resource "b" "y" { w = 1 }\nprovider aws {}\n',
     {
       provider: { aws: [{}] },
       resource: { a: { x: [{}] }, b: { a: [{ k: 1 }], y: [{ a: 2, ingress: [{ p: 1 }, {}], z: 1 }, { w: 1 }] } },
@@ -178,7 +175,8 @@ const HANDLED: [string, string, unknown][] = [
   ['locals twice', 'locals { a = 1 }\nlocals {\n  b = 2\n}\n', { locals: [{ a: 1 }, { b: 2 }] }],
   [
     'terraform, variable with type and validation',
-    'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 5.0" }\n  }\n}\nvariable "v" {\n  type = list(string)\n  validation {\n    condition = length(var.v) > 0\n    error_message = "x"\n  }\n}\n',
+    'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 5.0" }\n  }\n}\nvariable "v" {\n  type = list(string)\n' +
+      '  validation {\n    condition = length(var.v) > 0\n    error_message = "x"\n  }\n}\n',
     {
       terraform: [{ required_providers: [{ aws: { source: 'hashicorp/aws', version: '~> 5.0' } }] }],
       variable: { v: [{ type: '${list(string)}', validation: [{ condition: '${length(var.v) > 0}', error_message: 'x' }] }] },
@@ -191,7 +189,8 @@ const HANDLED: [string, string, unknown][] = [
   ],
   [
     'moved, import, check and aliased provider',
-    'moved {\n  from = a.b\n  to = a.c\n}\nimport {\n  to = a.b\n  id = "i"\n}\ncheck "c" {\n  assert {\n    condition = x\n    error_message = "m"\n  }\n}\nprovider "aws" {\n  alias = "east"\n  region = "us-east-1"\n}\n',
+    'moved {\n  from = a.b\n  to = a.c\n}\nimport {\n  to = a.b\n  id = "i"\n}\ncheck "c" {\n  assert {\n    condition = x\n    error_message = "m"\n  }\n}\n' +
+      'provider "aws" {\n  alias = "east"\n  region = "us-east-1"\n}\n',
     {
       check: { c: [{ assert: [{ condition: '${x}', error_message: 'm' }] }] },
       import: [{ id: 'i', to: '${a.b}' }],
@@ -290,19 +289,71 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
   const ident = fc.constantFrom('a', 'b', 'name', 'x_1', 'tags', 'for_each', 'dash-ed');
   const ws = fc.constantFrom(' ', '  ', ' /* c */ ', '\t');
   const str = fc
-    .array(fc.constantFrom('a', ' ', 'é', '\\n', '\\"', '\\\\', '$${x}', '%%{y}', '${var.x}', '${ a.b[0] }', '$', '%', '{', '}', '😀', 'e\u0301', '\u212b', '\\u0301'), { maxLength: 6 })
+    .array(
+      fc.constantFrom(
+        'a',
+        ' ',
+        'é',
+        '\\n',
+        '\\"',
+        '\\\\',
+        '$${x}',
+        '%%{y}',
+        '${var.x}',
+        '${ a.b[0] }',
+        '$',
+        '%',
+        '{',
+        '}',
+        '😀',
+        'e\u0301',
+        '\u212b',
+        '\\u0301',
+      ),
+      { maxLength: 6 },
+    )
     .map((parts) => `"${parts.join('')}"`);
   const scalar = fc.oneof(
     str,
-    fc.constantFrom('1', '-2', '1.5', '1e3', 'true', 'false', 'null', 'var.x', 'foo(1, "a")', 'x ? 1 : 2', 'a.*.b', '[for v in x : v]', '(1)', '!x', '-x', 'a + b',
-      'x[\n0\n]', 'foo(\n  x,\n  y...\n)', 'x[*].y', 'x.*[0]', 'x . y', '(x\n+ y)', '{for k, v in x : k => v...}', '"${x}" == "y"', '1 - -1', '-1.5e3'),
+    fc.constantFrom(
+      '1',
+      '-2',
+      '1.5',
+      '1e3',
+      'true',
+      'false',
+      'null',
+      'var.x',
+      'foo(1, "a")',
+      'x ? 1 : 2',
+      'a.*.b',
+      '[for v in x : v]',
+      '(1)',
+      '!x',
+      '-x',
+      'a + b',
+      'x[\n0\n]',
+      'foo(\n  x,\n  y...\n)',
+      'x[*].y',
+      'x.*[0]',
+      'x . y',
+      '(x\n+ y)',
+      '{for k, v in x : k => v...}',
+      '"${x}" == "y"',
+      '1 - -1',
+      '-1.5e3',
+    ),
   );
   const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
     e: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       scalar,
-      fc.array(tie('e'), { maxLength: 3 }).chain((items) => fc.tuple(fc.constant(items), ws, fc.boolean()).map(([xs, w, nl]) => `[${w}${xs.join(nl ? ',\n' : ', ')}]`)),
-      fc.array(fc.tuple(ident, tie('e'), fc.constantFrom(' = ', ': ', '=')), { maxLength: 3 }).map((items) => `{${items.map(([k, v, s]) => `${k}${s}${v}`).join(', ')}}`),
+      fc
+        .array(tie('e'), { maxLength: 3 })
+        .chain((items) => fc.tuple(fc.constant(items), ws, fc.boolean()).map(([xs, w, nl]) => `[${w}${xs.join(nl ? ',\n' : ', ')}]`)),
+      fc
+        .array(fc.tuple(ident, tie('e'), fc.constantFrom(' = ', ': ', '=')), { maxLength: 3 })
+        .map((items) => `{${items.map(([k, v, s]) => `${k}${s}${v}`).join(', ')}}`),
       fc.array(fc.tuple(ident, tie('e')), { maxLength: 3 }).map((items) => `{\n${items.map(([k, v]) => `  ${k} = ${v} # c`).join('\n')}\n}`),
     ),
   })).e;
@@ -317,7 +368,9 @@ describe('property: random HCL is declined or equal to hcl2json', () => {
           { depthSize: 'small', withCrossShrink: true },
           attr,
           heredoc,
-          fc.tuple(ident, fc.array(fc.constantFrom('"x"', '"y z"', 'lbl'), { maxLength: 2 }), tie('b')).map(([t, labels, inner]) => `${t} ${labels.join(' ')}${labels.length ? ' ' : ''}{\n${inner}}`),
+          fc
+            .tuple(ident, fc.array(fc.constantFrom('"x"', '"y z"', 'lbl'), { maxLength: 2 }), tie('b'))
+            .map(([t, labels, inner]) => `${t} ${labels.join(' ')}${labels.length ? ' ' : ''}{\n${inner}}`),
         ),
         { maxLength: 4 },
       )

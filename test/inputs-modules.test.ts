@@ -47,7 +47,11 @@ describe('module calls that cannot be read are reported, not skipped', () => {
       },
     ]);
     // What could be read still is: the root and the local module.
-    expect(graph.resources.map((r) => r.address).sort()).toEqual(['aws_iam_role.ingest', 'module.storage.aws_s3_bucket.this', 'module.storage.aws_s3_bucket_public_access_block.this']);
+    expect(graph.resources.map((r) => r.address).sort()).toEqual([
+      'aws_iam_role.ingest',
+      'module.storage.aws_s3_bucket.this',
+      'module.storage.aws_s3_bucket_public_access_block.this',
+    ]);
   });
 
   it('check reports HG-META-003 notes at the module blocks, with evidence and a fix per cause, in SARIF too', async () => {
@@ -59,9 +63,15 @@ describe('module calls that cannot be read are reported, not skipped', () => {
       ['module.queues', 28, 'note', './modules/queues'],
     ]);
     const [vpc, , queues] = notes;
-    expect(vpc?.message).toBe(`module.vpc was not analyzed, none of its resources were checked: registry module not downloaded: no ${notInitialized}/.terraform/modules/modules.json (terraform init was not run there)`);
+    expect(vpc?.message).toBe(
+      `module.vpc was not analyzed, none of its resources were checked: registry module not downloaded: no ${notInitialized}/.terraform/modules/modules.json ` +
+        `(terraform init was not run there)`,
+    );
     expect(vpc?.evidence).toEqual([
-      expect.objectContaining({ kind: 'module-call', message: `module block at ${notInitialized}/main.tf:7 (source terraform-aws-modules/vpc/aws, version 5.1.2)` }),
+      expect.objectContaining({
+        kind: 'module-call',
+        message: `module block at ${notInitialized}/main.tf:7 (source terraform-aws-modules/vpc/aws, version 5.1.2)`,
+      }),
     ]);
     expect(vpc?.remediation).toMatch(/terraform init.*terraform show -json.*vendor/);
     expect(queues?.remediation).toMatch(/^Correct the module's source path/);
@@ -69,7 +79,10 @@ describe('module calls that cannot be read are reported, not skipped', () => {
 
     const sarif = JSON.parse(renderSarif(results, { color: false, cwd: root })) as { runs: { results: { ruleId: string }[] }[] };
     const sarifVpc = sarif.runs[0]?.results.find((r) => r.ruleId === 'HG-META-003');
-    expect(sarifVpc).toMatchObject({ level: 'note', locations: [{ physicalLocation: { region: { startLine: 7 } }, logicalLocations: [{ fullyQualifiedName: 'module.vpc', kind: 'module' }] }] });
+    expect(sarifVpc).toMatchObject({
+      level: 'note',
+      locations: [{ physicalLocation: { region: { startLine: 7 } }, logicalLocations: [{ fullyQualifiedName: 'module.vpc', kind: 'module' }] }],
+    });
   });
 
   it('a suppression with a reason silences one module call, and counts as used', async () => {
@@ -91,12 +104,20 @@ describe('module calls that cannot be read are reported, not skipped', () => {
   it('a module block in Terraform JSON (cdktf TerraformHclModule) is located at its key, and several units prefix the address', async () => {
     const dir = join(tmp, 'json');
     mkdirSync(dir, { recursive: true });
-    const doc = { resource: { aws_s3_bucket: { raw: { bucket: 'raw-data' } } }, module: { eks: { source: 'terraform-aws-modules/eks/aws', version: '20.8.4', cluster_name: 'serving' } } };
+    const doc = {
+      resource: { aws_s3_bucket: { raw: { bucket: 'raw-data' } } },
+      module: { eks: { source: 'terraform-aws-modules/eks/aws', version: '20.8.4', cluster_name: 'serving' } },
+    };
     writeFileSync(join(dir, 'main.tf.json'), `${JSON.stringify(doc, null, 2)}\n`);
     const { graph } = await readInputs(['json/main.tf.json'], { cwd: tmp });
-    expect(graph.unreadModules).toEqual([expect.objectContaining({ address: 'module.eks', version: '20.8.4', location: { file: 'json/main.tf.json', address: 'module.eks', line: 10 } })]);
+    expect(graph.unreadModules).toEqual([
+      expect.objectContaining({ address: 'module.eks', version: '20.8.4', location: { file: 'json/main.tf.json', address: 'module.eks', line: 10 } }),
+    ]);
     const both = await readInputs(['json/main.tf.json', join(root, notInitialized)], { cwd: tmp });
-    expect(both.graph.unreadModules.map((m) => [m.address, m.location.address])).toContainEqual(['json/main.tf.json:module.eks', 'json/main.tf.json:module.eks']);
+    expect(both.graph.unreadModules.map((m) => [m.address, m.location.address])).toContainEqual([
+      'json/main.tf.json:module.eks',
+      'json/main.tf.json:module.eks',
+    ]);
   });
 
   it('classifies sources as Terraform does', () => {
@@ -124,7 +145,11 @@ describe('modules downloaded by terraform init are read from .terraform/modules'
   it('reads a registry module and its nested local module from modules.json, with the caller arguments', async () => {
     const { graph } = await readInputs([initialized], { cwd: root });
     const bastion = `${initialized}/.terraform/modules/bastion`;
-    expect(graph.get('module.bastion.aws_security_group.ssh')?.location).toMatchObject({ file: `${bastion}/main.tf`, address: 'module.bastion.aws_security_group.ssh', line: 23 });
+    expect(graph.get('module.bastion.aws_security_group.ssh')?.location).toMatchObject({
+      file: `${bastion}/main.tf`,
+      address: 'module.bastion.aws_security_group.ssh',
+      line: 23,
+    });
     expect(graph.get('module.bastion.aws_security_group.ssh')?.values.name).toBe('ops-bastion-ssh');
     expect(graph.get('module.bastion.module.instance_role.aws_iam_role.this')?.location.file).toBe(`${bastion}/modules/instance_role/main.tf`);
     expect(graph.get('module.bastion.aws_instance.this')?.values.subnet_id).toMatchObject({ references: ['aws_subnet.public.id'] });

@@ -16,7 +16,10 @@ const read = (paths: string[], cwd: string) => readInputs(paths, { cwd });
 describe('large inputs', () => {
   it('reads a 50 MB stack instead of refusing it', async () => {
     const file = join(tmp, 'big.tf.json');
-    const bucketPolicy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.b0.arn}/*', Principal: '*' }] });
+    const bucketPolicy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '${aws_s3_bucket.b0.arn}/*', Principal: '*' }],
+    });
     const resource: Record<string, Record<string, unknown>> = { aws_s3_bucket: {}, aws_s3_bucket_policy: {} };
     let i = 0;
     let size = 0;

@@ -17,7 +17,6 @@ import { Unknown, type Value } from '../src/model/types.js';
 import { HYBRIDGUARD } from './support/cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const FIXTURES = join(ROOT, 'fixtures', 'terraform');
 
 interface JsonResult {
   readonly ruleId: string;
@@ -72,10 +71,14 @@ describe('count and for_each (fixtures/terraform/count-for-each)', () => {
   it('takes --var, TF_VAR_ and --var-file as terraform does (later sources win)', () => {
     const vars = folder({ 'prod.tfvars': 'public_url_for = ""\n' });
     const withUrl = check([input, '--var', 'create_url=true', '--var-file', join(vars, 'prod.tfvars')]);
-    expect(summary(withUrl.results).filter((s) => s.includes('only-gateway-public'))).toEqual(['only-gateway-public aws_lambda_function.worker["rank"] function-url']);
+    expect(summary(withUrl.results).filter((s) => s.includes('only-gateway-public'))).toEqual([
+      'only-gateway-public aws_lambda_function.worker["rank"] function-url',
+    ]);
     // The environment gives a value; --var overrides it.
     const fromEnv = check([input], { TF_VAR_public_url_for: 'embed' });
-    expect(summary(fromEnv.results).filter((s) => s.includes('only-gateway-public'))).toEqual(['only-gateway-public aws_lambda_function.worker["embed"] function-url']);
+    expect(summary(fromEnv.results).filter((s) => s.includes('only-gateway-public'))).toEqual([
+      'only-gateway-public aws_lambda_function.worker["embed"] function-url',
+    ]);
     const overridden = check([input, '--var', 'public_url_for='], { TF_VAR_public_url_for: 'embed' });
     expect(summary(overridden.results).filter((s) => s.includes('only-gateway-public'))).toEqual([]);
   });
@@ -192,7 +195,10 @@ data "aws_iam_policy" "admin" {
 }
 resource "aws_iam_role" "ops" {
   name = "ops"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17",
+    Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
 }
 resource "aws_iam_role_policy_attachment" "admin" {
   role       = aws_iam_role.ops.name
@@ -224,7 +230,10 @@ describe('monorepos', () => {
 describe('the function library and expressions', () => {
   const scope: EvalScope = {
     prefix: '',
-    variable: (name) => (({ n: 3, names: ['b', 'a', '', null], m: { a: 1, b: 2 }, env: 'prod', unknown: new Opaque('${var.unknown}', [], false) }) as Record<string, EvalValue>)[name],
+    variable: (name) =>
+      (({ n: 3, names: ['b', 'a', '', null], m: { a: 1, b: 2 }, env: 'prod', unknown: new Opaque('${var.unknown}', [], false) } as Record<string, EvalValue>)[
+        name
+      ]),
     local: () => undefined,
     resource: (base) => (base === 'aws_subnet.a' ? [{ cidr_block: '10.0.0.0/24' }, { cidr_block: '10.0.1.0/24' }] : undefined),
   };
@@ -271,6 +280,10 @@ describe('the function library and expressions', () => {
     ['startswith("arn:aws", "arn:")', true],
     ['endswith("x.json", ".json")', true],
     ['substr("hello", 1, 3)', 'ell'],
+    // Terraform counts grapheme clusters: e + U+0301 (combining acute) is one character.
+    ['length("cafe\u0301")', 4],
+    ['strrev("cafe\u0301")', 'e\u0301fac'],
+    ['substr("cafe\u0301s", 3, 1)', 'e\u0301'],
     ['abs(-2)', 2],
     ['max(1, 5, 3)', 5],
     ['min(1, 5, 3)', 1],
@@ -301,11 +314,14 @@ describe('the function library and expressions', () => {
     expect((value as Opaque).error).toBe(true);
   });
 
-  it.each(['compact([var.unknown, "a"])', 'length(var.unknown)', 'var.unknown ? 1 : 0', '[for x in var.unknown : x]'])('%s depends on an apply-time value: unknown', (text) => {
-    const value = evaluateExpression(text, scope);
-    expect(value).toBeInstanceOf(Opaque);
-    expect((value as Opaque).error).toBe(false);
-  });
+  it.each(['compact([var.unknown, "a"])', 'length(var.unknown)', 'var.unknown ? 1 : 0', '[for x in var.unknown : x]'])(
+    '%s depends on an apply-time value: unknown',
+    (text) => {
+      const value = evaluateExpression(text, scope);
+      expect(value).toBeInstanceOf(Opaque);
+      expect((value as Opaque).error).toBe(false);
+    },
+  );
 
   it('keeps for_each keys named __proto__ as keys', () => {
     const value = evaluateExpression('{ for k in ["__proto__", "a"] : k => k }', scope) as Record<string, unknown>;

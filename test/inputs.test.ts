@@ -66,7 +66,15 @@ describe('input forms', () => {
 
   it('reads plans of Terraform 0.12 to 1.0 (format_version 0.x) as it reads 1.x plans', async () => {
     // Same plan as Terraform 1.0 would write it: format 0.2, without the top-level keys added in 1.x.
-    const { relevant_attributes: _r, timestamp: _t, checks: _c, applyable: _a, complete: _d, errored: _e, ...plan } = JSON.parse(readFileSync(join(training, 'plan/plan.json'), 'utf8'));
+    const {
+      relevant_attributes: _r,
+      timestamp: _t,
+      checks: _c,
+      applyable: _a,
+      complete: _d,
+      errored: _e,
+      ...plan
+    } = JSON.parse(readFileSync(join(training, 'plan/plan.json'), 'utf8'));
     writeFileSync(join(tmp, 'plan-0.2.json'), JSON.stringify({ ...plan, format_version: '0.2', terraform_version: '1.0.11' }, null, 2));
     const old = await read(['plan-0.2.json'], tmp);
     const current = await read([join(training, 'plan/plan.json')]);
@@ -125,7 +133,9 @@ describe('references and unknown values', () => {
     // A data source's json.
     const role = graph.get('aws_iam_role.preprocess_role');
     expect(role?.references).toContainEqual({ attribute: 'assume_role_policy', target: 'data.aws_iam_policy_document.lambda_assume', targetAttribute: 'json' });
-    expect(graph.referrers(graph.get('aws_iam_role.preprocess_role')!, 'aws_lambda_function').map((r) => r.address)).toEqual(['aws_lambda_function.preprocess']);
+    expect(graph.referrers(graph.get('aws_iam_role.preprocess_role')!, 'aws_lambda_function').map((r) => r.address)).toEqual([
+      'aws_lambda_function.preprocess',
+    ]);
   });
 
   it('keeps references to values known only after apply as Unknown, and resolves literal ones', async () => {
@@ -155,7 +165,9 @@ describe('references and unknown values', () => {
     expect(graph.target(fn, 'role')?.address).toBe('aws_iam_role.preprocess_role');
     expect(graph.targets(fn, 'vpc_config.subnet_ids').map((r) => r.address).sort()).toEqual(['aws_subnet.private_a', 'aws_subnet.private_b']);
     // The bare `aws_iam_role.preprocess_role` Terraform lists beside `.arn` is folded into one reference.
-    expect(fn.references.filter((r) => r.attribute === 'role')).toEqual([{ attribute: 'role', target: 'aws_iam_role.preprocess_role', targetAttribute: 'arn' }]);
+    expect(fn.references.filter((r) => r.attribute === 'role')).toEqual([
+      { attribute: 'role', target: 'aws_iam_role.preprocess_role', targetAttribute: 'arn' },
+    ]);
     // A data source read at plan time (prior_state) and one deferred to apply (resource_changes).
     expect(graph.get('data.aws_iam_policy_document.lambda_assume')?.values.json).toEqual(expect.stringContaining('lambda.amazonaws.com'));
     expect(graph.get('data.aws_iam_policy_document.artifacts_policy')?.mode).toBe('data');
@@ -270,7 +282,10 @@ describe('bad input: a located error naming the file, the line and what was expe
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'notes.md'), '# nothing');
     const error = await inputFailure(() => read([dir], tmp));
-    expect(error.format()).toBe('empty: input error: folder has nothing to check: empty; expected a cdktf.out folder, a stack folder holding cdk.tf.json, a *.tf.json file, a Terraform plan JSON (terraform show -json), or a folder of *.tf files');
+    expect(error.format()).toBe(
+      'empty: input error: folder has nothing to check: empty; expected a cdktf.out folder, a stack folder holding cdk.tf.json, a *.tf.json file, a ' +
+        'Terraform plan JSON (terraform show -json), or a folder of *.tf files',
+    );
   });
 
   it('malformed JSON, with the line and column of the problem', async () => {
@@ -315,7 +330,10 @@ describe('bad input: a located error naming the file, the line and what was expe
   it('a plan JSON of an unsupported format version, at the line of format_version', async () => {
     write('plan-v2.json', JSON.stringify({ format_version: '2.0', planned_values: {}, resource_changes: [] }));
     const error = await inputFailure(() => read(['plan-v2.json'], tmp));
-    expect(error.format()).toBe('plan-v2.json:1: input error: unsupported plan JSON format_version "2.0" (at /format_version); expected a plan from "terraform show -json" with format_version 0.x or 1.x');
+    expect(error.format()).toBe(
+      'plan-v2.json:1: input error: unsupported plan JSON format_version "2.0" (at /format_version); expected a plan from "terraform show -json" with ' +
+        'format_version 0.x or 1.x',
+    );
     write('plan-v3.json', JSON.stringify({ terraform_version: '9.0.0', format_version: '3.1', resource_changes: [] }, null, 2));
     expect((await inputFailure(() => read(['plan-v3.json'], tmp))).location).toEqual({ file: 'plan-v3.json', line: 3, field: '/format_version' });
   });

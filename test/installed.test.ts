@@ -15,7 +15,10 @@ describe('the installed command', () => {
   it('bin/hybridguard.js prints its version and checks the example', () => {
     const version = execFileSync('node', [join(REPO, 'bin', 'hybridguard.js'), '--version'], { encoding: 'utf8' });
     expect(version.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
-    const run = spawnSync('node', [join(REPO, 'bin', 'hybridguard.js'), 'check', EXAMPLE, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const run = spawnSync('node', [join(REPO, 'bin', 'hybridguard.js'), 'check', EXAMPLE, '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(run.status).toBe(1);
     expect(JSON.parse(run.stdout).results.length).toBeGreaterThan(0);
   });

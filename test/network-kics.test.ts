@@ -37,7 +37,13 @@ interface Entry {
 }
 
 async function run(): Promise<Entry[]> {
-  const index = JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as { query: string; category: string; subcategory: string; positives: string[]; negatives: string[] }[];
+  const index = JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as {
+    query: string;
+    category: string;
+    subcategory: string;
+    positives: string[];
+    negatives: string[];
+  }[];
   const out: Entry[] = [];
   for (const q of index.filter((x) => x.category === 'exposure')) {
     const rule = ruleFor(q.query, q.subcategory);

@@ -14,7 +14,12 @@ async function query(stack: ReturnType<typeof baseStack>, format: 'json' | 'text
   const dir = mkdtempSync(join(tmpdir(), 'hg-query-'));
   writeFileSync(join(dir, 'main.tf.json'), stack.json());
   let stdout = '';
-  const io: CliIo = { cwd: dir, env: { NO_COLOR: '1' }, stdout: { write: (t: string) => (stdout += t), isTTY: false }, stderr: { write: () => true, isTTY: false } };
+  const io: CliIo = {
+    cwd: dir,
+    env: { NO_COLOR: '1' },
+    stdout: { write: (t: string) => (stdout += t), isTTY: false },
+    stderr: { write: () => true, isTTY: false },
+  };
   const code = await main(['query', 'exposure', join(dir, 'main.tf.json'), '--format', format], io);
   return { code, stdout };
 }
@@ -22,8 +27,16 @@ async function query(stack: ReturnType<typeof baseStack>, format: 'json' | 'text
 /** The base stack, plus a bastion whose SSH CIDR comes from a variable. */
 function withUndecidedBastion(): ReturnType<typeof baseStack> {
   const s = baseStack();
-  s.add('aws_security_group', 'bastion', { vpc_id: '${aws_vpc.main.id}', ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: '${var.admin_cidrs}' })] });
-  s.add('aws_instance', 'bastion', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: '${aws_subnet.public_a.id}', vpc_security_group_ids: ['${aws_security_group.bastion.id}'] });
+  s.add('aws_security_group', 'bastion', {
+    vpc_id: '${aws_vpc.main.id}',
+    ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: '${var.admin_cidrs}' })],
+  });
+  s.add('aws_instance', 'bastion', {
+    ami: 'ami-1',
+    instance_type: 't3.micro',
+    subnet_id: '${aws_subnet.public_a.id}',
+    vpc_security_group_ids: ['${aws_security_group.bastion.id}'],
+  });
   (s.doc as { variable?: unknown }).variable = { admin_cidrs: { type: 'list(string)' } };
   return s;
 }
@@ -36,13 +49,21 @@ describe('query exposure', () => {
     expect(reachable).toMatch(/^aws_apigatewayv2_api\.api \(gateway\) DIRECTLY on tcp\/443/);
     expect(reachable).toContain('aws_lb.web (untyped) DIRECTLY on tcp/443');
     expect(reachable).not.toContain('aws_instance.bastion');
-    expect(undecided).toMatch(/^May be reachable, undecided because a value is known only after apply or is not in this configuration \(1\):\naws_instance\.bastion \(untyped\) DIRECTLY/);
+    expect(undecided).toMatch(
+      /^May be reachable, undecided because a value is known only after apply or is not in this configuration \(1\):\naws_instance\.bastion \(untyped\) DIRECTLY/,
+    );
     expect(undecided).toMatch(/unknown: .*var\.admin_cidrs/);
   });
 
   it('JSON: the same array, undecided entries marked with an optional `undecided` reason', async () => {
     const entries = JSON.parse((await query(withUndecidedBastion(), 'json')).stdout) as Record<string, unknown>[];
-    expect(entries.map((e) => e['address'])).toEqual(['aws_apigatewayv2_api.api', 'aws_ecs_service.serving', 'aws_instance.bastion', 'aws_lambda_function.ingest', 'aws_lb.web']);
+    expect(entries.map((e) => e['address'])).toEqual([
+      'aws_apigatewayv2_api.api',
+      'aws_ecs_service.serving',
+      'aws_instance.bastion',
+      'aws_lambda_function.ingest',
+      'aws_lb.web',
+    ]);
     for (const e of entries) {
       const keys = Object.keys(e).sort();
       if (e['address'] === 'aws_instance.bastion') {
@@ -53,7 +74,11 @@ describe('query exposure', () => {
   });
 
   it('says so when nothing is certain', async () => {
-    const s = withUndecidedBastion().remove('aws_apigatewayv2_api', 'api').remove('aws_apigatewayv2_stage', 'default').remove('aws_apigatewayv2_integration', 'ingest').remove('aws_apigatewayv2_route', 'ingest');
+    const s = withUndecidedBastion()
+      .remove('aws_apigatewayv2_api', 'api')
+      .remove('aws_apigatewayv2_stage', 'default')
+      .remove('aws_apigatewayv2_integration', 'ingest')
+      .remove('aws_apigatewayv2_route', 'ingest');
     s.set('aws_lb', 'web', { internal: true });
     const { stdout } = await query(s, 'text');
     expect(stdout).toMatch(/^Nothing is certainly reachable from the internet\.\n\nMay be reachable/);

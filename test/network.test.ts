@@ -17,8 +17,17 @@ const ref = (address: string, attr = 'id'): string => `\${${address}.${attr}}`;
 /** The base stack with an instance whose security group admits SSH from the VPC only. */
 function bastion10(): ReturnType<typeof baseStack> {
   const s = baseStack();
-  s.add('aws_security_group', 'bastion', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['10.0.0.0/16'] })] });
-  s.add('aws_instance', 'bastion', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: ref('aws_subnet.public_a'), associate_public_ip_address: true, vpc_security_group_ids: [ref('aws_security_group.bastion')] });
+  s.add('aws_security_group', 'bastion', {
+    vpc_id: ref('aws_vpc.main'),
+    ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['10.0.0.0/16'] })],
+  });
+  s.add('aws_instance', 'bastion', {
+    ami: 'ami-1',
+    instance_type: 't3.micro',
+    subnet_id: ref('aws_subnet.public_a'),
+    associate_public_ip_address: true,
+    vpc_security_group_ids: [ref('aws_security_group.bastion')],
+  });
   return s;
 }
 
@@ -43,7 +52,14 @@ describe('exposure paths (must hold)', () => {
     const lb = facts.exposure('aws_lb.web')!;
     expect(lb.viaGateway).toBe(false);
     expect(lb.ports).toEqual(['tcp/443']);
-    expect(lb.path).toEqual(['aws_internet_gateway.igw', 'aws_route_table.public', 'aws_route_table_association.public_a', 'aws_subnet.public_a', 'aws_security_group.alb', 'aws_lb.web']);
+    expect(lb.path).toEqual([
+      'aws_internet_gateway.igw',
+      'aws_route_table.public',
+      'aws_route_table_association.public_a',
+      'aws_subnet.public_a',
+      'aws_security_group.alb',
+      'aws_lb.web',
+    ]);
     const svc = facts.exposure('aws_ecs_service.serving')!;
     expect(svc.viaGateway).toBe(false);
     expect(svc.ports).toEqual(['tcp/8080']);
@@ -101,7 +117,9 @@ describe('exposure paths (must hold)', () => {
   });
 
   it('Lambda URL NONE vs AWS_IAM; permission for * vs apigateway.amazonaws.com with source_arn', async () => {
-    expect((await analyse(rule('only-gateway-public', 'fail-function-url-auth-none'))).exposure('aws_lambda_function.ingest')!.mechanisms).toEqual(['function-url']);
+    expect((await analyse(rule('only-gateway-public', 'fail-function-url-auth-none'))).exposure('aws_lambda_function.ingest')!.mechanisms).toEqual([
+      'function-url',
+    ]);
     const iam = await analyse(rule('only-gateway-public', 'pass-function-url-aws-iam'));
     expect(iam.exposure('aws_lambda_function.ingest')!.viaGateway).toBe(true);
     const star = await analyse(rule('only-gateway-public', 'fail-lambda-permission-any-principal'));
@@ -118,7 +136,9 @@ describe('exposure paths (must hold)', () => {
   });
 
   it('a Lambda function in a VPC is never reachable through its subnets, and the analysis says why', async () => {
-    const s = baseStack().set('aws_lambda_function', 'ingest', { vpc_config: { subnet_ids: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.alb')] } });
+    const s = baseStack().set('aws_lambda_function', 'ingest', {
+      vpc_config: { subnet_ids: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.alb')] },
+    });
     const facts = await analyseStack(s);
     expect(facts.exposure('aws_lambda_function.ingest')!.viaGateway).toBe(true);
     expect(facts.notExposed.get('aws_lambda_function.ingest')).toBeUndefined(); // exposed via gateway, so no reason kept
@@ -132,12 +152,15 @@ describe('exposure paths (must hold)', () => {
 });
 
 describe('the VPC\'s own ranges and office ranges', () => {
-  it('a security group admitting only the VPC\'s own blocks (11.0.0.0/16 and an associated 11.1.0.0/16, public address space) gives no internet path, in every form', async () => {
+  it("a security group admitting only the VPC's own blocks (11.0.0.0/16 and an associated 11.1.0.0/16, public address space) gives no internet path, in " +
+    "every form", async () => {
     const forms = join(ROOT, 'fixtures', 'network', 'forms', 'pass-instance-sg-admits-own-vpc-public-range');
     for (const input of [join(forms, 'synth', 'main.tf.json'), join(forms, 'hcl'), join(forms, 'plan', 'plan.json')]) {
       const facts = await analyse(input);
       expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
-      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits (ipv4 traffic|any traffic) from the internet/);
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(
+        /no security group of aws_instance.bastion admits (ipv4 traffic|any traffic) from the internet/,
+      );
     }
   });
 
@@ -170,7 +193,9 @@ describe('decided as soon as a known hop blocks every path', () => {
     for (const input of both('pass-vpc-only-sg-public-ip-unknown')) {
       const facts = await analyse(input);
       expect(facts.exposure('aws_instance.bastion'), input).toBeUndefined();
-      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(/no security group of aws_instance.bastion admits any traffic from the internet/);
+      expect(facts.notExposed.get('aws_instance.bastion')?.join(), input).toMatch(
+        /no security group of aws_instance.bastion admits any traffic from the internet/,
+      );
     }
     for (const input of both('pass-nacl-denies-only-port-public-ip-unknown')) {
       const facts = await analyse(input);
@@ -214,19 +239,37 @@ describe('internet-facing load balancers in subnets not in this configuration', 
 describe('Auto Scaling groups, launch templates and what is built on them', () => {
   const fleet = (extra: (s: ReturnType<typeof baseStack>) => void) => {
     const s = baseStack();
-    s.add('aws_security_group', 'gpu', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })] });
-    s.add('aws_launch_template', 'gpu', { image_id: 'ami-1', instance_type: 'p4d.24xlarge', network_interfaces: [{ associate_public_ip_address: true, security_groups: [ref('aws_security_group.gpu')] }] });
+    s.add('aws_security_group', 'gpu', {
+      vpc_id: ref('aws_vpc.main'),
+      ingress: [sgRule({ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })],
+    });
+    s.add('aws_launch_template', 'gpu', {
+      image_id: 'ami-1',
+      instance_type: 'p4d.24xlarge',
+      network_interfaces: [{ associate_public_ip_address: true, security_groups: [ref('aws_security_group.gpu')] }],
+    });
     extra(s);
     return analyseStack(s);
   };
 
-  it('a GPU Auto Scaling group gives the same exposure as the equivalent aws_instance; evidence names ASG, launch template, subnet and security group', async () => {
+  it('a GPU Auto Scaling group gives the same exposure as the equivalent aws_instance; evidence names ASG, launch template, subnet and security ' +
+    'group', async () => {
     const asg = (await analyse(rule('world-open-admin-port', 'fail-gpu-asg-public-ip-ssh-world'))).exposure('aws_autoscaling_group.gpu')!;
     const instance = (await analyse(rule('world-open-admin-port', 'fail-gpu-instance-public-ip-ssh-world'))).exposure('aws_instance.gpu')!;
     expect(asg.ports).toEqual(instance.ports);
     expect(asg.worldPorts).toEqual(['tcp/22']);
-    expect(asg.path).toEqual(['aws_internet_gateway.igw', 'aws_route_table.public', 'aws_route_table_association.public_a', 'aws_subnet.public_a', 'aws_security_group.gpu', 'aws_launch_template.gpu', 'aws_autoscaling_group.gpu']);
-    expect(asg.evidence.map((e) => e.message).join('\n')).toMatch(/aws_autoscaling_group.gpu launches its instances from aws_launch_template.gpu .*public IP .*instance type g5.xlarge \(GPU\/accelerator: g5.xlarge\)/);
+    expect(asg.path).toEqual([
+      'aws_internet_gateway.igw',
+      'aws_route_table.public',
+      'aws_route_table_association.public_a',
+      'aws_subnet.public_a',
+      'aws_security_group.gpu',
+      'aws_launch_template.gpu',
+      'aws_autoscaling_group.gpu',
+    ]);
+    expect(asg.evidence.map((e) => e.message).join('\n')).toMatch(
+      /aws_autoscaling_group.gpu launches its instances from aws_launch_template.gpu .*public IP .*instance type g5.xlarge \(GPU\/accelerator: g5.xlarge\)/,
+    );
     const priv = await analyse(rule('world-open-admin-port', 'pass-gpu-asg-private-subnets'));
     expect(priv.exposure('aws_autoscaling_group.gpu')).toBeUndefined();
     expect(priv.notExposed.get('aws_autoscaling_group.gpu')?.join()).toMatch(/no route to an internet gateway/);
@@ -238,15 +281,30 @@ describe('Auto Scaling groups, launch templates and what is built on them', () =
         max_size: 2,
         min_size: 0,
         vpc_zone_identifier: [ref('aws_subnet.public_a')],
-        mixed_instances_policy: { launch_template: { launch_template_specification: { launch_template_id: ref('aws_launch_template.gpu') }, override: [{ instance_type: 'g6.xlarge' }, { instance_type: 'g5.2xlarge' }] } },
+        mixed_instances_policy: {
+          launch_template: {
+            launch_template_specification: { launch_template_id: ref('aws_launch_template.gpu') },
+            override: [{ instance_type: 'g6.xlarge' }, { instance_type: 'g5.2xlarge' }],
+          },
+        },
       }),
     );
     const m = mixed.exposure('aws_autoscaling_group.mixed')!;
     expect(m.worldPorts).toEqual(['tcp/22']);
     expect(m.evidence.map((e) => e.message).join()).toMatch(/instance types g6.xlarge, g5.2xlarge/);
     const legacy = await fleet((s) => {
-      s.add('aws_launch_configuration', 'old', { image_id: 'ami-1', instance_type: 't3.micro', associate_public_ip_address: false, security_groups: [ref('aws_security_group.gpu')] });
-      s.add('aws_autoscaling_group', 'old', { max_size: 1, min_size: 0, vpc_zone_identifier: [ref('aws_subnet.public_a')], launch_configuration: ref('aws_launch_configuration.old', 'name') });
+      s.add('aws_launch_configuration', 'old', {
+        image_id: 'ami-1',
+        instance_type: 't3.micro',
+        associate_public_ip_address: false,
+        security_groups: [ref('aws_security_group.gpu')],
+      });
+      s.add('aws_autoscaling_group', 'old', {
+        max_size: 1,
+        min_size: 0,
+        vpc_zone_identifier: [ref('aws_subnet.public_a')],
+        launch_configuration: ref('aws_launch_configuration.old', 'name'),
+      });
     });
     expect(legacy.exposure('aws_autoscaling_group.old')).toBeUndefined();
     expect(legacy.notExposed.get('aws_autoscaling_group.old')?.join()).toMatch(/gets no public IPv4 address/);
@@ -254,13 +312,49 @@ describe('Auto Scaling groups, launch templates and what is built on them', () =
 
   it('an EKS node group and a Batch compute environment on a launch template; an ECS service on a capacity provider of the group', async () => {
     const facts = await fleet((s) => {
-      s.add('aws_eks_node_group', 'gpu', { cluster_name: 'training', node_role_arn: 'arn:aws:iam::123456789012:role/nodes', subnet_ids: [ref('aws_subnet.public_a')], scaling_config: { desired_size: 1, max_size: 1, min_size: 1 }, launch_template: { id: ref('aws_launch_template.gpu'), version: '1' } });
-      s.add('aws_batch_compute_environment', 'gpu', { compute_environment_name: 'gpu', type: 'MANAGED', compute_resources: { type: 'EC2', max_vcpus: 96, instance_type: ['p4d.24xlarge'], subnets: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.gpu')] } });
-      s.add('aws_batch_compute_environment', 'fargate', { compute_environment_name: 'f', type: 'MANAGED', compute_resources: { type: 'FARGATE', max_vcpus: 4, subnets: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.gpu')] } });
-      s.add('aws_autoscaling_group', 'ecs', { max_size: 2, min_size: 0, vpc_zone_identifier: [ref('aws_subnet.public_a')], launch_template: { id: ref('aws_launch_template.gpu') } });
-      s.add('aws_ecs_capacity_provider', 'ecs', { name: 'ecs', auto_scaling_group_provider: { auto_scaling_group_arn: ref('aws_autoscaling_group.ecs', 'arn') } });
-      s.add('aws_ecs_task_definition', 'ssh', { family: 'ssh', network_mode: 'host', container_definitions: JSON.stringify([{ name: 'sshd', image: 'x', portMappings: [{ containerPort: 22 }] }]) });
-      s.add('aws_ecs_service', 'ssh', { name: 'ssh', task_definition: ref('aws_ecs_task_definition.ssh', 'arn'), capacity_provider_strategy: [{ capacity_provider: ref('aws_ecs_capacity_provider.ecs', 'name'), weight: 1 }] });
+      s.add('aws_eks_node_group', 'gpu', {
+        cluster_name: 'training',
+        node_role_arn: 'arn:aws:iam::123456789012:role/nodes',
+        subnet_ids: [ref('aws_subnet.public_a')],
+        scaling_config: { desired_size: 1, max_size: 1, min_size: 1 },
+        launch_template: { id: ref('aws_launch_template.gpu'), version: '1' },
+      });
+      s.add('aws_batch_compute_environment', 'gpu', {
+        compute_environment_name: 'gpu',
+        type: 'MANAGED',
+        compute_resources: {
+          type: 'EC2',
+          max_vcpus: 96,
+          instance_type: ['p4d.24xlarge'],
+          subnets: [ref('aws_subnet.public_a')],
+          security_group_ids: [ref('aws_security_group.gpu')],
+        },
+      });
+      s.add('aws_batch_compute_environment', 'fargate', {
+        compute_environment_name: 'f',
+        type: 'MANAGED',
+        compute_resources: { type: 'FARGATE', max_vcpus: 4, subnets: [ref('aws_subnet.public_a')], security_group_ids: [ref('aws_security_group.gpu')] },
+      });
+      s.add('aws_autoscaling_group', 'ecs', {
+        max_size: 2,
+        min_size: 0,
+        vpc_zone_identifier: [ref('aws_subnet.public_a')],
+        launch_template: { id: ref('aws_launch_template.gpu') },
+      });
+      s.add('aws_ecs_capacity_provider', 'ecs', {
+        name: 'ecs',
+        auto_scaling_group_provider: { auto_scaling_group_arn: ref('aws_autoscaling_group.ecs', 'arn') },
+      });
+      s.add('aws_ecs_task_definition', 'ssh', {
+        family: 'ssh',
+        network_mode: 'host',
+        container_definitions: JSON.stringify([{ name: 'sshd', image: 'x', portMappings: [{ containerPort: 22 }] }]),
+      });
+      s.add('aws_ecs_service', 'ssh', {
+        name: 'ssh',
+        task_definition: ref('aws_ecs_task_definition.ssh', 'arn'),
+        capacity_provider_strategy: [{ capacity_provider: ref('aws_ecs_capacity_provider.ecs', 'name'), weight: 1 }],
+      });
     });
     expect(facts.exposure('aws_eks_node_group.gpu')?.path.slice(-2)).toEqual(['aws_launch_template.gpu', 'aws_eks_node_group.gpu']);
     expect(facts.exposure('aws_batch_compute_environment.gpu')?.worldPorts).toEqual(['tcp/22']);
@@ -272,12 +366,15 @@ describe('Auto Scaling groups, launch templates and what is built on them', () =
 });
 
 describe('resources with no network placement', () => {
-  it('a publicly accessible RDS instance with no subnet group lands in the default VPC: kept off the internet only by the default group, with that evidence', async () => {
+  it('a publicly accessible RDS instance with no subnet group lands in the default VPC: kept off the internet only by the default group, with that ' +
+    'evidence', async () => {
     const facts = await analyse(rule('publicly-accessible-data-store', 'fail-rds-public-no-subnet-group'));
     expect(facts.exposure('aws_db_instance.features')).toBeUndefined();
     const guarded = facts.guardedOnlyByGroups.find((g) => g.address === 'aws_db_instance.features')!;
     expect(guarded.where).toMatch(/default VPC/);
-    expect(guarded.evidence.map((e) => e.message).join('\n')).toMatch(/publicly_accessible = true[\s\S]*lands in the default VPC[\s\S]*default security group of its VPC, which admits only its own members/);
+    expect(guarded.evidence.map((e) => e.message).join('\n')).toMatch(
+      /publicly_accessible = true[\s\S]*lands in the default VPC[\s\S]*default security group of its VPC, which admits only its own members/,
+    );
     // With a world-open group attached, the groups decide: reachable.
     const open = await analyse(rule('only-gateway-public', 'fail-rds-no-subnet-group-world-open-group'));
     expect(open.exposure('aws_db_instance.features')?.ports).toEqual(['tcp/5432']);
@@ -286,13 +383,21 @@ describe('resources with no network placement', () => {
 });
 
 describe('ports through load balancers', () => {
-  it('a Lambda target group has no port: the function is reachable on the listener\'s port 80 only, evidence listener -> target group -> function', async () => {
+  it("a Lambda target group has no port: the function is reachable on the listener's port 80 only, evidence listener -> target group -> function", async () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-lambda-behind-public-alb-port-80'));
     const fn = facts.exposure('aws_lambda_function.ingest')!;
     expect(fn.ports).toEqual(['tcp/80']);
     expect(fn.worldPorts).toEqual(['tcp/80']);
-    expect(fn.path.slice(-5)).toEqual(['aws_lb.fn', 'aws_lb_listener.http', 'aws_lb_target_group.fn', 'aws_lb_target_group_attachment.fn', 'aws_lambda_function.ingest']);
-    expect(fn.evidence.map((e) => e.message).join('\n')).toMatch(/target_type lambda, no port of its own\) invokes aws_lambda_function.ingest for requests on tcp\/80/);
+    expect(fn.path.slice(-5)).toEqual([
+      'aws_lb.fn',
+      'aws_lb_listener.http',
+      'aws_lb_target_group.fn',
+      'aws_lb_target_group_attachment.fn',
+      'aws_lambda_function.ingest',
+    ]);
+    expect(fn.evidence.map((e) => e.message).join('\n')).toMatch(
+      /target_type lambda, no port of its own\) invokes aws_lambda_function.ingest for requests on tcp\/80/,
+    );
   });
 
   it('an instance behind an NLB gets the target group\'s port (22), not the listener\'s (2222)', async () => {
@@ -322,13 +427,21 @@ describe('subnet tiers and placement', () => {
       return join(dir, 'main.tf.json');
     })()], { cwd: ROOT });
     const facts = analyzeNetwork(graph);
-    expect(facts.placement(graph.get('aws_ecs_service.serving')!)).toEqual({ subnets: ['aws_subnet.private_a', 'aws_subnet.private_b'], tiers: ['private', 'private'], unresolved: [], inVpc: true });
+    expect(facts.placement(graph.get('aws_ecs_service.serving')!)).toEqual({
+      subnets: ['aws_subnet.private_a', 'aws_subnet.private_b'],
+      tiers: ['private', 'private'],
+      unresolved: [],
+      inVpc: true,
+    });
     expect(facts.placement(graph.get('aws_lambda_function.ingest')!).inVpc).toBe(false);
   });
 
   it('a subnet without an association uses the main route table: aws_default_route_table, aws_main_route_table_association', async () => {
     const s = baseStack().remove('aws_route_table_association', 'public_a');
-    s.add('aws_default_route_table', 'main', { default_route_table_id: ref('aws_vpc.main', 'default_route_table_id'), route: [route({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway.igw') })] });
+    s.add('aws_default_route_table', 'main', {
+      default_route_table_id: ref('aws_vpc.main', 'default_route_table_id'),
+      route: [route({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway.igw') })],
+    });
     let facts = await analyseStack(s);
     expect(facts.subnetTier('aws_subnet.public_a')).toBe('public');
     const m = baseStack().remove('aws_route_table_association', 'public_a');
@@ -353,9 +466,24 @@ describe('undecided, IPv6, databases and managed endpoints', () => {
 
   it('::/0 reaches an instance with an IPv6 address in a subnet routing ::/0 to the IGW', async () => {
     const s = baseStack();
-    s.set('aws_route_table', 'public', { route: [route({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway.igw') }), route({ ipv6_cidr_block: '::/0', gateway_id: ref('aws_internet_gateway.igw') })] });
-    s.add('aws_security_group', 'v6', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 443, to_port: 443, protocol: 'tcp', ipv6_cidr_blocks: ['::/0'] })] });
-    s.add('aws_instance', 'web6', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: ref('aws_subnet.public_a'), associate_public_ip_address: false, ipv6_address_count: 1, vpc_security_group_ids: [ref('aws_security_group.v6')] });
+    s.set('aws_route_table', 'public', {
+      route: [
+        route({ cidr_block: '0.0.0.0/0', gateway_id: ref('aws_internet_gateway.igw') }),
+        route({ ipv6_cidr_block: '::/0', gateway_id: ref('aws_internet_gateway.igw') }),
+      ],
+    });
+    s.add('aws_security_group', 'v6', {
+      vpc_id: ref('aws_vpc.main'),
+      ingress: [sgRule({ from_port: 443, to_port: 443, protocol: 'tcp', ipv6_cidr_blocks: ['::/0'] })],
+    });
+    s.add('aws_instance', 'web6', {
+      ami: 'ami-1',
+      instance_type: 't3.micro',
+      subnet_id: ref('aws_subnet.public_a'),
+      associate_public_ip_address: false,
+      ipv6_address_count: 1,
+      vpc_security_group_ids: [ref('aws_security_group.v6')],
+    });
     const facts = await analyseStack(s);
     expect(facts.exposure('aws_instance.web6')?.ports).toEqual(['tcp/443']);
   });
@@ -364,8 +492,17 @@ describe('undecided, IPv6, databases and managed endpoints', () => {
     const s = baseStack();
     s.add('aws_egress_only_internet_gateway', 'eigw', { vpc_id: ref('aws_vpc.main') });
     s.set('aws_route_table', 'private', { route: [route({ ipv6_cidr_block: '::/0', egress_only_gateway_id: ref('aws_egress_only_internet_gateway.eigw') })] });
-    s.add('aws_security_group', 'v6', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 443, to_port: 443, protocol: 'tcp', ipv6_cidr_blocks: ['::/0'] })] });
-    s.add('aws_instance', 'web6', { ami: 'ami-1', instance_type: 't3.micro', subnet_id: ref('aws_subnet.private_a'), ipv6_address_count: 1, vpc_security_group_ids: [ref('aws_security_group.v6')] });
+    s.add('aws_security_group', 'v6', {
+      vpc_id: ref('aws_vpc.main'),
+      ingress: [sgRule({ from_port: 443, to_port: 443, protocol: 'tcp', ipv6_cidr_blocks: ['::/0'] })],
+    });
+    s.add('aws_instance', 'web6', {
+      ami: 'ami-1',
+      instance_type: 't3.micro',
+      subnet_id: ref('aws_subnet.private_a'),
+      ipv6_address_count: 1,
+      vpc_security_group_ids: [ref('aws_security_group.v6')],
+    });
     s.add('aws_network_acl', 'public', {
       vpc_id: ref('aws_vpc.main'),
       subnet_ids: [ref('aws_subnet.public_a'), ref('aws_subnet.public_b')],
@@ -381,11 +518,33 @@ describe('undecided, IPv6, databases and managed endpoints', () => {
   it('RDS publicly_accessible in public subnets with 5432 open; EKS public endpoint; SageMaker direct internet access', async () => {
     const s = baseStack();
     s.add('aws_db_subnet_group', 'pub', { subnet_ids: [ref('aws_subnet.public_a'), ref('aws_subnet.public_b')] });
-    s.add('aws_security_group', 'db', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 0, to_port: 65535, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })] });
-    s.add('aws_db_instance', 'features', { engine: 'postgres', instance_class: 'db.t3.micro', publicly_accessible: true, db_subnet_group_name: ref('aws_db_subnet_group.pub', 'name'), vpc_security_group_ids: [ref('aws_security_group.db')] });
-    s.add('aws_db_instance', 'private_db', { engine: 'postgres', instance_class: 'db.t3.micro', db_subnet_group_name: ref('aws_db_subnet_group.pub', 'name'), vpc_security_group_ids: [ref('aws_security_group.db')] });
-    s.add('aws_eks_cluster', 'k8s', { name: 'k8s', role_arn: ref('aws_iam_role.serving_task', 'arn'), vpc_config: { subnet_ids: [ref('aws_subnet.private_a')] } });
-    s.add('aws_eks_cluster', 'k8s_private', { name: 'k8s2', role_arn: ref('aws_iam_role.serving_task', 'arn'), vpc_config: { subnet_ids: [ref('aws_subnet.private_a')], endpoint_public_access: false, endpoint_private_access: true } });
+    s.add('aws_security_group', 'db', {
+      vpc_id: ref('aws_vpc.main'),
+      ingress: [sgRule({ from_port: 0, to_port: 65535, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })],
+    });
+    s.add('aws_db_instance', 'features', {
+      engine: 'postgres',
+      instance_class: 'db.t3.micro',
+      publicly_accessible: true,
+      db_subnet_group_name: ref('aws_db_subnet_group.pub', 'name'),
+      vpc_security_group_ids: [ref('aws_security_group.db')],
+    });
+    s.add('aws_db_instance', 'private_db', {
+      engine: 'postgres',
+      instance_class: 'db.t3.micro',
+      db_subnet_group_name: ref('aws_db_subnet_group.pub', 'name'),
+      vpc_security_group_ids: [ref('aws_security_group.db')],
+    });
+    s.add('aws_eks_cluster', 'k8s', {
+      name: 'k8s',
+      role_arn: ref('aws_iam_role.serving_task', 'arn'),
+      vpc_config: { subnet_ids: [ref('aws_subnet.private_a')] },
+    });
+    s.add('aws_eks_cluster', 'k8s_private', {
+      name: 'k8s2',
+      role_arn: ref('aws_iam_role.serving_task', 'arn'),
+      vpc_config: { subnet_ids: [ref('aws_subnet.private_a')], endpoint_public_access: false, endpoint_private_access: true },
+    });
     s.add('aws_sagemaker_notebook_instance', 'nb', { name: 'nb', role_arn: ref('aws_iam_role.serving_task', 'arn'), instance_type: 'ml.t3.medium' });
     const facts = await analyseStack(s);
     expect(facts.exposure('aws_db_instance.features')?.ports).toEqual(['tcp/5432']);
@@ -398,7 +557,13 @@ describe('undecided, IPv6, databases and managed endpoints', () => {
 
 describe('resource policies for Principal "*" (AWS\'s meaning of public)', () => {
   const policy = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
-  const anyone = (extra: object = {}) => ({ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: '*', ...extra });
+  const anyone = (extra: object = {}) => ({
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+    Resource: '*',
+    ...extra,
+  });
   async function secretWith(doc: string, variables: Record<string, object> = {}): Promise<NetworkFacts> {
     const s = baseStack();
     s.add('aws_secretsmanager_secret', 'key', { name: 'key' });
@@ -414,26 +579,60 @@ describe('resource policies for Principal "*" (AWS\'s meaning of public)', () =>
     const part = await secretWith(policy(anyone(), { Effect: 'Deny', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' }));
     expect(part.exposure('aws_secretsmanager_secret.key')?.mechanisms).toEqual(['resource-policy']);
     // A Deny for outsiders only when they also use plain HTTP leaves HTTPS callers in.
-    const narrow = await secretWith(policy(anyone(), { Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'aws:SecureTransport': 'false' } } }));
+    const narrow = await secretWith(
+      policy(anyone(), {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: '*',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
     expect(narrow.exposure('aws_secretsmanager_secret.key')?.paths.map((p) => p.undecided)).toEqual([undefined]);
-    const deniedToOutsiders = await secretWith(policy(anyone(), { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: '*', Resource: '*' }));
+    const deniedToOutsiders = await secretWith(
+      policy(anyone(), { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: '*', Resource: '*' }),
+    );
     expect(deniedToOutsiders.exposure('aws_secretsmanager_secret.key')).toBeUndefined();
   });
 
   it('conditions: fixed restricting values pin callers; wildcards, ForAllValues and wide CIDRs do not', async () => {
-    expect((await secretWith(policy(anyone({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' } } })))).exposure('aws_secretsmanager_secret.key')).toBeUndefined();
-    expect((await secretWith(policy(anyone({ Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci' } } })))).exposure('aws_secretsmanager_secret.key')?.paths.map((p) => p.undecided)).toEqual([undefined]);
-    expect((await secretWith(policy(anyone({ Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/'] } } })))).exposure('aws_secretsmanager_secret.key')).toBeDefined();
-    expect((await secretWith(policy(anyone({ Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/1' } } })))).exposure('aws_secretsmanager_secret.key')).toBeDefined();
-    expect((await secretWith(policy(anyone({ Condition: { StringEquals: { 'aws:SecureTransport': 'true' } } })))).exposure('aws_secretsmanager_secret.key')).toBeDefined();
+    expect(
+      (await secretWith(policy(anyone({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' } } })))).exposure('aws_secretsmanager_secret.key'),
+    ).toBeUndefined();
+    expect(
+      (await secretWith(policy(anyone({ Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci' } } }))))
+        .exposure('aws_secretsmanager_secret.key')
+        ?.paths.map((p) => p.undecided),
+    ).toEqual([undefined]);
+    expect(
+      (await secretWith(policy(anyone({ Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/'] } } })))).exposure(
+        'aws_secretsmanager_secret.key',
+      ),
+    ).toBeDefined();
+    expect(
+      (await secretWith(policy(anyone({ Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/1' } } })))).exposure('aws_secretsmanager_secret.key'),
+    ).toBeDefined();
+    expect(
+      (await secretWith(policy(anyone({ Condition: { StringEquals: { 'aws:SecureTransport': 'true' } } })))).exposure('aws_secretsmanager_secret.key'),
+    ).toBeDefined();
     // A wildcard that leaves the account (or organization) fixed still pins callers.
-    expect((await secretWith(policy(anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/ci-*' } } })))).exposure('aws_secretsmanager_secret.key')).toBeUndefined();
-    expect((await secretWith(policy(anyone({ Condition: { StringLike: { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/*' } } })))).exposure('aws_secretsmanager_secret.key')).toBeUndefined();
+    expect(
+      (await secretWith(policy(anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/ci-*' } } })))).exposure(
+        'aws_secretsmanager_secret.key',
+      ),
+    ).toBeUndefined();
+    expect(
+      (await secretWith(policy(anyone({ Condition: { StringLike: { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/*' } } })))).exposure(
+        'aws_secretsmanager_secret.key',
+      ),
+    ).toBeUndefined();
   });
 
   it('a data.aws_iam_policy_document with principals type "*" is the JSON Principal "*"', async () => {
     const s = baseStack();
-    s.data('aws_iam_policy_document', 'open', { statement: [{ effect: 'Allow', actions: ['kms:Decrypt'], resources: ['*'], principals: [{ type: '*', identifiers: ['*'] }] }] });
+    s.data('aws_iam_policy_document', 'open', {
+      statement: [{ effect: 'Allow', actions: ['kms:Decrypt'], resources: ['*'], principals: [{ type: '*', identifiers: ['*'] }] }],
+    });
     s.add('aws_kms_key', 'k', { description: 'k', policy: '${data.aws_iam_policy_document.open.json}' });
     expect((await analyseStack(s)).exposure('aws_kms_key.k')?.mechanisms).toEqual(['resource-policy']);
   });
@@ -444,10 +643,18 @@ describe('resource policies for Principal "*" (AWS\'s meaning of public)', () =>
     expect(cidr.exposure('aws_secretsmanager_secret.key')?.undecided).toMatch(/IpAddress aws:SourceIp/);
     expect(undecidedExposures(cidr).map((u) => u.address)).toEqual(['aws_secretsmanager_secret.key']);
     // StringEquals compares exactly: whatever the account is, only it gets in.
-    expect((await secretWith(policy(anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': '${var.account}' } } })), v)).exposure('aws_secretsmanager_secret.key')).toBeUndefined();
-    expect((await secretWith(policy({ ...anyone(), Principal: { AWS: '${var.principal}' } }), v)).exposure('aws_secretsmanager_secret.key')?.undecided).toMatch(/Principal of statement 0/);
+    expect(
+      (await secretWith(policy(anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': '${var.account}' } } })), v)).exposure(
+        'aws_secretsmanager_secret.key',
+      ),
+    ).toBeUndefined();
+    expect((await secretWith(policy({ ...anyone(), Principal: { AWS: '${var.principal}' } }), v)).exposure('aws_secretsmanager_secret.key')?.undecided).toMatch(
+      /Principal of statement 0/,
+    );
     // A role's ARN is never "*".
-    expect((await secretWith(policy({ ...anyone(), Principal: { AWS: ref('aws_iam_role.ingest', 'arn') } }))).exposure('aws_secretsmanager_secret.key')).toBeUndefined();
+    expect(
+      (await secretWith(policy({ ...anyone(), Principal: { AWS: ref('aws_iam_role.ingest', 'arn') } }))).exposure('aws_secretsmanager_secret.key'),
+    ).toBeUndefined();
   });
 
   it('a policy that is not JSON grants nothing (AWS refuses it), a template we cannot evaluate is undecided', async () => {
@@ -511,9 +718,20 @@ describe('EKS node group SSH and MSK public access', () => {
     const facts = await analyse(rule('world-open-admin-port', 'fail-eks-node-group-ssh-key-without-source-groups'));
     const nodes = facts.exposure('aws_eks_node_group.gpu')!;
     expect(nodes.worldPorts).toEqual(['tcp/22']);
-    expect(nodes.path.slice(0, 4)).toEqual(['aws_internet_gateway.igw', 'aws_route_table.public', 'aws_route_table_association.public_a', 'aws_subnet.public_a']);
+    expect(nodes.path.slice(0, 4)).toEqual([
+      'aws_internet_gateway.igw',
+      'aws_route_table.public',
+      'aws_route_table_association.public_a',
+      'aws_subnet.public_a',
+    ]);
     const s = baseStack();
-    s.add('aws_eks_node_group', 'ng', { cluster_name: 'training', node_role_arn: 'arn:aws:iam::123456789012:role/nodes', subnet_ids: '${var.subnets}', scaling_config: { desired_size: 1, max_size: 1, min_size: 1 }, remote_access: { ec2_ssh_key: 'ops' } });
+    s.add('aws_eks_node_group', 'ng', {
+      cluster_name: 'training',
+      node_role_arn: 'arn:aws:iam::123456789012:role/nodes',
+      subnet_ids: '${var.subnets}',
+      scaling_config: { desired_size: 1, max_size: 1, min_size: 1 },
+      remote_access: { ec2_ssh_key: 'ops' },
+    });
     (s.doc as { variable?: unknown }).variable = { subnets: { type: 'list(string)' } };
     const unknown = (await analyseStack(s)).exposure('aws_eks_node_group.ng')!;
     expect(unknown.undecided).toMatch(/var\.subnets/);
@@ -524,16 +742,31 @@ describe('EKS node group SSH and MSK public access', () => {
     const facts = await analyse(rule('only-gateway-public', 'fail-msk-public-access'));
     expect(facts.exposure('aws_msk_cluster.events')!.ports).toEqual(['tcp/9198']);
     const s = baseStack();
-    s.add('aws_security_group', 'kafka', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 9000, to_port: 9999, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })] });
-    s.add('aws_security_group', 'kafka_vpc', { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 9000, to_port: 9999, protocol: 'tcp', cidr_blocks: ['10.0.0.0/16'] })] });
+    s.add('aws_security_group', 'kafka', {
+      vpc_id: ref('aws_vpc.main'),
+      ingress: [sgRule({ from_port: 9000, to_port: 9999, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] })],
+    });
+    s.add('aws_security_group', 'kafka_vpc', {
+      vpc_id: ref('aws_vpc.main'),
+      ingress: [sgRule({ from_port: 9000, to_port: 9999, protocol: 'tcp', cidr_blocks: ['10.0.0.0/16'] })],
+    });
     const cluster = (groups: string, auth: Parameters<ReturnType<typeof baseStack>['add']>[2]) => ({
       cluster_name: groups,
       kafka_version: '3.6.0',
       number_of_broker_nodes: 2,
-      broker_node_group_info: { instance_type: 'kafka.m5.large', client_subnets: [ref('aws_subnet.public_a')], security_groups: [ref(`aws_security_group.${groups}`)], connectivity_info: { public_access: { type: 'SERVICE_PROVIDED_EIPS' } } },
+      broker_node_group_info: {
+        instance_type: 'kafka.m5.large',
+        client_subnets: [ref('aws_subnet.public_a')],
+        security_groups: [ref(`aws_security_group.${groups}`)],
+        connectivity_info: { public_access: { type: 'SERVICE_PROVIDED_EIPS' } },
+      },
       client_authentication: auth,
     });
-    s.add('aws_msk_cluster', 'scram_tls', cluster('kafka', { sasl: { scram: true }, tls: { certificate_authority_arns: ['arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x'] } }));
+    s.add(
+      'aws_msk_cluster',
+      'scram_tls',
+      cluster('kafka', { sasl: { scram: true }, tls: { certificate_authority_arns: ['arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x'] } }),
+    );
     s.add('aws_msk_cluster', 'closed', cluster('kafka_vpc', { sasl: { iam: true } }));
     const f = await analyseStack(s);
     expect(f.exposure('aws_msk_cluster.scram_tls')!.ports).toEqual(['tcp/9194', 'tcp/9196']);
@@ -581,20 +814,48 @@ describe('scale', () => {
     const s = baseStack();
     for (let i = 0; i < 1000; i++) {
       const n = `svc${i}`;
-      s.add('aws_security_group', n, { vpc_id: ref('aws_vpc.main'), ingress: [sgRule({ from_port: 8080, to_port: 8080, protocol: 'tcp', security_groups: [ref('aws_security_group.alb')] })] });
+      s.add('aws_security_group', n, {
+        vpc_id: ref('aws_vpc.main'),
+        ingress: [sgRule({ from_port: 8080, to_port: 8080, protocol: 'tcp', security_groups: [ref('aws_security_group.alb')] })],
+      });
       s.add('aws_lb_target_group', n, { port: 8080, protocol: 'HTTP', target_type: 'ip', vpc_id: ref('aws_vpc.main') });
-      s.add('aws_lb_listener_rule', n, { listener_arn: ref('aws_lb_listener.https', 'arn'), priority: i + 1, action: [{ type: 'forward', target_group_arn: ref(`aws_lb_target_group.${n}`, 'arn') }], condition: [{ path_pattern: { values: [`/${n}/*`] } }] });
-      s.add('aws_ecs_task_definition', n, { family: n, network_mode: 'awsvpc', container_definitions: JSON.stringify([{ name: n, image: 'x', portMappings: [{ containerPort: 8080 }] }]) });
+      s.add('aws_lb_listener_rule', n, {
+        listener_arn: ref('aws_lb_listener.https', 'arn'),
+        priority: i + 1,
+        action: [{ type: 'forward', target_group_arn: ref(`aws_lb_target_group.${n}`, 'arn') }],
+        condition: [{ path_pattern: { values: [`/${n}/*`] } }],
+      });
+      s.add('aws_ecs_task_definition', n, {
+        family: n,
+        network_mode: 'awsvpc',
+        container_definitions: JSON.stringify([{ name: n, image: 'x', portMappings: [{ containerPort: 8080 }] }]),
+      });
       s.add('aws_ecs_service', n, {
         name: n,
         task_definition: ref(`aws_ecs_task_definition.${n}`, 'arn'),
-        network_configuration: { subnets: [ref('aws_subnet.private_a'), ref('aws_subnet.private_b')], security_groups: [ref(`aws_security_group.${n}`)], assign_public_ip: i % 10 === 0 },
+        network_configuration: {
+          subnets: [ref('aws_subnet.private_a'), ref('aws_subnet.private_b')],
+          security_groups: [ref(`aws_security_group.${n}`)],
+          assign_public_ip: i % 10 === 0,
+        },
         load_balancer: [{ target_group_arn: ref(`aws_lb_target_group.${n}`, 'arn'), container_name: n, container_port: 8080 }],
       });
       s.add('aws_iam_role', n, { assume_role_policy: '{}' });
-      s.add('aws_lambda_function', n, { function_name: n, role: ref(`aws_iam_role.${n}`, 'arn'), vpc_config: { subnet_ids: [ref('aws_subnet.private_a')], security_group_ids: [ref(`aws_security_group.${n}`)] } });
-      s.add('aws_apigatewayv2_integration', n, { api_id: ref('aws_apigatewayv2_api.api'), integration_type: 'AWS_PROXY', integration_uri: ref(`aws_lambda_function.${n}`, 'invoke_arn') });
-      s.add('aws_apigatewayv2_route', n, { api_id: ref('aws_apigatewayv2_api.api'), route_key: `POST /${n}`, target: `integrations/${ref(`aws_apigatewayv2_integration.${n}`)}` });
+      s.add('aws_lambda_function', n, {
+        function_name: n,
+        role: ref(`aws_iam_role.${n}`, 'arn'),
+        vpc_config: { subnet_ids: [ref('aws_subnet.private_a')], security_group_ids: [ref(`aws_security_group.${n}`)] },
+      });
+      s.add('aws_apigatewayv2_integration', n, {
+        api_id: ref('aws_apigatewayv2_api.api'),
+        integration_type: 'AWS_PROXY',
+        integration_uri: ref(`aws_lambda_function.${n}`, 'invoke_arn'),
+      });
+      s.add('aws_apigatewayv2_route', n, {
+        api_id: ref('aws_apigatewayv2_api.api'),
+        route_key: `POST /${n}`,
+        target: `integrations/${ref(`aws_apigatewayv2_integration.${n}`)}`,
+      });
     }
     const dir = mkdtempSync(join(tmpdir(), 'hg-net-'));
     writeFileSync(join(dir, 'main.tf.json'), s.json());

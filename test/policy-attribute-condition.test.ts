@@ -58,7 +58,11 @@ describe('attribute-condition', () => {
       ['aws_lambda_function.passthrough', 'aws_lambda_function.passthrough: tracing_config.0.mode is "PassThrough"; expected "Active"', false],
     ]);
     expect(found[0]?.serviceType).toBe('function');
-    expect(found[0]?.evidence[0]).toMatchObject({ kind: 'attribute', location: { file: 'main.tf.json', line: 10 }, data: { attribute: 'tracing_config.0.mode', value: null } });
+    expect(found[0]?.evidence[0]).toMatchObject({
+      kind: 'attribute',
+      location: { file: 'main.tf.json', line: 10 },
+      data: { attribute: 'tracing_config.0.mode', value: null },
+    });
     const strings = run([resource('aws_ecr_repository', 'r', { image_scanning_configuration: [{ scan_on_push: 'true' }] })], {
       resourceTypes: ['aws_ecr_repository'],
       attribute: 'image_scanning_configuration.scan_on_push',
@@ -69,14 +73,37 @@ describe('attribute-condition', () => {
 
   it('a value unknown until apply is undecided, never a pass; for present it counts as set', () => {
     const unknown = new Unknown('${var.mode}', []);
-    const found = run([resource('aws_lambda_function', 'fn', { tracing_config: [{ mode: unknown }] })], { resourceTypes: ['aws_lambda_function'], attribute: 'tracing_config.0.mode', equals: 'Active' });
+    const found = run([resource('aws_lambda_function', 'fn', { tracing_config: [{ mode: unknown }] })], {
+      resourceTypes: ['aws_lambda_function'],
+      attribute: 'tracing_config.0.mode',
+      equals: 'Active',
+    });
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ undecided: true, message: 'aws_lambda_function.fn: cannot decide whether tracing_config.0.mode equals "Active": the value is known only after apply' });
-    const whole = run([resource('aws_lambda_function', 'fn', { tracing_config: new Unknown('known after apply') })], { resourceTypes: ['aws_lambda_function'], attribute: 'tracing_config.0.mode', in: ['Active'] });
+    expect(found[0]).toMatchObject({
+      undecided: true,
+      message: 'aws_lambda_function.fn: cannot decide whether tracing_config.0.mode equals "Active": the value is known only after apply',
+    });
+    const whole = run([resource('aws_lambda_function', 'fn', { tracing_config: new Unknown('known after apply') })], {
+      resourceTypes: ['aws_lambda_function'],
+      attribute: 'tracing_config.0.mode',
+      in: ['Active'],
+    });
     expect(whole[0]?.undecided).toBe(true);
     const arn = new Unknown('${aws_kms_key.k.arn}', ['aws_kms_key.k.arn']);
-    expect(run([resource('aws_sagemaker_endpoint_configuration', 'c', { kms_key_arn: arn })], { resourceTypes: ['aws_sagemaker_endpoint_configuration'], attribute: 'kms_key_arn', present: true })).toEqual([]);
-    expect(run([resource('aws_sagemaker_endpoint_configuration', 'c', { kms_key_arn: arn })], { resourceTypes: ['aws_sagemaker_endpoint_configuration'], attribute: 'kms_key_arn', present: false })).toHaveLength(1);
+    expect(
+      run([resource('aws_sagemaker_endpoint_configuration', 'c', { kms_key_arn: arn })], {
+        resourceTypes: ['aws_sagemaker_endpoint_configuration'],
+        attribute: 'kms_key_arn',
+        present: true,
+      }),
+    ).toEqual([]);
+    expect(
+      run([resource('aws_sagemaker_endpoint_configuration', 'c', { kms_key_arn: arn })], {
+        resourceTypes: ['aws_sagemaker_endpoint_configuration'],
+        attribute: 'kms_key_arn',
+        present: false,
+      }),
+    ).toHaveLength(1);
   });
 
   it('notEquals, in, pattern, present and every item of a block list', () => {
@@ -85,25 +112,49 @@ describe('attribute-condition', () => {
       resource('aws_cloudwatch_log_group', 'zero', { retention_in_days: 0 }),
       resource('aws_cloudwatch_log_group', 'month', { retention_in_days: 30 }),
     ];
-    expect(run(groups, { resourceTypes: ['aws_cloudwatch_log_group'], attribute: 'retention_in_days', notEquals: 0, default: 0 }).map((f) => f.location.address)).toEqual([
-      'aws_cloudwatch_log_group.forever',
-      'aws_cloudwatch_log_group.zero',
-    ]);
+    expect(
+      run(groups, { resourceTypes: ['aws_cloudwatch_log_group'], attribute: 'retention_in_days', notEquals: 0, default: 0 }).map((f) => f.location.address),
+    ).toEqual(['aws_cloudwatch_log_group.forever', 'aws_cloudwatch_log_group.zero']);
     expect(run(groups, { resourceTypes: ['aws_cloudwatch_log_group'], attribute: 'retention_in_days', in: [30, 90] }).map((f) => f.location.address)).toEqual([
       'aws_cloudwatch_log_group.forever',
       'aws_cloudwatch_log_group.zero',
     ]);
     const images = [resource('aws_ecs_task_definition', 't', { family: 'serving-gpu' }), resource('aws_ecs_task_definition', 'u', { family: 'batch' })];
-    expect(run(images, { resourceTypes: ['aws_ecs_task_definition'], attribute: 'family', pattern: 'serving-*', message: '{address} family {value} is not a serving family' }).map((f) => f.message)).toEqual([
-      'aws_ecs_task_definition.u family "batch" is not a serving family',
-    ]);
+    expect(
+      run(images, {
+        resourceTypes: ['aws_ecs_task_definition'],
+        attribute: 'family',
+        pattern: 'serving-*',
+        message: '{address} family {value} is not a serving family',
+      }).map((f) => f.message),
+    ).toEqual(['aws_ecs_task_definition.u family "batch" is not a serving family']);
     const buckets = [
-      resource('aws_s3_bucket_server_side_encryption_configuration', 'ok', { rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }] }, { apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }] }] }),
-      resource('aws_s3_bucket_server_side_encryption_configuration', 'mixed', { rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }] }, { apply_server_side_encryption_by_default: [{ sse_algorithm: 'AES256' }] }] }),
+      resource('aws_s3_bucket_server_side_encryption_configuration', 'ok', {
+        rule: [
+          { apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }] },
+          { apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }] },
+        ],
+      }),
+      resource('aws_s3_bucket_server_side_encryption_configuration', 'mixed', {
+        rule: [
+          { apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }] },
+          { apply_server_side_encryption_by_default: [{ sse_algorithm: 'AES256' }] },
+        ],
+      }),
     ];
-    const found = run(buckets, { resourceTypes: ['aws_s3_bucket_server_side_encryption_configuration'], attribute: 'rule.*.apply_server_side_encryption_by_default.sse_algorithm', equals: 'aws:kms' });
+    const found = run(buckets, {
+      resourceTypes: ['aws_s3_bucket_server_side_encryption_configuration'],
+      attribute: 'rule.*.apply_server_side_encryption_by_default.sse_algorithm',
+      equals: 'aws:kms',
+    });
     expect(found.map((f) => [f.location.address, f.evidence.map((e) => e.message)])).toEqual([
-      ['aws_s3_bucket_server_side_encryption_configuration.mixed', ['aws_s3_bucket_server_side_encryption_configuration.mixed.rule.1.apply_server_side_encryption_by_default.sse_algorithm is "AES256"; expected "aws:kms"']],
+      [
+        'aws_s3_bucket_server_side_encryption_configuration.mixed',
+        [
+          'aws_s3_bucket_server_side_encryption_configuration.mixed.rule.1.apply_server_side_encryption_by_default.sse_algorithm is "AES256"; expected ' +
+            '"aws:kms"',
+        ],
+      ],
     ]);
   });
 

@@ -63,9 +63,12 @@ const POLICY_JSON = JSON.stringify(
   2,
 );
 
-const CONFIG = `serviceTypes:\n  "aws_lambda_function.train_*": orchestrator\nsources:\n  aws_lambda_function.ingest: src/ingest.ts\nfailOn: warning\nsuppressions:\n  - rule: HG-IAM-001\n    reason: migrating to the new role by Q3\n    expires: 2026-12-31\n`;
-const SUPPRESSIONS = `suppressions:\n  - rule: HG-IAM-001\n    address: aws_iam_role.ingest\n    subject: sagemaker:CreateModelPackage\n    reason: registry write needed until ML-123\n    owner: ml-platform\n    expires: 2026-06-30\n`;
-const BASELINE = `{\n  "version": 1,\n  "tool": "hybridguard",\n  "findings": [\n    { "fingerprint": "HG-NET-001|aws_lb.public|", "ruleId": "HG-NET-001", "address": "aws_lb.public", "message": "m" }\n  ]\n}\n`;
+const CONFIG = `serviceTypes:\n  "aws_lambda_function.train_*": orchestrator\nsources:\n  aws_lambda_function.ingest: src/ingest.ts\nfailOn: warning\n` +
+  `suppressions:\n  - rule: HG-IAM-001\n    reason: migrating to the new role by Q3\n    expires: 2026-12-31\n`;
+const SUPPRESSIONS = `suppressions:\n  - rule: HG-IAM-001\n    address: aws_iam_role.ingest\n    subject: sagemaker:CreateModelPackage\n` +
+  `    reason: registry write needed until ML-123\n    owner: ml-platform\n    expires: 2026-06-30\n`;
+const BASELINE = `{\n  "version": 1,\n  "tool": "hybridguard",\n  "findings": [\n` +
+  `    { "fingerprint": "HG-NET-001|aws_lb.public|", "ruleId": "HG-NET-001", "address": "aws_lb.public", "message": "m" }\n  ]\n}\n`;
 
 /** Tokens that mean something to YAML, JSON or our schema. */
 const TOKENS = [
@@ -102,7 +105,7 @@ function apply(text: string, mutations: readonly Mutation[]): string {
 }
 
 function assertLocated(error: unknown, file: string): void {
-  if (!(error instanceof HybridguardError)) throw new Error(`not a HybridguardError: ${String((error as Error)?.stack ?? error)}`);
+  if (!(error instanceof HybridguardError)) throw new Error(`not a HybridguardError: ${String((error as Error | null | undefined)?.stack ?? error)}`);
   const errors = error instanceof PolicyLoadError ? error.errors : [error];
   for (const e of errors) {
     expect(e.location.file).toBe(file);
@@ -116,7 +119,7 @@ const property = (name: string, file: string, text: string, load: (source: { pat
     expect(() => load({ path: file, text })).not.toThrow();
     fc.assert(
       fc.property(fc.array(mutation(text), { minLength: 1, maxLength: 4 }), (mutations) => {
-        const mutated = apply(text, mutations as Mutation[]);
+        const mutated = apply(text, mutations);
         try {
           load({ path: file, text: mutated });
         } catch (error) {

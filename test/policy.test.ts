@@ -8,7 +8,15 @@ import { readPolicySources } from '../src/inputs/policy-files.js';
 import { SERVICE_TYPES } from '../src/model/types.js';
 import { ACCELERATED_INSTANCE_TYPES, ACCELERATED_ML_INSTANCE_TYPES, isAcceleratedInstanceType } from '../src/model/accelerated-instances.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions, PolicyLoadError } from '../src/policy/load.js';
-import { CAPABILITY_NAME_FORMAT, configFileSchema, createAjv, IAM_ACTION_PATTERN_FORMAT, policyFileSchema, renderSchemas, suppressionsFileSchema } from '../src/policy/schema.js';
+import {
+  CAPABILITY_NAME_FORMAT,
+  configFileSchema,
+  createAjv,
+  IAM_ACTION_PATTERN_FORMAT,
+  policyFileSchema,
+  renderSchemas,
+  suppressionsFileSchema,
+} from '../src/policy/schema.js';
 import { CHECKS } from '../src/rules/index.js';
 import { attributeCondition } from '../src/rules/resource/attribute-condition.js';
 import type { Check } from '../src/rules/types.js';
@@ -25,7 +33,11 @@ const deniedForTest: Check = {
     required: ['capabilities'],
     properties: {
       capabilities: { type: 'array', description: 'Capabilities.', items: { type: 'string', format: CAPABILITY_NAME_FORMAT, description: 'A capability.' } },
-      actions: { type: 'array', description: 'Extra actions.', items: { type: 'string', format: IAM_ACTION_PATTERN_FORMAT, description: 'An action pattern.' } },
+      actions: {
+        type: 'array',
+        description: 'Extra actions.',
+        items: { type: 'string', format: IAM_ACTION_PATTERN_FORMAT, description: 'An action pattern.' },
+      },
     },
   },
   validate: (params) => ((params['capabilities'] as unknown[]).length > 3 ? [{ field: 'capabilities', message: 'at most 3 capabilities' }] : []),
@@ -105,7 +117,9 @@ describe('policy schema', () => {
   });
 
   it('enumerates severities and service types, and takes assert keys from the checks', () => {
-    const schema = policyFileSchema(checks) as { properties: { policies: { items: { properties: Record<string, { enum?: string[]; items?: { enum: string[] }; properties?: object }> } } } };
+    const schema = policyFileSchema(checks) as {
+      properties: { policies: { items: { properties: Record<string, { enum?: string[]; items?: { enum: string[] }; properties?: object }> } } };
+    };
     const fields = schema.properties.policies.items.properties;
     expect(fields['severity']?.enum).toEqual(['error', 'warning', 'note']);
     expect(fields['serviceTypes']?.items?.enum).toEqual([...SERVICE_TYPES]);
@@ -151,8 +165,28 @@ describe('loadPolicies', () => {
   });
 
   it('reads JSON policy files too', () => {
-    const json = JSON.stringify({ policies: [{ id: 'ACME-001', name: 'x-ray', severity: 'note', description: 'd', rationale: 'r', remediation: 'm', assert: { 'attribute-condition': { resourceTypes: ['aws_lambda_function'], attribute: 'tracing_config.0.mode', equals: 'Active' } } }] }, null, 2);
-    expect(loadPolicies([{ path: 'p.json', text: json }], catalog, checks).policies[0]?.params).toEqual({ resourceTypes: ['aws_lambda_function'], attribute: 'tracing_config.0.mode', equals: 'Active' });
+    const json = JSON.stringify(
+      {
+        policies: [
+          {
+            id: 'ACME-001',
+            name: 'x-ray',
+            severity: 'note',
+            description: 'd',
+            rationale: 'r',
+            remediation: 'm',
+            assert: { 'attribute-condition': { resourceTypes: ['aws_lambda_function'], attribute: 'tracing_config.0.mode', equals: 'Active' } },
+          },
+        ],
+      },
+      null,
+      2,
+    );
+    expect(loadPolicies([{ path: 'p.json', text: json }], catalog, checks).policies[0]?.params).toEqual({
+      resourceTypes: ['aws_lambda_function'],
+      attribute: 'tracing_config.0.mode',
+      equals: 'Active',
+    });
   });
 
   it('unknown field: names it, suggests the right one, and points at its line and column', () => {
@@ -160,7 +194,8 @@ describe('loadPolicies', () => {
     const error = loadError([{ path: 'caps.yaml', text: CAPS }, { path: 'p.yaml', text }]);
     const messages = all(error).map((e) => e.format());
     expect(messages).toEqual([
-      'p.yaml:8:5: policy error: unknown field "severty" — did you mean "severity"? (at /policies/0/severty); expected one of the fields id, name, severity, serviceTypes, description, rationale, remediation, helpUri, assert',
+      'p.yaml:8:5: policy error: unknown field "severty" — did you mean "severity"? (at /policies/0/severty); expected one of the fields id, name, severity, ' +
+        'serviceTypes, description, rationale, remediation, helpUri, assert',
     ]);
   });
 
@@ -178,14 +213,21 @@ describe('loadPolicies', () => {
   });
 
   it('unknown capability, with a suggestion', () => {
-    const error = loadError([{ path: 'caps.yaml', text: CAPS }, { path: 'p.yaml', text: policy({ assert: '      denied-capabilities: { capabilities: [gpu-compute, model-registy] }' }) }]);
+    const error = loadError([
+      { path: 'caps.yaml', text: CAPS },
+      { path: 'p.yaml', text: policy({ assert: '      denied-capabilities: { capabilities: [gpu-compute, model-registy] }' }) },
+    ]);
     expect(error.format()).toBe(
-      'p.yaml:10:58: policy error: unknown capability "model-registy" — did you mean "model-registry"? (at /policies/0/assert/denied-capabilities/capabilities/1); expected a capability declared in a policy file (gpu-compute, model-registry)',
+      'p.yaml:10:58: policy error: unknown capability "model-registy" — did you mean "model-registry"? (at ' +
+        '/policies/0/assert/denied-capabilities/capabilities/1); expected a capability declared in a policy file (gpu-compute, model-registry)',
     );
   });
 
   it('unknown check, with a suggestion', () => {
-    const error = loadError([{ path: 'caps.yaml', text: CAPS }, { path: 'p.yaml', text: policy({ assert: '      denied-capabilitys: { capabilities: [gpu-compute] }' }) }]);
+    const error = loadError([
+      { path: 'caps.yaml', text: CAPS },
+      { path: 'p.yaml', text: policy({ assert: '      denied-capabilitys: { capabilities: [gpu-compute] }' }) },
+    ]);
     expect(error.message).toBe('unknown check "denied-capabilitys" — did you mean "denied-capabilities"?');
     expect(error.location).toMatchObject({ file: 'p.yaml', line: 10, column: 7 });
     expect(error.expected).toBe('one of the checks attribute-condition, denied-capabilities');
@@ -193,13 +235,21 @@ describe('loadPolicies', () => {
 
   it('assert with two checks', () => {
     const error = loadError([
-      { path: 'p.yaml', text: policy({ assert: '      denied-capabilities: { capabilities: [] }\n      attribute-condition: { resourceTypes: [aws_s3_bucket], attribute: bucket, present: true }' }) },
+      {
+        path: 'p.yaml',
+        text: policy({
+          assert:
+            '      denied-capabilities: { capabilities: [] }\n      attribute-condition: { resourceTypes: [aws_s3_bucket], attribute: bucket, present: true }',
+        }),
+      },
     ]);
     expect(all(error).map((e) => e.message)).toContain('assert must name exactly one check (found 2: denied-capabilities, attribute-condition)');
   });
 
   it('IAM action patterns must match real actions, in capabilities and in check params', () => {
-    const caps = CAPS.replace('sagemaker:CreateTrainingJob', 'sagemaker:CreateTrainingJobs').replace('ec2:RunInstances', 'ec2:Run*').replace('sagemaker:*ModelPackageGroup', 'sagemkr:*');
+    const caps = CAPS.replace('sagemaker:CreateTrainingJob', 'sagemaker:CreateTrainingJobs')
+      .replace('ec2:RunInstances', 'ec2:Run*')
+      .replace('sagemaker:*ModelPackageGroup', 'sagemkr:*');
     const error = loadError([
       { path: 'caps.yaml', text: caps },
       { path: 'p.yaml', text: policy({ assert: '      denied-capabilities: { capabilities: [gpu-compute], actions: ["s3:Get*", "iam:Pass*Roles"] }' }) },
@@ -247,7 +297,14 @@ describe('loadPolicies', () => {
     const error = loadError([
       { path: 'caps.yaml', text: CAPS },
       { path: 'a.yaml', text: policy({ severity: 'fatal' }) },
-      { path: 'b.yaml', text: policy({ id: 'HG-IAM-009', name: 'too-many', assert: '      denied-capabilities: { capabilities: [gpu-compute, gpu-compute, model-registry, model-registry] }' }) },
+      {
+        path: 'b.yaml',
+        text: policy({
+          id: 'HG-IAM-009',
+          name: 'too-many',
+          assert: '      denied-capabilities: { capabilities: [gpu-compute, gpu-compute, model-registry, model-registry] }',
+        }),
+      },
       { path: 'c.yaml', text: policy({ id: 'bad id', name: 'ok-name' }) },
     ]);
     expect(error).toBeInstanceOf(PolicyLoadError);
@@ -277,7 +334,9 @@ describe('config and suppressions files', () => {
   it('loads a config', () => {
     const config = loadConfig({
       path: 'hybridguard.config.yaml',
-      text: `serviceTypes:\n  "aws_lambda_function.train_*": orchestrator\nsources:\n  aws_lambda_function.ingest: src/ingest.ts\npolicies: [custom/]\nfailOn: warning\nsuppressions:\n  - rule: HG-IAM-001\n    address: aws_iam_role.legacy\n    reason: migrating to the new role by Q3\n    expires: 2026-12-31\n`,
+      text: `serviceTypes:\n  "aws_lambda_function.train_*": orchestrator\nsources:\n  aws_lambda_function.ingest: src/ingest.ts\npolicies: [custom/]\n` +
+        `failOn: warning\nsuppressions:\n  - rule: HG-IAM-001\n    address: aws_iam_role.legacy\n    reason: migrating to the new role by Q3\n` +
+        `    expires: 2026-12-31\n`,
     });
     expect(config).toEqual({
       serviceTypes: { 'aws_lambda_function.train_*': 'orchestrator' },
@@ -285,7 +344,15 @@ describe('config and suppressions files', () => {
       services: {},
       policies: ['custom/'],
       failOn: 'warning',
-      suppressions: [{ rule: 'HG-IAM-001', address: 'aws_iam_role.legacy', reason: 'migrating to the new role by Q3', expires: '2026-12-31', declaredAt: { file: 'hybridguard.config.yaml', line: 8 } }],
+      suppressions: [
+        {
+          rule: 'HG-IAM-001',
+          address: 'aws_iam_role.legacy',
+          reason: 'migrating to the new role by Q3',
+          expires: '2026-12-31',
+          declaredAt: { file: 'hybridguard.config.yaml', line: 8 },
+        },
+      ],
       declaredAt: { file: 'hybridguard.config.yaml' },
     });
   });
@@ -297,14 +364,17 @@ describe('config and suppressions files', () => {
     } catch (error) {
       const errors = all(error as HybridguardError).map((e) => e.format());
       expect(errors).toEqual([
-        'c.json:2:46: config error: aws_lambda_function.x must be one of function, orchestrator, microservice, gateway, pipeline, shared (got "lambda") (at /serviceTypes/aws_lambda_function.x); expected one of function, orchestrator, microservice, gateway, pipeline, shared',
-        'c.json:3:3: config error: unknown field "failon" — did you mean "failOn"? (at /failon); expected one of the fields serviceTypes, sources, services, policies, suppressions, failOn',
+        'c.json:2:46: config error: aws_lambda_function.x must be one of function, orchestrator, microservice, gateway, pipeline, shared (got "lambda") (at ' +
+          '/serviceTypes/aws_lambda_function.x); expected one of function, orchestrator, microservice, gateway, pipeline, shared',
+        'c.json:3:3: config error: unknown field "failon" — did you mean "failOn"? (at /failon); expected one of the fields serviceTypes, sources, services, ' +
+          'policies, suppressions, failOn',
       ]);
     }
   });
 
   it('suppressions need a reason of 10+ characters and a real ISO date', () => {
-    const text = `suppressions:\n  - rule: HG-IAM-001\n    reason: legacy\n  - rule: HG-NET-001\n    reason: public demo endpoint, approved\n    expires: 2026-02-30\n  - rule: HG-NET-002\n    subject: sagemaker:CreateModelPackage\n`;
+    const text = `suppressions:\n  - rule: HG-IAM-001\n    reason: legacy\n  - rule: HG-NET-001\n    reason: public demo endpoint, approved\n` +
+      `    expires: 2026-02-30\n  - rule: HG-NET-002\n    subject: sagemaker:CreateModelPackage\n`;
     try {
       loadSuppressions({ path: 'suppressions.yaml', text });
       throw new Error('no error');
@@ -320,10 +390,19 @@ describe('config and suppressions files', () => {
   it('loads suppressions with owner, subject and expiry; rules are checked against the policies', () => {
     const list = loadSuppressions({
       path: 's.yaml',
-      text: 'suppressions:\n  - rule: no-gpu-in-functions\n    address: aws_iam_role.ingest\n    subject: sagemaker:CreateModelPackage\n    reason: registry write needed until ML-123 lands\n    owner: ml-platform\n    expires: 2026-06-30\n',
+      text: 'suppressions:\n  - rule: no-gpu-in-functions\n    address: aws_iam_role.ingest\n    subject: sagemaker:CreateModelPackage\n' +
+        '    reason: registry write needed until ML-123 lands\n    owner: ml-platform\n    expires: 2026-06-30\n',
     });
     expect(list).toEqual([
-      { rule: 'no-gpu-in-functions', address: 'aws_iam_role.ingest', subject: 'sagemaker:CreateModelPackage', reason: 'registry write needed until ML-123 lands', owner: 'ml-platform', expires: '2026-06-30', declaredAt: { file: 's.yaml', line: 2 } },
+      {
+        rule: 'no-gpu-in-functions',
+        address: 'aws_iam_role.ingest',
+        subject: 'sagemaker:CreateModelPackage',
+        reason: 'registry write needed until ML-123 lands',
+        owner: 'ml-platform',
+        expires: '2026-06-30',
+        declaredAt: { file: 's.yaml', line: 2 },
+      },
     ]);
     expect(() => checkSuppressionRules(list, [{ id: 'HG-IAM-001', name: 'no-gpu-in-functions' }])).not.toThrow();
     expect(() => checkSuppressionRules([{ ...list[0]!, rule: 'HG-IAM-01' }], [{ id: 'HG-IAM-001', name: 'no-gpu-in-functions' }])).toThrow(
@@ -357,13 +436,20 @@ describe('the built-in packs', () => {
   it('load cleanly with the registered checks', () => {
     const { policies, capabilities } = loadPolicies(sources, catalog);
     expect(policies.length).toBeGreaterThanOrEqual(4);
-    expect(policies.filter((p) => p.id.startsWith('HG-RES-')).map((p) => p.name)).toEqual(['s3-block-public-policy', 'lambda-xray-tracing', 'ecr-scan-on-push', 'sagemaker-endpoint-kms']);
+    expect(policies.filter((p) => p.id.startsWith('HG-RES-')).map((p) => p.name)).toEqual([
+      's3-block-public-policy',
+      'lambda-xray-tracing',
+      'ecr-scan-on-push',
+      'sagemaker-endpoint-kms',
+    ]);
     for (const p of policies) expect(CHECKS.some((c) => c.name === p.check)).toBe(true);
     expect(capabilities.size).toBeGreaterThan(0);
   });
 
   it('a typo in a real pack is reported through the check\'s own validation, at its line', () => {
-    const edited = sources.map((s) => (s.path === 'policies/iam.yaml' ? { ...s, text: s.text.replace('capabilities: [gpu-compute]', 'capabilities: [gpu-compte]') } : s));
+    const edited = sources.map((s) =>
+      s.path === 'policies/iam.yaml' ? { ...s, text: s.text.replace('capabilities: [gpu-compute]', 'capabilities: [gpu-compte]') } : s,
+    );
     const line = (edited.find((s) => s.path === 'policies/iam.yaml')?.text.split('\n').findIndex((l) => l.includes('gpu-compte')) ?? -2) + 1;
     let error: HybridguardError | undefined;
     try {
@@ -386,7 +472,8 @@ describe('the built-in gpu-compute capability', () => {
     expect(values('ec2:InstanceType')).toEqual([...ACCELERATED_INSTANCE_TYPES]);
     expect(values('sagemaker:InstanceTypes')).toEqual([...ACCELERATED_ML_INSTANCE_TYPES]);
     // Families, not only the flagship sizes: AMD, Inferentia 1, Gaudi, FPGA, and sizes AWS adds later.
-    for (const type of ['g4ad.xlarge', 'inf1.6xlarge', 'dl1.24xlarge', 'f2.12xlarge', 'g6e.96xlarge', 'ml.trn2.48xlarge']) expect(isAcceleratedInstanceType(type), type).toBe(true);
+    for (const type of ['g4ad.xlarge', 'inf1.6xlarge', 'dl1.24xlarge', 'f2.12xlarge', 'g6e.96xlarge', 'ml.trn2.48xlarge'])
+      expect(isAcceleratedInstanceType(type), type).toBe(true);
     for (const type of ['t3.micro', 'm7g.large', 'ml.m5.xlarge', 'c6gn.16xlarge', 'gp3', '']) expect(isAcceleratedInstanceType(type), type).toBe(false);
   });
 });

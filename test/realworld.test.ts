@@ -21,7 +21,9 @@ if (!present) {
 
 describe.runIf(present)('real-world scorecard', () => {
   let outcomes: RootOutcome[] = [];
-  const review = JSON.parse(readFileSync(join(ROOT, 'test', 'realworld', 'review.json'), 'utf8')) as Parameters<typeof renderScorecard>[1] & { before: { errors: number; decided: number; undecided: number } };
+  const review = JSON.parse(readFileSync(join(ROOT, 'test', 'realworld', 'review.json'), 'utf8')) as Parameters<typeof renderScorecard>[1] & {
+    before: { errors: number; decided: number; undecided: number };
+  };
 
   it('reads every root', async () => {
     outcomes = await runRealworld(CORPUS);
@@ -59,10 +61,15 @@ describe.runIf(present)('real-world scorecard', () => {
     const disabled: string[] = [];
     for (const o of outcomes) {
       const text = readdirSync(join(CORPUS, o.root)).filter((f) => f.endsWith('.tf')).map((f) => readFileSync(join(CORPUS, o.root, f), 'utf8')).join('\n');
-      const names = text.split(/^module\s+"/m).slice(1).filter((block) => /^\s*create\s*=\s*false\s*$/m.test(block.split(/^}/m)[0] ?? '')).map((block) => block.slice(0, block.indexOf('"')));
+      const names = text
+        .split(/^module\s+"/m)
+        .slice(1)
+        .filter((block) => /^\s*create\s*=\s*false\s*$/m.test(block.split(/^}/m)[0] ?? ''))
+        .map((block) => block.slice(0, block.indexOf('"')));
       // A registry module called inside (with no count) still exists for Terraform; that it was not
       // downloaded is reported as a note, which is no finding on a resource.
-      const inside = (f: { address: string; ruleName: string }, name: string) => f.ruleName !== 'module-not-analyzed' && (f.address.startsWith(`module.${name}.`) || f.address.startsWith(`module.${name}[`));
+      const inside = (f: { address: string; ruleName: string }, name: string) =>
+        f.ruleName !== 'module-not-analyzed' && (f.address.startsWith(`module.${name}.`) || f.address.startsWith(`module.${name}[`));
       for (const name of names) disabled.push(...o.findings.filter((f) => inside(f, name)).map((f) => `${o.root}: ${f.address}`));
       if (names.length) checkedCalls += names.length;
     }

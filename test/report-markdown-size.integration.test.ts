@@ -33,7 +33,12 @@ describe('markdown report size', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hg-md-size-'));
     generate({ out: dir, services: 1000, formats: ['synth'] });
-    const policy = ['policies:', ...NOISY(1, 'aws_iam_role', 'description'), ...NOISY(2, 'aws_lambda_function', 'description'), ...NOISY(3, 'aws_security_group', 'name_prefix')];
+    const policy = [
+      'policies:',
+      ...NOISY(1, 'aws_iam_role', 'description'),
+      ...NOISY(2, 'aws_lambda_function', 'description'),
+      ...NOISY(3, 'aws_security_group', 'name_prefix'),
+    ];
     writeFileSync(join(dir, 'noisy.yaml'), `${policy.join('\n')}\n`);
     run = await check({ inputs: [join(dir, 'cdktf.out')], cwd: dir, policyPaths: [join(dir, 'noisy.yaml')], failOn: 'warning' });
   }, 120_000);

@@ -28,12 +28,30 @@ function sarifValidator() {
 const validate = sarifValidator();
 const results = loadResults('run-results');
 
+type SarifLocation = {
+  physicalLocation: { artifactLocation: { uri: string; index?: number }; region: { startLine: number } };
+  logicalLocations: Record<string, unknown>[];
+};
+type SarifResult = {
+  ruleId: string;
+  ruleIndex: number;
+  level: string;
+  kind: string;
+  message: { text: string };
+  partialFingerprints: Record<string, string>;
+  locations: SarifLocation[];
+  relatedLocations: { message: { text: string } }[];
+  properties: { evidence: unknown[] };
+  baselineState?: string;
+  suppressions?: Record<string, unknown>[];
+};
+
 type Sarif = {
   version: string;
   runs: {
     tool: { driver: { name: string; version: string; informationUri: string; rules: Record<string, unknown>[] } };
     artifacts: { location: { uri: string } }[];
-    results: Record<string, any>[];
+    results: SarifResult[];
   }[];
 };
 
@@ -83,16 +101,16 @@ describe('SARIF 2.1.0', () => {
     expect(gpu.level).toBe('error');
     expect(gpu.kind).toBe('fail');
     expect(gpu.message.text).toBe('aws_iam_role.ingest_role (function) can call sagemaker:CreateTrainingJob, which grants gpu-compute');
-    expect(gpu.locations[0].logicalLocations).toEqual([
+    expect(gpu.locations[0]!.logicalLocations).toEqual([
       { fullyQualifiedName: 'aws_iam_role.ingest_role', kind: 'resource', properties: { constructPath: 'ai-platform/ingest/role' } },
     ]);
-    expect(gpu.locations[0].physicalLocation).toEqual({
+    expect(gpu.locations[0]!.physicalLocation).toEqual({
       artifactLocation: { uri: 'cdktf.out/stacks/ai-platform/cdk.tf.json', index: 0 },
       region: { startLine: 112 },
     });
     expect(run.artifacts[0]!.location.uri).toBe('cdktf.out/stacks/ai-platform/cdk.tf.json');
     // Evidence with locations become related locations.
-    expect(gpu.relatedLocations.map((l: { message: { text: string } }) => l.message.text)).toEqual([
+    expect(gpu.relatedLocations.map((l) => l.message.text)).toEqual([
       'aws_lambda_function.ingest uses aws_iam_role.ingest_role; tag hybridguard:service-type=function',
       'statement 0 (Sid TrainModels) of aws_iam_role_policy.ingest_inline allows sagemaker:Create* on *',
     ]);
@@ -102,8 +120,8 @@ describe('SARIF 2.1.0', () => {
 
   it('code results point at the source file and line', () => {
     const code = byFingerprint('HG-CODE-001|aws_lambda_function.ingest|');
-    expect(code.locations[0].physicalLocation.artifactLocation.uri).toBe('src/handlers/ingest.ts');
-    expect(code.locations[0].physicalLocation.region).toEqual({ startLine: 3 });
+    expect(code.locations[0]!.physicalLocation.artifactLocation.uri).toBe('src/handlers/ingest.ts');
+    expect(code.locations[0]!.physicalLocation.region).toEqual({ startLine: 3 });
     expect(run.artifacts.map((a) => a.location.uri)).toContain('src/handlers/ingest.ts');
     expect(code.baselineState).toBe('unchanged');
   });
@@ -119,7 +137,10 @@ describe('SARIF 2.1.0', () => {
       },
     ]);
     const construct = byFingerprint('HG-IAM-010|aws_iam_role.training_orchestrator|iam:PassRole');
-    expect(construct.suppressions[0]).toMatchObject({ kind: 'inSource', properties: { owner: 'team-training', source: 'construct ai-platform/training/role' } });
+    expect(construct.suppressions?.[0]).toMatchObject({
+      kind: 'inSource',
+      properties: { owner: 'team-training', source: 'construct ai-platform/training/role' },
+    });
     expect(byFingerprint('HG-IAM-001|aws_iam_role.ingest_role|sagemaker:CreateTrainingJob').suppressions).toBeUndefined();
   });
 
@@ -138,13 +159,17 @@ describe('SARIF 2.1.0', () => {
   });
 
   it('writes relative posix URIs, percent-encoded', () => {
-    const odd = { ...results, inputs: ['stacks\\my stack#1\\cdk.tf.json'], results: [{ ...results.results[0]!, location: { file: '/work/repo/stacks/a b.tf.json', address: 'aws_iam_role.x', line: 2 } }] };
+    const odd = {
+      ...results,
+      inputs: ['stacks\\my stack#1\\cdk.tf.json'],
+      results: [{ ...results.results[0]!, location: { file: '/work/repo/stacks/a b.tf.json', address: 'aws_iam_role.x', line: 2 } }],
+    };
     const doc = JSON.parse(render('sarif', odd, { color: false, cwd: '/work/repo' })) as Sarif;
     const uris = doc.runs[0]!.artifacts.map((a) => a.location.uri);
     expect(uris).toContain('stacks/a%20b.tf.json');
     expect(uris).toContain('stacks/my%20stack%231/cdk.tf.json');
     expect(uris.every((u) => !u.includes('\\') && !u.startsWith('/') && !u.startsWith('file:'))).toBe(true);
-    expect(doc.runs[0]!.results[0]!.locations[0].physicalLocation.artifactLocation.uri).toBe('stacks/a%20b.tf.json');
+    expect(doc.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('stacks/a%20b.tf.json');
     expect(validate(doc)).toBe(true);
   });
 });

@@ -57,7 +57,10 @@ describe('text reporter', () => {
     const block = plain.slice(plain.indexOf('error   HG-IAM-001'), plain.indexOf('error   HG-CODE-001'));
     expect(block).toContain('error   HG-IAM-001 no-gpu-in-functions NEW');
     expect(block).toContain('at cdktf.out/stacks/ai-platform/cdk.tf.json:112  aws_iam_role.ingest_role  (ai-platform/ingest/role)');
-    expect(block).toContain('      - statement 0 (Sid TrainModels) of aws_iam_role_policy.ingest_inline allows sagemaker:Create* on *  [cdktf.out/stacks/ai-platform/cdk.tf.json:131 aws_iam_role_policy.ingest_inline]');
+    expect(block).toContain(
+      '      - statement 0 (Sid TrainModels) of aws_iam_role_policy.ingest_inline allows sagemaker:Create* on *  ' +
+        '[cdktf.out/stacks/ai-platform/cdk.tf.json:131 aws_iam_role_policy.ingest_inline]',
+    );
     expect(block).toContain('fix: Remove the sagemaker/ec2 GPU actions');
     expect(block).toContain('service type: function (tag hybridguard:service-type=function)');
   });
@@ -65,7 +68,8 @@ describe('text reporter', () => {
   it('lists suppressed findings with reason, owner, expiry and source, and undecided ones apart', () => {
     const suppressed = plain.slice(plain.indexOf('Suppressed (2)'));
     expect(suppressed).toContain(
-      'suppressed: Model promotion job registers packages until the registry service ships (PLAT-812) (owner ml-platform@example.com, expires 2027-03-31, from hybridguard.config.yaml:14)',
+      'suppressed: Model promotion job registers packages until the registry service ships (PLAT-812) (owner ml-platform@example.com, expires 2027-03-31, ' +
+        'from hybridguard.config.yaml:14)',
     );
     expect(suppressed).toContain('(owner team-training, no expiry, from construct ai-platform/training/role)');
     const undecided = plain.slice(plain.indexOf('Undecided (1)'), plain.indexOf('Suppressed (2)'));
@@ -87,7 +91,9 @@ describe('text reporter', () => {
   it('counts undecided findings in the verdict with --fail-on-undecided', () => {
     const strict = render('text', withoutBaseline(results), { color: false, failOn: 'warning', failOnUndecided: true });
     expect(strict).toContain('Undecided (1): could not decide: value unknown until apply (they fail the check: --fail-on-undecided)');
-    expect(summarize(withoutBaseline(results), { failOn: 'warning', failOnUndecided: true }).failing).toBe(summarize(withoutBaseline(results), 'warning').failing + 1);
+    expect(summarize(withoutBaseline(results), { failOn: 'warning', failOnUndecided: true }).failing).toBe(
+      summarize(withoutBaseline(results), 'warning').failing + 1,
+    );
   });
 
   it('ends with summary counts and the verdict', () => {
@@ -124,7 +130,10 @@ describe('json reporter', () => {
       statement: { Action: ['sagemaker:Create*'], Effect: 'Allow', Resource: '*', Sid: 'TrainModels' },
     });
     expect(doc.results[1].suppression).toEqual({
-      reason: 'Model promotion job registers packages until the registry service ships (PLAT-812)', owner: 'ml-platform@example.com', expires: '2027-03-31', source: 'hybridguard.config.yaml:14',
+      reason: 'Model promotion job registers packages until the registry service ships (PLAT-812)',
+      owner: 'ml-platform@example.com',
+      expires: '2027-03-31',
+      source: 'hybridguard.config.yaml:14',
     });
     expect(doc.results.find((r: { ruleId: string }) => r.ruleId === 'HG-NET-003').undecided).toBe(true);
   });
@@ -162,7 +171,8 @@ describe('junit reporter', () => {
     const suppressed = byName('aws_iam_role.preprocess_role [sagemaker:CreateModelPackage]');
     expect(suppressed.getElementsByTagName('failure')).toHaveLength(0);
     expect(suppressed.getElementsByTagName('skipped')[0]!.getAttribute('message')).toBe(
-      'suppressed: Model promotion job registers packages until the registry service ships (PLAT-812) (owner ml-platform@example.com) (expires 2027-03-31) [hybridguard.config.yaml:14]',
+      'suppressed: Model promotion job registers packages until the registry service ships (PLAT-812) (owner ml-platform@example.com) (expires 2027-03-31) ' +
+        '[hybridguard.config.yaml:14]',
     );
     const inBaseline = byName('aws_lambda_function.ingest');
     expect(inBaseline.getElementsByTagName('failure')).toHaveLength(0);
@@ -213,7 +223,7 @@ describe('markdown reporter', () => {
   it("stays under GitHub's 65,536-character limit with thousands of findings whose texts grow when escaped", () => {
     const base = withoutBaseline(results).results[0]!;
     // Bidi overrides become six-character escapes on the way out; markup doubles when escaped.
-    const noisy = `${'\u202e<b>*_|'.repeat(60)}`;
+    const noisy = '\u202e<b>*_|'.repeat(60);
     const many = Array.from({ length: 5000 }, (_, i) => ({
       ...base,
       ruleId: `HG-X-${i % 40}`,

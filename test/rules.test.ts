@@ -84,7 +84,8 @@ describe('a user policy on where GPU compute runs (sensitive-services-private wi
     expect(found.map((f) => [f.location.address, f.subject, f.undecided ?? false])).toEqual([['aws_autoscaling_group.gpu', 'public', false]]);
     expect(found[0]!.message).toContain('holds gpu-compute');
     expect(found[0]!.evidence.map((e) => e.message)).toContain(
-      'aws_autoscaling_group.gpu runs GPU/accelerator instances (g5.xlarge, from the instances aws_autoscaling_group.gpu launches from aws_launch_template.gpu): it is gpu-compute',
+      'aws_autoscaling_group.gpu runs GPU/accelerator instances (g5.xlarge, from the instances aws_autoscaling_group.gpu launches from ' +
+        'aws_launch_template.gpu): it is gpu-compute',
     );
   });
 
@@ -93,17 +94,26 @@ describe('a user policy on where GPU compute runs (sensitive-services-private wi
   });
 
   const runHcl = (caseDir: string) =>
-    checkProject({ inputs: [join(ROOT, caseDir)], cwd: join(ROOT, caseDir), policyPaths: [join(ROOT, '..', 'network', 'policies', 'gpu-compute-private.yaml')], today: '2026-11-28' });
+    checkProject({
+      inputs: [join(ROOT, caseDir)],
+      cwd: join(ROOT, caseDir),
+      policyPaths: [join(ROOT, '..', 'network', 'policies', 'gpu-compute-private.yaml')],
+      today: '2026-11-28',
+    });
 
-  it('HCL: GPU overrides of a mixed instances policy are GPU compute, exposed on a path naming every hop; a GPU Batch environment in private subnets passes', async () => {
+  it('HCL: GPU overrides of a mixed instances policy are GPU compute, exposed on a path naming every hop; a GPU Batch environment in private subnets ' +
+    'passes', async () => {
     const exposed = await runHcl('only-gateway-public/fail-gpu-mixed-instances-asg');
     const placed = exposed.results.results.filter((f) => f.ruleName === 'gpu-compute-private');
     expect(placed.map((f) => [f.location.address, f.subject])).toEqual([['aws_autoscaling_group.trainers', 'public']]);
     const path = exposed.results.results.find((f) => f.ruleName === 'only-gateway-public')!;
     expect(path.message).toContain(
-      'aws_internet_gateway.igw -> aws_route_table.public -> aws_route_table_association.public_a -> aws_subnet.public_a -> aws_security_group.trainers -> aws_launch_template.trainer -> aws_autoscaling_group.trainers',
+      'aws_internet_gateway.igw -> aws_route_table.public -> aws_route_table_association.public_a -> aws_subnet.public_a -> aws_security_group.trainers -> ' +
+        'aws_launch_template.trainer -> aws_autoscaling_group.trainers',
     );
-    expect(path.evidence.map((e) => e.message)).toContain('Auto Scaling group of GPU instances (p4d.24xlarge, g5.12xlarge) (instances with public IPs) aws_autoscaling_group.trainers listens on tcp/22');
+    expect(path.evidence.map((e) => e.message)).toContain(
+      'Auto Scaling group of GPU instances (p4d.24xlarge, g5.12xlarge) (instances with public IPs) aws_autoscaling_group.trainers listens on tcp/22',
+    );
     const batch = await runHcl('only-gateway-public/pass-gpu-batch-environment-private-subnets');
     expect(batch.results.results.filter((f) => f.ruleName === 'gpu-compute-private' || f.ruleName === 'only-gateway-public')).toEqual([]);
   });

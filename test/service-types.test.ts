@@ -21,7 +21,11 @@ describe('assignServiceTypes', () => {
   it.each(['synth', 'hcl', 'plan/plan.json'])('infers functions, their roles, ECS, SageMaker serving and the gateway (%s)', async (form) => {
     const graph = await typed(join(root, 'fixtures/stacks/inference-platform', form));
     const type = (address: string) => graph.get(address)?.serviceType;
-    expect(type('aws_lambda_function.preprocess')).toEqual({ type: 'function', source: 'inferred', reason: 'aws_lambda_function aws_lambda_function.preprocess is a Lambda function' });
+    expect(type('aws_lambda_function.preprocess')).toEqual({
+      type: 'function',
+      source: 'inferred',
+      reason: 'aws_lambda_function aws_lambda_function.preprocess is a Lambda function',
+    });
     expect(type('aws_iam_role.preprocess_role')).toEqual({
       type: 'function',
       source: 'inferred',
@@ -33,7 +37,11 @@ describe('assignServiceTypes', () => {
     expect(type('aws_iam_role.serving_execution_role')?.type).toBe('microservice');
     expect(type('aws_iam_role.sagemaker_exec')?.reason).toBe('role assumed by sagemaker.amazonaws.com, execution role of aws_sagemaker_model.ranker');
     expect(type('aws_sagemaker_endpoint.ranker_endpoint')?.type).toBe('microservice');
-    expect(type('aws_apigatewayv2_route.invoke_route')).toEqual({ type: 'gateway', source: 'inferred', reason: 'aws_apigatewayv2_route is part of API Gateway' });
+    expect(type('aws_apigatewayv2_route.invoke_route')).toEqual({
+      type: 'gateway',
+      source: 'inferred',
+      reason: 'aws_apigatewayv2_route is part of API Gateway',
+    });
     expect(type('aws_lambda_permission.apigw_invoke')?.reason).toBe('permission of aws_lambda_function.invoke');
     // Plain infrastructure is no service.
     expect(type('aws_vpc.vpc')).toBeUndefined();
@@ -61,9 +69,13 @@ describe('assignServiceTypes', () => {
     const used = await typed(join(root, 'fixtures/rules/no-gpu-in-functions/pass-capacity-provider-operator-role'));
     const operator = used.get('aws_iam_role.operator')!;
     expect(operator.serviceType).toBeUndefined();
-    expect(roleConsumers(used, operator)).toEqual([{ address: 'aws_lambda_capacity_provider.gpu', attribute: 'permissions_config.0.capacity_provider_operator_role_arn' }]);
+    expect(roleConsumers(used, operator)).toEqual([
+      { address: 'aws_lambda_capacity_provider.gpu', attribute: 'permissions_config.0.capacity_provider_operator_role_arn' },
+    ]);
     const unused = await typed(join(root, 'fixtures/rules/no-gpu-in-functions/fail-lambda-trusted-role-unused'));
-    expect(unused.get('aws_iam_role.operator')?.serviceType?.reason).toBe('role assumed by lambda.amazonaws.com (trust policy); no function in the input uses it');
+    expect(unused.get('aws_iam_role.operator')?.serviceType?.reason).toBe(
+      'role assumed by lambda.amazonaws.com (trust policy); no function in the input uses it',
+    );
   });
 
   it('types a role nobody uses from its trust policy, and a function URL from its function', async () => {
@@ -95,7 +107,11 @@ describe('assignServiceTypes', () => {
     const file = join(tmp, 'main.tf.json');
     writeFileSync(
       file,
-      JSON.stringify({ resource: { aws_iam_role: { trainer: { name: 'trainer', assume_role_policy: '{}', tags: { 'hybridguard:service-type': 'lambda' } } } } }, null, 2),
+      JSON.stringify(
+        { resource: { aws_iam_role: { trainer: { name: 'trainer', assume_role_policy: '{}', tags: { 'hybridguard:service-type': 'lambda' } } } } },
+        null,
+        2,
+      ),
     );
     const { graph } = await readInputs([file], { cwd: tmp });
     let error: unknown;
@@ -106,7 +122,8 @@ describe('assignServiceTypes', () => {
     }
     expect(error).toBeInstanceOf(HybridguardError);
     expect((error as HybridguardError).format()).toBe(
-      'main.tf.json:4: input error: aws_iam_role.trainer has tag hybridguard:service-type="lambda", which is not a service type (at /resource/aws_iam_role/trainer); expected one of function, orchestrator, microservice, gateway, pipeline, shared',
+      'main.tf.json:4: input error: aws_iam_role.trainer has tag hybridguard:service-type="lambda", which is not a service type (at ' +
+        '/resource/aws_iam_role/trainer); expected one of function, orchestrator, microservice, gateway, pipeline, shared',
     );
   });
 });

@@ -32,7 +32,13 @@ const role = (name: string, annotations?: { [key: string]: JsonValue }): Resourc
   values: {},
   references: [],
   tags: {},
-  location: { file: 'cdk.tf.json', address: `aws_iam_role.${name}`, constructPath: `ai-platform/${name}/role`, line: 40, jsonPointer: `/resource/aws_iam_role/${name}` },
+  location: {
+    file: 'cdk.tf.json',
+    address: `aws_iam_role.${name}`,
+    constructPath: `ai-platform/${name}/role`,
+    line: 40,
+    jsonPointer: `/resource/aws_iam_role/${name}`,
+  },
   ...(annotations ? { annotations } : {}),
 });
 
@@ -62,7 +68,12 @@ describe('applySuppressions', () => {
   ];
 
   it('a granular suppression silences one action of one role, and keeps the finding', () => {
-    const { results } = applySuppressions(findings, [sup({ address: 'aws_iam_role.ingest', subject: 'SageMaker:CreateModelPackage', owner: 'ml-platform' })], graph, TODAY);
+    const { results } = applySuppressions(
+      findings,
+      [sup({ address: 'aws_iam_role.ingest', subject: 'SageMaker:CreateModelPackage', owner: 'ml-platform' })],
+      graph,
+      TODAY,
+    );
     expect(results).toHaveLength(3);
     expect(results.map((r) => [r.location.address, r.subject, r.suppression?.source])).toEqual([
       ['aws_iam_role.ingest', 'sagemaker:CreateModelPackage', 'suppressions.yaml:3'],
@@ -101,7 +112,12 @@ describe('applySuppressions', () => {
   });
 
   it('a suppression that matches nothing is an unused-suppression note', () => {
-    const { results } = applySuppressions(findings, [sup({ address: 'aws_iam_role.gone' }), sup({ address: 'aws_iam_role.ingest', subject: 'sagemaker:DeleteModel' })], graph, TODAY);
+    const { results } = applySuppressions(
+      findings,
+      [sup({ address: 'aws_iam_role.gone' }), sup({ address: 'aws_iam_role.ingest', subject: 'sagemaker:DeleteModel' })],
+      graph,
+      TODAY,
+    );
     const meta = results.filter((r) => r.ruleId === 'HG-META-002');
     expect(meta.map((r) => [r.severity, r.message])).toEqual([
       ['note', 'suppression of HG-IAM-002 on aws_iam_role.gone matches no finding'],
@@ -115,7 +131,9 @@ describe('applySuppressions', () => {
       [
         role('ingest', {
           metadata: { path: 'ai-platform/ingest/role' },
-          hybridguard: { suppressions: [{ rule: 'HG-IAM-002', subject: 'sagemaker:UpdateModelPackage', reason: 'approved by security in SEC-42', expires: '2026-12-31' }] },
+          hybridguard: {
+            suppressions: [{ rule: 'HG-IAM-002', subject: 'sagemaker:UpdateModelPackage', reason: 'approved by security in SEC-42', expires: '2026-12-31' }],
+          },
         }),
         role('score'),
       ],
@@ -127,7 +145,10 @@ describe('applySuppressions', () => {
     ]);
     expect(results.filter((r) => r.ruleId.startsWith('HG-META'))).toHaveLength(0);
 
-    const expired = new ResourceGraph([role('score', { hybridguard: { suppressions: [{ rule: 'HG-IAM-002', reason: 'legacy role, replaced in Q1', expires: '2025-12-31' }] } })], []);
+    const expired = new ResourceGraph(
+      [role('score', { hybridguard: { suppressions: [{ rule: 'HG-IAM-002', reason: 'legacy role, replaced in Q1', expires: '2025-12-31' }] } })],
+      [],
+    );
     const meta = applySuppressions(findings, [], expired, TODAY).results.filter((r) => r.ruleId === 'HG-META-001');
     expect(meta).toHaveLength(1);
     expect(meta[0]?.location).toMatchObject({ file: 'cdk.tf.json', address: 'aws_iam_role.score', line: 40 });
@@ -140,8 +161,14 @@ describe('applySuppressions', () => {
       throw new Error('no error');
     } catch (error) {
       expect(error).toBeInstanceOf(HybridguardError);
-      expect((error as HybridguardError).location).toEqual({ file: 'cdk.tf.json', line: 40, field: '/resource/aws_iam_role/ingest/~1~1/hybridguard/suppressions/0/reason' });
-      expect((error as HybridguardError).message).toContain('aws_iam_role.ingest: invalid construct suppression: reason must NOT have fewer than 10 characters');
+      expect((error as HybridguardError).location).toEqual({
+        file: 'cdk.tf.json',
+        line: 40,
+        field: '/resource/aws_iam_role/ingest/~1~1/hybridguard/suppressions/0/reason',
+      });
+      expect((error as HybridguardError).message).toContain(
+        'aws_iam_role.ingest: invalid construct suppression: reason must NOT have fewer than 10 characters',
+      );
     }
   });
 });

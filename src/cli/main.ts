@@ -70,7 +70,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`hybridguard: internal error: ${visibleText(message, true)}\n`);
-    io.stderr.write(debug && error instanceof Error && error.stack ? `${error.stack}\n` : 'This is a bug in hybridguard; rerun with --debug for the stack trace and report it.\n');
+    io.stderr.write(
+      debug && error instanceof Error && error.stack
+        ? `${error.stack}\n`
+        : 'This is a bug in hybridguard; rerun with --debug for the stack trace and report it.\n',
+    );
     return EXIT.error;
   }
 }

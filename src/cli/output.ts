@@ -34,7 +34,7 @@ const PROTOTYPES: readonly object[] = [Object.prototype, Array.prototype, Functi
 const members = (p: object): unknown[] =>
   Reflect.ownKeys(p).flatMap((key) => {
     const d = Reflect.getOwnPropertyDescriptor(p, key);
-    return [key, d?.value, d?.get, d?.set];
+    return [key, d?.value as unknown, d?.get, d?.set];
   });
 const ORIGINAL = PROTOTYPES.map(members);
 export function assertPrototypesIntact(): void {

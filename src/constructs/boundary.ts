@@ -102,7 +102,8 @@ export function boundaryDocument(type: ServiceType, pack: PolicyPack): PolicyDoc
   const size = JSON.stringify(document).replace(/\s/g, '').length;
   if (size > MANAGED_POLICY_LIMIT) {
     throw new Error(
-      `the permissions boundary for service type "${type}" is ${size} characters, over the ${MANAGED_POLICY_LIMIT}-character limit of a managed policy; use wildcard action patterns in the capabilities it denies`,
+      `the permissions boundary for service type "${type}" is ${size} characters, over the ${MANAGED_POLICY_LIMIT}-character limit of a managed policy; use ` +
+        `wildcard action patterns in the capabilities it denies`,
     );
   }
   return document;

@@ -114,7 +114,9 @@ export class HybridFunction extends Construct {
     suppress(this.role.role, {
       rule: 'no-data-actions-on-wildcard-resource',
       subject: 'statement ManageVpcEnis',
-      reason: 'Lambda checks the execution role for VPC ENI rights on Resource "*" when it creates a function in a VPC (AWS managed policy AWSLambdaVPCAccessExecutionRole does the same)',
+      reason:
+        'Lambda checks the execution role for VPC ENI rights on Resource "*" when it creates a function in a VPC (AWS managed policy ' +
+          'AWSLambdaVPCAccessExecutionRole does the same)',
       owner: 'hybridguard constructs',
     });
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway/index.js';
@@ -99,8 +99,8 @@ export class HybridNetwork extends Construct {
       Array.from({ length: azCount }, (_, a) => {
         return new Subnet(this, `${tier}-${a}`, {
           vpcId: this.vpc.id,
-          cidrBlock: cidrs[t * azCount + a] as string,
-          availabilityZone: Fn.element(zones.names, a),
+          cidrBlock: cidrs[t * azCount + a],
+          availabilityZone: Token.asString(Fn.element(zones.names, a)),
           mapPublicIpOnLaunch: false,
           tags: tags(`${tier}-${a}`, { [TIER_TAG]: tier }),
         });
@@ -122,7 +122,12 @@ export class HybridNetwork extends Construct {
       for (let a = 0; a < natCount; a++) {
         const eip = new Eip(this, `nat-${a}-eip`, { domain: 'vpc', tags: tags(`nat-${a}`) });
         natGateways.push(
-          new NatGateway(this, `nat-${a}`, { allocationId: eip.id, subnetId: (publicSubnets[a] as Subnet).id, tags: tags(`nat-${a}`), dependsOn: [this.internetGateway] }),
+          new NatGateway(this, `nat-${a}`, {
+            allocationId: eip.id,
+            subnetId: (publicSubnets[a] as Subnet).id,
+            tags: tags(`nat-${a}`),
+            dependsOn: [this.internetGateway],
+          }),
         );
       }
     }
@@ -140,7 +145,11 @@ export class HybridNetwork extends Construct {
       return table;
     });
     privateSubnets.forEach(
-      (s, a) => new RouteTableAssociation(this, `private-${a}-rta`, { subnetId: s.id, routeTableId: (privateTables[privateTableCount === 1 ? 0 : a] as RouteTable).id }),
+      (s, a) =>
+        new RouteTableAssociation(this, `private-${a}-rta`, {
+          subnetId: s.id,
+          routeTableId: (privateTables[privateTableCount === 1 ? 0 : a] as RouteTable).id,
+        }),
     );
 
     // Isolated: the local route only.
@@ -202,7 +211,11 @@ export class HybridNetwork extends Construct {
 
     if (props.flowLogs !== false) {
       const retention = typeof props.flowLogs === 'object' ? (props.flowLogs.retentionDays ?? 90) : 90;
-      const group = new CloudwatchLogGroup(this, 'flow-logs', { name: `/hybridguard/${props.name}/vpc-flow-logs`, retentionInDays: retention, tags: tags('flow-logs') });
+      const group = new CloudwatchLogGroup(this, 'flow-logs', {
+        name: `/hybridguard/${props.name}/vpc-flow-logs`,
+        retentionInDays: retention,
+        tags: tags('flow-logs'),
+      });
       // Its own role, trusted only by the flow-logs service, writing only to its log group.
       const role = new IamRole(this, 'flow-logs-role', {
         name: `${props.name}-vpc-flow-logs`,

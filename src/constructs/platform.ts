@@ -8,7 +8,9 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
-import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
+import {
+  S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration,
+} from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import type { PolicyPack } from './boundary.js';
@@ -171,7 +173,9 @@ export class HybridPlatform extends TerraformStack {
       });
       buckets.set(name, bucket);
     }
-    const queues = new Map((config.data?.queues ?? []).map((name) => [name, new SqsQueue(this, `queue-${name}`, { name: `${prefix}-${name}`, sqsManagedSseEnabled: true, tags })]));
+    const queues = new Map(
+      (config.data?.queues ?? []).map((name) => [name, new SqsQueue(this, `queue-${name}`, { name: `${prefix}-${name}`, sqsManagedSseEnabled: true, tags })]),
+    );
     const topics = new Map((config.data?.topics ?? []).map((name) => [name, new SnsTopic(this, `topic-${name}`, { name: `${prefix}-${name}`, tags })]));
     const tables = new Map(
       (config.data?.tables ?? []).map((t) => [

@@ -8,7 +8,18 @@ import type { Result, RunResults } from '../model/findings.js';
 import type { Facts } from '../rules/types.js';
 import type { Principal } from '../analysis/iam/index.js';
 import { roleOf } from '../analysis/code/index.js';
-import type { AuditData, AuditGroupKey, InventoryGroup, InventoryService, AuditCapability, CellState, MatrixCell, MatrixRow, ExposureEntry, HandlerAudit } from '../model/audit.js';
+import type {
+  AuditData,
+  AuditGroupKey,
+  InventoryGroup,
+  InventoryService,
+  AuditCapability,
+  CellState,
+  MatrixCell,
+  MatrixRow,
+  ExposureEntry,
+  HandlerAudit,
+} from '../model/audit.js';
 
 
 /** Resource types that are services by themselves (the rest are parts of one: roles, routes, log groups). */
@@ -26,7 +37,16 @@ const SERVICE_RESOURCE_TYPES = new Set([
   'aws_instance',
 ]);
 /** Parts of a service: typed by inheritance or tagged by the constructs, never listed on their own. */
-const PART_PREFIXES = ['aws_iam_', 'aws_lambda_', 'aws_apigatewayv2_', 'aws_api_gateway_', 'aws_cloudwatch_', 'aws_security_group', 'aws_vpc_security_group', 'aws_ecs_'];
+const PART_PREFIXES = [
+  'aws_iam_',
+  'aws_lambda_',
+  'aws_apigatewayv2_',
+  'aws_api_gateway_',
+  'aws_cloudwatch_',
+  'aws_security_group',
+  'aws_vpc_security_group',
+  'aws_ecs_',
+];
 /**
  * Actions Lambda and ECS perform with the service's own role (writing its logs, attaching its VPC
  * interfaces, sending traces): granted on purpose although no code calls them. Same list as the
@@ -193,7 +213,10 @@ export function buildAudit(facts: Facts, results: RunResults): AuditData {
   // ---- handler code against its role ----
   let handlers: HandlerAudit[] | undefined;
   if (code) {
-    handlers = code.handlers.map((h) => handlerAudit(h, h.roleAddress ? iam.principal(h.roleAddress) : undefined, iam, code.displayPath, lambdaPlatformActions(graph, h.resourceAddress)));
+    const displayPath = (file: string) => code.displayPath(file);
+    handlers = code.handlers.map((h) =>
+      handlerAudit(h, h.roleAddress ? iam.principal(h.roleAddress) : undefined, iam, displayPath, lambdaPlatformActions(graph, h.resourceAddress)),
+    );
     handlers.sort((a, b) => cmp(a.resource, b.resource));
   } else {
     notes.push('Handler code was not analysed (no --code folder given): SDK calls against roles are not shown.');
@@ -234,7 +257,16 @@ function lambdaPlatformActions(graph: Facts['graph'], address: string): Set<stri
     const source = graph.targets(mapping, 'event_source_arn')[0];
     if (source?.type === 'aws_sqs_queue') add('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility');
     if (source?.type === 'aws_dynamodb_table') add('dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams');
-    if (source?.type === 'aws_kinesis_stream') add('kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard');
+    if (source?.type === 'aws_kinesis_stream')
+      add(
+        'kinesis:GetRecords',
+        'kinesis:GetShardIterator',
+        'kinesis:DescribeStream',
+        'kinesis:DescribeStreamSummary',
+        'kinesis:ListShards',
+        'kinesis:ListStreams',
+        'kinesis:SubscribeToShard',
+      );
   }
   const dlq = graph.targets(fn, 'dead_letter_config.target_arn')[0];
   if (dlq?.type === 'aws_sqs_queue') add('sqs:SendMessage');

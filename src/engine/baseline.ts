@@ -5,6 +5,7 @@ import { createAjv } from '../policy/schema.js';
 import { schemaErrors } from '../policy/validate.js';
 import { throwIfAny } from '../policy/errors.js';
 import type { Result } from '../model/findings.js';
+import { textOf } from '../model/dict.js';
 
 const BASELINE_VERSION = 1;
 
@@ -81,20 +82,33 @@ let validator: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
 /** Read a baseline file; a malformed one is an input error naming the file, line and field. */
 export function parseBaseline(source: TextSource): Baseline {
   const doc = parseLocated(source, 'input');
-  if (doc.data === null) throw new HybridguardError('input', 'baseline file is empty', { file: source.path, line: 1 }, 'a baseline written by `hybridguard baseline`');
+  if (doc.data === null)
+    throw new HybridguardError('input', 'baseline file is empty', { file: source.path, line: 1 }, 'a baseline written by `hybridguard baseline`');
   validator ??= createAjv({ verbose: true }).compile(BASELINE_SCHEMA);
   throwIfAny(schemaErrors(doc, validator, { kind: 'input' }));
   const data = doc.data as { readonly version: number; readonly findings: readonly { readonly [key: string]: JsonValue }[] };
   if (data.version !== BASELINE_VERSION) {
     const at = doc.locate(['version']);
-    throw new HybridguardError('input', `unsupported baseline version ${data.version}`, { file: source.path, ...at, field: '/version' }, `version ${BASELINE_VERSION}`);
+    throw new HybridguardError(
+      'input',
+      `unsupported baseline version ${data.version}`,
+      { file: source.path, ...at, field: '/version' },
+      `version ${BASELINE_VERSION}`,
+    );
   }
   const counts = new Map<string, number>();
   const entries: BaselineEntry[] = data.findings.map((f) => {
-    const fingerprint = String(f['fingerprint']);
+    const fingerprint = textOf(f['fingerprint']);
     counts.set(fingerprint, (counts.get(fingerprint) ?? 0) + 1);
-    const text = (key: string) => (typeof f[key] === 'string' ? { [key]: f[key] as string } : {});
-    return { fingerprint, ruleId: String(f['ruleId'] ?? fingerprint.split('|')[0]), message: String(f['message'] ?? ''), ...text('address'), ...text('file'), ...text('subject') };
+    const text = (key: string) => (typeof f[key] === 'string' ? { [key]: f[key] } : {});
+    return {
+      fingerprint,
+      ruleId: textOf(f['ruleId'] ?? fingerprint.split('|')[0]),
+      message: textOf(f['message'] ?? ''),
+      ...text('address'),
+      ...text('file'),
+      ...text('subject'),
+    };
   });
   return { version: BASELINE_VERSION, fingerprints: new Set(counts.keys()), counts, entries };
 }

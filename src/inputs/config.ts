@@ -60,7 +60,13 @@ export interface VariableDefinition {
   readonly nullable?: unknown;
 }
 
-export const emptyDefinitions = (): ModuleDefinitions => ({ variables: new Map(), locals: new Map(), outputs: new Map(), localLocations: new Map(), providers: new Map() });
+export const emptyDefinitions = (): ModuleDefinitions => ({
+  variables: new Map(),
+  locals: new Map(),
+  outputs: new Map(),
+  localLocations: new Map(),
+  providers: new Map(),
+});
 
 /** Arguments of a `module` block that configure Terraform, not the module's variables. */
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on', '//']);
@@ -68,7 +74,21 @@ const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'provider
 /** Keys that configure Terraform itself, not the resource: they are not values. */
 const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection', '//']);
 
-const TOP_LEVEL_KEYS = new Set(['resource', 'data', 'module', 'provider', 'terraform', 'variable', 'output', 'locals', 'moved', 'import', 'check', 'removed', '//']);
+const TOP_LEVEL_KEYS = new Set([
+  'resource',
+  'data',
+  'module',
+  'provider',
+  'terraform',
+  'variable',
+  'output',
+  'locals',
+  'moved',
+  'import',
+  'check',
+  'removed',
+  '//',
+]);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -87,7 +107,11 @@ function repeatedBlocks(d: DuplicateKey, file: string): unknown {
   const section = d.path[0];
   const blockList = d.path.length === 0 ? TOP_LEVEL_KEYS.has(d.key) : d.path.length === 1 && (section === 'resource' || section === 'data');
   if (!blockList) {
-    throw inputError(`key "${d.key}" appears twice in one object (lines ${d.firstLine()} and ${d.line})`, { file, line: d.line }, 'each argument once (Terraform rejects a repeated argument)');
+    throw inputError(
+      `key "${d.key}" appears twice in one object (lines ${d.firstLine()} and ${d.line})`,
+      { file, line: d.line },
+      'each argument once (Terraform rejects a repeated argument)',
+    );
   }
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
   return [...list(d.first), ...list(d.second)];
@@ -120,13 +144,21 @@ export function readConfigDocument(
       for (const [name, raw] of entries(byName, jsonPointer(section, type), file, lines)) {
         const pointer = jsonPointer(section, type, name);
         if (declared.has(pointer)) {
-          throw inputError(`${section} ${type}.${name} is declared twice`, { file, line: lines.get(pointer), field: pointer }, 'one block per resource type and name (Terraform rejects a duplicate)');
+          throw inputError(
+            `${section} ${type}.${name} is declared twice`,
+            { file, line: lines.get(pointer), field: pointer },
+            'one block per resource type and name (Terraform rejects a duplicate)',
+          );
         }
         declared.add(pointer);
         // hcl2json (and Terraform JSON) allow a block body as a list of one object.
-        const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+        const body: unknown = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
         if (!isPlainObject(body)) {
-          throw inputError(`${section} ${type}.${name} is not an object`, { file, line: lines.get(pointer), field: pointer }, 'a JSON object of resource arguments');
+          throw inputError(
+            `${section} ${type}.${name} is not an object`,
+            { file, line: lines.get(pointer), field: pointer },
+            'a JSON object of resource arguments',
+          );
         }
         const comment = body['//'];
         let constructPath: string | undefined;
@@ -153,7 +185,7 @@ export function readConfigDocument(
   const moduleCalls: ModuleCall[] = [];
   if (doc.module !== undefined) {
     for (const [name, raw] of entries(doc.module, '/module', file, lines)) {
-      const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+      const body: unknown = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
       const line = lines.get(jsonPointer('module', name));
       const source = isPlainObject(body) && typeof body.source === 'string' ? body.source : undefined;
       const args: Record<string, unknown> = dict();
@@ -191,7 +223,7 @@ function readDefinitions(doc: Record<string, unknown>): ModuleDefinitions {
   for (const object of Array.isArray(variables) ? variables : [variables]) {
     if (!isPlainObject(object)) continue;
     for (const [name, raw] of Object.entries(object)) {
-      const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+      const body: unknown = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
       if (name === '//' || !isPlainObject(body)) continue;
       definitions.variables.set(name, {
         ...('default' in body ? { default: body.default } : {}),
@@ -204,7 +236,7 @@ function readDefinitions(doc: Record<string, unknown>): ModuleDefinitions {
   for (const object of Array.isArray(outputs) ? outputs : [outputs]) {
     if (!isPlainObject(object)) continue;
     for (const [name, raw] of Object.entries(object)) {
-      const body = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+      const body: unknown = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
       if (name !== '//' && isPlainObject(body) && 'value' in body) definitions.outputs.set(name, body.value);
     }
   }
@@ -357,12 +389,16 @@ function toModelValue(value: EvalValue): Value {
 
 /** A resource instance's values as expressions read them: containers marked apply-time (see APPLY_TIME). */
 function fromModelValue(value: Value, text: string, refs: readonly string[]): EvalValue {
-  if (value instanceof Unknown) return opaqueOf.get(value) ?? new Opaque(/^\$\{[\s\S]*\}$/.test(value.reason) ? value.reason : `\${${text}}`, value.references.length ? value.references : refs, false);
+  if (value instanceof Unknown)
+    return (
+      opaqueOf.get(value) ??
+      new Opaque(/^\$\{[\s\S]*\}$/.test(value.reason) ? value.reason : `\${${text}}`, value.references.length ? value.references : refs, false)
+    );
   if (value === null || typeof value !== 'object') return value;
   const out: EvalValue = Array.isArray(value)
     ? (value as readonly Value[]).map((v, i) => fromModelValue(v, `${text}[${i}]`, refs))
     : mapDict(value as { readonly [key: string]: Value }, (v, k) => fromModelValue(v, `${text}.${k}`, refs));
-  APPLY_TIME.set(out as object, text);
+  APPLY_TIME.set(out, text);
   return out;
 }
 
@@ -443,7 +479,10 @@ export class ConfigScope {
       // Path segments are pushed and popped on one array: no string is built unless a reference is found.
       for (const key in normalized) {
         const raw = normalized[key];
-        pending[key] = key === 'dynamic' && raw !== null && typeof raw === 'object' ? dynamicBlocks(raw, [], references, prefix, computedIndexes) : toPending(raw, [key], references, prefix, computedIndexes);
+        pending[key] =
+          key === 'dynamic' && raw !== null && typeof raw === 'object'
+            ? dynamicBlocks(raw, [], references, prefix, computedIndexes)
+            : toPending(raw, [key], references, prefix, computedIndexes);
       }
       const entry: BlockEntry = { block, base: address, modulePath, pending, references, computedIndexes };
       this.entries.set(address, entry);
@@ -487,8 +526,10 @@ export class ConfigScope {
     const scope = this.scopeFor(modulePath, bindings);
     if (count !== undefined) {
       const value = evaluateRaw(count, scope);
-      if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return { kind: 'count', keys: Array.from({ length: Math.min(value, 10_000) }, (_v, i) => i) };
-      if (typeof value === 'string' && /^\d+$/.test(value)) return { kind: 'count', keys: Array.from({ length: Math.min(Number(value), 10_000) }, (_v, i) => i) };
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+        return { kind: 'count', keys: Array.from({ length: Math.min(value, 10_000) }, (_v, i) => i) };
+      if (typeof value === 'string' && /^\d+$/.test(value))
+        return { kind: 'count', keys: Array.from({ length: Math.min(Number(value), 10_000) }, (_v, i) => i) };
       return { kind: 'unknown', reason: `count = ${describe(count, value)}` };
     }
     if (forEach !== undefined) {
@@ -497,7 +538,7 @@ export class ConfigScope {
       if (Array.isArray(value) && (value as readonly EvalValue[]).every((v) => typeof v === 'string' || typeof v === 'number')) {
         for (const v of value as readonly (string | number)[]) values.set(String(v), String(v));
       } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Opaque)) {
-        for (const [k, v] of Object.entries(value)) values.set(k, v as EvalValue);
+        for (const [k, v] of Object.entries(value)) values.set(k, v);
       } else return { kind: 'unknown', reason: `for_each = ${describe(forEach, value)}` };
       const keys = [...values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return { kind: 'for_each', keys, values };
@@ -534,7 +575,11 @@ export class ConfigScope {
     });
     if (entry.expanding) {
       // count / for_each refers to the resource itself: Terraform rejects the cycle.
-      return { drafts: [draft(base, new Map(), `count/for_each of ${base} refers to itself`)], shape: 'unknown', reason: `count/for_each of ${base} refers to itself` };
+      return {
+        drafts: [draft(base, new Map(), `count/for_each of ${base} refers to itself`)],
+        shape: 'unknown',
+        reason: `count/for_each of ${base} refers to itself`,
+      };
     }
     entry.expanding = true;
     const result = this.expansion(modulePath, block.body.count, block.body.for_each);
@@ -580,7 +625,9 @@ export class ConfigScope {
     }
     // Well-known data sources answer some attributes before apply (an AWS managed policy's document).
     if (draft.block.mode === 'data') {
-      const known = knownDataAttributes(draft.block.type, values as { [key: string]: EvalValue }, () => this.providerRegions(draft.modulePath, draft.block.body.provider));
+      const known = knownDataAttributes(draft.block.type, values as { [key: string]: EvalValue }, () =>
+        this.providerRegions(draft.modulePath, draft.block.body.provider),
+      );
       if (known) for (const [key, value] of Object.entries(known)) if (!(key in values) || values[key] === null) values[key] = toModelValue(value);
     }
     draft.resolving = false;
@@ -639,8 +686,12 @@ export class ConfigScope {
         pairs = Object.keys(collection).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, (collection as Record<string, EvalValue>)[k] as EvalValue]);
       }
       if (!pairs) {
-        const opaque = collection instanceof Opaque ? collection : new Opaque(`\${${String(forEach)}}`, [], false, 'for_each of a dynamic block must be a collection');
-        out[name] = new Unknown(`dynamic "${name}" blocks: for_each = ${opaque.text}${opaque.note ? ` (${opaque.note})` : ''} is known only after apply`, opaque.refs);
+        const opaque =
+          collection instanceof Opaque ? collection : new Opaque(`\${${String(forEach)}}`, [], false, 'for_each of a dynamic block must be a collection');
+        out[name] = new Unknown(
+          `dynamic "${name}" blocks: for_each = ${opaque.text}${opaque.note ? ` (${opaque.note})` : ''} is known only after apply`,
+          opaque.refs,
+        );
         continue;
       }
       for (const [key, value] of pairs) {
@@ -656,7 +707,8 @@ export class ConfigScope {
 
   /** Like resolve, also for containers without templates (dynamic content is walked once per element). */
   private resolveForced(value: Pending, scope: EvalScope, modulePath: string, bindings: Bindings): Value {
-    if (value === null || typeof value !== 'object' || value instanceof Template || value instanceof DynamicBlocks) return this.resolve(value, scope, modulePath, bindings);
+    if (value === null || typeof value !== 'object' || value instanceof Template || value instanceof DynamicBlocks)
+      return this.resolve(value, scope, modulePath, bindings);
     if (Array.isArray(value)) return value.map((v) => this.resolveForced(v, scope, modulePath, bindings));
     const out: { [key: string]: Value } = dict();
     for (const [k, v] of Object.entries(value)) {
@@ -669,7 +721,15 @@ export class ConfigScope {
   private state(modulePath: string): ModuleState {
     let state = this.modules.get(modulePath);
     if (!state) {
-      state = { modulePath, definitions: emptyDefinitions(), assigned: new Map(), locals: new Map(), variables: new Map(), resolving: new Set(), localStack: [] };
+      state = {
+        modulePath,
+        definitions: emptyDefinitions(),
+        assigned: new Map(),
+        locals: new Map(),
+        variables: new Map(),
+        resolving: new Set(),
+        localStack: [],
+      };
       this.modules.set(modulePath, state);
     }
     return state;
@@ -730,8 +790,13 @@ export class ConfigScope {
       return `local.${n}${at ? ` (${at.file}${at.line !== undefined ? `:${at.line}` : ''})` : ''}`;
     };
     const first = state.definitions.localLocations.get(name);
-    const message = cycle.length === 1 ? `${where(name)} refers to itself` : `locals refer to each other in a cycle: ${cycle.map(where).join(' -> ')} -> local.${name}`;
-    return inputError(message, { file: first?.file ?? '', ...(first?.line !== undefined ? { line: first.line } : {}) }, 'locals that do not depend on themselves');
+    const message =
+      cycle.length === 1 ? `${where(name)} refers to itself` : `locals refer to each other in a cycle: ${cycle.map(where).join(' -> ')} -> local.${name}`;
+    return inputError(
+      message,
+      { file: first?.file ?? '', ...(first?.line !== undefined ? { line: first.line } : {}) },
+      'locals that do not depend on themselves',
+    );
   }
 
   /**
@@ -771,7 +836,12 @@ export class ConfigScope {
     const values = expansion.drafts.map((d) => this.instanceValue(d));
     if (values.some((v) => v === undefined)) return undefined;
     if (expansion.shape === 'list') return values as EvalValue[];
-    return dict(expansion.drafts.map((d, i): [string, EvalValue] => [d.address.slice(d.address.lastIndexOf('[') + 2, -2).replace(/\\(.)/g, '$1'), values[i] as EvalValue]));
+    return dict(
+      expansion.drafts.map((d, i): [string, EvalValue] => [
+        d.address.slice(d.address.lastIndexOf('[') + 2, -2).replace(/\\(.)/g, '$1'),
+        values[i] as EvalValue,
+      ]),
+    );
   }
 
   private instanceValue(draft: Draft): EvalValue | undefined {
@@ -779,7 +849,10 @@ export class ConfigScope {
     if (draft.resolving) return undefined;
     const values = this.finish(draft);
     let value = fromModelValue(values, draft.address, [draft.address]) as { [key: string]: EvalValue };
-    const known = draft.block.mode === 'data' ? knownDataAttributes(draft.block.type, value, () => this.providerRegions(draft.modulePath, draft.block.body.provider)) : undefined;
+    const known =
+      draft.block.mode === 'data'
+        ? knownDataAttributes(draft.block.type, value, () => this.providerRegions(draft.modulePath, draft.block.body.provider))
+        : undefined;
     if (known) {
       value = { ...value, ...known };
       APPLY_TIME.set(value, draft.address);
@@ -854,7 +927,7 @@ function knownDataAttributes(type: string, args: { readonly [key: string]: EvalV
   if (type === 'aws_iam_policy') {
     const arn = typeof args.arn === 'string' ? args.arn : undefined;
     const name = typeof args.name === 'string' ? args.name : undefined;
-    const found = arn !== undefined || name !== undefined ? awsManagedPolicyData(arn !== undefined ? { arn } : { name: name as string }) : undefined;
+    const found = arn !== undefined || name !== undefined ? awsManagedPolicyData(arn !== undefined ? { arn } : { name: name }) : undefined;
     if (found) return { arn: found.arn, name: found.name, path: found.path, policy: found.policy, id: found.arn };
   }
   return undefined;

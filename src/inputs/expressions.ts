@@ -99,7 +99,25 @@ export interface Traversal {
 }
 
 /** Roots that are not resources: variables, locals, iteration symbols, module outputs. */
-const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module', 'true', 'false', 'null', 'for', 'in', 'if', 'endif', 'endfor', 'else']);
+const NOT_RESOURCES = new Set([
+  'var',
+  'local',
+  'each',
+  'count',
+  'path',
+  'self',
+  'terraform',
+  'module',
+  'true',
+  'false',
+  'null',
+  'for',
+  'in',
+  'if',
+  'endif',
+  'endfor',
+  'else',
+]);
 const RESOURCE_TYPE = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
 
 const isIdentStart = (c: string | undefined): boolean => {
@@ -221,7 +239,14 @@ function readTraversal(expr: string, start: number): { traversal?: Traversal; en
   const attribute = rest.length
     ? rest.map((s) => (s.kind === 'name' ? s.value : s.kind === 'index' ? s.value.replace(/^"|"$/g, '') : '*')).join('.')
     : undefined;
-  const traversal: Traversal = { base, splat, text, ...(index !== undefined ? { index } : {}), ...(computedIndex !== undefined ? { computedIndex } : {}), ...(attribute ? { attribute } : {}) };
+  const traversal: Traversal = {
+    base,
+    splat,
+    text,
+    ...(index !== undefined ? { index } : {}),
+    ...(computedIndex !== undefined ? { computedIndex } : {}),
+    ...(attribute ? { attribute } : {}),
+  };
   return { traversal, end };
 }
 

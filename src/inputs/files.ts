@@ -84,7 +84,11 @@ export function readRegularFile(absolute: string, shown: string, expected: strin
     if (stat.isDirectory()) throw inputError(`expected a file but found a folder: ${shown}`, { file: shown }, expected);
     if (!stat.isFile()) throw inputError(`not a regular file (a device, pipe or socket): ${shown}`, { file: shown }, expected);
     if (stat.size > maxBytes) {
-      throw inputError(`file is too large (${Math.ceil(stat.size / 1048576)} MiB, the limit is ${maxBytes / 1048576} MiB): ${shown}`, { file: shown }, expected);
+      throw inputError(
+        `file is too large (${Math.ceil(stat.size / 1048576)} MiB, the limit is ${maxBytes / 1048576} MiB): ${shown}`,
+        { file: shown },
+        expected,
+      );
     }
     return readFileSync(absolute);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { hclEscape } from './hcl-escape.js';
 import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
 import { dict, mapDict } from '../model/dict.js';
-import { jsonEncode, MAX_STRING, Opaque, toSet, valuesEqual, type EvalValue } from './hcl-value.js';
+import { MAX_STRING, Opaque, toSet, valuesEqual, type EvalValue } from './hcl-value.js';
 import { bool, callFunction, FunctionError, hasFunction, num, numberText, str, UnknownResult } from './hcl-functions.js';
 
 /**
@@ -163,7 +163,9 @@ class Parser {
     let left = this.binary(level + 1);
     for (;;) {
       this.space();
-      const op = (Parser.LEVELS[level] ?? []).find((o) => this.src.startsWith(o, this.i) && !(o === '<' && this.src.startsWith('<<', this.i)) && !(o === '*' && this.src[this.i - 1] === '.'));
+      const op = (Parser.LEVELS[level] ?? []).find(
+        (o) => this.src.startsWith(o, this.i) && !(o === '<' && this.src.startsWith('<<', this.i)) && !(o === '*' && this.src[this.i - 1] === '.'),
+      );
       if (!op) return left;
       // `=>` and `==` share a first character with `=`; only whole operators are taken.
       this.i += op.length;
@@ -399,7 +401,10 @@ class Parser {
    */
   private templatePieces(quoted: boolean): TemplatePiece[] {
     const s = this.src;
-    type Token = { text: string } | { node: Node; stripBefore: boolean; stripAfter: boolean } | { directive: string; start: number; head?: Node | ForHead; stripBefore: boolean; stripAfter: boolean };
+    type Token =
+      | { text: string }
+      | { node: Node; stripBefore: boolean; stripAfter: boolean }
+      | { directive: string; start: number; head?: Node | ForHead; stripBefore: boolean; stripAfter: boolean };
     const tokens: Token[] = [];
     let literal = '';
     const flush = () => {
@@ -561,7 +566,8 @@ function parseExpression(text: string): Node | undefined {
 
 // ---------------------------------------------------------------- evaluation
 
-const isObject = (v: EvalValue): v is { readonly [key: string]: EvalValue } => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Opaque);
+const isObject = (v: EvalValue): v is { readonly [key: string]: EvalValue } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Opaque);
 
 /** Size of a value as a tree (what converting or encoding it would cost), memoised per container. */
 const weights = new WeakMap<object, number>();
@@ -683,7 +689,24 @@ function refsOf(text: string, prefix: string): readonly string[] {
 }
 
 /** Functions that read the machine running Terraform or the clock: named in the reason, never run. */
-const IMPURE = new Set(['filebase64', 'fileset', 'fileexists', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'timestamp', 'uuid', 'plantimestamp', 'bcrypt', 'abspath', 'pathexpand', 'uuidv5']);
+const IMPURE = new Set([
+  'filebase64',
+  'fileset',
+  'fileexists',
+  'filemd5',
+  'filesha1',
+  'filesha256',
+  'filesha512',
+  'filebase64sha256',
+  'filebase64sha512',
+  'timestamp',
+  'uuid',
+  'plantimestamp',
+  'bcrypt',
+  'abspath',
+  'pathexpand',
+  'uuidv5',
+]);
 
 /**
  * Objects standing for resources and data sources (and everything inside them): an attribute
@@ -739,7 +762,13 @@ class Evaluator {
     const inner = from.length ? refsIn(from) : [];
     // Only a Terraform error is worth repeating on what is computed from it; "known after apply" is not.
     const fromNote = note ?? from.map((v) => (v instanceof Opaque && v.error ? v.note : undefined)).find((n) => n !== undefined);
-    return new Opaque(`\${${text}}`, inner.length ? [...new Set([...refs, ...inner])] : refs, false, fromNote, error || from.some((v) => v instanceof Opaque && v.error));
+    return new Opaque(
+      `\${${text}}`,
+      inner.length ? [...new Set([...refs, ...inner])] : refs,
+      false,
+      fromNote,
+      error || from.some((v) => v instanceof Opaque && v.error),
+    );
   }
 
   private failure(node: Node, note: string): Opaque {
@@ -770,7 +799,8 @@ class Evaluator {
         const entries: [string, EvalValue][] = [];
         for (const { key, value } of node.items) {
           const k = this.eval(key);
-          if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') return this.opaque(node, k instanceof Opaque ? 'an object key is known only after apply' : 'an object key must be a string', [k]);
+          if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean')
+            return this.opaque(node, k instanceof Opaque ? 'an object key is known only after apply' : 'an object key must be a string', [k]);
           entries.push([typeof k === 'number' ? numberText(k) : String(k), this.eval(value)]);
         }
         return dict(entries);
@@ -980,7 +1010,14 @@ class Evaluator {
       } else if (typeof value === 'string') text += value;
       else if (typeof value === 'number') text += numberText(value);
       else if (typeof value === 'boolean') text += String(value);
-      else return new Opaque('${...}', refs, false, value === null ? 'a null value cannot be written into a string' : 'a collection cannot be written into a string', true);
+      else
+        return new Opaque(
+          '${...}',
+          refs,
+          false,
+          value === null ? 'a null value cannot be written into a string' : 'a collection cannot be written into a string',
+          true,
+        );
       if (text.length > MAX_STRING) return new Opaque(text.slice(0, 200), refs, false, 'the string is too large to evaluate');
     }
     return known ? text : new Opaque(text, [...new Set(refs)], true);
@@ -1021,7 +1058,16 @@ class Evaluator {
       const value = this.scope.module?.(first.name);
       return value === undefined ? this.opaque(node) : this.steps(value, steps.slice(1), node);
     }
-    if (root !== 'data' && (root === 'count' || root === 'each' || root === 'path' || root === 'terraform' || root === 'self' || !/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root) || first?.kind !== 'attr')) {
+    if (
+      root !== 'data' &&
+      (root === 'count' ||
+        root === 'each' ||
+        root === 'path' ||
+        root === 'terraform' ||
+        root === 'self' ||
+        !/^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(root) ||
+        first?.kind !== 'attr')
+    ) {
       const value = this.scope.symbol?.(root);
       return value === undefined ? this.opaque(node) : this.steps(value, steps, node);
     }
@@ -1077,12 +1123,14 @@ class Evaluator {
         const n = typeof key === 'number' ? key : typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : NaN;
         if (!Number.isInteger(n)) return this.failure(node, `a list index must be a whole number`);
         const next = (current as readonly EvalValue[])[n];
-        if (next === undefined) return applyTime ? decidedLater(`[${n}]`) : this.failure(node, `index ${n} out of range for a list of ${(current as readonly EvalValue[]).length}`);
+        if (next === undefined)
+          return applyTime ? decidedLater(`[${n}]`) : this.failure(node, `index ${n} out of range for a list of ${(current as readonly EvalValue[]).length}`);
         current = next;
       } else if (isObject(current)) {
         const k = typeof key === 'number' ? numberText(key) : key;
         if (typeof k !== 'string') return this.failure(node, 'an object key must be a string');
-        if (!Object.prototype.hasOwnProperty.call(current, k)) return applyTime ? decidedLater(`.${k}`) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
+        if (!Object.prototype.hasOwnProperty.call(current, k))
+          return applyTime ? decidedLater(`.${k}`) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
         const owner = current;
         current = current[k] as EvalValue;
         // A null attribute of a resource is unset: the provider decides it at apply time.
@@ -1136,12 +1184,14 @@ class Evaluator {
   /** `file(path)` and `templatefile(path, vars)`: only files under the module's folder are read. */
   private fileCall(node: Extract<Node, { kind: 'call' }>, args: readonly EvalValue[]): EvalValue {
     const [pathArg, vars] = args;
-    if (typeof pathArg !== 'string') return pathArg instanceof Opaque ? this.opaque(node, undefined, [pathArg]) : this.failure(node, `${node.name}(): a path is required`);
+    if (typeof pathArg !== 'string')
+      return pathArg instanceof Opaque ? this.opaque(node, undefined, [pathArg]) : this.failure(node, `${node.name}(): a path is required`);
     if (!this.scope.readFile) return this.opaque(node, `${node.name}() reads the machine running Terraform and is not evaluated`);
     const read = this.scope.readFile(pathArg);
     if ('error' in read) return this.opaque(node, `${node.name}(): ${read.error}`);
     if (node.name === 'file') return read.text;
-    if (vars !== undefined && !isObject(vars)) return vars instanceof Opaque ? this.opaque(node, undefined, [vars]) : this.failure(node, 'templatefile(): the variables must be an object');
+    if (vars !== undefined && !isObject(vars))
+      return vars instanceof Opaque ? this.opaque(node, undefined, [vars]) : this.failure(node, 'templatefile(): the variables must be an object');
     let parts: TemplatePiece[];
     try {
       parts = new Parser(read.text).templateBody();
@@ -1167,7 +1217,10 @@ type TypeSpec =
   | { readonly kind: 'any' | 'string' | 'number' | 'bool' }
   | { readonly kind: 'list' | 'set' | 'map'; readonly element: TypeSpec }
   | { readonly kind: 'tuple'; readonly elements: readonly TypeSpec[] }
-  | { readonly kind: 'object'; readonly attributes: ReadonlyMap<string, { readonly type: TypeSpec; readonly optional: boolean; readonly default?: EvalValue }> };
+  | {
+      readonly kind: 'object';
+      readonly attributes: ReadonlyMap<string, { readonly type: TypeSpec; readonly optional: boolean; readonly default?: EvalValue }>;
+    };
 
 const typeCache = new Map<string, TypeSpec | null>();
 
@@ -1200,7 +1253,7 @@ function typeOf(node: Node, src: string, depth: number): TypeSpec | undefined {
     case 'tuple': {
       if (arg.kind !== 'tuple') return undefined;
       const elements = arg.items.map((item) => typeOf(item, src, depth + 1));
-      return elements.every((e) => e !== undefined) ? { kind: 'tuple', elements: elements as TypeSpec[] } : undefined;
+      return elements.every((e) => e !== undefined) ? { kind: 'tuple', elements: elements } : undefined;
     }
     case 'object': {
       if (arg.kind !== 'object') return undefined;
@@ -1247,14 +1300,17 @@ export function convertToType(value: EvalValue, spec: TypeSpec, depth = 0): Eval
       return spec.kind === 'set' ? toSet(items) ?? items : items;
     }
     case 'tuple':
-      return Array.isArray(value) ? (value as readonly EvalValue[]).map((v, i) => (spec.elements[i] ? convertToType(v, spec.elements[i], depth + 1) : v)) : value;
+      return Array.isArray(value)
+        ? (value as readonly EvalValue[]).map((v, i) => (spec.elements[i] ? convertToType(v, spec.elements[i], depth + 1) : v))
+        : value;
     case 'map':
       return isObject(value) ? mapDict(value, (v) => convertToType(v, spec.element, depth + 1)) : value;
     case 'object': {
       if (!isObject(value)) return value;
       const entries: [string, EvalValue][] = [];
       for (const [name, attribute] of spec.attributes) {
-        if (Object.prototype.hasOwnProperty.call(value, name) && value[name] !== null) entries.push([name, convertToType(value[name] as EvalValue, attribute.type, depth + 1)]);
+        if (Object.prototype.hasOwnProperty.call(value, name) && value[name] !== null)
+          entries.push([name, convertToType(value[name] as EvalValue, attribute.type, depth + 1)]);
         else if (attribute.optional) entries.push([name, attribute.default !== undefined ? convertToType(attribute.default, attribute.type, depth + 1) : null]);
         else if (Object.prototype.hasOwnProperty.call(value, name)) entries.push([name, null]);
       }

@@ -26,7 +26,7 @@ const fail = (message: string): never => {
 const unknown = (): never => {
   throw new UnknownResult();
 };
-const object = (entries: Iterable<readonly [string, EvalValue]>): Obj => dict(entries) as Obj;
+const object = (entries: Iterable<readonly [string, EvalValue]>): Obj => dict(entries);
 
 /** Terraform's number-to-string: integers without a fraction, others in shortest form. */
 export function numberText(n: number): string {
@@ -95,7 +95,8 @@ function setOf(items: readonly EvalValue[]): EvalValue[] {
 }
 
 function arity(args: readonly EvalValue[], min: number, max = min): void {
-  if (args.length < min || args.length > max) fail(max === min ? `takes ${min} argument${min === 1 ? '' : 's'}` : `takes ${min} to ${max === Infinity ? 'any number of' : max} arguments`);
+  if (args.length >= min && args.length <= max) return;
+  fail(max === min ? `takes ${min} argument${min === 1 ? '' : 's'}` : `takes ${min} to ${max === Infinity ? 'any number of' : max} arguments`);
 }
 
 // ---- IP addresses (cidrsubnet, cidrhost): IPv4 and IPv6, as BigInt.
@@ -150,6 +151,13 @@ function parseCidr(text: string): { base: bigint; prefix: number; bits: number }
   return { base: (ip.value >> hostBits) << hostBits, prefix, bits: ip.bits };
 }
 
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Terraform's length, substr and strrev count grapheme clusters (cty uses Unicode text segmentation): `e` + U+0301 is one. */
+const graphemes = (text: string): string[] => Array.from(GRAPHEMES.segment(text), (s) => s.segment);
+
+/** A capture group that took no part in the match is undefined at run time (lib.d.ts types it string); HCL gives null. */
+const captured = (group: string | undefined): EvalValue => group ?? null;
+
 // ---- format: the verbs real configuration uses.
 
 function formatString(spec: string, args: readonly EvalValue[]): EvalValue {
@@ -158,7 +166,7 @@ function formatString(spec: string, args: readonly EvalValue[]): EvalValue {
   let partial = false;
   const refs: string[] = [];
   for (let i = 0; i < spec.length; i++) {
-    const c = spec[i];
+    const c = spec[i]!;
     if (c !== '%') {
       out += c;
       continue;
@@ -181,14 +189,15 @@ function formatString(spec: string, args: readonly EvalValue[]): EvalValue {
     if (arg instanceof Opaque) {
       if (verb !== 's' && verb !== 'v') unknown();
       partial = true;
-      refs.push(...(arg as Opaque).refs);
-      out += (arg as Opaque).text;
+      refs.push(...arg.refs);
+      out += arg.text;
       continue;
     }
     switch (verb) {
       case 's':
       case 'v':
-        text = typeof arg === 'object' && arg !== null ? (verb === 'v' ? (jsonEncode(arg, refs) ?? fail('value too large')) : fail('%s needs a string')) : str(arg);
+        if (typeof arg !== 'object' || arg === null) text = str(arg);
+        else text = verb === 'v' ? (jsonEncode(arg, refs) ?? fail('value too large')) : fail('%s needs a string');
         break;
       case 'd':
         text = numberText(int(arg));
@@ -242,7 +251,7 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
     arity(a, 1);
     const [v] = a as [EvalValue];
     if (v instanceof Opaque) return unknown();
-    if (typeof v === 'string') return [...v].length;
+    if (typeof v === 'string') return graphemes(v).length;
     if (Array.isArray(v)) return v.length;
     if (isObj(v)) return Object.keys(v).length;
     return fail('length needs a string, list, set, map or object');
@@ -354,7 +363,8 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
   ['range', (a) => {
     arity(a, 1, 3);
     const n = a.map((v) => num(v));
-    const [start, limit, step] = n.length === 1 ? [0, n[0] as number, 1] : [n[0] as number, n[1] as number, n[2] ?? ((n[0] as number) <= (n[1] as number) ? 1 : -1)];
+    const [first, second] = [n[0] as number, n[1] as number];
+    const [start, limit, step] = n.length === 1 ? [0, first, 1] : [first, second, n[2] ?? (first <= second ? 1 : -1)];
     if (step === 0) fail('step must not be zero');
     if ((step > 0 && start > limit) || (step < 0 && start < limit)) fail('step goes the wrong way for the given start and limit');
     const out: number[] = [];
@@ -422,7 +432,7 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
   ['transpose', (a) => {
     const m = map(a[0]);
     const out = new Map<string, string[]>();
-    for (const k of sortedKeys(m)) for (const v of knownList(m[k] as EvalValue)) {
+    for (const k of sortedKeys(m)) for (const v of knownList(m[k])) {
       const key = str(v);
       out.set(key, [...(out.get(key) ?? []), k]);
     }
@@ -436,14 +446,14 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
     let text = '';
     let partial = false;
     const refs: string[] = [];
-    parts.forEach((p, i) => {
+    for (const [i, p] of parts.entries()) {
       if (i) text += sep;
       if (p instanceof Opaque) {
         partial = true;
         text += p.text;
         refs.push(...p.refs);
       } else text += str(p, 'a string element');
-    });
+    }
     return partial ? new Opaque(text, [...new Set(refs)], true) : text;
   }],
   ['split', (a) => {
@@ -465,13 +475,15 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
     const re = regexOf(str(a[0]));
     const m = re.exec(str(a[1]));
     if (!m) return fail('pattern did not match');
-    if (m.groups) return object(Object.entries(m.groups).map(([k, v]) => [k, v ?? null]));
-    return m.length > 1 ? m.slice(1).map((v) => v ?? null) : m[0];
+    if (m.groups) return object(Object.entries(m.groups).map(([k, v]) => [k, captured(v)]));
+    return m.length > 1 ? m.slice(1).map(captured) : m[0];
   }],
   ['regexall', (a) => {
     arity(a, 2);
     const s = str(a[1]);
-    return [...s.matchAll(regexOf(str(a[0])))].map((m) => (m.groups ? object(Object.entries(m.groups).map(([k, v]) => [k, v ?? null])) : m.length > 1 ? m.slice(1).map((v) => v ?? null) : m[0]));
+    return [...s.matchAll(regexOf(str(a[0])))].map((m) =>
+      m.groups ? object(Object.entries(m.groups).map(([k, v]) => [k, captured(v)])) : m.length > 1 ? m.slice(1).map(captured) : m[0],
+    );
   }],
   ['lower', (a) => str(a[0]).toLowerCase()],
   ['upper', (a) => str(a[0]).toUpperCase()],
@@ -479,6 +491,8 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
   ['trimspace', (a) => str(a[0]).trim()],
   ['chomp', (a) => str(a[0]).replace(/(\r?\n)+$/, '')],
   ['trim', (a) => {
+    // Terraform trims a set of code points (Go's strings.Trim), not of grapheme clusters.
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are meant here
     const chars = [...str(a[1])];
     let s = str(a[0]);
     while (s && chars.some((c) => s.startsWith(c))) s = s.slice(1);
@@ -495,10 +509,10 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
   }],
   ['startswith', (a) => str(a[0]).startsWith(str(a[1]))],
   ['endswith', (a) => str(a[0]).endsWith(str(a[1]))],
-  ['strrev', (a) => [...str(a[0])].reverse().join('')],
+  ['strrev', (a) => graphemes(str(a[0])).reverse().join('')],
   ['substr', (a) => {
     arity(a, 3);
-    const chars = [...str(a[0])];
+    const chars = graphemes(str(a[0]));
     let offset = int(a[1], 'an offset');
     const length = int(a[2], 'a length');
     if (offset < 0) offset += chars.length;
@@ -572,7 +586,10 @@ const FUNCTIONS: ReadonlyMap<string, Fn> = new Map<string, Fn>([
     }
     return fromJson(parsed, 0);
   }],
-  ['tostring', (a) => (a[0] === null ? null : typeof a[0] === 'object' && !(a[0] instanceof Opaque) ? fail('cannot convert a collection to a string') : str(a[0]))],
+  ['tostring', (a) => {
+    if (a[0] === null) return null;
+    return typeof a[0] === 'object' && !(a[0] instanceof Opaque) ? fail('cannot convert a collection to a string') : str(a[0]);
+  }],
   ['tonumber', (a) => (a[0] === null ? null : num(a[0]))],
   ['tobool', (a) => (a[0] === null ? null : bool(a[0]))],
   ['tolist', (a) => (a[0] === null ? null : list(a[0]))],

@@ -28,7 +28,7 @@ type Expr =
 
 const OTHER: Expr = { kind: 'other' };
 const SURROGATE = /[\uD800-\uDFFF]/;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const KEYWORDS = new Set(['true', 'false', 'null', 'for', 'in', 'if']);
 
 /** Parses `text` as hcl2json would, or throws `HclUnsupported`. */
@@ -311,7 +311,7 @@ class Parser {
   private numberEnd = -1;
 
   private postfix(newlines: boolean): Expr {
-    let e = this.primary(newlines);
+    let e = this.primary();
     const s = this.s;
     for (;;) {
       const save = this.pos;
@@ -349,7 +349,7 @@ class Parser {
     }
   }
 
-  private primary(newlines: boolean): Expr {
+  private primary(): Expr {
     const s = this.s;
     const c = s.charCodeAt(this.pos);
     if (c >= 48 && c <= 57) return { kind: 'value', value: this.number() };
@@ -534,7 +534,7 @@ class Parser {
         key = k.value;
       } else if (c === '(') {
         const start = this.pos;
-        this.primary(true);
+        this.primary();
         key = `\${${s.slice(start, this.lastEnd)}}`;
       } else {
         const name = this.ident();

@@ -85,7 +85,11 @@ function hclBlockLines(text: string, file = ''): Map<string, number> {
         if (!lines.has(pointer)) lines.set(pointer, index + 1);
       } else if (SHORT_HEADER.test(raw)) {
         const kind = SHORT_HEADER.exec(raw)?.[1] ?? 'resource';
-        throw inputError(`${kind} block has fewer than two labels`, { file, line: index + 1 }, `${kind} "TYPE" "NAME" { ... } (Terraform requires both labels)`);
+        throw inputError(
+          `${kind} block has fewer than two labels`,
+          { file, line: index + 1 },
+          `${kind} "TYPE" "NAME" { ... } (Terraform requires both labels)`,
+        );
       } else {
         const module = MODULE_HEADER.exec(raw);
         if (module) {

@@ -97,7 +97,11 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
           action: `${service}:${a.name}`,
           service,
           accessLevel: a.accessLevel,
-          resourceTypes: (a.resourceTypes ?? []).map((r) => ({ name: r.name, required: r.required, ...(r.conditionKeys?.length ? { conditionKeys: r.conditionKeys } : {}) })),
+          resourceTypes: (a.resourceTypes ?? []).map((r) => ({
+            name: r.name,
+            required: r.required,
+            ...(r.conditionKeys?.length ? { conditionKeys: r.conditionKeys } : {}),
+          })),
           conditionKeys: a.conditionKeys ?? [],
         };
         entry.list.push(action);

@@ -5,7 +5,17 @@ import { ResourceGraph } from '../model/graph.js';
 import { Unknown, type Attributes, type InputFile, type Reference, type Resource, type UnreadModule, type Value } from '../model/types.js';
 import { clearEvaluationCaches } from './hcl-eval.js';
 import type { EvalValue } from './hcl-value.js';
-import { ConfigScope, emptyDefinitions, looksLikeTerraformConfig, readConfigDocument, readTerraformJson, type ConfigBlock, type ModuleCall, type ModuleDefinitions, type ModuleOptions } from './config.js';
+import {
+  ConfigScope,
+  emptyDefinitions,
+  looksLikeTerraformConfig,
+  readConfigDocument,
+  readTerraformJson,
+  type ConfigBlock,
+  type ModuleCall,
+  type ModuleDefinitions,
+  type ModuleOptions,
+} from './config.js';
 import { decodeText, displayPath, fileSystemError, isInside, parseJson, readRegularFile } from './files.js';
 import type { JsonDocument } from './json.js';
 import { parseHcl } from './hcl.js';
@@ -227,7 +237,11 @@ class Reader {
     if (looksLikePlan(doc)) return [this.planUnit(file, text, doc)];
     if (isCdktfManifest(doc)) return this.readManifest(file, doc);
     if (looksLikeTerraformConfig(doc)) return [await this.readConfigFiles([file], dirname(file), text, parsed)];
-    throw inputError(`JSON is not Terraform: ${shown}`, { file: shown, line: 1 }, 'Terraform JSON (top-level "resource", "data", "module", ...), a cdktf manifest.json, or plan JSON with "format_version"');
+    throw inputError(
+      `JSON is not Terraform: ${shown}`,
+      { file: shown, line: 1 },
+      'Terraform JSON (top-level "resource", "data", "module", ...), a cdktf manifest.json, or plan JSON with "format_version"',
+    );
   }
 
   private readManifest(file: string, doc: CdktfManifest): Promise<Unit[]> {
@@ -237,13 +251,22 @@ class Reader {
     if (!stacks.length) throw inputError('cdktf manifest lists no stacks', { file: shown, field: '/stacks' }, 'at least one stack in manifest.json');
     return Promise.all(
       stacks.map(async ([name, stack]) => {
-        const relativePath = isRecord(stack) && typeof stack.synthesizedStackPath === 'string' ? stack.synthesizedStackPath : join('stacks', name, 'cdk.tf.json');
+        const relativePath =
+          isRecord(stack) && typeof stack.synthesizedStackPath === 'string' ? stack.synthesizedStackPath : join('stacks', name, 'cdk.tf.json');
         const stackFile = resolve(root, relativePath);
         if (!isInside(safeRealpath(stackFile), safeRealpath(root))) {
-          throw inputError(`stack ${name}: its synthesizedStackPath leaves the folder of the manifest`, { file: shown, field: `/stacks/${name}/synthesizedStackPath` }, 'a stack path inside the cdktf.out folder');
+          throw inputError(
+            `stack ${name}: its synthesizedStackPath leaves the folder of the manifest`,
+            { file: shown, field: `/stacks/${name}/synthesizedStackPath` },
+            'a stack path inside the cdktf.out folder',
+          );
         }
         if (!existsSync(stackFile)) {
-          throw inputError(`stack ${name} is listed in the manifest but ${this.shown(stackFile)} does not exist`, { file: shown, field: `/stacks/${name}` }, 'the synthesized stack next to its manifest (run cdktf synth again)');
+          throw inputError(
+            `stack ${name} is listed in the manifest but ${this.shown(stackFile)} does not exist`,
+            { file: shown, field: `/stacks/${name}` },
+            'the synthesized stack next to its manifest (run cdktf synth again)',
+          );
         }
         this.options.onProgress?.({ kind: 'stack', path: name });
         return this.readConfigFiles([stackFile], dirname(stackFile), undefined, undefined, name);
@@ -268,7 +291,17 @@ class Reader {
     const visiting = new Set<string>([safeRealpath(dir)]);
     let manifest: ModuleManifest | undefined | null = null;
     const moduleManifest = () => (manifest === null ? (manifest = this.moduleManifest(dir)) : manifest);
-    const readModule = async (moduleFiles: string[], moduleDir: string, modulePath: string, key: string, depth: number, text?: string, doc?: JsonDocument, caller?: ModuleOptions['caller'], unknownExistence?: string) => {
+    const readModule = async (
+      moduleFiles: string[],
+      moduleDir: string,
+      modulePath: string,
+      key: string,
+      depth: number,
+      text?: string,
+      doc?: JsonDocument,
+      caller?: ModuleOptions['caller'],
+      unknownExistence?: string,
+    ) => {
       const calls: ModuleCall[] = [];
       const blocks: ConfigBlock[] = [];
       const definitions = emptyDefinitions();
@@ -324,7 +357,11 @@ class Reader {
           throw fileSystemError(error, this.shown(found.dir), `the module folder named by module "${call.name}"`);
         }
         if (visiting.has(real) || depth >= MAX_MODULE_DEPTH) {
-          throw inputError(`module "${call.name}" includes itself (source ${call.source ?? ''} loops back)`, { file: call.file, line: call.line }, 'a module source that does not contain its caller');
+          throw inputError(
+            `module "${call.name}" includes itself (source ${call.source ?? ''} loops back)`,
+            { file: call.file, line: call.line },
+            'a module source that does not contain its caller',
+          );
         }
         visiting.add(real);
         const entries = this.list(found.dir).filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
@@ -333,12 +370,25 @@ class Reader {
           expansion.kind === 'count'
             ? expansion.keys.map((i) => ({ suffix: `[${i}]`, bindings: new Map<string, EvalValue>([['count', { index: i }]]) }))
             : expansion.kind === 'for_each'
-              ? expansion.keys.map((k) => ({ suffix: `[${JSON.stringify(k)}]`, bindings: new Map<string, EvalValue>([['each', { key: k, value: expansion.values.get(k) ?? null }]]) }))
-              : [{ suffix: '', bindings: new Map<string, EvalValue>() }];
+            ? expansion.keys.map((k) => ({
+                suffix: `[${JSON.stringify(k)}]`,
+                bindings: new Map<string, EvalValue>([['each', { key: k, value: expansion.values.get(k) ?? null }]]),
+              }))
+            : [{ suffix: '', bindings: new Map<string, EvalValue>() }];
         const reason = expansion.kind === 'unknown' ? `${expansion.reason} on module.${call.name} is known only after apply` : undefined;
         const existence = [unknownExistence, reason].filter((r) => r !== undefined).join('; ') || undefined;
         for (const instance of instances) {
-          await readModule(entries, found.dir, address + instance.suffix, callKey, depth + 1, undefined, undefined, { modulePath, arguments: call.arguments ?? {}, bindings: instance.bindings }, existence);
+          await readModule(
+            entries,
+            found.dir,
+            address + instance.suffix,
+            callKey,
+            depth + 1,
+            undefined,
+            undefined,
+            { modulePath, arguments: call.arguments ?? {}, bindings: instance.bindings },
+            existence,
+          );
         }
         visiting.delete(real);
       }
@@ -352,7 +402,14 @@ class Reader {
   private locateModule(call: ModuleCall, key: string, rootDir: string, manifest: () => ModuleManifest | undefined): ModuleSource {
     if (call.source === undefined) return { kind: 'unread', fix: 'path', reason: 'the module block has no literal "source" argument' };
     if (!isLocalSource(call.source)) {
-      return locateRemoteModule(call.source, key, manifest(), (p) => this.shown(p), rootDir, (d) => this.pathExists(d));
+      return locateRemoteModule(
+        call.source,
+        key,
+        manifest(),
+        (p) => this.shown(p),
+        rootDir,
+        (d) => this.pathExists(d),
+      );
     }
     const dir = resolve(dirname(resolve(this.cwd, call.file)), call.source);
     return this.pathExists(dir) ? { kind: 'folder', dir } : { kind: 'unread', fix: 'path', reason: `local folder ${this.shown(dir)} does not exist` };
@@ -386,7 +443,8 @@ class Reader {
     const literal = (name: string, text: string): unknown => {
       const type = definitions.variables.get(name)?.type;
       const typeText = typeof type === 'string' ? type.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : '';
-      if (typeText === '' || typeText === 'string' || typeText === 'number' || typeText === 'bool' || typeText === 'any') return text.replace(/([$%])\{/g, '$1$1{');
+      if (typeText === '' || typeText === 'string' || typeText === 'number' || typeText === 'bool' || typeText === 'any')
+        return text.replace(/([$%])\{/g, '$1$1{');
       return `\${${text}}`;
     };
     for (const [key, value] of Object.entries(this.options.env ?? {})) {
@@ -401,7 +459,10 @@ class Reader {
       ].map((n) => n.f);
       await this.readVarFiles(files, out);
     }
-    await this.readVarFiles((this.options.varFiles ?? []).map((f) => resolve(this.cwd, f)), out);
+    await this.readVarFiles(
+      (this.options.varFiles ?? []).map((f) => resolve(this.cwd, f)),
+      out,
+    );
     for (const assignment of this.options.vars ?? []) {
       const eq = assignment.indexOf('=');
       if (eq <= 0) throw inputError(`--var ${JSON.stringify(assignment)} is not NAME=VALUE`, { file: '--var' }, 'NAME=VALUE');
@@ -453,7 +514,11 @@ class Reader {
     return parsed;
   }
 
-  private async parseConfig(file: string, text?: string, doc?: JsonDocument): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; definitions: ModuleDefinitions; format: InputFile['format'] }> {
+  private async parseConfig(
+    file: string,
+    text?: string,
+    doc?: JsonDocument,
+  ): Promise<{ blocks: ConfigBlock[]; moduleCalls: ModuleCall[]; definitions: ModuleDefinitions; format: InputFile['format'] }> {
     const shown = this.shown(file);
     const source = text ?? this.text(file);
     if (file.endsWith('.tf')) {
@@ -462,7 +527,11 @@ class Reader {
     }
     const parsed = doc ?? readTerraformJson(source, shown, 'Terraform JSON');
     if (!looksLikeTerraformConfig(parsed.value)) {
-      throw inputError(`JSON is not Terraform configuration: ${shown}`, { file: shown, line: 1 }, 'Terraform JSON with top-level "resource", "data" or "module"');
+      throw inputError(
+        `JSON is not Terraform configuration: ${shown}`,
+        { file: shown, line: 1 },
+        'Terraform JSON with top-level "resource", "data" or "module"',
+      );
     }
     const format = isSynth(parsed.value) ? 'cdktf-synth' : 'terraform-json';
     return { ...readConfigDocument(parsed.value, shown, parsed.keyLines), format };
@@ -585,7 +654,7 @@ function prefixUnknowns(value: Value, unit: string): Value {
       if (next !== item) copy ??= (value as readonly Value[]).slice();
       if (copy) copy[i] = next;
     });
-    return copy ?? value;
+    return copy ?? (value as readonly Value[]);
   }
   let copy: { [key: string]: Value } | undefined;
   for (const [key, item] of Object.entries(value)) {

@@ -307,7 +307,11 @@ class JsonParser {
   }
 
   private duplicateError(d: DuplicateKey): never {
-    throw inputError(`key ${JSON.stringify(d.key)} appears twice in one object (lines ${d.firstLine()} and ${d.line})`, { file: this.file, line: d.line }, 'each key once per object');
+    throw inputError(
+      `key ${JSON.stringify(d.key)} appears twice in one object (lines ${d.firstLine()} and ${d.line})`,
+      { file: this.file, line: d.line },
+      'each key once per object',
+    );
   }
 
   private array(): unknown[] {
@@ -370,7 +374,7 @@ class JsonParser {
         this.fail('a raw control character (a line break or tab) inside a string', 'an escape such as \\n or \\t');
       }
       if (c !== Ch.Backslash) {
-        out += text[j];
+        out += text[j]!;
         j++;
         continue;
       }

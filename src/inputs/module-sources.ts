@@ -66,8 +66,14 @@ export function locateRemoteModule(
     return { kind: 'unread', fix: 'init', reason: `${what} not downloaded: no ${shown(join(rootDir, MODULE_MANIFEST))} (terraform init was not run there)` };
   }
   const dir = manifest.get(key);
-  if (dir === undefined) return { kind: 'unread', fix: 'init', reason: `${what} not downloaded: ${shown(join(rootDir, MODULE_MANIFEST))} has no entry "${key}" (run terraform init again)` };
-  if (!exists(dir)) return { kind: 'unread', fix: 'init', reason: `${what} not downloaded: its folder ${shown(dir)} does not exist (run terraform init again)` };
+  if (dir === undefined)
+    return {
+      kind: 'unread',
+      fix: 'init',
+      reason: `${what} not downloaded: ${shown(join(rootDir, MODULE_MANIFEST))} has no entry "${key}" (run terraform init again)`,
+    };
+  if (!exists(dir))
+    return { kind: 'unread', fix: 'init', reason: `${what} not downloaded: its folder ${shown(dir)} does not exist (run terraform init again)` };
   return { kind: 'folder', dir };
 }
 

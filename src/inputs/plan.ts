@@ -70,12 +70,20 @@ export function readPlan(doc: Record<string, unknown>, file: string, text: strin
 
   const changes = doc.resource_changes;
   if (changes !== undefined && !Array.isArray(changes)) {
-    throw inputError('resource_changes is not a list', { file, line: lineOfPointer(text, '/resource_changes'), field: '/resource_changes' }, 'plan JSON from "terraform show -json"');
+    throw inputError(
+      'resource_changes is not a list',
+      { file, line: lineOfPointer(text, '/resource_changes'), field: '/resource_changes' },
+      'plan JSON from "terraform show -json"',
+    );
   }
   (changes ?? []).forEach((change: unknown, i: number) => {
     const pointer = `/resource_changes/${i}`;
     if (!isPlainObject(change) || !isPlainObject(change.change)) {
-      throw inputError(`${pointer} is not a resource change`, { file, line: lineOfPointer(text, pointer), field: pointer }, 'an object with "address" and "change"');
+      throw inputError(
+        `${pointer} is not a resource change`,
+        { file, line: lineOfPointer(text, pointer), field: pointer },
+        'an object with "address" and "change"',
+      );
     }
     const actions = change.change.actions;
     if (Array.isArray(actions) && actions.length === 1 && actions[0] === 'delete') return;
@@ -158,7 +166,11 @@ function toResource(
 ): Resource | undefined {
   const { address, type, name } = entry;
   if (typeof address !== 'string' || typeof type !== 'string' || typeof name !== 'string') {
-    throw inputError(`${pointer} has no address, type and name`, { file, line: lineOfPointer(text, pointer), field: pointer }, 'plan JSON from "terraform show -json"');
+    throw inputError(
+      `${pointer} has no address, type and name`,
+      { file, line: lineOfPointer(text, pointer), field: pointer },
+      'plan JSON from "terraform show -json"',
+    );
   }
   const mode = entry.mode === 'data' ? 'data' : 'managed';
   const modulePath = typeof entry.module_address === 'string' ? entry.module_address : modulePathOf(address);
@@ -173,7 +185,11 @@ function toResource(
   for (const [attribute, strings] of refs?.byAttribute ?? []) {
     const keyed = ownKey !== undefined && strings.some((r) => r === 'each.key' || r === 'count.index');
     for (const reference of toReferences(strings, attribute, instancePrefix)) {
-      const bare = keyed && reference.targetAttribute === undefined && !reference.target.endsWith(']') && !strings.some((r) => r.startsWith(`${reference.target.slice(instancePrefix.length)}.`));
+      const bare =
+        keyed &&
+        reference.targetAttribute === undefined &&
+        !reference.target.endsWith(']') &&
+        !strings.some((r) => r.startsWith(`${reference.target.slice(instancePrefix.length)}.`));
       references.push(bare ? { ...reference, target: `${reference.target}${ownKey}` } : reference);
     }
   }
@@ -242,7 +258,13 @@ export function stripInstanceKeys(address: string): string {
 }
 
 /** Walks `configuration.root_module` and its module calls, collecting expression references per resource. */
-function collectConfig(module: Record<string, unknown>, prefix: string, out: Map<string, ConfigRefs>, depth: number, caller?: { readonly module: Record<string, unknown>; readonly expressions: Record<string, unknown> }): void {
+function collectConfig(
+  module: Record<string, unknown>,
+  prefix: string,
+  out: Map<string, ConfigRefs>,
+  depth: number,
+  caller?: { readonly module: Record<string, unknown>; readonly expressions: Record<string, unknown> },
+): void {
   if (depth > 50) return;
   const resources = module.resources;
   if (Array.isArray(resources)) {
@@ -252,14 +274,21 @@ function collectConfig(module: Record<string, unknown>, prefix: string, out: Map
       const templates = new Map<string, string>();
       if (isPlainObject(resource.expressions)) collectExpressions(resource.expressions, '', byAttribute, 0, templates);
       for (const [attribute, strings] of byAttribute) byAttribute.set(attribute, [...expandModuleOutputs(strings, module, 0), ...fromCaller(strings, caller)]);
-      out.set(prefix + resource.address, { byAttribute, templates, set: new Set(isPlainObject(resource.expressions) ? Object.keys(resource.expressions) : []) });
+      out.set(prefix + resource.address, {
+        byAttribute,
+        templates,
+        set: new Set(isPlainObject(resource.expressions) ? Object.keys(resource.expressions) : []),
+      });
     }
   }
   const calls = module.module_calls;
   if (isPlainObject(calls)) {
     for (const [name, call] of Object.entries(calls)) {
       if (isPlainObject(call) && isPlainObject(call.module)) {
-        collectConfig(call.module, `${prefix}module.${name}.`, out, depth + 1, { module, expressions: isPlainObject(call.expressions) ? call.expressions : {} });
+        collectConfig(call.module, `${prefix}module.${name}.`, out, depth + 1, {
+          module,
+          expressions: isPlainObject(call.expressions) ? call.expressions : {},
+        });
       }
     }
   }
@@ -279,7 +308,10 @@ function expandModuleOutputs(strings: readonly string[], module: Record<string, 
     if (!match || !isPlainObject(call) || !isPlainObject(call.module)) continue;
     const outputs = isPlainObject(call.module.outputs) ? call.module.outputs : undefined;
     const output = outputs && Object.prototype.hasOwnProperty.call(outputs, match[2] ?? '') ? outputs[match[2] ?? ''] : undefined;
-    const refs = isPlainObject(output) && isPlainObject(output.expression) && Array.isArray(output.expression.references) ? output.expression.references.filter((r): r is string => typeof r === 'string') : [];
+    const refs =
+      isPlainObject(output) && isPlainObject(output.expression) && Array.isArray(output.expression.references)
+        ? output.expression.references.filter((r): r is string => typeof r === 'string')
+        : [];
     for (const ref of expandModuleOutputs(refs, call.module, depth + 1)) out.push(`module.${match[1] ?? ''}.${ref}`);
   }
   return out;
@@ -290,7 +322,10 @@ function expandModuleOutputs(strings: readonly string[], module: Record<string, 
  * of the module outputs it names), in the caller's module. They are marked with a leading `^`
  * (one module up) so `toReferences` resolves them against the caller's path.
  */
-function fromCaller(strings: readonly string[], caller: { readonly module: Record<string, unknown>; readonly expressions: Record<string, unknown> } | undefined): string[] {
+function fromCaller(
+  strings: readonly string[],
+  caller: { readonly module: Record<string, unknown>; readonly expressions: Record<string, unknown> } | undefined,
+): string[] {
   if (!caller) return [];
   const out: string[] = [];
   for (const text of strings) {
@@ -309,7 +344,13 @@ function isExpressionLeaf(value: Record<string, unknown>): boolean {
   return keys.length > 0 && keys.every((k) => k === 'references' || k === 'constant_value');
 }
 
-function collectExpressions(expressions: Record<string, unknown>, path: string, out: Map<string, string[]>, depth: number, templates: Map<string, string>): void {
+function collectExpressions(
+  expressions: Record<string, unknown>,
+  path: string,
+  out: Map<string, string[]>,
+  depth: number,
+  templates: Map<string, string>,
+): void {
   if (depth > 20) return;
   for (const [key, value] of Object.entries(expressions)) {
     const attribute = path ? `${path}.${key}` : key;

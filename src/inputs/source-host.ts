@@ -34,10 +34,18 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
   const absoluteRoot = resolve(cwd, root);
   const rootStat = statIfExists(absoluteRoot);
   if (!rootStat) {
-    throw inputError(`code folder ${displayPath(absoluteRoot, cwd)} does not exist`, { file: displayPath(absoluteRoot, cwd) }, 'a folder holding handler source (--code DIR)');
+    throw inputError(
+      `code folder ${displayPath(absoluteRoot, cwd)} does not exist`,
+      { file: displayPath(absoluteRoot, cwd) },
+      'a folder holding handler source (--code DIR)',
+    );
   }
   if (!rootStat.isDirectory()) {
-    throw inputError(`code path ${displayPath(absoluteRoot, cwd)} is not a folder`, { file: displayPath(absoluteRoot, cwd) }, 'a folder holding handler source (--code DIR)');
+    throw inputError(
+      `code path ${displayPath(absoluteRoot, cwd)} is not a folder`,
+      { file: displayPath(absoluteRoot, cwd) },
+      'a folder holding handler source (--code DIR)',
+    );
   }
 
   const realRoot = realpathSync(absoluteRoot);
@@ -197,7 +205,7 @@ const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
  * Import resolution probes many paths that do not exist (extensions, index files): those return
  * undefined without the cost of an exception. Unreadable paths count as missing too.
  */
-function statIfExists(path: string, stat: typeof statSync | typeof lstatSync = statSync): Stats | undefined {
+function statIfExists(path: string, stat: typeof statSync   = statSync): Stats | undefined {
   try {
     return stat(path, { throwIfNoEntry: false });
   } catch {

@@ -32,8 +32,8 @@ function blockTree(typeKey: string): Map<string, BlockNode> | null {
           node = { single: i === path.length - 1 ? single : false, children: new Map() };
           level.set(segment, node);
         } else if (i === path.length - 1 && single) {
-          level.set(segment, { single, children: node.children });
-          node = level.get(segment) as BlockNode;
+          node = { single, children: node.children };
+          level.set(segment, node);
         }
         level = node.children;
       });
@@ -60,12 +60,12 @@ function applyTree(body: Record<string, unknown>, tree: Map<string, BlockNode>):
       continue;
     }
     if (node.single) {
-      const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
+      const one: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value;
       out[key] = isPlainObject(one) && node.children.size ? applyTree(one, node.children) : one;
     } else {
-      const list = isPlainObject(value) ? [value] : value;
+      const list: unknown = isPlainObject(value) ? [value] : value;
       out[key] = Array.isArray(list) && node.children.size
-        ? list.map((item) => (isPlainObject(item) ? applyTree(item, node.children) : item))
+        ? list.map((item: unknown) => (isPlainObject(item) ? applyTree(item, node.children) : item))
         : list;
     }
   }

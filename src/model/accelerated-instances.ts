@@ -50,7 +50,9 @@ const SAGEMAKER_FAMILIES = ['p2', 'p3', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5e
 export const ACCELERATED_INSTANCE_TYPES: readonly string[] = Object.entries(SIZES).flatMap(([family, sizes]) => sizes.map((size) => `${family}.${size}`));
 
 /** The SageMaker ML instance types of those families (`ml.g5.xlarge`). */
-export const ACCELERATED_ML_INSTANCE_TYPES: readonly string[] = SAGEMAKER_FAMILIES.flatMap((family) => (SIZES[family] ?? []).map((size) => `ml.${family}.${size}`));
+export const ACCELERATED_ML_INSTANCE_TYPES: readonly string[] = SAGEMAKER_FAMILIES.flatMap((family) =>
+  (SIZES[family] ?? []).map((size) => `ml.${family}.${size}`),
+);
 
 const FAMILIES = new Set(Object.keys(SIZES));
 

@@ -96,7 +96,12 @@ export interface ExposureEntry {
   readonly undecided?: string;
   readonly evidence: readonly Evidence[];
   /** Other paths in (there may be one through the gateway and one around it). */
-  readonly otherPaths: readonly { readonly viaGateway: boolean; readonly path: readonly string[]; readonly ports: readonly string[]; readonly undecided?: string }[];
+  readonly otherPaths: readonly {
+    readonly viaGateway: boolean;
+    readonly path: readonly string[];
+    readonly ports: readonly string[];
+    readonly undecided?: string;
+  }[];
 }
 
 export interface HandlerAudit {
@@ -106,7 +111,13 @@ export interface HandlerAudit {
   readonly role?: string;
   /** Entry file, relative to the code root. */
   readonly entry: string;
-  readonly calls: readonly { readonly sdkCall: string; readonly actions: readonly string[]; readonly file: string; readonly line: number; readonly unresolved?: string }[];
+  readonly calls: readonly {
+    readonly sdkCall: string;
+    readonly actions: readonly string[];
+    readonly file: string;
+    readonly line: number;
+    readonly unresolved?: string;
+  }[];
   /** Actions the code calls that the role does not allow. */
   readonly missing: readonly { readonly action: string; readonly sites: readonly string[]; readonly denied: boolean }[];
   /** Actions the code calls that the role allows only under conditions or pending unknown values. */

@@ -17,8 +17,8 @@ const Empty = NullPrototype as unknown as new () => Dict<never>;
 export function dict<T>(entries?: Readonly<Record<string, T>> | Iterable<readonly [string, T]>): Dict<T> {
   const out = new Empty() as Dict<T>;
   if (entries === undefined) return out;
-  if (Symbol.iterator in entries) for (const [key, value] of entries as Iterable<readonly [string, T]>) out[key] = value;
-  else for (const key of Object.keys(entries)) out[key] = (entries as Readonly<Record<string, T>>)[key] as T;
+  if (Symbol.iterator in entries) for (const [key, value] of entries) out[key] = value;
+  else for (const key of Object.keys(entries)) out[key] = entries[key] as T;
   return out;
 }
 
@@ -49,7 +49,7 @@ export function own<T>(table: Readonly<Record<string, T>>, key: string): T | und
 export function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value !== null && typeof value === 'object' && (Array.isArray(value) || Object.getPrototypeOf(value) === NullPrototype.prototype)) {
-    return JSON.stringify(value) ?? '';
+    return JSON.stringify(value);
   }
   return String(value);
 }

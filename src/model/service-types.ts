@@ -3,7 +3,7 @@ import type { ProjectConfig } from './policy.js';
 import { globMatch } from './glob.js';
 import type { ResourceGraph } from './graph.js';
 import { asList, asObject, asString, valueAt } from './graph.js';
-import type { Resource, ServiceType, Value } from './types.js';
+import type { Resource, ServiceType } from './types.js';
 import { SERVICE_TYPES } from './types.js';
 
 const SERVICE_TYPE_TAG = 'hybridguard:service-type';
@@ -61,7 +61,13 @@ export function assignServiceTypes(graph: ResourceGraph, config: ProjectConfig):
     infer(fn, 'function', `aws_lambda_function ${fn.address} is a Lambda function`);
     inherit(graph.target(fn, 'role', 'aws_iam_role'), fn, 'role assumed by lambda.amazonaws.com, used by');
   }
-  for (const type of ['aws_lambda_function_url', 'aws_lambda_alias', 'aws_lambda_permission', 'aws_lambda_event_source_mapping', 'aws_lambda_provisioned_concurrency_config']) {
+  for (const type of [
+    'aws_lambda_function_url',
+    'aws_lambda_alias',
+    'aws_lambda_permission',
+    'aws_lambda_event_source_mapping',
+    'aws_lambda_provisioned_concurrency_config',
+  ]) {
     for (const resource of graph.ofType(type)) {
       const fn = graph.targets(resource, 'function_name', 'aws_lambda_function')[0];
       if (fn) inherit(resource, fn, `${type.replace('aws_lambda_', '').replace(/_/g, ' ')} of`);
@@ -114,8 +120,10 @@ export function assignServiceTypes(graph: ResourceGraph, config: ProjectConfig):
     if (role.serviceType) continue;
     if (roleConsumers(graph, role).length > 0) continue;
     const services = trustedServices(graph, role);
-    if (services.includes('lambda.amazonaws.com')) infer(role, 'function', 'role assumed by lambda.amazonaws.com (trust policy); no function in the input uses it');
-    else if (services.includes('ecs-tasks.amazonaws.com')) infer(role, 'microservice', 'role assumed by ecs-tasks.amazonaws.com (trust policy); no task definition in the input uses it');
+    if (services.includes('lambda.amazonaws.com'))
+      infer(role, 'function', 'role assumed by lambda.amazonaws.com (trust policy); no function in the input uses it');
+    else if (services.includes('ecs-tasks.amazonaws.com'))
+      infer(role, 'microservice', 'role assumed by ecs-tasks.amazonaws.com (trust policy); no task definition in the input uses it');
   }
 }
 
@@ -163,7 +171,7 @@ function trustedServices(graph: ResourceGraph, role: Resource): string[] {
       doc = undefined; // unresolved `${...}` inside: fall through to the referenced document
     }
     if (doc !== undefined) {
-      for (const statement of toArray((doc as { Statement?: unknown })?.Statement)) {
+      for (const statement of toArray((doc as { Statement?: unknown }).Statement)) {
         if (!statement || typeof statement !== 'object') continue;
         const { Effect, Principal } = statement as { Effect?: unknown; Principal?: unknown };
         if (Effect !== undefined && Effect !== 'Allow') continue;
@@ -181,7 +189,7 @@ function trustedServices(graph: ResourceGraph, role: Resource): string[] {
       for (const principal of asList(valueAt(statement, 'principals'))) {
         const object = asObject(principal);
         if (!object || asString(object.type) !== 'Service') continue;
-        for (const id of asList(object.identifiers as Value)) if (typeof id === 'string') services.push(id);
+        for (const id of asList(object.identifiers)) if (typeof id === 'string') services.push(id);
       }
     }
   }

@@ -22,7 +22,7 @@ import {
 import { schemaErrors } from './validate.js';
 import { suggestion } from './suggest.js';
 import { throwIfAny } from './errors.js';
-import { dict } from '../model/dict.js';
+import { dict, textOf } from '../model/dict.js';
 import { META_RULES } from '../rules/meta/index.js';
 
 export { PolicyLoadError } from './errors.js';
@@ -115,7 +115,7 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
           ...(Array.isArray(grant['notResource']) ? { notResource: [...(grant['notResource'] as readonly string[])] } : {}),
         };
       });
-      capabilities.set(name, { name, description: String(raw['description']), grants, declaredAt: { file: doc.path, line: doc.locate(at, true).line } });
+      capabilities.set(name, { name, description: textOf(raw['description']), grants, declaredAt: { file: doc.path, line: doc.locate(at, true).line } });
     }
   }
 
@@ -134,19 +134,21 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
       const assertion = raw['assert'];
       const entries = assertion && typeof assertion === 'object' && !Array.isArray(assertion) ? Object.entries(assertion) : [];
       const assertOk = entries.length === 1 && !isBroken(doc, [...at, 'assert']);
-      const [checkName, params] = (entries[0] ?? ['', {}]) as [string, JsonObject];
+      const [checkName, params] = (entries[0] ?? ['', {}]) as [string, JsonObject | null];
       const check = assertOk ? checks.find((c) => c.name === checkName) : undefined;
       let skip = isBroken(doc, at); // schema errors in it, or a duplicate: not loaded
       const policy: Policy = {
-        id: String(raw['id']),
-        name: String(raw['name']),
+        id: textOf(raw['id']),
+        name: textOf(raw['name']),
         severity: raw['severity'] as Severity,
-        description: String(raw['description']),
-        rationale: String(raw['rationale']),
-        remediation: String(raw['remediation']),
-        serviceTypes: (Array.isArray(raw['serviceTypes']) ? (raw['serviceTypes'] as readonly ServiceType[]) : []).filter((t) => (SERVICE_TYPES as readonly string[]).includes(t)),
+        description: textOf(raw['description']),
+        rationale: textOf(raw['rationale']),
+        remediation: textOf(raw['remediation']),
+        serviceTypes: (Array.isArray(raw['serviceTypes']) ? (raw['serviceTypes'] as readonly ServiceType[]) : []).filter((t) =>
+          (SERVICE_TYPES as readonly string[]).includes(t),
+        ),
         check: checkName,
-        params,
+        params: params ?? {},
         ...(typeof raw['helpUri'] === 'string' ? { helpUri: raw['helpUri'] } : {}),
         declaredAt: { file: doc.path, line: doc.locate(at).line },
       };
@@ -171,7 +173,10 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
         }
         if (problem) {
           flagged.add(toPointer(path));
-          const expected = format === CAPABILITY_NAME_FORMAT ? `a capability declared in a policy file (${[...capabilityNames].sort().join(', ') || 'none declared'})` : 'a pattern matching at least one IAM action';
+          const expected =
+            format === CAPABILITY_NAME_FORMAT
+              ? `a capability declared in a policy file (${[...capabilityNames].sort().join(', ') || 'none declared'})`
+              : 'a pattern matching at least one IAM action';
           errors.push(policyError(doc, [...paramsAt, ...path], problem, expected));
         }
       });
@@ -270,7 +275,12 @@ export function checkSuppressionRules(suppressions: readonly Suppression[], poli
   for (const s of suppressions) {
     if (known.has(s.rule)) continue;
     errors.push(
-      new HybridguardError('config', `suppression names unknown rule "${s.rule}"${suggestion(s.rule, known)}`, { file: s.declaredAt.file, ...(s.declaredAt.line !== undefined ? { line: s.declaredAt.line } : {}), field: 'rule' }, 'the id or name of a loaded policy'),
+      new HybridguardError(
+        'config',
+        `suppression names unknown rule "${s.rule}"${suggestion(s.rule, known)}`,
+        { file: s.declaredAt.file, ...(s.declaredAt.line !== undefined ? { line: s.declaredAt.line } : {}), field: 'rule' },
+        'the id or name of a loaded policy',
+      ),
     );
   }
   throwIfAny(errors);
@@ -282,8 +292,15 @@ function normalizeSuppressions(doc: LocatedDocument, at: PathSegment[]): Suppres
 }
 
 function toSuppression(raw: JsonObject): Omit<Suppression, 'declaredAt'> {
-  const optional = (key: 'address' | 'subject' | 'owner' | 'expires') => (typeof raw[key] === 'string' ? { [key]: raw[key] as string } : {});
-  return { rule: String(raw['rule']), reason: String(raw['reason']), ...optional('address'), ...optional('subject'), ...optional('owner'), ...optional('expires') };
+  const optional = (key: 'address' | 'subject' | 'owner' | 'expires') => (typeof raw[key] === 'string' ? { [key]: raw[key] } : {});
+  return {
+    rule: textOf(raw['rule']),
+    reason: textOf(raw['reason']),
+    ...optional('address'),
+    ...optional('subject'),
+    ...optional('owner'),
+    ...optional('expires'),
+  };
 }
 
 /**
@@ -309,7 +326,11 @@ class ActionPatternChecker {
     const servicePattern = pattern.slice(0, colon).toLowerCase();
     const actionPattern = pattern.slice(colon + 1);
     const allServices = this.catalog.services();
-    const services = hasWildcard(servicePattern) ? allServices.filter((s) => globMatch(servicePattern, s, true)) : allServices.includes(servicePattern) ? [servicePattern] : [];
+    const services = hasWildcard(servicePattern)
+      ? allServices.filter((s) => globMatch(servicePattern, s, true))
+      : allServices.includes(servicePattern)
+      ? [servicePattern]
+      : [];
     if (services.length === 0) {
       return hasWildcard(servicePattern)
         ? `"${pattern}" matches no IAM service`
@@ -327,7 +348,12 @@ class ActionPatternChecker {
 }
 
 /** Visit every string in `value` whose schema (as far as it describes it) carries a `format`. */
-function walkFormats(schema: JsonValue | undefined, value: JsonValue | undefined, path: PathSegment[], visit: (format: string, value: string, path: PathSegment[]) => void): void {
+function walkFormats(
+  schema: JsonValue | undefined,
+  value: JsonValue | undefined,
+  path: PathSegment[],
+  visit: (format: string, value: string, path: PathSegment[]) => void,
+): void {
   if (!schema || typeof schema !== 'object' || Array.isArray(schema) || value === undefined) return;
   const s = schema as JsonObject;
   if (typeof s['format'] === 'string' && typeof value === 'string') visit(s['format'], value, path);
@@ -337,7 +363,7 @@ function walkFormats(schema: JsonValue | undefined, value: JsonValue | undefined
   }
   if (Array.isArray(value)) {
     const items = s['items'];
-    value.forEach((item, i) => walkFormats(Array.isArray(items) ? (items as readonly JsonValue[])[i] : items, item, [...path, i], visit));
+    value.forEach((item: JsonValue, i) => walkFormats(Array.isArray(items) ? (items as readonly JsonValue[])[i] : items, item, [...path, i], visit));
   } else if (value !== null && typeof value === 'object') {
     const properties = (s['properties'] ?? {}) as JsonObject;
     for (const [key, item] of Object.entries(value)) {

@@ -131,7 +131,7 @@ export function parseLocated(source: TextSource, kind: ErrorKind): LocatedDocume
         }
         // Checked here, not by the YAML parser: its check compares every key with every other one.
         const name = String(key.value);
-        if (name in object) return fail(key as YamlNode, `duplicate key "${name}"`, 'each key once per mapping');
+        if (name in object) return fail(key, `duplicate key "${name}"`, 'each key once per mapping');
         object[name] = convert(pair.value, active);
       }
       active.delete(node);

@@ -83,11 +83,10 @@ export function suppressionSchema(): Schema {
     properties: {
       rule: text('Id (HG-IAM-001) or name (no-gpu-in-functions) of the policy to silence.'),
       address: text(
-        'Terraform address, construct path or code file the suppression applies to; `*` and `?` wildcards allowed (aws_iam_role.ingest_*). Absent: every resource.',
+        'Terraform address, construct path or code file the suppression applies to; `*` and `?` wildcards allowed (aws_iam_role.ingest_*). Absent: every ' +
+          'resource.',
       ),
-      subject: text(
-        'One part of a finding to silence, e.g. one IAM action of one role (sagemaker:CreateModelPackage). Absent: the whole finding.',
-      ),
+      subject: text('One part of a finding to silence, e.g. one IAM action of one role (sagemaker:CreateModelPackage). Absent: the whole finding.'),
       reason: text('Why this finding is accepted, for reviewers and auditors. At least 10 characters.', { minLength: 10 }),
       owner: text('Who answers for this suppression (team or person).'),
       expires: text('ISO date (YYYY-MM-DD) after which the suppression stops working and is reported as an error.', {
@@ -109,12 +108,15 @@ function grantSchema(): Schema {
         minItems: 1,
         uniqueItems: true,
         description: 'IAM action patterns (case-insensitive, `*` and `?` wildcards); each must match at least one real action.',
-        items: { type: 'string', format: IAM_ACTION_PATTERN_FORMAT, description: 'An IAM action pattern, e.g. sagemaker:CreateTrainingJob or sagemaker:*Model*.' },
+        items: {
+          type: 'string',
+          format: IAM_ACTION_PATTERN_FORMAT,
+          description: 'An IAM action pattern, e.g. sagemaker:CreateTrainingJob or sagemaker:*Model*.',
+        },
       },
       requestContext: {
         type: 'object',
-        description:
-          'Condition key -> values: the grant counts only for requests carrying one of these values (e.g. ec2:InstanceType: [p4d.24xlarge]).',
+        description: 'Condition key -> values: the grant counts only for requests carrying one of these values (e.g. ec2:InstanceType: [p4d.24xlarge]).',
         propertyNames: { type: 'string', minLength: 1 },
         additionalProperties: {
           type: 'array',
@@ -128,7 +130,8 @@ function grantSchema(): Schema {
         type: 'array',
         minItems: 1,
         description:
-          'Resource ARN patterns on which the grant never counts, because AWS refuses the action there whatever the policies say (policy edits of service-linked roles, under role/aws-service-role/). The grant counts when some other resource of the action is allowed.',
+          'Resource ARN patterns on which the grant never counts, because AWS refuses the action there whatever the policies say (policy edits of ' +
+            'service-linked roles, under role/aws-service-role/). The grant counts when some other resource of the action is allowed.',
         items: { type: 'string', minLength: 1, description: 'A resource ARN pattern (`*` and `?` wildcards), e.g. arn:*:iam::*:role/aws-service-role/*.' },
       },
     },

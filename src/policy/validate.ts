@@ -21,13 +21,14 @@ function valueAtSegments(data: JsonValue, segments: readonly PathSegment[]): Jso
   for (const segment of segments) {
     if (current === null || current === undefined || typeof current !== 'object') return undefined;
     if (Array.isArray(current)) current = typeof segment === 'number' ? (current as readonly JsonValue[])[segment] : undefined;
-    else current = Object.prototype.hasOwnProperty.call(current, String(segment)) ? (current as { readonly [k: string]: JsonValue })[String(segment)] : undefined;
+    else
+      current = Object.prototype.hasOwnProperty.call(current, String(segment)) ? (current as { readonly [k: string]: JsonValue })[String(segment)] : undefined;
   }
   return current;
 }
 
 const show = (value: JsonValue | undefined): string => {
-  const json = JSON.stringify(value) ?? 'nothing';
+  const json = value === undefined ? 'nothing' : JSON.stringify(value);
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 };
 
@@ -72,7 +73,7 @@ export function schemaErrors(doc: LocatedDocument, validate: ValidateFunction, o
       .filter((e) => e.keyword === 'additionalProperties')
       .flatMap((e) => {
         const field = String((e.params as Record<string, unknown>)['additionalProperty']);
-        const allowed = Object.keys(((e.parentSchema as Record<string, unknown> | undefined)?.['properties'] as object | undefined) ?? {});
+        const allowed = Object.keys((e.parentSchema?.['properties'] as object | undefined) ?? {});
         const meant = didYouMean(field, allowed);
         return meant ? [`${e.instancePath}\u0000${meant}`] : [];
       }),
@@ -86,7 +87,8 @@ export function schemaErrors(doc: LocatedDocument, validate: ValidateFunction, o
     if (error.keyword === 'propertyNames' && nested.has(error.instancePath)) continue;
     // anyOf/oneOf summaries repeat what their branches said.
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
-    if (error.keyword === 'required' && misspelled.has(`${error.instancePath}\u0000${String((error.params as Record<string, unknown>)['missingProperty'])}`)) continue;
+    if (error.keyword === 'required' && misspelled.has(`${error.instancePath}\u0000${String((error.params as Record<string, unknown>)['missingProperty'])}`))
+      continue;
     const located = describe(doc, error, options);
     const key = `${located.location.line}:${located.location.column}:${located.message}`;
     if (seen.has(key)) continue;
@@ -128,7 +130,7 @@ function describe(doc: LocatedDocument, error: ErrorObject, options: Options): H
       break;
     }
     case 'enum': {
-      const allowed = ((params['allowedValues'] as unknown[]) ?? []).map(String);
+      const allowed = ((params['allowedValues'] as unknown[] | undefined) ?? []).map(String);
       message = `${name} must be one of ${allowed.join(', ')} (got ${show(value)})${typeof value === 'string' ? suggestion(value, allowed) : ''}`;
       expected = `one of ${allowed.join(', ')}`;
       break;

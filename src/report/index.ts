@@ -2,6 +2,7 @@
  * The reporter registry: every output format is a pure function from `RunResults` to a string
  * (no file system, no process, no colour detection: the CLI decides and passes `color`).
  */
+import { own } from '../model/dict.js';
 import type { RunResults } from '../model/findings.js';
 import type { RenderOptions } from './common.js';
 import { renderJson } from './json.js';
@@ -30,9 +31,9 @@ export function isFormat(name: string): name is Format {
 }
 
 export function render(format: Format, results: RunResults, options: RenderOptions): string {
-  const reporter = REPORTERS[format];
+  const reporter = own(REPORTERS, format);
   // The CLI validates --format before calling; a wrong value here is a programming error.
-  if (!reporter) throw new Error(`unknown report format ${String(format)} (expected one of ${FORMATS.join(', ')})`);
+  if (!reporter) throw new Error(`unknown report format ${format} (expected one of ${FORMATS.join(', ')})`);
   // The text reporter escapes each value itself (its colours are escape sequences); every other
   // format is escaped whole, which leaves its syntax alone (see visibleText).
   const out = reporter(results, options);

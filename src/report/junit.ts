@@ -60,7 +60,9 @@ export function renderJunit(results: RunResults, options: RenderOptions): string
     for (const r of list) {
       const target = r.location.address ?? fileLine(r.location, cwd);
       const caseName = r.subject ? `${target} [${r.subject}]` : target;
-      const head = `    <testcase classname="${attr(`${id}.${name}`)}" name="${attr(caseName)}" file="${attr(displayPath(r.location.file, cwd))}"${r.location.line !== undefined ? ` line="${r.location.line}"` : ''}>`;
+      const head = `    <testcase classname="${attr(`${id}.${name}`)}" name="${attr(caseName)}" file="${attr(displayPath(r.location.file, cwd))}"${
+        r.location.line !== undefined ? ` line="${r.location.line}"` : ''
+      }>`;
       if (isFailing(r, results, gateOf(options))) {
         failures++;
         cases.push(`${head}\n      <failure type="${r.severity}" message="${attr(r.message)}">${xmlEscape(describe(r))}</failure>\n    </testcase>`);
@@ -71,7 +73,11 @@ export function renderJunit(results: RunResults, options: RenderOptions): string
         cases.push(`${head}\n      <skipped message="${attr(why)}"/>\n      <system-out>${xmlEscape(describe(r))}</system-out>\n    </testcase>`);
       } else if (r.undecided) {
         skipped++;
-        cases.push(`${head}\n      <skipped message="could not decide: value unknown until apply"/>\n      <system-out>${xmlEscape(describe(r))}</system-out>\n    </testcase>`);
+        cases.push(
+          `${head}\n      <skipped message="could not decide: value unknown until apply"/>\n      <system-out>${xmlEscape(
+            describe(r),
+          )}</system-out>\n    </testcase>`,
+        );
       } else {
         // Below --fail-on, or already in the baseline: reported, not failing.
         const note = results.baseline && r.isNew === false ? 'in baseline' : `${r.severity} below --fail-on ${failOn}`;
@@ -84,12 +90,16 @@ export function renderJunit(results: RunResults, options: RenderOptions): string
     totalFailures += failures;
     totalSkipped += skipped;
     suites.push(
-      `  <testsuite name="${attr(`${id} ${name}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${attr(`${id} ${name}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join(
+        '\n',
+      )}\n  </testsuite>`,
     );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${attr(`${results.tool.name} ${results.tool.version}`)}" tests="${totalTests}" failures="${totalFailures}" errors="0" skipped="${totalSkipped}">`,
+    `<testsuites name="${attr(
+      `${results.tool.name} ${results.tool.version}`,
+    )}" tests="${totalTests}" failures="${totalFailures}" errors="0" skipped="${totalSkipped}">`,
     ...suites,
     '</testsuites>',
     '',

@@ -38,7 +38,7 @@ export interface Check {
    * Meaning checks beyond the schema (a capability that does not exist). Returns problems as
    * `{ field, message }` with `field` relative to the params object.
    */
-  validate?(params: { readonly [key: string]: JsonValue }, context: ValidationContext): readonly { field: string; message: string }[];
+  readonly validate?: (params: { readonly [key: string]: JsonValue }, context: ValidationContext) => readonly { field: string; message: string }[];
   run(facts: Facts, policy: Policy): readonly FindingDraft[];
 }
 

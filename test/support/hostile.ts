@@ -35,7 +35,10 @@ export function adminFunctionStack(): { resource: Record<string, unknown>; data?
     resource: {
       aws_iam_role: { fn: { name: 'fn', assume_role_policy: trust('lambda.amazonaws.com') } },
       aws_iam_role_policy: {
-        admin: { role: '${aws_iam_role.fn.id}', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) },
+        admin: {
+          role: '${aws_iam_role.fn.id}',
+          policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+        },
       },
       aws_lambda_function: {
         fn: { function_name: 'fn', role: '${aws_iam_role.fn.arn}', runtime: 'nodejs20.x', handler: 'index.handler', filename: 'fn.zip' },

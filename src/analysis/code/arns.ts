@@ -35,7 +35,8 @@ function scopeArns(action: string, input: InputFacts, catalog: IamCatalog): stri
     case 'sqs': {
       if (!types.has('queue')) return undefined;
       const url = p.QueueUrl;
-      const match = url === undefined ? null : /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|queue\.amazonaws\.com)\/(\d{12})\/([A-Za-z0-9_.-]+)$/.exec(url);
+      const match =
+        url === undefined ? null : /^https?:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|queue\.amazonaws\.com)\/(\d{12})\/([A-Za-z0-9_.-]+)$/.exec(url);
       if (match) return [`arn:aws:sqs:${match[1] ?? 'us-east-1'}:${match[2]}:${match[3]}`];
       if (p.QueueName !== undefined) return [`arn:aws:sqs:*:*:${p.QueueName}`];
       return undefined;
@@ -108,7 +109,11 @@ function genericArn(props: Readonly<Record<string, string>>, service: string): s
 }
 
 /** The ARNs a call's literal inputs name, per action and together (none when nothing is scoped). */
-export function scopeCall(actions: readonly string[], input: InputFacts, catalog: IamCatalog): { resourceArns: string[]; scopes: Record<string, readonly string[]> } | undefined {
+export function scopeCall(
+  actions: readonly string[],
+  input: InputFacts,
+  catalog: IamCatalog,
+): { resourceArns: string[]; scopes: Record<string, readonly string[]> } | undefined {
   const scopes: Record<string, readonly string[]> = dict();
   const arns = new Set<string>();
   for (const action of actions) {

@@ -68,10 +68,19 @@ export function findHandlers(graph: ResourceGraph, config: ProjectConfig, host: 
       const location = { file: configFile, ...(config.declaredAt?.line !== undefined ? { line: config.declaredAt.line } : {}), field };
       const resource = graph.get(address);
       if (!resource) {
-        throw new HybridguardError('config', `${field} names ${address}, which is not a resource of the stack`, location, 'the Terraform address of a Lambda function or container service');
+        throw new HybridguardError(
+          'config',
+          `${field} names ${address}, which is not a resource of the stack`,
+          location,
+          'the Terraform address of a Lambda function or container service',
+        );
       }
       add(resource, path, { kind: kind === 'sources' ? 'config-sources' : 'config-services', detail: `config ${field} = ${path}` }, () =>
-        inputError(`${address}: config ${field} points at ${path}, which is not a file or folder under the code folder ${shownRoot}`, location, `a path relative to the --code folder (${shownRoot})`),
+        inputError(
+          `${address}: config ${field} points at ${path}, which is not a file or folder under the code folder ${shownRoot}`,
+          location,
+          `a path relative to the --code folder (${shownRoot})`,
+        ),
       );
     }
   };
@@ -84,7 +93,13 @@ export function findHandlers(graph: ResourceGraph, config: ProjectConfig, host: 
     if (!found) continue;
     seen.add(resource.address);
     const roleAddress = roleOf(graph, resource);
-    specs.push({ resource, entry: found.entry, roots: [found.entry], source: { kind: 'terraform', detail: found.detail }, ...(roleAddress ? { roleAddress } : {}) });
+    specs.push({
+      resource,
+      entry: found.entry,
+      roots: [found.entry],
+      source: { kind: 'terraform', detail: found.detail },
+      ...(roleAddress ? { roleAddress } : {}),
+    });
   }
   return specs.sort((a, b) => (a.resource.address < b.resource.address ? -1 : a.resource.address > b.resource.address ? 1 : 0));
 }
@@ -94,7 +109,8 @@ export function findHandlers(graph: ResourceGraph, config: ProjectConfig, host: 
  * module `app` of the package root; `index.handler`: `index.js`) inside the code the function
  * is deployed from: a `data "archive_file"` it references (directly, or through the
  * `aws_s3_object` it is uploaded as) with its `source_dir` or `source_file`, else its `filename`
- * when it is a folder (a cdktf TerraformAsset of type DIRECTORY), else the folder of its `filename`. Paths are relative to the module's folder (`${path.module}`), as Terraform reads them.
+ * when it is a folder (a cdktf TerraformAsset of type DIRECTORY), else the folder of its `filename`. Paths are relative to the
+ * module's folder (`${path.module}`), as Terraform reads them.
  */
 function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHost): { entry: string; detail: string } | undefined {
   const handler = asString(fn.values.handler);
@@ -104,7 +120,11 @@ function discoverLambdaSource(graph: ResourceGraph, fn: Resource, host: SourceHo
   if (dot <= 0) return undefined;
   const module = handler.slice(0, dot);
   const python = runtime.startsWith('python');
-  const candidates = python ? [`${module.split('.').join('/')}.py`] : runtime === '' || runtime.startsWith('nodejs') ? ['.js', '.mjs', '.cjs', '.ts'].map((ext) => `${module}${ext}`) : [];
+  const candidates = python
+    ? [`${module.split('.').join('/')}.py`]
+    : runtime === '' || runtime.startsWith('nodejs')
+    ? ['.js', '.mjs', '.cjs', '.ts'].map((ext) => `${module}${ext}`)
+    : [];
   if (candidates.length === 0) return undefined;
   const resolveFrom = (host as SourceHost & { resolveFrom?: (file: string, path: string) => string | undefined }).resolveFrom;
   if (typeof resolveFrom !== 'function') return undefined;
@@ -189,11 +209,20 @@ function packagedSources(graph: ResourceGraph, fn: Resource): { path: string; pr
     }
     const items = Array.isArray(parsed) ? parsed : [parsed];
     for (const item of items) {
-      const path = typeof item === 'string' ? item : item !== null && typeof item === 'object' && typeof (item as { path?: unknown }).path === 'string' ? (item as { path: string }).path : undefined;
+      const path =
+        typeof item === 'string'
+          ? item
+          : item !== null && typeof item === 'object' && typeof (item as { path?: unknown }).path === 'string'
+          ? (item as { path: string }).path
+          : undefined;
       if (path === undefined) continue;
       const prefixRaw = item !== null && typeof item === 'object' ? (item as { prefix_in_zip?: unknown }).prefix_in_zip : undefined;
       const prefix = typeof prefixRaw === 'string' && prefixRaw.replace(/^\/+|\/+$/g, '') !== '' ? prefixRaw.replace(/^\/+|\/+$/g, '') : undefined;
-      out.push({ path, ...(prefix ? { prefix } : {}), detail: `source_path ${path}${prefix ? ` (prefix_in_zip ${prefix})` : ''} of ${external.address}, the package its filename is built from` });
+      out.push({
+        path,
+        ...(prefix ? { prefix } : {}),
+        detail: `source_path ${path}${prefix ? ` (prefix_in_zip ${prefix})` : ''} of ${external.address}, the package its filename is built from`,
+      });
     }
   }
   return out;

@@ -12,7 +12,13 @@ export interface InferredStatement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   /** The calls that need these actions (`src/ingest.ts:14 new GetObjectCommand() (@aws-sdk/client-s3)`). */
-  readonly calls: readonly { readonly action: string; readonly file: string; readonly line: number; readonly sdkCall: string; readonly chain: readonly string[] }[];
+  readonly calls: readonly {
+    readonly action: string;
+    readonly file: string;
+    readonly line: number;
+    readonly sdkCall: string;
+    readonly chain: readonly string[];
+  }[];
   /** One paragraph: what it allows, why, and why `*` where it is `*`. */
   readonly explanation: string;
 }
@@ -62,7 +68,8 @@ function inferPolicy(calls: readonly CodeCall[], catalog: IamCatalog, display: (
       if (scoped) for (const arn of scoped) need.resources.add(arn);
       else {
         const info = catalog.action(action);
-        const reason = info && info.resourceTypes.length === 0 ? `${action} cannot be scoped to a resource` : `no literal resource name is visible in the call at ${where}`;
+        const reason =
+          info && info.resourceTypes.length === 0 ? `${action} cannot be scoped to a resource` : `no literal resource name is visible in the call at ${where}`;
         need.unscoped.push({ file: display(call.file), line: call.line, reason });
       }
     }
@@ -120,7 +127,11 @@ function inferPolicy(calls: readonly CodeCall[], catalog: IamCatalog, display: (
 export function inferHandlerPolicy(host: SourceHost, entryFile: string, catalog: IamCatalog): InferredPolicy {
   const entry = joinPath('', entryFile.replace(/\\/g, '/'));
   if (entry === undefined || !host.fileExists(entry)) {
-    throw inputError(`handler file ${entryFile} does not exist`, { file: entry === undefined ? entryFile : displayPathOf(host, entry) }, 'a TypeScript or JavaScript handler file');
+    throw inputError(
+      `handler file ${entryFile} does not exist`,
+      { file: entry === undefined ? entryFile : displayPathOf(host, entry) },
+      'a TypeScript or JavaScript handler file',
+    );
   }
   const project = new CodeProject(host, catalog);
   const reach = project.reach([entry], displayPathOf(host, entry));

@@ -185,7 +185,10 @@ export function summarizeFile(file: string, text: string): FileSummary {
     if (t.isObjectBindingPattern(name)) {
       for (const element of name.elements) {
         if (element.dotDotDotToken || !t.isIdentifier(element.name)) continue;
-        const prop = element.propertyName && (t.isIdentifier(element.propertyName) || t.isStringLiteral(element.propertyName)) ? element.propertyName.text : element.name.text;
+        const prop =
+          element.propertyName && (t.isIdentifier(element.propertyName) || t.isStringLiteral(element.propertyName))
+            ? element.propertyName.text
+            : element.name.text;
         // `const { S3 } = require('aws-sdk')` binds S3; `const { S3 } = require('x').y` binds y.S3 (as a path).
         bindings.set(element.name.text, member === undefined ? { module, name: prop } : { module, name: `${member}.${prop}` });
       }
@@ -212,7 +215,7 @@ export function summarizeFile(file: string, text: string): FileSummary {
           addImport(module, 'import', decl);
           return;
         }
-        if (clause.isTypeOnly) return;
+        if (clause.phaseModifier === t.SyntaxKind.TypeKeyword) return;
         let runtime = false;
         if (clause.name) {
           bindings.set(clause.name.text, { module, name: 'default' });
@@ -371,7 +374,7 @@ export function summarizeFile(file: string, text: string): FileSummary {
           break;
         }
         if (t.isPropertyAccessExpression(call.expression) || t.isPropertyAccessChain(call.expression)) {
-          const access = call.expression as ts.PropertyAccessExpression;
+          const access = call.expression;
           const method = access.name.text;
           const construct = constructOf(access.expression);
           const ref = construct ? undefined : exprRef(access.expression);

@@ -151,7 +151,11 @@ export class CodeProject {
           const { message, line, column } = summary.syntaxError;
           const via = chainOf(file);
           const reached = via.length > 1 ? `, reached through ${via.join(' -> ')}` : '';
-          throw inputError(`syntax error in handler code of ${context}${reached}: ${message}`, { file: displayPathOf(this.host, file), line, column }, 'Python that parses');
+          throw inputError(
+            `syntax error in handler code of ${context}${reached}: ${message}`,
+            { file: displayPathOf(this.host, file), line, column },
+            'Python that parses',
+          );
         }
         let chain: string[] | undefined;
         for (const { site, resolution, loads } of this.pyEdges(file)) {
@@ -264,12 +268,21 @@ export class CodeProject {
           })();
     if (!client) return undefined;
     const method = site.method;
-    const receiverText = site.receiver.kind === 'ref' ? [site.receiver.ref.root, ...site.receiver.ref.path].join('.') : `new ${[site.receiver.construct.callee.root, ...site.receiver.construct.callee.path].join('.')}()`;
+    const receiverText =
+      site.receiver.kind === 'ref'
+        ? [site.receiver.ref.root, ...site.receiver.ref.path].join('.')
+        : `new ${[site.receiver.construct.callee.root, ...site.receiver.construct.callee.path].join('.')}()`;
     switch (client.kind) {
       case 'v3': {
         const command = commandForMethod(client.client, method);
         if (!command) return undefined;
-        return this.makeCall(file, site, client.client.data.package, command, `${receiverText}.${method}() (${client.client.data.package} ${client.client.data.aggregateClass})`);
+        return this.makeCall(
+          file,
+          site,
+          client.client.data.package,
+          command,
+          `${receiverText}.${method}() (${client.client.data.package} ${client.client.data.aggregateClass})`,
+        );
       }
       case 'document': {
         const command = documentCommandForMethod(method);
@@ -376,7 +389,9 @@ export class CodeProject {
       return undefined;
     }
     if (module === DOCUMENT_PACKAGE) {
-      return construct.via === 'from' && path.length === 1 && path[0] === 'DynamoDBDocument' ? { kind: 'document', label: `${DOCUMENT_PACKAGE} DynamoDBDocument` } : undefined;
+      return construct.via === 'from' && path.length === 1 && path[0] === 'DynamoDBDocument'
+        ? { kind: 'document', label: `${DOCUMENT_PACKAGE} DynamoDBDocument` }
+        : undefined;
     }
     if (construct.via !== 'new') return undefined;
     if (module === V2_MODULE) {
@@ -384,10 +399,12 @@ export class CodeProject {
       if (path.length === 1) return v2Client(path[0]!);
       return undefined;
     }
-    if (module === 'aws-sdk/lib/dynamodb/document_client') return path.length === 0 ? { kind: 'document', label: 'aws-sdk v2 DynamoDB.DocumentClient' } : undefined;
+    if (module === 'aws-sdk/lib/dynamodb/document_client')
+      return path.length === 0 ? { kind: 'document', label: 'aws-sdk v2 DynamoDB.DocumentClient' } : undefined;
     const clientsFile = /^aws-sdk\/clients\/([a-z0-9]+)(?:\.js)?$/.exec(module);
     if (clientsFile) {
-      if (path.length === 1 && path[0] === 'DocumentClient' && clientsFile[1] === 'dynamodb') return { kind: 'document', label: 'aws-sdk v2 DynamoDB.DocumentClient' };
+      if (path.length === 1 && path[0] === 'DocumentClient' && clientsFile[1] === 'dynamodb')
+        return { kind: 'document', label: 'aws-sdk v2 DynamoDB.DocumentClient' };
       if (path.length === 0) return v2Client(clientsFile[1]!);
     }
     return undefined;

@@ -77,7 +77,8 @@ export class ModuleResolver {
         const prefix = pattern.slice(0, star);
         const suffix = pattern.slice(star + 1);
         if (specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix)) {
-          if (!best || prefix.length > best.prefix) best = { prefix: prefix.length, targets, star: specifier.slice(prefix.length, specifier.length - suffix.length) };
+          if (!best || prefix.length > best.prefix)
+            best = { prefix: prefix.length, targets, star: specifier.slice(prefix.length, specifier.length - suffix.length) };
         }
       }
       if (best) {
@@ -147,14 +148,11 @@ export class ModuleResolver {
   }
 
   private findConfigDir(dir: string): string {
-    let current: string | undefined = dir;
-    while (current !== undefined) {
+    for (let current = dir; ; current = dirnameOf(current)) {
       if (this.host.fileExists(current === '' ? 'tsconfig.json' : `${current}/tsconfig.json`)) return current;
       if (this.host.fileExists(current === '' ? 'jsconfig.json' : `${current}/jsconfig.json`)) return current;
       if (current === '') return '';
-      current = dirnameOf(current);
     }
-    return '';
   }
 
   private pathsConfig(dir: string): PathsConfig | undefined {

@@ -174,7 +174,7 @@ function headsOf(language: ArnLanguage): (string[] | undefined)[] {
     for (const t of tokens) {
       if (segments.length > 5) break;
       if (t.k === 'lit' && t.c === ':') segments.push('');
-      else segments[segments.length - 1] += t.k === 'lit' ? (t.c === '*' || t.c === '?' ? '\u0001' : t.c) : t.k === 'one' ? '?' : '*';
+      else segments[segments.length - 1]! += t.k === 'lit' ? (t.c === '*' || t.c === '?' ? '\u0001' : t.c) : t.k === 'one' ? '?' : '*';
     }
     return segments.length > 5 && segments[0] === 'arn' ? segments.slice(0, 5) : undefined;
   });
@@ -201,7 +201,7 @@ function headsMeet(languages: readonly ArnLanguage[]): boolean {
 }
 const segmentsMeet = (a: string, b: string): boolean => !/[*?]/.test(a) && !/[*?]/.test(b) ? a === b : globsIntersect(a, b);
 
-const FRESH_CANDIDATES = 'xyzqkwjv0123456789_-abcdefghilmnoprstu';
+const FRESH_CANDIDATES = 'xyzqkwjv0123456789_-abcdefghilmnoprstu'.split('');
 
 export type WitnessResult = { readonly kind: 'member'; readonly witness: string } | { readonly kind: 'empty' } | { readonly kind: 'too-large' };
 
@@ -231,7 +231,7 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
   const exc = exclude.map(nfaOf);
   const letters = new Set<string>([':']);
   for (const n of [...inc, ...exc]) n.letters(letters);
-  const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
+  const fresh = FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? '\u00a7';
   // The fresh character first and `:` last: the shortest witness then reads `model-package/x`, not `model-package/:`.
   const alphabet = [fresh, ...[...letters].filter((c) => c !== ':').sort(), ':'];
   const all = [...inc, ...exc];
@@ -249,12 +249,7 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
       const key = keyOf(states);
       if (accepts(states)) {
         let out = '';
-        for (let at: string | undefined = key; at !== undefined; ) {
-          const parent = parents.get(at);
-          if (!parent) break;
-          out = parent.c + out;
-          at = parent.from;
-        }
+        for (let parent = parents.get(key); parent; parent = parents.get(parent.from)) out = parent.c + out;
         return { kind: 'member', witness: out };
       }
       // Characters that behave differently here: the literals some NFA expects next, `:`, and one fresh
@@ -290,7 +285,7 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
 function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   const letters = new Set<string>([':']);
   for (const n of nfas) n.letters(letters);
-  const fresh = [...FRESH_CANDIDATES].find((c) => !letters.has(c)) ?? '\u00a7';
+  const fresh = FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? '\u00a7';
   // A tuple of positions as one number (mixed radix): no string keys, no garbage per state.
   const radix = nfas.map((n) => n.tokens.length + 1);
   if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return { kind: 'too-large' };
@@ -312,12 +307,7 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   }
   const witnessOf = (key: number): string => {
     const chars: string[] = [];
-    for (let at: number | undefined = key; at !== undefined; ) {
-      const parent = parents.get(at);
-      if (!parent) break;
-      chars.push(parent.c);
-      at = parent.from;
-    }
+    for (let parent = parents.get(key); parent; parent = parents.get(parent.from)) chars.push(parent.c);
     return chars.reverse().join('');
   };
   // Free moves go to the front, reading moves to the back: states leave in order of witness length.

@@ -13,6 +13,7 @@ import {
   type PolicyDocument,
   type Statement,
 } from './document.js';
+import { textOf } from '../../model/dict.js';
 
 /**
  * Collects, for every IAM role and user of the graph, the policies that apply to it: inline and
@@ -138,7 +139,7 @@ export class PolicyCollector {
       if (target.type === 'aws_iam_policy' && target.mode === 'managed') return this.documentAt(target, 'policy');
     }
     if (value === undefined || value === null) return unknownDocument(`${owner.address} has no ${attribute}`);
-    const reason = isUnknown(value) ? value.reason : String(value);
+    const reason = isUnknown(value) ? value.reason : textOf(value);
     // A reader may keep a JSON template with interpolations as an unknown whose reason is its text.
     if (isUnknown(value) && reason.trim().startsWith('{')) {
       const parsed = this.fromText(reason);
@@ -261,7 +262,7 @@ export class PolicyCollector {
     if ((value === undefined || value === null) && refsAt(this.graph, owner, refAttr).length === 0) return [];
     if (typeof value !== 'string' || hasFragment(value)) {
       if (refs.length > 0) return refs.map((r) => withAttachment(this.customerPolicy(r.target)));
-      const text = isUnknown(value) ? value.reason : String(value);
+      const text = isUnknown(value) ? value.reason : textOf(value);
       return [withAttachment(this.unresolved(owner, attribute, `policy ARN ${abbreviate(text)} is known only after apply`))];
     }
     const arn = value;
@@ -555,7 +556,7 @@ function dedupePolicies(policies: readonly AppliedPolicy[]): AppliedPolicy[] {
 /** A list element as policy text: apply-time values become `${...}` fragments that matching treats as unknown. */
 /** `&{aws:username}` is how aws_iam_policy_document spells the policy variable `${aws:username}` (Terraform would read `${` itself). */
 const policyVariables = (text: string): string => text.replace(/&\{([A-Za-z0-9-]+:[^}]*)\}/g, '$${$1}');
-const literalOrFragment = (x: Value): string => (typeof x === 'string' ? policyVariables(x) : isUnknown(x) ? unknownFragment(x) : String(x));
+const literalOrFragment = (x: Value): string => (typeof x === 'string' ? policyVariables(x) : isUnknown(x) ? unknownFragment(x) : textOf(x));
 const fragment = (reason: string): string => (/^\$\{[^}]*\}$/.test(reason) ? reason : `\${${reason.replace(/[{}]/g, '')}}`);
 /**
  * An apply-time value computed from exactly one attribute (plan JSON: `aws_iam_role.exec.arn`) is written as that reference,

@@ -142,7 +142,10 @@ const TERRAFORM_FRAGMENT = /\$\{(?![a-z0-9-]+:)(?![*?$]\})[^}]*\}/i;
  * value matches nothing. `depends`: a variable whose value comes with the request and is not in
  * the context; the caller decides what "some value" means. Terraform fragments are left as they are.
  */
-type Substituted = { readonly kind: 'value'; readonly text: string } | { readonly kind: 'dead' } | { readonly kind: 'depends'; readonly variables: readonly string[] };
+type Substituted =
+  | { readonly kind: 'value'; readonly text: string }
+  | { readonly kind: 'dead' }
+  | { readonly kind: 'depends'; readonly variables: readonly string[] };
 
 export function substituteVariables(text: string, env: ConditionEnv): Substituted {
   if (!text.includes('${')) return { kind: 'value', text };
@@ -170,6 +173,7 @@ export function substituteVariables(text: string, env: ConditionEnv): Substitute
     depends.push(`\${${name}}`);
     return whole;
   });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the replace callback above
   if (dead) return { kind: 'dead' };
   if (depends.length > 0) return { kind: 'depends', variables: depends };
   return { kind: 'value', text: out };

@@ -129,7 +129,9 @@ export function documentFromJson(json: unknown, origin?: Location): PolicyDocume
 export function documentFromText(text: string, origin?: Location): PolicyDocument {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{')) {
-    return unknownDocument(hasFragment(trimmed) ? `the policy is the expression ${abbreviate(trimmed)}, known only after apply` : 'the policy text is not JSON');
+    return unknownDocument(
+      hasFragment(trimmed) ? `the policy is the expression ${abbreviate(trimmed)}, known only after apply` : 'the policy text is not JSON',
+    );
   }
   let json: unknown;
   try {

@@ -1,7 +1,17 @@
 import type { CatalogAction } from '../../model/catalog.js';
 import { globMatch } from '../../model/glob.js';
 import type { ActionIndex } from './actions.js';
-import { accepts, findMember, formatLanguage, NO_ARN_CHAR, patternLanguage, prettyWitness, union, type ArnLanguage, type WitnessResult } from './arn-language.js';
+import {
+  accepts,
+  findMember,
+  formatLanguage,
+  NO_ARN_CHAR,
+  patternLanguage,
+  prettyWitness,
+  union,
+  type ArnLanguage,
+  type WitnessResult,
+} from './arn-language.js';
 import { evaluateCondition, substituteVariables, type ConditionEnv, type Note, type NormalizedContext } from './conditions.js';
 import { hasFragment, type PolicyDocument, type Statement } from './document.js';
 
@@ -27,9 +37,15 @@ import { hasFragment, type PolicyDocument, type Statement } from './document.js'
 
 export interface Request {
   readonly action: CatalogAction;
-  /** Target ARN; undefined asks "on at least one resource the action can target". A `*` in it is literal (a request for `*` is matched only by statements that cover `*`). */
+  /**
+   * Target ARN; undefined asks "on at least one resource the action can target". A `*` in it is literal (a request for `*` is
+   * matched only by statements that cover `*`).
+   */
   readonly resource?: string;
-  /** With `resource` undefined: resources left out of "at least one resource" (patterns, `*` a wildcard), where AWS refuses the action whatever the policies say. */
+  /**
+   * With `resource` undefined: resources left out of "at least one resource" (patterns, `*` a wildcard), where AWS refuses the
+   * action whatever the policies say.
+   */
   readonly excluded?: readonly string[];
   readonly context: NormalizedContext;
   /** The context is the whole request: keys it lacks are absent, not unknown. */
@@ -161,7 +177,14 @@ function languageOf(cache: DecideCache, patterns: readonly string[]): ArnLanguag
  * whatever value it takes; an apply-time value is unknown, except in an Allow asked "on some
  * resource", where it stands for one concrete resource of the action's types.
  */
-function partsOf<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { someResource: boolean; wildcardRequest: boolean }, cache: DecideCache, actionNotes: readonly Note[]): Part<T>[] {
+function partsOf<T>(
+  policy: T,
+  statement: Statement,
+  env: ConditionEnv,
+  mode: { someResource: boolean; wildcardRequest: boolean },
+  cache: DecideCache,
+  actionNotes: readonly Note[],
+): Part<T>[] {
   const notes: Note[] = [...actionNotes];
   for (const condition of statement.conditions) {
     const result = evaluateCondition(condition, env);
@@ -194,7 +217,9 @@ function partsOf<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { 
     }
     let text = substituted.kind === 'value' ? substituted.text : raw;
     const variableNote: Note | undefined =
-      substituted.kind === 'depends' ? { text: `${negated ? 'NotResource' : 'resource'} ${raw} with ${substituted.variables.join(', ')} from the request`, unknown: false } : undefined;
+      substituted.kind === 'depends'
+        ? { text: `${negated ? 'NotResource' : 'resource'} ${raw} with ${substituted.variables.join(', ')} from the request`, unknown: false }
+        : undefined;
     // Apply-time fragments left after substitution.
     let unknown = false;
     // A request-supplied variable in a Deny's NotResource: the Deny spares only the resource its value names,
@@ -206,11 +231,15 @@ function partsOf<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { 
       unknown = true;
       return '*';
     });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the replace callback above
     if (unknown && mode.someResource && statement.effect === 'Allow' && !negated && !variableNote) {
       add('', text); // some concrete resource: it applies to itself
       continue;
     }
-    const unknownNote: Note | undefined = unknown ? { text: `${negated ? 'NotResource' : 'resource'} ${raw} is known only after apply`, unknown: true } : undefined;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the replace callback above
+    const unknownNote: Note | undefined = unknown
+      ? { text: `${negated ? 'NotResource' : 'resource'} ${raw} is known only after apply`, unknown: true }
+      : undefined;
     const note = variableNote ?? unknownNote;
     if (note && variableNote && unknownNote) {
       add(`${variableNote.text}\n${unknownNote.text}`, text, unknownNote);
@@ -266,14 +295,20 @@ function unresolvedHead(pattern: string): string {
  * for every action and request: kept per (statement, policy, request shape).
  */
 const plainCache = new WeakMap<Statement, Map<unknown, Part<unknown>[]>>();
-function plainParts<T>(policy: T, statement: Statement, env: ConditionEnv, mode: { someResource: boolean; wildcardRequest: boolean }, cache: DecideCache): Part<T>[] {
+function plainParts<T>(
+  policy: T,
+  statement: Statement,
+  env: ConditionEnv,
+  mode: { someResource: boolean; wildcardRequest: boolean },
+  cache: DecideCache,
+): Part<T>[] {
   const plain = statement.conditions.length === 0 && ![...(statement.resource ?? []), ...(statement.notResource ?? [])].some(hasFragment);
   if (!plain) return partsOf(policy, statement, env, mode, cache, []);
   let byPolicy = plainCache.get(statement);
-  if (!byPolicy) plainCache.set(statement, (byPolicy = new Map()));
+  if (!byPolicy) plainCache.set(statement, (byPolicy = new Map<unknown, Part<unknown>[]>()));
   // The request shape matters only through `someResource`/`wildcardRequest`, which plain patterns ignore.
   let parts = byPolicy.get(policy) as Part<T>[] | undefined;
-  if (!parts) byPolicy.set(policy, (parts = partsOf(policy, statement, env, mode, cache, [])) as Part<unknown>[]);
+  if (!parts) byPolicy.set(policy, (parts = partsOf(policy, statement, env, mode, cache, [])));
   return parts;
 }
 
@@ -326,12 +361,17 @@ function search<T>(target: Target, allow: Part<T>, bound: Part<T> | undefined, d
   ];
   const include = constraints.filter((c) => !c.negated);
   const exclude = [...constraints.filter((c) => c.negated).map((c) => c.lang), ...target.excluded];
-  const key = `${formatsKey}\u0001${[...new Set(include.map((c) => c.key))].sort().join('\u0002')}\u0001${[...new Set(constraints.filter((c) => c.negated).map((c) => c.key))].sort().join('\u0002')}`;
+  const key = `${formatsKey}\u0001${[...new Set(include.map((c) => c.key))].sort().join('\u0002')}\u0001${[
+    ...new Set(constraints.filter((c) => c.negated).map((c) => c.key)),
+  ]
+    .sort()
+    .join('\u0002')}`;
   let result = cache.witnesses.get(key);
   if (!result) {
     result = findMember([formats, ...include.map((c) => c.lang)], exclude);
     if (result.kind === 'member') {
-      const holds = (candidate: string) => accepts(formats, candidate) && include.every((c) => accepts(c.lang, candidate)) && !exclude.some((l) => accepts(l, candidate));
+      const holds = (candidate: string) =>
+        accepts(formats, candidate) && include.every((c) => accepts(c.lang, candidate)) && !exclude.some((l) => accepts(l, candidate));
       result = { kind: 'member', witness: prettyWitness(result.witness, holds) };
     }
     cache.witnesses.set(key, result);
@@ -413,7 +453,11 @@ function contextCandidates<T>(shapes: Shape<T>, env: ConditionEnv): Map<string, 
 }
 
 /** Complete contexts to try, fewest keys present first; bounded (the product of candidates can be large). */
-function* contexts(base: NormalizedContext, candidates: Map<string, (readonly string[] | undefined)[]>, limit = 512): Generator<Map<string, readonly string[]>> {
+function* contexts(
+  base: NormalizedContext,
+  candidates: Map<string, (readonly string[] | undefined)[]>,
+  limit = 512,
+): Generator<Map<string, readonly string[]>> {
   const keys = [...candidates.keys()].sort();
   let produced = 0;
   // By number of keys present: 0, 1, 2, ... (most witnesses need few keys).
@@ -474,6 +518,7 @@ function requestFormats(request: Request, index: ActionIndex, cache: DecideCache
   if (request.resource !== undefined) {
     const key = `=${request.resource}`;
     let lang = cache.languages.get(key);
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- IAM matches an ARN one code point at a time
     if (!lang) cache.languages.set(key, (lang = { branches: [[...request.resource].map((c) => ({ k: 'lit', c }) as const)] }));
     return { lang, key, excluded: [] };
   }
@@ -490,7 +535,8 @@ const contextRecord = <T>(ctx: NormalizedContext, base: NormalizedContext, shape
     }
   }
   const out: Record<string, string | readonly string[]> = Object.create(null) as Record<string, string | readonly string[]>;
-  for (const [k, v] of [...ctx.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) if (!base.has(k) || base.get(k) !== v) out[spelling.get(k) ?? k] = v.length === 1 ? (v[0] ?? '') : v;
+  for (const [k, v] of [...ctx.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (!base.has(k) || base.get(k) !== v) out[spelling.get(k) ?? k] = v.length === 1 ? v[0] ?? '' : v;
   return out;
 };
 
@@ -525,7 +571,9 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
     }
     return decideOne(identity, boundary, request, options, requestFormats(request, index, cache), carries);
   }
-  const groups = keysMatter ? mergeGroups(index.typeGroups(request.action), identity, boundary) : [{ formats: types.map((t) => t.format), carries: index.carries(request.action) }];
+  const groups = keysMatter
+    ? mergeGroups(index.typeGroups(request.action), identity, boundary)
+    : [{ formats: types.map((t) => t.format), carries: index.carries(request.action) }];
   let best: Decided<T> | undefined;
   for (const group of groups) {
     const decided = decideOne(identity, boundary, request, options, formatsTarget(group.formats, request, cache), group.carries);
@@ -549,7 +597,8 @@ function mergeGroups<T extends { readonly document: PolicyDocument }>(
   for (const p of [...identity, ...(boundary ? [boundary] : [])]) {
     for (const st of p.document.statements) {
       for (const c of st.conditions) keys.add(c.key.toLowerCase());
-      for (const r of [...(st.resource ?? []), ...(st.notResource ?? [])]) for (const m of r.matchAll(/\$\{([a-z0-9-]+:[^}]*)\}/gi)) if (m[1]) keys.add(m[1].toLowerCase());
+      for (const r of [...(st.resource ?? []), ...(st.notResource ?? [])])
+        for (const m of r.matchAll(/\$\{([a-z0-9-]+:[^}]*)\}/gi)) if (m[1]) keys.add(m[1].toLowerCase());
     }
   }
   const bySignature = new Map<string, { formats: string[]; carries: (key: string) => boolean }>();
@@ -625,7 +674,7 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
     return undefined;
   };
   if (needsContexts) {
-    const candidates = request.complete ? new Map() : contextCandidates(shape, env);
+    const candidates = request.complete ? new Map<string, (readonly string[] | undefined)[]>() : contextCandidates(shape, env);
     for (const ctx of contexts(request.context, candidates)) {
       const ctxEnv: ConditionEnv = { ...env, context: ctx, complete: true };
       const ctxShape = shapeOf(identity, boundary, request, ctxEnv, cache);
@@ -633,7 +682,8 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
       if (!found) continue;
       // What the answer depends on: the notes of the parts used, and the conditional Denies on the witness.
       const conditions: Note[] = [...found.a.hit.notes, ...(found.b?.hit.notes ?? [])];
-      const partFor = (hit: StatementHit<T>) => [...shape.identity, ...(shape.boundary ?? [])].find((p) => p.hit.statement === hit.statement && p.hit.policy === hit.policy);
+      const partFor = (hit: StatementHit<T>) =>
+        [...shape.identity, ...(shape.boundary ?? [])].find((p) => p.hit.statement === hit.statement && p.hit.policy === hit.policy);
       for (const used of [found.a, found.b]) {
         const original = used ? partFor(used.hit) : undefined;
         if (original) conditions.push(...original.hit.notes);
@@ -668,7 +718,11 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
     if (maybe) {
       const m = maybe;
       const pending = shape.denies.filter((d) => d.unknown && partApplies(d, m.witness));
-      const conditions = [...m.a.hit.notes, ...(m.b?.hit.notes ?? []), ...pending.map((d) => ({ text: `not (${d.hit.notes.map((n) => n.text).join(' and ')}) [Deny]`, unknown: true }))];
+      const conditions = [
+        ...m.a.hit.notes,
+        ...(m.b?.hit.notes ?? []),
+        ...pending.map((d) => ({ text: `not (${d.hit.notes.map((n) => n.text).join(' and ')}) [Deny]`, unknown: true })),
+      ];
       return {
         ...base,
         decision: 'unknown',
@@ -707,7 +761,13 @@ function decideOne<T extends { readonly document: PolicyDocument }>(
   // Nothing allows it, and a Deny matches it outright (on the resource asked about, or on some resource of the action's types).
   const resourceDenies = shape.denies.filter((d) => d.hit.notes.length === 0 && search(target, d, undefined, [], cache) !== undefined);
   if (resourceDenies.length > 0) {
-    return { ...base, decision: 'deny', grants: dedupeHits(shape.identity.map((p) => p.hit)), denies: dedupeHits(resourceDenies.map((d) => d.hit)), conditions: [] };
+    return {
+      ...base,
+      decision: 'deny',
+      grants: dedupeHits(shape.identity.map((p) => p.hit)),
+      denies: dedupeHits(resourceDenies.map((d) => d.hit)),
+      conditions: [],
+    };
   }
   // Capped by the boundary: the identity policies alone reach a resource.
   let capped = false;
@@ -742,7 +802,13 @@ function dedupeHits<T>(hits: readonly StatementHit<T>[]): StatementHit<T>[] {
 }
 
 /** The decision for one request shape (kept under its historical name: every caller goes through `decideRequest`). */
-export function decide<T extends { readonly document: PolicyDocument }>(identity: readonly T[], boundary: T | undefined, request: Request, index: ActionIndex, cache: DecideCache = newDecideCache()): Decided<T> {
+export function decide<T extends { readonly document: PolicyDocument }>(
+  identity: readonly T[],
+  boundary: T | undefined,
+  request: Request,
+  index: ActionIndex,
+  cache: DecideCache = newDecideCache(),
+): Decided<T> {
   return decideRequest(identity, boundary, request, { index, cache });
 }
 

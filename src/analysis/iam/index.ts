@@ -163,7 +163,9 @@ export function describePolicy(p: AppliedPolicy): string {
 
 /** `<policy> cannot be read before apply: <why>` (an unresolved policy is named by why it is unknown: said once). */
 export const unreadableText = (p: AppliedPolicy): string =>
-  p.kind === 'unresolved' ? `${describePolicy(p)} cannot be read before apply` : `${describePolicy(p)} cannot be read before apply: ${p.document.unknown ?? ''}`;
+  p.kind === 'unresolved'
+    ? `${describePolicy(p)} cannot be read before apply`
+    : `${describePolicy(p)} cannot be read before apply: ${p.document.unknown ?? ''}`;
 
 function statementLabel(s: Statement): string {
   return `statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
@@ -264,7 +266,8 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
 
   const catalogAction = (name: string): CatalogAction => {
     const found = catalog.action(name);
-    if (!found) throw usageError(`${name} is not a known IAM action`, 'an action of the IAM service authorization reference, such as sagemaker:CreateTrainingJob');
+    if (!found)
+      throw usageError(`${name} is not a known IAM action`, 'an action of the IAM service authorization reference, such as sagemaker:CreateTrainingJob');
     return found;
   };
 
@@ -351,7 +354,13 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
   });
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
-  const bestOver = (principal: Principal, action: CatalogAction, grant: { readonly resource: string | undefined; readonly excluded: readonly string[] }, alternatives: readonly NormalizedContext[], identityOnly = false) => {
+  const bestOver = (
+    principal: Principal,
+    action: CatalogAction,
+    grant: { readonly resource: string | undefined; readonly excluded: readonly string[] },
+    alternatives: readonly NormalizedContext[],
+    identityOnly = false,
+  ) => {
     const { resource, excluded } = grant;
     const base: Request = { action, ...(resource !== undefined ? { resource } : excluded.length ? { excluded } : {}), context: emptyContext, complete: false };
     const first = decideFor(principal, base, identityOnly);
@@ -414,7 +423,11 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
    * refuses what the identity policies alone allow (identity Denies are in both): by a boundary Deny,
    * or by allowing none of it. `undefined`: it lets it through (perhaps conditionally).
    */
-  const boundaryStop = (principal: Principal, boundary: AppliedPolicy, request: Request): { decision: 'blocked' | 'unknown'; evidence: Evidence[]; conditions: string[] } | undefined => {
+  const boundaryStop = (
+    principal: Principal,
+    boundary: AppliedPolicy,
+    request: Request,
+  ): { decision: 'blocked' | 'unknown'; evidence: Evidence[]; conditions: string[] } | undefined => {
     const whole = decideFor(principal, request);
     const action = request.action.action;
     if (whole.decision === 'allow' || whole.decision === 'conditional') return undefined;
@@ -427,7 +440,11 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
               kind: 'unknown-policy',
               message: `permissions boundary ${unreadableText(boundary)}`,
               location: boundary.location,
-              data: { policy: boundary.name, policyKind: boundary.kind, ...(boundary.document.unknown !== undefined ? { unknown: boundary.document.unknown } : {}) },
+              data: {
+                policy: boundary.name,
+                policyKind: boundary.kind,
+                unknown: boundary.document.unknown,
+              },
             },
           ],
           conditions: [],
@@ -479,7 +496,12 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
     },
 
     decisionOf(principal, action, resourceArn) {
-      const request: Request = { action: catalogAction(action), ...(resourceArn !== undefined ? { resource: resourceArn } : {}), context: emptyContext, complete: false };
+      const request: Request = {
+        action: catalogAction(action),
+        ...(resourceArn !== undefined ? { resource: resourceArn } : {}),
+        context: emptyContext,
+        complete: false,
+      };
       return decideFor(principal, request).decision;
     },
 
@@ -552,7 +574,9 @@ export function analyzeIam(graph: ResourceGraph, catalog: IamCatalog, capabiliti
       const notAllowed = grants.filter((g) => g.evidence.some((e) => e.kind === 'boundary')).map((g) => g.action);
       const shown = notAllowed.length > 4 ? `${notAllowed.slice(0, 4).join(', ')} and ${notAllowed.length - 4} more` : notAllowed.join(', ');
       const evidence = grants.flatMap((g) =>
-        g.evidence.map((e) => (e.kind === 'boundary' && boundary ? { ...e, message: `permissions boundary ${describePolicy(boundary)} does not allow ${shown}` } : e)),
+        g.evidence.map((e) =>
+          e.kind === 'boundary' && boundary ? { ...e, message: `permissions boundary ${describePolicy(boundary)} does not allow ${shown}` } : e,
+        ),
       );
       const result: BoundaryBlockedGrants = {
         capability: capabilityName,
@@ -672,7 +696,16 @@ function distinctAlternatives(principal: Principal, alternatives: readonly Norma
   const out: NormalizedContext[] = [];
   for (const alt of alternatives) {
     const signature = [...alt.entries()]
-      .map(([key, values]) => `${key}=${values.map((v) => (patterns.get(key) ?? []).map((p) => `${globMatch(p, v, false) ? 1 : 0}${globMatch(p, v, true) ? 1 : 0}${p === v ? 1 : 0}${p.toLowerCase() === v.toLowerCase() ? 1 : 0}`).join('')).join(',')}`)
+      .map(
+        ([key, values]) =>
+          `${key}=${values
+            .map((v) =>
+              (patterns.get(key) ?? [])
+                .map((p) => `${globMatch(p, v, false) ? 1 : 0}${globMatch(p, v, true) ? 1 : 0}${p === v ? 1 : 0}${p.toLowerCase() === v.toLowerCase() ? 1 : 0}`)
+                .join(''),
+            )
+            .join(',')}`,
+      )
       .sort()
       .join('|');
     if (seen.has(signature)) continue;

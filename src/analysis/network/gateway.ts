@@ -61,7 +61,12 @@ export class Gateways {
       const route = routes[0]!;
       const prefix: Hop[] = [
         hop(api, `${api.address} is the public gateway`),
-        hop(route, `route ${JSON.stringify(asString(valueAt(route.values, 'route_key')) ?? '?')} (${route.address}, authorization ${asString(valueAt(route.values, 'authorization_type')) ?? 'NONE'}) targets ${integ.address}`),
+        hop(
+          route,
+          `route ${JSON.stringify(asString(valueAt(route.values, 'route_key')) ?? '?')} (${route.address}, authorization ${
+            asString(valueAt(route.values, 'authorization_type')) ?? 'NONE'
+          }) targets ${integ.address}`,
+        ),
       ];
       this.integration(integ, 'integration_uri', prefix, 'aws_apigatewayv2_vpc_link');
     }
@@ -89,7 +94,10 @@ export class Gateways {
       if (!api || !publicApis.has(api.address)) continue;
       const prefix: Hop[] = [
         hop(api, `${api.address} is the public gateway`),
-        hop(integ, `${integ.address} (${asString(valueAt(integ.values, 'http_method')) ?? '?'} ${asString(valueAt(integ.values, 'type')) ?? ''}) integrates the method`),
+        hop(
+          integ,
+          `${integ.address} (${asString(valueAt(integ.values, 'http_method')) ?? '?'} ${asString(valueAt(integ.values, 'type')) ?? ''}) integrates the method`,
+        ),
       ];
       this.integration(integ, 'uri', prefix, 'aws_api_gateway_vpc_link');
     }

@@ -89,9 +89,21 @@ function fromTemplate(graph: ResourceGraph, template: Resource, overrides: reado
   }
   const gpu = instanceTypes.filter(isGpuInstanceType);
   const parts = [
-    publicIpv4 === true ? `gives each instance a public IP (${ipPath} = true)` : publicIpv4 === false ? `gives no public IP (${ipPath} = false)` : publicIpv4 === 'subnet' ? 'leaves the public IP to the subnet (map_public_ip_on_launch)' : publicIpv4.unknown,
-    groups.targets.length ? `security groups ${groups.targets.map((g) => g.address).join(', ')}` : groups.unresolved.length ? `security groups not in this configuration (${groups.unresolved.join('; ')})` : "no security group (the VPC's default group)",
-    ...(instanceTypes.length ? [`instance type${instanceTypes.length > 1 ? 's' : ''} ${instanceTypes.join(', ')}${gpu.length ? ` (GPU/accelerator: ${gpu.join(', ')})` : ''}`] : []),
+    publicIpv4 === true
+      ? `gives each instance a public IP (${ipPath} = true)`
+      : publicIpv4 === false
+      ? `gives no public IP (${ipPath} = false)`
+      : publicIpv4 === 'subnet'
+      ? 'leaves the public IP to the subnet (map_public_ip_on_launch)'
+      : publicIpv4.unknown,
+    groups.targets.length
+      ? `security groups ${groups.targets.map((g) => g.address).join(', ')}`
+      : groups.unresolved.length
+      ? `security groups not in this configuration (${groups.unresolved.join('; ')})`
+      : "no security group (the VPC's default group)",
+    ...(instanceTypes.length
+      ? [`instance type${instanceTypes.length > 1 ? 's' : ''} ${instanceTypes.join(', ')}${gpu.length ? ` (GPU/accelerator: ${gpu.join(', ')})` : ''}`]
+      : []),
   ];
   return { template, publicIpv4, groups, instanceTypes, hop: hop(template, `${how}; ${template.address} ${parts.join('; ')}`) };
 }
@@ -118,11 +130,17 @@ export function instanceTypesOf(graph: ResourceGraph, resource: Resource): { rea
     }
     case 'aws_autoscaling_group': {
       const spec = autoscalingLaunchSpec(graph, resource);
-      return { types: spec.instanceTypes, from: spec.template ? `the instances ${resource.address} launches from ${spec.template.address}` : `${resource.address} overrides` };
+      return {
+        types: spec.instanceTypes,
+        from: spec.template ? `the instances ${resource.address} launches from ${spec.template.address}` : `${resource.address} overrides`,
+      };
     }
     case 'aws_eks_node_group': {
       const spec = optionalLaunchTemplate(graph, resource, 'launch_template', strings('instance_types'));
-      return { types: spec?.instanceTypes ?? strings('instance_types'), from: spec?.template ? `${resource.address} instance_types / ${spec.template.address}` : `${resource.address} instance_types` };
+      return {
+        types: spec?.instanceTypes ?? strings('instance_types'),
+        from: spec?.template ? `${resource.address} instance_types / ${spec.template.address}` : `${resource.address} instance_types`,
+      };
     }
     case 'aws_batch_compute_environment': {
       const spec = optionalLaunchTemplate(graph, resource, 'compute_resources.0.launch_template', strings('compute_resources.0.instance_type'));

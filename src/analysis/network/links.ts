@@ -34,7 +34,7 @@ export function linksAt(graph: ResourceGraph, resource: Resource, path: string, 
     // Plan JSON keeps attribute-blocks (`ingress`, `route`) as one attribute: their references
     // name the block. With a type filter, take the block's references of those types.
     const dot = path.indexOf('.');
-    if (state.seen.size === 0 && types && dot > 0 && /^\d+$/.test(path.split('.')[1] ?? '')) {
+    if (types && dot > 0 && /^\d+$/.test(path.split('.')[1] ?? '')) {
       const root = path.slice(0, dot);
       for (const reference of resource.references) if (reference.attribute === root) addLink(graph, state, reference.target, types);
     }

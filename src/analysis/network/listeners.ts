@@ -102,7 +102,13 @@ export class Listeners {
       listen,
       mechanism: 'load-balancer',
       what: `internet-facing ${type} load balancer`,
-      ...(internal === false ? { publicByIntent: `${lb.address} is internet-facing (internal = ${valueAt(lb.values, 'internal') == null ? 'false, the default' : 'false'}): AWS gives it public addresses` } : {}),
+      ...(internal === false
+        ? {
+            publicByIntent: `${lb.address} is internet-facing (internal = ${
+              valueAt(lb.values, 'internal') == null ? 'false, the default' : 'false'
+            }): AWS gives it public addresses`,
+          }
+        : {}),
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(lb, reach.routes, reach.reasons);
@@ -133,7 +139,10 @@ export class Listeners {
           const tp = targetPorts(tg, target, reached);
           const ports = tp.ports;
           const portText = tp.known ? ports.labels().join(', ') : 'a port known only after apply';
-          const hops: Hop[] = [...route.hops, hop(listener, `listener ${listener.address} (${(lp ?? PortSet.EMPTY).labels().join(', ')}) forwards to ${tg.address}`)];
+          const hops: Hop[] = [
+            ...route.hops,
+            hop(listener, `listener ${listener.address} (${(lp ?? PortSet.EMPTY).labels().join(', ')}) forwards to ${tg.address}`),
+          ];
           hops.push(
             hop(
               tg,
@@ -143,16 +152,27 @@ export class Listeners {
             ),
           );
           if (target.via) hops.push(hop(target.via, `${target.via.address} registers ${target.resource.address} in ${tg.address}`));
-          hops.push(hop(target.resource, tp.lambda ? `${target.resource.address} is invoked by ${lb.address} for requests on ${portText}` : `${target.resource.address} serves ${lb.address} on ${portText}`));
+          hops.push(
+            hop(
+              target.resource,
+              tp.lambda
+                ? `${target.resource.address} is invoked by ${lb.address} for requests on ${portText}`
+                : `${target.resource.address} serves ${lb.address} on ${portText}`,
+            ),
+          );
           // The target's own security groups must admit the load balancer.
           const targetGroups = this.targetGroupsOf(target.resource);
           let undecided = route.undecided;
           if (targetGroups && lbGroups.length > 0) {
             const admit = this.topo.admitsFrom(targetGroups.targets.map((t) => t.address), lbGroups, ports);
             if (!admit.admitted) {
-              if (admit.undecided ?? targetGroups.unresolved[0]) undecided ??= admit.undecided ?? `security group ${targetGroups.unresolved[0]} is not in this configuration`;
+              if (admit.undecided ?? targetGroups.unresolved[0])
+                undecided ??= admit.undecided ?? `security group ${targetGroups.unresolved[0]} is not in this configuration`;
               else if (targetGroups.targets.length > 0) {
-                this.out.explain(target.resource, `the security groups of ${target.resource.address} do not admit ${lb.address} on ${ports.labels().join(', ')}`);
+                this.out.explain(
+                  target.resource,
+                  `the security groups of ${target.resource.address} do not admit ${lb.address} on ${ports.labels().join(', ')}`,
+                );
                 continue;
               }
             }
@@ -162,7 +182,8 @@ export class Listeners {
             viaGateway: route.viaGateway,
             hops,
             ports,
-            // World-open: a Lambda's ports are the listener's (open to whom the load balancer admits); a target's own port is open to the world when the load balancer's is.
+            // World-open: a Lambda's ports are the listener's (open to whom the load balancer admits); a target's own port is open
+            // to the world when the load balancer's is.
             worldPorts: !tp.known || worldReached.isEmpty() ? PortSet.EMPTY : tp.lambda ? worldReached : ports,
             ...(undecided ? { undecided } : {}),
             ...(route.sources ? { sources: route.sources } : {}),
@@ -233,7 +254,11 @@ export class Listeners {
       ...(eip ? { addressHop: hop(eip, `${eip.address} gives ${instance.address} a public IP address`) } : {}),
       groups: this.groups(instance, 'vpc_security_group_ids', 'security_groups'),
       mechanism: 'network',
-      what: `EC2 instance${isGpuInstanceType(asString(valueAt(instance.values, 'instance_type')) ?? '') ? ` of GPU instance type ${asString(valueAt(instance.values, 'instance_type'))}` : ''}`,
+      what: `EC2 instance${
+        isGpuInstanceType(asString(valueAt(instance.values, 'instance_type')) ?? '')
+          ? ` of GPU instance type ${asString(valueAt(instance.values, 'instance_type'))}`
+          : ''
+      }`,
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     this.record(instance, reach.routes, reach.reasons);
@@ -249,8 +274,10 @@ export class Listeners {
   /** EC2 (and Spot) compute environments launch instances in their subnets with their groups; Fargate ones run tasks, not instances. */
   private batchEnvironment(env: Resource): void {
     const type = (asString(valueAt(env.values, 'compute_resources.0.type')) ?? '').toUpperCase();
-    if (type.startsWith('FARGATE')) return this.out.explain(env, `${env.address} runs Fargate jobs: their network comes from each job definition, not from instances`);
-    if (valueAt(env.values, 'compute_resources') == null) return this.out.explain(env, `${env.address} is unmanaged: its instances are not in this configuration`);
+    if (type.startsWith('FARGATE'))
+      return this.out.explain(env, `${env.address} runs Fargate jobs: their network comes from each job definition, not from instances`);
+    if (valueAt(env.values, 'compute_resources') == null)
+      return this.out.explain(env, `${env.address} is unmanaged: its instances are not in this configuration`);
     const spec = this.launchSpecOf(env)!;
     this.instanceGroup(env, this.subnets(env, 'compute_resources.0.subnets'), spec, 'Batch compute environment');
   }
@@ -262,7 +289,13 @@ export class Listeners {
     if (this.launchSpecs.has(resource.address)) return this.launchSpecs.get(resource.address);
     let spec: LaunchSpec | undefined;
     if (resource.type === 'aws_autoscaling_group') spec = autoscalingLaunchSpec(this.graph, resource);
-    else if (resource.type === 'aws_eks_node_group') spec = optionalLaunchTemplate(this.graph, resource, 'launch_template', asList(valueAt(resource.values, 'instance_types')).filter((t): t is string => typeof t === 'string'));
+    else if (resource.type === 'aws_eks_node_group')
+      spec = optionalLaunchTemplate(
+        this.graph,
+        resource,
+        'launch_template',
+        asList(valueAt(resource.values, 'instance_types')).filter((t): t is string => typeof t === 'string'),
+      );
     else if (resource.type === 'aws_batch_compute_environment') {
       const types = asList(valueAt(resource.values, 'compute_resources.0.instance_type')).filter((t): t is string => typeof t === 'string');
       const fromTemplate = optionalLaunchTemplate(this.graph, resource, 'compute_resources.0.launch_template', types);
@@ -315,7 +348,8 @@ export class Listeners {
           ],
         });
       }
-      if (reach.routes.length === 0) for (const reason of reach.reasons) this.out.explain(svc, `${reason} (the instances of ${asg.address}, through capacity provider ${cp.address})`);
+      if (reach.routes.length === 0)
+        for (const reason of reach.reasons) this.out.explain(svc, `${reason} (the instances of ${asg.address}, through capacity provider ${cp.address})`);
     }
     return true;
   }
@@ -340,7 +374,10 @@ export class Listeners {
     const nc = valueAt(svc.values, 'network_configuration');
     if (nc === undefined || nc === null || (Array.isArray(nc) && nc.length === 0)) {
       if (this.onCapacityProviders(svc)) return;
-      return this.out.explain(svc, `${svc.address} has no network_configuration (bridge or host networking): its tasks share the container instances' network, analysed there`);
+      return this.out.explain(
+        svc,
+        `${svc.address} has no network_configuration (bridge or host networking): its tasks share the container instances' network, analysed there`,
+      );
     }
     const task = linksAt(this.graph, svc, 'task_definition', ['aws_ecs_task_definition']).targets[0];
     const listen = containerPorts(task);
@@ -362,12 +399,20 @@ export class Listeners {
     const vpc = valueAt(fn.values, 'vpc_config');
     if (vpc === undefined || vpc === null || (Array.isArray(vpc) && vpc.length === 0)) return;
     // Lambda's network interfaces in a VPC carry outbound traffic only; invocations come through the Lambda API.
-    this.out.explain(fn, `${fn.address} runs in a VPC, but a Lambda function's network interfaces accept no inbound connections: it is invoked only through the Lambda API (function URL, resource policy or an integration), never through its subnets`);
+    this.out.explain(
+      fn,
+      `${fn.address} runs in a VPC, but a Lambda function's network interfaces accept no inbound connections: it is invoked only through the Lambda API ` +
+        `(function URL, resource policy or an integration), never through its subnets`,
+    );
   }
 
   private database(db: Resource, spec: DatabaseSpec): void {
     const pub = flag(db, spec.flag, spec.default);
-    if (pub === false) return this.out.explain(db, `${db.address} is not publicly accessible (${spec.flag} = false${valueAt(db.values, spec.flag) == null ? ', the default' : ''})`);
+    if (pub === false)
+      return this.out.explain(
+        db,
+        `${db.address} is not publicly accessible (${spec.flag} = false${valueAt(db.values, spec.flag) == null ? ', the default' : ''})`,
+      );
     const parent = spec.parent ? linksAt(this.graph, db, spec.parent.attr, [spec.parent.type]).targets[0] : undefined;
     const group = spec.subnetGroup ? linksAt(this.graph, db, spec.subnetGroup.attr, [spec.subnetGroup.type]).targets[0] : undefined;
     let subnets: Links | 'default';
@@ -414,23 +459,38 @@ export class Listeners {
       hops.push(
         subnet
           ? hop(subnet, `${address} is a public subnet: its route table routes to an internet gateway`)
-          : { address, resource: db, message: `${db.address} names no subnet group: it lands in the default VPC, whose default subnets are public (a route to an internet gateway)` },
+          : {
+              address,
+              resource: db,
+              message: `${db.address} names no subnet group: it lands in the default VPC, whose default subnets are public (a route to an internet gateway)`,
+            },
       );
     }
     hops.push({ address: db.address, resource: db, message: `only its security groups keep it off the internet: ${reason}` });
-    const where = subnets === 'default' ? "with no subnet group, in the default VPC's public subnets" : `in public subnet${publicOnes.length > 1 ? 's' : ''} ${publicOnes.join(', ')}`;
+    const where =
+      subnets === 'default'
+        ? "with no subnet group, in the default VPC's public subnets"
+        : `in public subnet${publicOnes.length > 1 ? 's' : ''} ${publicOnes.join(', ')}`;
     this.out.guardedOnlyByGroups.set(db.address, { resource: db, hops, reason, where });
   }
 
   private notebook(nb: Resource): void {
     const raw = valueAt(nb.values, 'direct_internet_access');
     const value = typeof raw === 'string' ? raw : raw == null ? 'Enabled' : undefined;
-    if (value === 'Disabled') return this.out.explain(nb, `${nb.address} has direct_internet_access = "Disabled": it reaches the network only through its VPC subnet`);
+    if (value === 'Disabled')
+      return this.out.explain(nb, `${nb.address} has direct_internet_access = "Disabled": it reaches the network only through its VPC subnet`);
     const undecided = value === undefined ? `direct_internet_access of ${nb.address} is known only after apply` : undefined;
     this.out.add(nb, {
       mechanism: 'direct-internet-access',
       viaGateway: false,
-      hops: [hop(nb, `${nb.address} has direct_internet_access = "${value ?? 'unknown'}"${raw == null ? ' (the default)' : ''}: SageMaker gives the notebook a network interface with internet access outside your VPC's controls`)],
+      hops: [
+        hop(
+          nb,
+          `${nb.address} has direct_internet_access = "${value ?? 'unknown'}"${
+            raw == null ? ' (the default)' : ''
+          }: SageMaker gives the notebook a network interface with internet access outside your VPC's controls`,
+        ),
+      ],
       ports: HTTPS,
       worldPorts: HTTPS,
       ...(undecided ? { undecided } : {}),
@@ -441,12 +501,20 @@ export class Listeners {
     const pub = flag(cluster, 'vpc_config.0.endpoint_public_access', true);
     if (pub === false) return this.out.explain(cluster, `${cluster.address} has endpoint_public_access = false: its API endpoint is private`);
     const scope = cidrListScope(valueAt(cluster.values, 'vpc_config.0.public_access_cidrs'), ['0.0.0.0/0']);
-    if (!scope.public && !scope.undecided && pub === true) return this.out.explain(cluster, `the public endpoint of ${cluster.address} admits only ${scope.cidrs.join(', ')}`);
+    if (!scope.public && !scope.undecided && pub === true)
+      return this.out.explain(cluster, `the public endpoint of ${cluster.address} admits only ${scope.cidrs.join(', ')}`);
     const undecided = typeof pub === 'object' ? pub.unknown : scope.public ? undefined : scope.undecided;
     this.out.add(cluster, {
       mechanism: 'public-endpoint',
       viaGateway: false,
-      hops: [hop(cluster, `the Kubernetes API endpoint of ${cluster.address} is public (endpoint_public_access${valueAt(cluster.values, 'vpc_config.0.endpoint_public_access') == null ? ' defaults to true' : ' = true'}), open to ${scope.cidrs.join(', ') || 'unknown CIDRs'}`)],
+      hops: [
+        hop(
+          cluster,
+          `the Kubernetes API endpoint of ${cluster.address} is public (endpoint_public_access${
+            valueAt(cluster.values, 'vpc_config.0.endpoint_public_access') == null ? ' defaults to true' : ' = true'
+          }), open to ${scope.cidrs.join(', ') || 'unknown CIDRs'}`,
+        ),
+      ],
       ports: HTTPS,
       worldPorts: scope.world ? HTTPS : PortSet.EMPTY,
       ...(undecided ? { undecided } : {}),
@@ -461,8 +529,11 @@ export class Listeners {
     if (key === undefined || key === null || key === '') return;
     const sources = valueAt(group.values, 'remote_access.0.source_security_group_ids');
     const named = asStringList(sources);
-    if (named > 0 && !isUnknown(sources)) return this.out.explain(group, `remote_access of ${group.address} admits SSH only from its source_security_group_ids`);
-    const sourcesUnknown = isUnknown(sources) ? `source_security_group_ids of ${group.address} is ${sources.reason}, known only after apply (without groups, EKS opens tcp/22 to 0.0.0.0/0)` : undefined;
+    if (named > 0 && !isUnknown(sources))
+      return this.out.explain(group, `remote_access of ${group.address} admits SSH only from its source_security_group_ids`);
+    const sourcesUnknown = isUnknown(sources)
+      ? `source_security_group_ids of ${group.address} is ${sources.reason}, known only after apply (without groups, EKS opens tcp/22 to 0.0.0.0/0)`
+      : undefined;
     const subject: NetworkSubject = {
       resource: group,
       subnets: this.subnets(group, 'subnet_ids'),
@@ -471,7 +542,9 @@ export class Listeners {
       groups: 'none',
       listen: SSH,
       mechanism: 'network',
-      what: `EKS managed node group${gpuNote(asList(valueAt(group.values, 'instance_types')).filter((t): t is string => typeof t === 'string'))} (remote_access has ec2_ssh_key and no source_security_group_ids, so EKS opens tcp/22 to 0.0.0.0/0 on its nodes)`,
+      what: `EKS managed node group${gpuNote(
+        asList(valueAt(group.values, 'instance_types')).filter((t): t is string => typeof t === 'string'),
+      )} (remote_access has ec2_ssh_key and no source_security_group_ids, so EKS opens tcp/22 to 0.0.0.0/0 on its nodes)`,
     };
     const reach = reachSubject(this.graph, this.topo, subject);
     // The world-open rule is certain; what may be unknown is whether the nodes are reachable.
@@ -484,12 +557,21 @@ export class Listeners {
     const path = 'broker_node_group_info.0.connectivity_info.0.public_access.0.type';
     const type = valueAt(cluster.values, path);
     if (type === undefined || type === null || type === 'DISABLED') {
-      return this.out.explain(cluster, `${cluster.address} has no public access (${path.split('.').filter((s) => !/^\d+$/.test(s)).join('.')} = ${JSON.stringify(type ?? 'DISABLED')}${type == null ? ', the default' : ''})`);
+      return this.out.explain(
+        cluster,
+        `${cluster.address} has no public access (${path
+          .split('.')
+          .filter((s) => !/^\d+$/.test(s))
+          .join('.')} = ${JSON.stringify(type ?? 'DISABLED')}${type == null ? ', the default' : ''})`,
+      );
     }
     const subject: NetworkSubject = {
       resource: cluster,
       subnets: this.subnets(cluster, 'broker_node_group_info.0.client_subnets'),
-      publicIpv4: type === 'SERVICE_PROVIDED_EIPS' ? true : { unknown: `public_access type of ${cluster.address} is ${isUnknown(type) ? type.reason : JSON.stringify(type)}, known only after apply` },
+      publicIpv4:
+        type === 'SERVICE_PROVIDED_EIPS'
+          ? true
+          : { unknown: `public_access type of ${cluster.address} is ${isUnknown(type) ? type.reason : JSON.stringify(type)}, known only after apply` },
       ipv6: false,
       groups: this.groups(cluster, 'broker_node_group_info.0.security_groups'),
       listen: mskPublicPorts(cluster),
@@ -509,7 +591,7 @@ function hostPorts(task: Resource | undefined): PortSet | undefined {
   if (!parsed || !task) return undefined;
   const host = asString(valueAt(task.values, 'network_mode')) === 'host';
   let ports = PortSet.EMPTY;
-  for (const container of parsed as unknown[]) {
+  for (const container of parsed) {
     const mappings = (container as { portMappings?: unknown } | null)?.portMappings;
     if (!Array.isArray(mappings)) continue;
     for (const m of mappings as { containerPort?: unknown; hostPort?: unknown; protocol?: unknown }[]) {
@@ -563,7 +645,15 @@ function enginePort(db: Resource, parent?: Resource): number | undefined {
 }
 
 const DATABASES: readonly DatabaseSpec[] = [
-  { type: 'aws_db_instance', what: 'RDS instance', flag: 'publicly_accessible', default: false, subnetGroup: { attr: 'db_subnet_group_name', type: 'aws_db_subnet_group' }, groups: 'vpc_security_group_ids', port: enginePort },
+  {
+    type: 'aws_db_instance',
+    what: 'RDS instance',
+    flag: 'publicly_accessible',
+    default: false,
+    subnetGroup: { attr: 'db_subnet_group_name', type: 'aws_db_subnet_group' },
+    groups: 'vpc_security_group_ids',
+    port: enginePort,
+  },
   {
     type: 'aws_rds_cluster_instance',
     what: 'Aurora instance',
@@ -575,7 +665,15 @@ const DATABASES: readonly DatabaseSpec[] = [
     groupsOnParent: true,
     port: enginePort,
   },
-  { type: 'aws_redshift_cluster', what: 'Redshift cluster', flag: 'publicly_accessible', default: true, subnetGroup: { attr: 'cluster_subnet_group_name', type: 'aws_redshift_subnet_group' }, groups: 'vpc_security_group_ids', port: () => 5439 },
+  {
+    type: 'aws_redshift_cluster',
+    what: 'Redshift cluster',
+    flag: 'publicly_accessible',
+    default: true,
+    subnetGroup: { attr: 'cluster_subnet_group_name', type: 'aws_redshift_subnet_group' },
+    groups: 'vpc_security_group_ids',
+    port: () => 5439,
+  },
   {
     type: 'aws_dms_replication_instance',
     what: 'DMS replication instance',
@@ -601,7 +699,9 @@ const DATABASES: readonly DatabaseSpec[] = [
 
 function asObjects(value: unknown): { readonly [k: string]: import('../../model/types.js').Value }[] {
   const list = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
-  return list.filter((v): v is { readonly [k: string]: import('../../model/types.js').Value } => !!v && typeof v === 'object' && !Array.isArray(v) && !isUnknown(v as never));
+  return list.filter(
+    (v): v is { readonly [k: string]: import('../../model/types.js').Value } => !!v && typeof v === 'object' && !Array.isArray(v) && !isUnknown(v as never),
+  );
 }
 
 function asStringList(value: unknown): number {

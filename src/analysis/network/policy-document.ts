@@ -90,7 +90,7 @@ export function readDocument(graph: ResourceGraph, holder: Resource, attr: strin
   const docAddress = source?.split(' ')[0];
   const doc = docAddress ? graph.get(docAddress) : undefined;
   if (doc) return { statements: documentStatements(doc) };
-  if (raw !== null && typeof raw === 'object' && !isUnknown(raw)) return { statements: jsonStatements(raw as unknown) };
+  if (raw !== null && typeof raw === 'object' && !isUnknown(raw)) return { statements: jsonStatements(raw) };
   return { undecided: `the ${attr} of ${holder.address} is ${isUnknown(raw) ? raw.reason : 'an expression'}, known only after apply` };
 }
 
@@ -130,7 +130,9 @@ export function judge(doc: Document, holder: Resource, relevant?: readonly strin
 /** `statement 0 allows s3:GetObject to Principal "*"` */
 export function describeOpen(open: readonly Statement[], holder: Resource): string {
   const actions = [...new Set(open.flatMap((s) => (s.notActions.length ? [`everything but ${s.notActions.join(', ')}`] : s.actions)))];
-  return `statement ${open.map((s) => s.index).join(', ')} of the policy in ${holder.address} allows ${actions.join(', ') || 'actions'} to Principal "*" with no condition that restricts who calls`;
+  return `statement ${open.map((s) => s.index).join(', ')} of the policy in ${holder.address} allows ${
+    actions.join(', ') || 'actions'
+  } to Principal "*" with no condition that restricts who calls`;
 }
 
 function allows(s: Statement, action: string): boolean {
@@ -193,7 +195,9 @@ function denyCover(deny: Statement, allow: Statement, relevant?: readonly string
   if (deny.principal !== 'any' && deny.principal !== 'except') return undefined;
   const actionsCovered = relevant ? relevant.filter((a) => allows(allow, a)).every((a) => allows(deny, a)) : coversActions(deny, allow);
   if (!actionsCovered || !coversResources(deny, allow)) return undefined;
-  const negative = deny.conditions.filter((c) => RESTRICTING_KEYS.has(c.key.toLowerCase()) && NEGATIVE.test(c.op) && c.values.length > 0 && fixedValues(c) === true);
+  const negative = deny.conditions.filter(
+    (c) => RESTRICTING_KEYS.has(c.key.toLowerCase()) && NEGATIVE.test(c.op) && c.values.length > 0 && fixedValues(c) === true,
+  );
   // Conditions of one statement all must hold: the Deny covers every caller only when each is "caller outside a fixed set".
   if (negative.length !== deny.conditions.length) return undefined;
   const outside = [...negative.map((c) => `${c.op} ${c.key}`), ...(deny.principal === 'except' ? ['NotPrincipal'] : [])];
@@ -255,7 +259,7 @@ function jsonStatements(doc: unknown): Statement[] {
       actions: strings(st['Action']),
       notActions: strings(st['NotAction']),
       resources: strings(st['Resource']),
-      conditions: Object.entries((st['Condition'] ?? {}) as Record<string, Record<string, unknown>>).flatMap(([op, body]) =>
+      conditions: Object.entries((st['Condition'] ?? {}) as Record<string, Record<string, unknown> | null>).flatMap(([op, body]) =>
         Object.entries(body ?? {}).map(([key, values]) => ({ op, key, values: strings(values) })),
       ),
     };

@@ -1,4 +1,5 @@
 import type { ResourceGraph } from '../../model/graph.js';
+import { textOf } from '../../model/dict.js';
 import { asBoolean, asList, asObject, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
 import { hop, HTTPS, type Mechanism, type RouteCollector } from './collector.js';
@@ -34,12 +35,18 @@ export class PublicAccess {
         this.out.explain(fn, `${url.address} requires IAM authentication (authorization_type = "AWS_IAM")`);
         continue;
       }
-      const undecided = typeof auth === 'string' ? undefined : `authorization_type of ${url.address} is ${isUnknown(auth) ? auth.reason : 'not set'}, known only after apply`;
+      const undecided =
+        typeof auth === 'string' ? undefined : `authorization_type of ${url.address} is ${isUnknown(auth) ? auth.reason : 'not set'}, known only after apply`;
       this.out.add(fn, {
         mechanism: 'function-url',
         viaGateway: false,
         hops: [
-          hop(url, `${url.address} is a public HTTPS endpoint with authorization_type = ${JSON.stringify(typeof auth === 'string' ? auth : 'unknown')}: anyone on the internet can invoke it`),
+          hop(
+            url,
+            `${url.address} is a public HTTPS endpoint with authorization_type = ${JSON.stringify(
+              typeof auth === 'string' ? auth : 'unknown',
+            )}: anyone on the internet can invoke it`,
+          ),
           ...(fn !== url ? [hop(fn, `${fn.address} runs for every request to its function URL`)] : []),
         ],
         ports: HTTPS,
@@ -59,7 +66,10 @@ export class PublicAccess {
         this.out.add(target, {
           mechanism: 'resource-policy',
           viaGateway: false,
-          hops: [hop(perm, `${perm.address} grants ${String(valueAt(perm.values, 'action'))} to a principal known only after apply`), hop(target, `${target.address} may be invocable by anyone`)],
+          hops: [
+            hop(perm, `${perm.address} grants ${textOf(valueAt(perm.values, 'action'))} to a principal known only after apply`),
+            hop(target, `${target.address} may be invocable by anyone`),
+          ],
           ports: HTTPS,
           worldPorts: PortSet.EMPTY,
           undecided: `the principal of ${perm.address} is ${principal.reason}, known only after apply`,
@@ -128,7 +138,11 @@ export class PublicAccess {
         continue;
       }
       if (blocker) {
-        if (verdict.kind === 'public') this.out.explain(bucket, `${holder.address} lets any principal in, but ${blocker.address} blocks public policies (block_public_policy / restrict_public_buckets)`);
+        if (verdict.kind === 'public')
+          this.out.explain(
+            bucket,
+            `${holder.address} lets any principal in, but ${blocker.address} blocks public policies (block_public_policy / restrict_public_buckets)`,
+          );
         continue;
       }
       if (verdict.kind === 'undecided') {
@@ -138,13 +152,17 @@ export class PublicAccess {
       this.out.add(bucket, {
         mechanism: 'resource-policy',
         viaGateway: false,
-        hops: [hop(holder, describeOpen(verdict.open, holder)), ...(holder !== bucket ? [hop(bucket, `${bucket.address} is readable or writable by anyone`)] : [])],
+        hops: [
+          hop(holder, describeOpen(verdict.open, holder)),
+          ...(holder !== bucket ? [hop(bucket, `${bucket.address} is readable or writable by anyone`)] : []),
+        ],
         ports: HTTPS,
         worldPorts: HTTPS,
       });
     }
     const acls: [Resource, Resource, Value | undefined][] = [];
-    for (const acl of g.ofType('aws_s3_bucket_acl')) acls.push([acl, linksAt(g, acl, 'bucket', ['aws_s3_bucket']).targets[0] ?? acl, valueAt(acl.values, 'acl')]);
+    for (const acl of g.ofType('aws_s3_bucket_acl'))
+      acls.push([acl, linksAt(g, acl, 'bucket', ['aws_s3_bucket']).targets[0] ?? acl, valueAt(acl.values, 'acl')]);
     for (const bucket of g.ofType('aws_s3_bucket')) acls.push([bucket, bucket, valueAt(bucket.values, 'acl')]);
     for (const [holder, bucket, canned] of acls) {
       const grantees = publicGrants(holder);
@@ -164,7 +182,10 @@ export class PublicAccess {
       this.out.add(bucket, {
         mechanism: 'bucket-acl',
         viaGateway: false,
-        hops: [hop(holder, `${holder.address} ${what}: anyone can ${String(canned).includes('write') ? 'read and write' : 'read'} the bucket`), ...(holder !== bucket ? [hop(bucket, `${bucket.address} is public through its ACL`)] : [])],
+        hops: [
+          hop(holder, `${holder.address} ${what}: anyone can ${textOf(canned).includes('write') ? 'read and write' : 'read'} the bucket`),
+          ...(holder !== bucket ? [hop(bucket, `${bucket.address} is public through its ACL`)] : []),
+        ],
         ports: HTTPS,
         worldPorts: HTTPS,
       });
@@ -206,7 +227,10 @@ export class PublicAccess {
       this.out.add(target, {
         mechanism: spec.mechanism ?? 'resource-policy',
         viaGateway: false,
-        hops: [hop(holder, `${describeOpen(verdict.open, holder)}: ${spec.anyone(target)}`), ...(target !== holder ? [hop(target, `${target.address} is public through the policy in ${holder.address}`)] : [])],
+        hops: [
+          hop(holder, `${describeOpen(verdict.open, holder)}: ${spec.anyone(target)}`),
+          ...(target !== holder ? [hop(target, `${target.address} is public through the policy in ${holder.address}`)] : []),
+        ],
         ports,
         worldPorts: spec.internal ? PortSet.EMPTY : ports,
       });
@@ -242,7 +266,8 @@ function domainInVpc(_holder: Resource, domain: Resource): string | undefined {
   if (domain.type !== 'aws_elasticsearch_domain' && domain.type !== 'aws_opensearch_domain') return undefined;
   const vpc = valueAt(domain.values, 'vpc_options');
   if (vpc === undefined || vpc === null || (Array.isArray(vpc) && vpc.length === 0)) return undefined;
-  return `${domain.address} is a VPC domain (vpc_options): its endpoint has private addresses in its subnets only, so "anyone" means anyone who reaches the VPC and passes its security groups, not the internet`;
+  return `${domain.address} is a VPC domain (vpc_options): its endpoint has private addresses in its subnets only, so "anyone" means anyone who reaches the ` +
+    `VPC and passes its security groups, not the internet`;
 }
 
 /** HTTPS, and HTTP unless the domain enforces HTTPS. */
@@ -266,7 +291,9 @@ const POLICY_HOLDERS: readonly PolicyHolder[] = [
     type: 'aws_efs_file_system_policy',
     attr: 'policy',
     target: { attr: 'file_system_id', types: ['aws_efs_file_system'] },
-    anyone: (fs) => `AWS counts ${fs.address} as public: any principal of any account (and anonymous NFS clients) that reaches one of its mount targets in the VPC can use it`,
+    anyone: (fs) =>
+      `AWS counts ${fs.address} as public: any principal of any account (and anonymous NFS clients) that reaches one of its mount targets in the VPC can use ` +
+        `it`,
     ports: () => PortSet.tcp(2049),
     internal: true,
   },
@@ -280,10 +307,16 @@ const POLICY_HOLDERS: readonly PolicyHolder[] = [
     attr: 'policy',
     target: { attr: 'secret_arn', types: ['aws_secretsmanager_secret'] },
     anyone: API('use the secret'),
-    shield: (holder) => (valueAt(holder.values, 'block_public_policy') === true ? `block_public_policy = true: Secrets Manager refuses to attach it` : undefined),
+    shield: (holder) =>
+      valueAt(holder.values, 'block_public_policy') === true ? `block_public_policy = true: Secrets Manager refuses to attach it` : undefined,
   },
   { type: 'aws_secretsmanager_secret', attr: 'policy', anyone: API('use the secret') },
-  { type: 'aws_ses_identity_policy', attr: 'policy', target: { attr: 'identity', types: ['aws_ses_domain_identity', 'aws_ses_email_identity'] }, anyone: API('send email as the identity') },
+  {
+    type: 'aws_ses_identity_policy',
+    attr: 'policy',
+    target: { attr: 'identity', types: ['aws_ses_domain_identity', 'aws_ses_email_identity'] },
+    anyone: API('send email as the identity'),
+  },
   { type: 'aws_kms_key', attr: 'policy', anyone: API('use the key') },
   { type: 'aws_kms_key_policy', attr: 'policy', target: { attr: 'key_id', types: ['aws_kms_key'] }, anyone: API('use the key') },
   {
@@ -314,7 +347,9 @@ function publicGrants(holder: Resource): string[] {
     const obj = asObject(grant);
     if (!obj) continue;
     const uris = [asString(valueAt(obj, 'grantee.0.uri')), asString(obj['uri'])];
-    for (const uri of uris) if (uri && /AllUsers|AuthenticatedUsers/.test(uri)) out.push(`${uri.split('/').pop()} (${String(valueAt(obj, 'permission') ?? asList(obj['permissions']).join('+'))})`);
+    for (const uri of uris)
+      if (uri && /AllUsers|AuthenticatedUsers/.test(uri))
+        out.push(`${uri.split('/').pop()} (${textOf(valueAt(obj, 'permission') ?? asList(obj['permissions']).map(textOf).join('+'))})`);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { ResourceGraph } from '../../model/graph.js';
+import { textOf } from '../../model/dict.js';
 import { asBoolean, asList, asNumber, asObject, asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource, Value } from '../../model/types.js';
 import { cidrContains, classifyCidr, type CidrScope } from './cidr.js';
@@ -179,7 +180,13 @@ export class Topology {
       if (isDefaultVpc) {
         const declaredBy = this.vpcs.get(vpc) ?? this.defaultVpc ?? this.pseudoDefaultVpc();
         {
-          table.routes.push({ via: 'igw', family: 'ipv4', destination: '0.0.0.0/0', declaredBy, label: 'the default VPC\'s route 0.0.0.0/0 to its internet gateway' });
+          table.routes.push({
+            via: 'igw',
+            family: 'ipv4',
+            destination: '0.0.0.0/0',
+            declaredBy,
+            label: "the default VPC's route 0.0.0.0/0 to its internet gateway",
+          });
         }
       }
       this.defaultTables.set(vpc, table);
@@ -248,7 +255,8 @@ export class Topology {
     const pl = v('destination_prefix_list_id');
     const family: Family = v6 !== undefined && v6 !== null && v6 !== '' ? 'ipv6' : 'ipv4';
     const destRaw = family === 'ipv6' ? v6 : v4;
-    const destination = typeof destRaw === 'string' ? destRaw : isUnknown(destRaw) ? `(unknown: ${destRaw.reason})` : typeof pl === 'string' ? pl : '(unknown destination)';
+    const destination =
+      typeof destRaw === 'string' ? destRaw : isUnknown(destRaw) ? `(unknown: ${destRaw.reason})` : typeof pl === 'string' ? pl : '(unknown destination)';
     const where = index === undefined ? resource.address : `route ${index} of ${resource.address}`;
     for (const [attr, via] of ROUTE_TARGETS) {
       const raw = v(attr);
@@ -263,10 +271,18 @@ export class Topology {
           const kind: RouteVia = IGW_TYPES.includes(type) ? 'igw' : type === 'aws_egress_only_internet_gateway' ? 'eigw' : 'other';
           return { via: kind, family, destination, gateway: ref, declaredBy, label: `${where}: ${destination} -> ${ref.address}` };
         }
-        if (typeof raw === 'string' && raw.startsWith('igw-')) return { via: 'igw', family, destination, declaredBy, label: `${where}: ${destination} -> ${raw}` };
+        if (typeof raw === 'string' && raw.startsWith('igw-'))
+          return { via: 'igw', family, destination, declaredBy, label: `${where}: ${destination} -> ${raw}` };
         if (typeof raw === 'string') return { via: 'other', family, destination, declaredBy, label: `${where}: ${destination} -> ${raw}` };
         const reason = isUnknown(raw) ? raw.reason : 'a value';
-        return { via: 'unknown', family, destination, declaredBy, label: `${where}: ${destination} -> ${reason}`, undecided: `the gateway of ${where} is ${reason}, known only after apply` };
+        return {
+          via: 'unknown',
+          family,
+          destination,
+          declaredBy,
+          label: `${where}: ${destination} -> ${reason}`,
+          undecided: `the gateway of ${where} is ${reason}, known only after apply`,
+        };
       }
       const ref = this.refTarget(resource, path, raw);
       const name = ref?.address ?? (typeof raw === 'string' ? raw : isUnknown(raw) ? raw.reason : attr);
@@ -416,8 +432,7 @@ export class Topology {
       if (!target) continue;
       const nacl = target.type === 'aws_vpc' ? this.defaultNaclManaged(target.address) : this.nacls.get(target.address);
       if (!nacl) continue;
-      const parsed = naclRule(rule, '', rule);
-      if (parsed) nacl.rules.push(...parsed);
+      nacl.rules.push(...naclRule(rule, '', rule));
     }
     for (const assoc of g.ofType('aws_network_acl_association')) {
       const subnet = linksAt(g, assoc, 'subnet_id', ['aws_subnet', 'aws_default_subnet']).targets[0];
@@ -448,8 +463,7 @@ export class Topology {
     for (const direction of ['ingress', 'egress'] as const) {
       asList(valueAt(acl.values, direction)).forEach((item, index) => {
         if (!asObject(item)) return;
-        const parsed = naclRule(acl, `${direction}.${index}.`, acl, direction === 'egress');
-        if (parsed) nacl.rules.push(...parsed);
+        nacl.rules.push(...naclRule(acl, `${direction}.${index}.`, acl, direction === 'egress'));
       });
     }
   }
@@ -462,7 +476,12 @@ export class Topology {
    * (network ACLs are stateless): a protocol whose replies to ephemeral ports cannot leave is closed.
    */
   naclInbound(nacl: Nacl | undefined, family: Family, vpc?: string): NaclVerdict {
-    if (!nacl || nacl.allowAll) return { open: PortSet.ALL, undecided: [], messages: [nacl ? `the default network ACL of ${nacl.address} allows all traffic` : 'no network ACL: all traffic allowed'] };
+    if (!nacl || nacl.allowAll)
+      return {
+        open: PortSet.ALL,
+        undecided: [],
+        messages: [nacl ? `the default network ACL of ${nacl.address} allows all traffic` : 'no network ACL: all traffic allowed'],
+      };
     const scopeOf = (cidr: string): CidrScope => this.internetScope(cidr, vpc);
     const inbound = evaluateNacl(nacl.rules.filter((r) => !r.egress && r.family === family), scopeOf);
     const outbound = evaluateNacl(nacl.rules.filter((r) => r.egress && r.family === family), scopeOf);
@@ -472,7 +491,10 @@ export class Topology {
       const ephemeral = PortSet.of(proto, 1024, 65535)!;
       if (!open.intersect(PortSet.of(proto, 0, 65535)!).isEmpty() && outbound.open.intersect(ephemeral).isEmpty()) {
         open = open.subtract(PortSet.of(proto, 0, 65535)!);
-        messages.push(`${nacl.address} lets no ${proto} replies out to ephemeral ports 1024-65535 (network ACLs are stateless), so ${proto} from the internet cannot connect`);
+        messages.push(
+          `${nacl.address} lets no ${proto} replies out to ephemeral ports 1024-65535 (network ACLs are stateless), so ${proto} from the internet cannot ` +
+            `connect`,
+        );
       }
     }
     return { open, undecided: [...inbound.undecided, ...outbound.undecided], messages };
@@ -536,7 +558,12 @@ export class Topology {
     const push = (source: SgSource): void => void out.push({ ...(ports ? { ports } : {}), source, declaredBy: resource, label });
     for (const [attr, family] of [['cidr_blocks', 'ipv4'], ['ipv6_cidr_blocks', 'ipv6']] as const) {
       const raw = valueAt(resource.values, `${prefix}${attr}`);
-      if (isUnknown(raw)) push(raw.references.length > 0 && raw.references.every((r) => VPC_RANGE.test(r)) ? { kind: 'vpc-range', cidr: raw.references.join(', ') } : { kind: 'unknown', reason: `${attr} of ${label} is ${raw.reason}, known only after apply` });
+      if (isUnknown(raw))
+        push(
+          raw.references.length > 0 && raw.references.every((r) => VPC_RANGE.test(r))
+            ? { kind: 'vpc-range', cidr: raw.references.join(', ') }
+            : { kind: 'unknown', reason: `${attr} of ${label} is ${raw.reason}, known only after apply` },
+        );
       else for (const item of asList(raw)) if (item !== null) push(cidrSource(item, family));
     }
     if (asList(valueAt(resource.values, `${prefix}prefix_list_ids`)).length || isUnknown(valueAt(resource.values, `${prefix}prefix_list_ids`))) {
@@ -561,7 +588,8 @@ export class Topology {
     }
     for (const reason of links.unresolved) {
       // CloudFront's origin-facing list is the public edge: anyone can come through it.
-      if (/cloudfront/i.test(reason) || /cloudfront/i.test(String(valueAt(resource.values, path)))) out.push({ kind: 'cidr', cidr: 'cloudfront-origin-facing', scope: 'public', family: 'ipv4' });
+      if (/cloudfront/i.test(reason) || /cloudfront/i.test(textOf(valueAt(resource.values, path))))
+        out.push({ kind: 'cidr', cidr: 'cloudfront-origin-facing', scope: 'public', family: 'ipv4' });
       else out.push({ kind: 'unknown', reason: `prefix list ${reason}` });
     }
     return out;
@@ -667,7 +695,8 @@ function fitsRouteAttribute(attr: string, type: string): boolean {
 }
 
 /** `${aws_vpc.main.cidr_block}`, `module.m.aws_vpc_ipv4_cidr_block_association.x.cidr_block`: a VPC's own range. */
-const VPC_RANGE = /^(module\.[^\s]+\.)?(aws_vpc|aws_default_vpc|aws_vpc_ipv4_cidr_block_association|aws_vpc_ipv6_cidr_block_association)\.[^.\s]+\.(cidr_block|ipv6_cidr_block)$/;
+const VPC_RANGE =
+  /^(module\.[^\s]+\.)?(aws_vpc|aws_default_vpc|aws_vpc_ipv4_cidr_block_association|aws_vpc_ipv6_cidr_block_association)\.[^.\s]+\.(cidr_block|ipv6_cidr_block)$/;
 
 function cidrSource(raw: Value, family: Family): SgSource {
   if (typeof raw === 'string') {

@@ -79,7 +79,9 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       if (verdict.undecided.length) return undefined;
       if (!(subject.listen ? verdict.ports.intersect(subject.listen) : verdict.ports).isEmpty()) return undefined;
     }
-    return `no security group of ${subject.resource.address} admits ${subject.listen ? `what it listens on (${subject.listen.labels().join(', ')})` : 'any traffic'} from the internet (${groups.join(', ')})`;
+    return `no security group of ${subject.resource.address} admits ${
+      subject.listen ? `what it listens on (${subject.listen.labels().join(', ')})` : 'any traffic'
+    } from the internet (${groups.join(', ')})`;
   };
 
   for (const address of subnetAddresses) {
@@ -120,7 +122,9 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
         const ip = subject.publicIpv4;
         const has = ip === 'subnet' ? info.mapPublicIp : typeof ip === 'boolean' ? ip : undefined;
         if (has === false) {
-          reasons.push(`${subject.resource.address} gets no public IPv4 address in ${address}${ip === 'subnet' ? ' (the subnet does not map public IPs on launch)' : ''}`);
+          reasons.push(
+            `${subject.resource.address} gets no public IPv4 address in ${address}${ip === 'subnet' ? ' (the subnet does not map public IPs on launch)' : ''}`,
+          );
           continue;
         }
         if (has === undefined) addressUndecided = typeof ip === 'object' ? ip.unknown : `whether ${address} maps public IPs is known only after apply`;
@@ -129,14 +133,14 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
         if (!has) continue;
       }
       const nacl = topo.naclInbound(info.nacl, family, info.vpc);
-      const sg = subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family, info.vpc);
+      const sg =
+        subject.groups === 'none' ? { ports: PortSet.ALL, worldPorts: PortSet.ALL, undecided: [], rules: [] } : topo.sgInbound(groups, family, info.vpc);
       let ports = nacl.open.intersect(sg.ports);
       let worldPorts = nacl.open.intersect(sg.worldPorts);
       if (subject.listen) {
         ports = ports.intersect(subject.listen);
         worldPorts = worldPorts.intersect(subject.listen);
       }
-      const undecided = [...(addressUndecided ? [addressUndecided] : []), ...sg.undecided, ...groupUndecided, ...nacl.undecided];
       if (ports.isEmpty()) {
         // Only an unknown security group or rule can still open it, and only on what the network ACL lets through.
         const sgUnknown = [...sg.undecided, ...groupUndecided];
@@ -145,8 +149,12 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
           routes.push(undecidedRoute(subject, prefix, sgUnknown[0]!));
           continue;
         }
-        if (subject.groups !== 'none' && groups.length === 0 && defaultGroupClosed) reasons.push(`${subject.resource.address} uses the default security group of its VPC, which admits only its own members`);
-        else if (!sg.ports.isEmpty() && nacl.open.intersect(sg.ports).isEmpty()) reasons.push(`${info.nacl?.address ?? 'the network ACL'} blocks what the security groups admit (${sg.ports.labels().join(', ')}): ${nacl.messages.join('; ')}`);
+        if (subject.groups !== 'none' && groups.length === 0 && defaultGroupClosed)
+          reasons.push(`${subject.resource.address} uses the default security group of its VPC, which admits only its own members`);
+        else if (!sg.ports.isEmpty() && nacl.open.intersect(sg.ports).isEmpty())
+          reasons.push(
+            `${info.nacl?.address ?? 'the network ACL'} blocks what the security groups admit (${sg.ports.labels().join(', ')}): ${nacl.messages.join('; ')}`,
+          );
         else if (sg.ports.isEmpty()) reasons.push(`no security group of ${subject.resource.address} admits ${family} traffic from the internet`);
         else reasons.push(`nothing ${subject.resource.address} listens on is open from the internet`);
         continue;
@@ -156,23 +164,47 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       if (route.declaredBy.type === 'aws_route') hops.push(hop(route.declaredBy, `route ${route.label}`));
       const table = info.table;
       if (table.resource) hops.push(hop(table.resource, `${table.description} routes ${route.destination} to the internet gateway (${route.label})`));
-      else if (route.declaredBy.type !== 'aws_route') hops.push(hop(route.declaredBy, `${table.description} routes ${route.destination} to the internet gateway`));
+      else if (route.declaredBy.type !== 'aws_route')
+        hops.push(hop(route.declaredBy, `${table.description} routes ${route.destination} to the internet gateway`));
       if (info.association) hops.push(hop(info.association, `${info.association.address} associates ${address} with ${table.address}`));
-      if (subnetResource) hops.push(hop(subnetResource, `subnet ${address} is public: ${table.description} routes ${route.destination} to an internet gateway`));
-      else if (hops[hops.length - 1]?.address !== address) hops.push({ address, message: `${subject.resource.address} has no subnet: it lands in a default subnet of the default VPC, which routes 0.0.0.0/0 to an internet gateway and maps public IPs` });
-      if (info.nacl?.resource && !info.nacl.allowAll) hops.push(hop(info.nacl.resource, `network ACL ${info.nacl.address} lets in ${ports.labels().join(', ')} (${nacl.messages.join('; ')})`));
+      if (subnetResource)
+        hops.push(hop(subnetResource, `subnet ${address} is public: ${table.description} routes ${route.destination} to an internet gateway`));
+      else if (hops[hops.length - 1]?.address !== address)
+        hops.push({
+          address,
+          message: `${subject.resource.address} has no subnet: it lands in a default subnet of the default VPC, which routes 0.0.0.0/0 to an internet ` +
+            `gateway and maps public IPs`,
+        });
+      if (info.nacl?.resource && !info.nacl.allowAll)
+        hops.push(hop(info.nacl.resource, `network ACL ${info.nacl.address} lets in ${ports.labels().join(', ')} (${nacl.messages.join('; ')})`));
       hops.push(...ruleHops(sg.rules, ports));
       const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
       if (subject.addressHop) hops.push(subject.addressHop);
-      hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${sources.length ? `, reachable only from ${sources.join(', ')}` : ''}`));
-      routes.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(addressUndecided ? { undecided: addressUndecided } : {}), ...(sources.length ? { sources } : {}) });
+      hops.push(
+        hop(
+          subject.resource,
+          `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${
+            sources.length ? `, reachable only from ${sources.join(', ')}` : ''
+          }`,
+        ),
+      );
+      routes.push({
+        mechanism: subject.mechanism,
+        viaGateway: false,
+        hops,
+        ports,
+        worldPorts,
+        ...(addressUndecided ? { undecided: addressUndecided } : {}),
+        ...(sources.length ? { sources } : {}),
+      });
     }
   }
   if (undecidedSubnets.length) {
     // Subnets we cannot see: still decided when the security groups admit nothing from the internet.
     const closed = closedByGroups(undefined);
     if (closed) reasons.push(closed);
-    else if (subject.publicByIntent && subnetAddresses.length === 0) routes.push(...intendedRoutes(topo, subject, prefix, groupAddresses, groupUndecided, undecidedSubnets, reasons));
+    else if (subject.publicByIntent && subnetAddresses.length === 0)
+      routes.push(...intendedRoutes(topo, subject, prefix, groupAddresses, groupUndecided, undecidedSubnets, reasons));
     else for (const reason of undecidedSubnets) routes.push(undecidedRoute(subject, prefix, `subnet ${reason} is not in this configuration`));
   }
   return { routes, reasons };
@@ -204,10 +236,26 @@ function intendedRoutes(
       continue;
     }
     // A pseudo-hop stands for internet gateway -> route table -> subnet, located at the resource that states the intent.
-    const hops: Hop[] = [...prefix, { address: '(public subnets, by the internet-facing scheme)', resource: subject.resource, message: `${subject.publicByIntent}; its subnets (${subnets.join('; ')}) are not in this configuration, so the scheme is taken as the intent: public subnets routed to an internet gateway` }];
+    const hops: Hop[] = [
+      ...prefix,
+      {
+        address: '(public subnets, by the internet-facing scheme)',
+        resource: subject.resource,
+        message: `${subject.publicByIntent}; its subnets (${subnets.join(
+          '; ',
+        )}) are not in this configuration, so the scheme is taken as the intent: public subnets routed to an internet gateway`,
+      },
+    ];
     hops.push(...ruleHops(sg.rules, ports));
     const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
-    hops.push(hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${sources.length ? `, reachable only from ${sources.join(', ')}` : ''}`));
+    hops.push(
+      hop(
+        subject.resource,
+        `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${
+          sources.length ? `, reachable only from ${sources.join(', ')}` : ''
+        }`,
+      ),
+    );
     out.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(sources.length ? { sources } : {}) });
   }
   return out;
@@ -220,7 +268,12 @@ function ruleHops(rules: readonly SgRule[], ports: PortSet): Hop[] {
   for (const rule of rules) {
     if (!rule.ports || rule.ports.intersect(ports).isEmpty() || seen.has(rule.declaredBy.address)) continue;
     seen.add(rule.declaredBy.address);
-    out.push(hop(rule.declaredBy, `${rule.label} admits ${rule.ports.intersect(ports).labels().join(', ')} from ${rule.source.kind === 'cidr' ? rule.source.cidr : 'a public source'}`));
+    out.push(
+      hop(
+        rule.declaredBy,
+        `${rule.label} admits ${rule.ports.intersect(ports).labels().join(', ')} from ${rule.source.kind === 'cidr' ? rule.source.cidr : 'a public source'}`,
+      ),
+    );
   }
   return out;
 }
@@ -332,7 +385,8 @@ export function targetPorts(tg: Resource, target: LbTarget, listener: PortSet | 
   const port = target.port ?? asNumber(valueAt(tg.values, 'port'));
   if (port === undefined) return { ports: PortSet.ALL, known: false, lambda: false };
   const protocol = (asString(valueAt(tg.values, 'protocol')) ?? 'HTTP').toUpperCase();
-  const ports = protocol === 'UDP' ? PortSet.of('udp', port, port)! : protocol === 'TCP_UDP' ? PortSet.tcp(port).union(PortSet.of('udp', port, port)!) : PortSet.tcp(port);
+  const ports =
+    protocol === 'UDP' ? PortSet.of('udp', port, port)! : protocol === 'TCP_UDP' ? PortSet.tcp(port).union(PortSet.of('udp', port, port)!) : PortSet.tcp(port);
   return { ports, known: true, lambda: false };
 }
 
@@ -367,7 +421,7 @@ export function containerPorts(taskDefinition: Resource | undefined): PortSet | 
   const parsed = containerDefinitions(taskDefinition);
   if (!parsed) return undefined;
   let ports = PortSet.EMPTY;
-  for (const container of parsed as unknown[]) {
+  for (const container of parsed) {
     const mappings = (container as { portMappings?: unknown } | null)?.portMappings;
     if (!Array.isArray(mappings)) continue;
     for (const m of mappings as { containerPort?: unknown; protocol?: unknown }[]) {

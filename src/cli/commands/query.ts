@@ -35,19 +35,23 @@ export function registerQuery(program: Command, io: CliIo, _setExit: (code: numb
           : answer.length === 0
             ? `No principal can ${action}${flags.resource ? ` on ${flags.resource}` : ''}.`
             : answer
-                .map((entry) =>
-                  [
-                    `${entry.address} (${entry.serviceType ?? 'untyped'})${pattern ? ` ${entry.action}` : ''}${entry.conditional ? ' — only under conditions' : ''}${entry.undecided ? ` — undecided: ${entry.undecided}` : ''}`,
+                .map((entry) => {
+                  const conditional = entry.conditional ? ' — only under conditions' : '';
+                  const undecided = entry.undecided ? ` — undecided: ${entry.undecided}` : '';
+                  return [
+                    `${entry.address} (${entry.serviceType ?? 'untyped'})${pattern ? ` ${entry.action}` : ''}${conditional}${undecided}`,
                     ...entry.evidence.map((e) => `    ${e.message}`),
-                  ].join('\n'),
-                )
+                  ].join('\n');
+                })
                 .join('\n');
       emit(io, text, flags.output);
     });
 
   query
     .command('exposure')
-    .description('every resource reachable from the internet, with its path and ports; then those that may be, with the value known only after apply that decides it')
+    .description(
+      'every resource reachable from the internet, with its path and ports; then those that may be, with the value known only after apply that decides it',
+    )
     .argument('[inputs...]', 'inputs as for check')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'], 'text'))
     .option('--config <file>', 'hybridguard.config.yaml|json')
@@ -72,15 +76,21 @@ function projectOptions(io: CliIo, inputs: readonly string[], flags: { config?: 
 
 /** Reachable resources, then a separate section for those that depend on values known only after apply. */
 function exposureText(entries: readonly ExposureReportEntry[]): string {
-  const line = (e: ExposureReportEntry): string =>
-    `${e.address} (${e.serviceType ?? 'untyped'}) ${e.viaGateway ? 'via the gateway' : 'DIRECTLY'} on ${e.ports.join(', ') || 'any port'}${e.sources ? `, only from ${e.sources.join(', ')}` : ''}\n    ${e.path.join(' -> ')}`;
+  const line = (e: ExposureReportEntry): string => {
+    const how = e.viaGateway ? 'via the gateway' : 'DIRECTLY';
+    const sources = e.sources ? `, only from ${e.sources.join(', ')}` : '';
+    return `${e.address} (${e.serviceType ?? 'untyped'}) ${how} on ${e.ports.join(', ') || 'any port'}${sources}\n    ${e.path.join(' -> ')}`;
+  };
   const reachable = entries.filter((e) => !e.undecided);
   const undecided = entries.filter((e) => e.undecided);
   if (entries.length === 0) return 'Nothing is reachable from the internet.';
   const sections = [reachable.length ? reachable.map(line).join('\n') : 'Nothing is certainly reachable from the internet.'];
   if (undecided.length) {
     sections.push(
-      [`May be reachable, undecided because a value is known only after apply or is not in this configuration (${undecided.length}):`, ...undecided.map((e) => `${line(e)}\n    unknown: ${e.undecided}`)].join('\n'),
+      [
+        `May be reachable, undecided because a value is known only after apply or is not in this configuration (${undecided.length}):`,
+        ...undecided.map((e) => `${line(e)}\n    unknown: ${e.undecided}`),
+      ].join('\n'),
     );
   }
   return sections.join('\n\n');

@@ -45,6 +45,7 @@ const ROWS_PER_RULE = 25;
 export function mdText(text: string): string {
   return text
     .replace(/\s*[\r\n]+\s*/g, ' ')
+    // eslint-disable-next-line no-control-regex -- control characters are what this replaces
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .replace(/[\\`*_[\]<>&|~!#$@:]/g, (c) => `\\${c}`)
     .replace(/(www)\./gi, '$1\\.')
@@ -129,7 +130,12 @@ function ruleSection(out: Budget, group: readonly Result[], cwd: string | undefi
   const first = group[0]!;
   const worst = group.reduce((w, r) => (rankOf(r.severity) > rankOf(w.severity) ? r : w), first);
   const count = group.filter(failing).length;
-  out.push(`<details><summary>${htmlText(`${worst.severity} · ${first.ruleId} ${first.ruleName} · ${plural(group.length, 'finding')}${count > 0 ? `, ${count} failing` : ''}`)}</summary>`, '');
+  out.push(
+    `<details><summary>${htmlText(
+      `${worst.severity} · ${first.ruleId} ${first.ruleName} · ${plural(group.length, 'finding')}${count > 0 ? `, ${count} failing` : ''}`,
+    )}</summary>`,
+    '',
+  );
   out.push(`Rule: ${link(first)}. Fix: ${mdText(cut(first.remediation))}`, '');
   out.push('| Resource | Finding | Evidence | Where |', '|---|---|---|---|');
   const rows = [...group].sort((a, b) => Number(failing(b)) - Number(failing(a)) || rankOf(b.severity) - rankOf(a.severity));
@@ -138,7 +144,9 @@ function ruleSection(out: Budget, group: readonly Result[], cwd: string | undefi
     // The most telling link of the chain: the first that is not how the service type was decided.
     const proof = r.evidence.find((e) => e.kind !== 'service-type') ?? r.evidence[0];
     const evidence = proof ? `${mdText(cut(proof.message))}${r.evidence.length > 1 ? ` (+${r.evidence.length - 1} more)` : ''}` : '';
-    const row = `| ${mdCode(cut(r.location.address ?? r.location.constructPath ?? '-'))} | ${r.undecided ? '**undecided:** ' : ''}${mdText(cut(r.message))} | ${evidence} | ${mdCode(cut(fileLine(r.location, cwd)))} |`;
+    const row = `| ${mdCode(cut(r.location.address ?? r.location.constructPath ?? '-'))} | ${r.undecided ? '**undecided:** ' : ''}${mdText(
+      cut(r.message),
+    )} | ${evidence} | ${mdCode(cut(fileLine(r.location, cwd)))} |`;
     if (!out.tryPush(row)) break;
     shown++;
   }
@@ -158,7 +166,9 @@ function listSection(out: Budget, summary: string, list: readonly Result[], cwd:
   for (const r of list) {
     const sup = r.suppression;
     const why = sup
-      ? `${mdText(cut(sup.reason))} (owner ${sup.owner ? mdText(sup.owner) : 'none'}, expires ${sup.expires ? mdText(sup.expires) : 'never'}, ${mdText(cut(sup.source))})`
+      ? `${mdText(cut(sup.reason))} (owner ${sup.owner ? mdText(sup.owner) : 'none'}, expires ${sup.expires ? mdText(sup.expires) : 'never'}, ${mdText(
+          cut(sup.source),
+        )})`
       : mdText(cut(r.evidence.at(-1)?.message ?? ''));
     const row = `| ${link(r)} | ${mdCode(cut(r.location.address ?? fileLine(r.location, cwd)))} | ${mdText(cut(r.message))} | ${why} |`;
     if (!out.tryPush(row)) break;

@@ -67,7 +67,11 @@ export function renderText(results: RunResults, options: RenderOptions): string 
     out.push(`    ${c.green('fix:')} ${indentLines(r.remediation, '         ').trimStart()}`);
     if (r.suppression) {
       const s = r.suppression;
-      const meta = [s.owner ? `owner ${safeText(s.owner)}` : 'no owner', s.expires ? `expires ${safeText(s.expires)}` : 'no expiry', `from ${safeText(s.source)}`];
+      const meta = [
+        s.owner ? `owner ${safeText(s.owner)}` : 'no owner',
+        s.expires ? `expires ${safeText(s.expires)}` : 'no expiry',
+        `from ${safeText(s.source)}`,
+      ];
       out.push(`    ${c.dim('suppressed:')} ${safeText(s.reason)} ${c.dim(`(${meta.join(', ')})`)}`);
     }
     out.push('');
@@ -90,7 +94,13 @@ export function renderText(results: RunResults, options: RenderOptions): string 
   }
 
   if (undecided.length > 0) {
-    out.push(c.bold.underline(`Undecided (${undecided.length}): could not decide: value unknown until apply${options.failOnUndecided ? ' (they fail the check: --fail-on-undecided)' : ''}`));
+    out.push(
+      c.bold.underline(
+        `Undecided (${undecided.length}): could not decide: value unknown until apply${
+          options.failOnUndecided ? ' (they fail the check: --fail-on-undecided)' : ''
+        }`,
+      ),
+    );
     out.push('');
     for (const r of undecided) finding(r, c.magenta('undecided'));
   }

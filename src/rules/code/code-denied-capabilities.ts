@@ -12,7 +12,8 @@ import { bySite, callEvidence, chainEvidence, chainText, codeFinding, handlerTyp
  */
 export const codeDeniedCapabilities: Check = {
   name: 'code-denied-capabilities',
-  description: "The selected services' handler code makes no AWS SDK call whose IAM action belongs to a denied capability, directly or through imported helpers.",
+  description:
+    "The selected services' handler code makes no AWS SDK call whose IAM action belongs to a denied capability, directly or through imported helpers.",
   paramsSchema: {
     type: 'object',
     additionalProperties: false,

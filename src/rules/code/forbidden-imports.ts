@@ -23,7 +23,9 @@ export const forbiddenImports: Check = {
         items: {
           type: 'string',
           description:
-            'A module specifier or glob (`@aws-sdk/client-sagemaker`, `aws-sdk`, `@acme/gpu-*`, Python `sagemaker`); it also matches the module\'s subpaths (`aws-sdk` matches `aws-sdk/clients/s3`, Python `sagemaker` matches `sagemaker.estimator`), and project files by their path from the code root (`shared/training/*`).',
+            "A module specifier or glob (`@aws-sdk/client-sagemaker`, `aws-sdk`, `@acme/gpu-*`, Python `sagemaker`); it also matches the module's subpaths " +
+              "(`aws-sdk` matches `aws-sdk/clients/s3`, Python `sagemaker` matches `sagemaker.estimator`), and project files by their path from the code " +
+              "root (`shared/training/*`).",
         },
         description: 'Modules the code must not import.',
       },
@@ -38,7 +40,9 @@ export const forbiddenImports: Check = {
     for (const handler of handlers) {
       const hits = new Map<string, { pattern: string; imports: CodeImport[] }>();
       for (const imp of handler.imports) {
-        const pattern = patterns.find((p) => matchesModule(p, imp.specifier, imp.language === 'python') || (imp.resolved !== undefined && globMatch(p, imp.resolved, false)));
+        const pattern = patterns.find(
+          (p) => matchesModule(p, imp.specifier, imp.language === 'python') || (imp.resolved !== undefined && globMatch(p, imp.resolved, false)),
+        );
         if (pattern === undefined) continue;
         const key = imp.resolved ?? imp.specifier;
         const hit = hits.get(key) ?? { pattern, imports: [] };
@@ -53,7 +57,9 @@ export const forbiddenImports: Check = {
         out.push({
           ...codeFinding(code, handler, first),
           subject: key,
-          message: `${handler.resourceAddress} (${handler.serviceType ?? 'no service type'}) imports ${first.specifier} at ${code.displayPath(first.file)}:${first.line}${via}: ${pattern === first.specifier ? 'a module the policy forbids' : `the policy forbids ${pattern}`}`,
+          message: `${handler.resourceAddress} (${handler.serviceType ?? 'no service type'}) imports ${first.specifier} at ${code.displayPath(first.file)}:${
+            first.line
+          }${via}: ${pattern === first.specifier ? 'a module the policy forbids' : `the policy forbids ${pattern}`}`,
           evidence: [...sorted.map((imp) => importEvidence(code, imp)), ...chainEvidence(code, handler, first), ...handlerTypeEvidence(handler)],
         });
       }

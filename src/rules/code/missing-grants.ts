@@ -34,8 +34,14 @@ export const missingGrants: Check = {
         out.push({
           ...codeFinding(code, handler, call),
           subject: `${call.computed.what} computed: ${call.computed.expression}`,
-          message: `${handler.resourceAddress} calls ${call.sdkCall} at ${code.displayPath(call.file)}:${call.line}, whose ${call.computed.what} is computed at run time (${call.computed.expression}): whether its role ${handler.roleAddress} allows it cannot be decided`,
-          evidence: [callEvidence(code, call, `computes its ${call.computed.what}: ${call.computed.expression}`), ...chainEvidence(code, handler, call), ...handlerTypeEvidence(handler)],
+          message: `${handler.resourceAddress} calls ${call.sdkCall} at ${code.displayPath(call.file)}:${call.line}, whose ${
+            call.computed.what
+          } is computed at run time (${call.computed.expression}): whether its role ${handler.roleAddress} allows it cannot be decided`,
+          evidence: [
+            callEvidence(code, call, `computes its ${call.computed.what}: ${call.computed.expression}`),
+            ...chainEvidence(code, handler, call),
+            ...handlerTypeEvidence(handler),
+          ],
           undecided: true,
         });
       }
@@ -53,10 +59,18 @@ export const missingGrants: Check = {
           out.push({
             ...codeFinding(code, handler, first),
             subject: action,
-            message: `${handler.resourceAddress} calls ${action}${problem.arns.length > 0 ? ` on ${listOf(problem.arns, 3)}` : ''} at ${code.displayPath(first.file)}:${first.line}; its role ${handler.roleAddress} does not allow it, but ${granting.map((g) => g.address).join(', ')} allows it to the role as a resource policy: whether that policy is attached to the resource the call reaches cannot be decided here`,
+            message: `${handler.resourceAddress} calls ${action}${problem.arns.length > 0 ? ` on ${listOf(problem.arns, 3)}` : ''} at ${code.displayPath(
+              first.file,
+            )}:${first.line}; its role ${handler.roleAddress} does not allow it, but ${granting
+              .map((g) => g.address)
+              .join(', ')} allows it to the role as a resource policy: whether that policy is attached to the resource the call reaches cannot be decided here`,
             evidence: [
               ...sites.map((c) => callEvidence(code, c, `needs ${action}`)),
-              ...granting.map((g) => ({ kind: 'statement', message: `statement ${g.statement} of ${g.address} allows ${action} to principal ${handler.roleAddress}`, location: g.location })),
+              ...granting.map((g) => ({
+                kind: 'statement',
+                message: `statement ${g.statement} of ${g.address} allows ${action} to principal ${handler.roleAddress}`,
+                location: g.location,
+              })),
               ...roleEvidence(problem.evaluation, handler, principal.resource.location, action),
               ...handlerTypeEvidence(handler),
             ],
@@ -76,7 +90,9 @@ export const missingGrants: Check = {
         out.push({
           ...codeFinding(code, handler, first),
           subject: action,
-          message: `${handler.resourceAddress} calls ${action}${on} at ${code.displayPath(first.file)}:${first.line}, but its role ${handler.roleAddress} does not allow it (${how})`,
+          message: `${handler.resourceAddress} calls ${action}${on} at ${code.displayPath(first.file)}:${first.line}, but its role ${
+            handler.roleAddress
+          } does not allow it (${how})`,
           evidence: [
             ...sites.map((c) => callEvidence(code, c, `needs ${action}`)),
             ...chainEvidence(code, handler, first),
@@ -160,7 +176,9 @@ function roleEvidence(evaluation: Evaluation, handler: HandlerFacts, roleLocatio
   return [
     {
       kind: 'role',
-      message: `no policy of ${handler.roleAddress} (the role of ${handler.resourceAddress}) allows ${action}${evaluation.resource ? ` on ${evaluation.resource}` : ''}`,
+      message: `no policy of ${handler.roleAddress} (the role of ${handler.resourceAddress}) allows ${action}${
+        evaluation.resource ? ` on ${evaluation.resource}` : ''
+      }`,
       ...(roleLocation ? { location: roleLocation } : {}),
       data: { role: handler.roleAddress ?? null, action, decision: evaluation.decision },
     },
@@ -172,7 +190,11 @@ function roleEvidence(evaluation: Evaluation, handler: HandlerFacts, roleLocatio
  * (a `principals` block of a data "aws_iam_policy_document" referring to the role): a bucket, queue,
  * topic or key policy that grants the call by itself, wherever the document is attached.
  */
-function resourcePoliciesNaming(graph: ResourceGraph, roleAddress: string, action: string): { address: string; statement: number; location: Resource['location'] }[] {
+function resourcePoliciesNaming(
+  graph: ResourceGraph,
+  roleAddress: string,
+  action: string,
+): { address: string; statement: number; location: Resource['location'] }[] {
   const role = graph.get(roleAddress);
   if (!role) return [];
   const out: { address: string; statement: number; location: Resource['location'] }[] = [];
@@ -182,7 +204,9 @@ function resourcePoliciesNaming(graph: ResourceGraph, roleAddress: string, actio
       if (asString(valueAt(statement, 'effect')) === 'Deny') return;
       const actions = asList(valueAt(statement, 'actions')).filter((a): a is string => typeof a === 'string');
       if (!actions.some((a) => globMatch(a, action, true))) return;
-      const names = doc.references.some((r) => r.attribute.startsWith(`statement.${i}.principals`) && (r.target === role.address || r.target.startsWith(`${role.address}.`)));
+      const names = doc.references.some(
+        (r) => r.attribute.startsWith(`statement.${i}.principals`) && (r.target === role.address || r.target.startsWith(`${role.address}.`)),
+      );
       const awsPrincipals = asList(valueAt(statement, 'principals')).some((p) => asString(valueAt(p, 'type')) === 'AWS');
       if (names && awsPrincipals) out.push({ address: doc.address, statement: i, location: doc.location });
     });

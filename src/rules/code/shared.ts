@@ -8,12 +8,16 @@ import type { Check } from '../types.js';
 export function selectedHandlers(facts: Facts, policy: Policy): { code: CodeFacts; handlers: readonly HandlerFacts[] } | undefined {
   const code = facts.code();
   if (!code) return undefined;
-  const handlers = policy.serviceTypes.length === 0 ? code.handlers : code.handlers.filter((h) => h.serviceType !== undefined && policy.serviceTypes.includes(h.serviceType));
+  const handlers =
+    policy.serviceTypes.length === 0 ? code.handlers : code.handlers.filter((h) => h.serviceType !== undefined && policy.serviceTypes.includes(h.serviceType));
   return { code, handlers };
 }
 
 /** Shortest chain first, then file and line: the site a finding points at. */
-export function bySite<T extends { readonly chain: readonly string[]; readonly file: string; readonly line: number; readonly column: number }>(a: T, b: T): number {
+export function bySite<T extends { readonly chain: readonly string[]; readonly file: string; readonly line: number; readonly column: number }>(
+  a: T,
+  b: T,
+): number {
   return a.chain.length - b.chain.length || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column;
 }
 
@@ -50,7 +54,9 @@ export function chainEvidence(code: CodeFacts, handler: HandlerFacts, site: { re
 export function importEvidence(code: CodeFacts, imp: CodeImport): Evidence {
   return {
     kind: 'import',
-    message: `${code.displayPath(imp.file)}:${imp.line}:${imp.column} ${imp.kind === 'require' ? 'requires' : imp.kind === 'dynamic-import' ? 'dynamically imports' : 'imports'} ${imp.specifier}${imp.chain.length > 1 ? ` (reached through ${chainText(code, imp.chain)})` : ''}`,
+    message: `${code.displayPath(imp.file)}:${imp.line}:${imp.column} ${
+      imp.kind === 'require' ? 'requires' : imp.kind === 'dynamic-import' ? 'dynamically imports' : 'imports'
+    } ${imp.specifier}${imp.chain.length > 1 ? ` (reached through ${chainText(code, imp.chain)})` : ''}`,
     location: { file: code.displayPath(imp.file), line: imp.line },
     data: { specifier: imp.specifier, kind: imp.kind, chain: imp.chain.map((f) => code.displayPath(f)) },
   };
@@ -61,14 +67,20 @@ export function handlerTypeEvidence(handler: HandlerFacts): Evidence[] {
   return [
     {
       kind: 'service-type',
-      message: `${handler.resourceAddress} is a ${handler.serviceType}${handler.serviceTypeReason ? ` (${handler.serviceTypeReason})` : ''}; its code is ${handler.entry} (${handler.source.detail})`,
+      message: `${handler.resourceAddress} is a ${handler.serviceType}${handler.serviceTypeReason ? ` (${handler.serviceTypeReason})` : ''}; its code is ${
+        handler.entry
+      } (${handler.source.detail})`,
       data: { type: handler.serviceType, ...(handler.serviceTypeReason ? { reason: handler.serviceTypeReason } : {}), entry: handler.entry },
     },
   ];
 }
 
 /** Location and service type fields of a finding at a site in a handler's code. */
-export function codeFinding(code: CodeFacts, handler: HandlerFacts, site: { readonly file: string; readonly line: number }): Pick<FindingDraft, 'location' | 'serviceType' | 'serviceTypeReason'> {
+export function codeFinding(
+  code: CodeFacts,
+  handler: HandlerFacts,
+  site: { readonly file: string; readonly line: number },
+): Pick<FindingDraft, 'location' | 'serviceType' | 'serviceTypeReason'> {
   return {
     location: { file: code.displayPath(site.file), line: site.line, address: handler.resourceAddress },
     ...(handler.serviceType ? { serviceType: handler.serviceType } : {}),
@@ -95,6 +107,8 @@ export function ignoreActionsParam(description: string): Pick<Check, 'paramsSche
       },
     },
     validate: (params, context) =>
-      stringList(params.ignoreActions).flatMap((p, i) => (context.matchesAnyAction(p) ? [] : [{ field: `ignoreActions/${i}`, message: `${p} matches no IAM action` }])),
+      stringList(params.ignoreActions).flatMap((p, i) =>
+        context.matchesAnyAction(p) ? [] : [{ field: `ignoreActions/${i}`, message: `${p} matches no IAM action` }],
+      ),
   };
 }

@@ -69,7 +69,13 @@ export const unusedGrants: Check = {
               kind: 'statement',
               message: `${label} allows ${written}; no code path calls ${listOf(unused)}`,
               location,
-              data: { policy: applied.name, statementIndex: statement.index, ...(statement.sid ? { sid: statement.sid } : {}), actions: [...(statement.action ?? [])], unused },
+              data: {
+                policy: applied.name,
+                statementIndex: statement.index,
+                ...(statement.sid ? { sid: statement.sid } : {}),
+                actions: [...(statement.action ?? [])],
+                unused,
+              },
             },
             {
               kind: 'code',
@@ -81,7 +87,9 @@ export const unusedGrants: Check = {
             ...codeFinding(code, handler, { file: handler.entry, line: 1 }),
             location: { ...location, address: roleAddress },
             subject: `${applied.name}#${statement.index}`,
-            message: `${roleAddress} (role of ${runs}) is allowed ${listOf(unused)}${unused.length > 8 ? ` (${unused.length} actions)` : ''} by ${label}, but no code path calls ${unused.length === 1 ? 'it' : 'them'}`,
+            message: `${roleAddress} (role of ${runs}) is allowed ${listOf(unused)}${
+              unused.length > 8 ? ` (${unused.length} actions)` : ''
+            } by ${label}, but no code path calls ${unused.length === 1 ? 'it' : 'them'}`,
             evidence,
           });
         }
@@ -110,8 +118,25 @@ function everyUserHasCode(graph: ResourceGraph, principal: Principal, handlers: 
 const POLLER_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   aws_sqs_queue: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
   aws_dynamodb_table: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams'],
-  aws_kinesis_stream: ['kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard'],
-  aws_mq_broker: ['mq:DescribeBroker', 'secretsmanager:GetSecretValue', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+  aws_kinesis_stream: [
+    'kinesis:GetRecords',
+    'kinesis:GetShardIterator',
+    'kinesis:DescribeStream',
+    'kinesis:DescribeStreamSummary',
+    'kinesis:ListShards',
+    'kinesis:ListStreams',
+    'kinesis:SubscribeToShard',
+  ],
+  aws_mq_broker: [
+    'mq:DescribeBroker',
+    'secretsmanager:GetSecretValue',
+    'ec2:CreateNetworkInterface',
+    'ec2:DeleteNetworkInterface',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeVpcs',
+  ],
 };
 
 /** What Lambda sends to an asynchronous invocation's destination or dead-letter target, with the function's role. */

@@ -11,7 +11,7 @@ import { findingPerSchema, listActions, pendingOn, principalFinding, principalLa
  */
 export const boundaryBlockedCapabilities: Check = {
   name: 'boundary-blocked-capabilities',
-  description: 'The selected roles\' identity policies do not grant the named capabilities, even where the permissions boundary stops the grant.',
+  description: "The selected roles' identity policies do not grant the named capabilities, even where the permissions boundary stops the grant.",
   paramsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -24,7 +24,12 @@ export const boundaryBlockedCapabilities: Check = {
         properties: Object.fromEntries(
           SERVICE_TYPES.map((t) => [
             t,
-            { type: 'array', minItems: 1, items: { type: 'string', description: 'A capability name (gpu-compute, model-registry, ...).' }, description: `Capabilities a ${t} role must not ask for.` },
+            {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', description: 'A capability name (gpu-compute, model-registry, ...).' },
+              description: `Capabilities a ${t} role must not ask for.`,
+            },
           ]),
         ),
         description: 'Per service type, the capabilities its roles must not ask for; roles of other types are not checked.',
@@ -49,7 +54,7 @@ export const boundaryBlockedCapabilities: Check = {
     const iam = facts.iam();
     const out: FindingDraft[] = [];
     for (const principal of selectedPrincipals(facts, policy)) {
-      const capabilities = principal.serviceType ? (byType[principal.serviceType.type] ?? []) : [];
+      const capabilities = principal.serviceType ? byType[principal.serviceType.type] ?? [] : [];
       if (!principal.boundary) continue;
       for (const capability of capabilities) {
         const blocked = iam.boundaryBlockedGrants(principal, capability);
@@ -64,8 +69,13 @@ export const boundaryBlockedCapabilities: Check = {
               ...base,
               subject: g.action,
               message: undecided
-                ? `${asks}: its identity policies may allow ${g.action}, which only its permissions boundary may stop, depending on ${pendingOn(g.conditions, g.evidence)}`
-                : `${asks}: its identity policies allow ${g.action}${g.conditions.length > 0 ? ` when ${g.conditions.join(' and ')}` : ''}, stopped only by its permissions boundary`,
+                ? `${asks}: its identity policies may allow ${g.action}, which only its permissions boundary may stop, depending on ${pendingOn(
+                    g.conditions,
+                    g.evidence,
+                  )}`
+                : `${asks}: its identity policies allow ${g.action}${
+                    g.conditions.length > 0 ? ` when ${g.conditions.join(' and ')}` : ''
+                  }, stopped only by its permissions boundary`,
               evidence: [...g.evidence, ...typeEvidence],
               ...(undecided ? { undecided: true } : {}),
             });

@@ -6,4 +6,11 @@ import { permissionsBoundaryRequired } from './permissions-boundary-required.js'
 import { unknownActions } from './unknown-actions.js';
 import { wildcardResourceDataActions } from './wildcard-resource-data-actions.js';
 
-export const iamChecks: readonly Check[] = [deniedCapabilities, boundaryBlockedCapabilities, noFullAdmin, wildcardResourceDataActions, permissionsBoundaryRequired, unknownActions];
+export const iamChecks: readonly Check[] = [
+  deniedCapabilities,
+  boundaryBlockedCapabilities,
+  noFullAdmin,
+  wildcardResourceDataActions,
+  permissionsBoundaryRequired,
+  unknownActions,
+];

@@ -54,7 +54,9 @@ export const noFullAdmin: Check = {
           out.push({
             ...principalFinding(principal),
             subject,
-            message: `${principalLabel(principal)} is allowed ${what} on every resource by ${describePolicy(applied)} (still allowed after boundary and Deny: ${listActions(effective, 4)})`,
+            message: `${principalLabel(principal)} is allowed ${what} on every resource by ${describePolicy(
+              applied,
+            )} (still allowed after boundary and Deny: ${listActions(effective, 4)})`,
             evidence: [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)],
           });
         }

@@ -6,7 +6,8 @@ import type { Principal } from '../../analysis/iam/index.js';
 /** `findingPer` parameter of the capability checks. */
 export const findingPerSchema = {
   enum: ['capability', 'action'],
-  description: 'One finding per capability (subject = capability) or per granted action (subject = action, so suppressions can target one action). Default capability.',
+  description:
+    'One finding per capability (subject = capability) or per granted action (subject = action, so suppressions can target one action). Default capability.',
 };
 
 /** Principals a policy selects: those whose service type it names (every principal when it names none). */

@@ -25,7 +25,13 @@ export const unknownActions: Check = {
             kind: 'statement',
             message: `${where} names ${use.pattern}`,
             location: use.location,
-            data: { policy: use.policy.name, policyKind: use.policy.kind, statementIndex: s.index, ...(s.sid ? { sid: s.sid } : {}), statement: statementJson(s) },
+            data: {
+              policy: use.policy.name,
+              policyKind: use.policy.kind,
+              statementIndex: s.index,
+              ...(s.sid ? { sid: s.sid } : {}),
+              statement: statementJson(s),
+            },
           },
         ],
       });

@@ -70,7 +70,12 @@ export const wildcardResourceDataActions: Check = {
             subject: holder,
             message: `${principalLabel(principal)} may be allowed data actions on Resource "*": ${unreadableText(applied)}`,
             evidence: [
-              { kind: 'unknown-policy', message: unreadableText(applied), location: applied.location, data: { policy: applied.name, policyKind: applied.kind, unknown: applied.document.unknown } },
+              {
+                kind: 'unknown-policy',
+                message: unreadableText(applied),
+                location: applied.location,
+                data: { policy: applied.name, policyKind: applied.kind, unknown: applied.document.unknown },
+              },
               ...serviceTypeEvidence(principal),
             ],
             undecided: true,
@@ -85,7 +90,7 @@ export const wildcardResourceDataActions: Check = {
           // The patterns of this statement that grant data actions on "*", each with a few examples.
           const patterns: string[] = [];
           const examples: string[] = [];
-          for (const pattern of s.action!) {
+          for (const pattern of s.action) {
             const effective = allowedOnEverything(principal, dataActions(pattern), EXAMPLES);
             if (effective.length === 0) continue;
             patterns.push(pattern);
@@ -102,11 +107,20 @@ export const wildcardResourceDataActions: Check = {
           byStatement.set(
             subject.toLowerCase(),
             certain
-              ? { ...principalFinding(principal), subject, message: `${principalLabel(principal)} is allowed ${listed} on Resource "*" by statement ${s.sid ? `"${s.sid}"` : s.index} of ${describePolicy(applied)}: ${why}`, evidence }
+              ? {
+                  ...principalFinding(principal),
+                  subject,
+                  message: `${principalLabel(principal)} is allowed ${listed} on Resource "*" by statement ${
+                    s.sid ? `"${s.sid}"` : s.index
+                  } of ${describePolicy(applied)}: ${why}`,
+                  evidence,
+                }
               : {
                   ...principalFinding(principal),
                   subject,
-                  message: `${principalLabel(principal)} may be allowed ${listed} on Resource "*" by statement ${s.sid ? `"${s.sid}"` : s.index} of ${describePolicy(applied)}: its Resource ${pending} has no value in the input and may be "*"; ${why}`,
+                  message: `${principalLabel(principal)} may be allowed ${listed} on Resource "*" by statement ${
+                    s.sid ? `"${s.sid}"` : s.index
+                  } of ${describePolicy(applied)}: its Resource ${pending} has no value in the input and may be "*"; ${why}`,
                   evidence,
                   undecided: true,
                 },

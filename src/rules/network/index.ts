@@ -5,4 +5,10 @@ import { sensitiveServicesPrivate } from './sensitive-services-private.js';
 import { unattachedOpenSecurityGroup } from './unattached-open-security-group.js';
 import { worldOpenAdminPort } from './world-open-admin-port.js';
 
-export const networkChecks: readonly Check[] = [onlyGatewayPublic, sensitiveServicesPrivate, unattachedOpenSecurityGroup, worldOpenAdminPort, publiclyAccessibleDataStore];
+export const networkChecks: readonly Check[] = [
+  onlyGatewayPublic,
+  sensitiveServicesPrivate,
+  unattachedOpenSecurityGroup,
+  worldOpenAdminPort,
+  publiclyAccessibleDataStore,
+];

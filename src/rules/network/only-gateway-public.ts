@@ -46,10 +46,14 @@ export const onlyGatewayPublic: Check = {
         message: undecided
           ? `${exposure.address} may be reachable from the internet ${how}, outside the gateway: ${main.undecided}`
           : used.every((p) => p.mechanism === 'trust-policy')
-            ? `${exposure.address} can be assumed by any AWS account ${how} (an access grant over STS, not a network path): ${main.path.join(' -> ')}`
-            : vpcOnly
-            ? `${exposure.address} is public by AWS's definition ${how}: anyone who reaches it through its VPC gets in, whatever their account: ${main.path.join(' -> ')}`
-            : `${exposure.address} is reachable ${sources ? `from ${sources.join(', ')} only (not from any internet address)` : 'from the internet'} ${how}${networkPaths.length ? ` on ${ports.join(', ')}` : ''}, not only through the gateway: ${main.path.join(' -> ')}`,
+          ? `${exposure.address} can be assumed by any AWS account ${how} (an access grant over STS, not a network path): ${main.path.join(' -> ')}`
+          : vpcOnly
+          ? `${exposure.address} is public by AWS's definition ${how}: anyone who reaches it through its VPC gets in, whatever their account: ${main.path.join(
+              ' -> ',
+            )}`
+          : `${exposure.address} is reachable ${sources ? `from ${sources.join(', ')} only (not from any internet address)` : 'from the internet'} ${how}${
+              networkPaths.length ? ` on ${ports.join(', ')}` : ''
+            }, not only through the gateway: ${main.path.join(' -> ')}`,
         evidence: [...main.evidence, ...typeEvidence(exposure.address, assignment)],
         ...(undecided ? { undecided: true } : {}),
       });

@@ -21,7 +21,8 @@ export const publiclyAccessibleDataStore: Check = {
         ...typeFields(assignment),
         location: guarded.resource.location,
         subject: 'publicly-accessible',
-        message: `${guarded.address} is publicly accessible ${guarded.where}, and only its security groups keep it off the internet (${guarded.reason}): one security group change from the internet`,
+        message: `${guarded.address} is publicly accessible ${guarded.where}, and only its security groups keep it off the internet (${guarded.reason}): one ` +
+          `security group change from the internet`,
         evidence: guarded.evidence,
       });
     }

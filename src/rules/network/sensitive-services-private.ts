@@ -7,7 +7,15 @@ import { isAcceleratedInstanceType } from '../../model/accelerated-instances.js'
 import { selects, serviceTypeOf, typeEvidence, typeFields } from './shared.js';
 
 /** Resources that run a service's code in subnets. */
-const SERVICE_TYPES_IN_VPC = ['aws_ecs_service', 'aws_lambda_function', 'aws_instance', 'aws_sagemaker_notebook_instance', 'aws_eks_node_group', 'aws_batch_compute_environment', 'aws_autoscaling_group'];
+const SERVICE_TYPES_IN_VPC = [
+  'aws_ecs_service',
+  'aws_lambda_function',
+  'aws_instance',
+  'aws_sagemaker_notebook_instance',
+  'aws_eks_node_group',
+  'aws_batch_compute_environment',
+  'aws_autoscaling_group',
+];
 
 /**
  * Services that hold sensitive capabilities (model registry, persistent storage), and the
@@ -24,7 +32,9 @@ export const sensitiveServicesPrivate: Check = {
       capabilities: {
         type: 'array',
         items: { type: 'string', description: 'A capability name (model-registry, persistent-storage, ...).' },
-        description: 'A service whose role holds any of these capabilities must sit in private or isolated subnets (gpu-compute: also a service running GPU/accelerator instance types). Default [model-registry, persistent-storage].',
+        description:
+          'A service whose role holds any of these capabilities must sit in private or isolated subnets (gpu-compute: also a service running GPU/accelerator ' +
+            'instance types). Default [model-registry, persistent-storage].',
       },
       serviceTypes: {
         type: 'array',
@@ -66,13 +76,20 @@ export const sensitiveServicesPrivate: Check = {
         const publicSubnets = placement.subnets.filter((_, i) => placement.tiers[i] === 'public');
         const unknown = placement.subnets.filter((_, i) => placement.tiers[i] === 'unknown');
         const subnetEvidence = (subnets: readonly string[], what: string): Evidence[] =>
-          subnets.map((s) => ({ kind: 'path-hop', message: `${resource.address} runs in ${s}, ${what}`, location: facts.graph.get(s)?.location ?? resource.location, data: { subnet: s } }));
+          subnets.map((s) => ({
+            kind: 'path-hop',
+            message: `${resource.address} runs in ${s}, ${what}`,
+            location: facts.graph.get(s)?.location ?? resource.location,
+            data: { subnet: s },
+          }));
         if (publicSubnets.length) {
           out.push({
             ...typeFields(assignment),
             location: resource.location,
             subject: 'public',
-            message: `${resource.address} runs in public subnet${publicSubnets.length > 1 ? 's' : ''} ${publicSubnets.join(', ')} (a route to an internet gateway), but ${reason}: it belongs in private or isolated subnets`,
+            message: `${resource.address} runs in public subnet${publicSubnets.length > 1 ? 's' : ''} ${publicSubnets.join(
+              ', ',
+            )} (a route to an internet gateway), but ${reason}: it belongs in private or isolated subnets`,
             evidence: [...subnetEvidence(publicSubnets, 'a public subnet (its route table routes to an internet gateway)'), ...why],
           });
         } else if (unknown.length || placement.unresolved.length) {
@@ -82,8 +99,14 @@ export const sensitiveServicesPrivate: Check = {
             location: resource.location,
             subject: 'unknown',
             undecided: true,
-            message: `${resource.address} must sit in private or isolated subnets because ${reason}, but the tier of its subnets cannot be decided before apply: ${what.join('; ')}`,
-            evidence: [...subnetEvidence(unknown, 'whose route table is not known'), ...placement.unresolved.map((u) => ({ kind: 'attribute', message: `subnet ${u}`, location: resource.location })), ...why],
+            message: `${
+              resource.address
+            } must sit in private or isolated subnets because ${reason}, but the tier of its subnets cannot be decided before apply: ${what.join('; ')}`,
+            evidence: [
+              ...subnetEvidence(unknown, 'whose route table is not known'),
+              ...placement.unresolved.map((u) => ({ kind: 'attribute', message: `subnet ${u}`, location: resource.location })),
+              ...why,
+            ],
           });
         }
       }
@@ -124,7 +147,17 @@ function heldCapabilities(facts: Facts, roles: Map<string, string[]>, resource: 
   if (capabilities.includes(GPU_COMPUTE) && !held.some((h) => h.capability === GPU_COMPUTE)) {
     const { types, from } = instanceTypesOf(facts.graph, resource);
     const gpu = types.filter(isAcceleratedInstanceType);
-    if (gpu.length) held.push({ capability: GPU_COMPUTE, evidence: [{ kind: 'attribute', message: `${resource.address} runs GPU/accelerator instances (${gpu.join(', ')}, from ${from}): it is ${GPU_COMPUTE}`, location: resource.location }] });
+    if (gpu.length)
+      held.push({
+        capability: GPU_COMPUTE,
+        evidence: [
+          {
+            kind: 'attribute',
+            message: `${resource.address} runs GPU/accelerator instances (${gpu.join(', ')}, from ${from}): it is ${GPU_COMPUTE}`,
+            location: resource.location,
+          },
+        ],
+      });
   }
   return held;
 }
@@ -144,7 +177,14 @@ function roleCapabilities(facts: Facts, roles: Map<string, string[]>, resource: 
       if (grants.actions.length === 0) continue;
       held.push({
         capability,
-        evidence: [{ kind: 'capability', message: `${roleAddress} holds ${capability} (${grants.actions.slice(0, 5).join(', ')}${grants.actions.length > 5 ? ', ...' : ''})`, location: principal.resource.location }, ...grants.evidence.slice(0, 3)],
+        evidence: [
+          {
+            kind: 'capability',
+            message: `${roleAddress} holds ${capability} (${grants.actions.slice(0, 5).join(', ')}${grants.actions.length > 5 ? ', ...' : ''})`,
+            location: principal.resource.location,
+          },
+          ...grants.evidence.slice(0, 3),
+        ],
       });
       break;
     }

@@ -28,7 +28,13 @@ export function typeFields(assignment: ServiceTypeAssignment | undefined): Pick<
 
 export function typeEvidence(address: string, assignment: ServiceTypeAssignment | undefined): Evidence[] {
   if (!assignment) return [];
-  return [{ kind: 'service-type', message: `${address} is a ${assignment.type} (${assignment.source}: ${assignment.reason})`, data: { type: assignment.type, source: assignment.source } }];
+  return [
+    {
+      kind: 'service-type',
+      message: `${address} is a ${assignment.type} (${assignment.source}: ${assignment.reason})`,
+      data: { type: assignment.type, source: assignment.source },
+    },
+  ];
 }
 
 /** A resource's location, or the exposure's. */

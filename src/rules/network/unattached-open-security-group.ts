@@ -16,7 +16,9 @@ export const unattachedOpenSecurityGroup: Check = {
       out.push({
         location: group.resource.location,
         subject: group.ports.join(','),
-        message: `${group.address} admits ${group.ports.join(', ')} from the whole internet but is attached to nothing in this configuration: not an exposure today, one attachment away from one`,
+        message: `${group.address} admits ${group.ports.join(
+          ', ',
+        )} from the whole internet but is attached to nothing in this configuration: not an exposure today, one attachment away from one`,
         evidence: group.evidence,
       });
     }

@@ -105,14 +105,28 @@ function judge(resource: Resource, params: Params): FindingDraft | undefined {
     // A value known only after apply is still a value: it settles `present`, nothing else.
     const presenceOnly = CONDITIONS.every((c) => c === 'present' || params[c] === undefined);
     if (containsUnknown(value) && !presenceOnly) {
-      unknown.push({ kind: 'attribute', message: `${shown} is ${describeValue(value)}`, location: resource.location, data: { attribute: leaf.path, value: jsonOf(value) } });
+      unknown.push({
+        kind: 'attribute',
+        message: `${shown} is ${describeValue(value)}`,
+        location: resource.location,
+        data: { attribute: leaf.path, value: jsonOf(value) },
+      });
       continue;
     }
     const failure = violated(value === null ? undefined : value, params);
     if (failure) {
       firstBad ??= leaf;
-      const text = unset ? (params.default !== undefined ? `is not set (default ${JSON.stringify(params.default)})` : 'is not set') : `is ${describeValue(value)}`;
-      failing.push({ kind: 'attribute', message: `${shown} ${text}; ${failure}`, location: resource.location, data: { attribute: leaf.path, value: jsonOf(leaf.value) } });
+      const text = unset
+        ? params.default !== undefined
+          ? `is not set (default ${JSON.stringify(params.default)})`
+          : 'is not set'
+        : `is ${describeValue(value)}`;
+      failing.push({
+        kind: 'attribute',
+        message: `${shown} ${text}; ${failure}`,
+        location: resource.location,
+        data: { attribute: leaf.path, value: jsonOf(leaf.value) },
+      });
     }
   }
   const base = {
@@ -121,7 +135,10 @@ function judge(resource: Resource, params: Params): FindingDraft | undefined {
   };
   if (failing.length > 0 && firstBad) {
     const message = params.message
-      ? params.message.replaceAll('{address}', resource.address).replaceAll('{attribute}', params.attribute).replaceAll('{value}', describeValue(firstBad.value))
+      ? params.message
+          .replaceAll('{address}', resource.address)
+          .replaceAll('{attribute}', params.attribute)
+          .replaceAll('{value}', describeValue(firstBad.value))
       : `${resource.address}: ${failing[0]?.message.slice(resource.address.length + 1) ?? ''}`;
     return { ...base, message, evidence: failing };
   }
@@ -142,7 +159,8 @@ function violated(value: Value | undefined, params: Params): string | undefined 
   if (isUnknown(value)) return params.present === false ? 'expected it to be unset' : undefined;
   if (params.present === false && value !== undefined) return 'expected it to be unset';
   if (params.equals !== undefined && (value === undefined || !looseEqual(value, params.equals))) return `expected ${JSON.stringify(params.equals)}`;
-  if (params.notEquals !== undefined && value !== undefined && looseEqual(value, params.notEquals)) return `expected anything but ${JSON.stringify(params.notEquals)}`;
+  if (params.notEquals !== undefined && value !== undefined && looseEqual(value, params.notEquals))
+    return `expected anything but ${JSON.stringify(params.notEquals)}`;
   if (params.in !== undefined && (value === undefined || !params.in.some((allowed) => looseEqual(value, allowed)))) {
     return `expected one of ${params.in.map((v) => JSON.stringify(v)).join(', ')}`;
   }
@@ -211,8 +229,9 @@ function containsUnknown(value: Value | undefined): boolean {
 function looseEqual(actual: Value, expected: JsonValue): boolean {
   if (typeof expected === 'boolean') return asBoolean(actual) === expected;
   if (typeof expected === 'number') return asNumber(actual) === expected;
-  if (typeof expected === 'string') return typeof actual === 'string' ? actual === expected : (typeof actual === 'number' || typeof actual === 'boolean') && String(actual) === expected;
-  return canonical(actual) === canonical(expected as Value);
+  if (typeof expected === 'string')
+    return typeof actual === 'string' ? actual === expected : (typeof actual === 'number' || typeof actual === 'boolean') && String(actual) === expected;
+  return canonical(actual) === canonical(expected);
 }
 
 function canonical(value: Value | undefined): string {
@@ -224,7 +243,7 @@ function canonical(value: Value | undefined): string {
       .map((k) => `${JSON.stringify(k)}:${canonical(object[k])}`)
       .join(',')}}`;
   }
-  return JSON.stringify(value) ?? 'undefined';
+  return value === undefined ? 'undefined' : JSON.stringify(value);
 }
 
 function jsonOf(value: Value | undefined): JsonValue {

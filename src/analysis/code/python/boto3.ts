@@ -82,7 +82,18 @@ export const S3_INJECTED: Readonly<Record<string, { readonly pkg: string; readon
 };
 
 /** Client and resource methods that make no request (`close`, `meta`, `exceptions`, `can_paginate`). */
-export const NO_REQUEST_METHODS: ReadonlySet<string> = new Set(['close', 'can_paginate', 'get_paginator', 'get_waiter', 'meta', 'exceptions', '__aenter__', '__aexit__', '__enter__', '__exit__']);
+export const NO_REQUEST_METHODS: ReadonlySet<string> = new Set([
+  'close',
+  'can_paginate',
+  'get_paginator',
+  'get_waiter',
+  'meta',
+  'exceptions',
+  '__aenter__',
+  '__aexit__',
+  '__enter__',
+  '__exit__',
+]);
 
 /**
  * The SageMaker Python SDK's entry points and the API calls they make underneath (as its source
@@ -98,19 +109,71 @@ interface SageMakerSdkMethod {
 const DEPLOY = ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'iam:PassRole'];
 const SAGEMAKER_SDK: Readonly<Record<string, readonly SageMakerSdkMethod[]>> = {
   fit: [
-    { classes: ['Tuner'], actions: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'iam:PassRole'], why: 'HyperparameterTuner.fit() creates a tuning job (passing the role) and waits for it' },
-    { classes: ['Estimator', 'PyTorch', 'TensorFlow', 'HuggingFace', 'SKLearn', 'XGBoost', 'MXNet', 'Chainer'], actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'iam:PassRole'], why: 'Estimator.fit() creates a training job (passing the role) and waits for it' },
+    {
+      classes: ['Tuner'],
+      actions: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'iam:PassRole'],
+      why: 'HyperparameterTuner.fit() creates a tuning job (passing the role) and waits for it',
+    },
+    {
+      classes: ['Estimator', 'PyTorch', 'TensorFlow', 'HuggingFace', 'SKLearn', 'XGBoost', 'MXNet', 'Chainer'],
+      actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'iam:PassRole'],
+      why: 'Estimator.fit() creates a training job (passing the role) and waits for it',
+    },
   ],
-  deploy: [{ classes: ['Estimator', 'Model', 'PyTorch', 'TensorFlow', 'HuggingFace', 'SKLearn', 'XGBoost', 'ModelPackage'], actions: DEPLOY, why: 'deploy() creates a model, an endpoint configuration and an endpoint, and waits for it' }],
-  register: [{ classes: ['Model', 'Estimator'], actions: ['sagemaker:CreateModelPackage'], why: 'register() creates a model package in the model registry (CreateModelPackage)' }],
+  deploy: [
+    {
+      classes: ['Estimator', 'Model', 'PyTorch', 'TensorFlow', 'HuggingFace', 'SKLearn', 'XGBoost', 'ModelPackage'],
+      actions: DEPLOY,
+      why: 'deploy() creates a model, an endpoint configuration and an endpoint, and waits for it',
+    },
+  ],
+  register: [
+    {
+      classes: ['Model', 'Estimator'],
+      actions: ['sagemaker:CreateModelPackage'],
+      why: 'register() creates a model package in the model registry (CreateModelPackage)',
+    },
+  ],
   create: [{ classes: ['Model'], actions: ['sagemaker:CreateModel', 'iam:PassRole'], why: 'Model.create() creates the SageMaker model (passing the role)' }],
-  run: [{ classes: ['Processor'], actions: ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'iam:PassRole'], why: 'Processor.run() creates a processing job (passing the role) and waits for it' }],
-  transform: [{ classes: ['Transformer'], actions: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob'], why: 'Transformer.transform() creates a batch transform job' }],
-  predict: [{ classes: ['Predictor'], actions: ['sagemaker:InvokeEndpoint'], why: 'Predictor.predict() invokes the endpoint (sagemaker-runtime InvokeEndpoint)' }],
-  delete_endpoint: [{ classes: ['Predictor'], actions: ['sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig'], why: 'Predictor.delete_endpoint() deletes the endpoint and its configuration' }],
-  upsert: [{ classes: ['Pipeline'], actions: ['sagemaker:CreatePipeline', 'sagemaker:UpdatePipeline', 'sagemaker:DescribePipeline', 'iam:PassRole'], why: 'Pipeline.upsert() creates or updates the pipeline (passing the role)' }],
+  run: [
+    {
+      classes: ['Processor'],
+      actions: ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'iam:PassRole'],
+      why: 'Processor.run() creates a processing job (passing the role) and waits for it',
+    },
+  ],
+  transform: [
+    {
+      classes: ['Transformer'],
+      actions: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob'],
+      why: 'Transformer.transform() creates a batch transform job',
+    },
+  ],
+  predict: [
+    { classes: ['Predictor'], actions: ['sagemaker:InvokeEndpoint'], why: 'Predictor.predict() invokes the endpoint (sagemaker-runtime InvokeEndpoint)' },
+  ],
+  delete_endpoint: [
+    {
+      classes: ['Predictor'],
+      actions: ['sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig'],
+      why: 'Predictor.delete_endpoint() deletes the endpoint and its configuration',
+    },
+  ],
+  upsert: [
+    {
+      classes: ['Pipeline'],
+      actions: ['sagemaker:CreatePipeline', 'sagemaker:UpdatePipeline', 'sagemaker:DescribePipeline', 'iam:PassRole'],
+      why: 'Pipeline.upsert() creates or updates the pipeline (passing the role)',
+    },
+  ],
   start: [{ classes: ['Pipeline'], actions: ['sagemaker:StartPipelineExecution'], why: 'Pipeline.start() starts a pipeline execution' }],
-  default_bucket: [{ classes: ['Session'], actions: ['sts:GetCallerIdentity', 's3:ListBucket', 's3:CreateBucket'], why: 'Session.default_bucket() reads the account id and creates the default bucket when missing' }],
+  default_bucket: [
+    {
+      classes: ['Session'],
+      actions: ['sts:GetCallerIdentity', 's3:ListBucket', 's3:CreateBucket'],
+      why: 'Session.default_bucket() reads the account id and creates the default bucket when missing',
+    },
+  ],
   upload_data: [{ classes: ['Session'], actions: ['s3:PutObject'], why: 'Session.upload_data() uploads to S3' }],
   download_data: [{ classes: ['Session'], actions: ['s3:ListBucket', 's3:GetObject'], why: 'Session.download_data() lists and reads S3 objects' }],
 };

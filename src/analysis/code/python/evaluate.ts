@@ -27,8 +27,22 @@ type Value =
   | { readonly v: 'instance'; readonly file: string; readonly scope: number }
   | { readonly v: 'session'; readonly lib: string }
   | { readonly v: 'client'; readonly lib: string; readonly service?: Boto3Service; readonly computed?: string; readonly label: string }
-  | { readonly v: 'resource'; readonly lib: string; readonly service: Boto3Service; readonly type?: string; readonly ids: Readonly<Record<string, string | undefined>> }
-  | { readonly v: 'collection'; readonly service: Boto3Service; readonly op: string; readonly params: Boto3Params; readonly ids: Readonly<Record<string, string | undefined>>; readonly label: string; readonly batch?: Boto3ResourceShape['batchActions'] }
+  | {
+      readonly v: 'resource';
+      readonly lib: string;
+      readonly service: Boto3Service;
+      readonly type?: string;
+      readonly ids: Readonly<Record<string, string | undefined>>;
+    }
+  | {
+      readonly v: 'collection';
+      readonly service: Boto3Service;
+      readonly op: string;
+      readonly params: Boto3Params;
+      readonly ids: Readonly<Record<string, string | undefined>>;
+      readonly label: string;
+      readonly batch?: Boto3ResourceShape['batchActions'];
+    }
   /** A SageMaker Python SDK object, with the instance types its constructor names (`instance_type='ml.g5.xlarge'`). */
   | { readonly v: 'sagemaker'; readonly cls: string; readonly instanceTypes: readonly string[] }
   /** `client.get_paginator('list_objects_v2')` / `client.get_waiter('object_exists')`: `paginate()` / `wait()` make the requests. */
@@ -87,7 +101,16 @@ export class PythonEvaluator {
           if (found) out.push(found);
         } else if (value.of.v === 'client' || value.of.v === 'resource') {
           const computed = value.computed ?? call.fnText;
-          out.push(this.undecided(call, file, `${call.fnText}()`, value.of.v === 'client' ? value.of.service?.data.signingName : value.of.service.data.signingName, `the operation is computed: ${computed}`, { what: 'operation', expression: computed }));
+          out.push(
+            this.undecided(
+              call,
+              file,
+              `${call.fnText}()`,
+              value.of.v === 'client' ? value.of.service?.data.signingName : value.of.service.data.signingName,
+              `the operation is computed: ${computed}`,
+              { what: 'operation', expression: computed },
+            ),
+          );
         }
       } else if (value.v === 'module' && value.module.startsWith('sagemaker.')) {
         const fnName = value.module.slice(value.module.lastIndexOf('.') + 1);
@@ -106,7 +129,10 @@ export class PythonEvaluator {
         if (!recv.service) {
           if (NO_REQUEST_METHODS.has(method)) return undefined;
           const computed = recv.computed ?? '?';
-          return this.undecided(call, file, `${label} (${recv.label})`, undefined, `the service is computed: ${computed}`, { what: 'service', expression: computed });
+          return this.undecided(call, file, `${label} (${recv.label})`, undefined, `the service is computed: ${computed}`, {
+            what: 'service',
+            expression: computed,
+          });
         }
         const service = recv.service;
         const sdk = `${label} (${recv.label})`;
@@ -115,7 +141,10 @@ export class PythonEvaluator {
           const name = arg ? this.stringOf(file, scope, arg) : undefined;
           if (name === undefined) {
             const computed = `${call.fnText}(${arg ? exprText(arg) : ''})`;
-            return this.undecided(call, file, sdk, service.data.signingName, `the operation is computed: ${computed}`, { what: 'operation', expression: computed });
+            return this.undecided(call, file, sdk, service.data.signingName, `the operation is computed: ${computed}`, {
+              what: 'operation',
+              expression: computed,
+            });
           }
           // The paginator's paginate() and the waiter's wait() make the requests, with their arguments.
           if (method !== 'generate_presigned_url') return undefined;
@@ -133,7 +162,8 @@ export class PythonEvaluator {
         const sdk = `${label} (boto3 ${service.data.name} ${recv.type ?? 'ServiceResource'})`;
         const action = shape.actions && Object.hasOwn(shape.actions, method) ? shape.actions[method] : undefined;
         if (action) return this.opCall(call, file, scope, service, action.op, sdk, fromIds(action.params, recv.ids));
-        if ((method === 'load' || method === 'reload') && shape.load) return this.opCall(call, file, scope, service, shape.load.op, sdk, fromIds(shape.load.params, recv.ids));
+        if ((method === 'load' || method === 'reload') && shape.load)
+          return this.opCall(call, file, scope, service, shape.load.op, sdk, fromIds(shape.load.params, recv.ids));
         const waiter = shape.waiters && Object.hasOwn(shape.waiters, method) ? shape.waiters[method] : undefined;
         if (waiter) {
           const op = service.data.waiters?.[waiter.waiter];
@@ -166,7 +196,14 @@ export class PythonEvaluator {
         const noWait = call.kwargs.get('wait')?.k === 'other' && (call.kwargs.get('wait') as { text: string }).text === 'False';
         const actions = noWait ? known.actions.filter((a) => !a.startsWith('sagemaker:Describe')) : known.actions;
         const instanceTypes = [...recv.instanceTypes, ...this.instanceTypes(file, scope, call)];
-        return this.fixedCall(call, file, `${label} (SageMaker Python SDK ${recv.cls})`, actions, noWait ? `${known.why} (wait=False: not polled)` : known.why, instanceTypes);
+        return this.fixedCall(
+          call,
+          file,
+          `${label} (SageMaker Python SDK ${recv.cls})`,
+          actions,
+          noWait ? `${known.why} (wait=False: not polled)` : known.why,
+          instanceTypes,
+        );
       }
       default:
         return undefined;
@@ -190,10 +227,26 @@ export class PythonEvaluator {
       const value = name && arg ? this.stringOf(file, scope, arg) : undefined;
       if (name && value !== undefined) props[name] = value;
     });
-    return this.finish(call, file, actionsForCommand(entry.pkg, entry.command, this.catalog), `${sdk}`, this.inputFacts(file, scope, call, props), `${entry.why}`);
+    return this.finish(
+      call,
+      file,
+      actionsForCommand(entry.pkg, entry.command, this.catalog),
+      sdk,
+      this.inputFacts(file, scope, call, props),
+      entry.why,
+    );
   }
 
-  private opCall(call: PyCall, file: string, scope: number, service: Boto3Service, op: string, sdk: string, idProps: Record<string, string | undefined>, paramsExpr?: PyExpr): FileCall {
+  private opCall(
+    call: PyCall,
+    file: string,
+    scope: number,
+    service: Boto3Service,
+    op: string,
+    sdk: string,
+    idProps: Record<string, string | undefined>,
+    paramsExpr?: PyExpr,
+  ): FileCall {
     const props: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(idProps)) if (v !== undefined) props[k] = v;
     const mapping = boto3Actions(service, op, this.catalog);
@@ -230,7 +283,17 @@ export class PythonEvaluator {
   }
 
   private undecided(call: PyCall, file: string, sdkCall: string, service: string | undefined, reason: string, computed?: CodeCall['computed']): FileCall {
-    return { action: [], file, line: call.line, column: call.column, sdkCall, why: reason, unresolved: reason, ...(service ? { service } : {}), ...(computed ? { computed } : {}) };
+    return {
+      action: [],
+      file,
+      line: call.line,
+      column: call.column,
+      sdkCall,
+      why: reason,
+      unresolved: reason,
+      ...(service ? { service } : {}),
+      ...(computed ? { computed } : {}),
+    };
   }
 
   /**
@@ -301,7 +364,8 @@ export class PythonEvaluator {
         return this.eval(file, scope, expr.obj, depth + 1).flatMap((obj) => this.attr(obj, expr.name, depth + 1));
       case 'call': {
         const call = expr.call;
-        if (call.fn.k === 'name' && call.fn.name === 'getattr' && this.lookup(file, scope, 'getattr', depth + 1).length === 0) return this.getattr(file, scope, call, depth + 1);
+        if (call.fn.k === 'name' && call.fn.name === 'getattr' && this.lookup(file, scope, 'getattr', depth + 1).length === 0)
+          return this.getattr(file, scope, call, depth + 1);
         return this.eval(file, scope, call.fn, depth + 1).flatMap((fn) => this.callValue(file, scope, fn, call, depth + 1));
       }
       case 'item':
@@ -387,7 +451,8 @@ export class PythonEvaluator {
         const summary = this.summary(f);
         // `from helpers import load as fetch`: calls of `fetch` may be calls of `load`.
         const aliases = new Map<string, string>();
-        for (const s of summary.scopes) for (const [local, values] of s.assigns) for (const v of values) if (v.k === 'from' && v.name !== local) aliases.set(local, v.name);
+        for (const s of summary.scopes)
+          for (const [local, values] of s.assigns) for (const v of values) if (v.k === 'from' && v.name !== local) aliases.set(local, v.name);
         for (const site of summary.calls) {
           const fn = site.call.fn;
           const name = fn.k === 'name' ? fn.name : fn.k === 'attr' ? fn.name : undefined;
@@ -417,7 +482,9 @@ export class PythonEvaluator {
 
   /** The `def` of method `name` of an instance's class. */
   private methodDef(instance: { file: string; scope: number }, name: string): { file: string; scope: number } | undefined {
-    const def = this.summary(instance.file).scopes[instance.scope]?.assigns.get(name)?.find((d) => d.k === 'def');
+    const def = this.summary(instance.file)
+      .scopes[instance.scope]?.assigns.get(name)
+      ?.find((d) => d.k === 'def');
     return def?.k === 'def' ? { file: instance.file, scope: def.scope } : undefined;
   }
 
@@ -453,7 +520,17 @@ export class PythonEvaluator {
         const many = shape?.hasMany && Object.hasOwn(shape.hasMany, name) ? shape.hasMany[name] : undefined;
         if (many) {
           const itemShape = obj.service.resources?.resources[many.type];
-          return [{ v: 'collection', service: obj.service, op: many.op, params: many.params, ids: obj.ids, label: `${obj.type ?? obj.service.data.name}.${name}`, ...(itemShape?.batchActions ? { batch: itemShape.batchActions } : {}) }];
+          return [
+            {
+              v: 'collection',
+              service: obj.service,
+              op: many.op,
+              params: many.params,
+              ids: obj.ids,
+              label: `${obj.type ?? obj.service.data.name}.${name}`,
+              ...(itemShape?.batchActions ? { batch: itemShape.batchActions } : {}),
+            },
+          ];
         }
         return [{ v: 'method', of: obj, name }];
       }

@@ -12,6 +12,7 @@ export function usePythonParser(loaded: Parser): void {
 }
 
 export function pythonParser(): Parser {
-  if (!parser) throw new Error('the Python parser is not loaded: usePythonParser(await loadPythonGrammar()) (inputs/python-grammar.ts) before analysing Python code');
+  if (!parser)
+    throw new Error('the Python parser is not loaded: usePythonParser(await loadPythonGrammar()) (inputs/python-grammar.ts) before analysing Python code');
   return parser;
 }
