@@ -6,8 +6,9 @@ import type { Resource } from '../model/types.js';
 import { SERVICE_TYPES } from '../model/types.js';
 import type { Result, RunResults } from '../model/findings.js';
 import type { Facts } from '../rules/types.js';
-import type { Principal } from '../analysis/iam/index.js';
-import { roleOf } from '../analysis/code/index.js';
+import type { IamFacts, Principal } from '../analysis/iam/index.js';
+import type { NetworkFacts } from '../analysis/network/index.js';
+import { roleOf, type CodeFacts } from '../analysis/code/index.js';
 import { compareCodeUnits } from '../model/compare.js';
 import type {
   AuditData,
@@ -80,6 +81,7 @@ function isService(resource: Resource, graph: Facts['graph']): boolean {
   return st !== undefined && st.source !== 'inferred' && !PART_PREFIXES.some((p) => resource.type.startsWith(p));
 }
 
+/** The audit page's data, built section by section from the facts and the run's results. */
 export function buildAudit(facts: Facts, results: RunResults): AuditData {
   const iam = facts.iam();
   const network = facts.network();
@@ -107,9 +109,6 @@ export function buildAudit(facts: Facts, results: RunResults): AuditData {
   };
 }
 
-type IamFactsT = ReturnType<Facts['iam']>;
-type NetworkFactsT = ReturnType<Facts['network']>;
-type CodeFactsT = NonNullable<ReturnType<Facts['code']>>;
 type ResultsByAddress = ReadonlyMap<string, readonly Result[]>;
 
 /** Results by the address they are about, once. */
@@ -126,7 +125,7 @@ function resultsByAddress(results: RunResults): ResultsByAddress {
 }
 
 /** What runs here: every service with the roles it runs as, grouped by service type. */
-function buildInventory(graph: Facts['graph'], iam: IamFactsT, network: NetworkFactsT, byAddress: ResultsByAddress): InventoryGroup[] {
+function buildInventory(graph: Facts['graph'], iam: IamFacts, network: NetworkFacts, byAddress: ResultsByAddress): InventoryGroup[] {
   const rolesOfUser = new Map<string, string[]>();
   for (const p of iam.principals) {
     for (const user of p.usedBy) {
@@ -173,7 +172,7 @@ function buildInventory(graph: Facts['graph'], iam: IamFactsT, network: NetworkF
   return inventory;
 }
 
-function inventoryService(resource: Resource, roles: readonly string[], network: NetworkFactsT, byAddress: ResultsByAddress): InventoryService {
+function inventoryService(resource: Resource, roles: readonly string[], network: NetworkFacts, byAddress: ResultsByAddress): InventoryService {
   const related = [resource.address, ...roles].flatMap((a) => byAddress.get(a) ?? []);
   const exposure = network.exposure(resource.address);
   const st = resource.serviceType;
@@ -190,7 +189,7 @@ function inventoryService(resource: Resource, roles: readonly string[], network:
 }
 
 /** Who can do what that matters: one row per principal (by service type, then address), one cell per capability. */
-function buildMatrix(iam: IamFactsT, capabilities: readonly AuditCapability[], byAddress: ResultsByAddress): MatrixRow[] {
+function buildMatrix(iam: IamFacts, capabilities: readonly AuditCapability[], byAddress: ResultsByAddress): MatrixRow[] {
   const typeOrder = (p: Principal): number => (p.serviceType ? SERVICE_TYPES.indexOf(p.serviceType.type) : SERVICE_TYPES.length);
   const principals = [...iam.principals].sort((a, b) => typeOrder(a) - typeOrder(b) || compareCodeUnits(a.address, b.address));
   return principals.map((p) => {
@@ -206,7 +205,7 @@ function buildMatrix(iam: IamFactsT, capabilities: readonly AuditCapability[], b
   });
 }
 
-function matrixCell(iam: IamFactsT, principal: Principal, cap: AuditCapability, findings: readonly Result[]): MatrixCell {
+function matrixCell(iam: IamFacts, principal: Principal, cap: AuditCapability, findings: readonly Result[]): MatrixCell {
   const g = iam.capabilityGrants(principal, cap.name);
   const state: CellState = g.held ? 'granted' : g.conditional ? 'conditional' : g.undecided ? 'unknown' : g.actions.length > 0 ? 'conditional' : 'none';
   // A capability finding names the capability as its subject (one finding per capability) or
@@ -224,7 +223,7 @@ function matrixCell(iam: IamFactsT, principal: Principal, cap: AuditCapability, 
 }
 
 /** What the internet reaches and how: the first path of each exposed resource, and its other paths. */
-function buildExposure(network: NetworkFactsT): ExposureEntry[] {
+function buildExposure(network: NetworkFacts): ExposureEntry[] {
   return network.exposures.map((e) => ({
     address: e.address,
     resourceType: e.resourceType,
@@ -246,7 +245,7 @@ function buildExposure(network: NetworkFactsT): ExposureEntry[] {
 }
 
 /** Handler code against its role, sorted by resource. */
-function buildHandlers(graph: Facts['graph'], iam: IamFactsT, code: CodeFactsT): HandlerAudit[] {
+function buildHandlers(graph: Facts['graph'], iam: IamFacts, code: CodeFacts): HandlerAudit[] {
   const handlers = code.handlers.map((h) => {
     const principal = h.roleAddress ? iam.principal(h.roleAddress) : undefined;
     return handlerAudit(h, principal, iam, (file) => code.displayPath(file), lambdaPlatformActions(graph, h.resourceAddress));
@@ -285,9 +284,9 @@ function lambdaPlatformActions(graph: Facts['graph'], address: string): Set<stri
 }
 
 function handlerAudit(
-  h: CodeFactsT['handlers'][number],
+  h: CodeFacts['handlers'][number],
   principal: Principal | undefined,
-  iam: IamFactsT,
+  iam: IamFacts,
   displayPath: (f: string) => string,
   platform: ReadonlySet<string>,
 ): HandlerAudit {
@@ -327,7 +326,7 @@ interface NeededActions {
   readonly opaqueServices: ReadonlySet<string>;
 }
 
-function neededActions(h: CodeFactsT['handlers'][number], displayPath: (f: string) => string): NeededActions {
+function neededActions(h: CodeFacts['handlers'][number], displayPath: (f: string) => string): NeededActions {
   // Resolved calls per action, and the concrete ARNs they name (an ARN with `*` for region or
   // account is no concrete resource: such a call is judged on "some resource").
   const sitesByAction = new Map<string, string[]>();
@@ -354,7 +353,7 @@ function neededActions(h: CodeFactsT['handlers'][number], displayPath: (f: strin
 }
 
 /** Needed actions the role does not allow (missing), and those it allows only under conditions. */
-function judgeNeeds(iam: IamFactsT, principal: Principal, needs: NeededActions): Pick<HandlerAudit, 'missing' | 'conditional'> {
+function judgeNeeds(iam: IamFacts, principal: Principal, needs: NeededActions): Pick<HandlerAudit, 'missing' | 'conditional'> {
   const missing: { action: string; sites: string[]; denied: boolean }[] = [];
   const conditional: { action: string; conditions: string[] }[] = [];
   const bad = (d: string): boolean => d === 'deny' || d === 'implicit-deny';
@@ -377,7 +376,7 @@ function judgeNeeds(iam: IamFactsT, principal: Principal, needs: NeededActions):
 }
 
 /** Actions the role allows outright that no call needs, by service prefix (the platform's own actions aside). */
-function unusedGrants(iam: IamFactsT, principal: Principal, needs: NeededActions, platform: ReadonlySet<string>): Pick<HandlerAudit, 'unused' | 'unusedCount'> {
+function unusedGrants(iam: IamFacts, principal: Principal, needs: NeededActions, platform: ReadonlySet<string>): Pick<HandlerAudit, 'unused' | 'unusedCount'> {
   const neededSet = new Set([...needs.sitesByAction.keys()].map((a) => a.toLowerCase()));
   const unusedByPrefix = new Map<string, string[]>();
   let unusedCount = 0;
