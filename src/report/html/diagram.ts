@@ -44,39 +44,33 @@ export function exposureDiagram(exposure: readonly ExposureEntry[], anchorOf: (a
   const internetY = TOP + ((rows - 1) * ROW) / 2;
 
   const parts: string[] = [];
+  const marker = (id: string, fill: string): string =>
+    `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
+    `<path d="M0,0 L10,5 L0,10 z" fill="${fill}"/></marker>`;
+  const column = (x: number | undefined, title: string): string => `<text x="${x}" y="20" class="col">${title}</text>`;
   parts.push(
     `<svg class="diagram" role="img" aria-labelledby="diagram-title" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
     '<title id="diagram-title">Exposure diagram: internet, entry points, exposed resources</title>',
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 ' +
-      'z" fill="#555"/></marker>',
-    '<marker id="arrow-red" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" ' +
-      'fill="#c0392b"/></marker></defs>',
-    `<text x="${COL[0]}" y="20" class="col">Internet</text><text x="${COL[1]}" y="20" class="col">Entry points</text><text x="${COL[2]}" y="20" ` +
-      `class="col">Exposed resources</text>`,
+    `<defs>${marker('arrow', '#555')}`,
+    `${marker('arrow-red', '#c0392b')}</defs>`,
+    `${column(COL[0], 'Internet')}${column(COL[1], 'Entry points')}${column(COL[2], 'Exposed resources')}`,
   );
 
   const edges: string[] = [];
   const boxes: string[] = [];
-  const edge = (x1: number, y1: number, x2: number, y2: number, direct: boolean, label?: string, labelRight = false) => {
+  const edge = (x1: number, y1: number, x2: number, y2: number, direct: boolean, label?: string, labelRight = false): void => {
     const mx = (x1 + x2) / 2;
-    edges.push(
-      `<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" class="${direct ? 'edge direct' : 'edge'}" marker-end="url(#${
-        direct ? 'arrow-red' : 'arrow'
-      })"/>`,
-    );
+    const curve = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+    edges.push(`<path d="${curve}" class="${direct ? 'edge direct' : 'edge'}" marker-end="url(#${direct ? 'arrow-red' : 'arrow'})"/>`);
     if (!label) return;
     const x = labelRight ? COL[2]! + BOX_W[2]! + 8 : x2 - 8;
-    edges.push(
-      `<text x="${x}" y="${labelRight ? y2 + 4 : y2 - 5}"${labelRight ? '' : ' text-anchor="end"'} class="port${direct ? ' direct' : ''}">${esc(
-        shorten(label, 30),
-      )}</text>`,
-    );
+    const anchor = labelRight ? '' : ' text-anchor="end"';
+    edges.push(`<text x="${x}" y="${labelRight ? y2 + 4 : y2 - 5}"${anchor} class="port${direct ? ' direct' : ''}">${esc(shorten(label, 30))}</text>`);
   };
-  const box = (col: number, y: number, label: string, kind: Node['kind'], href?: string, title?: string) => {
+  const box = (col: number, y: number, label: string, kind: Node['kind'], href?: string, title?: string): void => {
     const max = col === 0 ? 18 : col === 1 ? 36 : 44;
-    const inner = `<rect x="${COL[col]}" y="${y - BOX_H / 2}" width="${BOX_W[col]}" height="${BOX_H}" rx="5" class="node ${kind}"/><text x="${
-      COL[col]! + 8
-    }" y="${y + 4}" class="label">${esc(shorten(label, max))}</text><title>${esc(title ?? label)}</title>`;
+    const rect = `<rect x="${COL[col]}" y="${y - BOX_H / 2}" width="${BOX_W[col]}" height="${BOX_H}" rx="5" class="node ${kind}"/>`;
+    const inner = `${rect}<text x="${COL[col]! + 8}" y="${y + 4}" class="label">${esc(shorten(label, max))}</text><title>${esc(title ?? label)}</title>`;
     boxes.push(href ? `<a href="#${esc(href)}"><g>${inner}</g></a>` : `<g>${inner}</g>`);
   };
 
@@ -92,14 +86,8 @@ export function exposureDiagram(exposure: readonly ExposureEntry[], anchorOf: (a
     } else {
       edge(COL[0]! + BOX_W[0]!, internetY, COL[2]!, y, direct, ports || undefined, true);
     }
-    box(
-      2,
-      y,
-      `${t.address}${t.serviceType ? ` (${t.serviceType})` : ''}`,
-      kind,
-      anchorOf(t.address),
-      `${t.address} — ${t.path.join(' → ')}${ports ? ` — ports ${ports}` : ''}`,
-    );
+    const title = `${t.address} — ${t.path.join(' → ')}${ports ? ` — ports ${ports}` : ''}`;
+    box(2, y, `${t.address}${t.serviceType ? ` (${t.serviceType})` : ''}`, kind, anchorOf(t.address), title);
   });
   if (hidden > 0) {
     const y = TOP + shown.length * ROW + Math.max(0, (rows - shown.length - 1) * ROW) / 2;

@@ -1,0 +1,156 @@
+/**
+ * How IAM answers are told: policies and statements named in messages, and the evidence lists
+ * (granting statements, Denies, the boundary, the example request, unreadable documents).
+ */
+import type { Evidence } from '../../model/findings.js';
+import { dict } from '../../model/dict.js';
+import type { AppliedPolicy } from './collect.js';
+import { statementJson, type Statement } from './document.js';
+import type { Decided, Request, StatementHit, Witness } from './evaluate.js';
+import type { Evaluation } from './types.js';
+
+/** How a policy is named in messages. */
+export function describePolicy(p: AppliedPolicy): string {
+  const via = p.attachedBy?.address ? ` attached by ${p.attachedBy.address}` : '';
+  const group = p.viaGroup ? ` via group ${p.viaGroup}` : '';
+  switch (p.kind) {
+    case 'aws-managed':
+      return `AWS managed policy ${p.name}${via}${group}`;
+    case 'inline':
+      return `inline policy "${p.name}" of ${p.location.address ?? '?'}`;
+    case 'customer-managed':
+      return `${p.location.address ?? `policy ${p.name}`}${via}${group}`;
+    case 'unresolved':
+      return `unresolved policy (${p.name})${via}`;
+    default:
+      return `${p.location.address ?? p.name}${group}`;
+  }
+}
+
+/** `<policy> cannot be read before apply: <why>` (an unresolved policy is named by why it is unknown: said once). */
+export function unreadableText(p: AppliedPolicy): string {
+  const unreadable = `${describePolicy(p)} cannot be read before apply`;
+  return p.kind === 'unresolved' ? unreadable : `${unreadable}: ${p.document.unknown ?? ''}`;
+}
+
+function statementLabel(s: Statement): string {
+  return `statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
+}
+
+function scope(s: Statement): string {
+  const what = s.action ? s.action.join(', ') : `everything except ${s.notAction?.join(', ') ?? ''}`;
+  const on = s.resource ? s.resource.join(', ') : `everything except ${s.notResource?.join(', ') ?? ''}`;
+  return `${what} on ${on}`;
+}
+
+function policyData(p: AppliedPolicy, s: Statement) {
+  return {
+    policy: p.name,
+    policyKind: p.kind,
+    ...(p.arn ? { arn: p.arn } : {}),
+    ...(p.attachedBy?.address ? { attachedBy: p.attachedBy.address } : {}),
+    ...(p.viaGroup ? { viaGroup: p.viaGroup } : {}),
+    statementIndex: s.index,
+    ...(s.sid ? { sid: s.sid } : {}),
+    statement: statementJson(s),
+  };
+}
+
+export function statementEvidence(hit: StatementHit<AppliedPolicy>, verb: string): Evidence {
+  const { policy, statement } = hit;
+  const where = statement.origin?.address && statement.origin.address !== policy.location.address ? ` (written in ${statement.origin.address})` : '';
+  const when = hit.notes.length > 0 ? ` when ${hit.notes.map((n) => n.text).join(' and ')}` : '';
+  return {
+    kind: 'statement',
+    message: `${statementLabel(statement)} of ${describePolicy(policy)}${where} ${verb} ${scope(statement)}${when}`,
+    location: statement.origin ?? policy.location,
+    data: policyData(policy, statement),
+  };
+}
+
+/** `permissions boundary <policy> does not allow <actions>`. */
+export const boundaryRefusalText = (boundary: AppliedPolicy, actions: string): string =>
+  `permissions boundary ${describePolicy(boundary)} does not allow ${actions}`;
+
+/** The boundary allows none of `action`. */
+export function boundaryRefusal(boundary: AppliedPolicy, action: string): Evidence {
+  return {
+    kind: 'boundary',
+    message: boundaryRefusalText(boundary, action),
+    location: boundary.location,
+    data: { policy: boundary.name, policyKind: boundary.kind, ...(boundary.arn ? { arn: boundary.arn } : {}) },
+  };
+}
+
+/** A document known only after apply; `role` says what it is to the principal (`permissions boundary `). */
+export function unreadableEvidence(p: AppliedPolicy, role = ''): Evidence {
+  return {
+    kind: 'unknown-policy',
+    message: `${role}${unreadableText(p)}`,
+    location: p.location,
+    data: { policy: p.name, policyKind: p.kind, ...(p.document.unknown !== undefined ? { unknown: p.document.unknown } : {}) },
+  };
+}
+
+function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[] {
+  const out: Evidence[] = [];
+  if (d.decision === 'deny') {
+    for (const hit of d.denies) out.push(statementEvidence(hit, `denies ${action}:`));
+    for (const hit of d.grants) out.push(statementEvidence(hit, `would allow ${action}:`));
+    return out;
+  }
+  for (const hit of d.grants) out.push(statementEvidence(hit, 'allows'));
+  if (d.cappedBy) out.push(boundaryRefusal(d.cappedBy, action));
+  else for (const hit of d.boundaryAllows) out.push(statementEvidence(hit, 'lets through (permissions boundary)'));
+  const denyVerb = d.decision === 'allow' ? `denies ${action} on part of the resources:` : `denies ${action}`;
+  for (const hit of d.denies) out.push(statementEvidence(hit, denyVerb));
+  if (d.witness) out.push(witnessEvidence(action, d.witness));
+  for (const p of d.unknownPolicies) out.push(unreadableEvidence(p));
+  return out;
+}
+
+/** The request the answer is about: `for example sagemaker:CreateModelPackage on arn:... with aws:PrincipalTag/team = ml`. */
+function witnessEvidence(action: string, w: Witness): Evidence {
+  const keys = Object.keys(w.context);
+  const context = keys.map((k) => {
+    const v = w.context[k];
+    return `${k} = ${typeof v === 'string' ? v : `[${(v ?? []).join(', ')}]`}`;
+  });
+  const absent = keys.length === 0 ? '' : ` with ${context.join(', ')}`;
+  return {
+    kind: 'witness',
+    message: `for example ${action} on ${w.resource}${absent}`,
+    data: { action, resource: w.resource, context: dict(keys.map((k): [string, string | string[]] => [k, w.context[k] as string | string[]])) },
+  };
+}
+
+/** A decision as the public answer: its conditions in IAM's words and its evidence. */
+export function toEvaluation(d: Decided<AppliedPolicy>, request: Request): Evaluation {
+  return {
+    action: request.action.action,
+    ...(request.resource !== undefined ? { resource: request.resource } : {}),
+    decision: d.decision,
+    conditions: d.conditions.map((c) => c.text),
+    evidence: decisionEvidence(d, request.action.action),
+    ...(d.witness ? { witness: d.witness } : {}),
+  };
+}
+
+/** What an undecided answer waits for: the unreadable documents, then the apply-time values in statements. */
+export function undecidedReason(d: Decided<AppliedPolicy>): string {
+  const reasons = [...d.unknownPolicies.map(unreadableText), ...d.conditions.filter((c) => c.unknown).map((c) => c.text)];
+  return reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'a value known only after apply';
+}
+
+export function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const e of evidence) {
+    // One statement grants many actions: keep it once, with a message not tied to one action.
+    const key = `${e.kind}|${e.location?.address ?? ''}|${e.location?.jsonPointer ?? ''}|${JSON.stringify(e.data ?? null)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
