@@ -7,7 +7,12 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { isSourceFile, pythonParser, summarizeFile, summarizePython, usePythonParser, type SummaryAhead } from '../analysis/code/index.js';
+// The parsers alone, not analysis/code/index.js: the SDK tables stay on the thread that maps calls.
+import type { SummaryAhead } from '../analysis/code/index.js';
+import { summarizeFile } from '../analysis/code/parse.js';
+import { summarizePython } from '../analysis/code/python/parse.js';
+import { pythonParser, usePythonParser } from '../analysis/code/python/parser.js';
+import { isSourceFile } from '../analysis/code/resolve.js';
 import { loadPythonGrammar } from '../inputs/python-grammar.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
 import { AHEAD_BATCHES, AHEAD_FINISHED, type AheadBatch } from './code-summaries.js';

@@ -10,10 +10,6 @@ export type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from './types.js';
 export { inferHandlerPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
 export { roleOf } from './handlers.js';
 export { CodeProject, type SummariesAhead, type SummaryAhead } from './project.js';
-export { summarizeFile } from './parse.js';
-export { summarizePython } from './python/parse.js';
-export { pythonParser } from './python/parser.js';
-export { isSourceFile } from './resolve.js';
 export { usePythonParser } from './python/parser.js';
 
 /**
