@@ -15,7 +15,6 @@ import type { Facts } from '../rules/types.js';
 import { runPolicies } from '../engine/run.js';
 import { parseBaseline } from '../engine/baseline.js';
 import type { RunResults } from '../model/findings.js';
-import type { SummariesAhead } from '../analysis/code/index.js';
 
 /** The package root (holds package.json and policies/), from both src/api (tsx) and dist/api. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,8 +40,6 @@ export interface ProjectOptions {
   readonly cwd: string;
   /** Project root for handler code (`--code`). */
   readonly code?: string;
-  /** Summaries of the handler code made ahead, while the inputs are read (the CLI's worker thread): used when they match. */
-  readonly codeSummariesAhead?: SummariesAhead;
   /** Extra policy files or folders (`--policy`). */
   readonly policyPaths?: readonly string[];
   /** Skip the built-in packs (for `policies validate` of a user's own file and for tests). */
@@ -115,8 +112,7 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   if (sources) {
     const [analysis, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
     analysis.usePythonParser(await grammar.loadPythonGrammar());
-    const ahead = options.codeSummariesAhead;
-    code = { sources, analyze: ahead ? (graph, host, config, catalog) => analysis.analyzeCode(graph, host, config, catalog, ahead) : analysis.analyzeCode };
+    code = { sources, analyze: analysis.analyzeCode };
   }
   const facts = createFacts({
     graph,

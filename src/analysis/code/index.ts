@@ -3,24 +3,23 @@ import type { SourceHost } from '../../model/source-host.js';
 import type { IamCatalog } from '../../model/catalog.js';
 import type { ProjectConfig } from '../../model/policy.js';
 import { findHandlers } from './handlers.js';
-import { CodeProject, displayPathOf, type SummariesAhead } from './project.js';
+import { CodeProject, displayPathOf } from './project.js';
 import type { CodeFacts, HandlerFacts } from './types.js';
 
 export type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from './types.js';
 export { inferHandlerPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
 export { roleOf } from './handlers.js';
-export { CodeProject, type SummariesAhead, type SummaryAhead } from './project.js';
+export { CodeProject } from './project.js';
 export { usePythonParser } from './python/parser.js';
 
 /**
  * Handler code facts: for every resource whose code is known (tag `hybridguard:source`, config
  * `sources` / `services`), the files its code reaches, the AWS SDK calls in them with the IAM
  * actions they need, and its runtime imports, each with the import chain from the entry.
- * Each file is parsed once, however many handlers share it (or was parsed `ahead`, see
- * SummariesAhead); nothing is executed.
+ * Each file is parsed once, however many handlers share it; nothing is executed.
  */
-export function analyzeCode(graph: ResourceGraph, sources: SourceHost, config: ProjectConfig, catalog: IamCatalog, ahead?: SummariesAhead): CodeFacts {
-  const project = new CodeProject(sources, catalog, ahead);
+export function analyzeCode(graph: ResourceGraph, sources: SourceHost, config: ProjectConfig, catalog: IamCatalog): CodeFacts {
+  const project = new CodeProject(sources, catalog);
   const handlers: HandlerFacts[] = [];
   for (const spec of findHandlers(graph, config, sources, project.resolver)) {
     const reach = project.reach(spec.roots, spec.resource.address);

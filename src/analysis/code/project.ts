@@ -52,21 +52,6 @@ interface PyEdge {
   readonly loads: readonly string[];
 }
 
-/** A file summarized ahead of the analysis, with the text it was made from. */
-export type SummaryAhead =
-  | { readonly file: string; readonly text: string; readonly language: 'typescript'; readonly summary: FileSummary }
-  | { readonly file: string; readonly text: string; readonly language: 'python'; readonly summary: PyFileSummary };
-
-/**
- * Summaries made ahead of the analysis, by a worker thread that parses the code folder while the
- * inputs are read (cli/code-summaries.ts). One is used only when made from the very text the
- * analysis reads, so the facts are the same with or without them.
- */
-export interface SummariesAhead {
-  /** The summary of a root-relative file, if one is ready. */
-  take(file: string): SummaryAhead | undefined;
-}
-
 interface Reach {
   readonly files: readonly string[];
   readonly calls: readonly CodeCall[];
@@ -89,7 +74,6 @@ export class CodeProject {
   constructor(
     readonly host: SourceHost,
     private readonly catalog: IamCatalog,
-    private readonly ahead?: SummariesAhead,
   ) {
     this.resolver = new ModuleResolver(host);
     this.pyResolver = new PythonResolver(host);
@@ -102,9 +86,7 @@ export class CodeProject {
   pySummary(file: string): PyFileSummary {
     let summary = this.pySummaries.get(file);
     if (!summary) {
-      const text = this.host.readFile(file) ?? '';
-      const ready = this.ahead?.take(file);
-      summary = ready?.language === 'python' && ready.text === text ? ready.summary : summarizePython(file, text, pythonParser());
+      summary = summarizePython(file, this.host.readFile(file) ?? '', pythonParser());
       this.pySummaries.set(file, summary);
     }
     return summary;
@@ -135,8 +117,7 @@ export class CodeProject {
     let summary = this.summaries.get(file);
     if (!summary) {
       const text = this.host.readFile(file) ?? '';
-      const ready = this.ahead?.take(file);
-      summary = ready?.language === 'typescript' && ready.text === text ? ready.summary : summarizeFile(file, text);
+      summary = summarizeFile(file, text);
       this.summaries.set(file, summary);
     }
     return summary;

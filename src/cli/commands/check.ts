@@ -1,11 +1,9 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { check } from '../../api/index.js';
 import { EXIT, choiceOption, parseSeverity, type CliIo } from '../io.js';
 import { FORMATS, type Format } from '../../report/index.js';
 import { emit, progressReporter, useColor } from '../output.js';
 import { addProjectOptions, projectOptions, type ProjectFlags } from './project-options.js';
-import { startCodeSummaries } from '../code-summaries.js';
 
 interface CheckFlags extends ProjectFlags {
   readonly format: Format;
@@ -26,20 +24,12 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .action(async (inputs: string[], flags: CheckFlags) => {
       const failOn = flags.failOn === undefined ? undefined : parseSeverity(flags.failOn);
       const progress = progressReporter(io);
-      // Started first: the handler code is parsed on the other core while the inputs are read.
-      const summaries = flags.code ? startCodeSummaries(resolve(io.cwd, flags.code), io.cwd) : undefined;
-      let run: Awaited<ReturnType<typeof check>>;
-      try {
-        run = await check({
-          ...projectOptions(inputs, io.cwd, flags, io.env),
-          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-          ...(failOn ? { failOn } : {}),
-          ...(summaries ? { codeSummariesAhead: summaries } : {}),
-          failOnUndecided: flags.failOnUndecided === true,
-        });
-      } finally {
-        summaries?.close();
-      }
+      const run = await check({
+        ...projectOptions(inputs, io.cwd, flags, io.env),
+        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        ...(failOn ? { failOn } : {}),
+        failOnUndecided: flags.failOnUndecided === true,
+      });
       progress.done();
       const color = useColor(io, flags.output);
       emit(io, run.render(flags.format, { color, showSuppressed: flags.showSuppressed === true }), flags.output, color && flags.format === 'text');
