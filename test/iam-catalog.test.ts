@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { objectMembers } from '../src/inputs/json.js';
+import { fuzz } from './support/fuzz.js';
 import { loadIamCatalog, type ManagedPolicySnapshot } from '../src/inputs/iam-catalog.js';
 import { buildManagedPolicySnapshot, SNAPSHOT_PATH } from '../scripts/gen-managed-policies.js';
 import { ActionIndex, globsIntersect } from '../src/analysis/iam/index.js';
@@ -63,6 +66,23 @@ describe('AWS managed policy snapshot', () => {
     expect(JSON.stringify(full?.document)).toContain('sagemaker:*');
     expect(catalog.managedPolicy?.('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole')?.versionId).toMatch(/^v\d+$/);
     expect(catalog.managedPolicy?.('arn:aws:iam::123456789012:policy/mine')).toBeUndefined();
+  });
+});
+
+describe('the snapshot index (objectMembers: each policy parsed on first use)', () => {
+  it('finds each member of a JSON object where JSON.parse reads it, compact or spaced, escapes and repeated keys included', () => {
+    const member = fc.tuple(fc.oneof(fc.string(), fc.constantFrom('"', '\\', '\\"', '}', '],', '__proto__')), fc.jsonValue({ maxDepth: 3 }));
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 8 }), fc.boolean(), (members, spaced) => {
+        const gap = spaced ? ' \n\t' : '';
+        const text = `${gap}{${gap}${members.map(([k, v]) => `${JSON.stringify(k)}${gap}:${gap}${JSON.stringify(v, null, spaced ? 2 : undefined)}`).join(`${gap},${gap}`)}${gap}}${gap}`;
+        const expected = JSON.parse(text) as Record<string, unknown>;
+        const spans = objectMembers(text, text.indexOf('{'));
+        expect([...spans.keys()].sort()).toEqual(Object.keys(expected).sort());
+        for (const [key, span] of spans) expect(JSON.parse(text.slice(span.start, span.end))).toEqual(expected[key]);
+      }),
+      fuzz(200, 2000, 20261203),
+    );
   });
 });
 

@@ -7,13 +7,12 @@
  *   if (run.failing.length > 0) console.error(run.render('text'));
  */
 import { relative, resolve } from 'node:path';
-import { inferHandlerPolicy, usePythonParser, type InferredPolicy } from '../analysis/code/index.js';
+import type { InferredPolicy } from '../analysis/code/index.js';
 import type { WhoCanEntry } from '../analysis/iam/index.js';
 import { exposureReport, type ExposureReportEntry } from '../analysis/network/index.js';
 import type { Result, RunResults, Severity } from '../model/findings.js';
 import { usageError } from '../errors.js';
 import { loadIamCatalog } from '../inputs/iam-catalog.js';
-import { loadPythonGrammar } from '../inputs/python-grammar.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
 import { isFailing, type Gate } from '../report/common.js';
 import { render, type Format, type RenderOptions } from '../report/index.js';
@@ -102,6 +101,8 @@ export interface InferOptions {
 
 /** `hybridguard infer HANDLER`: the least-privilege IAM policy document the handler's code needs. */
 export async function infer(handler: string, options: InferOptions = {}): Promise<InferredPolicy> {
+  // Loaded here, not with this module: every other command (check without --code) runs without the code analysis.
+  const [{ inferHandlerPolicy, usePythonParser }, { loadPythonGrammar }] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
   usePythonParser(await loadPythonGrammar());
   const cwd = resolve(options.cwd ?? '.');
   const root = resolve(cwd, options.code ?? '.');

