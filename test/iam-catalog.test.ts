@@ -75,7 +75,9 @@ describe('the snapshot index (objectMembers: each policy parsed on first use)', 
     fc.assert(
       fc.property(fc.array(member, { maxLength: 8 }), fc.boolean(), (members, spaced) => {
         const gap = spaced ? ' \n\t' : '';
-        const text = `${gap}{${gap}${members.map(([k, v]) => `${JSON.stringify(k)}${gap}:${gap}${JSON.stringify(v, null, spaced ? 2 : undefined)}`).join(`${gap},${gap}`)}${gap}}${gap}`;
+        const text = `${gap}{${gap}${members
+          .map(([k, v]) => `${JSON.stringify(k)}${gap}:${gap}${JSON.stringify(v, null, spaced ? 2 : undefined)}`)
+          .join(`${gap},${gap}`)}${gap}}${gap}`;
         const expected = JSON.parse(text) as Record<string, unknown>;
         const spans = objectMembers(text, text.indexOf('{'));
         expect([...spans.keys()].sort()).toEqual(Object.keys(expected).sort());

@@ -210,7 +210,8 @@ function readManagedSnapshot(file: string | undefined): SnapshotIndex | null {
 
 function indexSnapshot(text: string): SnapshotIndex {
   const top = objectMembers(text, text.indexOf('{'));
-  const valueOf = (span: { readonly start: number; readonly end: number } | undefined): unknown => (span ? JSON.parse(text.slice(span.start, span.end)) : undefined);
+  const valueOf = (span: { readonly start: number; readonly end: number } | undefined): unknown =>
+    span ? JSON.parse(text.slice(span.start, span.end)) : undefined;
   const policiesSpan = top.get('policies');
   const policies = policiesSpan ? objectMembers(text, policiesSpan.start) : new Map<string, { start: number; end: number }>();
   const parsed = new Map<string, readonly [string, JsonValue]>();
