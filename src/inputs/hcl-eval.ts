@@ -1,7 +1,8 @@
 import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
 import { HclSyntaxError, MAX_EXPRESSION_DEPTH, parseExpression, parseTemplate, type Node, type Step, type TemplatePiece } from './hcl-parse.js';
 import { dict, mapDict } from '../model/dict.js';
-import { jsonEncode, MAX_STRING, Opaque, toSet, valuesEqual, type EvalValue } from './hcl-value.js';
+import { isObjectValue, MAX_STRING, Opaque, valuesEqual, type EvalValue } from './hcl-value.js';
+import { typeConstraintOf, type TypeSpec } from './hcl-types.js';
 import { bool, callFunction, FunctionError, hasFunction, num, numberText, str, UnknownResult } from './hcl-functions.js';
 
 /**
@@ -47,25 +48,6 @@ const MAX_WEIGHT = 200_000;
 
 // ---------------------------------------------------------------- evaluation
 
-const isObject = (v: EvalValue): v is { readonly [key: string]: EvalValue } => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Opaque);
-
-/** Size of a value as a tree (what converting or encoding it would cost), memoised per container. */
-const weights = new WeakMap<object, number>();
-function weightOf(value: EvalValue): number {
-  if (typeof value === 'string') return 1 + (value.length >> 6);
-  if (value === null || typeof value !== 'object') return 1;
-  if (value instanceof Opaque) return 1 + (value.text.length >> 6);
-  const known = weights.get(value);
-  if (known !== undefined) return known;
-  let total = 1;
-  for (const item of Array.isArray(value) ? (value as readonly EvalValue[]) : Object.values(value)) {
-    total += weightOf(item);
-    if (total > MAX_WEIGHT) break;
-  }
-  weights.set(value, total);
-  return total;
-}
-
 /** True when no part of the value is opaque. */
 function isKnown(value: EvalValue): boolean {
   if (value instanceof Opaque) return false;
@@ -73,34 +55,134 @@ function isKnown(value: EvalValue): boolean {
   return (Array.isArray(value) ? (value as readonly EvalValue[]) : Object.values(value)).every(isKnown);
 }
 
-/** Parsed expressions by text: a big stack repeats `${aws_vpc.main.id}` thousands of times. */
-const parsed = new Map<string, Node | null>();
+/**
+ * What one run of the readers evaluates with: memo tables of parsed expressions (a big stack
+ * repeats `${aws_vpc.main.id}` thousands of times), of the references an expression text reads,
+ * of type constraints and of value sizes. Pure memoization: a fresh context gives the same
+ * answers. A run drops its context when it has read its inputs, so a long-lived process (a
+ * language server, the test runner, the synth-time check) does not keep one run's texts alive
+ * for the next.
+ */
+class EvaluationContext {
+  private readonly parsed = new Map<string, Node | null>();
+  private readonly refs = new Map<string, readonly string[]>();
+  private readonly types = new Map<string, TypeSpec | null>();
+  private readonly weights = new WeakMap<object, number>();
+
+  /** Evaluates an expression text (without `${}`) in a scope. */
+  expression(text: string, scope: EvalScope): EvalValue {
+    let node = this.parsed.get(text);
+    if (node === undefined) {
+      if (this.parsed.size > 50_000) this.parsed.clear();
+      node = parseExpression(text) ?? null;
+      this.parsed.set(text, node);
+    }
+    if (!node) {
+      const trimmed = text.trim();
+      return new Opaque(`\${${trimmed}}`, this.refsOf(trimmed, scope.prefix), false, 'the expression is not valid HCL');
+    }
+    return new Evaluator(text, scope, this).run(node);
+  }
+
+  /** See `evaluateTemplate`. */
+  template(parts: readonly TemplatePart[], scope: EvalScope): EvalValue {
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (only && 'expr' in only) return this.expression(only.expr, scope);
+    let text = '';
+    let known = true;
+    const refs: string[] = [];
+    for (const part of parts) {
+      if ('literal' in part) {
+        text += part.literal;
+        continue;
+      }
+      const value = this.expression(part.expr, scope);
+      if (value instanceof Opaque) {
+        known = false;
+        text += value.text;
+        refs.push(...value.refs);
+      } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text += String(value);
+      else {
+        known = false;
+        text += `\${${part.expr.trim()}}`;
+        refs.push(...this.refsOf(part.expr, scope.prefix));
+      }
+      if (text.length > MAX_STRING) return new Opaque(text.slice(0, 200), refs, false, 'the string is too large to evaluate');
+    }
+    return known ? text : new Opaque(text, [...new Set(refs)], true);
+  }
+
+  /** See `evaluateRaw`. */
+  raw(value: unknown, scope: EvalScope, depth: number): EvalValue {
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return value;
+      const parts = splitTemplate(value);
+      return parts ? this.template(parts, scope) : value;
+    }
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+    if (depth > MAX_EXPRESSION_DEPTH) return new Opaque('${...}', [], false, 'value nested too deeply');
+    if (Array.isArray(value)) return value.map((v: unknown) => this.raw(v, scope, depth + 1));
+    if (typeof value === 'object') {
+      return mapDict(value as Record<string, unknown>, (v) => this.raw(v, scope, depth + 1));
+    }
+    return null;
+  }
+
+  /** See `parseTypeConstraint`. */
+  typeConstraint(text: string): TypeSpec | undefined {
+    const cached = this.types.get(text);
+    if (cached !== undefined) return cached ?? undefined;
+    const node = parseExpression(text);
+    const spec = node ? typeConstraintOf(node, (fallback) => new Evaluator(text, TEMPLATE_SCOPE, this).run(fallback)) : undefined;
+    if (this.types.size > 5_000) this.types.clear();
+    this.types.set(text, spec ?? null);
+    return spec;
+  }
+
+  /** Resource attributes an expression text reads (the same reference recurs across a stack). */
+  refsOf(text: string, prefix: string): readonly string[] {
+    const key = `${prefix}\u0000${text}`;
+    const cached = this.refs.get(key);
+    if (cached) return cached;
+    const out = new Set<string>();
+    for (const t of findTraversals(text)) out.add(`${prefix}${t.base}${t.attribute ? `.${t.attribute}` : ''}`);
+    if (this.refs.size > 50_000) this.refs.clear();
+    const refs = [...out];
+    this.refs.set(key, refs);
+    return refs;
+  }
+
+  /** Size of a value as a tree (what converting or encoding it would cost), memoised per container. */
+  weightOf(value: EvalValue): number {
+    if (typeof value === 'string') return 1 + (value.length >> 6);
+    if (value === null || typeof value !== 'object') return 1;
+    if (value instanceof Opaque) return 1 + (value.text.length >> 6);
+    const known = this.weights.get(value);
+    if (known !== undefined) return known;
+    let total = 1;
+    for (const item of Array.isArray(value) ? (value as readonly EvalValue[]) : Object.values(value)) {
+      total += this.weightOf(item);
+      if (total > MAX_WEIGHT) break;
+    }
+    this.weights.set(value, total);
+    return total;
+  }
+}
 
 /**
- * Empties the memo tables of parsed expressions, references and type constraints: called when a
- * run has read its inputs, so a long-lived process (a language server, the test runner, the
- * synth-time check) does not keep one run's texts alive for the next. Pure memoization: clearing
- * changes no answer.
+ * The context of the run reading inputs now. The readers' entry points below use it, since
+ * config.ts calls them without a context; `clearEvaluationCaches` ends the run's context.
  */
+let current = new EvaluationContext();
+
+/** Drops the memo tables of the run that has read its inputs (see EvaluationContext). */
 export function clearEvaluationCaches(): void {
-  parsed.clear();
-  refsCache.clear();
-  typeCache.clear();
+  current = new EvaluationContext();
 }
 
 /** Evaluates an expression text (without `${}`) in a scope. */
 export function evaluateExpression(text: string, scope: EvalScope): EvalValue {
-  let node = parsed.get(text);
-  if (node === undefined) {
-    if (parsed.size > 50_000) parsed.clear();
-    node = parseExpression(text) ?? null;
-    parsed.set(text, node);
-  }
-  if (!node) {
-    const trimmed = text.trim();
-    return new Opaque(`\${${trimmed}}`, refsOf(trimmed, scope.prefix), false, 'the expression is not valid HCL');
-  }
-  return new Evaluator(text, scope).run(node);
+  return current.expression(text, scope);
 }
 
 /**
@@ -108,65 +190,24 @@ export function evaluateExpression(text: string, scope: EvalScope): EvalValue {
  * split into parts. A string that is one interpolation is that expression's value, of any type.
  */
 export function evaluateTemplate(parts: readonly TemplatePart[], scope: EvalScope): EvalValue {
-  const only = parts.length === 1 ? parts[0] : undefined;
-  if (only && 'expr' in only) return evaluateExpression(only.expr, scope);
-  let text = '';
-  let known = true;
-  const refs: string[] = [];
-  for (const part of parts) {
-    if ('literal' in part) {
-      text += part.literal;
-      continue;
-    }
-    const value = evaluateExpression(part.expr, scope);
-    if (value instanceof Opaque) {
-      known = false;
-      text += value.text;
-      refs.push(...value.refs);
-    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text += String(value);
-    else {
-      known = false;
-      text += `\${${part.expr.trim()}}`;
-      refs.push(...refsOf(part.expr, scope.prefix));
-    }
-    if (text.length > MAX_STRING) return new Opaque(text.slice(0, 200), refs, false, 'the string is too large to evaluate');
-  }
-  return known ? text : new Opaque(text, [...new Set(refs)], true);
+  return current.template(parts, scope);
 }
 
 /**
  * Evaluates a raw configuration value as Terraform JSON reads it (a local's or variable's value,
  * a module argument): strings holding `${...}` are templates, containers are walked.
  */
-export function evaluateRaw(value: unknown, scope: EvalScope, depth = 0): EvalValue {
-  if (typeof value === 'string') {
-    if (!value.includes('${')) return value;
-    const parts = splitTemplate(value);
-    return parts ? evaluateTemplate(parts, scope) : value;
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
-  if (depth > MAX_EXPRESSION_DEPTH) return new Opaque('${...}', [], false, 'value nested too deeply');
-  if (Array.isArray(value)) return value.map((v: unknown) => evaluateRaw(v, scope, depth + 1));
-  if (typeof value === 'object') {
-    return mapDict(value as Record<string, unknown>, (v) => evaluateRaw(v, scope, depth + 1));
-  }
-  return null;
+export function evaluateRaw(value: unknown, scope: EvalScope): EvalValue {
+  return current.raw(value, scope, 0);
 }
 
-const refsCache = new Map<string, readonly string[]>();
-
-/** Resource attributes an expression text reads (cached: the same reference recurs across a stack). */
-function refsOf(text: string, prefix: string): readonly string[] {
-  const key = `${prefix}\u0000${text}`;
-  const cached = refsCache.get(key);
-  if (cached) return cached;
-  const out = new Set<string>();
-  for (const t of findTraversals(text)) out.add(`${prefix}${t.base}${t.attribute ? `.${t.attribute}` : ''}`);
-  if (refsCache.size > 50_000) refsCache.clear();
-  const refs = [...out];
-  refsCache.set(key, refs);
-  return refs;
+/** Parses a type constraint (`map(object({ create = optional(bool, true) }))`); undefined when it is not one. */
+export function parseTypeConstraint(text: string): TypeSpec | undefined {
+  return current.typeConstraint(text);
 }
+
+/** Applies a type constraint; here beside `parseTypeConstraint` for the configuration reader. */
+export { convertToType } from './hcl-types.js';
 
 /** Functions that read the machine running Terraform or the clock: named in the reason, never run. */
 const IMPURE = new Set(['filebase64', 'fileset', 'fileexists', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'timestamp', 'uuid', 'plantimestamp', 'bcrypt', 'abspath', 'pathexpand', 'uuidv5']);
@@ -207,11 +248,12 @@ class Evaluator {
   constructor(
     readonly src: string,
     readonly scope: EvalScope,
+    private readonly context: EvaluationContext,
   ) {}
 
   run(node: Node): EvalValue {
     const value = this.eval(node);
-    return weightOf(value) > MAX_WEIGHT ? this.opaque(node, 'the value is too large to evaluate') : value;
+    return this.context.weightOf(value) > MAX_WEIGHT ? this.opaque(node, 'the value is too large to evaluate') : value;
   }
 
   private textOf(node: Node): string {
@@ -221,7 +263,7 @@ class Evaluator {
   /** The node as an unknown value; `from` are the values it was computed from (their references are kept). */
   private opaque(node: Node, note?: string, from: readonly EvalValue[] = [], error = false): Opaque {
     const text = this.textOf(node);
-    const refs = refsOf(text, this.scope.prefix);
+    const refs = this.context.refsOf(text, this.scope.prefix);
     const inner = from.length ? refsIn(from) : [];
     // Only a Terraform error is worth repeating on what is computed from it; "known after apply" is not.
     const fromNote = note ?? from.map((v) => (v instanceof Opaque && v.error ? v.note : undefined)).find((n) => n !== undefined);
@@ -277,7 +319,7 @@ class Evaluator {
           if (error instanceof HclSyntaxError) return this.opaque(node, error.message);
           throw error;
         }
-        const inner = new Evaluator(node.body, this.scope);
+        const inner = new Evaluator(node.body, this.scope, this.context);
         inner.depth = this.depth;
         inner.bindings = this.bindings;
         return inner.template(parts);
@@ -319,8 +361,6 @@ class Evaluator {
         for (const [k, v] of pairs) pieces.push(this.withBindings(node.keyVar, k, node.valueVar, v, () => this.template(node.body, true)));
         return this.concatenate(pieces);
       }
-      case 'opaque':
-        return this.opaque(node, node.note);
     }
   }
 
@@ -342,7 +382,7 @@ class Evaluator {
   private iterate(node: Node, collection: EvalValue): [EvalValue, EvalValue][] | Opaque {
     if (collection instanceof Opaque) return this.opaque(node, collection.error ? collection.note : undefined, [collection]);
     if (Array.isArray(collection)) return (collection as readonly EvalValue[]).map((v, i) => [i, v]);
-    if (isObject(collection)) return Object.keys(collection).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, collection[k] as EvalValue]);
+    if (isObjectValue(collection)) return Object.keys(collection).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => [k, collection[k] as EvalValue]);
     return this.failure(node, collection === null ? 'cannot iterate over null' : 'a for expression needs a list, set, map or object');
   }
 
@@ -565,7 +605,7 @@ class Evaluator {
         const next = (current as readonly EvalValue[])[n];
         if (next === undefined) return applyTime ? decidedLater(`[${n}]`) : this.failure(node, `index ${n} out of range for a list of ${(current as readonly EvalValue[]).length}`);
         current = next;
-      } else if (isObject(current)) {
+      } else if (isObjectValue(current)) {
         const k = typeof key === 'number' ? numberText(key) : key;
         if (typeof k !== 'string') return this.failure(node, 'an object key must be a string');
         if (!Object.prototype.hasOwnProperty.call(current, k)) return applyTime ? decidedLater(`.${k}`) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
@@ -584,6 +624,7 @@ class Evaluator {
 
   private call(node: Extract<Node, { kind: 'call' }>): EvalValue {
     const { name } = node;
+    if (name.includes('::')) return this.opaque(node, 'provider functions are not evaluated');
     if (IMPURE.has(name)) return this.opaque(node, `${name}() reads the machine running Terraform and is not evaluated`);
     if (name === 'try' || name === 'can') return this.tryCall(node);
     if (name !== 'file' && name !== 'templatefile' && !hasFunction(name)) return this.opaque(node, `function ${name}() is not evaluated`);
@@ -627,7 +668,7 @@ class Evaluator {
     const read = this.scope.readFile(pathArg);
     if ('error' in read) return this.opaque(node, `${node.name}(): ${read.error}`);
     if (node.name === 'file') return read.text;
-    if (vars !== undefined && !isObject(vars)) return vars instanceof Opaque ? this.opaque(node, undefined, [vars]) : this.failure(node, 'templatefile(): the variables must be an object');
+    if (vars !== undefined && !isObjectValue(vars)) return vars instanceof Opaque ? this.opaque(node, undefined, [vars]) : this.failure(node, 'templatefile(): the variables must be an object');
     let parts: TemplatePiece[];
     try {
       parts = parseTemplate(read.text);
@@ -636,7 +677,7 @@ class Evaluator {
       throw error;
     }
     // The template sees only its variables and the functions: not the module's vars or resources.
-    const inner = new Evaluator(read.text, TEMPLATE_SCOPE);
+    const inner = new Evaluator(read.text, TEMPLATE_SCOPE, this.context);
     inner.depth = this.depth;
     inner.bindings = new Map(Object.entries(vars ?? {}));
     const value = inner.template(parts);
@@ -646,105 +687,3 @@ class Evaluator {
 
 const TEMPLATE_SCOPE: EvalScope = { prefix: '', variable: () => undefined, local: () => undefined };
 
-// ---------------------------------------------------------------- type constraints
-
-/** A variable's `type`: what Terraform converts the given value to. */
-type TypeSpec =
-  | { readonly kind: 'any' | 'string' | 'number' | 'bool' }
-  | { readonly kind: 'list' | 'set' | 'map'; readonly element: TypeSpec }
-  | { readonly kind: 'tuple'; readonly elements: readonly TypeSpec[] }
-  | { readonly kind: 'object'; readonly attributes: ReadonlyMap<string, { readonly type: TypeSpec; readonly optional: boolean; readonly default?: EvalValue }> };
-
-const typeCache = new Map<string, TypeSpec | null>();
-
-/** Parses a type constraint (`map(object({ create = optional(bool, true) }))`); undefined when it is not one. */
-export function parseTypeConstraint(text: string): TypeSpec | undefined {
-  const cached = typeCache.get(text);
-  if (cached !== undefined) return cached ?? undefined;
-  const node = parseExpression(text);
-  const spec = node ? typeOf(node, text, 0) : undefined;
-  if (typeCache.size > 5_000) typeCache.clear();
-  typeCache.set(text, spec ?? null);
-  return spec;
-}
-
-function typeOf(node: Node, src: string, depth: number): TypeSpec | undefined {
-  if (depth > 32) return undefined;
-  if (node.kind === 'traversal' && node.steps.length === 0) {
-    return node.root === 'string' || node.root === 'number' || node.root === 'bool' || node.root === 'any' ? { kind: node.root } : undefined;
-  }
-  if (node.kind !== 'call') return undefined;
-  const [arg] = node.args;
-  if (!arg) return undefined;
-  switch (node.name) {
-    case 'list':
-    case 'set':
-    case 'map': {
-      const element = typeOf(arg, src, depth + 1);
-      return element ? { kind: node.name, element } : undefined;
-    }
-    case 'tuple': {
-      if (arg.kind !== 'tuple') return undefined;
-      const elements = arg.items.map((item) => typeOf(item, src, depth + 1));
-      return elements.every((e) => e !== undefined) ? { kind: 'tuple', elements: elements as TypeSpec[] } : undefined;
-    }
-    case 'object': {
-      if (arg.kind !== 'object') return undefined;
-      const attributes = new Map<string, { type: TypeSpec; optional: boolean; default?: EvalValue }>();
-      for (const { key, value } of arg.items) {
-        if (key.kind !== 'literal' || typeof key.value !== 'string') return undefined;
-        if (value.kind === 'call' && value.name === 'optional' && value.args[0]) {
-          const type = typeOf(value.args[0], src, depth + 1);
-          if (!type) return undefined;
-          const fallback = value.args[1];
-          attributes.set(key.value, { type, optional: true, ...(fallback ? { default: new Evaluator(src, TEMPLATE_SCOPE).run(fallback) } : {}) });
-        } else {
-          const type = typeOf(value, src, depth + 1);
-          if (!type) return undefined;
-          attributes.set(key.value, { type, optional: false });
-        }
-      }
-      return { kind: 'object', attributes };
-    }
-  }
-  return undefined;
-}
-
-/**
- * Converts a value to a type as Terraform does for variables: primitives convert, sets sort and
- * drop duplicates, objects keep their declared attributes and fill absent optional ones with their
- * default (or null). A value that does not fit is kept as given (Terraform would reject it).
- */
-export function convertToType(value: EvalValue, spec: TypeSpec, depth = 0): EvalValue {
-  if (value === null || value instanceof Opaque || depth > 32) return value;
-  switch (spec.kind) {
-    case 'any':
-      return value;
-    case 'string':
-      return typeof value === 'number' ? numberText(value) : typeof value === 'boolean' ? String(value) : value;
-    case 'number':
-      return typeof value === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value) ? Number(value) : value;
-    case 'bool':
-      return value === 'true' ? true : value === 'false' ? false : value;
-    case 'list':
-    case 'set': {
-      if (!Array.isArray(value)) return value;
-      const items = (value as readonly EvalValue[]).map((v) => convertToType(v, spec.element, depth + 1));
-      return spec.kind === 'set' ? toSet(items) ?? items : items;
-    }
-    case 'tuple':
-      return Array.isArray(value) ? (value as readonly EvalValue[]).map((v, i) => (spec.elements[i] ? convertToType(v, spec.elements[i], depth + 1) : v)) : value;
-    case 'map':
-      return isObject(value) ? mapDict(value, (v) => convertToType(v, spec.element, depth + 1)) : value;
-    case 'object': {
-      if (!isObject(value)) return value;
-      const entries: [string, EvalValue][] = [];
-      for (const [name, attribute] of spec.attributes) {
-        if (Object.prototype.hasOwnProperty.call(value, name) && value[name] !== null) entries.push([name, convertToType(value[name] as EvalValue, attribute.type, depth + 1)]);
-        else if (attribute.optional) entries.push([name, attribute.default !== undefined ? convertToType(attribute.default, attribute.type, depth + 1) : null]);
-        else if (Object.prototype.hasOwnProperty.call(value, name)) entries.push([name, null]);
-      }
-      return dict(entries);
-    }
-  }
-}

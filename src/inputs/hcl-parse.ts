@@ -49,8 +49,7 @@ export type Node =
       end: number;
     }
   | { kind: 'template-if'; cond: Node; then: TemplatePiece[]; else: TemplatePiece[]; start: number; end: number }
-  | { kind: 'template-for'; keyVar?: string; valueVar: string; collection: Node; body: TemplatePiece[]; start: number; end: number }
-  | { kind: 'opaque'; note: string; start: number; end: number };
+  | { kind: 'template-for'; keyVar?: string; valueVar: string; collection: Node; body: TemplatePiece[]; start: number; end: number };
 
 export type TemplatePiece = string | Node;
 export type ForHead = { keyVar?: string; valueVar: string; collection: Node };
@@ -70,6 +69,10 @@ class ExpressionParser {
   /** Offset of the next character to read. */
   protected i: number;
   private depth = 0;
+  /** Offset of the next character to read. */
+  get position(): number {
+    return this.i;
+  }
   constructor(
     readonly src: string,
     start = 0,
@@ -232,12 +235,11 @@ class ExpressionParser {
       if (name === 'true' || name === 'false') return { kind: 'literal', value: name === 'true', start, end: this.i };
       if (name === 'null') return { kind: 'literal', value: null, start, end: this.i };
       if (this.peek('(')) return this.call(name, start);
-      // `provider::aws::arn_parse(...)`: provider functions are not evaluated.
+      // `provider::aws::arn_parse(...)`: a call named with its provider.
       if (this.peek('::')) {
-        while (this.eat('::')) this.ident();
-        this.expect('(');
-        this.skipBalanced(')');
-        return { kind: 'opaque', note: 'provider functions are not evaluated', start, end: this.i };
+        let qualified = name;
+        while (this.eat('::')) qualified += `::${this.ident()}`;
+        return this.call(qualified, start);
       }
       return { kind: 'traversal', root: name, steps: [], start, end: this.i };
     }
@@ -257,8 +259,8 @@ class ExpressionParser {
     return { kind: 'call', name, args, expand, start, end: this.i };
   }
 
-  /** Skips to the matching closer, honouring nesting and strings; for constructs we only step over. */
-  private skipBalanced(closer: string): void {
+  /** Skips past the matching closer, honouring nesting and strings (see `interpolationEnd`). */
+  skipBalanced(closer: string): void {
     let depth = 0;
     const s = this.src;
     while (this.i < s.length) {
@@ -527,6 +529,22 @@ class ExpressionParser {
   templateBody(): TemplatePiece[] {
     return this.templatePieces(false);
   }
+}
+
+/**
+ * Offset of the `}` that closes an interpolation whose body starts at `from` (`${` just read), or
+ * -1. Brackets and quoted strings are stepped over, not parsed as an expression: a body that is
+ * not a valid expression still ends where its braces say (the evaluator then reports it).
+ */
+export function interpolationEnd(text: string, from: number): number {
+  const parser = new ExpressionParser(text, from);
+  try {
+    parser.skipBalanced('}');
+  } catch (error) {
+    if (error instanceof HclSyntaxError || error instanceof RangeError) return -1;
+    throw error;
+  }
+  return parser.position - 1;
 }
 
 /**
