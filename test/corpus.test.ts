@@ -58,9 +58,10 @@ interface Block {
 function hclBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   for (const { type, labels, line, endLine } of outlineHcl(text)) {
-    const [first, second] = labels;
-    const address = type === 'resource' && labels.length === 2 ? `${first}.${second}` : type === 'data' && labels.length === 2 ? `data.${first}.${second}` : type === 'module' && labels.length === 1 ? `module.${first}` : undefined;
-    if (address !== undefined) blocks.push({ address, start: line, end: endLine });
+    const named = labels.join('.');
+    if (type === 'resource' && labels.length === 2) blocks.push({ address: named, start: line, end: endLine });
+    else if (type === 'data' && labels.length === 2) blocks.push({ address: `data.${named}`, start: line, end: endLine });
+    else if (type === 'module' && labels.length === 1) blocks.push({ address: `module.${named}`, start: line, end: endLine });
   }
   return blocks;
 }

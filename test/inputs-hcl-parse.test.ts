@@ -290,8 +290,14 @@ describe('positions', () => {
     '',
   ].join('\n');
   const expected = [
-    { type: 'resource', labels: ['aws_s3_bucket', 'b'], line: 2, column: 1, endLine: 5, attributes: [['bucket', { line: 3, column: 3 }], ['tags', { line: 4, column: 3 }]] },
-    { type: 'locals', labels: [], line: 7, column: 3, endLine: 12, attributes: [['first', { line: 8, column: 3 }], ['second', { line: 9, column: 3 }]] },
+    {
+      ...{ type: 'resource', labels: ['aws_s3_bucket', 'b'], line: 2, column: 1, endLine: 5 },
+      attributes: [['bucket', { line: 3, column: 3 }], ['tags', { line: 4, column: 3 }]],
+    },
+    {
+      ...{ type: 'locals', labels: [], line: 7, column: 3, endLine: 12 },
+      attributes: [['first', { line: 8, column: 3 }], ['second', { line: 9, column: 3 }]],
+    },
     { type: 'locals', labels: [], line: 13, column: 1, endLine: 13, attributes: [] },
     { type: 'module', labels: ['net'], line: 14, column: 1, endLine: 14, attributes: [] },
   ];

@@ -190,5 +190,12 @@ function traversalOf(node: Extract<Node, { kind: 'traversal' }>, src: string): T
     ? rest.map((s) => (s.kind === 'name' ? s.value : s.kind === 'index' ? s.value.replace(/^"|"$/g, '') : '*')).join('.')
     : undefined;
   const text = src.slice(node.start, node.end);
-  return { base, splat, text, ...(index !== undefined ? { index } : {}), ...(computedIndex !== undefined ? { computedIndex } : {}), ...(attribute ? { attribute } : {}) };
+  return {
+    base,
+    splat,
+    text,
+    ...(index !== undefined ? { index } : {}),
+    ...(computedIndex !== undefined ? { computedIndex } : {}),
+    ...(attribute ? { attribute } : {}),
+  };
 }

@@ -210,7 +210,10 @@ export function parseTypeConstraint(text: string): TypeSpec | undefined {
 export { convertToType } from './hcl-types.js';
 
 /** Functions that read the machine running Terraform or the clock: named in the reason, never run. */
-const IMPURE = new Set(['filebase64', 'fileset', 'fileexists', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512', 'timestamp', 'uuid', 'plantimestamp', 'bcrypt', 'abspath', 'pathexpand', 'uuidv5']);
+const IMPURE = new Set([
+  ...['filebase64', 'fileset', 'fileexists', 'filemd5', 'filesha1', 'filesha256', 'filesha512', 'filebase64sha256', 'filebase64sha512'],
+  ...['timestamp', 'uuid', 'plantimestamp', 'bcrypt', 'abspath', 'pathexpand', 'uuidv5'],
+]);
 
 /**
  * Objects standing for resources and data sources (and everything inside them): an attribute
@@ -267,7 +270,8 @@ class Evaluator {
     const inner = from.length ? refsIn(from) : [];
     // Only a Terraform error is worth repeating on what is computed from it; "known after apply" is not.
     const fromNote = note ?? from.map((v) => (v instanceof Opaque && v.error ? v.note : undefined)).find((n) => n !== undefined);
-    return new Opaque(`\${${text}}`, inner.length ? [...new Set([...refs, ...inner])] : refs, false, fromNote, error || from.some((v) => v instanceof Opaque && v.error));
+    const failed = error || from.some((v) => v instanceof Opaque && v.error);
+    return new Opaque(`\${${text}}`, inner.length ? [...new Set([...refs, ...inner])] : refs, false, fromNote, failed);
   }
 
   private failure(node: Node, note: string): Opaque {
@@ -298,7 +302,9 @@ class Evaluator {
         const entries: [string, EvalValue][] = [];
         for (const { key, value } of node.items) {
           const k = this.eval(key);
-          if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') return this.opaque(node, k instanceof Opaque ? 'an object key is known only after apply' : 'an object key must be a string', [k]);
+          if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') {
+            return this.opaque(node, k instanceof Opaque ? 'an object key is known only after apply' : 'an object key must be a string', [k]);
+          }
           entries.push([typeof k === 'number' ? numberText(k) : String(k), this.eval(value)]);
         }
         return dict(entries);
@@ -506,7 +512,10 @@ class Evaluator {
       } else if (typeof value === 'string') text += value;
       else if (typeof value === 'number') text += numberText(value);
       else if (typeof value === 'boolean') text += String(value);
-      else return new Opaque('${...}', refs, false, value === null ? 'a null value cannot be written into a string' : 'a collection cannot be written into a string', true);
+      else {
+        const note = value === null ? 'a null value cannot be written into a string' : 'a collection cannot be written into a string';
+        return new Opaque('${...}', refs, false, note, true);
+      }
       if (text.length > MAX_STRING) return new Opaque(text.slice(0, 200), refs, false, 'the string is too large to evaluate');
     }
     return known ? text : new Opaque(text, [...new Set(refs)], true);
@@ -603,12 +612,15 @@ class Evaluator {
         const n = typeof key === 'number' ? key : typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : NaN;
         if (!Number.isInteger(n)) return this.failure(node, `a list index must be a whole number`);
         const next = (current as readonly EvalValue[])[n];
-        if (next === undefined) return applyTime ? decidedLater(`[${n}]`) : this.failure(node, `index ${n} out of range for a list of ${(current as readonly EvalValue[]).length}`);
+        const length = (current as readonly EvalValue[]).length;
+        if (next === undefined) return applyTime ? decidedLater(`[${n}]`) : this.failure(node, `index ${n} out of range for a list of ${length}`);
         current = next;
       } else if (isObjectValue(current)) {
         const k = typeof key === 'number' ? numberText(key) : key;
         if (typeof k !== 'string') return this.failure(node, 'an object key must be a string');
-        if (!Object.prototype.hasOwnProperty.call(current, k)) return applyTime ? decidedLater(`.${k}`) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
+        if (!Object.prototype.hasOwnProperty.call(current, k)) {
+          return applyTime ? decidedLater(`.${k}`) : this.failure(node, `no attribute or key ${JSON.stringify(k)}`);
+        }
         const owner = current;
         current = current[k] as EvalValue;
         // A null attribute of a resource is unset: the provider decides it at apply time.
@@ -663,12 +675,16 @@ class Evaluator {
   /** `file(path)` and `templatefile(path, vars)`: only files under the module's folder are read. */
   private fileCall(node: Extract<Node, { kind: 'call' }>, args: readonly EvalValue[]): EvalValue {
     const [pathArg, vars] = args;
-    if (typeof pathArg !== 'string') return pathArg instanceof Opaque ? this.opaque(node, undefined, [pathArg]) : this.failure(node, `${node.name}(): a path is required`);
+    if (typeof pathArg !== 'string') {
+      return pathArg instanceof Opaque ? this.opaque(node, undefined, [pathArg]) : this.failure(node, `${node.name}(): a path is required`);
+    }
     if (!this.scope.readFile) return this.opaque(node, `${node.name}() reads the machine running Terraform and is not evaluated`);
     const read = this.scope.readFile(pathArg);
     if ('error' in read) return this.opaque(node, `${node.name}(): ${read.error}`);
     if (node.name === 'file') return read.text;
-    if (vars !== undefined && !isObjectValue(vars)) return vars instanceof Opaque ? this.opaque(node, undefined, [vars]) : this.failure(node, 'templatefile(): the variables must be an object');
+    if (vars !== undefined && !isObjectValue(vars)) {
+      return vars instanceof Opaque ? this.opaque(node, undefined, [vars]) : this.failure(node, 'templatefile(): the variables must be an object');
+    }
     let parts: TemplatePiece[];
     try {
       parts = parseTemplate(read.text);

@@ -60,9 +60,20 @@ export type Step = { kind: 'attr'; name: string } | { kind: 'index'; key: Node }
 /** An expression or template that is not valid HCL; the message says what was expected. */
 export class HclSyntaxError extends Error {}
 
-const isIdentStart = (c: string | undefined): boolean => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_');
-const isIdentChar = (c: string | undefined): boolean => c !== undefined && (isIdentStart(c) || (c >= '0' && c <= '9') || c === '-');
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+// Character classes by UTF-16 code (`charCodeAt` past the end is NaN: in no class).
+/** A name starts with an ASCII letter or `_`. */
+const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+/** and goes on with letters, digits, `_` and `-`. */
+const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57) || c === 45;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+interface Operator {
+  readonly text: string;
+  readonly level: number;
+}
+const OPERATORS: Readonly<Record<string, Operator>> = Object.fromEntries(
+  [['||'], ['&&'], ['==', '!='], ['<=', '>=', '<', '>'], ['+', '-'], ['*', '/', '%']].flatMap((ops, level) => ops.map((text) => [text, { text, level }])),
+);
 
 /** Recursive-descent parser over the expression text; positions index into `src`. */
 class ExpressionParser {
@@ -138,20 +149,51 @@ class ExpressionParser {
     return node;
   }
 
-  private static readonly LEVELS: readonly (readonly string[])[] = [['||'], ['&&'], ['==', '!='], ['<=', '>=', '<', '>'], ['+', '-'], ['*', '/', '%']];
-
+  /**
+   * Operators by precedence climbing: `level` is the loosest operator this call may take
+   * (0 `||`, 1 `&&`, 2 `==` `!=`, 3 comparisons, 4 `+` `-`, 5 `*` `/` `%`); all are left-associative.
+   */
   private binary(level: number): Node {
-    if (level >= ExpressionParser.LEVELS.length) return this.unary();
     const start = this.i;
-    let left = this.binary(level + 1);
+    let left = this.unary();
     for (;;) {
       this.space();
-      const op = (ExpressionParser.LEVELS[level] ?? []).find((o) => this.src.startsWith(o, this.i) && !(o === '<' && this.src.startsWith('<<', this.i)) && !(o === '*' && this.src[this.i - 1] === '.'));
-      if (!op) return left;
-      // `=>` and `==` share a first character with `=`; only whole operators are taken.
-      this.i += op.length;
-      const right = this.binary(level + 1);
-      left = { kind: 'binary', op, left, right, start, end: this.i };
+      const op = this.operator();
+      if (!op || op.level < level) return left;
+      this.i += op.text.length;
+      const right = this.binary(op.level + 1);
+      left = { kind: 'binary', op: op.text, left, right, start, end: this.i };
+    }
+  }
+
+  /** The binary operator at the current position; `=>`, `<<` (a heredoc) and a lone `=`, `!`, `&` or `|` are none. */
+  private operator(): Operator | undefined {
+    const s = this.src;
+    const c = s[this.i];
+    const next = s[this.i + 1];
+    switch (c) {
+      case '|':
+        return next === '|' ? OPERATORS['||'] : undefined;
+      case '&':
+        return next === '&' ? OPERATORS['&&'] : undefined;
+      case '=':
+        return next === '=' ? OPERATORS['=='] : undefined;
+      case '!':
+        return next === '=' ? OPERATORS['!='] : undefined;
+      case '<':
+        return next === '=' ? OPERATORS['<='] : next === '<' ? undefined : OPERATORS['<'];
+      case '>':
+        return next === '=' ? OPERATORS['>='] : OPERATORS['>'];
+      case '+':
+      case '-':
+      case '/':
+      case '%':
+        return OPERATORS[c];
+      case '*':
+        // `.*` is a splat, not a product.
+        return s[this.i - 1] === '.' ? undefined : OPERATORS['*'];
+      default:
+        return undefined;
     }
   }
 
@@ -159,7 +201,7 @@ class ExpressionParser {
     this.space();
     const start = this.i;
     const c = this.src[this.i];
-    if (c === '-' && isDigit(this.src[this.i + 1])) return this.postfix(this.number());
+    if (c === '-' && isDigit(this.src.charCodeAt(this.i + 1))) return this.postfix(this.number());
     if (c === '!' || c === '-') {
       this.i++;
       const operand = this.unary();
@@ -177,13 +219,13 @@ class ExpressionParser {
       if (s[this.i] === '.' && s[this.i + 1] === '*') {
         this.i += 2;
         steps.push({ kind: 'splat', legacy: true });
-      } else if (s[this.i] === '.' && isIdentStart(s[this.i + 1])) {
+      } else if (s[this.i] === '.' && isNameStart(s.charCodeAt(this.i + 1))) {
         this.i++;
         steps.push({ kind: 'attr', name: this.ident() });
-      } else if (s[this.i] === '.' && isDigit(s[this.i + 1])) {
+      } else if (s[this.i] === '.' && isDigit(s.charCodeAt(this.i + 1))) {
         this.i++;
         const from = this.i;
-        while (isDigit(s[this.i])) this.i++;
+        while (isDigit(s.charCodeAt(this.i))) this.i++;
         steps.push({ kind: 'index', key: { kind: 'literal', value: Number(s.slice(from, this.i)), start: from, end: this.i } });
       } else if (s[this.i] === '[') {
         this.i++;
@@ -196,14 +238,17 @@ class ExpressionParser {
       }
     }
     if (!steps.length) return node;
-    if (node.kind === 'traversal') return { ...node, steps: [...node.steps, ...steps], end: this.i };
+    if (node.kind === 'traversal') {
+      return { kind: 'traversal', root: node.root, steps: node.steps.length ? [...node.steps, ...steps] : steps, start: node.start, end: this.i };
+    }
     return { kind: 'index', target: node, steps, start: node.start, end: this.i };
   }
 
   protected ident(): string {
     const from = this.i;
-    if (!isIdentStart(this.src[this.i])) throw new HclSyntaxError('expected a name');
-    while (isIdentChar(this.src[this.i])) this.i++;
+    const s = this.src;
+    if (!isNameStart(s.charCodeAt(this.i))) throw new HclSyntaxError('expected a name');
+    while (isNameChar(s.charCodeAt(this.i))) this.i++;
     return this.src.slice(from, this.i);
   }
 
@@ -219,7 +264,7 @@ class ExpressionParser {
     this.space();
     const start = this.i;
     const c = this.src[this.i];
-    if (isDigit(c)) return this.number();
+    if (isDigit(this.src.charCodeAt(this.i))) return this.number();
     if (c === '"') return this.quoted();
     if (c === '<' && this.src.startsWith('<<', this.i)) return this.heredoc();
     if (c === '(') {
@@ -230,7 +275,7 @@ class ExpressionParser {
     }
     if (c === '[') return this.tuple();
     if (c === '{') return this.object();
-    if (isIdentStart(c)) {
+    if (isNameStart(this.src.charCodeAt(this.i))) {
       const name = this.ident();
       if (name === 'true' || name === 'false') return { kind: 'literal', value: name === 'true', start, end: this.i };
       if (name === 'null') return { kind: 'literal', value: null, start, end: this.i };
@@ -302,7 +347,7 @@ class ExpressionParser {
 
   private peekWord(word: string): boolean {
     this.space();
-    return this.src.startsWith(word, this.i) && !isIdentChar(this.src[this.i + word.length]);
+    return this.src.startsWith(word, this.i) && !isNameChar(this.src.charCodeAt(this.i + word.length));
   }
 
   private forRest(object: boolean, start: number, closer: string): Node {
@@ -350,7 +395,7 @@ class ExpressionParser {
       this.space();
       const keyStart = this.i;
       let key: Node;
-      if (isIdentStart(this.src[this.i])) {
+      if (isNameStart(this.src.charCodeAt(this.i))) {
         // A bare name is the key itself, unless it is a longer expression (`(var.k)` must be parenthesised).
         const name = this.ident();
         key = { kind: 'literal', value: name, start: keyStart, end: this.i };
@@ -381,7 +426,10 @@ class ExpressionParser {
    */
   private templatePieces(quoted: boolean): TemplatePiece[] {
     const s = this.src;
-    type Token = { text: string } | { node: Node; stripBefore: boolean; stripAfter: boolean } | { directive: string; start: number; head?: Node | ForHead; stripBefore: boolean; stripAfter: boolean };
+    type Token =
+      | { text: string }
+      | { node: Node; stripBefore: boolean; stripAfter: boolean }
+      | { directive: string; start: number; head?: Node | ForHead; stripBefore: boolean; stripAfter: boolean };
     const tokens: Token[] = [];
     let literal = '';
     const flush = () => {
@@ -706,7 +754,7 @@ type Expr =
 
 const OTHER: Expr = { kind: 'other' };
 const SURROGATE = /[\uD800-\uDFFF]/;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const KEYWORDS = new Set(['true', 'false', 'null', 'for', 'in', 'if']);
 
 interface BodyBuilder {
@@ -799,11 +847,11 @@ class Parser {
     const s = this.s;
     const start = this.pos;
     const c = s.charCodeAt(start);
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return undefined;
+    if (!isNameStart(c)) return undefined;
     let i = start + 1;
     for (;;) {
       const d = s.charCodeAt(i);
-      if ((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95 || d === 45) i++;
+      if (isNameChar(d)) i++;
       else break;
     }
     if (s.charCodeAt(i) >= 128) this.fail('non-ASCII identifier');
@@ -996,7 +1044,7 @@ class Parser {
   private numberEnd = -1;
 
   private postfix(newlines: boolean): Expr {
-    let e = this.primary(newlines);
+    let e = this.primary();
     const s = this.s;
     for (;;) {
       const save = this.pos;
@@ -1034,7 +1082,7 @@ class Parser {
     }
   }
 
-  private primary(newlines: boolean): Expr {
+  private primary(): Expr {
     const s = this.s;
     const c = s.charCodeAt(this.pos);
     if (c >= 48 && c <= 57) return { kind: 'value', value: this.number() };
@@ -1149,7 +1197,7 @@ class Parser {
     const s = this.s;
     if (!s.startsWith(word, this.pos)) return false;
     const d = s.charCodeAt(this.pos + word.length);
-    return !((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95 || d === 45);
+    return !isNameChar(d);
   }
 
   /** `for k, v in coll : result (=> value ...)? (if cond)?` up to the closing bracket. */
@@ -1219,7 +1267,7 @@ class Parser {
         key = k.value;
       } else if (c === '(') {
         const start = this.pos;
-        this.primary(true);
+        this.primary();
         key = `\${${s.slice(start, this.lastEnd)}}`;
       } else {
         const name = this.ident();
@@ -1292,7 +1340,7 @@ class Parser {
     const c = s.charCodeAt(start);
     // Only references, calls and operators on them are pinned (literals, nested templates,
     // conditionals and constructors inside `${}` are rendered in other ways).
-    const lead = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    const lead = isNameStart(c);
     const e = this.expr(true);
     const end = this.lastEnd;
     this.skip(true);

@@ -12,7 +12,14 @@ export type TypeSpec =
   | { readonly kind: 'any' | 'string' | 'number' | 'bool' }
   | { readonly kind: 'list' | 'set' | 'map'; readonly element: TypeSpec }
   | { readonly kind: 'tuple'; readonly elements: readonly TypeSpec[] }
-  | { readonly kind: 'object'; readonly attributes: ReadonlyMap<string, { readonly type: TypeSpec; readonly optional: boolean; readonly default?: EvalValue }> };
+  | { readonly kind: 'object'; readonly attributes: ReadonlyMap<string, ObjectAttribute> };
+
+/** An attribute of an `object({...})` type; an `optional(type, default)` one may be absent. */
+interface ObjectAttribute {
+  readonly type: TypeSpec;
+  readonly optional: boolean;
+  readonly default?: EvalValue;
+}
 
 /** Evaluates an `optional(type, default)` default (constants and functions only). */
 type DefaultEvaluator = (node: Node) => EvalValue;
@@ -40,7 +47,7 @@ function typeOf(node: Node, evaluateDefault: DefaultEvaluator, depth: number): T
     case 'tuple': {
       if (arg.kind !== 'tuple') return undefined;
       const elements = arg.items.map((item) => typeOf(item, evaluateDefault, depth + 1));
-      return elements.every((e) => e !== undefined) ? { kind: 'tuple', elements: elements as TypeSpec[] } : undefined;
+      return elements.every((e) => e !== undefined) ? { kind: 'tuple', elements } : undefined;
     }
     case 'object': {
       if (arg.kind !== 'object') return undefined;
@@ -87,14 +94,16 @@ export function convertToType(value: EvalValue, spec: TypeSpec, depth = 0): Eval
       return spec.kind === 'set' ? toSet(items) ?? items : items;
     }
     case 'tuple':
-      return Array.isArray(value) ? (value as readonly EvalValue[]).map((v, i) => (spec.elements[i] ? convertToType(v, spec.elements[i], depth + 1) : v)) : value;
+      if (!Array.isArray(value)) return value;
+      return (value as readonly EvalValue[]).map((v, i) => (spec.elements[i] ? convertToType(v, spec.elements[i], depth + 1) : v));
     case 'map':
       return isObjectValue(value) ? mapDict(value, (v) => convertToType(v, spec.element, depth + 1)) : value;
     case 'object': {
       if (!isObjectValue(value)) return value;
       const entries: [string, EvalValue][] = [];
       for (const [name, attribute] of spec.attributes) {
-        if (Object.prototype.hasOwnProperty.call(value, name) && value[name] !== null) entries.push([name, convertToType(value[name] as EvalValue, attribute.type, depth + 1)]);
+        const given = value[name] as EvalValue;
+        if (Object.prototype.hasOwnProperty.call(value, name) && given !== null) entries.push([name, convertToType(given, attribute.type, depth + 1)]);
         else if (attribute.optional) entries.push([name, attribute.default !== undefined ? convertToType(attribute.default, attribute.type, depth + 1) : null]);
         else if (Object.prototype.hasOwnProperty.call(value, name)) entries.push([name, null]);
       }

@@ -64,7 +64,8 @@ function blockLines(blocks: readonly HclBlock[], file: string): Map<string, numb
     if (block.type === 'resource' || block.type === 'data') {
       if (block.labels.length < 2) {
         const kind = block.type;
-        throw inputError(`${kind} block has fewer than two labels`, { file, line: block.line }, `${kind} "TYPE" "NAME" { ... } (Terraform requires both labels)`);
+        const expected = `${kind} "TYPE" "NAME" { ... } (Terraform requires both labels)`;
+        throw inputError(`${kind} block has fewer than two labels`, { file, line: block.line }, expected);
       }
       if (block.labels.length === 2) note(jsonPointer(block.type, first ?? '', second ?? ''), block.line);
     } else if (block.type === 'module' && block.labels.length === 1) note(jsonPointer('module', first ?? ''), block.line);
