@@ -15,8 +15,10 @@ import { bool, callFunction, FunctionError, hasFunction, num, numberText, str, U
  * `templatefile`, which need the evaluator). Impure functions (`timestamp`, `uuid`, ...) and
  * apply-time values become `Opaque` with a reason. An apply-time value inside a `jsonencode(...)`
  * is written into the JSON as its `${...}` text, exactly as cdktf's synth JSON carries an
- * interpolation, so analyses read the same document from every input form. Values and the
- * operations the function library shares live in inputs/hcl-value.ts.
+ * interpolation, so analyses read the same document from every input form. Expressions are parsed
+ * by inputs/hcl-parse.ts, type constraints applied by inputs/hcl-types.ts; values and the
+ * operations the function library shares live in inputs/hcl-value.ts. What one run memoises
+ * belongs to its `EvaluationContext`.
  */
 
 /** What an expression can look up; every hook may return `undefined` for "not known here". */

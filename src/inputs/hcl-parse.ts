@@ -21,6 +21,7 @@ export const MAX_EXPRESSION_DEPTH = 64;
 
 // ---------------------------------------------------------------- expressions
 
+/** An expression's syntax tree; `start` and `end` are offsets into the text that was parsed. */
 export type Node =
   | { kind: 'literal'; value: string | number | boolean | null; start: number; end: number }
   | { kind: 'template'; parts: (string | Node)[]; start: number; end: number }
@@ -52,7 +53,7 @@ export type Node =
   | { kind: 'template-for'; keyVar?: string; valueVar: string; collection: Node; body: TemplatePiece[]; start: number; end: number };
 
 export type TemplatePiece = string | Node;
-export type ForHead = { keyVar?: string; valueVar: string; collection: Node };
+type ForHead = { keyVar?: string; valueVar: string; collection: Node };
 
 /** `[*]` splats every following step; the legacy `.*` only the attribute steps right after it. */
 export type Step = { kind: 'attr'; name: string } | { kind: 'index'; key: Node } | { kind: 'splat'; legacy: boolean };
