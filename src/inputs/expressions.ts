@@ -161,7 +161,8 @@ function segmentOf(step: Step, src: string): Segment {
 function traversalOf(node: Extract<Node, { kind: 'traversal' }>, src: string): Traversal | undefined {
   const { root } = node;
   if (NOT_RESOURCES.has(root)) return undefined;
-  let rest: Segment[] = node.steps.map((step) => segmentOf(step, src));
+  let rest: Segment[] = [];
+  for (const step of node.steps) rest.push(segmentOf(step, src));
   let base: string;
   if (root === 'data') {
     const [type, name] = rest;
@@ -186,9 +187,11 @@ function traversalOf(node: Extract<Node, { kind: 'traversal' }>, src: string): T
     computedIndex = head.computed;
     rest = rest.slice(1);
   }
-  const attribute = rest.length
-    ? rest.map((s) => (s.kind === 'name' ? s.value : s.kind === 'index' ? s.value.replace(/^"|"$/g, '') : '*')).join('.')
-    : undefined;
+  let attribute: string | undefined;
+  for (const s of rest) {
+    const name = s.kind === 'name' ? s.value : s.kind === 'index' ? s.value.replace(/^"|"$/g, '') : '*';
+    attribute = attribute === undefined ? name : `${attribute}.${name}`;
+  }
   const text = src.slice(node.start, node.end);
   return {
     base,

@@ -433,10 +433,9 @@ class ExpressionParser {
       | { directive: string; start: number; head?: Node | ForHead; stripBefore: boolean; stripAfter: boolean };
     const tokens: Token[] = [];
     let literal = '';
-    const flush = () => {
-      if (literal) tokens.push({ text: literal });
-      literal = '';
-    };
+    // Most templates have neither: their pieces are the tokens as they are.
+    let directives = false;
+    let stripMarkers = false;
     for (;;) {
       const c = s[this.i];
       if (quoted) {
@@ -456,7 +455,8 @@ class ExpressionParser {
         continue;
       }
       if ((c === '$' || c === '%') && s[this.i + 1] === '{') {
-        flush();
+        if (literal) tokens.push({ text: literal });
+        literal = '';
         const at = this.i;
         this.i += 2;
         const stripBefore = s[this.i] === '~';
@@ -466,8 +466,10 @@ class ExpressionParser {
           const stripAfter = this.eat('~');
           this.expect('}');
           tokens.push({ node, stripBefore, stripAfter });
+          stripMarkers ||= stripBefore || stripAfter;
           continue;
         }
+        directives = true;
         this.space();
         const word = this.ident();
         let head: Node | ForHead | undefined;
@@ -477,22 +479,33 @@ class ExpressionParser {
         const stripAfter = this.eat('~');
         this.expect('}');
         tokens.push({ directive: word, start: at, ...(head ? { head } : {}), stripBefore, stripAfter });
+        stripMarkers ||= stripBefore || stripAfter;
         continue;
       }
       literal += c;
       this.i++;
     }
-    flush();
+    if (literal) tokens.push({ text: literal });
     // Strip markers trim the literal text next to them.
-    tokens.forEach((t, k) => {
-      if (!('text' in t)) return;
+    for (let k = 0; stripMarkers && k < tokens.length; k++) {
+      const t = tokens[k] as Token;
+      if (!('text' in t)) continue;
       const prev = tokens[k - 1];
       const next = tokens[k + 1];
       let text = t.text;
       if (prev && !('text' in prev) && prev.stripAfter) text = text.replace(/^[ \t\r\n]+/, '');
       if (next && !('text' in next) && next.stripBefore) text = text.replace(/[ \t\r\n]+$/, '');
       t.text = text;
-    });
+    }
+    if (!directives) {
+      const pieces: TemplatePiece[] = [];
+      for (const t of tokens) {
+        if ('text' in t) {
+          if (t.text) pieces.push(t.text);
+        } else if ('node' in t) pieces.push(t.node);
+      }
+      return pieces;
+    }
     // Fold directives into nested nodes.
     let k = 0;
     const end = this.i;
