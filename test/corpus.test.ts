@@ -20,6 +20,7 @@ import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { checkProject, loadPolicySet } from '../src/api/project.js';
 import { HybridguardError } from '../src/errors.js';
+import { outlineHcl } from '../src/inputs/hcl-parse.js';
 import type { Result } from '../src/model/findings.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -53,54 +54,14 @@ interface Block {
   readonly end: number;
 }
 
-/** Top-level `resource`/`data`/`module` blocks of an HCL file with their line ranges (heredocs, strings and comments skipped). */
+/** Top-level `resource`/`data`/`module` blocks of an HCL file with their line ranges, as the HCL reader finds them. */
 function hclBlocks(text: string): Block[] {
-  const lines = text.split(/\r?\n/);
   const blocks: Block[] = [];
-  let depth = 0;
-  let open: { address: string; start: number } | undefined;
-  let heredoc: string | undefined;
-  let inComment = false;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] ?? '';
-    if (heredoc !== undefined) {
-      if (raw.trim() === heredoc) heredoc = undefined;
-      continue;
-    }
-    if (depth === 0 && !inComment) {
-      const m = /^\s*(resource|data|module)\s+"([^"]+)"(?:\s+"([^"]+)")?\s*\{/.exec(raw);
-      if (m) {
-        const address = m[1] === 'resource' ? `${m[2]}.${m[3]}` : m[1] === 'data' ? `data.${m[2]}.${m[3]}` : `module.${m[2]}`;
-        open = { address, start: i + 1 };
-      }
-    }
-    let line = raw;
-    if (inComment) {
-      const close = line.indexOf('*/');
-      if (close < 0) continue;
-      inComment = false;
-      line = line.slice(close + 2);
-    }
-    line = line.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\*.*?\*\//g, '');
-    const startComment = line.search(/\/\*/);
-    if (startComment >= 0) {
-      inComment = true;
-      line = line.slice(0, startComment);
-    }
-    line = line.replace(/(#|\/\/).*$/, '');
-    const here = /<<-?\s*"?([A-Za-z_][A-Za-z0-9_]*)"?\s*$/.exec(line);
-    if (here) line = line.slice(0, here.index);
-    for (const ch of line) {
-      if (ch === '{') depth++;
-      else if (ch === '}') {
-        depth--;
-        if (depth === 0 && open) {
-          blocks.push({ ...open, end: i + 1 });
-          open = undefined;
-        }
-      }
-    }
-    if (here) heredoc = here[1];
+  for (const { type, labels, line, endLine } of outlineHcl(text)) {
+    const named = labels.join('.');
+    if (type === 'resource' && labels.length === 2) blocks.push({ address: named, start: line, end: endLine });
+    else if (type === 'data' && labels.length === 2) blocks.push({ address: `data.${named}`, start: line, end: endLine });
+    else if (type === 'module' && labels.length === 1) blocks.push({ address: `module.${named}`, start: line, end: endLine });
   }
   return blocks;
 }

@@ -13,7 +13,7 @@ import { fuzz } from './support/fuzz.js';
 import { generate } from '../bench/generate.js';
 import { HybridguardError } from '../src/errors.js';
 import { parseHcl } from '../src/inputs/hcl.js';
-import { HclUnsupported, parseHclNative } from '../src/inputs/hcl-parse.js';
+import { HclUnsupported, outlineHcl, parseHclFile, type HclBlock } from '../src/inputs/hcl-parse.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -25,7 +25,7 @@ type Outcome = { declined: true; reason: string } | { declined: false; value: un
 
 function native(text: string): Outcome {
   try {
-    return { declined: false, value: parseHclNative(text) };
+    return { declined: false, value: parseHclFile(text).doc };
   } catch (error) {
     // Anything but the decline signal is a bug in the native parser.
     if (!(error instanceof HclUnsupported)) throw error;
@@ -87,6 +87,15 @@ describe('oracle: every .tf file we have', () => {
     for (const f of files) {
       const declined = await agrees(readFileSync(f, 'utf8'), relative(ROOT, f));
       expect(declined, `${relative(ROOT, f)} was declined`).toBe(false);
+    }
+  });
+
+  it('block positions: the outline (used when the native parser declines) finds what the native parser records', () => {
+    const files = [...tfFiles(join(ROOT, 'fixtures')), ...tfFiles(join(ROOT, 'test')), ...benchFiles];
+    const shown = (blocks: readonly HclBlock[]) => blocks.map((b) => ({ ...b, attributes: [...b.attributes] }));
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(shown(outlineHcl(text)), f).toStrictEqual(shown(parseHclFile(text).blocks));
     }
   });
 
@@ -260,6 +269,65 @@ const MALFORMED: [string, string][] = [
   ['splat split across lines', 'a = x[\n*].y\n'],
   ['empty argument', 'a = foo(,)\n'],
 ];
+
+describe('positions', () => {
+  const FILE = [
+    '# header',
+    'resource "aws_s3_bucket" "b" {',
+    '  bucket = "x"',
+    '  tags = { a = 1 }',
+    '}',
+    '',
+    '  locals {',
+    '  first  = 1',
+    '  second = <<EOT',
+    'resource "aws_not" "real" {',
+    'EOT',
+    '}',
+    'locals { one_line = 1 }',
+    'module "net" { source = "./net" }',
+    '',
+  ].join('\n');
+  const expected = [
+    {
+      ...{ type: 'resource', labels: ['aws_s3_bucket', 'b'], line: 2, column: 1, endLine: 5 },
+      attributes: [['bucket', { line: 3, column: 3 }], ['tags', { line: 4, column: 3 }]],
+    },
+    {
+      ...{ type: 'locals', labels: [], line: 7, column: 3, endLine: 12 },
+      attributes: [['first', { line: 8, column: 3 }], ['second', { line: 9, column: 3 }]],
+    },
+    { type: 'locals', labels: [], line: 13, column: 1, endLine: 13, attributes: [] },
+    { type: 'module', labels: ['net'], line: 14, column: 1, endLine: 14, attributes: [] },
+  ];
+  const shown = (blocks: readonly HclBlock[]) => blocks.map((b) => ({ ...b, attributes: [...b.attributes] }));
+
+  it('top-level blocks with the lines and columns of their headers, attributes and closing braces; a header inside a heredoc is text', () => {
+    expect(shown(parseHclFile(FILE).blocks)).toStrictEqual(expected);
+  });
+
+  it('the same positions when the native parser declines the file and hcl2json reads it', async () => {
+    const declined = `${FILE}x = "%{if true}a%{endif}"\n`;
+    expect(native(declined).declined).toBe(true);
+    expect(shown(outlineHcl(declined))).toStrictEqual(expected);
+    expect([...(await parseHcl('main.tf', declined)).lines]).toStrictEqual([
+      ['/resource/aws_s3_bucket/b', 2],
+      ['/locals/first', 8],
+      ['/locals/second', 9],
+      ['/module/net', 14],
+    ]);
+  });
+
+  it('a resource block with one label is an error at its line', async () => {
+    const error = await parseHcl('main.tf', 'locals {\n  a = 1\n}\nresource "aws_s3_bucket" {\n}\n').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(HybridguardError);
+    expect((error as HybridguardError).message).toBe('resource block has fewer than two labels');
+    expect((error as HybridguardError).location.line).toBe(4);
+  });
+});
 
 describe('declines', () => {
   for (const [name, text] of DECLINED) {

@@ -1,10 +1,11 @@
 /**
- * Just enough of Terraform's expression syntax to find what a value refers to: split a template
- * string into literal text and `${...}` interpolations, and pull every resource or data source
- * traversal (`aws_subnet.a[0].id`, `data.aws_iam_policy_document.p.json`, `aws_subnet.x.*.id`)
- * out of an expression, including inside function calls and nested string templates. We never
- * evaluate expressions: a value we cannot read literally stays `Unknown`.
+ * What a configuration value refers to: split a Terraform JSON template string into literal text
+ * and `${...}` interpolations, and find every resource or data source traversal
+ * (`aws_subnet.a[0].id`, `data.aws_iam_policy_document.p.json`, `aws_subnet.x.*.id`) in an
+ * expression, including inside function calls and nested string templates. Both read the text
+ * with the HCL parser (inputs/hcl-parse.ts); nothing here evaluates (see inputs/hcl-eval.ts).
  */
+import { interpolationEnd, parseExpression, parseTemplate, HclSyntaxError, type Node, type Step, type TemplatePiece } from './hcl-parse.js';
 
 export type TemplatePart = { readonly literal: string } | { readonly expr: string };
 
@@ -29,7 +30,7 @@ export function splitTemplate(text: string): TemplatePart[] | undefined {
       continue;
     }
     literal += text.slice(i, start);
-    const end = findExpressionEnd(text, start + 2);
+    const end = interpolationEnd(text, start + 2);
     if (end < 0) return undefined;
     if (literal) parts.push({ literal });
     literal = '';
@@ -38,48 +39,6 @@ export function splitTemplate(text: string): TemplatePart[] | undefined {
   }
   if (literal) parts.push({ literal });
   return parts;
-}
-
-/** Index of the `}` closing an interpolation body starting at `from`, skipping nested braces and strings. */
-function findExpressionEnd(text: string, from: number): number {
-  let depth = 0;
-  let i = from;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      i = skipString(text, i);
-      if (i < 0) return -1;
-      continue;
-    }
-    if (c === '{') depth++;
-    else if (c === '}') {
-      if (depth === 0) return i;
-      depth--;
-    }
-    i++;
-  }
-  return -1;
-}
-
-/** Index just past the string literal starting at `start` (a `"`), honouring escapes and nested templates. */
-function skipString(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\\') {
-      i += 2;
-      continue;
-    }
-    if (c === '"') return i + 1;
-    if (c === '$' && text[i + 1] === '{') {
-      const end = findExpressionEnd(text, i + 2);
-      if (end < 0) return -1;
-      i = end + 1;
-      continue;
-    }
-    i++;
-  }
-  return -1;
 }
 
 /** One traversal that names a resource or data source. */
@@ -99,130 +58,122 @@ export interface Traversal {
 }
 
 /** Roots that are not resources: variables, locals, iteration symbols, module outputs. */
-const NOT_RESOURCES = new Set([
-  'var',
-  'local',
-  'each',
-  'count',
-  'path',
-  'self',
-  'terraform',
-  'module',
-  'true',
-  'false',
-  'null',
-  'for',
-  'in',
-  'if',
-  'endif',
-  'endfor',
-  'else',
-]);
+const NOT_RESOURCES = new Set(['var', 'local', 'each', 'count', 'path', 'self', 'terraform', 'module']);
 const RESOURCE_TYPE = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
 
-const isIdentStart = (c: string | undefined): boolean => {
-  if (c === undefined) return false;
-  const code = c.charCodeAt(0);
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-};
-const isIdentChar = (c: string | undefined): boolean => {
-  if (c === undefined) return false;
-  const code = c.charCodeAt(0);
-  return isIdentStart(c) || (code >= 48 && code <= 57) || code === 45;
-};
-
-/** Every resource/data traversal in an expression (the text inside `${...}`, or a plan reference string). */
+/**
+ * Every resource/data traversal in an expression (the text inside `${...}`, or a plan reference
+ * string), in the order written; none when the text is not a valid expression.
+ */
 export function findTraversals(expr: string): Traversal[] {
   const found: Traversal[] = [];
-  scanExpression(expr, found, 0);
+  const node = parseExpression(expr);
+  if (node) collect(node, expr, found);
   return found;
 }
 
-function scanExpression(expr: string, found: Traversal[], depth: number): void {
-  if (depth > 20) return;
-  let i = 0;
-  while (i < expr.length) {
-    const c = expr[i];
-    if (c === '"') {
-      // A quoted string inside an expression may itself hold templates.
-      const end = skipString(expr, i);
-      const body = expr.slice(i + 1, end < 0 ? expr.length : end - 1);
-      for (const part of splitTemplate(body) ?? []) if ('expr' in part) scanExpression(part.expr, found, depth + 1);
-      if (end < 0) return;
-      i = end;
-      continue;
-    }
-    if (c === '<' && expr.startsWith('<<', i)) {
-      i += 2;
-      continue;
-    }
-    if (isIdentStart(c) && !isIdentChar(expr[i - 1]) && expr[i - 1] !== '.') {
-      const { traversal, end } = readTraversal(expr, i);
+function collectPieces(pieces: readonly TemplatePiece[], src: string, found: Traversal[]): void {
+  for (const piece of pieces) if (typeof piece !== 'string') collect(piece, src, found);
+}
+
+/**
+ * Walks a syntax tree in source order. A traversal's own index expressions are part of it (see
+ * `computedIndex`), and template directives' conditions and collections are not looked into:
+ * only what is interpolated into the text.
+ */
+function collect(node: Node, src: string, found: Traversal[]): void {
+  switch (node.kind) {
+    case 'literal':
+      return;
+    case 'traversal': {
+      const traversal = traversalOf(node, src);
       if (traversal) found.push(traversal);
-      i = end;
-      continue;
+      return;
     }
-    i++;
+    case 'template':
+      collectPieces(node.parts, src, found);
+      return;
+    case 'tuple':
+      for (const item of node.items) collect(item, src, found);
+      return;
+    case 'object':
+      for (const { key, value } of node.items) {
+        collect(key, src, found);
+        collect(value, src, found);
+      }
+      return;
+    case 'call':
+      for (const arg of node.args) collect(arg, src, found);
+      return;
+    case 'index':
+      collect(node.target, src, found);
+      for (const step of node.steps) if (step.kind === 'index') collect(step.key, src, found);
+      return;
+    case 'heredoc': {
+      let pieces: TemplatePiece[];
+      try {
+        pieces = parseTemplate(node.body);
+      } catch (error) {
+        if (error instanceof HclSyntaxError || error instanceof RangeError) return;
+        throw error;
+      }
+      collectPieces(pieces, node.body, found);
+      return;
+    }
+    case 'binary':
+      collect(node.left, src, found);
+      collect(node.right, src, found);
+      return;
+    case 'unary':
+      collect(node.operand, src, found);
+      return;
+    case 'conditional':
+      collect(node.cond, src, found);
+      collect(node.then, src, found);
+      collect(node.else, src, found);
+      return;
+    case 'for':
+      collect(node.collection, src, found);
+      if (node.key) collect(node.key, src, found);
+      collect(node.value, src, found);
+      if (node.cond) collect(node.cond, src, found);
+      return;
+    case 'template-if':
+      collectPieces(node.then, src, found);
+      collectPieces(node.else, src, found);
+      return;
+    case 'template-for':
+      collectPieces(node.body, src, found);
+      return;
   }
 }
 
+/** A step as a traversal reads it: an index written as a number or a plain string names one instance; any other is computed. */
 type Segment = { kind: 'name'; value: string } | { kind: 'index'; value: string } | { kind: 'splat'; computed?: string };
 
-function readTraversal(expr: string, start: number): { traversal?: Traversal; end: number } {
-  const segments: Segment[] = [];
-  let i = start;
-  let j = i;
-  while (isIdentChar(expr[j])) j++;
-  segments.push({ kind: 'name', value: expr.slice(i, j) });
-  i = j;
-  for (;;) {
-    if (expr[i] === '.' && isIdentStart(expr[i + 1])) {
-      j = i + 1;
-      while (isIdentChar(expr[j])) j++;
-      segments.push({ kind: 'name', value: expr.slice(i + 1, j) });
-      i = j;
-    } else if (expr[i] === '.' && /\d/.test(expr[i + 1] ?? '')) {
-      j = i + 1;
-      while (/\d/.test(expr[j] ?? '')) j++;
-      segments.push({ kind: 'index', value: expr.slice(i + 1, j) });
-      i = j;
-    } else if (expr[i] === '.' && expr[i + 1] === '*') {
-      segments.push({ kind: 'splat' });
-      i += 2;
-    } else if (expr[i] === '[') {
-      const close = findIndexEnd(expr, i + 1);
-      if (close < 0) break;
-      const inner = expr.slice(i + 1, close).trim();
-      if (inner === '*') segments.push({ kind: 'splat' });
-      else if (/^\d+$/.test(inner) || /^"[^"\\$]*"$/.test(inner)) segments.push({ kind: 'index', value: inner });
-      else {
-        // A computed index (`[count.index]`): the instance is unknown, and the index may itself refer to things.
-        segments.push({ kind: 'splat', computed: inner });
-      }
-      i = close + 1;
-    } else break;
-  }
-  const end = i;
-  // A name directly followed by `(` is a function call, not a traversal.
-  let k = end;
-  while (expr[k] === ' ') k++;
-  const first = segments[0];
-  if (segments.length === 1 && expr[k] === '(') return { end };
-  if (!first || first.kind !== 'name' || NOT_RESOURCES.has(first.value)) return { end };
-  const text = expr.slice(start, end);
-  let rest: Segment[];
+function segmentOf(step: Step, src: string): Segment {
+  if (step.kind === 'attr') return { kind: 'name', value: step.name };
+  if (step.kind === 'splat') return { kind: 'splat' };
+  const written = src.slice(step.key.start, step.key.end).trim();
+  return /^\d+$/.test(written) || /^"[^"\\$]*"$/.test(written) ? { kind: 'index', value: written } : { kind: 'splat', computed: written };
+}
+
+function traversalOf(node: Extract<Node, { kind: 'traversal' }>, src: string): Traversal | undefined {
+  const { root } = node;
+  if (NOT_RESOURCES.has(root)) return undefined;
+  let rest: Segment[] = [];
+  for (const step of node.steps) rest.push(segmentOf(step, src));
   let base: string;
-  if (first.value === 'data') {
-    const type = segments[1];
-    const name = segments[2];
-    if (type?.kind !== 'name' || name?.kind !== 'name') return { end };
+  if (root === 'data') {
+    const [type, name] = rest;
+    if (type?.kind !== 'name' || name?.kind !== 'name') return undefined;
     base = `data.${type.value}.${name.value}`;
-    rest = segments.slice(3);
+    rest = rest.slice(2);
   } else {
-    const name = segments[1];
-    if (!RESOURCE_TYPE.test(first.value) || name?.kind !== 'name') return { end };
-    base = `${first.value}.${name.value}`;
-    rest = segments.slice(2);
+    const [name] = rest;
+    if (!RESOURCE_TYPE.test(root) || name?.kind !== 'name') return undefined;
+    base = `${root}.${name.value}`;
+    rest = rest.slice(1);
   }
   let index: string | undefined;
   let splat = false;
@@ -236,10 +187,13 @@ function readTraversal(expr: string, start: number): { traversal?: Traversal; en
     computedIndex = head.computed;
     rest = rest.slice(1);
   }
-  const attribute = rest.length
-    ? rest.map((s) => (s.kind === 'name' ? s.value : s.kind === 'index' ? s.value.replace(/^"|"$/g, '') : '*')).join('.')
-    : undefined;
-  const traversal: Traversal = {
+  let attribute: string | undefined;
+  for (const s of rest) {
+    const name = s.kind === 'name' ? s.value : s.kind === 'index' ? s.value.replace(/^"|"$/g, '') : '*';
+    attribute = attribute === undefined ? name : `${attribute}.${name}`;
+  }
+  const text = src.slice(node.start, node.end);
+  return {
     base,
     splat,
     text,
@@ -247,23 +201,4 @@ function readTraversal(expr: string, start: number): { traversal?: Traversal; en
     ...(computedIndex !== undefined ? { computedIndex } : {}),
     ...(attribute ? { attribute } : {}),
   };
-  return { traversal, end };
 }
-
-function findIndexEnd(expr: string, from: number): number {
-  let depth = 0;
-  for (let i = from; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === '"') {
-      const end = skipString(expr, i);
-      if (end < 0) return -1;
-      i = end - 1;
-    } else if (c === '[') depth++;
-    else if (c === ']') {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
-}
-

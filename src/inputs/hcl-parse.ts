@@ -1,13 +1,753 @@
 /**
- * A native reader for the common subset of Terraform HCL, producing exactly the JSON value
- * @cdktf/hcl2json's `parse` gives (every block a list of objects keyed by its labels, keys sorted,
- * literals as JSON values, other expressions as `"${<source>}"`). It is only a fast path:
- * whenever it meets a construct whose hcl2json rendering was not pinned by experiment, or input
- * that may be malformed, it throws `HclUnsupported` and the caller asks hcl2json instead (which
- * also owns the error messages for bad HCL). One pass over the text, no backtracking regexes.
+ * The one reader of Terraform's native syntax (HCL); everything else works on its output.
+ *
+ * - Expressions: `parseExpression` / `parseTemplate` give a syntax tree whose nodes carry their
+ *   source offsets. Configuration carries expressions as `${...}` text (hcl2json output and cdktf
+ *   synth JSON alike): the evaluator (inputs/hcl-eval.ts) and the reference finder
+ *   (inputs/expressions.ts) read that text through this parser.
+ * - Files: `parseHclFile` gives a `.tf` file as the JSON value @cdktf/hcl2json's `parse` gives
+ *   (every block a list of objects keyed by its labels, keys sorted, literals as JSON values, other
+ *   expressions as `"${<source>}"`), plus where its top-level blocks are written. It is a fast
+ *   path: whenever it meets a construct whose hcl2json rendering was not pinned by experiment, or
+ *   input that may be malformed, it throws `HclUnsupported` and the caller asks hcl2json instead
+ *   (which also owns the error messages for bad HCL). One pass over the text, no backtracking
+ *   regexes. `outlineHcl` gives the block positions alone for any file hcl2json accepts.
  */
 import { hclEscape } from './hcl-escape.js';
 import { dict } from '../model/dict.js';
+
+/** Deepest nesting of expressions the parser (and the evaluator after it) follows. */
+export const MAX_EXPRESSION_DEPTH = 64;
+
+// ---------------------------------------------------------------- expressions
+
+/** An expression's syntax tree; `start` and `end` are offsets into the text that was parsed. */
+export type Node =
+  | { kind: 'literal'; value: string | number | boolean | null; start: number; end: number }
+  | { kind: 'template'; parts: (string | Node)[]; start: number; end: number }
+  | { kind: 'tuple'; items: Node[]; start: number; end: number }
+  | { kind: 'object'; items: { key: Node; value: Node }[]; start: number; end: number }
+  | { kind: 'traversal'; root: string; steps: Step[]; start: number; end: number }
+  | { kind: 'call'; name: string; args: Node[]; expand: boolean; start: number; end: number }
+  | { kind: 'index'; target: Node; steps: Step[]; start: number; end: number }
+  | { kind: 'heredoc'; body: string; start: number; end: number }
+  | { kind: 'binary'; op: string; left: Node; right: Node; start: number; end: number }
+  | { kind: 'unary'; op: '!' | '-'; operand: Node; start: number; end: number }
+  | { kind: 'conditional'; cond: Node; then: Node; else: Node; start: number; end: number }
+  | {
+      kind: 'for';
+      /** `{ for ... }` builds an object, `[ for ... ]` a tuple. */
+      object: boolean;
+      keyVar?: string;
+      valueVar: string;
+      collection: Node;
+      key?: Node;
+      value: Node;
+      /** `...` after the value: values with the same key are grouped into lists. */
+      group: boolean;
+      cond?: Node;
+      start: number;
+      end: number;
+    }
+  | { kind: 'template-if'; cond: Node; then: TemplatePiece[]; else: TemplatePiece[]; start: number; end: number }
+  | { kind: 'template-for'; keyVar?: string; valueVar: string; collection: Node; body: TemplatePiece[]; start: number; end: number };
+
+export type TemplatePiece = string | Node;
+type ForHead = { keyVar?: string; valueVar: string; collection: Node };
+
+/** `[*]` splats every following step; the legacy `.*` only the attribute steps right after it. */
+export type Step = { kind: 'attr'; name: string } | { kind: 'index'; key: Node } | { kind: 'splat'; legacy: boolean };
+
+/** An expression or template that is not valid HCL; the message says what was expected. */
+export class HclSyntaxError extends Error {}
+
+// Character classes by UTF-16 code (`charCodeAt` past the end is NaN: in no class).
+/** A name starts with an ASCII letter or `_`. */
+const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+/** and goes on with letters, digits, `_` and `-`. */
+const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57) || c === 45;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+interface Operator {
+  readonly text: string;
+  readonly level: number;
+}
+const OPERATORS: Readonly<Record<string, Operator>> = Object.fromEntries(
+  [['||'], ['&&'], ['==', '!='], ['<=', '>=', '<', '>'], ['+', '-'], ['*', '/', '%']].flatMap((ops, level) => ops.map((text) => [text, { text, level }])),
+);
+
+/** Recursive-descent parser over the expression text; positions index into `src`. */
+class ExpressionParser {
+  /** Offset of the next character to read. */
+  protected i: number;
+  private depth = 0;
+  /** Offset of the next character to read. */
+  get position(): number {
+    return this.i;
+  }
+  constructor(
+    readonly src: string,
+    start = 0,
+  ) {
+    this.i = start;
+  }
+
+  parseAll(): Node {
+    const node = this.expression();
+    this.space();
+    if (this.i < this.src.length) throw new HclSyntaxError(`unexpected ${JSON.stringify(this.src[this.i])}`);
+    return node;
+  }
+
+  /** Skips whitespace, newlines and comments. */
+  protected space(): void {
+    const s = this.src;
+    for (;;) {
+      const c = s[this.i];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
+      else if (c === '#' || (c === '/' && s[this.i + 1] === '/')) {
+        while (this.i < s.length && s[this.i] !== '\n') this.i++;
+      } else if (c === '/' && s[this.i + 1] === '*') {
+        const end = s.indexOf('*/', this.i + 2);
+        this.i = end < 0 ? s.length : end + 2;
+      } else return;
+    }
+  }
+
+  protected peek(text: string): boolean {
+    this.space();
+    return this.src.startsWith(text, this.i);
+  }
+
+  protected eat(text: string): boolean {
+    if (!this.peek(text)) return false;
+    this.i += text.length;
+    return true;
+  }
+
+  private expect(text: string): void {
+    if (!this.eat(text)) throw new HclSyntaxError(`expected ${text}`);
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new HclSyntaxError('expression nested too deeply');
+  }
+
+  expression(): Node {
+    this.enter();
+    this.space();
+    const start = this.i;
+    const first = this.binary(0);
+    let node = first;
+    if (this.peek('?')) {
+      this.i++;
+      const then = this.expression();
+      this.expect(':');
+      const otherwise = this.expression();
+      node = { kind: 'conditional', cond: first, then, else: otherwise, start, end: this.i };
+    }
+    this.depth--;
+    return node;
+  }
+
+  /**
+   * Operators by precedence climbing: `level` is the loosest operator this call may take
+   * (0 `||`, 1 `&&`, 2 `==` `!=`, 3 comparisons, 4 `+` `-`, 5 `*` `/` `%`); all are left-associative.
+   */
+  private binary(level: number): Node {
+    const start = this.i;
+    let left = this.unary();
+    for (;;) {
+      this.space();
+      const op = this.operator();
+      if (!op || op.level < level) return left;
+      this.i += op.text.length;
+      const right = this.binary(op.level + 1);
+      left = { kind: 'binary', op: op.text, left, right, start, end: this.i };
+    }
+  }
+
+  /** The binary operator at the current position; `=>`, `<<` (a heredoc) and a lone `=`, `!`, `&` or `|` are none. */
+  private operator(): Operator | undefined {
+    const s = this.src;
+    const c = s[this.i];
+    const next = s[this.i + 1];
+    switch (c) {
+      case '|':
+        return next === '|' ? OPERATORS['||'] : undefined;
+      case '&':
+        return next === '&' ? OPERATORS['&&'] : undefined;
+      case '=':
+        return next === '=' ? OPERATORS['=='] : undefined;
+      case '!':
+        return next === '=' ? OPERATORS['!='] : undefined;
+      case '<':
+        return next === '=' ? OPERATORS['<='] : next === '<' ? undefined : OPERATORS['<'];
+      case '>':
+        return next === '=' ? OPERATORS['>='] : OPERATORS['>'];
+      case '+':
+      case '-':
+      case '/':
+      case '%':
+        return OPERATORS[c];
+      case '*':
+        // `.*` is a splat, not a product.
+        return s[this.i - 1] === '.' ? undefined : OPERATORS['*'];
+      default:
+        return undefined;
+    }
+  }
+
+  private unary(): Node {
+    this.space();
+    const start = this.i;
+    const c = this.src[this.i];
+    if (c === '-' && isDigit(this.src.charCodeAt(this.i + 1))) return this.postfix(this.number());
+    if (c === '!' || c === '-') {
+      this.i++;
+      const operand = this.unary();
+      return { kind: 'unary', op: c, operand, start, end: this.i };
+    }
+    return this.postfix(this.primary());
+  }
+
+  private postfix(node: Node): Node {
+    const steps: Step[] = [];
+    for (;;) {
+      const save = this.i;
+      this.space();
+      const s = this.src;
+      if (s[this.i] === '.' && s[this.i + 1] === '*') {
+        this.i += 2;
+        steps.push({ kind: 'splat', legacy: true });
+      } else if (s[this.i] === '.' && isNameStart(s.charCodeAt(this.i + 1))) {
+        this.i++;
+        steps.push({ kind: 'attr', name: this.ident() });
+      } else if (s[this.i] === '.' && isDigit(s.charCodeAt(this.i + 1))) {
+        this.i++;
+        const from = this.i;
+        while (isDigit(s.charCodeAt(this.i))) this.i++;
+        steps.push({ kind: 'index', key: { kind: 'literal', value: Number(s.slice(from, this.i)), start: from, end: this.i } });
+      } else if (s[this.i] === '[') {
+        this.i++;
+        if (this.eat('*')) steps.push({ kind: 'splat', legacy: false });
+        else steps.push({ kind: 'index', key: this.expression() });
+        this.expect(']');
+      } else {
+        this.i = save;
+        break;
+      }
+    }
+    if (!steps.length) return node;
+    if (node.kind === 'traversal') {
+      return { kind: 'traversal', root: node.root, steps: node.steps.length ? [...node.steps, ...steps] : steps, start: node.start, end: this.i };
+    }
+    return { kind: 'index', target: node, steps, start: node.start, end: this.i };
+  }
+
+  protected ident(): string {
+    const from = this.i;
+    const s = this.src;
+    if (!isNameStart(s.charCodeAt(this.i))) throw new HclSyntaxError('expected a name');
+    while (isNameChar(s.charCodeAt(this.i))) this.i++;
+    return this.src.slice(from, this.i);
+  }
+
+  private number(): Node {
+    const start = this.i;
+    const match = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(this.src.slice(this.i, this.i + 400));
+    if (!match) throw new HclSyntaxError('expected a number');
+    this.i += match[0].length;
+    return { kind: 'literal', value: Number(match[0]), start, end: this.i };
+  }
+
+  private primary(): Node {
+    this.space();
+    const start = this.i;
+    const c = this.src[this.i];
+    if (isDigit(this.src.charCodeAt(this.i))) return this.number();
+    if (c === '"') return this.quoted();
+    if (c === '<' && this.src.startsWith('<<', this.i)) return this.heredoc();
+    if (c === '(') {
+      this.i++;
+      const inner = this.expression();
+      this.expect(')');
+      return { ...inner, start, end: this.i };
+    }
+    if (c === '[') return this.tuple();
+    if (c === '{') return this.object();
+    if (isNameStart(this.src.charCodeAt(this.i))) {
+      const name = this.ident();
+      if (name === 'true' || name === 'false') return { kind: 'literal', value: name === 'true', start, end: this.i };
+      if (name === 'null') return { kind: 'literal', value: null, start, end: this.i };
+      if (this.peek('(')) return this.call(name, start);
+      // `provider::aws::arn_parse(...)`: a call named with its provider.
+      if (this.peek('::')) {
+        let qualified = name;
+        while (this.eat('::')) qualified += `::${this.ident()}`;
+        return this.call(qualified, start);
+      }
+      return { kind: 'traversal', root: name, steps: [], start, end: this.i };
+    }
+    throw new HclSyntaxError(c === undefined ? 'unexpected end of expression' : `unexpected ${JSON.stringify(c)}`);
+  }
+
+  private call(name: string, start: number): Node {
+    this.expect('(');
+    const args: Node[] = [];
+    let expand = false;
+    while (!this.peek(')')) {
+      args.push(this.expression());
+      if (this.eat('...')) expand = true;
+      if (!this.eat(',')) break;
+    }
+    this.expect(')');
+    return { kind: 'call', name, args, expand, start, end: this.i };
+  }
+
+  /** Skips past the matching closer, honouring nesting and strings (see `interpolationEnd`). */
+  skipBalanced(closer: string): void {
+    let depth = 0;
+    const s = this.src;
+    while (this.i < s.length) {
+      const c = s[this.i];
+      if (c === '"') {
+        this.quoted();
+        continue;
+      }
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth === 0) {
+          if (c !== closer) throw new HclSyntaxError(`expected ${closer}`);
+          this.i++;
+          return;
+        }
+        depth--;
+      }
+      this.i++;
+    }
+    throw new HclSyntaxError(`expected ${closer}`);
+  }
+
+  private isFor(): boolean {
+    const save = this.i;
+    this.space();
+    const isFor = /^for[ \t\r\n]/.test(this.src.slice(this.i, this.i + 4));
+    this.i = save;
+    return isFor;
+  }
+
+  /** `for k, v in coll :` after the opening bracket; the caller parses the rest. */
+  private forHead(): ForHead {
+    this.space();
+    this.ident(); // `for`
+    const head = this.forHeadIn();
+    this.expect(':');
+    return head;
+  }
+
+  private peekWord(word: string): boolean {
+    this.space();
+    return this.src.startsWith(word, this.i) && !isNameChar(this.src.charCodeAt(this.i + word.length));
+  }
+
+  private forRest(object: boolean, start: number, closer: string): Node {
+    this.enter();
+    const head = this.forHead();
+    let key: Node | undefined;
+    if (object) {
+      key = this.expression();
+      this.expect('=>');
+    }
+    const value = this.expression();
+    const group = object && this.eat('...');
+    let cond: Node | undefined;
+    if (this.peekWord('if')) {
+      this.i += 2;
+      cond = this.expression();
+    }
+    this.expect(closer);
+    this.depth--;
+    return { kind: 'for', object, ...head, ...(key ? { key } : {}), value, group, ...(cond ? { cond } : {}), start, end: this.i };
+  }
+
+  private tuple(): Node {
+    const start = this.i;
+    this.i++;
+    if (this.isFor()) return this.forRest(false, start, ']');
+    this.enter();
+    const items: Node[] = [];
+    while (!this.peek(']')) {
+      items.push(this.expression());
+      if (!this.eat(',')) break;
+    }
+    this.expect(']');
+    this.depth--;
+    return { kind: 'tuple', items, start, end: this.i };
+  }
+
+  private object(): Node {
+    const start = this.i;
+    this.i++;
+    if (this.isFor()) return this.forRest(true, start, '}');
+    this.enter();
+    const items: { key: Node; value: Node }[] = [];
+    while (!this.peek('}')) {
+      this.space();
+      const keyStart = this.i;
+      let key: Node;
+      if (isNameStart(this.src.charCodeAt(this.i))) {
+        // A bare name is the key itself, unless it is a longer expression (`(var.k)` must be parenthesised).
+        const name = this.ident();
+        key = { kind: 'literal', value: name, start: keyStart, end: this.i };
+      } else key = this.expression();
+      if (!this.eat('=') && !this.eat(':')) throw new HclSyntaxError('expected = or : after an object key');
+      const value = this.expression();
+      items.push({ key, value });
+      // Items are separated by a comma or a newline.
+      this.eat(',');
+    }
+    this.expect('}');
+    this.depth--;
+    return { kind: 'object', items, start, end: this.i };
+  }
+
+  /** A quoted template: `"a ${x} b"`, escapes decoded, `%{if}` / `%{for}` directives included. */
+  protected quoted(): Node {
+    const start = this.i;
+    this.i++;
+    const parts = this.templatePieces(true);
+    return { kind: 'template', parts, start, end: this.i };
+  }
+
+  /**
+   * Template text up to the closing quote (`quoted`) or the end of the source (a heredoc body):
+   * literal text, `${...}` interpolations and `%{...}` directives folded into `template-if` /
+   * `template-for` nodes. Strip markers (`${~`, `~}`) trim the whitespace beside them.
+   */
+  private templatePieces(quoted: boolean): TemplatePiece[] {
+    const s = this.src;
+    type Token =
+      | { text: string }
+      | { node: Node; stripBefore: boolean; stripAfter: boolean }
+      | { directive: string; start: number; head?: Node | ForHead; stripBefore: boolean; stripAfter: boolean };
+    const tokens: Token[] = [];
+    let literal = '';
+    // Most templates have neither: their pieces are the tokens as they are.
+    let directives = false;
+    let stripMarkers = false;
+    for (;;) {
+      const c = s[this.i];
+      if (quoted) {
+        if (c === undefined || c === '\n') throw new HclSyntaxError('unterminated string');
+        if (c === '"') {
+          this.i++;
+          break;
+        }
+        if (c === '\\') {
+          literal += this.escape();
+          continue;
+        }
+      } else if (c === undefined) break;
+      if ((c === '$' || c === '%') && s[this.i + 1] === c && s[this.i + 2] === '{') {
+        literal += `${c}{`;
+        this.i += 3;
+        continue;
+      }
+      if ((c === '$' || c === '%') && s[this.i + 1] === '{') {
+        if (literal) tokens.push({ text: literal });
+        literal = '';
+        const at = this.i;
+        this.i += 2;
+        const stripBefore = s[this.i] === '~';
+        if (stripBefore) this.i++;
+        if (c === '$') {
+          const node = this.expression();
+          const stripAfter = this.eat('~');
+          this.expect('}');
+          tokens.push({ node, stripBefore, stripAfter });
+          stripMarkers ||= stripBefore || stripAfter;
+          continue;
+        }
+        directives = true;
+        this.space();
+        const word = this.ident();
+        let head: Node | ForHead | undefined;
+        if (word === 'if') head = this.expression();
+        else if (word === 'for') head = this.forHeadIn();
+        else if (word !== 'else' && word !== 'endif' && word !== 'endfor') throw new HclSyntaxError(`unknown template directive ${word}`);
+        const stripAfter = this.eat('~');
+        this.expect('}');
+        tokens.push({ directive: word, start: at, ...(head ? { head } : {}), stripBefore, stripAfter });
+        stripMarkers ||= stripBefore || stripAfter;
+        continue;
+      }
+      literal += c;
+      this.i++;
+    }
+    if (literal) tokens.push({ text: literal });
+    // Strip markers trim the literal text next to them.
+    for (let k = 0; stripMarkers && k < tokens.length; k++) {
+      const t = tokens[k] as Token;
+      if (!('text' in t)) continue;
+      const prev = tokens[k - 1];
+      const next = tokens[k + 1];
+      let text = t.text;
+      if (prev && !('text' in prev) && prev.stripAfter) text = text.replace(/^[ \t\r\n]+/, '');
+      if (next && !('text' in next) && next.stripBefore) text = text.replace(/[ \t\r\n]+$/, '');
+      t.text = text;
+    }
+    if (!directives) {
+      const pieces: TemplatePiece[] = [];
+      for (const t of tokens) {
+        if ('text' in t) {
+          if (t.text) pieces.push(t.text);
+        } else if ('node' in t) pieces.push(t.node);
+      }
+      return pieces;
+    }
+    // Fold directives into nested nodes.
+    let k = 0;
+    const end = this.i;
+    const block = (closers: readonly string[]): { pieces: TemplatePiece[]; closer?: string } => {
+      const pieces: TemplatePiece[] = [];
+      while (k < tokens.length) {
+        const t = tokens[k++] as Token;
+        if ('text' in t) {
+          if (t.text) pieces.push(t.text);
+        } else if ('node' in t) pieces.push(t.node);
+        else if (closers.includes(t.directive)) return { pieces, closer: t.directive };
+        else if (t.directive === 'if') {
+          const then = block(['else', 'endif']);
+          const otherwise = then.closer === 'else' ? block(['endif']) : { pieces: [], closer: then.closer };
+          if (otherwise.closer !== 'endif') throw new HclSyntaxError('%{if} without %{endif}');
+          pieces.push({ kind: 'template-if', cond: t.head as Node, then: then.pieces, else: otherwise.pieces, start: t.start, end });
+        } else if (t.directive === 'for') {
+          const body = block(['endfor']);
+          if (body.closer !== 'endfor') throw new HclSyntaxError('%{for} without %{endfor}');
+          pieces.push({ kind: 'template-for', ...(t.head as ForHead), body: body.pieces, start: t.start, end });
+        } else throw new HclSyntaxError(`unexpected %{${t.directive}}`);
+      }
+      return { pieces };
+    };
+    const all = block([]);
+    if (all.closer) throw new HclSyntaxError(`unexpected %{${all.closer}}`);
+    return all.pieces;
+  }
+
+  /** `k, v in coll` of a `%{for}` directive. */
+  private forHeadIn(): ForHead {
+    this.space();
+    let valueVar = this.ident();
+    let keyVar: string | undefined;
+    if (this.eat(',')) {
+      keyVar = valueVar;
+      this.space();
+      valueVar = this.ident();
+    }
+    this.space();
+    if (this.ident() !== 'in') throw new HclSyntaxError('expected in');
+    const collection = this.expression();
+    return { ...(keyVar !== undefined ? { keyVar } : {}), valueVar, collection };
+  }
+
+  private escape(): string {
+    const decoded = hclEscape(this.src, this.i);
+    if ('error' in decoded) throw new HclSyntaxError(decoded.error);
+    this.i += decoded.length;
+    return decoded.text;
+  }
+
+  /** `<<EOT` / `<<-EOT` heredoc templates (interpolations inside are evaluated like quoted ones). */
+  private heredoc(): Node {
+    const start = this.i;
+    const s = this.src;
+    const header = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(s.slice(this.i, this.i + 200));
+    if (!header) throw new HclSyntaxError('bad heredoc');
+    const strip = header[1] === '-';
+    const marker = header[2] ?? '';
+    this.i += header[0].length;
+    const lines: string[] = [];
+    for (;;) {
+      if (this.i >= s.length) throw new HclSyntaxError('unterminated heredoc');
+      const nl = s.indexOf('\n', this.i);
+      const line = s.slice(this.i, nl < 0 ? s.length : nl);
+      this.i = nl < 0 ? s.length : nl + 1;
+      if (line.trim() === marker) {
+        if (nl >= 0) this.i = nl; // the newline after the marker is not part of the expression
+        break;
+      }
+      lines.push(line);
+    }
+    let body = lines.map((l) => `${l.replace(/\r$/, '')}\n`);
+    if (strip) {
+      const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0));
+      body = body.map((l) => l.slice(Number.isFinite(indent) ? indent : 0));
+    }
+    return { kind: 'heredoc', body: body.join(''), start, end: this.i };
+  }
+
+  /** The parts of a heredoc body: literal text, interpolations, directives (positions index `src`, the body). */
+  templateBody(): TemplatePiece[] {
+    return this.templatePieces(false);
+  }
+}
+
+/**
+ * Offset of the `}` that closes an interpolation whose body starts at `from` (`${` just read), or
+ * -1. Brackets and quoted strings are stepped over, not parsed as an expression: a body that is
+ * not a valid expression still ends where its braces say (the evaluator then reports it).
+ */
+export function interpolationEnd(text: string, from: number): number {
+  const parser = new ExpressionParser(text, from);
+  try {
+    parser.skipBalanced('}');
+  } catch (error) {
+    if (error instanceof HclSyntaxError || error instanceof RangeError) return -1;
+    throw error;
+  }
+  return parser.position - 1;
+}
+
+/**
+ * The parts of a template text (a heredoc body, a `templatefile` file): literal text,
+ * interpolations and directives, positions indexing `text`. Throws `HclSyntaxError`.
+ */
+export function parseTemplate(text: string): TemplatePiece[] {
+  return new ExpressionParser(text).templateBody();
+}
+
+/** Parses one expression (the text inside `${...}`); `undefined` when it is not valid HCL. */
+export function parseExpression(text: string): Node | undefined {
+  try {
+    return new ExpressionParser(text).parseAll();
+  } catch (error) {
+    if (error instanceof HclSyntaxError || error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- files
+
+/** Where something is written: line and column from 1 (columns count UTF-16 units). */
+export interface HclPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A top-level block (`resource "T" "N" { ... }`) and where it and its attributes are written. */
+export interface HclBlock extends HclPosition {
+  readonly type: string;
+  readonly labels: readonly string[];
+  /** Line of the closing brace. */
+  readonly endLine: number;
+  /** Attributes written directly in the block's body (not in a one-line block), by name. */
+  readonly attributes: ReadonlyMap<string, HclPosition>;
+}
+
+/** A block as the readers find it, in source offsets (turned into lines once, at the end). */
+interface BlockOffsets {
+  readonly type: string;
+  readonly labels: readonly string[];
+  readonly start: number;
+  /** Offset of the closing brace. */
+  readonly end: number;
+  readonly attributes: ReadonlyMap<string, number> | undefined;
+}
+
+/** Lines and columns of the offsets the readers recorded. */
+function positioned(text: string, blocks: readonly BlockOffsets[]): HclBlock[] {
+  if (blocks.length === 0) return [];
+  const lineStarts = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lineStarts.push(nl + 1);
+  const at = (offset: number): HclPosition => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 };
+  };
+  return blocks.map((b) => {
+    const attributes = new Map<string, HclPosition>();
+    for (const [name, offset] of b.attributes ?? []) attributes.set(name, at(offset));
+    return { type: b.type, labels: b.labels, ...at(b.start), endLine: at(b.end).line, attributes };
+  });
+}
+
+/**
+ * Parses `text` as hcl2json would, with the positions of its top-level blocks, or throws
+ * `HclUnsupported`.
+ */
+export function parseHclFile(text: string): { doc: Record<string, unknown>; blocks: HclBlock[] } {
+  const parser = new Parser(text);
+  const doc = parser.file();
+  return { doc, blocks: positioned(text, parser.blocks) };
+}
+
+/**
+ * The top-level blocks of a file hcl2json accepts but `parseHclFile` declines: the same walk over
+ * bodies, with expressions read by the expression parser. Where that parser stops (a construct it
+ * does not know, or text that is not HCL), the blocks before keep their positions.
+ */
+export function outlineHcl(text: string): HclBlock[] {
+  const parser = new OutlineParser(text);
+  try {
+    parser.body(0, undefined);
+  } catch (error) {
+    if (!(error instanceof HclSyntaxError || error instanceof RangeError)) throw error;
+  }
+  return positioned(text, parser.blocks);
+}
+
+/** Whether only spaces, tabs or a line comment stand between `from` and the end of its line. */
+function restOfLineEmpty(s: string, from: number): boolean {
+  let i = from;
+  while (s[i] === ' ' || s[i] === '\t') i++;
+  const c = s[i];
+  return c === undefined || c === '\n' || c === '\r' || c === '#' || (c === '/' && s[i + 1] === '/');
+}
+
+class OutlineParser extends ExpressionParser {
+  readonly blocks: BlockOffsets[] = [];
+
+  /** Items up to the closing brace (or the end of the text, at `nesting` 0). */
+  body(nesting: number, attributes: Map<string, number> | undefined): void {
+    for (;;) {
+      this.space();
+      if (this.i >= this.src.length) {
+        if (nesting > 0) throw new HclSyntaxError('unterminated block');
+        return;
+      }
+      if (this.src[this.i] === '}') {
+        if (nesting === 0) throw new HclSyntaxError('unexpected }');
+        this.i++;
+        return;
+      }
+      const start = this.i;
+      const name = this.ident();
+      if (this.eat('=')) {
+        if (attributes && !attributes.has(name)) attributes.set(name, start);
+        this.expression();
+        continue;
+      }
+      const labels: string[] = [];
+      while (!this.peek('{')) {
+        if (this.src[this.i] === '"') {
+          const label = this.quoted();
+          if (label.kind !== 'template' || !label.parts.every((p) => typeof p === 'string')) throw new HclSyntaxError('a label is a literal string');
+          labels.push(label.parts.join(''));
+        } else labels.push(this.ident());
+      }
+      this.i++;
+      const own = nesting === 0 && restOfLineEmpty(this.src, this.i) ? new Map<string, number>() : undefined;
+      this.body(nesting + 1, own);
+      if (nesting === 0) this.blocks.push({ type: name, labels, start, end: this.i - 1, attributes: own });
+    }
+  }
+}
 
 /** Thrown when the native parser will not answer for this text; the caller falls back to hcl2json. */
 export class HclUnsupported extends Error {
@@ -31,19 +771,19 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 const NON_ASCII = /[\u0080-\uffff]/;
 const KEYWORDS = new Set(['true', 'false', 'null', 'for', 'in', 'if']);
 
-/** Parses `text` as hcl2json would, or throws `HclUnsupported`. */
-export function parseHclNative(text: string): Record<string, unknown> {
-  return new Parser(text).file();
-}
-
 interface BodyBuilder {
   readonly attrs: Map<string, Json>;
   /** Block type -> label count, and the nested label maps / lists. */
   readonly blocks: Map<string, { labels: number; root: unknown }>;
 }
 
+/** The hcl2json-compatible reader behind `parseHclFile`. */
 class Parser {
   private pos = 0;
+  /** Top-level blocks read so far. */
+  readonly blocks: BlockOffsets[] = [];
+  /** How many blocks enclose the body being read (0 at the top level). */
+  private nesting = 0;
   /** End offset of the last token consumed (comments and whitespace excluded). */
   private lastEnd = 0;
   /** Offset right after a heredoc's closing line: that newline also ends the attribute. */
@@ -121,11 +861,11 @@ class Parser {
     const s = this.s;
     const start = this.pos;
     const c = s.charCodeAt(start);
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return undefined;
+    if (!isNameStart(c)) return undefined;
     let i = start + 1;
     for (;;) {
       const d = s.charCodeAt(i);
-      if ((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95 || d === 45) i++;
+      if (isNameChar(d)) i++;
       else break;
     }
     if (s.charCodeAt(i) >= 128) this.fail('non-ASCII identifier');
@@ -136,7 +876,8 @@ class Parser {
 
   // ---- bodies ----
 
-  private body(inBlock: boolean): Record<string, unknown> {
+  /** A body's items; `attributes` records where each attribute is written (for a top-level block's body). */
+  private body(inBlock: boolean, attributes?: Map<string, number>): Record<string, unknown> {
     const b: BodyBuilder = { attrs: new Map(), blocks: new Map() };
     const s = this.s;
     for (;;) {
@@ -150,15 +891,16 @@ class Parser {
         this.pos++;
         break;
       }
-      this.item(b, false);
+      this.item(b, false, attributes);
       if (!this.atLineEnd()) this.fail('missing newline after item');
     }
     return build(b, this);
   }
 
   /** One attribute or block; `single` when inside a one-line block `x { a = 1 }`. */
-  private item(b: BodyBuilder, single: boolean): void {
+  private item(b: BodyBuilder, single: boolean, attributes?: Map<string, number>): void {
     const s = this.s;
+    const start = this.pos;
     const name = this.ident();
     if (name === undefined) this.fail('expected an identifier');
     this.skip(false);
@@ -166,6 +908,7 @@ class Parser {
       this.pos++;
       if (b.attrs.has(name) || b.blocks.has(name)) this.fail('repeated name');
       checkKey(name, this);
+      attributes?.set(name, start);
       b.attrs.set(name, this.value(false));
       return;
     }
@@ -187,7 +930,9 @@ class Parser {
     this.skip(false);
     let content: Record<string, unknown>;
     const c = s.charCodeAt(this.pos);
-    if (c === 10 || c === 13) content = this.body(true);
+    const own = this.nesting === 0 && (c === 10 || c === 13) ? new Map<string, number>() : undefined;
+    this.nesting++;
+    if (c === 10 || c === 13) content = this.body(true, own);
     else if (c === 125) {
       this.pos++;
       content = dict();
@@ -200,6 +945,8 @@ class Parser {
       this.pos++;
       content = build(inner, this);
     }
+    this.nesting--;
+    if (this.nesting === 0) this.blocks.push({ type: name, labels, start, end: this.pos - 1, attributes: own });
     addBlock(b, name, labels, content, this);
   }
 
@@ -464,7 +1211,7 @@ class Parser {
     const s = this.s;
     if (!s.startsWith(word, this.pos)) return false;
     const d = s.charCodeAt(this.pos + word.length);
-    return !((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95 || d === 45);
+    return !isNameChar(d);
   }
 
   /** `for k, v in coll : result (=> value ...)? (if cond)?` up to the closing bracket. */
@@ -607,7 +1354,7 @@ class Parser {
     const c = s.charCodeAt(start);
     // Only references, calls and operators on them are pinned (literals, nested templates,
     // conditionals and constructors inside `${}` are rendered in other ways).
-    const lead = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    const lead = isNameStart(c);
     const e = this.expr(true);
     const end = this.lastEnd;
     this.skip(true);

@@ -28,6 +28,10 @@ export class Opaque {
 
 export type EvalValue = string | number | boolean | null | Opaque | readonly EvalValue[] | { readonly [key: string]: EvalValue };
 
+/** An object or map value (not a list, not unknown). */
+export const isObjectValue = (v: EvalValue): v is { readonly [key: string]: EvalValue } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Opaque);
+
 /** Deep equality as Terraform's `==`: `undefined` when an unknown part decides it. */
 export function valuesEqual(a: EvalValue, b: EvalValue): boolean | undefined {
   if (a instanceof Opaque || b instanceof Opaque) return undefined;

@@ -1,18 +1,20 @@
 import { inputError } from '../errors.js';
-import { parseHclNative } from './hcl-parse.js';
+import { outlineHcl, parseHclFile, type HclBlock } from './hcl-parse.js';
 import { jsonPointer } from './json.js';
 import { mapDict } from '../model/dict.js';
 
 /**
  * HCL (`*.tf`) in the shape of Terraform JSON (every block a list, expressions as `${...}`
- * strings), as @cdktf/hcl2json gives it, but no positions: block header lines are found here.
- * The native parser answers for the common subset; for anything it is not sure of (and for
- * malformed HCL, so error messages stay hcl2json's) it declines and hcl2json parses the file.
+ * strings), as @cdktf/hcl2json gives it, with the lines of its blocks. The native parser answers
+ * for the common subset; for anything it is not sure of (and for malformed HCL, so error messages
+ * stay hcl2json's) it declines and hcl2json parses the file, which has no positions: the native
+ * parser's outline gives them.
  */
 export async function parseHcl(file: string, text: string): Promise<{ doc: unknown; lines: Map<string, number> }> {
   let doc: unknown;
+  let blocks: HclBlock[];
   try {
-    doc = parseHclNative(text);
+    ({ doc, blocks } = parseHclFile(text));
   } catch {
     // Declined (HclUnsupported), or a native-parser bug: hcl2json stays the authority.
     // Loaded on first use: importing hcl2json starts its Go/wasm runtime (~0.2 s), which runs
@@ -23,8 +25,9 @@ export async function parseHcl(file: string, text: string): Promise<{ doc: unkno
     } catch (error) {
       throw hclError(error, file);
     }
+    blocks = outlineHcl(text);
   }
-  return { doc, lines: hclBlockLines(text, file) };
+  return { doc, lines: blockLines(blocks, file) };
 }
 
 /** hcl2json's objects inherit from Object.prototype; every reader expects dicts (see model/dict.ts). */
@@ -45,95 +48,28 @@ function hclError(error: unknown, file: string) {
   return inputError(`malformed HCL: ${message.replace(/^parse config: /, '')}`, { file }, 'valid Terraform HCL');
 }
 
-const LABEL = String.raw`(?:"((?:[^"\\]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*))`;
-const HEADER = new RegExp(String.raw`^[ \t]*(resource|data)[ \t]+${LABEL}[ \t]+${LABEL}[ \t]*\{`);
-const SHORT_HEADER = new RegExp(String.raw`^[ \t]*(resource|data)(?:[ \t]+${LABEL})?[ \t]*\{`);
-const MODULE_HEADER = new RegExp(String.raw`^[ \t]*module[ \t]+${LABEL}[ \t]*\{`);
-
 /**
- * Lines of `resource "T" "N" {`, `data "T" "N" {` and `module "N" {` headers, keyed by the same
- * JSON pointers the JSON readers use. Only lines outside any block and outside heredocs count, so
- * a header quoted in a heredoc or nested block is not taken for a real one.
+ * Lines of `resource "T" "N" {`, `data "T" "N" {` and `module "N" {` headers, and of the
+ * attributes of multi-line `locals` blocks (for cycle errors), keyed by the same JSON pointers the
+ * JSON readers use; the first wins. Only top-level blocks count, so a header quoted in a heredoc
+ * or written in a nested block is not taken for a real one.
  */
-function hclBlockLines(text: string, file = ''): Map<string, number> {
+function blockLines(blocks: readonly HclBlock[], file: string): Map<string, number> {
   const lines = new Map<string, number>();
-  let depth = 0;
-  let heredoc: string | undefined;
-  let inComment = false;
-  const all = text.split('\n');
-  let inLocals = false;
-  all.forEach((raw, index) => {
-    if (heredoc !== undefined) {
-      if (raw.trim() === heredoc) heredoc = undefined;
-      return;
-    }
-    if (depth === 0) inLocals = false;
-    // `name = ...` directly inside `locals { }`: the line a local is defined on (for cycle errors).
-    if (depth === 1 && inLocals && !inComment) {
-      const local = /^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=(?!=)/.exec(raw);
-      if (local?.[1] !== undefined) {
-        const pointer = jsonPointer('locals', local[1]);
-        if (!lines.has(pointer)) lines.set(pointer, index + 1);
+  const note = (pointer: string, line: number) => {
+    if (!lines.has(pointer)) lines.set(pointer, line);
+  };
+  for (const block of blocks) {
+    const [first, second] = block.labels;
+    if (block.type === 'resource' || block.type === 'data') {
+      if (block.labels.length < 2) {
+        const kind = block.type;
+        const expected = `${kind} "TYPE" "NAME" { ... } (Terraform requires both labels)`;
+        throw inputError(`${kind} block has fewer than two labels`, { file, line: block.line }, expected);
       }
-    }
-    if (depth === 0 && !inComment && /^[ \t]*locals[ \t]*\{/.test(raw)) inLocals = true;
-    if (depth === 0 && !inComment) {
-      const header = HEADER.exec(raw);
-      if (header) {
-        const [, kind, q1, b1, q2, b2] = header;
-        const pointer = jsonPointer(kind ?? 'resource', unquote(q1, b1), unquote(q2, b2));
-        if (!lines.has(pointer)) lines.set(pointer, index + 1);
-      } else if (SHORT_HEADER.test(raw)) {
-        const kind = SHORT_HEADER.exec(raw)?.[1] ?? 'resource';
-        throw inputError(
-          `${kind} block has fewer than two labels`,
-          { file, line: index + 1 },
-          `${kind} "TYPE" "NAME" { ... } (Terraform requires both labels)`,
-        );
-      } else {
-        const module = MODULE_HEADER.exec(raw);
-        if (module) {
-          const pointer = jsonPointer('module', unquote(module[1], module[2]));
-          if (!lines.has(pointer)) lines.set(pointer, index + 1);
-        }
-      }
-    }
-    // Track brace depth, skipping strings and comments, and notice heredoc starts.
-    let inString = false;
-    for (let i = 0; i < raw.length; i++) {
-      const c = raw[i];
-      if (inComment) {
-        if (c === '*' && raw[i + 1] === '/') {
-          inComment = false;
-          i++;
-        }
-        continue;
-      }
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-        continue;
-      }
-      if (c === '"') inString = true;
-      else if (c === '#' || (c === '/' && raw[i + 1] === '/')) break;
-      else if (c === '/' && raw[i + 1] === '*') {
-        inComment = true;
-        i++;
-      } else if (c === '{') depth++;
-      else if (c === '}') depth = Math.max(0, depth - 1);
-      else if (c === '<' && raw[i + 1] === '<') {
-        const marker = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(raw.slice(i));
-        if (marker) {
-          heredoc = marker[1];
-          break;
-        }
-      }
-    }
-  });
+      if (block.labels.length === 2) note(jsonPointer(block.type, first ?? '', second ?? ''), block.line);
+    } else if (block.type === 'module' && block.labels.length === 1) note(jsonPointer('module', first ?? ''), block.line);
+    else if (block.type === 'locals') for (const [name, at] of block.attributes) note(jsonPointer('locals', name), at.line);
+  }
   return lines;
-}
-
-function unquote(quoted: string | undefined, bare: string | undefined): string {
-  if (quoted !== undefined) return JSON.parse(`"${quoted}"`) as string;
-  return bare ?? '';
 }
