@@ -169,6 +169,9 @@ async function prepareTerraform(gen: GenerateResult, env: NodeJS.ProcessEnv): Pr
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  /** The CLI on a generated input: exit 0 or 1, and a JSON answer (a crash is not timed as a result). */
+  const benchCli = (n: number, label: string, args: readonly string[]) =>
+    bench(n, 'hybridguard', label, process.execPath, [CLI, ...args], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
   const startedAt = new Date();
   console.log(
     `hybridguard scale benchmark: N = ${options.services.join(', ')}, ${options.runs} runs each${
@@ -236,92 +239,15 @@ async function main(): Promise<void> {
     console.log(`\nN = ${n}: ${counts.resources} resources, ${counts.codeFiles} handler files`);
     const synth = gen.synthDir as string;
     if (hgAvailable) {
-      const check = await bench(
-        n,
-        'hybridguard',
-        'check (synth JSON)',
-        process.execPath,
-        [CLI, 'check', synth, '--format', 'json'],
-        options.runs,
-        [0, 1],
-        undefined,
-        ROOT,
-        jsonAnswer,
-      );
-      const withCode = await bench(
-        n,
-        'hybridguard',
-        'check --code (synth JSON + handlers)',
-        process.execPath,
-        [CLI, 'check', synth, '--code', gen.codeRoot, '--format', 'json'],
-        options.runs,
-        [0, 1],
-        undefined,
-        ROOT,
-        jsonAnswer,
-      );
+      const check = await benchCli(n, 'check (synth JSON)', ['check', synth, '--format', 'json']);
+      const withCode = await benchCli(n, 'check --code (synth JSON + handlers)', ['check', synth, '--code', gen.codeRoot, '--format', 'json']);
       // The same stack with the regular functions' handlers in Python (boto3), read with tree-sitter.
       const py = generate({ out: join(ROOT, '.bench', `n${n}-py`), services: n, formats: ['synth'], python: true });
-      await bench(
-        n,
-        'hybridguard',
-        'check --code (synth JSON + Python handlers)',
-        process.execPath,
-        [CLI, 'check', py.synthDir as string, '--code', py.codeRoot, '--format', 'json'],
-        options.runs,
-        [0, 1],
-        undefined,
-        ROOT,
-        jsonAnswer,
-      );
-      await bench(
-        n,
-        'hybridguard',
-        'check (HCL)',
-        process.execPath,
-        [CLI, 'check', gen.hclDir as string, '--format', 'json'],
-        options.runs,
-        [0, 1],
-        undefined,
-        ROOT,
-        jsonAnswer,
-      );
-      await bench(
-        n,
-        'hybridguard',
-        'check (plan JSON)',
-        process.execPath,
-        [CLI, 'check', gen.planFile as string, '--format', 'json'],
-        options.runs,
-        [0, 1],
-        undefined,
-        ROOT,
-        jsonAnswer,
-      );
-      await bench(
-        n,
-        'hybridguard',
-        'query who-can sagemaker:CreateModelPackage',
-        process.execPath,
-        [CLI, 'query', 'who-can', 'sagemaker:CreateModelPackage', synth, '--format', 'json'],
-        options.runs,
-        [0, 1],
-        undefined,
-        ROOT,
-        jsonAnswer,
-      );
-      await bench(
-        n,
-        'hybridguard',
-        'query exposure',
-        process.execPath,
-        [CLI, 'query', 'exposure', synth, '--format', 'json'],
-        options.runs,
-        [0, 1],
-        undefined,
-        ROOT,
-        jsonAnswer,
-      );
+      await benchCli(n, 'check --code (synth JSON + Python handlers)', ['check', py.synthDir as string, '--code', py.codeRoot, '--format', 'json']);
+      await benchCli(n, 'check (HCL)', ['check', gen.hclDir as string, '--format', 'json']);
+      await benchCli(n, 'check (plan JSON)', ['check', gen.planFile as string, '--format', 'json']);
+      await benchCli(n, 'query who-can sagemaker:CreateModelPackage', ['query', 'who-can', 'sagemaker:CreateModelPackage', synth, '--format', 'json']);
+      await benchCli(n, 'query exposure', ['query', 'exposure', synth, '--format', 'json']);
       findingCounts.set(n, countFindings(withCode?.stdout ?? check?.stdout ?? ''));
     }
     if (!options.skip.has('depcruise')) {
@@ -345,30 +271,8 @@ async function main(): Promise<void> {
       console.log(`  tiny shape: ${tiny.stack.counts.resources} resources, ${tiny.stack.counts.codeFiles} handler files`);
       const tinySynth = tiny.synthDir as string;
       if (hgAvailable) {
-        await bench(
-          n,
-          'hybridguard',
-          'check (synth JSON) [tiny]',
-          process.execPath,
-          [CLI, 'check', tinySynth, '--format', 'json'],
-          options.runs,
-          [0, 1],
-          undefined,
-          ROOT,
-          jsonAnswer,
-        );
-        await bench(
-          n,
-          'hybridguard',
-          'check --code (synth JSON + handlers) [tiny]',
-          process.execPath,
-          [CLI, 'check', tinySynth, '--code', tiny.codeRoot, '--format', 'json'],
-          options.runs,
-          [0, 1],
-          undefined,
-          ROOT,
-          jsonAnswer,
-        );
+        await benchCli(n, 'check (synth JSON) [tiny]', ['check', tinySynth, '--format', 'json']);
+        await benchCli(n, 'check --code (synth JSON + handlers) [tiny]', ['check', tinySynth, '--code', tiny.codeRoot, '--format', 'json']);
       }
       if (!options.skip.has('depcruise')) {
         await bench(

@@ -180,14 +180,7 @@ export function reachSubject(graph: ResourceGraph, topo: Topology, subject: Netw
       hops.push(...ruleHops(sg.rules, ports));
       const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
       if (subject.addressHop) hops.push(subject.addressHop);
-      hops.push(
-        hop(
-          subject.resource,
-          `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${
-            sources.length ? `, reachable only from ${sources.join(', ')}` : ''
-          }`,
-        ),
-      );
+      hops.push(listeningHop(subject, ports, family, sources));
       routes.push({
         mechanism: subject.mechanism,
         viaGateway: false,
@@ -248,17 +241,17 @@ function intendedRoutes(
     ];
     hops.push(...ruleHops(sg.rules, ports));
     const sources = worldPorts.isEmpty() ? admittedSources(sg.rules, ports) : [];
-    hops.push(
-      hop(
-        subject.resource,
-        `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${family === 'ipv6' ? ' (IPv6)' : ''}${
-          sources.length ? `, reachable only from ${sources.join(', ')}` : ''
-        }`,
-      ),
-    );
+    hops.push(listeningHop(subject, ports, family, sources));
     out.push({ mechanism: subject.mechanism, viaGateway: false, hops, ports, worldPorts, ...(sources.length ? { sources } : {}) });
   }
   return out;
+}
+
+/** The last hop of a path: the subject listening on the ports that reach it, and from where when not from anywhere. */
+function listeningHop(subject: NetworkSubject, ports: PortSet, family: 'ipv4' | 'ipv6', sources: readonly string[]): Hop {
+  const ipv6 = family === 'ipv6' ? ' (IPv6)' : '';
+  const from = sources.length ? `, reachable only from ${sources.join(', ')}` : '';
+  return hop(subject.resource, `${subject.what} ${subject.resource.address} listens on ${ports.labels().join(', ')}${ipv6}${from}`);
 }
 
 /** One hop per security group rule (or rule resource) that admits some of `ports` from the internet. */
