@@ -16,6 +16,8 @@ import { findingFingerprint } from '../src/engine/fingerprint.js';
 import { check } from '../src/api/index.js';
 import { render } from '../src/report/index.js';
 import { loadResults } from './report-helpers.js';
+import { HYBRIDGUARD } from './support/cli.js';
+import { run as runCommand } from './support/run.js';
 
 const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'hybridguard.js');
@@ -29,8 +31,9 @@ afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (args: string[], cwd: string): { code: number; stdout: string; stderr: string } => {
-  const r = spawnSync('node', [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: 'true' } });
+/** The command as a user runs it (over src/ in the fast suite, bin/hybridguard.js in the integration suite). */
+const run = async (args: string[], cwd: string, env: NodeJS.ProcessEnv = { CI: 'true' }): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const r = await runCommand(process.execPath, [...HYBRIDGUARD, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -47,17 +50,17 @@ interface SarifLog {
 
 describe('fingerprints', () => {
   /** The example stack checked out at a path of its own, checked from there with absolute paths. */
-  const sarifFrom = (): SarifLog => {
+  const sarifFrom = async (): Promise<SarifLog> => {
     const root = join(tmp(), 'checkout', 'deep', 'er');
     cpSync(join(REPO, 'fixtures', 'example'), root, { recursive: true });
-    const out = run(['check', join(root, 'cdktf.out'), '--code', root, '--format', 'sarif'], tmpdir());
+    const out = await run(['check', join(root, 'cdktf.out'), '--code', root, '--format', 'sarif'], tmpdir());
     expect(out.code).toBe(1);
     return JSON.parse(out.stdout) as SarifLog;
   };
 
-  it('are the same from two checkouts at different absolute paths, and hold no path of this machine', () => {
-    const a = sarifFrom();
-    const b = sarifFrom();
+  it('are the same from two checkouts at different absolute paths, and hold no path of this machine', async () => {
+    const a = await sarifFrom();
+    const b = await sarifFrom();
     const prints = (log: SarifLog) => log.runs[0]!.results.map((r) => r.partialFingerprints['hybridguard/v2']);
     expect(prints(a)).toEqual(prints(b));
     expect(new Set(prints(a)).size).toBe(prints(a).length);
@@ -130,25 +133,25 @@ describe('gate options', () => {
     return dir;
   };
 
-  it('--fail-on-undecided: an undecided error fails the gate only when asked', () => {
+  it('--fail-on-undecided: an undecided error fails the gate only when asked', async () => {
     const dir = stack();
-    const plain = run(['check', '.'], dir);
+    const plain = await run(['check', '.'], dir);
     expect(plain.code).toBe(0);
-    const strict = run(['check', '.', '--fail-on-undecided'], dir);
+    const strict = await run(['check', '.', '--fail-on-undecided'], dir);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('(they fail the check: --fail-on-undecided)');
     expect(strict.stdout).toContain('1 finding at or above error fail the check.');
     // Below --fail-on it still passes.
-    const sarif = JSON.parse(run(['check', '.', '--fail-on-undecided', '--format', 'sarif'], dir).stdout) as SarifLog;
+    const sarif = JSON.parse((await run(['check', '.', '--fail-on-undecided', '--format', 'sarif'], dir)).stdout) as SarifLog;
     expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
   });
 
-  it('text output: suppressed findings in one line unless --show-suppressed', () => {
+  it('text output: suppressed findings in one line unless --show-suppressed', async () => {
     const dir = stack();
-    const short = run(['check', '.'], dir);
+    const short = await run(['check', '.'], dir);
     expect(short.stdout).toContain('Suppressed: 1 finding (HG-IAM-001); --show-suppressed lists them.');
     expect(short.stdout).not.toContain('Embedding worker moves to the GPU service');
-    const full = run(['check', '.', '--show-suppressed'], dir);
+    const full = await run(['check', '.', '--show-suppressed'], dir);
     expect(full.stdout).toContain('Suppressed (1)');
     expect(full.stdout).toContain('suppressed: Embedding worker moves to the GPU service (PLAT-900) (owner ml-platform');
   });
@@ -186,7 +189,7 @@ describe('GitHub Action (action.yml)', () => {
   });
 
   /** Runs the check step's script as the runner would: inputs from their defaults plus `given`. */
-  const runStep = (given: Record<string, string>, cwd: string) => {
+  const runStep = async (given: Record<string, string>, cwd: string) => {
     const inputs = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ''])), ...given };
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(steps[0]!.env ?? {})) {
@@ -197,19 +200,27 @@ describe('GitHub Action (action.yml)', () => {
     const output = join(dir, 'output.txt');
     writeFileSync(summary, '');
     writeFileSync(output, '');
-    const r = spawnSync('bash', ['-c', steps[0]!.run!], {
+    const r = await runCommand('bash', ['-c', steps[0]!.run!], {
       cwd,
-      encoding: 'utf8',
-      env: { ...process.env, ...env, NO_COLOR: '1', GITHUB_ACTION_PATH: REPO, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, HG_COMMAND: `node ${BIN}` },
+      env: {
+        ...process.env,
+        ...env,
+        NO_COLOR: '1',
+        GITHUB_ACTION_PATH: REPO,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: output,
+        HG_COMMAND: [process.execPath, ...HYBRIDGUARD].join(' '),
+      },
+      timeout: 120_000,
     });
     const outputs = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
     return { status: r.status, summary: readFileSync(summary, 'utf8'), outputs, stderr: r.stderr };
   };
 
-  it('runs the check step locally: SARIF written, markdown summary appended, exit code as an output, the step itself passes', () => {
+  it('runs the check step locally: SARIF written, markdown summary appended, exit code as an output, the step itself passes', async () => {
     const work = tmp();
     cpSync(join(REPO, 'fixtures', 'example'), work, { recursive: true });
-    const step = runStep({ inputs: 'cdktf.out', code: '.' }, work);
+    const step = await runStep({ inputs: 'cdktf.out', code: '.' }, work);
     expect(step.status).toBe(0);
     expect(step.outputs).toEqual({ 'exit-code': '1', 'sarif-file': 'hybridguard.sarif' });
     const sarif = JSON.parse(readFileSync(join(work, 'hybridguard.sarif'), 'utf8')) as SarifLog & { version: string };
@@ -220,11 +231,11 @@ describe('GitHub Action (action.yml)', () => {
     expect(step.summary).toContain('(<https://github.com/hybridguard/hybridguard/blob/main/docs/rules/');
   });
 
-  it('passes (exit-code 0) on a clean stack with fail-on error, and reports a usage error as exit code 2 with no SARIF', () => {
+  it('passes (exit-code 0) on a clean stack with fail-on error, and reports a usage error as exit code 2 with no SARIF', async () => {
     const work = tmp();
     cpSync(join(REPO, 'fixtures', 'stacks', 'training-platform', 'synth'), join(work, 'cdktf.out'), { recursive: true });
-    expect(runStep({ inputs: 'cdktf.out' }, work).outputs['exit-code']).toBe('0');
-    const bad = runStep({ inputs: 'cdktf.out', 'fail-on': 'sometimes' }, work);
+    expect((await runStep({ inputs: 'cdktf.out' }, work)).outputs['exit-code']).toBe('0');
+    const bad = await runStep({ inputs: 'cdktf.out', 'fail-on': 'sometimes' }, work);
     expect(bad.status).toBe(0);
     expect(bad.outputs).toEqual({ 'exit-code': '2', 'sarif-file': '' });
     expect(bad.summary).toContain('the check could not run (exit 2)');
@@ -267,12 +278,12 @@ describe('pre-commit hooks (.pre-commit-hooks.yaml)', () => {
     }
   });
 
-  it('the hook entry, run as pre-commit runs it (no file names), checks the repository and fails on findings', () => {
+  it('the hook entry, run as pre-commit runs it (no file names), checks the repository and fails on findings', async () => {
     const work = tmp();
     cpSync(join(REPO, 'fixtures', 'example'), work, { recursive: true });
     const entry = hooks[0]!.entry.split(' ');
-    const result = spawnSync('node', [BIN, ...entry.slice(1)], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(result.status).toBe(1);
+    const result = await run(entry.slice(1), work, {});
+    expect(result.code).toBe(1);
     expect(result.stdout).toContain('fail the check');
     expect(execFileSync('node', [BIN, '--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
