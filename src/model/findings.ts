@@ -75,7 +75,9 @@ export interface Result extends Finding {
 
 /** Metadata of every policy that ran, so reporters can describe rules (SARIF `tool.driver.rules`). */
 export interface RuleDescriptor {
+  /** Stable short id (`HG-IAM-001`). */
   readonly id: string;
+  /** Stable long name (`no-gpu-in-functions`). */
   readonly name: string;
   readonly severity: Severity;
   readonly description: string;

@@ -1,6 +1,6 @@
 import type { JsonValue } from './json.js';
 import type { ServiceType } from './types.js';
-import type { Severity } from './findings.js';
+import type { RuleDescriptor, Severity } from './findings.js';
 
 /** Where a policy element was declared, so meaning errors and `policies explain` can point at it. */
 export interface DeclaredAt {
@@ -35,22 +35,14 @@ export interface CapabilityGrant {
   readonly notResource?: readonly string[];
 }
 
-/** A normalized policy: one user-facing rule with its check and parameters. */
-export interface Policy {
-  /** Stable short id (`HG-IAM-001`). */
-  readonly id: string;
-  /** Stable long name (`no-gpu-in-functions`). */
-  readonly name: string;
-  readonly severity: Severity;
-  readonly description: string;
-  readonly rationale: string;
-  readonly remediation: string;
-  /** Service types the policy applies to; empty means every resource the check looks at. */
-  readonly serviceTypes: readonly ServiceType[];
+/**
+ * A normalized policy: one user-facing rule (its id, name, severity, texts and service types; an
+ * empty `serviceTypes` means every resource the check looks at) with its check and parameters.
+ */
+export interface Policy extends RuleDescriptor {
   /** The check that implements it (`denied-capabilities`), and its validated parameters. */
   readonly check: string;
   readonly params: { readonly [key: string]: JsonValue };
-  readonly helpUri?: string;
   readonly declaredAt: DeclaredAt;
 }
 
