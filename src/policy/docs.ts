@@ -154,22 +154,15 @@ export function explainPolicy(policy: Policy, fixtures?: PolicyFixtures, checks:
       .split('\n')
       .map((l) => `    ${l}`)
       .join('\n');
+  const source = checkSource(policy.check);
   const out = [
-    `${policy.id} ${policy.name} (${policy.severity})`,
-    `  ${policy.description}`,
-    '',
-    `  Applies to: ${policy.serviceTypes.length ? policy.serviceTypes.join(', ') : 'every resource the check looks at'}`,
-    `  Declared in: ${policy.declaredAt.file}${policy.declaredAt.line !== undefined ? `:${policy.declaredAt.line}` : ''}`,
-    '',
-    '  Why it matters:',
-    wrap(policy.rationale, '    '),
-    '',
-    '  How to fix:',
-    wrap(policy.remediation, '    '),
-    '',
+    ...ruleIntro(policy, [
+      `  Applies to: ${policy.serviceTypes.length ? policy.serviceTypes.join(', ') : 'every resource the check looks at'}`,
+      `  Declared in: ${policy.declaredAt.file}${policy.declaredAt.line !== undefined ? `:${policy.declaredAt.line}` : ''}`,
+    ]),
     `  What it checks: ${check ? `${check.name}: ${check.description}` : policy.check}`,
     indent(assertYaml(policy)),
-    ...(checkSource(policy.check) ? [`  Implemented in: ${checkSource(policy.check)}`] : []),
+    ...(source ? [`  Implemented in: ${source}`] : []),
     ...(hasFixtures(fixtures) ? [`  Fixtures: ${fixturesFolder(policy.name)} (run by test/rules.test.ts)`] : []),
   ];
   const fail = fixtures?.fail[0];
@@ -190,14 +183,13 @@ export function explainPolicy(policy: Policy, fixtures?: PolicyFixtures, checks:
   return `${out.join('\n')}\n`;
 }
 
-/** Terminal text for `hybridguard policies explain` of a rule of the engine itself (HG-META-*). */
-export function explainMetaRule(rule: RuleDescriptor, fixtures?: PolicyFixtures): string {
-  const source = checkSource(rule.name);
-  const out = [
+/** The opening of `policies explain`: the rule, where it comes from, why it matters and how to fix a finding. */
+function ruleIntro(rule: RuleDescriptor, origin: readonly string[]): string[] {
+  return [
     `${rule.id} ${rule.name} (${rule.severity})`,
     `  ${rule.description}`,
     '',
-    `  Raised by: ${RAISED_BY_ENGINE}`,
+    ...origin,
     '',
     '  Why it matters:',
     wrap(rule.rationale, '    '),
@@ -205,8 +197,13 @@ export function explainMetaRule(rule: RuleDescriptor, fixtures?: PolicyFixtures)
     '  How to fix:',
     wrap(rule.remediation, '    '),
     '',
-    ...(source ? [`  Implemented in: ${source}`] : []),
   ];
+}
+
+/** Terminal text for `hybridguard policies explain` of a rule of the engine itself (HG-META-*). */
+export function explainMetaRule(rule: RuleDescriptor, fixtures?: PolicyFixtures): string {
+  const source = checkSource(rule.name);
+  const out = [...ruleIntro(rule, [`  Raised by: ${RAISED_BY_ENGINE}`]), ...(source ? [`  Implemented in: ${source}`] : [])];
   if (hasFixtures(fixtures)) {
     out.push(`  Fixtures: ${fixturesFolder(rule.name)} (run by test/rules.test.ts)`);
     for (const c of fixtureCases(fixtures)) out.push(`    ${c.name} -> ${c.expected.length === 0 ? 'no finding' : c.expected.map(expectedText).join('; ')}`);
