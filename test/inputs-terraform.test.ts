@@ -149,6 +149,29 @@ resource "aws_security_group" "sg" {
   });
 });
 
+describe('instances of one block', () => {
+  it('each instance links only to what its own values name: a function built over a map of roles uses its own role', async () => {
+    const dir = folder({
+      'main.tf': `resource "aws_iam_role" "worker" {
+  for_each = toset(["embed", "rank"])
+  name     = "\${each.key}-worker"
+}
+resource "aws_lambda_function" "worker" {
+  for_each      = aws_iam_role.worker
+  function_name = each.value.name
+  role          = each.value.arn
+}
+`,
+    });
+    const { graph } = await readInputs([dir], { cwd: dir });
+    for (const key of ['embed', 'rank']) {
+      const fn = graph.get(`aws_lambda_function.worker["${key}"]`)!;
+      expect(fn.values.function_name).toBe(`${key}-worker`);
+      expect(fn.references.map((r) => `${r.attribute} -> ${r.target}`)).toEqual([`role -> aws_iam_role.worker["${key}"]`]);
+    }
+  });
+});
+
 describe('variable types', () => {
   it('converts module arguments to the declared type: absent optional attributes get their default or null', async () => {
     const dir = folder({

@@ -3,9 +3,9 @@ import { dict, mapDict } from '../model/dict.js';
 import type { JsonValue } from '../model/json.js';
 import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
-import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
+import { splitTemplate, type TemplatePart } from './expressions.js';
 import { relative, sep } from 'node:path';
-import { APPLY_TIME, convertToType, evaluateExpression, evaluateRaw, evaluateTemplate, parseTypeConstraint, type EvalScope } from './hcl-eval.js';
+import { APPLY_TIME, convertToType, evaluateExpression, evaluateRaw, evaluateTemplate, parseTypeConstraint, traversalsOf, type EvalScope } from './hcl-eval.js';
 import { Opaque, type EvalValue } from './hcl-value.js';
 import { awsManagedPolicyData } from './iam-catalog.js';
 import { jsonPointer, readJson, type DuplicateKey, type JsonDocument } from './json.js';
@@ -291,6 +291,8 @@ type Pending = string | number | boolean | null | Template | DynamicBlocks | Pen
 
 /** Names bound inside one resource instance or dynamic block: `count`, `each`, iterators. */
 type Bindings = ReadonlyMap<string, EvalValue>;
+/** The bindings of an instance without `count` or `for_each`: shared, since nothing writes to it. */
+const NO_BINDINGS: Bindings = new Map();
 
 interface Draft {
   readonly block: ConfigBlock;
@@ -395,10 +397,54 @@ function fromModelValue(value: Value, text: string, refs: readonly string[]): Ev
       new Opaque(/^\$\{[\s\S]*\}$/.test(value.reason) ? value.reason : `\${${text}}`, value.references.length ? value.references : refs, false)
     );
   if (value === null || typeof value !== 'object') return value;
-  const out: EvalValue = Array.isArray(value)
-    ? (value as readonly Value[]).map((v, i) => fromModelValue(v, `${text}[${i}]`, refs))
-    : mapDict(value as { readonly [key: string]: Value }, (v, k) => fromModelValue(v, `${text}.${k}`, refs));
+  // Most members are literals: their path text is built only for containers and unknowns.
+  let out: EvalValue;
+  if (Array.isArray(value)) {
+    const list = value as readonly Value[];
+    const items: EvalValue[] = new Array<EvalValue>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i] as Value;
+      items[i] = v === null || typeof v !== 'object' ? v : fromModelValue(v, `${text}[${i}]`, refs);
+    }
+    out = items;
+  } else {
+    const object = value as { readonly [key: string]: Value };
+    const members: { [key: string]: EvalValue } = dict();
+    for (const k in object) {
+      const v = object[k] as Value;
+      members[k] = v === null || typeof v !== 'object' ? v : fromModelValue(v, `${text}.${k}`, refs);
+    }
+    out = members;
+  }
   APPLY_TIME.set(out, text);
+  return out;
+}
+
+/**
+ * A resource instance's values as expressions read them (see fromModelValue), each member
+ * converted when first read: most references read one attribute, often `arn` or `id`, which the
+ * configuration does not hold at all.
+ */
+function instanceEvalValue(values: { readonly [key: string]: Value }, address: string): { [key: string]: EvalValue } {
+  const refs = [address];
+  const out: { [key: string]: EvalValue } = dict();
+  for (const key in values) {
+    const value = values[key] as Value;
+    if (value === null || typeof value !== 'object') {
+      out[key] = value;
+      continue;
+    }
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const converted = fromModelValue(value, `${address}.${key}`, refs);
+        Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });
+        return converted;
+      },
+    });
+  }
+  APPLY_TIME.set(out, address);
   return out;
 }
 
@@ -470,14 +516,13 @@ export class ConfigScope {
           'each resource address declared once',
         );
       }
-      const body: Record<string, unknown> = dict();
-      for (const k in block.body) if (!META_ARGUMENTS.has(k)) body[k] = block.body[k];
-      const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, body);
+      const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, block.body);
       const references: Reference[] = [];
       const computedIndexes = new Map<number, string>();
       const pending: { [key: string]: Pending } = dict();
       // Path segments are pushed and popped on one array: no string is built unless a reference is found.
       for (const key in normalized) {
+        if (META_ARGUMENTS.has(key)) continue;
         const raw = normalized[key];
         pending[key] =
           key === 'dynamic' && raw !== null && typeof raw === 'object'
@@ -563,20 +608,24 @@ export class ConfigScope {
       modulePath,
       pending: entry.pending,
       // References naming `[count.index]` or `[each.key]` point at the instance this one names.
-      // References are never mutated: an instance shares the block's objects unless it rewrites one.
-      references: entry.references.map((r, i) => {
-        const expr = entry.computedIndexes.get(i);
-        if (expr === undefined || bindings.size === 0) return r;
-        const key = evaluateExpression(expr, this.scopeFor(modulePath, bindings));
-        return typeof key === 'string' || typeof key === 'number' ? { ...r, target: `${r.target}${keyText(key)}` } : r;
-      }),
+      // Each instance adds its own (see linkUnknowns): the array is the block's only when it has one
+      // instance. Reference objects are never mutated: an instance shares them unless it rewrites one.
+      references:
+        bindings.size === 0
+          ? entry.references
+          : entry.references.map((r, i) => {
+              const expr = entry.computedIndexes.get(i);
+              if (expr === undefined) return r;
+              const key = evaluateExpression(expr, this.scopeFor(modulePath, bindings));
+              return typeof key === 'string' || typeof key === 'number' ? { ...r, target: `${r.target}${keyText(key)}` } : r;
+            }),
       bindings,
       ...(unknownExistence ?? inherited ? { unknownExistence: unknownExistence ?? inherited } : {}),
     });
     if (entry.expanding) {
       // count / for_each refers to the resource itself: Terraform rejects the cycle.
       return {
-        drafts: [draft(base, new Map(), `count/for_each of ${base} refers to itself`)],
+        drafts: [draft(base, NO_BINDINGS, `count/for_each of ${base} refers to itself`)],
         shape: 'unknown',
         reason: `count/for_each of ${base} refers to itself`,
       };
@@ -587,7 +636,7 @@ export class ConfigScope {
     let expansion: NonNullable<BlockEntry['expansion']>;
     switch (result.kind) {
       case 'single':
-        expansion = { drafts: [draft(base, new Map())], shape: 'single' };
+        expansion = { drafts: [draft(base, NO_BINDINGS)], shape: 'single' };
         break;
       case 'count':
         expansion = { drafts: result.keys.map((i) => draft(`${base}[${i}]`, new Map([['count', { index: i }]]))), shape: 'list' };
@@ -632,7 +681,8 @@ export class ConfigScope {
     }
     draft.resolving = false;
     draft.values = values;
-    linkUnknowns(values, draft.references);
+    // Well-known data attributes are not in the configuration: their values are walked whole.
+    linkUnknowns(values, draft.references, draft.block.mode === 'data' ? undefined : draft.pending);
     return values;
   }
 
@@ -848,7 +898,7 @@ export class ConfigScope {
     if (draft.evalValue !== undefined) return draft.evalValue;
     if (draft.resolving) return undefined;
     const values = this.finish(draft);
-    let value = fromModelValue(values, draft.address, [draft.address]) as { [key: string]: EvalValue };
+    let value = instanceEvalValue(values, draft.address);
     const known =
       draft.block.mode === 'data'
         ? knownDataAttributes(draft.block.type, value, () => this.providerRegions(draft.modulePath, draft.block.body.provider))
@@ -945,7 +995,7 @@ function convertVariable(value: EvalValue, type: unknown): EvalValue {
  * a local built from a resource attribute) become references of the resource, at the attribute
  * path where the value landed, so graph links exist even when the text names no resource.
  */
-function linkUnknowns(values: { readonly [key: string]: Value }, references: Reference[]): void {
+function linkUnknowns(values: { readonly [key: string]: Value }, references: Reference[], pending?: { readonly [key: string]: Pending }): void {
   let seen: Set<string> | undefined;
   // Path segments are pushed and popped on one array: a path is joined only where an unknown carries references.
   const path: string[] = [];
@@ -985,7 +1035,42 @@ function linkUnknowns(values: { readonly [key: string]: Value }, references: Ref
       path.pop();
     }
   };
-  walk(values, 0);
+  // Unknowns come only from what was evaluated: literal parts of the configuration are not walked.
+  const evaluated = (guide: Pending, value: Value | undefined, depth: number): void => {
+    if (value === null || value === undefined || typeof value !== 'object' || guide === null || typeof guide !== 'object') return;
+    if (guide instanceof Template) return walk(value, depth);
+    if (!pendingContainers.has(guide) || value instanceof Unknown) return;
+    if (Array.isArray(guide)) {
+      if (!Array.isArray(value)) return;
+      for (let i = 0; i < guide.length; i++) {
+        path.push(String(i));
+        evaluated(guide[i] as Pending, (value as readonly Value[])[i], depth + 1);
+        path.pop();
+      }
+      return;
+    }
+    members(guide as { readonly [key: string]: Pending }, value as { readonly [key: string]: Value }, depth);
+  };
+  const members = (guide: { readonly [key: string]: Pending }, object: { readonly [key: string]: Value }, depth: number): void => {
+    for (const key in guide) {
+      const item = guide[key] as Pending;
+      if (item === null || typeof item !== 'object') continue;
+      if (item instanceof DynamicBlocks) {
+        // `dynamic` blocks land under their own names.
+        for (const { name } of item.blocks) {
+          path.push(name);
+          walk(object[name] as Value, depth + 1);
+          path.pop();
+        }
+        continue;
+      }
+      path.push(key);
+      evaluated(item, object[key], depth + 1);
+      path.pop();
+    }
+  };
+  if (pending) members(pending, values, 0);
+  else walk(values, 0);
 }
 
 /** Containers holding at least one Template: only these are copied and walked again at resolve time. */
@@ -1001,7 +1086,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     if (!value.includes('${')) return value;
     const parts = splitTemplate(value);
     if (!parts || !parts.some((p) => 'expr' in p)) return parts ? parts.map((p) => ('literal' in p ? p.literal : '')).join('') : value;
-    const traversals = parts.filter((p): p is { expr: string } => 'expr' in p).map((p) => findTraversals(p.expr));
+    const traversals = parts.filter((p): p is { expr: string } => 'expr' in p).map((p) => traversalsOf(p.expr));
     for (const list of traversals) {
       for (const t of list) {
         const target = prefix + t.base + (t.index !== undefined ? `[${t.index}]` : '');

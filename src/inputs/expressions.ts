@@ -66,9 +66,14 @@ const RESOURCE_TYPE = /^[a-z][a-z0-9]*_[a-z0-9_]+$/;
  * string), in the order written; none when the text is not a valid expression.
  */
 export function findTraversals(expr: string): Traversal[] {
-  const found: Traversal[] = [];
   const node = parseExpression(expr);
-  if (node) collect(node, expr, found);
+  return node ? traversalsIn(node, expr) : [];
+}
+
+/** `findTraversals` of an expression already parsed from `expr`. */
+export function traversalsIn(node: Node, expr: string): Traversal[] {
+  const found: Traversal[] = [];
+  collect(node, expr, found);
   return found;
 }
 

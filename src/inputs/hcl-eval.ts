@@ -1,4 +1,4 @@
-import { findTraversals, splitTemplate, type TemplatePart } from './expressions.js';
+import { splitTemplate, traversalsIn, type TemplatePart, type Traversal } from './expressions.js';
 import { HclSyntaxError, MAX_EXPRESSION_DEPTH, parseExpression, parseTemplate, type Node, type Step, type TemplatePiece } from './hcl-parse.js';
 import { dict, mapDict } from '../model/dict.js';
 import { isObjectValue, MAX_STRING, Opaque, valuesEqual, type EvalValue } from './hcl-value.js';
@@ -67,23 +67,42 @@ function isKnown(value: EvalValue): boolean {
  */
 class EvaluationContext {
   private readonly parsed = new Map<string, Node | null>();
+  private readonly traversals = new Map<string, readonly Traversal[]>();
   private readonly refs = new Map<string, readonly string[]>();
   private readonly types = new Map<string, TypeSpec | null>();
   private readonly weights = new WeakMap<object, number>();
 
   /** Evaluates an expression text (without `${}`) in a scope. */
   expression(text: string, scope: EvalScope): EvalValue {
+    const node = this.parse(text);
+    if (!node) {
+      const trimmed = text.trim();
+      return new Opaque(`\${${trimmed}}`, this.refsOf(trimmed, scope.prefix), false, 'the expression is not valid HCL');
+    }
+    return new Evaluator(text, scope, this).run(node);
+  }
+
+  /** The syntax tree of an expression text, null when it is not valid HCL. */
+  private parse(text: string): Node | null {
     let node = this.parsed.get(text);
     if (node === undefined) {
       if (this.parsed.size > 50_000) this.parsed.clear();
       node = parseExpression(text) ?? null;
       this.parsed.set(text, node);
     }
-    if (!node) {
-      const trimmed = text.trim();
-      return new Opaque(`\${${trimmed}}`, this.refsOf(trimmed, scope.prefix), false, 'the expression is not valid HCL');
+    return node;
+  }
+
+  /** See `traversalsOf`. */
+  traversalsOf(text: string): readonly Traversal[] {
+    let found = this.traversals.get(text);
+    if (found === undefined) {
+      const node = this.parse(text);
+      found = node ? traversalsIn(node, text) : [];
+      if (this.traversals.size > 50_000) this.traversals.clear();
+      this.traversals.set(text, found);
     }
-    return new Evaluator(text, scope, this).run(node);
+    return found;
   }
 
   /** See `evaluateTemplate`. */
@@ -147,7 +166,7 @@ class EvaluationContext {
     const cached = this.refs.get(key);
     if (cached) return cached;
     const out = new Set<string>();
-    for (const t of findTraversals(text)) out.add(`${prefix}${t.base}${t.attribute ? `.${t.attribute}` : ''}`);
+    for (const t of this.traversalsOf(text)) out.add(`${prefix}${t.base}${t.attribute ? `.${t.attribute}` : ''}`);
     if (this.refs.size > 50_000) this.refs.clear();
     const refs = [...out];
     this.refs.set(key, refs);
@@ -201,6 +220,11 @@ export function evaluateTemplate(parts: readonly TemplatePart[], scope: EvalScop
  */
 export function evaluateRaw(value: unknown, scope: EvalScope): EvalValue {
   return current.raw(value, scope, 0);
+}
+
+/** The resource and data traversals of an expression text (see `findTraversals`), from the parse the evaluation uses. */
+export function traversalsOf(text: string): readonly Traversal[] {
+  return current.traversalsOf(text);
 }
 
 /** Parses a type constraint (`map(object({ create = optional(bool, true) }))`); undefined when it is not one. */

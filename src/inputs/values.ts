@@ -53,7 +53,8 @@ export function normalizeBlocks(typeKey: string, body: Record<string, unknown>):
 
 function applyTree(body: Record<string, unknown>, tree: Map<string, BlockNode>): Record<string, unknown> {
   const out: Record<string, unknown> = dict();
-  for (const [key, value] of Object.entries(body)) {
+  for (const key in body) {
+    const value = body[key];
     const node = tree.get(key);
     if (!node) {
       out[key] = value;
