@@ -18,6 +18,9 @@ import {
   suppressionsFileSchema,
 } from '../src/policy/schema.js';
 import { CHECKS } from '../src/rules/index.js';
+import { locatedFromTable, parseLocated, positionTable, type PathSegment } from '../src/policy/parse.js';
+import type { PositionTable } from '../src/model/json.js';
+import { readShippedPolicyCache } from '../src/inputs/shipped-policies.js';
 import { attributeCondition } from '../src/rules/resource/attribute-condition.js';
 import type { Check } from '../src/rules/types.js';
 
@@ -460,6 +463,40 @@ describe('the built-in packs', () => {
     expect(error).toBeInstanceOf(HybridguardError);
     expect(error?.location).toMatchObject({ file: 'policies/iam.yaml', line });
     expect(error?.location.field).toMatch(/^\/policies\/\d+\/assert\/denied-capabilities\/capabilities\/0$/);
+  });
+});
+
+describe('the built-in packs parsed at build time (inputs/shipped-policies.ts)', () => {
+  const sources = readPolicySources([join(import.meta.dirname, '..', 'policies')], join(import.meta.dirname, '..'));
+
+  it('answer every position as a parse does, also for paths that leave the document', () => {
+    for (const source of sources) {
+      const parsed = parseLocated(source, 'policy');
+      const cached = locatedFromTable(source.path, { data: parsed.data, positions: JSON.parse(JSON.stringify(positionTable(parsed))) as PositionTable });
+      const paths: PathSegment[][] = [];
+      const walk = (value: unknown, at: PathSegment[]): void => {
+        paths.push(at, [...at, 'missing'], [...at, 7, 'deeper']);
+        if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...at, i]));
+        else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+      };
+      walk(parsed.data, []);
+      for (const at of paths) {
+        expect(cached.locate(at), `${source.path} ${at.join('/')}`).toEqual(parsed.locate(at));
+        expect(cached.locate(at, true), `${source.path} ${at.join('/')} (key)`).toEqual(parsed.locate(at, true));
+      }
+    }
+  });
+
+  it('are served for the exact text cached, as dicts, and an edited text is parsed instead', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hg-shipped-')), 'cache.json');
+    const source = sources.find((s) => s.path === 'policies/network.yaml')!;
+    const parsed = parseLocated(source, 'policy');
+    writeFileSync(file, JSON.stringify([{ text: source.text, data: parsed.data, positions: positionTable(parsed) }]));
+    const cache = readShippedPolicyCache(file);
+    expect(cache.get(source.text)?.data).toEqual(parsed.data);
+    expect(Object.getPrototypeOf(cache.get(source.text)?.data)).not.toBe(Object.prototype);
+    expect(cache.get(`${source.text}\n# edited`)).toBeUndefined();
+    expect(readShippedPolicyCache(join(tmpdir(), 'no-such-cache.json')).size).toBe(0);
   });
 });
 

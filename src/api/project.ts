@@ -5,6 +5,7 @@ import { readTextFile } from '../inputs/files.js';
 import { findFileIn, packageInfo } from '../inputs/project-files.js';
 import { loadIamCatalog } from '../inputs/iam-catalog.js';
 import { readPolicySources } from '../inputs/policy-files.js';
+import { readShippedPolicyCache } from '../inputs/shipped-policies.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
 import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
@@ -81,7 +82,14 @@ export interface CheckRun extends LoadedProject {
 export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPolicies {
   const config = loadProjectConfig(options.cwd, options.configPath);
   const catalog = loadIamCatalog();
-  const builtin = options.builtinPolicies === false ? [] : readPolicySources([BUILTIN_POLICY_DIR], options.cwd).map((s) => ({ ...s, trusted: true }));
+  const shipped = readShippedPolicyCache();
+  const builtin =
+    options.builtinPolicies === false
+      ? []
+      : readPolicySources([BUILTIN_POLICY_DIR], options.cwd).map((s) => {
+          const parsed = shipped.get(s.text);
+          return { ...s, trusted: true, ...(parsed ? { parsed } : {}) };
+        });
   const userPaths = [...config.policies.map((p) => resolve(options.cwd, p)), ...(options.policyPaths ?? [])];
   const user = userPaths.length > 0 ? readPolicySources(userPaths, options.cwd) : [];
   const { policies, capabilities } = loadPolicies([...builtin, ...user], catalog);

@@ -9,7 +9,7 @@ import type { Check, ValidationContext } from '../rules/types.js';
 import { CHECKS } from '../rules/index.js';
 import type { Capability, CapabilityGrant, Policy, ProjectConfig, Suppression } from '../model/policy.js';
 import { EMPTY_CONFIG } from '../model/policy.js';
-import { parseLocated, toPointer, type LocatedDocument, type PathSegment, type TextSource } from './parse.js';
+import { locatedFromTable, parseLocated, toPointer, type LocatedDocument, type PathSegment, type TextSource } from './parse.js';
 import {
   CAPABILITY_NAME_FORMAT,
   IAM_ACTION_PATTERN_FORMAT,
@@ -70,7 +70,7 @@ export function loadPolicies(sources: readonly TextSource[], catalog: IamCatalog
   };
   for (const source of sources) {
     try {
-      const doc = parseLocated(source, 'policy');
+      const doc = source.parsed ? locatedFromTable(source.path, source.parsed) : parseLocated(source, 'policy');
       if (doc.data === null) {
         errors.push(policyError(doc, [], 'policy file is empty', 'a mapping with "policies" and/or "capabilities"'));
         continue;

@@ -1,8 +1,17 @@
-import { Alias, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { HybridguardError, lineColumnAt, type ErrorKind } from '../errors.js';
-import type { JsonValue } from '../model/json.js';
-import { dict } from '../model/dict.js';
+import type { JsonValue, ParsedText, PositionTable } from '../model/json.js';
+import { dict, own } from '../model/dict.js';
+
+type Yaml = typeof import('yaml');
+let yamlLibrary: Yaml | undefined;
+/**
+ * The YAML library, loaded on first use (it is CommonJS): a run whose only YAML is the built-in
+ * policies reads them parsed at build time (see inputs/shipped-policies.ts) and never loads it.
+ */
+const yaml = (): Yaml => (yamlLibrary ??= createRequire(import.meta.url)('yaml') as Yaml);
 
 export type PathSegment = string | number;
 
@@ -14,6 +23,8 @@ export interface TextSource {
    * and IAM-pattern checks, about half a second of every run, are skipped for it.
    */
   readonly trusted?: boolean;
+  /** The text parsed at build time (the built-in policies): read from here instead of parsed again. */
+  readonly parsed?: ParsedText;
 }
 
 /** A parsed YAML or JSON file that still knows where each node came from. */
@@ -33,6 +44,7 @@ export interface LocatedDocument {
  * (`Alias.resolve` searches the whole document for every alias: quadratic in the alias count).
  */
 function aliasTargets(doc: Document.Parsed): Map<Alias, YamlNode> {
+  const { isAlias, visit } = yaml();
   const anchors = new Map<string, YamlNode>();
   const targets = new Map<Alias, YamlNode>();
   visit(doc, {
@@ -55,6 +67,7 @@ const MAX_NODES = 1_000_000;
  * located error of `kind`, never an exception of another type.
  */
 export function parseLocated(source: TextSource, kind: ErrorKind): LocatedDocument {
+  const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const isJson = /\.json$/i.test(source.path);
   const language = isJson ? 'JSON' : 'YAML';
@@ -167,6 +180,36 @@ export function parseLocated(source: TextSource, kind: ErrorKind): LocatedDocume
     return position(offset);
   };
   return { path: source.path, data, locate };
+}
+
+/** The positions `locate` answers for every node of `doc` (see locatedFromTable). */
+export function positionTable(doc: LocatedDocument): PositionTable {
+  const table: { [pointer: string]: readonly [number, number, number, number] } = dict();
+  const walk = (value: JsonValue, segments: PathSegment[]): void => {
+    const at = doc.locate(segments);
+    const key = doc.locate(segments, true);
+    table[toPointer(segments)] = [at.line, at.column, key.line, key.column];
+    if (Array.isArray(value)) (value as readonly JsonValue[]).forEach((item, i) => walk(item, [...segments, i]));
+    else if (value !== null && typeof value === 'object') {
+      const object = value as { readonly [key: string]: JsonValue };
+      for (const name of Object.keys(object)) walk(object[name] as JsonValue, [...segments, name]);
+    }
+  };
+  walk(doc.data, []);
+  return table;
+}
+
+/** A document parsed earlier (see positionTable). `locate` answers as the parse did. */
+export function locatedFromTable(path: string, { data, positions: table }: ParsedText): LocatedDocument {
+  const locate = (segments: readonly PathSegment[], key = false): { line: number; column: number } => {
+    // A path that leaves the document points at the deepest node it reaches, as a parse's does.
+    for (let depth = segments.length; depth >= 0; depth--) {
+      const at = own(table, toPointer(segments.slice(0, depth)));
+      if (at) return key && depth === segments.length ? { line: at[2], column: at[3] } : { line: at[0], column: at[1] };
+    }
+    return { line: 1, column: 1 };
+  };
+  return { path, data, locate };
 }
 
 /** `/a/0/b` -> `['a', 0, 'b']` (RFC 6901 unescaping). */

@@ -1,4 +1,5 @@
-import { Ajv, type Options } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, Options } from 'ajv';
 import { SERVICE_TYPES } from '../model/types.js';
 import type { Severity } from '../model/findings.js';
 import type { Check } from '../rules/types.js';
@@ -54,9 +55,14 @@ function isIsoDate(text: string): boolean {
 
 const isActionPatternSyntax = (text: string): boolean => ACTION_SYNTAX.test(text);
 
-/** ajv configured for hybridguard schemas: strict, all errors, our formats registered. */
+/**
+ * ajv configured for hybridguard schemas: strict, all errors, our formats registered. Loaded on
+ * first use (ajv is CommonJS): a run over the built-in policies and no config file validates
+ * nothing, and loading ajv cost it about 40 ms.
+ */
 export function createAjv(options: Options = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: true, strictTuples: true, strictRequired: true, ...options });
+  const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  const ajv = new AjvClass({ allErrors: true, strict: true, strictTypes: true, strictTuples: true, strictRequired: true, ...options });
   ajv.addFormat(IAM_ACTION_PATTERN_FORMAT, { type: 'string', validate: isActionPatternSyntax });
   ajv.addFormat(CAPABILITY_NAME_FORMAT, { type: 'string', validate: (s: string) => new RegExp(KEBAB_PATTERN).test(s) });
   ajv.addFormat('date', { type: 'string', validate: isIsoDate });

@@ -43,7 +43,6 @@ export function transpileSources(): void {
     bundle: false,
     logLevel: 'error',
   });
-  // The V8 code cache of the TypeScript parser, as `npm run build` writes it beside dist/.
-  const loader = join(FROM_SOURCE, 'analysis', 'code', 'typescript.js');
-  execFileSync(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(loader)})).writeTypeScriptCodeCache()`]);
+  // The V8 code cache of the TypeScript parser and the parsed built-in policies, as `npm run build` writes them in dist/.
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'write-compile-cache.mjs'), FROM_SOURCE]);
 }
