@@ -1086,12 +1086,14 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     if (!value.includes('${')) return value;
     const parts = splitTemplate(value);
     if (!parts || !parts.some((p) => 'expr' in p)) return parts ? parts.map((p) => ('literal' in p ? p.literal : '')).join('') : value;
-    const traversals = parts.filter((p): p is { expr: string } => 'expr' in p).map((p) => traversalsOf(p.expr));
-    for (const list of traversals) {
-      for (const t of list) {
+    let attribute: string | undefined;
+    for (const part of parts) {
+      if (!('expr' in part)) continue;
+      for (const t of traversalsOf(part.expr)) {
         const target = prefix + t.base + (t.index !== undefined ? `[${t.index}]` : '');
         if (t.computedIndex !== undefined) computed?.set(references.length, t.computedIndex);
-        references.push({ attribute: path.join('.'), target, ...(t.attribute ? { targetAttribute: t.attribute } : {}) });
+        attribute ??= path.join('.');
+        references.push(t.attribute ? { attribute, target, targetAttribute: t.attribute } : { attribute, target });
       }
     }
     return new Template(value, parts);

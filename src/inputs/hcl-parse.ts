@@ -599,6 +599,21 @@ class ExpressionParser {
  * not a valid expression still ends where its braces say (the evaluator then reports it).
  */
 export function interpolationEnd(text: string, from: number): number {
+  // Most bodies hold no quoted string: stepped over here as skipBalanced does, without a parser.
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') return quotedInterpolationEnd(text, from);
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return c === '}' ? i : -1;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+function quotedInterpolationEnd(text: string, from: number): number {
   const parser = new ExpressionParser(text, from);
   try {
     parser.skipBalanced('}');
