@@ -151,9 +151,11 @@ function parseCidr(text: string): { base: bigint; prefix: number; bits: number }
   return { base: (ip.value >> hostBits) << hostBits, prefix, bits: ip.bits };
 }
 
-const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Made on first use: creating a segmenter loads ICU data (about 20 ms), which most runs never need.
+let segmenter: Intl.Segmenter | undefined;
 /** Terraform's length, substr and strrev count grapheme clusters (cty uses Unicode text segmentation): `e` + U+0301 is one. */
-const graphemes = (text: string): string[] => Array.from(GRAPHEMES.segment(text), (s) => s.segment);
+const graphemes = (text: string): string[] =>
+  Array.from((segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })).segment(text), (s) => s.segment);
 
 /** A capture group that took no part in the match is undefined at run time (lib.d.ts types it string); HCL gives null. */
 const captured = (group: string | undefined): EvalValue => group ?? null;
