@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * `npm test`: unit and CLI end-to-end tests, no build step (spawned commands run src/ with its types
- * stripped once per run, see test/support/cli.ts), fuzzers at their small seeded counts. Under 90 s on 2 cores.
+ * stripped once per run, see test/support/cli.ts), fuzzers at their small seeded counts. About 60 s on 2 cores.
  * `npm run test:integration` (vitest.integration.config.ts): the files below, which need real
  * components (terraform, moto_server, chromium), read whole corpora or run at scale, plus the
  * fuzzers at their full counts and the built bin/hybridguard.js.
@@ -38,6 +38,11 @@ export default defineConfig({
     exclude: ['**/node_modules/**', ...INTEGRATION],
     // No build: strips the types from src/ once, for the commands tests spawn (test/support/cli.ts).
     globalSetup: ['test/global-setup-fast.ts'],
+    // Test files share their worker's modules instead of loading them again per file (18 s of
+    // loading instead of 32). hybridguard also runs embedded in long-lived processes (the
+    // synth-time check, the API), where one run must never see another's state: sharing modules,
+    // the suite runs the way such a process does.
+    isolate: false,
     // Tests wait on spawned commands too: one worker per core keeps both cores busy.
     maxWorkers: 2,
     minWorkers: 1,
