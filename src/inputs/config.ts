@@ -166,9 +166,9 @@ export function readConfigDocument(
         if (isPlainObject(comment)) {
           const metadata = comment.metadata;
           if (isPlainObject(metadata) && typeof metadata.path === 'string') constructPath = metadata.path;
-          for (const [key, value] of Object.entries(comment)) {
+          for (const key in comment) {
             if (key === 'metadata') continue;
-            (annotations ??= dict())[key] = value as JsonValue;
+            (annotations ??= dict())[key] = comment[key] as JsonValue;
           }
         }
         const line = lines.get(pointer);
@@ -267,7 +267,7 @@ function entries(value: unknown, pointer: string, file: string, lines: ReadonlyM
     if (!isPlainObject(object)) {
       throw inputError(`${pointer} is not an object`, { file, line: lines.get(pointer), field: pointer }, 'a JSON object keyed by type and name');
     }
-    for (const [key, v] of Object.entries(object)) if (key !== '//') out.push([key, v]);
+    for (const key in object) if (key !== '//') out.push([key, object[key]]);
   }
   return out;
 }
