@@ -8,5 +8,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
   const { main } = await import('../dist/cli/main.js');
-  process.exitCode = await main(args);
+  const code = await main(args);
+  // End as soon as the report is out: left to drain, the event loop would also wait for V8's
+  // background GC work on a large heap (tens of milliseconds after a big check has answered).
+  const flushed = (stream) => new Promise((done) => (stream.writableLength > 0 ? stream.once('drain', done) : done()));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
 }
