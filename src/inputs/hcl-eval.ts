@@ -45,6 +45,12 @@ export interface EvalScope {
   readonly prefix: string;
 }
 
+/** What a traversal naming a resource or data source names: its address and the steps after it. */
+interface ResourceName {
+  readonly base: string;
+  readonly rest: readonly Step[];
+}
+
 /** Largest value (nodes, or string characters / 64) one evaluation may build: locals can double a value per step. */
 const MAX_WEIGHT = 200_000;
 
@@ -71,6 +77,7 @@ class EvaluationContext {
   private readonly refs = new Map<string, readonly string[]>();
   private readonly types = new Map<string, TypeSpec | null>();
   private readonly weights = new WeakMap<object, number>();
+  private readonly resourceNames = new WeakMap<Node, ResourceName | null>();
 
   /** Evaluates an expression text (without `${}`) in a scope. */
   expression(text: string, scope: EvalScope): EvalValue {
@@ -103,6 +110,22 @@ class EvaluationContext {
       this.traversals.set(text, found);
     }
     return found;
+  }
+
+  /**
+   * The resource or data source a traversal names (`aws_s3_bucket.b`, `data.aws_x.y`) and the
+   * steps after it, once per syntax tree: one address string, hashed once, for every lookup.
+   */
+  resourceNamed(node: Extract<Node, { kind: 'traversal' }>): ResourceName | null {
+    let named = this.resourceNames.get(node);
+    if (named === undefined) {
+      const [first, second] = node.steps;
+      if (node.root !== 'data') named = first?.kind === 'attr' ? { base: `${node.root}.${first.name}`, rest: node.steps.slice(1) } : null;
+      else if (first?.kind === 'attr' && second?.kind === 'attr') named = { base: `data.${first.name}.${second.name}`, rest: node.steps.slice(2) };
+      else named = null;
+      this.resourceNames.set(node, named);
+    }
+    return named;
   }
 
   /** See `evaluateTemplate`. */
@@ -596,18 +619,9 @@ class Evaluator {
       return value === undefined ? this.opaque(node) : this.steps(value, steps, node);
     }
     // A resource (`aws_s3_bucket.b.arn`) or data source (`data.aws_x.y.json`).
-    let base: string;
-    let rest: Step[];
-    if (root === 'data') {
-      const [type, name] = steps;
-      if (type?.kind !== 'attr' || name?.kind !== 'attr') return this.opaque(node);
-      base = `data.${type.name}.${name.name}`;
-      rest = steps.slice(2);
-    } else {
-      if (first?.kind !== 'attr') return this.opaque(node);
-      base = `${root}.${first.name}`;
-      rest = steps.slice(1);
-    }
+    const named = this.context.resourceNamed(node);
+    if (!named) return this.opaque(node);
+    const { base, rest } = named;
     const value = this.scope.resource?.(base);
     return value === undefined ? this.opaque(node) : this.steps(value, rest, node);
   }
