@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
@@ -90,10 +90,45 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
 
   const shown = (relativePath: string) => displayPath(toAbsolute(relativePath) ?? join(absoluteRoot, relativePath), cwd);
 
+  /** A folder's entries by name, from one readdir: import resolution probes many names in few folders. */
+  const folderEntries = new Map<string, ReadonlyMap<string, Dirent> | undefined>();
+  const entriesOf = (absoluteDir: string): ReadonlyMap<string, Dirent> | undefined => {
+    if (folderEntries.has(absoluteDir)) return folderEntries.get(absoluteDir);
+    let entries: Map<string, Dirent> | undefined;
+    try {
+      entries = new Map(readdirSync(absoluteDir, { withFileTypes: true }).map((e) => [e.name, e]));
+    } catch {
+      entries = undefined; // unreadable: each path is stat'ed instead
+    }
+    folderEntries.set(absoluteDir, entries);
+    return entries;
+  };
+
   const kindOf = (relativePath: string): 'file' | 'dir' | 'none' => {
     const key = normalize(relativePath) ?? relativePath;
     const known = kinds.get(key);
     if (known) return known;
+    const kind = listedKind(key) ?? statKind(relativePath);
+    kinds.set(key, kind);
+    return kind;
+  };
+  /**
+   * The kind of a plain file or folder, from its folder's listing, once the folder itself was
+   * found a folder inside the root (so no link on the way leads out); undefined for the root, links
+   * and what the listing cannot say (then it is stat'ed).
+   */
+  const listedKind = (key: string): 'file' | 'dir' | 'none' | undefined => {
+    const slash = key.lastIndexOf('/');
+    if (key === '' || isAbsolute(key) || key.split('/').includes('..')) return undefined;
+    if (kindOf(slash < 0 ? '' : key.slice(0, slash)) !== 'dir') return 'none';
+    const folder = toAbsolute(slash < 0 ? '' : key.slice(0, slash));
+    const entries = folder === undefined ? undefined : entriesOf(folder);
+    if (!entries) return undefined;
+    const entry = entries.get(key.slice(slash + 1));
+    if (!entry) return 'none';
+    return entry.isFile() ? 'file' : entry.isDirectory() ? 'dir' : undefined;
+  };
+  const statKind = (relativePath: string): 'file' | 'dir' | 'none' => {
     const absolute = toAbsolute(relativePath);
     // One lstat for the common case; only a symbolic link costs a stat and a realpath more.
     const own = absolute === undefined ? undefined : statIfExists(absolute, lstatSync);
@@ -107,7 +142,6 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
         'handler code inside the --code folder (copy shared code in, or point --code at a folder that holds it)',
       );
     }
-    kinds.set(key, kind);
     return kind;
   };
 
