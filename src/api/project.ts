@@ -104,6 +104,8 @@ export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPo
 /** Read the inputs into one graph and prepare the (lazy) analyses. */
 export async function loadProject(options: ProjectOptions): Promise<LoadedProject> {
   const loaded = loadPolicySet(options);
+  // Handler code is parsed on the second core while the infrastructure is read below.
+  const prefetched = options.code ? (await import('./code-prefetch.js')).prefetchSummaries(resolve(options.cwd, options.code), options.cwd) : undefined;
   const inputs = options.inputs.length > 0 ? options.inputs : findDefaultInputs(options.cwd);
   const { graph } = await readInputs(inputs, {
     cwd: options.cwd,
@@ -120,7 +122,7 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   if (sources) {
     const [analysis, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
     analysis.usePythonParser(await grammar.loadPythonGrammar());
-    code = { sources, analyze: analysis.analyzeCode };
+    code = { sources, analyze: analysis.analyzeCode, ...(prefetched ? { prefetched } : {}) };
   }
   const facts = createFacts({
     graph,

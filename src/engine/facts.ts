@@ -4,13 +4,14 @@ import type { SourceHost } from '../model/source-host.js';
 import type { Capability, ProjectConfig } from '../model/policy.js';
 import { analyzeIam, type IamFacts } from '../analysis/iam/index.js';
 import { analyzeNetwork, type NetworkFacts } from '../analysis/network/index.js';
-import type { analyzeCode, CodeFacts } from '../analysis/code/index.js';
+import type { analyzeCode, CodeFacts, PrefetchedSummaries } from '../analysis/code/index.js';
 import type { Facts } from '../rules/types.js';
 
 /** Handler code and the analysis that reads it. */
 export interface CodeInput {
   readonly sources: SourceHost;
   readonly analyze: typeof analyzeCode;
+  readonly prefetched?: PrefetchedSummaries;
 }
 
 interface FactsInput {
@@ -38,7 +39,10 @@ export function createFacts(input: FactsInput): Facts {
     iam: () => (iam ??= analyzeIam(input.graph, input.catalog, input.capabilities)),
     network: () => (network ??= analyzeNetwork(input.graph)),
     code: () => {
-      if (code === null) code = input.code ? input.code.analyze(input.graph, input.code.sources, input.config, input.catalog) : undefined;
+      if (code === null) {
+        const given = input.code;
+        code = given ? given.analyze(input.graph, given.sources, input.config, input.catalog, given.prefetched) : undefined;
+      }
       return code;
     },
   };

@@ -5,6 +5,15 @@ import type { ProjectConfig } from '../../model/policy.js';
 import { findHandlers } from './handlers.js';
 import { CodeProject, displayPathOf } from './project.js';
 import type { CodeFacts, HandlerFacts } from './types.js';
+import type { FileSummary } from './parse.js';
+
+/** File summaries made on another thread while the infrastructure is read (see api/code-prefetch.ts). */
+export interface PrefetchedSummaries {
+  /** The summary of a root-relative file, when it is ready; never waits. */
+  take(file: string): FileSummary | undefined;
+  /** The analysis is done: no more summaries are needed. */
+  stop(): void;
+}
 
 export type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from './types.js';
 export { inferHandlerPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
@@ -18,8 +27,14 @@ export { usePythonParser } from './python/parser.js';
  * actions they need, and its runtime imports, each with the import chain from the entry.
  * Each file is parsed once, however many handlers share it; nothing is executed.
  */
-export function analyzeCode(graph: ResourceGraph, sources: SourceHost, config: ProjectConfig, catalog: IamCatalog): CodeFacts {
-  const project = new CodeProject(sources, catalog);
+export function analyzeCode(
+  graph: ResourceGraph,
+  sources: SourceHost,
+  config: ProjectConfig,
+  catalog: IamCatalog,
+  prefetched?: PrefetchedSummaries,
+): CodeFacts {
+  const project = new CodeProject(sources, catalog, prefetched && ((file) => prefetched.take(file)));
   const handlers: HandlerFacts[] = [];
   for (const spec of findHandlers(graph, config, sources, project.resolver)) {
     const reach = project.reach(spec.roots, spec.resource.address);
@@ -36,6 +51,7 @@ export function analyzeCode(graph: ResourceGraph, sources: SourceHost, config: P
       imports: reach.imports,
     });
   }
+  prefetched?.stop();
   const byAddress = new Map(handlers.map((h) => [h.resourceAddress, h]));
   return {
     root: sources.root,

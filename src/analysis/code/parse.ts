@@ -86,6 +86,15 @@ const EMPTY_INPUT: InputFacts = { props: {}, statements: [], transactKinds: [], 
 
 type RawValue = { readonly literal: string } | { readonly ident: string };
 
+/**
+ * A summary as it arrives from another thread: structured cloning gives the input tables an
+ * `Object.prototype` again, so they are made dicts once more (keys come from the code under analysis).
+ */
+export function revivedSummary(summary: FileSummary): FileSummary {
+  const sites = summary.sites.map((site) => ({ ...site, input: { ...site.input, props: dict(site.input.props), values: dict(site.input.values) } }));
+  return { ...summary, sites };
+}
+
 function scriptKindFor(file: string, t: typeof ts): ts.ScriptKind {
   if (file.endsWith('.tsx')) return t.ScriptKind.TSX;
   if (file.endsWith('.jsx')) return t.ScriptKind.JSX;

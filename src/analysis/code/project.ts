@@ -71,9 +71,11 @@ export class CodeProject {
   readonly resolver: ModuleResolver;
   readonly pyResolver: PythonResolver;
 
+  /** `prefetched`: summaries already made elsewhere (a worker thread), by root-relative path. */
   constructor(
     readonly host: SourceHost,
     private readonly catalog: IamCatalog,
+    private readonly prefetched?: (file: string) => FileSummary | undefined,
   ) {
     this.resolver = new ModuleResolver(host);
     this.pyResolver = new PythonResolver(host);
@@ -116,8 +118,7 @@ export class CodeProject {
   summary(file: string): FileSummary {
     let summary = this.summaries.get(file);
     if (!summary) {
-      const text = this.host.readFile(file) ?? '';
-      summary = summarizeFile(file, text);
+      summary = this.prefetched?.(file) ?? summarizeFile(file, this.host.readFile(file) ?? '');
       this.summaries.set(file, summary);
     }
     return summary;

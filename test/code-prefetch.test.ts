@@ -1,0 +1,77 @@
+/**
+ * Handler code parsed on a worker thread while the infrastructure is read (api/code-prefetch.ts):
+ * the summaries it hands over are exactly the ones the main thread would make, it reads through
+ * the same source host (nothing outside the code folder), and a worker that cannot run costs
+ * nothing but the time. Run against the fast suite's transpiled sources, where the worker script
+ * exists as JavaScript (test/support/transpile-src.ts).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { PrefetchedSummaries } from '../src/analysis/code/index.js';
+import { FROM_SOURCE } from './support/transpile-src.js';
+
+type Prefetch = typeof import('../src/api/code-prefetch.js');
+type Parse = typeof import('../src/analysis/code/parse.js');
+
+const load = async <T>(module: string): Promise<T> => (await import(pathToFileURL(join(FROM_SOURCE, module)).href)) as T;
+
+/** Takes `file` once the worker has posted it (a test may wait; the analysis never does). */
+async function eventually(prefetch: PrefetchedSummaries, file: string): Promise<ReturnType<PrefetchedSummaries['take']>> {
+  for (let i = 0; i < 200; i++) {
+    const summary = prefetch.take(file);
+    if (summary) return summary;
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  return undefined;
+}
+
+describe('handler code parsed on a worker thread', () => {
+  it('hands over the summaries the main thread would make, input tables without a prototype', async () => {
+    const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
+    const { summarizeFile } = await load<Parse>('analysis/code/parse.js');
+    const root = join(import.meta.dirname, '..', 'fixtures', 'example');
+    const prefetch = prefetchSummaries(root, root);
+    expect(prefetch).toBeDefined();
+    let inputTables = 0;
+    for (const file of ['src/handlers/ingest.ts', 'src/handlers/predict.ts', 'src/handlers/register.ts', 'src/handlers/preprocess.ts']) {
+      const summary = await eventually(prefetch!, file);
+      expect(summary, file).toEqual(summarizeFile(file, readFileSync(join(root, file), 'utf8')));
+      for (const { input } of summary!.sites.filter((s) => Object.keys(s.input.props).length > 0)) {
+        expect('constructor' in input.props, 'an inherited key').toBe(false);
+        inputTables++;
+      }
+    }
+    expect(inputTables).toBeGreaterThan(0);
+    prefetch!.stop();
+  });
+
+  it('reads nothing outside the code folder and skips what the main thread would refuse', async () => {
+    const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hg-prefetch-'));
+    const outside = join(dir, 'outside');
+    const root = join(dir, 'code');
+    mkdirSync(outside);
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(join(outside, 'secret.ts'), "import { SageMakerClient } from '@aws-sdk/client-sagemaker';\n");
+    writeFileSync(join(root, 'src', 'handler.ts'), "export const handler = async () => 'ok';\n");
+    symlinkSync(outside, join(root, 'src', 'shared'));
+    symlinkSync(join(outside, 'secret.ts'), join(root, 'src', 'linked.ts'));
+    const prefetch = prefetchSummaries(root, dir)!;
+    expect(await eventually(prefetch, 'src/handler.ts')).toBeDefined();
+    expect(prefetch.take('src/shared/secret.ts')).toBeUndefined();
+    expect(prefetch.take('src/linked.ts')).toBeUndefined();
+    prefetch.stop();
+  });
+
+  it('a worker that cannot start or fails gives nothing and throws nothing', async () => {
+    const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
+    const prefetch = prefetchSummaries(join(tmpdir(), 'hg-no-such-folder'), tmpdir())!;
+    await new Promise((done) => setTimeout(done, 300));
+    expect(prefetch.take('src/handler.ts')).toBeUndefined();
+    prefetch.stop();
+    expect(prefetch.take('src/handler.ts')).toBeUndefined();
+  });
+});
