@@ -83,6 +83,8 @@ function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefi
   const pointers: string[] = [''];
   let textKeys = 0;
   let line = 1;
+  /** Where the next backslash is (strings without one, nearly all, need no escape handling). */
+  let nextBackslash = text.indexOf('\\');
   let expectKey = false;
   let itemNext = false;
   const length = text.length;
@@ -111,16 +113,17 @@ function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefi
     }
     const depth = objects.length;
     if (c === Ch.Quote) {
-      let j = i + 1;
-      let escaped = false;
-      for (;;) {
-        const d = text.charCodeAt(j);
-        if (d === Ch.Quote) break;
-        if (d === Ch.Backslash) {
-          escaped = true;
-          j++;
+      // The closing quote, found natively: the first one not escaped by an odd run of backslashes.
+      if (nextBackslash >= 0 && nextBackslash <= i) nextBackslash = text.indexOf('\\', i + 1);
+      let j = text.indexOf('"', i + 1);
+      const escaped = nextBackslash >= 0 && nextBackslash < j;
+      if (escaped) {
+        for (;;) {
+          let backslashes = 0;
+          while (text.charCodeAt(j - 1 - backslashes) === Ch.Backslash) backslashes++;
+          if (backslashes % 2 === 0) break;
+          j = text.indexOf('"', j + 1);
         }
-        j++;
       }
       if (expectKey) {
         textKeys++;
