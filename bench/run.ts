@@ -324,9 +324,9 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
     '| N | resources | handler files | tool | what | median (s) | min (s) | peak RSS (MiB) |',
     '|---:|---:|---:|---|---|---:|---:|---:|',
   ];
-  const sizes = new Map(options.services.map((n) => [n, buildCounts(n)]));
   for (const r of rows) {
-    const c = r.n !== undefined ? sizes.get(r.n) : undefined;
+    // Rows of the second shape count its own stack (`.bench/n<N>-tiny`).
+    const c = r.n !== undefined ? buildCounts(r.label.endsWith('[tiny]') ? `n${r.n}-tiny` : `n${r.n}`) : undefined;
     lines.push(
       `| ${r.n ?? '-'} | ${c?.resources ?? '-'} | ${c?.codeFiles ?? '-'} | ${r.tool} | ${r.label}${r.note ? ` (${r.note.replace(/\|/g, '\\|')})` : ''} | ${fmt(
         r.medianSeconds,
@@ -415,8 +415,8 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
   return `${lines.join('\n')}\n`;
 }
 
-function buildCounts(n: number): { resources: number; codeFiles: number } | undefined {
-  const file = join(ROOT, '.bench', `n${n}`, 'planted.json');
+function buildCounts(folder: string): { resources: number; codeFiles: number } | undefined {
+  const file = join(ROOT, '.bench', folder, 'planted.json');
   if (!existsSync(file)) return undefined;
   return (JSON.parse(readFileSync(file, 'utf8')) as { counts: { resources: number; codeFiles: number } }).counts;
 }
