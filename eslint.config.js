@@ -7,6 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/', '.test-dist/', 'node_modules/', 'fixtures/', 'test/corpus/', 'test/realworld/', 'data/', 'schema/', 'app/', 'docs/', 'cdktf.out/', 'examples/',
+      // generated: the benchmark's stacks and handlers (npm run bench), coverage reports
+      '.bench/', 'coverage/',
     ],
   },
   js.configs.recommended,

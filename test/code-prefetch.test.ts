@@ -48,7 +48,7 @@ describe('handler code parsed on a worker thread', () => {
     prefetch!.stop();
   });
 
-  it('reads nothing outside the code folder and skips what the main thread would refuse', async () => {
+  it('reads nothing outside the code folder and leaves large files to the main thread', async () => {
     const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
     const dir = mkdtempSync(join(tmpdir(), 'hg-prefetch-'));
     const outside = join(dir, 'outside');
@@ -59,10 +59,12 @@ describe('handler code parsed on a worker thread', () => {
     writeFileSync(join(root, 'src', 'handler.ts'), "export const handler = async () => 'ok';\n");
     symlinkSync(outside, join(root, 'src', 'shared'));
     symlinkSync(join(outside, 'secret.ts'), join(root, 'src', 'linked.ts'));
+    writeFileSync(join(root, 'src', 'bundle.js'), `export const data = '${'x'.repeat(1_100_000)}';\n`);
     const prefetch = prefetchSummaries(root, dir)!;
     expect(await eventually(prefetch, 'src/handler.ts')).toBeDefined();
     expect(prefetch.take('src/shared/secret.ts')).toBeUndefined();
     expect(prefetch.take('src/linked.ts')).toBeUndefined();
+    expect(prefetch.take('src/bundle.js')).toBeUndefined();
     prefetch.stop();
   });
 

@@ -11,14 +11,15 @@ import { isSourceFile } from '../analysis/code/resolve.js';
 import type { PrefetchData } from './code-prefetch.js';
 
 const task = backgroundTask();
-const { root, cwd, maxFiles, maxDepth, batch: batchSize } = task.data as PrefetchData;
+const { root, cwd, maxFiles, maxDepth, maxFileChars, maxTotalChars, batch: batchSize } = task.data as PrefetchData;
 const host = createFsSourceHost(root, { cwd });
 let batch: [string, FileSummary][] = [];
 let files = 0;
+let chars = 0;
 
 function visit(dir: string, depth: number): void {
   for (const name of host.listDirectory(dir)) {
-    if (files >= maxFiles) return;
+    if (files >= maxFiles || chars >= maxTotalChars) return;
     if (name.startsWith('.') || name === 'node_modules' || /\.zip$/i.test(name)) continue;
     const path = dir === '' ? name : `${dir}/${name}`;
     try {
@@ -26,8 +27,9 @@ function visit(dir: string, depth: number): void {
         if (depth < maxDepth) visit(path, depth + 1);
       } else if (isSourceFile(path)) {
         const text = host.readFile(path);
-        if (text === undefined) continue;
+        if (text === undefined || text.length > maxFileChars) continue;
         files++;
+        chars += text.length;
         batch.push([path, summarizeFile(path, text)]);
         if (batch.length >= batchSize) {
           task.post(batch);

@@ -7,9 +7,15 @@ export interface PrefetchData {
   /** The code folder, absolute, and the directory paths are shown relative to. */
   readonly root: string;
   readonly cwd: string;
-  /** How much it parses ahead: a code folder may hold far more than the handlers reach. */
+  /**
+   * How much it parses ahead: a code folder may hold far more than the handlers reach, and a pull
+   * request may add anything to it. A larger file, or anything past the budget, is left to the
+   * main thread, which parses a file only when a handler reaches it.
+   */
   readonly maxFiles: number;
   readonly maxDepth: number;
+  readonly maxFileChars: number;
+  readonly maxTotalChars: number;
   /** Summaries per message. */
   readonly batch: number;
 }
@@ -23,8 +29,8 @@ export interface PrefetchData {
  */
 export function prefetchSummaries(root: string, cwd: string): PrefetchedSummaries | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;
-  const data: PrefetchData = { root, cwd, maxFiles: 20_000, maxDepth: 32, batch: 32 };
-  const results = new BackgroundResults<FileSummary>(new URL('./code-prefetch-worker.js', import.meta.url), data);
+  const data: PrefetchData = { root, cwd, maxFiles: 20_000, maxDepth: 32, maxFileChars: 1_000_000, maxTotalChars: 64_000_000, batch: 32 };
+  const results = new BackgroundResults<FileSummary>(new URL('./code-prefetch-worker.js', import.meta.url), data, { maxOldGenerationSizeMb: 256 });
   return {
     take: (file) => {
       const summary = results.take(file);

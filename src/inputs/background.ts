@@ -1,4 +1,4 @@
-import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 
 /**
  * Work done on a second core while the main thread does its own: a worker thread posts results
@@ -11,11 +11,20 @@ export class BackgroundResults<T> {
   private port: MessagePort | undefined;
   private worker: Worker | undefined;
 
-  /** Starts `script` with `data` (see `backgroundTask`); without threads, takes nothing. */
-  constructor(script: URL, data: unknown) {
+  /**
+   * Starts `script` with `data` (see `backgroundTask`); without threads, takes nothing. A worker
+   * that outgrows `limits` ends alone, and its output never reaches the terminal.
+   */
+  constructor(script: URL, data: unknown, limits?: ResourceLimits) {
     try {
       const { port1, port2 } = new MessageChannel();
-      this.worker = new Worker(script, { workerData: { data, port: port2 }, transferList: [port2], stdout: true, stderr: true });
+      this.worker = new Worker(script, {
+        workerData: { data, port: port2 },
+        transferList: [port2],
+        stdout: true,
+        stderr: true,
+        ...(limits ? { resourceLimits: limits } : {}),
+      });
       // The worker is a help, never a reason to wait: it holds no process open, and a failure in it
       // only means the main thread computes everything itself.
       this.worker.on('error', () => this.stop());
