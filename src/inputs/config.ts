@@ -536,8 +536,6 @@ export class ConfigScope {
   }
 
   private readonly readers = new Map<string, (path: string) => { text: string } | { error: string }>();
-  /** A reference an unknown value carries -> the resource it names (see `linkUnknowns`); a big stack repeats a few thousand. */
-  private readonly referenceTargets = new Map<string, ReferenceTarget | null>();
 
   /** Resolves every instance and returns the finished resources in declaration order. */
   resources(): Resource[] {
@@ -684,7 +682,7 @@ export class ConfigScope {
     draft.resolving = false;
     draft.values = values;
     // Well-known data attributes are not in the configuration: their values are walked whole.
-    linkUnknowns(values, draft.references, this.referenceTargets, draft.block.mode === 'data' ? undefined : draft.pending);
+    linkUnknowns(values, draft.references, draft.block.mode === 'data' ? undefined : draft.pending);
     return values;
   }
 
@@ -997,12 +995,7 @@ function convertVariable(value: EvalValue, type: unknown): EvalValue {
  * a local built from a resource attribute) become references of the resource, at the attribute
  * path where the value landed, so graph links exist even when the text names no resource.
  */
-function linkUnknowns(
-  values: { readonly [key: string]: Value },
-  references: Reference[],
-  targets: Map<string, ReferenceTarget | null>,
-  pending?: { readonly [key: string]: Pending },
-): void {
+function linkUnknowns(values: { readonly [key: string]: Value }, references: Reference[], pending?: { readonly [key: string]: Pending }): void {
   let seen: Set<string> | undefined;
   // Path segments are pushed and popped on one array: a path is joined only where an unknown carries references.
   const path: string[] = [];
@@ -1013,16 +1006,12 @@ function linkUnknowns(
       const at = path.join('.');
       seen ??= new Set(references.map((r) => `${r.attribute}\u0000${r.target}`));
       for (const ref of value.references) {
-        let named = targets.get(ref);
-        if (named === undefined) {
-          named = referenceTarget(ref);
-          targets.set(ref, named);
-        }
-        if (!named) continue;
-        const key = `${at}\u0000${named.target}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        references.push({ attribute: at, target: named.target, ...(named.targetAttribute ? { targetAttribute: named.targetAttribute } : {}) });
+        const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(ref);
+        if (!parsed) continue;
+        const target = `${parsed[1] ?? ''}${parsed[2] ?? ''}`;
+        if (seen.has(`${at}\u0000${target}`)) continue;
+        seen.add(`${at}\u0000${target}`);
+        references.push({ attribute: at, target, ...(parsed[3] ? { targetAttribute: parsed[3] } : {}) });
       }
       return;
     }
@@ -1082,19 +1071,6 @@ function linkUnknowns(
   };
   if (pending) members(pending, values, 0);
   else walk(values, 0);
-}
-
-interface ReferenceTarget {
-  readonly target: string;
-  readonly targetAttribute?: string;
-}
-
-/** `module.net.aws_subnet.a[0].id` -> target `module.net.aws_subnet.a[0]`, attribute `id`; null when it names no resource. */
-function referenceTarget(ref: string): ReferenceTarget | null {
-  const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(ref);
-  if (!parsed) return null;
-  const target = `${parsed[1] ?? ''}${parsed[2] ?? ''}`;
-  return parsed[3] ? { target, targetAttribute: parsed[3] } : { target };
 }
 
 /** Containers holding at least one Template: only these are copied and walked again at resolve time. */
