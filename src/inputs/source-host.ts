@@ -115,13 +115,15 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
   /**
    * The kind of a plain file or folder, from its folder's listing, once the folder itself was
    * found a folder inside the root (so no link on the way leads out); undefined for the root, links
-   * and what the listing cannot say (then it is stat'ed).
+   * and what the listing cannot say (then it is stat'ed). Names match exactly, as on the Linux file
+   * system a function runs on, whatever the case rules of the machine running the check.
    */
   const listedKind = (key: string): 'file' | 'dir' | 'none' | undefined => {
-    const slash = key.lastIndexOf('/');
     if (key === '' || isAbsolute(key) || key.split('/').includes('..')) return undefined;
-    if (kindOf(slash < 0 ? '' : key.slice(0, slash)) !== 'dir') return 'none';
-    const folder = toAbsolute(slash < 0 ? '' : key.slice(0, slash));
+    const slash = key.lastIndexOf('/');
+    const parent = slash < 0 ? '' : key.slice(0, slash);
+    if (kindOf(parent) !== 'dir') return 'none';
+    const folder = toAbsolute(parent);
     const entries = folder === undefined ? undefined : entriesOf(folder);
     if (!entries) return undefined;
     const entry = entries.get(key.slice(slash + 1));
