@@ -104,8 +104,12 @@ export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPo
 /** Read the inputs into one graph and prepare the (lazy) analyses. */
 export async function loadProject(options: ProjectOptions): Promise<LoadedProject> {
   const loaded = loadPolicySet(options);
-  // Handler code is parsed on the second core while the infrastructure is read below.
+  // With code to read, its analysis loads while the infrastructure is read below: the handler
+  // files are parsed on the second core, and the modules and the WebAssembly compile of the Python
+  // grammar proceed in the background.
   const prefetched = options.code ? (await import('./code-prefetch.js')).prefetchSummaries(resolve(options.cwd, options.code), options.cwd) : undefined;
+  const codeAnalysis = options.code ? loadCodeAnalysis() : undefined;
+  codeAnalysis?.catch(() => undefined); // its failure is reported where it is awaited, below
   const inputs = options.inputs.length > 0 ? options.inputs : findDefaultInputs(options.cwd);
   const { graph } = await readInputs(inputs, {
     cwd: options.cwd,
@@ -116,14 +120,8 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   });
   assignServiceTypes(graph, loaded.config);
   const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
-  // The code analysis (SDK tables, tree-sitter) is loaded only when there is code to read; Python
-  // handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
   let code: CodeInput | undefined;
-  if (sources) {
-    const [analysis, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
-    analysis.usePythonParser(await grammar.loadPythonGrammar());
-    code = { sources, analyze: analysis.analyzeCode, ...(prefetched ? { prefetched } : {}) };
-  }
+  if (sources && codeAnalysis) code = { sources, analyze: (await codeAnalysis).analyzeCode, ...(prefetched ? { prefetched } : {}) };
   const facts = createFacts({
     graph,
     catalog: loaded.catalog,
@@ -132,6 +130,16 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
     ...(code ? { code } : {}),
   });
   return { ...loaded, facts };
+}
+
+/**
+ * The code analysis (SDK tables, tree-sitter), loaded only when there is code to read; Python
+ * handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
+ */
+async function loadCodeAnalysis(): Promise<typeof import('../analysis/code/index.js')> {
+  const [analysis, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
+  analysis.usePythonParser(await grammar.loadPythonGrammar());
+  return analysis;
 }
 
 /** The whole `check` pipeline short of printing: inputs -> model -> facts -> policies -> results. */
