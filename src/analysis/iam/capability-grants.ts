@@ -3,14 +3,24 @@ import type { AppliedPolicy, Principal } from './collect.js';
 import type { CapabilityPlans } from './capability-plans.js';
 import { RANK, type Decider } from './decider.js';
 import type { Decided, Request } from './evaluate.js';
-import { dedupeEvidence, toEvaluation } from './evidence.js';
+import { decisionEvidence, dedupeEvidence } from './evidence.js';
+import type { Evidence } from '../../model/findings.js';
 import type { CapabilityGrants, GrantedAction } from './types.js';
 
 /** The answer as a grant, when the principal is allowed the action (outright, conditionally or maybe). */
 export function grantedOf(d: Decided<AppliedPolicy>, request: Request): GrantedAction | undefined {
   if (d.decision !== 'allow' && d.decision !== 'conditional' && d.decision !== 'unknown') return undefined;
-  const e = toEvaluation(d, request);
-  return { action: e.action, decision: d.decision, conditions: e.conditions, evidence: e.evidence };
+  const action = request.action.action;
+  let evidence: readonly Evidence[] | undefined;
+  return {
+    action,
+    decision: d.decision,
+    conditions: d.conditions.map((c) => c.text),
+    // Built on first read: of a role's whole allowance, only what a finding reports needs it.
+    get evidence() {
+      return (evidence ??= decisionEvidence(d, action));
+    },
+  };
 }
 
 /** Which actions of a capability the principal holds, each at its best answer over the grant's request contexts. */
