@@ -73,7 +73,7 @@ export class IamRun implements IamFacts {
     const request: Request = {
       action: this.catalogAction(action),
       ...(resourceArn !== undefined ? { resource: resourceArn } : {}),
-      context: normalizeContext(context),
+      context: context === undefined ? this.decider.emptyContext : normalizeContext(context),
       complete: options?.completeContext ?? false,
     };
     return toEvaluation(this.decider.decide(principal, request), request);
