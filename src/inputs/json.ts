@@ -113,18 +113,11 @@ function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefi
     }
     const depth = objects.length;
     if (c === Ch.Quote) {
-      // The closing quote, found natively: the first one not escaped by an odd run of backslashes.
+      // The closing quote, found natively; only a string holding a backslash needs `closingQuote`.
       if (nextBackslash >= 0 && nextBackslash <= i) nextBackslash = text.indexOf('\\', i + 1);
       let j = text.indexOf('"', i + 1);
       const escaped = nextBackslash >= 0 && nextBackslash < j;
-      if (escaped) {
-        for (;;) {
-          let backslashes = 0;
-          while (text.charCodeAt(j - 1 - backslashes) === Ch.Backslash) backslashes++;
-          if (backslashes % 2 === 0) break;
-          j = text.indexOf('"', j + 1);
-        }
-      }
+      if (escaped) j = closingQuote(text, i);
       if (expectKey) {
         textKeys++;
         expectKey = false;
@@ -178,6 +171,16 @@ function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefi
   return treeKeys === textKeys ? { value: parsed, keyLines } : undefined;
 }
 
+/** The offset of the quote that closes the string opening at `open`: the first not escaped by an odd run of backslashes. */
+function closingQuote(text: string, open: number): number {
+  for (let quote = text.indexOf('"', open + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === Ch.Backslash) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return text.length;
+}
+
 /**
  * The members of the JSON object at `start` (its `{`) in a valid JSON text, as spans of the text
  * (`JSON.parse(text.slice(start, end))` is the member's value): one pass that parses no value, for
@@ -194,15 +197,7 @@ export function objectMembers(text: string, start: number): Map<string, { readon
     return i;
   };
   /** The offset just past the string that opens at `at`. */
-  const stringEnd = (at: number): number => {
-    for (let quote = text.indexOf('"', at + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
-      // The quote ends the string unless an odd number of backslashes escapes it.
-      let backslashes = 0;
-      while (text.charCodeAt(quote - 1 - backslashes) === Ch.Backslash) backslashes++;
-      if (backslashes % 2 === 0) return quote + 1;
-    }
-    return text.length;
-  };
+  const stringEnd = (at: number): number => Math.min(closingQuote(text, at) + 1, text.length);
   /** The offset just past the value that starts at `at`. */
   const valueEnd = (at: number): number => {
     const first = text.charCodeAt(at);
