@@ -105,21 +105,22 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
   };
 
   const kindOf = (relativePath: string): 'file' | 'dir' | 'none' => {
-    const key = normalize(relativePath) ?? relativePath;
+    const normal = normalize(relativePath);
+    const key = normal ?? relativePath;
     const known = kinds.get(key);
     if (known) return known;
-    const kind = listedKind(key) ?? statKind(relativePath);
+    const kind = (normal !== undefined && normal !== '' ? listedKind(normal) : undefined) ?? statKind(relativePath);
     kinds.set(key, kind);
     return kind;
   };
   /**
    * The kind of a plain file or folder, from its folder's listing, once the folder itself was
-   * found a folder inside the root (so no link on the way leads out); undefined for the root, links
-   * and what the listing cannot say (then it is stat'ed). Names match exactly, as on the Linux file
-   * system a function runs on, whatever the case rules of the machine running the check.
+   * found a folder inside the root (so no link on the way leads out); undefined for links and what
+   * the listing cannot say (then it is stat'ed). `key` is a normalized path below the root. Names
+   * match exactly, as on the Linux file system a function runs on, whatever the case rules of the
+   * machine running the check.
    */
   const listedKind = (key: string): 'file' | 'dir' | 'none' | undefined => {
-    if (key === '' || isAbsolute(key) || key.split('/').includes('..')) return undefined;
     const slash = key.lastIndexOf('/');
     const parent = slash < 0 ? '' : key.slice(0, slash);
     if (kindOf(parent) !== 'dir') return 'none';
