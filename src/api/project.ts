@@ -9,6 +9,7 @@ import { readShippedPolicyCache } from '../inputs/shipped-policies.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
 import { assignServiceTypes } from '../model/service-types.js';
 import type { IamCatalog } from '../model/catalog.js';
+import type { ResourceGraph } from '../model/graph.js';
 import { checkSuppressionRules, loadConfig, loadPolicies, loadSuppressions } from '../policy/load.js';
 import { EMPTY_CONFIG, type Capability, type Policy, type ProjectConfig, type Suppression } from '../model/policy.js';
 import { createFacts, type CodeInput } from '../engine/facts.js';
@@ -110,18 +111,27 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
   const prefetched = options.code ? (await import('./code-prefetch.js')).prefetchSummaries(resolve(options.cwd, options.code), options.cwd) : undefined;
   const codeAnalysis = options.code ? loadCodeAnalysis() : undefined;
   codeAnalysis?.catch(() => undefined); // its failure is reported where it is awaited, below
-  const inputs = options.inputs.length > 0 ? options.inputs : findDefaultInputs(options.cwd);
-  const { graph } = await readInputs(inputs, {
-    cwd: options.cwd,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.varFiles ? { varFiles: options.varFiles } : {}),
-    ...(options.vars ? { vars: options.vars } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  });
-  assignServiceTypes(graph, loaded.config);
-  const sources = options.code ? createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd }) : undefined;
+  let graph: ResourceGraph;
   let code: CodeInput | undefined;
-  if (sources && codeAnalysis) code = { sources, analyze: (await codeAnalysis).analyzeCode, ...(prefetched ? { prefetched } : {}) };
+  try {
+    const inputs = options.inputs.length > 0 ? options.inputs : findDefaultInputs(options.cwd);
+    ({ graph } = await readInputs(inputs, {
+      cwd: options.cwd,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.varFiles ? { varFiles: options.varFiles } : {}),
+      ...(options.vars ? { vars: options.vars } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    }));
+    assignServiceTypes(graph, loaded.config);
+    if (options.code && codeAnalysis) {
+      const sources = createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd });
+      code = { sources, analyze: (await codeAnalysis).analyzeCode, ...(prefetched ? { prefetched } : {}) };
+    }
+  } catch (error) {
+    // A run that fails here never analyses the code: a long-lived caller keeps no worker parsing it.
+    prefetched?.stop();
+    throw error;
+  }
   const facts = createFacts({
     graph,
     catalog: loaded.catalog,

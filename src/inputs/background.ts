@@ -51,9 +51,8 @@ export class BackgroundResults<T> {
     }
   }
 
-  /** Ends the worker; what it has posted stays available. */
+  /** Ends the worker; what was taken stays, what is still in the port is dropped unread. */
   stop(): void {
-    this.drain();
     void this.worker?.terminate();
     this.worker = undefined;
     this.port?.close();
