@@ -6,7 +6,7 @@
 // sample alone in a folder and every folder of .tf in the real-world corpus (../shared/corpus).
 // Prints each difference and exits 1 when there is one. Plain JS so that it runs without tsx.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,8 +40,8 @@ for (const rule of readdirSync(join(FIXTURES, 'rules'))) {
   }
 }
 const queries = join(CORPUS, 'kics', 'queries');
+const samples = mkdtempSync(join(tmpdir(), 'hg-compare-'));
 if (existsSync(queries)) {
-  const samples = mkdtempSync(join(tmpdir(), 'hg-compare-'));
   for (const query of readdirSync(queries)) {
     const tests = join(queries, query, 'test');
     if (!existsSync(tests)) continue;
@@ -76,10 +76,11 @@ const worker = async () => {
     const [a, b] = [await check(builds[0], run), await check(builds[1], run)];
     if (a !== b) {
       differences++;
-      console.log(`differs: ${run.name}`);
+      console.log(`differs: ${JSON.stringify(run.name)}`); // names come from corpus file names: quoted, control characters escaped
     }
   }
 };
 await Promise.all([worker(), worker()]);
+rmSync(samples, { recursive: true, force: true });
 console.log(`${runs.length} runs, ${differences} with different output`);
 process.exitCode = differences > 0 ? 1 : 0;
