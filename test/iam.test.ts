@@ -241,3 +241,25 @@ describe('plan JSON with a policy template in configuration', () => {
   });
 });
 
+
+describe('one policy attached to several roles', () => {
+  it('each role gets its own answer, with evidence naming its own attachment', async () => {
+    const shared = (await factsFor(join(ROOT, 'fixtures/iam/shared-policy/main.tf.json'))).iam();
+    const of = (name: string): Principal => {
+      const p = shared.principal(`aws_iam_role.${name}`);
+      if (!p) throw new Error(`no role ${name}`);
+      return p;
+    };
+    const invoke = ['scorer', 'ranker', 'auditor'].map((name) => shared.evaluate(of(name), 'sagemaker:InvokeEndpoint'));
+    expect(invoke.map((e) => e.decision)).toEqual(['allow', 'allow', 'allow']);
+    // The same statement grants all three, each through the attachment that links it to that role.
+    expect(invoke.map((e) => e.evidence.find((x) => x.kind === 'statement')?.data)).toEqual(
+      ['scorer', 'ranker', 'auditor'].map((name) => expect.objectContaining({ attachedBy: `aws_iam_role_policy_attachment.${name}_inference` })),
+    );
+    // A Deny naming another service leaves the shared grant alone; one naming the action removes it for that role only.
+    expect(['scorer', 'ranker', 'auditor'].map((name) => shared.decisionOf(of(name), 'sagemaker:CreateModelPackage'))).toEqual(['allow', 'allow', 'deny']);
+    expect(shared.whoCan('sagemaker:CreateModelPackage').map((w) => w.address)).toEqual(['aws_iam_role.ranker', 'aws_iam_role.scorer']);
+    expect(shared.allowedActions(of('auditor')).some((g) => g.action === 'sagemaker:CreateModelPackage')).toBe(false);
+    expect(shared.allowedActions(of('ranker')).some((g) => g.action === 'sagemaker:CreateModelPackage')).toBe(true);
+  });
+});

@@ -281,80 +281,99 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
 /**
  * A shortest common member of NFAs, by a 0-1 breadth-first search over tuples of positions (a star
  * may be left without reading a character: a free move). Exact, and linear in the reachable tuples.
+ * A tuple is one number (mixed radix) throughout: the search allocates nothing per state but its
+ * map entries (it runs for every Allow pattern of every role).
  */
 function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   const letters = new Set<string>([':']);
   for (const n of nfas) n.letters(letters);
   const fresh = FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? '\u00a7';
-  // A tuple of positions as one number (mixed radix): no string keys, no garbage per state.
-  const radix = nfas.map((n) => n.tokens.length + 1);
+  const k = nfas.length;
+  const tokens = nfas.map((n) => n.tokens);
+  const radix = tokens.map((t) => t.length + 1);
   if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return { kind: 'too-large' };
-  const encode = (state: readonly number[]): number => state.reduce((key, p, i) => key * (radix[i] ?? 1) + p, 0);
-  let starts: number[][] = [[]];
-  for (const n of nfas) {
-    const next: number[][] = [];
-    for (const prefix of starts) for (const s of n.starts) next.push([...prefix, s]);
-    starts = next;
+  /** Place values: position i of a tuple counts `weight[i]`. */
+  const weight = new Array<number>(k);
+  for (let i = k - 1, w = 1; i >= 0; i--) {
+    weight[i] = w;
+    w *= radix[i] ?? 1;
   }
-  const parents = new Map<number, { from: number; c: string } | null>();
-  const deque: number[][] = [];
-  for (const s of starts) {
-    const key = encode(s);
-    if (!parents.has(key)) {
-      parents.set(key, null);
-      deque.push(s);
+  const state = new Array<number>(k);
+  const decode = (key: number): void => {
+    for (let i = 0; i < k; i++) {
+      const w = weight[i] ?? 1;
+      const p = Math.floor(key / w);
+      state[i] = p;
+      key -= p * w;
     }
+  };
+  /** Tuple -> the tuple it was reached from (-1 for a start) and the character read ('' for a free move). */
+  const parents = new Map<number, number>();
+  const reads = new Map<number, string>();
+  const deque: number[] = [];
+  let starts: number[] = [0];
+  nfas.forEach((n, i) => {
+    const next: number[] = [];
+    for (const prefix of starts) for (const s of n.starts) next.push(prefix + s * (weight[i] ?? 1));
+    starts = next;
+  });
+  for (const key of starts) {
+    if (parents.has(key)) continue;
+    parents.set(key, -1);
+    deque.push(key);
   }
   const witnessOf = (key: number): string => {
     const chars: string[] = [];
-    for (let parent = parents.get(key); parent; parent = parents.get(parent.from)) chars.push(parent.c);
+    for (let at = key; (parents.get(at) ?? -1) >= 0; at = parents.get(at) ?? -1) chars.push(reads.get(at) ?? '');
     return chars.reverse().join('');
   };
-  // Free moves go to the front, reading moves to the back: states leave in order of witness length.
+  const reach = (key: number, from: number, c: string): boolean => {
+    if (parents.has(key)) return false;
+    parents.set(key, from);
+    reads.set(key, c);
+    return true;
+  };
+  // Free moves go to the front, reading moves to the back: tuples leave in order of witness length.
   let head = 0;
-  const front: number[][] = [];
-  const k = nfas.length;
-  const next = new Array<number>(k);
+  const front: number[] = [];
+  const here: string[] = [];
   while (front.length > 0 || head < deque.length) {
-    const state = front.length > 0 ? (front.pop() as number[]) : (deque[head++] as number[]);
-    const key = encode(state);
+    const key = front.length > 0 ? (front.pop() as number) : (deque[head++] as number);
+    decode(key);
     let accepting = true;
-    for (let i = 0; i < k; i++) if (nfas[i]?.tokens[state[i] ?? 0] !== undefined) accepting = false;
+    for (let i = 0; i < k; i++) if (tokens[i]?.[state[i] ?? 0] !== undefined) accepting = false;
     if (accepting) return { kind: 'member', witness: witnessOf(key) };
     // Free moves: one star left behind.
     for (let i = 0; i < k; i++) {
-      if (nfas[i]?.tokens[state[i] ?? 0]?.k !== 'star') continue;
-      const moved = state.slice();
-      moved[i] = (state[i] ?? 0) + 1;
-      const mk = encode(moved);
-      if (parents.has(mk)) continue;
-      parents.set(mk, { from: key, c: '' });
-      front.push(moved);
+      if (tokens[i]?.[state[i] ?? 0]?.k !== 'star') continue;
+      const moved = key + (weight[i] ?? 1);
+      if (reach(moved, key, '')) front.push(moved);
     }
-    // Reading moves: the characters that matter here.
-    const here = new Set<string>([fresh, ':']);
+    // Reading moves: the characters that matter here (the fresh one, `:`, the literals some NFA expects).
+    here.length = 0;
+    here.push(fresh, ':');
     for (let i = 0; i < k; i++) {
-      const t = nfas[i]?.tokens[state[i] ?? 0];
-      if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) here.add(t.c);
+      const t = tokens[i]?.[state[i] ?? 0];
+      if (t?.k === 'lit' && t.c !== NO_ARN_CHAR && !here.includes(t.c)) here.push(t.c);
     }
     for (const c of here) {
+      let next = 0;
       let dead = false;
       for (let i = 0; i < k && !dead; i++) {
         const p = state[i] ?? 0;
-        const t = nfas[i]?.tokens[p];
+        const t = tokens[i]?.[p];
+        let moved = p;
         if (t === undefined) dead = true;
         else if (t.k === 'lit') {
-          if (t.c === c) next[i] = p + 1;
+          if (t.c === c) moved = p + 1;
           else dead = true;
         } else if (!t.colon && c === ':') dead = true;
-        else next[i] = t.k === 'star' ? p : p + 1;
+        else if (t.k === 'one') moved = p + 1;
+        next += moved * (weight[i] ?? 1);
       }
-      if (dead) continue;
-      const nk = encode(next);
-      if (parents.has(nk)) continue;
-      parents.set(nk, { from: key, c });
+      if (dead || !reach(next, key, c)) continue;
       if (parents.size > limit) return { kind: 'too-large' };
-      deque.push(next.slice());
+      deque.push(next);
     }
   }
   return { kind: 'empty' };

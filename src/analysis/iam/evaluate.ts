@@ -154,14 +154,54 @@ interface Part<T> {
 const FRAGMENT_ONE = /\$\{[^}]*\}/g;
 const isPolicyVariable = (fragment: string): boolean => /^\$\{([a-z0-9-]+:[^}]*|\*|\?|\$)\}$/i.test(fragment);
 
+/** A statement that names the action (through Action or NotAction), and how. */
+type Naming = readonly [Statement, Exclude<Match, { readonly kind: 'no' }>];
+
 /** Shared state of one analysis: the resource-language cache (keyed by constraint text) and the catalog index. */
 interface DecideCache {
   readonly witnesses: Map<string, WitnessResult>;
   readonly languages: Map<string, ArnLanguage>;
   /** `action\nresource` -> the condition keys a request for that resource carries. */
   readonly carries: Map<string, (key: string) => boolean>;
+  /** Per document and action: its statements that name the action. */
+  readonly naming: WeakMap<PolicyDocument, Map<string, readonly Naming[]>>;
+  /** Decisions by what they depend on (see `decisionKey`), with the policies they were made for. */
+  readonly decisions: Map<string, { readonly policies: readonly unknown[]; readonly decided: Decided<unknown> }>;
+  /** A number per document (for `decisionKey`), for the run the cache serves. */
+  readonly documentIds: Map<PolicyDocument, number>;
+  /** A principal's policy variables as key text (each principal asks many questions with one variables map). */
+  readonly variableKeys: WeakMap<ReadonlyMap<string, string | null>, string>;
 }
-export const newDecideCache = (): DecideCache => ({ witnesses: new Map(), languages: new Map(), carries: new Map() });
+export const newDecideCache = (): DecideCache => ({
+  witnesses: new Map(),
+  languages: new Map(),
+  carries: new Map(),
+  naming: new WeakMap(),
+  decisions: new Map(),
+  documentIds: new Map(),
+  variableKeys: new WeakMap(),
+});
+
+function statementsNaming(document: PolicyDocument, action: string, cache: DecideCache): readonly Naming[] {
+  let byAction = cache.naming.get(document);
+  if (!byAction) cache.naming.set(document, (byAction = new Map<string, readonly Naming[]>()));
+  let list = byAction.get(action);
+  if (!list) {
+    const found: Naming[] = [];
+    for (const statement of document.statements) {
+      const match = actionMatch(statement, action);
+      if (match.kind !== 'no') found.push([statement, match]);
+    }
+    byAction.set(action, (list = found));
+  }
+  return list;
+}
+
+/** Statements naming the action that a request's keys or values can change (conditions, `${...}` in resources). */
+const keysMatterIn = (document: PolicyDocument, action: string, cache: DecideCache): boolean =>
+  statementsNaming(document, action, cache).some(
+    ([st]) => st.conditions.length > 0 || [...(st.resource ?? []), ...(st.notResource ?? [])].some(hasFragment),
+  );
 
 function languageOf(cache: DecideCache, patterns: readonly string[]): ArnLanguage {
   const key = patterns.join('\n');
@@ -328,9 +368,7 @@ function shapeOf<T extends { readonly document: PolicyDocument }>(
   const mode = { someResource: request.resource === undefined, wildcardRequest: request.resource?.includes('*') ?? false };
   const out: Shape<T> = { identity: [], boundary: boundary ? [] : undefined, denies: [] };
   const visit = (policy: T, inBoundary: boolean) => {
-    for (const statement of policy.document.statements) {
-      const a = actionMatch(statement, request.action.action);
-      if (a.kind === 'no') continue;
+    for (const [statement, a] of statementsNaming(policy.document, request.action.action, cache)) {
       const parts = a.kind === 'yes' ? plainParts(policy, statement, env, mode, cache) : partsOf(policy, statement, env, mode, cache, a.notes);
       for (const part of parts) {
         if (part.effect === 'Deny') out.denies.push(part);
@@ -543,9 +581,10 @@ const contextRecord = <T>(ctx: NormalizedContext, base: NormalizedContext, shape
 const RANK: Record<Decision, number> = { allow: 4, conditional: 3, unknown: 2, deny: 1, 'implicit-deny': 0 };
 
 /**
- * The decision for a request. "Some resource" is asked per resource type of the action: a request
- * authorizes one resource, and carries the condition keys of the action and of that resource's
- * type (ec2:RunInstances carries ec2:InstanceType for the instance, not for the image).
+ * The decision for a request. Only the statements naming the action (and documents that could not be
+ * read) can change it, so principals whose such documents are the same share one decision: a managed
+ * policy and a boundary attached to hundreds of roles are decided once per action, and the answer
+ * is handed to each role with its own policies (the attachments evidence points at).
  */
 export function decideRequest<T extends { readonly document: PolicyDocument }>(
   identity: readonly T[],
@@ -553,26 +592,85 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
   request: Request,
   options: DecideOptions,
 ): Decided<T> {
+  const { cache } = options;
+  const action = request.action.action;
+  const involved = identity.filter((p) => p.document.unknown !== undefined || statementsNaming(p.document, action, cache).length > 0);
+  const key = decisionKey(involved, boundary, request, cache);
+  const known = cache.decisions.get(key);
+  if (known) return forPolicies(known.decided as Decided<T>, known.policies as readonly (T | undefined)[], [...involved, boundary]);
+  const decided = decideAnew(involved, boundary, request, options);
+  if (cache.decisions.size < 200_000) cache.decisions.set(key, { policies: [...involved, boundary], decided });
+  return decided;
+}
+
+/** Everything a decision depends on: the request, the principal's policy variables, and which documents take part where. */
+function decisionKey(
+  involved: readonly { readonly document: PolicyDocument }[],
+  boundary: { readonly document: PolicyDocument } | undefined,
+  request: Request,
+  cache: DecideCache,
+): string {
+  const id = (document: PolicyDocument): number => {
+    let n = cache.documentIds.get(document);
+    if (n === undefined) cache.documentIds.set(document, (n = cache.documentIds.size));
+    return n;
+  };
+  const context = request.context.size === 0 ? '' : JSON.stringify([...request.context]);
+  let variables = request.variables === undefined ? '' : cache.variableKeys.get(request.variables);
+  if (variables === undefined && request.variables) cache.variableKeys.set(request.variables, (variables = JSON.stringify([...request.variables])));
+  const resource = request.resource === undefined ? '\u0002' : `=${request.resource}`;
+  const excluded = request.excluded?.join('\u0002') ?? '';
+  let key = `${request.action.action}\u0001${resource}\u0001${excluded}\u0001${request.complete ? 1 : 0}\u0001${context}\u0001${variables}\u0001`;
+  for (const p of involved) key += `${id(p.document)},`;
+  return boundary ? `${key}b${id(boundary.document)}` : key;
+}
+/** A decision made for `from` (positionally the same documents as `to`), told in terms of `to`'s policies. */
+function forPolicies<T>(decided: Decided<T>, from: readonly (T | undefined)[], to: readonly (T | undefined)[]): Decided<T> {
+  if (from.every((p, i) => p === to[i])) return decided;
+  const swap = new Map(from.map((p, i) => [p, to[i]]));
+  const policy = (p: T): T => swap.get(p) ?? p;
+  const hits = (list: readonly StatementHit<T>[]) => list.map((h) => ({ ...h, policy: policy(h.policy) }));
+  return {
+    ...decided,
+    grants: hits(decided.grants),
+    denies: hits(decided.denies),
+    boundaryAllows: hits(decided.boundaryAllows),
+    unknownPolicies: decided.unknownPolicies.map(policy),
+    ...(decided.cappedBy !== undefined ? { cappedBy: policy(decided.cappedBy) } : {}),
+  };
+}
+
+/**
+ * "Some resource" is asked per resource type of the action: a request authorizes one resource, and
+ * carries the condition keys of the action and of that resource's type (ec2:RunInstances carries
+ * ec2:InstanceType for the instance, not for the image).
+ */
+function decideAnew<T extends { readonly document: PolicyDocument }>(
+  identity: readonly T[],
+  boundary: T | undefined,
+  request: Request,
+  options: DecideOptions,
+): Decided<T> {
   const { index, cache } = options;
+  const action = request.action.action;
   const types = index.resourceTypesOf(request.action);
   // Without conditions (and variables), the keys a request carries change nothing: one question over every format.
-  const keysMatter = [...identity, ...(boundary ? [boundary] : [])].some((p) =>
-    p.document.statements.some((st) => st.conditions.length > 0 || [...(st.resource ?? []), ...(st.notResource ?? [])].some(hasFragment)),
-  );
+  const keysMatter = [...identity, ...(boundary ? [boundary] : [])].some((p) => keysMatterIn(p.document, action, cache));
   if (request.resource !== undefined) {
+    if (!keysMatter) return decideOne(identity, boundary, request, options, requestFormats(request, index, cache), index.carries(request.action));
     const resource = request.resource;
     // The resource asked about: its type decides the keys (several or none matching: the union).
-    const typeKey = `${request.action.action}\n${resource}`;
+    const typeKey = `${action}\n${resource}`;
     let carries = cache.carries.get(typeKey);
     if (!carries) {
-      const matching = keysMatter ? types.filter((t) => accepts(formatLanguageOf(cache, t.format), resource)) : [];
+      const matching = types.filter((t) => accepts(formatLanguageOf(cache, t.format), resource));
       carries = matching.length === 1 && matching[0]?.type !== undefined ? index.carries(request.action, matching[0].type) : index.carries(request.action);
       if (cache.carries.size < 100_000) cache.carries.set(typeKey, carries);
     }
     return decideOne(identity, boundary, request, options, requestFormats(request, index, cache), carries);
   }
   const groups = keysMatter
-    ? mergeGroups(index.typeGroups(request.action), identity, boundary)
+    ? mergeGroups(index.typeGroups(request.action), [...identity, ...(boundary ? [boundary] : [])], action, cache)
     : [{ formats: types.map((t) => t.format), carries: index.carries(request.action) }];
   let best: Decided<T> | undefined;
   for (const group of groups) {
@@ -587,15 +685,16 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
  * Resource-type groups that carry the same keys among those the policies test are asked together:
  * for these policies they differ in nothing but their ARN formats.
  */
-function mergeGroups<T extends { readonly document: PolicyDocument }>(
+function mergeGroups(
   groups: readonly { readonly formats: readonly string[]; readonly carries: (key: string) => boolean }[],
-  identity: readonly T[],
-  boundary: T | undefined,
+  policies: readonly { readonly document: PolicyDocument }[],
+  action: string,
+  cache: DecideCache,
 ): { formats: readonly string[]; carries: (key: string) => boolean }[] {
   if (groups.length < 2) return [...groups];
   const keys = new Set<string>();
-  for (const p of [...identity, ...(boundary ? [boundary] : [])]) {
-    for (const st of p.document.statements) {
+  for (const p of policies) {
+    for (const [st] of statementsNaming(p.document, action, cache)) {
       for (const c of st.conditions) keys.add(c.key.toLowerCase());
       for (const r of [...(st.resource ?? []), ...(st.notResource ?? [])])
         for (const m of r.matchAll(/\$\{([a-z0-9-]+:[^}]*)\}/gi)) if (m[1]) keys.add(m[1].toLowerCase());

@@ -126,12 +126,16 @@ function witnessEvidence(action: string, w: Witness): Evidence {
 
 /** A decision as the public answer: its conditions in IAM's words and its evidence. */
 export function toEvaluation(d: Decided<AppliedPolicy>, request: Request): Evaluation {
+  let evidence: readonly Evidence[] | undefined;
   return {
     action: request.action.action,
     ...(request.resource !== undefined ? { resource: request.resource } : {}),
     decision: d.decision,
     conditions: d.conditions.map((c) => c.text),
-    evidence: decisionEvidence(d, request.action.action),
+    // Built when read: most answers are asked for their decision only.
+    get evidence() {
+      return (evidence ??= decisionEvidence(d, request.action.action));
+    },
     ...(d.witness ? { witness: d.witness } : {}),
   };
 }
