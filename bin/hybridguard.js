@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Entry point. `--version` answers before anything heavy loads (it is on every CI log's first line).
 import { readFileSync } from 'node:fs';
+import { applyV8Tuning } from './v8-tuning.js';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  applyV8Tuning();
   const { main } = await import('../dist/cli/main.js');
   const code = await main(args);
   // End as soon as the report is out: left to drain, the event loop would also wait for V8's

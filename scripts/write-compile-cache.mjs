@@ -1,6 +1,6 @@
 // Run by `npm run build`, after tsc (and by the fast test suite's setup, over its transpiled
 // sources): `node scripts/write-compile-cache.mjs [dist folder]`. Writes what makes every run start
-// faster: the V8 code cache of the TypeScript parser (see analysis/code/typescript.js) and the
+// faster: the V8 code caches of the TypeScript parser (see analysis/code/typescript.js) and the
 // built-in policies parsed (see inputs/shipped-policies.js). Plain JS so that it runs without tsx.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,11 @@ const root = resolve(import.meta.dirname, '..');
 const dist = resolve(process.argv[2] ?? join(root, 'dist'));
 const load = (module) => import(pathToFileURL(join(dist, module)).href);
 
-(await load('analysis/code/typescript.js')).writeTypeScriptCodeCache();
+// One code cache for a program using the API (V8's default flags), one for the command's tuning.
+const { writeTypeScriptCodeCache } = await load('analysis/code/typescript.js');
+writeTypeScriptCodeCache();
+(await import('../bin/v8-tuning.js')).applyV8Tuning();
+writeTypeScriptCodeCache();
 
 const { parseLocated, positionTable } = await load('policy/parse.js');
 const { SHIPPED_POLICY_CACHE } = await load('inputs/shipped-policies.js');

@@ -23,15 +23,18 @@ describe('the installed command', () => {
     expect(JSON.parse(run.stdout).results.length).toBeGreaterThan(0);
   });
 
-  it('loads the TypeScript parser with the code cache the build wrote, and parses with it', () => {
-    const probe = `import('./dist/analysis/code/typescript.js').then((m) => {
-      const ts = m.typescript();
-      const file = ts.createSourceFile('h.ts', 'export const handler = async () => 1;', ts.ScriptTarget.Latest);
-      console.log(JSON.stringify({ cache: m.typescriptFromCodeCache(), statements: file.statements.length, version: ts.version }));
-    })`;
-    const out = JSON.parse(execFileSync('node', ['-e', probe], { cwd: REPO, encoding: 'utf8' })) as { cache: boolean; statements: number; version: string };
-    // The same compiler that ts-morph ships.
+  it("loads the TypeScript parser with the code cache the build wrote, and parses with it (under the command's V8 tuning too)", () => {
     const tsMorph = createRequire(import.meta.url)('ts-morph') as { ts: { version: string } };
-    expect(out).toEqual({ cache: true, statements: 1, version: tsMorph.ts.version });
+    for (const tuned of [false, true]) {
+      const probe = `${tuned ? "await (await import('./bin/v8-tuning.js')).applyV8Tuning();" : ''}
+        const m = await import('./dist/analysis/code/typescript.js');
+        const ts = m.typescript();
+        const file = ts.createSourceFile('h.ts', 'export const handler = async () => 1;', ts.ScriptTarget.Latest);
+        console.log(JSON.stringify({ cache: m.typescriptFromCodeCache(), statements: file.statements.length, version: ts.version }));`;
+      const run = execFileSync('node', ['--input-type=module', '-e', probe], { cwd: REPO, encoding: 'utf8' });
+      const out = JSON.parse(run) as { cache: boolean; statements: number; version: string };
+      // The same compiler that ts-morph ships.
+      expect(out).toEqual({ cache: true, statements: 1, version: tsMorph.ts.version });
+    }
   });
 });

@@ -213,11 +213,9 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
         const prefix = packed.inner === '' ? '' : `${packed.inner}/`;
         names = [...new Set(packed.archive.files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split('/')[0]!))].sort();
       } else if (kindOf(relativePath) === 'dir') {
-        try {
-          names = readdirSync(toAbsolute(relativePath)!).sort();
-        } catch {
-          names = [];
-        }
+        // The same listing that tells its entries' kinds (one readdir per folder).
+        const folder = toAbsolute(relativePath);
+        names = [...((folder !== undefined ? entriesOf(folder) : undefined)?.keys() ?? [])].sort();
       }
       listings.set(key, names);
       return names;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
 import type { ts as TS } from 'ts-morph';
 
@@ -31,7 +32,11 @@ export function typescript(): TypeScript {
  */
 export const typescriptFromCodeCache = (): boolean => fromCodeCache;
 
-const CACHE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'typescript.v8-cache');
+/**
+ * V8 accepts a cache only from the same V8 and the same flags (bin/hybridguard.js raises the
+ * interrupt budget; a program using the API keeps the defaults): one cache per version tag.
+ */
+const cacheFile = (): string => join(dirname(fileURLToPath(import.meta.url)), `typescript.${cachedDataVersionTag()}.v8-cache`);
 
 function compilerFile(): string {
   const fromTsMorph = createRequire(createRequire(import.meta.url).resolve('ts-morph'));
@@ -45,8 +50,9 @@ function cacheKey(file: string): string {
 }
 
 function readCache(key: string): Buffer | undefined {
-  if (!existsSync(CACHE_FILE)) return undefined;
-  const data = readFileSync(CACHE_FILE);
+  const file = cacheFile();
+  if (!existsSync(file)) return undefined;
+  const data = readFileSync(file);
   const newline = data.indexOf(10);
   return data.subarray(0, newline + 1).toString() === key ? data.subarray(newline + 1) : undefined;
 }
@@ -65,8 +71,9 @@ function loadCompiler(): { exports: unknown; script: Script; key: string } {
 }
 
 /**
- * Writes the code cache (run by `npm run build`). The compiler first parses a small handler so
- * that the parser's functions, compiled lazily, are in the cache too.
+ * Writes the code cache for the V8 flags in effect (run by `npm run build`, for the defaults and
+ * for the command's tuning). The compiler first parses a small handler so that the parser's
+ * functions, compiled lazily, are in the cache too.
  * @public called through dist/ by scripts/write-compile-cache.mjs (and by the fast suite's setup)
  */
 export function writeTypeScriptCodeCache(): void {
@@ -79,5 +86,5 @@ export const handler = async (event: { key: string }): Promise<string> => {
   return String(out.Body ?? '');
 };`;
   ts.createSourceFile('sample.ts', sample, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  writeFileSync(CACHE_FILE, Buffer.concat([Buffer.from(key), script.createCachedData()]));
+  writeFileSync(cacheFile(), Buffer.concat([Buffer.from(key), script.createCachedData()]));
 }
