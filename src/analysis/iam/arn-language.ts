@@ -201,6 +201,27 @@ function headsMeet(languages: readonly ArnLanguage[]): boolean {
 }
 const segmentsMeet = (a: string, b: string): boolean => !/[*?]/.test(a) && !/[*?]/.test(b) ? a === b : globsIntersect(a, b);
 
+/** With one ARN written without wildcards (a table, a topic, a model) among `include`: the only possible member, checked. */
+function literalMember(include: readonly ArnLanguage[], exclude: readonly ArnLanguage[]): WitnessResult | undefined {
+  const one = include.map(literalOf).find((text) => text !== undefined);
+  if (one === undefined) return undefined;
+  // No real ARN holds NO_ARN_CHAR (the search never reads it either).
+  const member = !one.includes(NO_ARN_CHAR) && include.every((l) => accepts(l, one)) && !exclude.some((l) => accepts(l, one));
+  return member ? { kind: 'member', witness: one } : { kind: 'empty' };
+}
+
+/** The one string a language holds when it is a single branch of literal characters. */
+const literals = new WeakMap<ArnLanguage, string | null>();
+function literalOf(language: ArnLanguage): string | undefined {
+  let text = literals.get(language);
+  if (text === undefined) {
+    const [branch, ...others] = language.branches;
+    text = branch && others.length === 0 && branch.every((t) => t.k === 'lit') ? branch.map((t) => t.c).join('') : null;
+    literals.set(language, text);
+  }
+  return text ?? undefined;
+}
+
 const FRESH_CANDIDATES = 'xyzqkwjv0123456789_-abcdefghilmnoprstu'.split('');
 
 export type WitnessResult = { readonly kind: 'member'; readonly witness: string } | { readonly kind: 'empty' } | { readonly kind: 'too-large' };
@@ -223,6 +244,8 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
     }
     return tooLarge ? { kind: 'too-large' } : { kind: 'empty' };
   }
+  const literal = literalMember(include, exclude);
+  if (literal) return literal;
   // Cheap refusal first: languages whose partition/service/region/account segments cannot meet.
   if (!headsMeet(include)) return { kind: 'empty' };
   // Without complements no subset construction is needed: the product of the NFAs' positions suffices.
@@ -379,15 +402,39 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   return { kind: 'empty' };
 }
 
-/** Is `text` in the language? */
+/** Is `text` in the language? (The NFA run over its live positions: asked for every Deny and boundary part of a decision.) */
 export function accepts(language: ArnLanguage, text: string): boolean {
-  const n = nfaOf(language);
-  let state = n.start();
+  const { tokens, starts } = nfaOf(language);
+  /** `seen[p] === step`: position p is already live after the current character. */
+  const seen = new Uint32Array(tokens.length);
+  let step = 1;
+  let live = new Int32Array(tokens.length);
+  let next = new Int32Array(tokens.length);
+  /** Adds `p` and every position reachable by letting stars match nothing to `into`, which holds `count`; the new count. */
+  const close = (into: Int32Array, count: number, p: number): number => {
+    for (; seen[p] !== step; p++) {
+      seen[p] = step;
+      into[count++] = p;
+      if (tokens[p]?.k !== 'star') break;
+    }
+    return count;
+  };
+  let liveCount = 0;
+  for (const s of starts) liveCount = close(live, liveCount, s);
   for (const c of text) {
-    state = n.stepUncached(state, c);
-    if (state.length === 0) return false;
+    step++;
+    let nextCount = 0;
+    for (let i = 0; i < liveCount; i++) {
+      const p = live[i] ?? 0;
+      const t = tokens[p];
+      if (t === undefined || (t.k === 'lit' ? t.c !== c : !t.colon && c === ':')) continue;
+      nextCount = close(next, nextCount, t.k === 'star' ? p : p + 1);
+    }
+    if (nextCount === 0) return false;
+    [live, next, liveCount] = [next, live, nextCount];
   }
-  return n.accepting(state);
+  for (let i = 0; i < liveCount; i++) if (tokens[live[i] ?? 0] === undefined) return true;
+  return false;
 }
 
 /**
