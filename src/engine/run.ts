@@ -2,7 +2,7 @@ import type { Facts } from '../rules/types.js';
 import type { Finding, Result, RuleDescriptor, RunResults } from '../model/findings.js';
 import { severityRank } from '../model/findings.js';
 import type { Policy, Suppression } from '../model/policy.js';
-import { findCheck } from '../rules/index.js';
+import { findCheck, readsCode } from '../rules/index.js';
 import { applySuppressions } from './suppress.js';
 import { MODULE_NOT_ANALYZED, moduleNotAnalyzedFindings } from '../rules/meta/module-not-analyzed.js';
 import { applyBaseline, type Baseline } from './baseline.js';
@@ -23,12 +23,19 @@ interface RunOptions {
 
 /** Evaluate every policy over the facts, then apply suppressions and the baseline. Pure. */
 export function runPolicies(options: RunOptions): RunResults {
-  const findings: Finding[] = [];
-  for (const policy of options.policies) {
+  // Policies over handler code run last: the handler files are parsed on a worker thread meanwhile
+  // (api/code-prefetch.ts), and the later the code is first asked for, the more of it is ready.
+  // Findings keep the policies' order.
+  const byPolicy: Finding[][] = options.policies.map(() => []);
+  const order = options.policies.map((_, i) => i);
+  order.sort((a, b) => Number(readsCode(options.policies[a]?.check ?? '')) - Number(readsCode(options.policies[b]?.check ?? '')));
+  for (const i of order) {
+    const policy = options.policies[i]!;
     const check = findCheck(policy.check);
     if (!check) throw new Error(`policy ${policy.id} names unknown check ${policy.check} (the policy loader should have refused it)`);
-    for (const draft of check.run(options.facts, policy)) findings.push(undecidedOnExistence(completeFinding(policy, draft), options.facts));
+    for (const draft of check.run(options.facts, policy)) byPolicy[i]!.push(undecidedOnExistence(completeFinding(policy, draft), options.facts));
   }
+  const findings = byPolicy.flat();
   for (const draft of moduleNotAnalyzedFindings(options.facts.graph)) findings.push(completeFinding(MODULE_NOT_ANALYZED, draft));
   const applied = applySuppressions(findings, options.suppressions, options.facts.graph, options.today);
   // Identities relative to the project root, so a checkout elsewhere gives the same fingerprints.

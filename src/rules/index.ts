@@ -20,6 +20,9 @@ export function checkSource(name: string): string | undefined {
   return area ? `src/rules/${area}/${name}.ts` : undefined;
 }
 
+/** Whether a check reads handler code (the `code` area). */
+export const readsCode = (name: string): boolean => codeChecks.some((check) => check.name === name);
+
 export function findCheck(name: string): Check | undefined {
   return CHECKS.find((check) => check.name === name);
 }
