@@ -10,11 +10,15 @@ import { factsFor, ROOT } from './iam-helpers.js';
 
 let facts: Facts;
 let iam: IamFacts;
-const role = (name: string): Principal => {
-  const p = iam.principal(`aws_iam_role.${name}`);
-  if (!p) throw new Error(`no role ${name}`);
-  return p;
-};
+/** `aws_iam_role.NAME` of an analysis (a test fails without it). */
+const rolesOf =
+  (analysis: IamFacts) =>
+  (name: string): Principal => {
+    const p = analysis.principal(`aws_iam_role.${name}`);
+    if (!p) throw new Error(`no role ${name}`);
+    return p;
+  };
+const role = (name: string): Principal => rolesOf(iam)(name);
 const decision = (name: string, action: string, resource?: string, context?: Record<string, string>) =>
   iam.evaluate(role(name), action, resource, context).decision;
 
@@ -213,11 +217,7 @@ describe('several cdktf stacks', () => {
 describe('attachments', () => {
   it('an aws_iam_policy_attachment without policy_arn attaches nothing; one whose ARN is known only after apply stays unknown', async () => {
     const attached = (await factsFor(join(ROOT, 'fixtures/iam/attachments/main.tf.json'))).iam();
-    const of = (name: string): Principal => {
-      const p = attached.principal(`aws_iam_role.${name}`);
-      if (!p) throw new Error(`no role ${name}`);
-      return p;
-    };
+    const of = rolesOf(attached);
     expect(of('report_reader').identityPolicies.map((p) => p.name)).toEqual(['read-reports']);
     expect(of('forgotten_arn').identityPolicies).toEqual([]);
     expect(attached.decisionOf(of('forgotten_arn'), 's3:GetObject')).toBe('implicit-deny');
@@ -241,15 +241,10 @@ describe('plan JSON with a policy template in configuration', () => {
   });
 });
 
-
 describe('one policy attached to several roles', () => {
   it('each role gets its own answer, with evidence naming its own attachment', async () => {
     const shared = (await factsFor(join(ROOT, 'fixtures/iam/shared-policy/main.tf.json'))).iam();
-    const of = (name: string): Principal => {
-      const p = shared.principal(`aws_iam_role.${name}`);
-      if (!p) throw new Error(`no role ${name}`);
-      return p;
-    };
+    const of = rolesOf(shared);
     const invoke = ['scorer', 'ranker', 'auditor'].map((name) => shared.evaluate(of(name), 'sagemaker:InvokeEndpoint'));
     expect(invoke.map((e) => e.decision)).toEqual(['allow', 'allow', 'allow']);
     // The same statement grants all three, each through the attachment that links it to that role.

@@ -325,7 +325,9 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   const decode = (key: number): void => {
     for (let i = 0; i < k; i++) {
       const w = weight[i] ?? 1;
-      const p = Math.floor(key / w);
+      let p = Math.floor(key / w);
+      // Integers below 2^53 are exact, a quotient may round up: correct it.
+      if (p * w > key) p--;
       state[i] = p;
       key -= p * w;
     }
