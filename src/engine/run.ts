@@ -27,8 +27,8 @@ export function runPolicies(options: RunOptions): RunResults {
   // (api/code-prefetch.ts), and the later the code is first asked for, the more of it is ready.
   // Findings keep the policies' order.
   const byPolicy: Finding[][] = options.policies.map(() => []);
-  const order = options.policies.map((_, i) => i);
-  order.sort((a, b) => Number(readsCode(options.policies[a]?.check ?? '')) - Number(readsCode(options.policies[b]?.check ?? '')));
+  const last = options.policies.map((policy) => Number(readsCode(policy.check)));
+  const order = [...options.policies.keys()].sort((a, b) => (last[a] ?? 0) - (last[b] ?? 0));
   for (const i of order) {
     const policy = options.policies[i]!;
     const check = findCheck(policy.check);
