@@ -3,22 +3,20 @@ import type { AppliedPolicy, Principal } from './collect.js';
 import type { CapabilityPlans } from './capability-plans.js';
 import { RANK, type Decider } from './decider.js';
 import type { Decided, Request } from './evaluate.js';
-import { decisionEvidence, dedupeEvidence } from './evidence.js';
-import type { Evidence } from '../../model/findings.js';
+import { dedupeEvidence, toEvaluation } from './evidence.js';
 import type { CapabilityGrants, GrantedAction } from './types.js';
 
 /** The answer as a grant, when the principal is allowed the action (outright, conditionally or maybe). */
 export function grantedOf(d: Decided<AppliedPolicy>, request: Request): GrantedAction | undefined {
   if (d.decision !== 'allow' && d.decision !== 'conditional' && d.decision !== 'unknown') return undefined;
-  const action = request.action.action;
-  let evidence: readonly Evidence[] | undefined;
+  const answer = toEvaluation(d, request);
   return {
-    action,
+    action: answer.action,
     decision: d.decision,
-    conditions: d.conditions.map((c) => c.text),
-    // Built on first read: of a role's whole allowance, only what a finding reports needs it.
+    conditions: answer.conditions,
+    // Built on first read (see toEvaluation): of a role's whole allowance, only what a finding reports needs it.
     get evidence() {
-      return (evidence ??= decisionEvidence(d, action));
+      return answer.evidence;
     },
   };
 }
