@@ -28,11 +28,6 @@ export class Decider {
   readonly emptyContext = normalizeContext(undefined);
   private readonly cache = newDecideCache();
   private readonly variablesOf = new Map<string, ReadonlyMap<string, string | null>>();
-  /**
-   * `principal \n action` -> the answer on "some resource" in no particular context: the question
-   * several rules ask of the same role (what it allows at all, whether a call's action is granted).
-   */
-  private readonly onSomeResource = new Map<string, Decided<AppliedPolicy>>();
 
   constructor(private readonly index: ActionIndex) {}
 
@@ -44,17 +39,11 @@ export class Decider {
   /** `identityOnly`: what the identity policies alone answer, as if the principal had no boundary. */
   decide(principal: Principal, request: Request, identityOnly = false): Decided<AppliedPolicy> {
     if (!this.prefilter.mayAllow(principal, request.action)) return NOTHING_ALLOWS;
-    const shared =
-      !identityOnly && request.resource === undefined && request.excluded === undefined && request.context === this.emptyContext && !request.complete;
-    const key = shared ? `${principal.address}\n${request.action.action}` : undefined;
-    const known = key !== undefined ? this.onSomeResource.get(key) : undefined;
-    if (known) return known;
     let variables = this.variablesOf.get(principal.address);
     if (!variables) this.variablesOf.set(principal.address, (variables = principalVariables(principal)));
     const boundary = identityOnly ? undefined : principal.boundary;
-    const decided = decideRequest(principal.identityPolicies, boundary, { ...request, variables }, { index: this.index, cache: this.cache });
-    if (key !== undefined) this.onSomeResource.set(key, decided);
-    return decided;
+    // Asked again (by another rule, or for another principal with the same documents), the answer comes from the cache's decisions.
+    return decideRequest(principal.identityPolicies, boundary, { ...request, variables }, { index: this.index, cache: this.cache });
   }
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */
