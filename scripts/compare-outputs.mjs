@@ -69,6 +69,9 @@ const check = (build, run) =>
     );
   });
 
+/** A run's name as printed: it comes from corpus file names, so anything but printable ASCII is escaped (controls, bidi overrides). */
+const shown = (name) => `"${name.replace(/[^\x20-\x7e]|["\\]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`)}"`;
+
 let next = 0;
 let differences = 0;
 const worker = async () => {
@@ -76,7 +79,7 @@ const worker = async () => {
     const [a, b] = [await check(builds[0], run), await check(builds[1], run)];
     if (a !== b) {
       differences++;
-      console.log(`differs: ${JSON.stringify(run.name)}`); // names come from corpus file names: quoted, control characters escaped
+      console.log(`differs: ${shown(run.name)}`);
     }
   }
 };
