@@ -92,7 +92,7 @@ export function unreadableEvidence(p: AppliedPolicy, role = ''): Evidence {
   };
 }
 
-export function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[] {
+function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[] {
   const out: Evidence[] = [];
   if (d.decision === 'deny') {
     for (const hit of d.denies) out.push(statementEvidence(hit, `denies ${action}:`));
