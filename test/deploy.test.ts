@@ -139,8 +139,9 @@ suite('real deploy of the baseline against moto', () => {
     const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: groups }] }))).SecurityGroupRules ?? [];
     const unknown = rules.filter((r) => !known.has(r.SecurityGroupRuleId));
     for (const r of unknown) {
-      const revoke = { GroupId: r.GroupId, SecurityGroupRuleIds: [r.SecurityGroupRuleId as string] };
-      await ec2.send(r.IsEgress ? new RevokeSecurityGroupEgressCommand(revoke) : new RevokeSecurityGroupIngressCommand(revoke));
+      const revoke = { GroupId: r.GroupId as string, SecurityGroupRuleIds: [r.SecurityGroupRuleId as string] };
+      if (r.IsEgress) await ec2.send(new RevokeSecurityGroupEgressCommand(revoke));
+      else await ec2.send(new RevokeSecurityGroupIngressCommand(revoke));
     }
     return unknown.map((r) => `${r.GroupId} ${r.IsEgress ? 'egress' : 'ingress'} ${r.IpProtocol} ${r.FromPort}-${r.ToPort}`);
   };
