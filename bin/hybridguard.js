@@ -13,7 +13,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const code = await main(args);
   // End as soon as the report is out: left to drain, the event loop would also wait for V8's
   // background GC work on a large heap (tens of milliseconds after a big check has answered).
-  const flushed = (stream) => new Promise((done) => (stream.writableLength > 0 ? stream.once('drain', done) : done()));
+  // A stream whose reader went away never drains: it closes.
+  const flushed = (stream) =>
+    new Promise((done) => {
+      if (stream.writableLength === 0 || stream.destroyed) return done();
+      stream.once('drain', done);
+      stream.once('close', done);
+    });
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
 }

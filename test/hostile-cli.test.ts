@@ -362,3 +362,17 @@ describe('error locations point at the problem', () => {
     expectInputError(await hybridguard(['check', '.'], dir), 'main.tf:5', 'fewer than two labels');
   });
 });
+
+describe('a reader that goes away', () => {
+  it('`check | head`: the check still ends with its verdict, and no stack trace, when stdout closes before the report is written', async () => {
+    const dir = folder({ 'main.tf.json': JSON.stringify(adminFunctionStack()) });
+    const args = [...HYBRIDGUARD, 'check', 'main.tf.json', '--format', 'json'];
+    const child = spawn(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH }, timeout: 30_000 });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+  });
+});

@@ -80,5 +80,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 export function processIo(): CliIo {
+  for (const stream of [process.stdout, process.stderr]) if (!stream.listeners('error').includes(onOutputError)) stream.on('error', onOutputError);
   return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
+}
+
+/**
+ * A reader that went away (`hybridguard check cdktf.out | head`) is not a failure of the check:
+ * the rest of the report is dropped and the exit code still gives the verdict. Any other failure
+ * to write ends the command with exit 2 and one line, never an unhandled 'error' event.
+ */
+function onOutputError(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  if (!process.stderr.destroyed) process.stderr.write(`hybridguard: cannot write the output: ${visibleText(error.message, true)}\n`);
+  process.exit(EXIT.error);
 }
