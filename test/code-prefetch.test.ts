@@ -68,12 +68,30 @@ describe('handler code parsed on a worker thread', () => {
     prefetch.stop();
   });
 
+  it('a file the worker has not reached yet is asked for and answered, not parsed on the main thread', async () => {
+    const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
+    const { summarizeFile } = await load<Parse>('analysis/code/parse.js');
+    const root = mkdtempSync(join(tmpdir(), 'hg-prefetch-ask-'));
+    // The walk goes in name order: the asked file is the last of 300.
+    for (let i = 0; i < 300; i++) writeFileSync(join(root, `m${String(i).padStart(3, '0')}.ts`), `export const v${i} = ${i};\n`);
+    const text = "import { SageMakerClient } from '@aws-sdk/client-sagemaker';\nexport const client = new SageMakerClient({});\n";
+    writeFileSync(join(root, 'z-last.ts'), text);
+    const prefetch = prefetchSummaries(root, root)!;
+    // At once, while the worker is still starting: the first take already has the answer.
+    expect(prefetch.take('z-last.ts')).toEqual(summarizeFile('z-last.ts', text));
+    // What the worker may not read is answered with nothing, and the main thread reads it itself.
+    expect(prefetch.take('no-such-file.ts')).toBeUndefined();
+    prefetch.stop();
+  });
+
   it('a worker that cannot start or fails gives nothing and throws nothing', async () => {
     const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
-    const prefetch = prefetchSummaries(join(tmpdir(), 'hg-no-such-folder'), tmpdir())!;
-    await new Promise((done) => setTimeout(done, 300));
-    expect(prefetch.take('src/handler.ts')).toBeUndefined();
-    prefetch.stop();
-    expect(prefetch.take('src/handler.ts')).toBeUndefined();
+    const failing = prefetchSummaries(join(tmpdir(), 'hg-no-such-folder'), tmpdir())!;
+    // Asked at once, the worker that failed says so: no wait for its answer.
+    const asked = Date.now();
+    expect(failing.take('src/handler.ts')).toBeUndefined();
+    expect(Date.now() - asked).toBeLessThan(1_500);
+    failing.stop();
+    expect(failing.take('src/handler.ts')).toBeUndefined();
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The worker thread of api/code-prefetch.ts: walks the code folder and posts the summary of every
- * TypeScript/JavaScript file, in batches, while the main thread reads the infrastructure. It reads
- * through the same source host as the main thread (same symbolic-link and size rules); a file it
- * cannot read or a folder it may not enter is skipped, and the main thread meets it again itself.
+ * TypeScript/JavaScript file, in batches, while the main thread reads the infrastructure. A file
+ * the main thread asks for is answered before the walk goes on, and after the walk the worker
+ * waits for requests. It reads through the same source host as the main thread (same
+ * symbolic-link and size rules); a file it cannot read or a folder it may not enter is skipped,
+ * and the main thread meets it again itself.
  */
 import { backgroundTask } from '../inputs/background.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
@@ -14,33 +16,53 @@ const task = backgroundTask();
 const { root, cwd, maxFiles, maxDepth, maxFileChars, maxTotalChars, batch: batchSize } = task.data as PrefetchData;
 const host = createFsSourceHost(root, { cwd });
 let batch: [string, FileSummary][] = [];
-let files = 0;
+/** Files summarized, by the walk or on request. */
+const summarized = new Set<string>();
 let chars = 0;
+
+function flush(): void {
+  if (batch.length > 0) task.post(batch);
+  batch = [];
+}
+
+/** Summarizes `path` into the batch; false when it is not ours to parse (too large, unreadable, a link out: the main thread reports it). */
+function summarize(path: string): boolean {
+  try {
+    const text = host.readFile(path);
+    if (text === undefined || text.length > maxFileChars) return false;
+    summarized.add(path);
+    chars += text.length;
+    batch.push([path, summarizeFile(path, text)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file the main thread waits for: what is batched goes with it. */
+function answer(path: string): void {
+  if (!summarized.has(path) && isSourceFile(path)) summarize(path);
+  flush();
+}
 
 function visit(dir: string, depth: number): void {
   for (const name of host.listDirectory(dir)) {
-    if (files >= maxFiles || chars >= maxTotalChars) return;
+    task.serveRequest(answer);
+    if (summarized.size >= maxFiles || chars >= maxTotalChars) return;
     if (name.startsWith('.') || name === 'node_modules' || /\.zip$/i.test(name)) continue;
     const path = dir === '' ? name : `${dir}/${name}`;
     try {
       if (host.directoryExists(path)) {
         if (depth < maxDepth) visit(path, depth + 1);
-      } else if (isSourceFile(path)) {
-        const text = host.readFile(path);
-        if (text === undefined || text.length > maxFileChars) continue;
-        files++;
-        chars += text.length;
-        batch.push([path, summarizeFile(path, text)]);
-        if (batch.length >= batchSize) {
-          task.post(batch);
-          batch = [];
-        }
+      } else if (isSourceFile(path) && !summarized.has(path) && summarize(path) && batch.length >= batchSize) {
+        flush();
       }
     } catch {
-      // a link leading out of the folder, an unreadable or oversized file: the main thread reports it if it matters
+      // a link leading out of the folder, an unreadable folder: the main thread reports it if it matters
     }
   }
 }
 
 visit('', 0);
-if (batch.length > 0) task.post(batch);
+flush();
+task.serveForever(answer);

@@ -22,10 +22,11 @@ export interface PrefetchData {
 
 /**
  * Parses handler code on the second core while the main thread reads the infrastructure: the
- * code analysis takes every summary the worker has made by the time it needs one, and parses the
- * rest itself. The same summaries either way (a pure function of a file's path and text); only
- * the wall time differs. Undefined when running from the TypeScript sources (tests in-process),
- * where there is no worker script to start.
+ * code analysis takes every summary the worker has made by the time it needs one, and asks the
+ * worker for any other (see inputs/background.ts); what the worker cannot give, it parses itself.
+ * The same summaries either way (a pure function of a file's path and text); only the wall time
+ * differs. Undefined when running from the TypeScript sources (tests in-process), where there is
+ * no worker script to start.
  */
 export function prefetchSummaries(root: string, cwd: string): PrefetchedSummaries | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;

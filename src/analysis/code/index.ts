@@ -9,7 +9,7 @@ import type { FileSummary } from './parse.js';
 
 /** File summaries made on another thread while the infrastructure is read (see api/code-prefetch.ts). */
 export interface PrefetchedSummaries {
-  /** The summary of a root-relative file, when it is ready; never waits. */
+  /** The summary of a root-relative file: ready, or asked for and waited on (bounded); undefined: parse it here. */
   take(file: string): FileSummary | undefined;
   /** The analysis is done: no more summaries are needed. */
   stop(): void;
