@@ -21,5 +21,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
       stream.once('close', done);
     });
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  // A write that failed (a full disk) is reported on the next tick: let it end the command (exit 2).
+  await new Promise((done) => setImmediate(done));
   process.exit(code);
 }

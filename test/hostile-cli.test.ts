@@ -6,7 +6,21 @@
  * mean what they mean on a developer's machine.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -374,5 +388,15 @@ describe('a reader that goes away', () => {
     const code = await new Promise((done) => child.on('close', done));
     expect(stderr).toBe('');
     expect(code).toBe(1);
+  });
+
+  it('a report that cannot be written (a full disk) is exit 2 and one line, never passed off as delivered', () => {
+    const dir = folder({ 'main.tf.json': JSON.stringify(adminFunctionStack()) });
+    const full = openSync('/dev/full', 'w');
+    const run = spawnSync(process.execPath, [...HYBRIDGUARD, 'check', 'main.tf.json'], { cwd: dir, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    expect(run.stderr).toMatch(/^hybridguard: cannot write the output: ENOSPC/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.status).toBe(2);
   });
 });

@@ -2,14 +2,15 @@
  * The installed command as users get it: bin/hybridguard.js over the built dist/ (the integration
  * suite's setup runs `npm run build`). The fast suite runs the same entry over src/.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..');
 const EXAMPLE = join(REPO, 'fixtures', 'example', 'cdktf.out');
+const BIN = join(REPO, 'bin', 'hybridguard.js');
 
 describe('the installed command', () => {
   it('bin/hybridguard.js prints its version and checks the example', () => {
@@ -36,5 +37,21 @@ describe('the installed command', () => {
       // The same compiler that ts-morph ships.
       expect(out).toEqual({ cache: true, statements: 1, version: tsMorph.ts.version });
     }
+  });
+
+  it('`check | head` keeps its verdict with no stack trace; a report that cannot be written (a full disk) is exit 2 and one line', async () => {
+    const child = spawn('node', [BIN, 'check', EXAMPLE, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    expect(await new Promise((done) => child.on('close', done))).toBe(1);
+    expect(stderr).toBe('');
+
+    const full = openSync('/dev/full', 'w');
+    const run = spawnSync('node', [BIN, 'check', EXAMPLE], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    expect(run.stderr).toMatch(/^hybridguard: cannot write the output: ENOSPC/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.status).toBe(2);
   });
 });
