@@ -76,6 +76,14 @@ describe('check on the bundled example', () => {
     expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
   });
 
+  it('--output - is standard output, not a file named "-"', async () => {
+    const dir = tmp();
+    const run = await cli(['check', EXAMPLE, '--format', 'sarif', '--output', '-'], dir);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as { version: string }).version).toBe('2.1.0');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('--fail-on note fails on notes too; a high bar on a clean policy set passes', async () => {
     const noteRun = await cli(['check', EXAMPLE, '--fail-on', 'note', '--format', 'json']);
     expect(noteRun.code).toBe(1);
