@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -57,12 +58,21 @@ function readCache(key: string): Buffer | undefined {
   return data.subarray(0, newline + 1).toString() === key ? data.subarray(newline + 1) : undefined;
 }
 
+/**
+ * The compiler's source. It is ASCII: read as Latin-1, the 9 MB need no UTF-8 decoding and stay
+ * outside the JavaScript heap (about a third less time than a UTF-8 read); the same text either way.
+ */
+function sourceText(file: string): string {
+  const bytes = readFileSync(file);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** Runs the compiler's CommonJS file as `require` would, with the code cache when it matches. */
 function loadCompiler(): { exports: unknown; script: Script; key: string } {
   const file = compilerFile();
   const key = cacheKey(file);
   const cachedData = readCache(key);
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const script = new Script(Module.wrap(sourceText(file)), { filename: file, cachedData });
   fromCodeCache = cachedData !== undefined && !script.cachedDataRejected;
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
