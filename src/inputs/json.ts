@@ -163,9 +163,10 @@ function fastDocument(text: string, keyLineDepth: number): JsonDocument | undefi
       return;
     }
     makeDict(value);
-    const keys = Object.keys(value);
-    treeKeys += keys.length;
-    for (let i = 0; i < keys.length; i++) toDicts((value as JsonObject)[keys[i] as string]);
+    for (const key in value) {
+      treeKeys++;
+      toDicts((value as JsonObject)[key]);
+    }
   };
   toDicts(parsed);
   return treeKeys === textKeys ? { value: parsed, keyLines } : undefined;
