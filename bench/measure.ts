@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 
 export interface Measurement {
   readonly seconds: number;
+  /** User plus system CPU time in seconds (undefined without GNU time). */
+  readonly cpuSeconds?: number;
   /** Peak resident set size in MiB (undefined when it could not be measured). */
   readonly maxRssMiB?: number;
   readonly exitCode: number;
@@ -57,7 +59,11 @@ export function run(command: string, args: readonly string[], options: RunOption
       let stderr = Buffer.concat(err).toString('utf8');
       let maxRssKiB = sampledKiB || undefined;
       let exitCode = code ?? 1;
+      let cpuSeconds: number | undefined;
       if (useTime) {
+        const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+        const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+        if (user && system) cpuSeconds = Number(user[1]) + Number(system[1]);
         const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
         if (rss) maxRssKiB = Number(rss[1]);
         const status = /Exit status: (\d+)/.exec(stderr);
@@ -67,6 +73,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       }
       resolvePromise({
         seconds,
+        ...(cpuSeconds !== undefined ? { cpuSeconds } : {}),
         ...(maxRssKiB !== undefined ? { maxRssMiB: maxRssKiB / 1024 } : {}),
         exitCode,
         stdout: Buffer.concat(out).toString('utf8'),
