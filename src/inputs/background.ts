@@ -126,7 +126,7 @@ class RequestChannel {
 
   /** Main thread: asks for `key` and waits for the answer; false when it did not come in time. */
   ask(key: string, waitMs: number): boolean {
-    const { written, read } = new TextEncoder().encodeInto(key, this.key);
+    const { written, read } = ENCODER.encodeInto(key, this.key);
     if (read !== key.length) return true; // a key too long to ask for: the main thread computes it, the worker stays useful
     Atomics.store(this.control, KEY_LENGTH, written);
     const request = Atomics.add(this.control, REQUEST, 1) + 1;
@@ -138,7 +138,8 @@ class RequestChannel {
       if (this.ended()) return false;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      Atomics.wait(this.control, ANSWERED, answered, Math.min(left, ENDED_POLL_MS));
+      // `end()` wakes this wait too; a worker killed outright (out of memory) costs the bound once.
+      Atomics.wait(this.control, ANSWERED, answered, left);
     }
   }
 
@@ -151,7 +152,7 @@ class RequestChannel {
     const request = Atomics.load(this.control, REQUEST);
     if (request === this.served) return;
     this.served = request;
-    const key = new TextDecoder().decode(this.key.slice(0, Atomics.load(this.control, KEY_LENGTH)));
+    const key = DECODER.decode(this.key.slice(0, Atomics.load(this.control, KEY_LENGTH)));
     try {
       answer(key);
     } finally {
@@ -179,5 +180,5 @@ const ENDED = 3;
 const CONTROL_BYTES = 16;
 /** Root-relative paths: longer ones are not asked for. */
 const MAX_KEY_BYTES = 4096;
-/** A worker that died without a word (out of memory) is noticed this often while waiting. */
-const ENDED_POLL_MS = 50;
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
