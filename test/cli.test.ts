@@ -82,6 +82,11 @@ describe('check on the bundled example', () => {
     expect(run.code).toBe(1);
     expect((JSON.parse(run.stdout) as { version: string }).version).toBe('2.1.0');
     expect(readdirSync(dir)).toEqual([]);
+    const baseline = await cli(['baseline', EXAMPLE, '--output', '-'], dir);
+    expect(baseline.code).toBe(0);
+    expect(JSON.parse(baseline.stdout)).toBeTypeOf('object');
+    expect(baseline.stderr).toMatch(/finding\(s\) to standard output\n$/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('--fail-on note fails on notes too; a high bar on a clean policy set passes', async () => {

@@ -6,7 +6,7 @@ import { visibleText } from '../report/common.js';
 
 /** Colour only for a person at a terminal: not when NO_COLOR is set, output is piped, or goes to a file. */
 export function useColor(io: CliIo, outputFile: string | undefined): boolean {
-  if (fileOf(outputFile)) return false;
+  if (outputFileOf(outputFile)) return false;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
   return io.stdout.isTTY === true;
@@ -21,13 +21,13 @@ export function emit(io: CliIo, text: string, outputFile: string | undefined, co
   assertPrototypesIntact();
   const safe = colored ? text : visibleText(text, true);
   const withNewline = safe.endsWith('\n') ? safe : `${safe}\n`;
-  const file = fileOf(outputFile);
+  const file = outputFileOf(outputFile);
   if (file) writeOutput(resolve(io.cwd, file), withNewline);
   else io.stdout.write(withNewline);
 }
 
-/** `--output -` is standard output, as for most command-line tools (`./-` names a file called "-"). */
-function fileOf(outputFile: string | undefined): string | undefined {
+/** `--output -` is standard output, as for most command-line tools (`./-` names a file called "-"): undefined then. */
+export function outputFileOf(outputFile: string | undefined): string | undefined {
   return outputFile === '-' ? undefined : outputFile;
 }
 
