@@ -45,18 +45,23 @@ export const unusedGrants: Check = {
         }
         for (const action of platformActions(facts.graph, h)) used.add(action.toLowerCase());
       }
-      const allowed = new Set(iam.allowedActions(principal).filter((g) => g.decision === 'allow').map((g) => g.action));
+      // Only a grant the code does not call needs deciding; the whole allowance is needed only for NotAction.
+      const allowedOutright = (action: string): boolean => iam.decisionOf(principal, action) === 'allow';
+      let allowed: readonly string[] | undefined;
       const handler = users[0]!;
       for (const applied of principal.identityPolicies) {
         for (const statement of applied.document.statements) {
           if (statement.effect !== 'Allow') continue;
           const granted = statement.action
             ? [...new Set(statement.action.flatMap((p) => Array.from(iam.actionsMatching(p), (a) => a.action)))]
-            : [...allowed].filter((a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)));
+            : (allowed ??= iam.allowedActions(principal).flatMap((g) => (g.decision === 'allow' ? [g.action] : []))).filter(
+                (a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)),
+              );
           const unused = granted
-            .filter((a) => allowed.has(a) && !used.has(a.toLowerCase()))
+            .filter((a) => !used.has(a.toLowerCase()))
             .filter((a) => !opaqueServices.has(a.split(':')[0]!.toLowerCase()))
             .filter((a) => !ignore.some((p) => globMatch(p, a, true)))
+            .filter(allowedOutright)
             .sort();
           if (unused.length === 0) continue;
           const calledHere = granted.filter((a) => used.has(a.toLowerCase())).sort();
