@@ -96,6 +96,16 @@ describe('what the findings say', () => {
     expect(finding!.evidence[1]!.message).toBe('the code of aws_lambda_function.report calls dynamodb:GetItem');
     expect((finding!.evidence[0]!.data as { unused: string[] }).unused).not.toContain('dynamodb:GetItem');
   });
+
+  it('a NotAction grant: everything it allows but the code never calls, nothing it excepts (iam:PassRole is granted by the next statement)', async () => {
+    const run = await runRuleCase(join(RULES, 'no-unused-grants', 'fail-notaction-allows-everything-else'), ['no-unused-grants']);
+    const [finding] = run.results;
+    expect(finding!.evidence[0]!.message).toMatch(/^statement 0 \(AllButIam\) of aws_iam_role_policy\.report allows everything except iam:\*, sts:\*; no code path calls /);
+    const unused = (finding!.evidence[0]!.data as { unused: string[] }).unused;
+    expect(unused).toEqual(expect.arrayContaining(['dynamodb:PutItem', 's3:GetObject', 'sagemaker:CreateModelPackage']));
+    expect(unused).not.toContain('dynamodb:GetItem');
+    expect(unused.filter((a) => /^(iam|sts):/.test(a))).toEqual([]);
+  });
 });
 
 describe('missing grants and resource policies', () => {
