@@ -3,12 +3,12 @@ import { dict, mapDict } from '../model/dict.js';
 import type { JsonValue } from '../model/json.js';
 import type { Location, Reference, Resource, Value } from '../model/types.js';
 import { Unknown } from '../model/types.js';
-import { splitTemplate, type TemplatePart } from './expressions.js';
+import { splitTemplate, type TemplatePart, type Traversal } from './expressions.js';
 import { relative, sep } from 'node:path';
 import { APPLY_TIME, convertToType, evaluateExpression, evaluateRaw, evaluateTemplate, parseTypeConstraint, traversalsOf, type EvalScope } from './hcl-eval.js';
 import { Opaque, type EvalValue } from './hcl-value.js';
 import { awsManagedPolicyData } from './iam-catalog.js';
-import { jsonPointer, readJson, type DuplicateKey, type JsonDocument } from './json.js';
+import { escapePointer, jsonPointer, readJson, type DuplicateKey, type JsonDocument } from './json.js';
 import { normalizeBlocks } from './values.js';
 
 /**
@@ -141,8 +141,9 @@ export function readConfigDocument(
     const byType = doc[section];
     if (byType === undefined) continue;
     for (const [type, byName] of entries(byType, `/${section}`, file, lines)) {
-      for (const [name, raw] of entries(byName, jsonPointer(section, type), file, lines)) {
-        const pointer = jsonPointer(section, type, name);
+      const typePointer = jsonPointer(section, type);
+      forEachEntry(byName, typePointer, file, lines, (name, raw) => {
+        const pointer = `${typePointer}/${escapePointer(name)}`;
         if (declared.has(pointer)) {
           throw inputError(
             `${section} ${type}.${name} is declared twice`,
@@ -171,15 +172,9 @@ export function readConfigDocument(
             (annotations ??= dict())[key] = comment[key] as JsonValue;
           }
         }
-        const line = lines.get(pointer);
-        const location: Location = {
-          file,
-          ...(line !== undefined ? { line } : {}),
-          jsonPointer: pointer,
-          ...(constructPath !== undefined ? { constructPath } : {}),
-        };
-        blocks.push({ mode, type, name, body, location, ...(annotations ? { annotations } : {}) });
-      }
+        const location = blockLocation(file, lines.get(pointer), pointer, constructPath);
+        blocks.push(annotations ? { mode, type, name, body, location, annotations } : { mode, type, name, body, location });
+      });
     }
   }
   const moduleCalls: ModuleCall[] = [];
@@ -260,16 +255,27 @@ function readDefinitions(doc: Record<string, unknown>): ModuleDefinitions {
 }
 
 function entries(value: unknown, pointer: string, file: string, lines: ReadonlyMap<string, number>): [string, unknown][] {
-  // Terraform JSON also allows a list of objects at these levels; merge them in order.
-  const objects = Array.isArray(value) ? value : [value];
   const out: [string, unknown][] = [];
-  for (const object of objects) {
+  forEachEntry(value, pointer, file, lines, (key, member) => out.push([key, member]));
+  return out;
+}
+
+/** The members of an object at `pointer`, `//` comments skipped; Terraform JSON also allows a list of objects there, merged in order. */
+function forEachEntry(value: unknown, pointer: string, file: string, lines: ReadonlyMap<string, number>, visit: (key: string, member: unknown) => void): void {
+  const objects = Array.isArray(value) ? value : [value];
+  for (let i = 0; i < objects.length; i++) {
+    const object: unknown = objects[i];
     if (!isPlainObject(object)) {
       throw inputError(`${pointer} is not an object`, { file, line: lines.get(pointer), field: pointer }, 'a JSON object keyed by type and name');
     }
-    for (const key in object) if (key !== '//') out.push([key, object[key]]);
+    for (const key in object) if (key !== '//') visit(key, object[key]);
   }
-  return out;
+}
+
+/** Where a block is written (a function, not spreads: called once per block of a large stack). */
+function blockLocation(file: string, line: number | undefined, pointer: string, constructPath: string | undefined): Location {
+  if (line === undefined) return constructPath === undefined ? { file, jsonPointer: pointer } : { file, jsonPointer: pointer, constructPath };
+  return constructPath === undefined ? { file, line, jsonPointer: pointer } : { file, line, jsonPointer: pointer, constructPath };
 }
 
 // ---- from blocks to resources --------------------------------------------------------------
@@ -279,7 +285,47 @@ class Template {
   constructor(
     readonly text: string,
     readonly parts: readonly TemplatePart[],
+    /** The resources it names (targets without the module prefix), in the order written. */
+    readonly traversals: readonly Traversal[],
   ) {}
+}
+
+/**
+ * What one scope has worked out about texts that recur: a big stack writes
+ * `${aws_vpc.main.id}` thousands of times. Every entry is a pure function of its text.
+ */
+class TextMemo {
+  /** Template text -> its Template, or the literal string it stands for (only `$${` escapes, or an unclosed `${`). */
+  private readonly templates = new Map<string, Template | string>();
+  /** `module.net.aws_subnet.a[0].id` -> `module.net.aws_subnet.a[0]` and `id`; null when it names no resource. */
+  private readonly targets = new Map<string, { readonly target: string; readonly attribute?: string } | null>();
+
+  template(text: string): Template | string {
+    let template = this.templates.get(text);
+    if (template === undefined) {
+      const parts = splitTemplate(text);
+      if (!parts) template = text;
+      else if (!parts.some((p) => 'expr' in p)) template = parts.map((p) => ('literal' in p ? p.literal : '')).join('');
+      else {
+        const traversals: Traversal[] = [];
+        for (const part of parts) if ('expr' in part) traversals.push(...traversalsOf(part.expr));
+        template = new Template(text, parts, traversals);
+      }
+      this.templates.set(text, template);
+    }
+    return template;
+  }
+
+  referenceTarget(ref: string): { readonly target: string; readonly attribute?: string } | null {
+    let named = this.targets.get(ref);
+    if (named === undefined) {
+      const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(ref);
+      const target = parsed ? `${parsed[1] ?? ''}${parsed[2] ?? ''}` : undefined;
+      named = target === undefined ? null : parsed?.[3] ? { target, attribute: parsed[3] } : { target };
+      this.targets.set(ref, named);
+    }
+    return named;
+  }
 }
 
 /** `dynamic "NAME" { for_each, iterator, content }` blocks of one body, expanded at resolve time. */
@@ -317,7 +363,7 @@ interface BlockEntry {
   readonly pending: { [key: string]: Pending };
   readonly references: Reference[];
   /** References whose instance is computed (`[each.key]`), by position: the index expression. */
-  readonly computedIndexes: Map<number, string>;
+  readonly computedIndexes?: ReadonlyMap<number, string>;
   /** Set once expanded: the instances, and how expressions see the whole resource. */
   expansion?: { readonly drafts: readonly Draft[]; readonly shape: 'single' | 'list' | 'map' | 'unknown'; readonly reason?: string };
   expanding?: boolean;
@@ -370,6 +416,8 @@ const CONSTANT_SCOPE: EvalScope = { prefix: '', variable: () => undefined, local
 
 /** Model values made from opaque values, so reading them back for another expression is exact. */
 const opaqueOf = new WeakMap<Unknown, Opaque>();
+/** The other way: one model value per opaque value (the same apply-time attribute is read all over a stack). */
+const unknownOf = new WeakMap<Opaque, Unknown>();
 
 /**
  * The model's form of an evaluated value: an apply-time value is `Unknown` (its reason the
@@ -380,8 +428,12 @@ const opaqueOf = new WeakMap<Unknown, Opaque>();
 function toModelValue(value: EvalValue): Value {
   if (value instanceof Opaque) {
     if (value.partial) return value.text;
-    const unknown = new Unknown(value.note ? `${value.text} (${value.note})` : value.text, value.refs);
-    opaqueOf.set(unknown, value);
+    let unknown = unknownOf.get(value);
+    if (unknown === undefined) {
+      unknown = new Unknown(value.note ? `${value.text} (${value.note})` : value.text, value.refs);
+      opaqueOf.set(unknown, value);
+      unknownOf.set(value, unknown);
+    }
     return unknown;
   }
   if (value === null || typeof value !== 'object') return value;
@@ -484,6 +536,7 @@ export class ConfigScope {
   private readonly modules = new Map<string, ModuleState>();
   /** `parentPath \0 callName` -> the call's instances, once its module was read. */
   private readonly calls = new Map<string, Expansion>();
+  private readonly memo = new TextMemo();
 
   constructor(readonly stack?: string) {}
 
@@ -517,19 +570,22 @@ export class ConfigScope {
         );
       }
       const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, block.body);
-      const references: Reference[] = [];
-      const computedIndexes = new Map<number, string>();
+      const found: FoundReferences = { prefix, memo: this.memo, references: [] };
       const pending: { [key: string]: Pending } = dict();
       // Path segments are pushed and popped on one array: no string is built unless a reference is found.
+      const path: string[] = [];
       for (const key in normalized) {
         if (META_ARGUMENTS.has(key)) continue;
         const raw = normalized[key];
-        pending[key] =
-          key === 'dynamic' && raw !== null && typeof raw === 'object'
-            ? dynamicBlocks(raw, [], references, prefix, computedIndexes)
-            : toPending(raw, [key], references, prefix, computedIndexes);
+        if (key === 'dynamic' && raw !== null && typeof raw === 'object') pending[key] = dynamicBlocks(raw, path, found);
+        else {
+          path.push(key);
+          pending[key] = toPending(raw, path, found);
+          path.pop();
+        }
       }
-      const entry: BlockEntry = { block, base: address, modulePath, pending, references, computedIndexes };
+      const { references, computedIndexes } = found;
+      const entry: BlockEntry = { block, base: address, modulePath, pending, references, ...(computedIndexes ? { computedIndexes } : {}) };
       this.entries.set(address, entry);
       this.order.push(entry);
     }
@@ -614,7 +670,7 @@ export class ConfigScope {
         bindings.size === 0
           ? entry.references
           : entry.references.map((r, i) => {
-              const expr = entry.computedIndexes.get(i);
+              const expr = entry.computedIndexes?.get(i);
               if (expr === undefined) return r;
               const key = evaluateExpression(expr, this.scopeFor(modulePath, bindings));
               return typeof key === 'string' || typeof key === 'number' ? { ...r, target: `${r.target}${keyText(key)}` } : r;
@@ -682,7 +738,7 @@ export class ConfigScope {
     draft.resolving = false;
     draft.values = values;
     // Well-known data attributes are not in the configuration: their values are walked whole.
-    linkUnknowns(values, draft.references, draft.block.mode === 'data' ? undefined : draft.pending);
+    linkUnknowns(values, draft.references, this.memo, draft.block.mode === 'data' ? undefined : draft.pending);
     return values;
   }
 
@@ -995,8 +1051,26 @@ function convertVariable(value: EvalValue, type: unknown): EvalValue {
  * a local built from a resource attribute) become references of the resource, at the attribute
  * path where the value landed, so graph links exist even when the text names no resource.
  */
-function linkUnknowns(values: { readonly [key: string]: Value }, references: Reference[], pending?: { readonly [key: string]: Pending }): void {
+function linkUnknowns(
+  values: { readonly [key: string]: Value },
+  references: Reference[],
+  memo: TextMemo,
+  pending?: { readonly [key: string]: Pending },
+): void {
+  // Nearly always the reference is there already (the template that made the unknown named it):
+  // a few references are compared in place, many through a set.
   let seen: Set<string> | undefined;
+  const linked = (attribute: string, target: string): boolean => {
+    if (!seen && references.length <= 32) {
+      for (let i = 0; i < references.length; i++) {
+        const r = references[i] as Reference;
+        if (r.attribute === attribute && r.target === target) return true;
+      }
+      return false;
+    }
+    seen ??= new Set(references.map((r) => `${r.attribute}\u0000${r.target}`));
+    return seen.has(`${attribute}\u0000${target}`);
+  };
   // Path segments are pushed and popped on one array: a path is joined only where an unknown carries references.
   const path: string[] = [];
   const walk = (value: Value, depth: number): void => {
@@ -1004,14 +1078,11 @@ function linkUnknowns(values: { readonly [key: string]: Value }, references: Ref
     if (value instanceof Unknown) {
       if (value.references.length === 0) return;
       const at = path.join('.');
-      seen ??= new Set(references.map((r) => `${r.attribute}\u0000${r.target}`));
       for (const ref of value.references) {
-        const parsed = /^((?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[\w-]+\.[\w-]+(?:\[[^\]]*\])?)(?:\.(.+))?$/.exec(ref);
-        if (!parsed) continue;
-        const target = `${parsed[1] ?? ''}${parsed[2] ?? ''}`;
-        if (seen.has(`${at}\u0000${target}`)) continue;
-        seen.add(`${at}\u0000${target}`);
-        references.push({ attribute: at, target, ...(parsed[3] ? { targetAttribute: parsed[3] } : {}) });
+        const named = memo.referenceTarget(ref);
+        if (!named || linked(at, named.target)) continue;
+        seen?.add(`${at}\u0000${named.target}`);
+        references.push(named.attribute ? { attribute: at, target: named.target, targetAttribute: named.attribute } : { attribute: at, target: named.target });
       }
       return;
     }
@@ -1076,27 +1147,35 @@ function linkUnknowns(values: { readonly [key: string]: Value }, references: Ref
 /** Containers holding at least one Template: only these are copied and walked again at resolve time. */
 const pendingContainers = new WeakSet<object>();
 
+/** The references one block's values make, as `toPending` finds them. */
+interface FoundReferences {
+  /** Module prefix of the targets (`module.net.`), empty at the root. */
+  readonly prefix: string;
+  readonly memo: TextMemo;
+  readonly references: Reference[];
+  /** References whose instance is computed (`[each.key]`), by position: the index expression. */
+  computedIndexes?: Map<number, string>;
+}
+
 /**
  * Replaces template strings by `Template`s and records their references; `dynamic` blocks become
  * `DynamicBlocks`. Copy-on-write: a subtree without `${` is returned as is, so a large stack is not
  * copied twice.
  */
-function toPending(value: unknown, path: string[], references: Reference[], prefix: string, computed?: Map<number, string>): Pending {
+function toPending(value: unknown, path: string[], found: FoundReferences): Pending {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
-    const parts = splitTemplate(value);
-    if (!parts || !parts.some((p) => 'expr' in p)) return parts ? parts.map((p) => ('literal' in p ? p.literal : '')).join('') : value;
-    let attribute: string | undefined;
-    for (const part of parts) {
-      if (!('expr' in part)) continue;
-      for (const t of traversalsOf(part.expr)) {
-        const target = prefix + t.base + (t.index !== undefined ? `[${t.index}]` : '');
-        if (t.computedIndex !== undefined) computed?.set(references.length, t.computedIndex);
-        attribute ??= path.join('.');
-        references.push(t.attribute ? { attribute, target, targetAttribute: t.attribute } : { attribute, target });
-      }
+    const template = found.memo.template(value);
+    if (typeof template === 'string') return template;
+    const { traversals } = template;
+    const attribute = traversals.length > 0 ? path.join('.') : '';
+    for (let i = 0; i < traversals.length; i++) {
+      const t = traversals[i] as Traversal;
+      const target = found.prefix + t.base + (t.index !== undefined ? `[${t.index}]` : '');
+      if (t.computedIndex !== undefined) (found.computedIndexes ??= new Map()).set(found.references.length, t.computedIndex);
+      found.references.push(t.attribute ? { attribute, target, targetAttribute: t.attribute } : { attribute, target });
     }
-    return new Template(value, parts);
+    return template;
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   if (Array.isArray(value)) {
@@ -1104,7 +1183,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     for (let i = 0; i < value.length; i++) {
       const item = value[i] as unknown;
       path.push(String(i));
-      const next = toPending(item, path, references, prefix, computed);
+      const next = toPending(item, path, found);
       path.pop();
       if (next !== item && !copy) copy = value.slice(0, i) as Pending[];
       if (copy) copy.push(next);
@@ -1119,12 +1198,12 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
     for (const key in object) {
       const item = object[key];
       if (key === 'dynamic' && item !== null && typeof item === 'object') {
-        copy ??= { ...(object as { [key: string]: Pending }) };
-        copy[key] = dynamicBlocks(item, path, references, prefix, computed);
+        copy ??= dict(object as { [key: string]: Pending });
+        copy[key] = dynamicBlocks(item, path, found);
         continue;
       }
       path.push(key);
-      const next = toPending(item, path, references, prefix, computed);
+      const next = toPending(item, path, found);
       path.pop();
       if (next !== item && !copy) copy = dict(object as { [key: string]: Pending });
       if (copy) copy[key] = next;
@@ -1137,7 +1216,7 @@ function toPending(value: unknown, path: string[], references: Reference[], pref
 }
 
 /** `dynamic` as hcl2json writes it (`[{ingress: [{for_each, content: [{...}]}]}]`) or as Terraform JSON (`{ingress: {...}}`). */
-function dynamicBlocks(raw: object, path: string[], references: Reference[], prefix: string, computed?: Map<number, string>): DynamicBlocks {
+function dynamicBlocks(raw: object, path: string[], found: FoundReferences): DynamicBlocks {
   const blocks: { name: string; forEach: unknown; iterator: string; content: Pending }[] = [];
   for (const group of Array.isArray(raw) ? raw : [raw]) {
     if (!isPlainObject(group)) continue;
@@ -1147,8 +1226,8 @@ function dynamicBlocks(raw: object, path: string[], references: Reference[], pre
         const iterator = typeof spec.iterator === 'string' ? spec.iterator.replace(/^\$\{([\s\S]*)\}$/, '$1') : name;
         path.push(name);
         // Record the content's references (and the for_each's) on the block's attribute path.
-        toPending(spec.for_each, path, references, prefix, computed);
-        const content = toPending(spec.content ?? {}, path, references, prefix, computed);
+        toPending(spec.for_each, path, found);
+        const content = toPending(spec.content ?? {}, path, found);
         path.pop();
         blocks.push({ name, forEach: spec.for_each, iterator, content });
       }

@@ -75,6 +75,7 @@ class EvaluationContext {
   private readonly parsed = new Map<string, Node | null>();
   private readonly traversals = new Map<string, readonly Traversal[]>();
   private readonly refs = new Map<string, readonly string[]>();
+  private readonly applyTime = new Map<string, Opaque>();
   private readonly types = new Map<string, TypeSpec | null>();
   private readonly weights = new WeakMap<object, number>();
   private readonly resourceNames = new WeakMap<Node, ResourceName | null>();
@@ -98,6 +99,20 @@ class EvaluationContext {
       this.parsed.set(text, node);
     }
     return node;
+  }
+
+  /**
+   * `${ADDRESS.PATH}`, an attribute the provider decides at apply time: one value per attribute
+   * (a big stack reads `aws_vpc.main.id` thousands of times; values are never changed).
+   */
+  decidedLater(at: string): Opaque {
+    let opaque = this.applyTime.get(at);
+    if (opaque === undefined) {
+      opaque = new Opaque(`\${${at}}`, [at], false);
+      if (this.applyTime.size > 50_000) this.applyTime.clear();
+      this.applyTime.set(at, opaque);
+    }
+    return opaque;
   }
 
   /** See `traversalsOf`. */
@@ -650,8 +665,7 @@ class Evaluator {
       const decidedLater = (path: string): Opaque => {
         const owner = APPLY_TIME.get(current as object);
         if (owner === undefined || owner === '') return this.opaque(node);
-        const at = `${owner}${path}`;
-        return new Opaque(`\${${at}}`, [at], false);
+        return this.context.decidedLater(`${owner}${path}`);
       };
       let key: EvalValue;
       if (step.kind === 'attr') key = step.name;

@@ -47,7 +47,7 @@ export interface JsonDocument {
 /** Deeper than any Terraform, plan or policy document; keeps every recursive walker far from the stack limit. */
 const MAX_JSON_DEPTH = 200;
 
-function escapePointer(segment: string): string {
+export function escapePointer(segment: string): string {
   return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 

@@ -45,30 +45,48 @@ function blockTree(typeKey: string): Map<string, BlockNode> | null {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `typeKey` is `aws_lambda_function` or `data.aws_iam_policy_document`. Returns a new object. */
+/**
+ * `typeKey` is `aws_lambda_function` or `data.aws_iam_policy_document`. Copy-on-write: `body`
+ * itself when it already has the schema's shape (synth JSON nearly always does), else a new dict;
+ * `body` is never changed.
+ */
 export function normalizeBlocks(typeKey: string, body: Record<string, unknown>): Record<string, unknown> {
   const tree = blockTree(typeKey);
   return tree ? applyTree(body, tree) : body;
 }
 
 function applyTree(body: Record<string, unknown>, tree: Map<string, BlockNode>): Record<string, unknown> {
-  const out: Record<string, unknown> = dict();
+  let out: Record<string, unknown> | undefined;
   for (const key in body) {
     const value = body[key];
     const node = tree.get(key);
-    if (!node) {
-      out[key] = value;
-      continue;
+    const shaped = node ? blockShape(value, node) : value;
+    if (shaped !== value && !out) {
+      out = dict();
+      for (const earlier in body) {
+        if (earlier === key) break;
+        out[earlier] = body[earlier];
+      }
     }
-    if (node.single) {
-      const one: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value;
-      out[key] = isPlainObject(one) && node.children.size ? applyTree(one, node.children) : one;
-    } else {
-      const list: unknown = isPlainObject(value) ? [value] : value;
-      out[key] = Array.isArray(list) && node.children.size
-        ? list.map((item: unknown) => (isPlainObject(item) ? applyTree(item, node.children) : item))
-        : list;
-    }
+    if (out) out[key] = shaped;
   }
-  return out;
+  return out ?? body;
+}
+
+/** A block's value in the schema's shape: one object for a single-nested block, a list of objects otherwise. */
+function blockShape(value: unknown, node: BlockNode): unknown {
+  if (node.single) {
+    const one: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value;
+    return isPlainObject(one) && node.children.size ? applyTree(one, node.children) : one;
+  }
+  if (isPlainObject(value)) return [node.children.size ? applyTree(value, node.children) : value];
+  if (!Array.isArray(value) || !node.children.size) return value;
+  let list: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const shaped = isPlainObject(item) ? applyTree(item, node.children) : item;
+    if (shaped !== item && !list) list = value.slice(0, i);
+    if (list) list.push(shaped);
+  }
+  return list ?? value;
 }

@@ -18,7 +18,10 @@ export function dict<T>(entries?: Readonly<Record<string, T>> | Iterable<readonl
   const out = new Empty() as Dict<T>;
   if (entries === undefined) return out;
   if (Symbol.iterator in entries) for (const [key, value] of entries) out[key] = value;
-  else for (const key of Object.keys(entries)) out[key] = entries[key] as T;
+  else {
+    const keys = Object.keys(entries);
+    for (let i = 0; i < keys.length; i++) out[keys[i] as string] = entries[keys[i] as string] as T;
+  }
   return out;
 }
 
@@ -33,7 +36,11 @@ export function makeDict(object: object): void {
 /** A dict of `f` applied to each own value of `object`. */
 export function mapDict<T, U>(object: Readonly<Record<string, T>>, f: (value: T, key: string) => U): Dict<U> {
   const out = new Empty() as Dict<U>;
-  for (const key of Object.keys(object)) out[key] = f(object[key] as T, key);
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    out[key] = f(object[key] as T, key);
+  }
   return out;
 }
 
