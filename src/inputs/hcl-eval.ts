@@ -105,7 +105,7 @@ class EvaluationContext {
    * `${ADDRESS.PATH}`, an attribute the provider decides at apply time: one value per attribute
    * (a big stack reads `aws_vpc.main.id` thousands of times; values are never changed).
    */
-  decidedLater(at: string): Opaque {
+  applyTimeAttribute(at: string): Opaque {
     let opaque = this.applyTime.get(at);
     if (opaque === undefined) {
       opaque = new Opaque(`\${${at}}`, [at], false);
@@ -665,7 +665,7 @@ class Evaluator {
       const decidedLater = (path: string): Opaque => {
         const owner = APPLY_TIME.get(current as object);
         if (owner === undefined || owner === '') return this.opaque(node);
-        return this.context.decidedLater(`${owner}${path}`);
+        return this.context.applyTimeAttribute(`${owner}${path}`);
       };
       let key: EvalValue;
       if (step.kind === 'attr') key = step.name;
