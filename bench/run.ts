@@ -8,7 +8,8 @@
  * For every N it generates the stack (synth JSON, HCL, plan JSON, handler code) under
  * `.bench/n<N>` and times, each `--runs` times (median reported, peak RSS = max over runs):
  *   hybridguard check (synth | synth --code | HCL | plan), query who-can, query exposure;
- *   dependency-cruiser 17 with one forbidden rule over the same handler files;
+ *   dependency-cruiser 17 with one forbidden rule over the same handler files, timed in
+ *   alternation with check --code (their ratio is a target);
  *   terraform validate on the same synth JSON (init once, outside the timing).
  * Then the second generator shape (`--shape tiny`: tiny handler files in import chains, many small
  * policies, findings by the thousand; `.bench/n<N>-tiny`): check, check --code and
@@ -74,6 +75,21 @@ const rel = (path: string): string => relative(ROOT, path) || '.';
 const fmt = (s: number | undefined): string => (s === undefined ? 'n/a' : s < 10 ? s.toFixed(3) : s.toFixed(1));
 const mib = (m: number | undefined): string => (m === undefined ? 'n/a' : `${Math.round(m)}`);
 
+/** One command to time. */
+interface Timed {
+  readonly n: number | undefined;
+  readonly tool: Row['tool'];
+  readonly label: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Exit codes of a valid answer. */
+  readonly allowed: readonly number[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Checks the warm-up's answer (a crash that exits 1 must not be timed as a result). */
+  readonly validate?: (m: Measurement) => string | undefined;
+}
+
 /** Times `command args` `runs` times after one untimed warm-up whose exit code must be allowed. */
 async function bench(
   n: number | undefined,
@@ -85,38 +101,56 @@ async function bench(
   allowed: readonly number[],
   env?: NodeJS.ProcessEnv,
   cwd = ROOT,
-  /** Checks the warm-up's answer (a crash that exits 1 must not be timed as a result). */
   validate?: (m: Measurement) => string | undefined,
 ): Promise<Measurement | undefined> {
-  const shown = `${command === process.execPath ? 'node' : rel(command)} ${args.map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ')}`;
-  const warm = await run(command, args, { env, cwd, captureStdout: true });
-  const invalid = allowed.includes(warm.exitCode) ? validate?.(warm) : undefined;
-  if (!allowed.includes(warm.exitCode) || invalid) {
-    const why = invalid ?? (warm.stderr || warm.stdout).trim().split('\n').slice(0, 3).join(' / ');
-    rows.push({ n, tool, label, command: shown, note: `failed (exit ${warm.exitCode}): ${why.slice(0, 200)}` });
-    console.log(`  ${label.padEnd(34)} FAILED exit ${warm.exitCode}: ${why.slice(0, 200)}`);
-    return undefined;
-  }
-  const times: number[] = [];
-  let rss = warm.maxRssMiB;
-  for (let i = 0; i < runs; i++) {
-    const m = await run(command, args, { env, cwd });
-    times.push(m.seconds);
-    if (m.maxRssMiB !== undefined) rss = Math.max(rss ?? 0, m.maxRssMiB);
-  }
-  const row: Row = {
-    n,
-    tool,
-    label,
-    command: shown,
-    medianSeconds: median(times),
-    minSeconds: Math.min(...times),
-    ...(rss !== undefined ? { maxRssMiB: rss } : {}),
-  };
-  rows.push(row);
-  console.log(`  ${label.padEnd(34)} ${fmt(row.medianSeconds).padStart(8)} s  (min ${fmt(row.minSeconds)})  ${mib(rss).padStart(5)} MiB`);
+  const [warm] = await benchTogether([{ n, tool, label, command, args, allowed, ...(env ? { env } : {}), cwd, ...(validate ? { validate } : {}) }], runs);
   return warm;
 }
+
+/**
+ * Times several commands in alternation (a run of each, then the next round): commands whose
+ * times are compared (hybridguard against dependency-cruiser) then share the machine's state,
+ * where minutes apart a shared runner may be slower for one than for the other. Returns each
+ * command's warm-up (undefined for a command whose warm-up failed: it is not timed).
+ */
+async function benchTogether(commands: readonly Timed[], runs: number): Promise<(Measurement | undefined)[]> {
+  const warmups: (Measurement | undefined)[] = [];
+  for (const c of commands) {
+    const warm = await run(c.command, c.args, { ...(c.env ? { env: c.env } : {}), cwd: c.cwd ?? ROOT, captureStdout: true });
+    const invalid = c.allowed.includes(warm.exitCode) ? c.validate?.(warm) : undefined;
+    if (!c.allowed.includes(warm.exitCode) || invalid) {
+      const why = invalid ?? (warm.stderr || warm.stdout).trim().split('\n').slice(0, 3).join(' / ');
+      rows.push({ n: c.n, tool: c.tool, label: c.label, command: shownCommand(c), note: `failed (exit ${warm.exitCode}): ${why.slice(0, 200)}` });
+      console.log(`  ${c.label.padEnd(34)} FAILED exit ${warm.exitCode}: ${why.slice(0, 200)}`);
+      warmups.push(undefined);
+    } else warmups.push(warm);
+  }
+  const timed = commands.map((c, i) => ({ c, times: [] as number[], rss: warmups[i]?.maxRssMiB })).filter((_, i) => warmups[i] !== undefined);
+  for (let round = 0; round < runs; round++) {
+    for (const t of timed) {
+      const m = await run(t.c.command, t.c.args, { ...(t.c.env ? { env: t.c.env } : {}), cwd: t.c.cwd ?? ROOT });
+      t.times.push(m.seconds);
+      if (m.maxRssMiB !== undefined) t.rss = Math.max(t.rss ?? 0, m.maxRssMiB);
+    }
+  }
+  for (const { c, times, rss } of timed) {
+    const row: Row = {
+      n: c.n,
+      tool: c.tool,
+      label: c.label,
+      command: shownCommand(c),
+      medianSeconds: median(times),
+      minSeconds: Math.min(...times),
+      ...(rss !== undefined ? { maxRssMiB: rss } : {}),
+    };
+    rows.push(row);
+    console.log(`  ${c.label.padEnd(34)} ${fmt(row.medianSeconds).padStart(8)} s  (min ${fmt(row.minSeconds)})  ${mib(rss).padStart(5)} MiB`);
+  }
+  return warmups;
+}
+
+const shownCommand = (c: Timed): string =>
+  `${c.command === process.execPath ? 'node' : rel(c.command)} ${c.args.map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ')}`;
 
 /** Counts findings in `--format json` output, whatever the exact envelope. */
 function countFindings(stdout: string): number | undefined {
@@ -169,9 +203,6 @@ async function prepareTerraform(gen: GenerateResult, env: NodeJS.ProcessEnv): Pr
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  /** The CLI on a generated input: exit 0 or 1, and a JSON answer (a crash is not timed as a result). */
-  const benchCli = (n: number, label: string, args: readonly string[]) =>
-    bench(n, 'hybridguard', label, process.execPath, [CLI, ...args], options.runs, [0, 1], undefined, ROOT, jsonAnswer);
   const startedAt = new Date();
   console.log(
     `hybridguard scale benchmark: N = ${options.services.join(', ')}, ${options.runs} runs each${
@@ -233,14 +264,49 @@ async function main(): Promise<void> {
       `  options: { doNotFollow: { path: 'node_modules' }, tsPreCompilationDeps: true },\n};\n`,
   );
 
+  /** The CLI on a generated input: exit 0 or 1, and a JSON answer (a crash is not timed as a result). */
+  const cli = (n: number, label: string, args: readonly string[]): Timed => ({
+    n,
+    tool: 'hybridguard',
+    label,
+    command: process.execPath,
+    args: [CLI, ...args],
+    allowed: [0, 1],
+    validate: jsonAnswer,
+  });
+  const benchCli = async (n: number, label: string, args: readonly string[]) => (await benchTogether([cli(n, label, args)], options.runs))[0];
+  /**
+   * `check --code` and dependency-cruiser (one forbidden rule) over the same handler folder, in
+   * alternation: their ratio is a target. depcruise exits with the number of violations: exactly
+   * the 2 planted imports.
+   */
+  const benchCodeAgainstPeer = async (n: number, label: string, args: readonly string[], peerLabel: string, functions: string) => {
+    const peer: Timed = {
+      n,
+      tool: 'dependency-cruiser',
+      label: peerLabel,
+      command: DEPCRUISE,
+      args: ['--config', depcruiseConfig, '--output-type', 'err', functions],
+      allowed: [2],
+    };
+    const ours = hgAvailable ? [cli(n, label, args)] : [];
+    const warmups = await benchTogether([...ours, ...(options.skip.has('depcruise') ? [] : [peer])], options.runs);
+    return ours.length > 0 ? warmups[0] : undefined;
+  };
   for (const n of options.services) {
     const gen = generate({ out: join(ROOT, '.bench', `n${n}`), services: n });
     const { counts } = gen.stack;
     console.log(`\nN = ${n}: ${counts.resources} resources, ${counts.codeFiles} handler files`);
     const synth = gen.synthDir as string;
+    const withCode = await benchCodeAgainstPeer(
+      n,
+      'check --code (synth JSON + handlers)',
+      ['check', synth, '--code', gen.codeRoot, '--format', 'json'],
+      'depcruise, 1 forbidden rule',
+      join(gen.codeRoot, 'functions'),
+    );
     if (hgAvailable) {
       const check = await benchCli(n, 'check (synth JSON)', ['check', synth, '--format', 'json']);
-      const withCode = await benchCli(n, 'check --code (synth JSON + handlers)', ['check', synth, '--code', gen.codeRoot, '--format', 'json']);
       // The same stack with the regular functions' handlers in Python (boto3), read with tree-sitter.
       const py = generate({ out: join(ROOT, '.bench', `n${n}-py`), services: n, formats: ['synth'], python: true });
       await benchCli(n, 'check --code (synth JSON + Python handlers)', ['check', py.synthDir as string, '--code', py.codeRoot, '--format', 'json']);
@@ -250,18 +316,6 @@ async function main(): Promise<void> {
       await benchCli(n, 'query exposure', ['query', 'exposure', synth, '--format', 'json']);
       findingCounts.set(n, countFindings(withCode?.stdout ?? check?.stdout ?? ''));
     }
-    if (!options.skip.has('depcruise')) {
-      // depcruise exits with the number of violations: exactly the 2 planted imports.
-      await bench(
-        n,
-        'dependency-cruiser',
-        'depcruise, 1 forbidden rule',
-        DEPCRUISE,
-        ['--config', depcruiseConfig, '--output-type', 'err', join(gen.codeRoot, 'functions')],
-        options.runs,
-        [2],
-      );
-    }
     if (!options.skip.has('terraform')) {
       const dir = await prepareTerraform(gen, tfEnv);
       if (dir) await bench(n, 'terraform', 'terraform validate', 'terraform', ['validate', '-no-color'], options.runs, [0], tfEnv, dir);
@@ -270,21 +324,14 @@ async function main(): Promise<void> {
       const tiny = generate({ out: join(ROOT, benchDir(n, { shape: 'tiny' })), services: n, formats: ['synth'], shape: 'tiny' });
       console.log(`  tiny shape: ${tiny.stack.counts.resources} resources, ${tiny.stack.counts.codeFiles} handler files`);
       const tinySynth = tiny.synthDir as string;
-      if (hgAvailable) {
-        await benchCli(n, 'check (synth JSON) [tiny]', ['check', tinySynth, '--format', 'json']);
-        await benchCli(n, 'check --code (synth JSON + handlers) [tiny]', ['check', tinySynth, '--code', tiny.codeRoot, '--format', 'json']);
-      }
-      if (!options.skip.has('depcruise')) {
-        await bench(
-          n,
-          'dependency-cruiser',
-          'depcruise, 1 forbidden rule [tiny]',
-          DEPCRUISE,
-          ['--config', depcruiseConfig, '--output-type', 'err', join(tiny.codeRoot, 'functions')],
-          options.runs,
-          [2],
-        );
-      }
+      if (hgAvailable) await benchCli(n, 'check (synth JSON) [tiny]', ['check', tinySynth, '--format', 'json']);
+      await benchCodeAgainstPeer(
+        n,
+        'check --code (synth JSON + handlers) [tiny]',
+        ['check', tinySynth, '--code', tiny.codeRoot, '--format', 'json'],
+        'depcruise, 1 forbidden rule [tiny]',
+        join(tiny.codeRoot, 'functions'),
+      );
     }
     if (options.profile && hgAvailable && n === (options.services.includes(1000) ? 1000 : options.services[options.services.length - 1])) {
       const profDir = join(ROOT, '.bench', 'profiles');
@@ -320,6 +367,7 @@ function renderReport(options: Options, startedAt: Date, findingCounts: Map<numb
       version || 'n/a'
     }.`,
     `Times are wall-clock medians of ${options.runs} runs after one warm-up, including process start; memory is the peak RSS over the runs (GNU time).`,
+    '`check --code` and dependency-cruiser run in alternation (one run of each per round): their ratio compares the same moments of the machine.',
     '',
     '| N | resources | handler files | tool | what | median (s) | min (s) | peak RSS (MiB) |',
     '|---:|---:|---:|---|---|---:|---:|---:|',
