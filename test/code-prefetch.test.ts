@@ -15,6 +15,7 @@ import { FROM_SOURCE } from './support/transpile-src.js';
 
 type Prefetch = typeof import('../src/api/code-prefetch.js');
 type Parse = typeof import('../src/analysis/code/parse.js');
+type CliPrefetch = typeof import('../src/cli/code-prefetch.js');
 
 const load = async <T>(module: string): Promise<T> => (await import(pathToFileURL(join(FROM_SOURCE, module)).href)) as T;
 
@@ -94,4 +95,38 @@ describe('handler code parsed on a worker thread', () => {
     failing.stop();
     expect(failing.take('src/handler.ts')).toBeUndefined();
   });
+
+  it('a worker started from the command line is taken over for its folder, and stopped for another', async () => {
+    const { prefetchSummaries, startPrefetch } = await load<Prefetch>('api/code-prefetch.js');
+    const { summarizeFile } = await load<Parse>('analysis/code/parse.js');
+    const example = join(import.meta.dirname, '..', 'fixtures', 'example');
+    const file = 'src/handlers/predict.ts';
+    startPrefetch(example, example);
+    const taken = prefetchSummaries(example, example)!;
+    expect(await eventually(taken, file)).toEqual(summarizeFile(file, readFileSync(join(example, file), 'utf8')));
+    taken.stop();
+    // The command line named one folder, the options another: the analysis reads its own.
+    const other = mkdtempSync(join(tmpdir(), 'hg-prefetch-other-'));
+    writeFileSync(join(other, 'handler.ts'), "export const handler = async () => 'other';\n");
+    startPrefetch(example, example);
+    const own = prefetchSummaries(other, other)!;
+    expect(await eventually(own, 'handler.ts')).toEqual(summarizeFile('handler.ts', readFileSync(join(other, 'handler.ts'), 'utf8')));
+    expect(own.take(file)).toBeUndefined();
+    own.stop();
+  });
 });
+
+describe('the code folder read from the command line before the CLI loads', () => {
+  it('is the last --code of a command that reads code', async () => {
+    const { codeFolderOf } = await load<CliPrefetch>('cli/code-prefetch.js');
+    expect(codeFolderOf(['check', 'cdktf.out', '--code', 'src'])).toBe('src');
+    expect(codeFolderOf(['--debug', 'audit', '--code=app', 'cdktf.out'])).toBe('app');
+    expect(codeFolderOf(['query', 'who-can', 'x', '--code', 'a', '--code', 'b'])).toBe('b');
+    expect(codeFolderOf(['check', 'cdktf.out'])).toBeUndefined();
+    expect(codeFolderOf(['check', '--', '--code', 'src'])).toBeUndefined();
+    // infer reads one handler file, not the folder; policies reads no code.
+    expect(codeFolderOf(['infer', 'src/h.ts', '--code', '.'])).toBeUndefined();
+    expect(codeFolderOf(['policies', 'list', '--code', '.'])).toBeUndefined();
+  });
+});
+

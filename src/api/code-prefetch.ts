@@ -25,13 +25,15 @@ export interface PrefetchData {
  * code analysis takes every summary the worker has made by the time it needs one, and asks the
  * worker for any other (see inputs/background.ts); what the worker cannot give, it parses itself.
  * The same summaries either way (a pure function of a file's path and text); only the wall time
- * differs. Undefined when running from the TypeScript sources (tests in-process), where there is
- * no worker script to start.
+ * differs. Takes over the worker `startPrefetch` started for the same folder, if any. Undefined
+ * when running from the TypeScript sources (tests in-process), where there is no worker script to
+ * start.
  */
 export function prefetchSummaries(root: string, cwd: string): PrefetchedSummaries | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;
-  const data: PrefetchData = { root, cwd, maxFiles: 20_000, maxDepth: 32, maxFileChars: 1_000_000, maxTotalChars: 64_000_000, batch: 32 };
-  const results = new BackgroundResults<FileSummary>(new URL('./code-prefetch-worker.js', import.meta.url), data, { maxOldGenerationSizeMb: 256 });
+  const results = early?.root === root && early.cwd === cwd ? early.results : startWorker(root, cwd);
+  if (early?.results !== results) early?.results.stop(); // started for another folder: nobody takes it
+  early = undefined;
   return {
     take: (file) => {
       const summary = results.take(file);
@@ -39,4 +41,23 @@ export function prefetchSummaries(root: string, cwd: string): PrefetchedSummarie
     },
     stop: () => results.stop(),
   };
+}
+
+/** A worker started by `startPrefetch`, until an analysis of its folder takes it over. */
+let early: { readonly root: string; readonly cwd: string; readonly results: BackgroundResults<FileSummary> } | undefined;
+
+/**
+ * Starts parsing `root` before anything asks for it: the command line (bin/hybridguard.js) knows
+ * the code folder before the CLI's modules load, and the worker's own start-up (about 130 ms)
+ * then overlaps theirs. The analysis takes it over through `prefetchSummaries`.
+ */
+export function startPrefetch(root: string, cwd: string): void {
+  if (!import.meta.url.endsWith('.js')) return;
+  early?.results.stop();
+  early = { root, cwd, results: startWorker(root, cwd) };
+}
+
+function startWorker(root: string, cwd: string): BackgroundResults<FileSummary> {
+  const data: PrefetchData = { root, cwd, maxFiles: 20_000, maxDepth: 32, maxFileChars: 1_000_000, maxTotalChars: 64_000_000, batch: 32 };
+  return new BackgroundResults<FileSummary>(new URL('./code-prefetch-worker.js', import.meta.url), data, { maxOldGenerationSizeMb: 256 });
 }
