@@ -10,7 +10,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   applyV8Tuning();
   // Handler code (--code) starts being parsed on the second core now, while the CLI loads.
-  (await import('../dist/cli/code-prefetch.js')).prefetchCodeOf(args, process.cwd());
+  await (await import('../dist/cli/code-prefetch.js')).prefetchCodeOf(args, process.cwd());
   const { main } = await import('../dist/cli/main.js');
   const code = await main(args);
   // End as soon as the report is out: left to drain, the event loop would also wait for V8's

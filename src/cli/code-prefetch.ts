@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { startPrefetch } from '../api/code-prefetch.js';
 
 /** The commands whose `--code` folder the policies read (commands/project-options.ts). */
 const COMMANDS_READING_CODE = new Set(['check', 'audit', 'baseline', 'query']);
@@ -10,9 +9,10 @@ const COMMANDS_READING_CODE = new Set(['check', 'audit', 'baseline', 'query']);
  * analysis takes the worker over only for the folder the parsed options name (a guess that
  * misreads the command line costs some parsing, never an answer).
  */
-export function prefetchCodeOf(argv: readonly string[], cwd: string): void {
+export async function prefetchCodeOf(argv: readonly string[], cwd: string): Promise<void> {
   const folder = codeFolderOf(argv);
-  if (folder) startPrefetch(resolve(cwd, folder), cwd);
+  // Loaded only then: a command without code loads none of the code analysis.
+  if (folder) (await import('../api/code-prefetch.js')).startPrefetch(resolve(cwd, folder), cwd);
 }
 
 /** The `--code` folder of a command that reads one, as commander will read it (the last one given). */
