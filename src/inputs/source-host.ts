@@ -81,11 +81,14 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
   const kinds = new Map<string, 'file' | 'dir' | 'none'>();
   const listings = new Map<string, readonly string[]>();
 
+  const rootPrefix = absoluteRoot.endsWith(sep) ? absoluteRoot : absoluteRoot + sep;
   /** Absolute path of a root-relative path, or undefined when it escapes the root. */
   const toAbsolute = (relativePath: string): string | undefined => {
     const normal = normalize(relativePath);
     if (normal === undefined) return undefined;
-    return normal === '' ? absoluteRoot : join(absoluteRoot, ...normal.split('/'));
+    if (normal === '') return absoluteRoot;
+    // What `join` gives for a normal path below a resolved root, without its normalizing again.
+    return rootPrefix + (sep === '/' ? normal : normal.split('/').join(sep));
   };
 
   const shown = (relativePath: string) => displayPath(toAbsolute(relativePath) ?? join(absoluteRoot, relativePath), cwd);
@@ -248,9 +251,14 @@ function statIfExists(path: string, stat: typeof statSync   = statSync): Stats |
   }
 }
 
+/** An empty, `.` or `..` segment. */
+const NOT_NORMAL = /(^|\/)\.{0,2}(\/|$)/;
+
 /** `a/./b/../c` -> `a/c`; undefined for absolute paths and paths that climb above the root. */
 function normalize(relativePath: string): string | undefined {
   if (isAbsolute(relativePath)) return undefined;
+  // Nearly every path (the ones the walk and the import resolver build) is already normal.
+  if (!relativePath.includes('\\') && !NOT_NORMAL.test(relativePath)) return relativePath;
   const parts: string[] = [];
   for (const part of relativePath.split(sep === '/' ? '/' : /[\\/]/)) {
     if (part === '' || part === '.') continue;
