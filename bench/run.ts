@@ -90,25 +90,9 @@ interface Timed {
   readonly validate?: (m: Measurement) => string | undefined;
 }
 
-/** Times `command args` `runs` times after one untimed warm-up whose exit code must be allowed. */
-async function bench(
-  n: number | undefined,
-  tool: Row['tool'],
-  label: string,
-  command: string,
-  args: readonly string[],
-  runs: number,
-  allowed: readonly number[],
-  env?: NodeJS.ProcessEnv,
-  cwd = ROOT,
-  validate?: (m: Measurement) => string | undefined,
-): Promise<Measurement | undefined> {
-  const [warm] = await benchTogether([{ n, tool, label, command, args, allowed, ...(env ? { env } : {}), cwd, ...(validate ? { validate } : {}) }], runs);
-  return warm;
-}
-
 /**
- * Times several commands in alternation (a run of each, then the next round): commands whose
+ * Times each command `runs` times after one untimed warm-up whose exit code must be allowed, in
+ * alternation (a run of each, then the next round): commands whose
  * times are compared (hybridguard against dependency-cruiser) then share the machine's state,
  * where minutes apart a shared runner may be slower for one than for the other. Returns each
  * command's warm-up (undefined for a command whose warm-up failed: it is not timed).
@@ -238,11 +222,23 @@ async function main(): Promise<void> {
 
   // Fixed-cost commands.
   console.log('\nfixed cost');
-  await bench(undefined, 'hybridguard', '--version', process.execPath, [CLI, '--version'], options.runs, [0]);
+  const version: Timed = { n: undefined, tool: 'hybridguard', label: '--version', command: process.execPath, args: [CLI, '--version'], allowed: [0] };
+  await benchTogether([version], options.runs);
   const example = join(ROOT, 'fixtures', 'example', 'cdktf.out');
   if (existsSync(example))
-    await bench(undefined, 'hybridguard', 'check bundled example', process.execPath, [CLI, 'check', example], options.runs, [0, 1], undefined, ROOT, (m) =>
-      /\n\s+at /.test(m.stderr) ? `crashed: ${m.stderr.slice(0, 200)}` : undefined,
+    await benchTogether(
+      [
+        {
+          n: undefined,
+          tool: 'hybridguard',
+          label: 'check bundled example',
+          command: process.execPath,
+          args: [CLI, 'check', example],
+          allowed: [0, 1],
+          validate: (m) => (/\n\s+at /.test(m.stderr) ? `crashed: ${m.stderr.slice(0, 200)}` : undefined),
+        },
+      ],
+      options.runs,
     );
   else
     rows.push({
@@ -318,7 +314,11 @@ async function main(): Promise<void> {
     }
     if (!options.skip.has('terraform')) {
       const dir = await prepareTerraform(gen, tfEnv);
-      if (dir) await bench(n, 'terraform', 'terraform validate', 'terraform', ['validate', '-no-color'], options.runs, [0], tfEnv, dir);
+      if (dir) {
+        const args = ['validate', '-no-color'];
+        const validate: Timed = { n, tool: 'terraform', label: 'terraform validate', command: 'terraform', args, allowed: [0], env: tfEnv, cwd: dir };
+        await benchTogether([validate], options.runs);
+      }
     }
     if (!options.skip.has('tiny')) {
       const tiny = generate({ out: join(ROOT, benchDir(n, { shape: 'tiny' })), services: n, formats: ['synth'], shape: 'tiny' });
