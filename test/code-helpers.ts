@@ -42,7 +42,8 @@ export async function factsFor(stackFile: string, codeRoot: string, config: Part
   usePythonParser(await loadPythonGrammar());
   const full: ProjectConfig = { ...EMPTY_CONFIG, ...config };
   assignServiceTypes(graph, full);
-  return createFacts({ graph, catalog, capabilities, config: full, code: { sources: createFsSourceHost(codeRoot, { cwd: REPO }), analyze: analyzeCode } });
+  const sources = createFsSourceHost(codeRoot, { cwd: REPO });
+  return createFacts({ graph, catalog, capabilities, config: full, code: { analyze: () => analyzeCode(graph, sources, full, catalog) } });
 }
 
 /** A rules fixture (`fixtures/rules/<policy>/<case>/`): main.tf.json or main.tf, code/, optional hybridguard.config.yaml. */

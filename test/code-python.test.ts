@@ -4,14 +4,16 @@
  * IAM actions with the same table as the TypeScript ones, and the code rules over them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferHandlerPolicy, usePythonParser, type CodeCall, type CodeFacts, type HandlerFacts } from '../src/analysis/code/index.js';
+import { inferHandlerPolicy, prepareCodeAnalysis, usePythonParser, type CodeCall, type CodeFacts, type HandlerFacts } from '../src/analysis/code/index.js';
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { runPolicies } from '../src/engine/run.js';
+import { readInputs } from '../src/inputs/index.js';
+import { EMPTY_CONFIG } from '../src/model/policy.js';
 import type { Facts } from '../src/rules/types.js';
 import { HybridguardError } from '../src/errors.js';
 import { builtins, factsFor, FIXTURES, REPO } from './code-helpers.js';
@@ -101,6 +103,29 @@ describe('boto3 service data (generated from botocore) meets the SDK v3 table', 
       'a\nb',
       undefined,
     ]);
+  });
+});
+
+describe('the Python grammar loads only for a run that reads Python', () => {
+  const readsPython = async (stack: string, codeRoot: string, services: Record<string, string> = {}): Promise<boolean> => {
+    const { graph } = await readInputs([stack], { cwd: REPO });
+    const config = { ...EMPTY_CONFIG, services };
+    return prepareCodeAnalysis(graph, createFsSourceHost(codeRoot, { cwd: REPO }), config, builtins().catalog).readsPython;
+  };
+
+  it('Python handlers, or a service folder holding one Python file, need it; TypeScript handlers do not', async () => {
+    expect(await readsPython(PROJECT, PROJECT)).toBe(true);
+    const platform = join(FIXTURES, 'ai-platform');
+    const services = { 'aws_ecs_service.registry': 'services/model-registry' };
+    expect(await readsPython(join(platform, 'stack', 'main.tf.json'), platform, services)).toBe(false);
+    const mixed = mkdtempSync(join(tmpdir(), 'hg-mixed-'));
+    try {
+      cpSync(platform, mixed, { recursive: true });
+      writeFileSync(join(mixed, 'services', 'model-registry', 'src', 'retrain.py'), 'import boto3\nboto3.client("sagemaker").create_training_job()\n');
+      expect(await readsPython(join(mixed, 'stack', 'main.tf.json'), mixed, services)).toBe(true);
+    } finally {
+      rmSync(mixed, { recursive: true, force: true });
+    }
   });
 });
 

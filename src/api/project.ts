@@ -106,10 +106,9 @@ export function loadPolicySet(options: Omit<ProjectOptions, 'inputs'>): LoadedPo
 export async function loadProject(options: ProjectOptions): Promise<LoadedProject> {
   const loaded = loadPolicySet(options);
   // With code to read, its analysis loads while the infrastructure is read below: the handler
-  // files are parsed on the second core, and the modules and the WebAssembly compile of the Python
-  // grammar proceed in the background.
+  // files are parsed on the second core, and the analysis modules load in the background.
   const prefetched = options.code ? (await import('./code-prefetch.js')).prefetchSummaries(resolve(options.cwd, options.code), options.cwd) : undefined;
-  const codeAnalysis = options.code ? loadCodeAnalysis() : undefined;
+  const codeAnalysis = options.code ? import('../analysis/code/index.js') : undefined;
   codeAnalysis?.catch(() => undefined); // its failure is reported where it is awaited, below
   let graph: ResourceGraph;
   let code: CodeInput | undefined;
@@ -124,8 +123,13 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
     }));
     assignServiceTypes(graph, loaded.config);
     if (options.code && codeAnalysis) {
+      const analysis = await codeAnalysis;
       const sources = createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd });
-      code = { sources, analyze: (await codeAnalysis).analyzeCode, ...(prefetched ? { prefetched } : {}) };
+      const prepared = analysis.prepareCodeAnalysis(graph, sources, loaded.config, loaded.catalog, prefetched);
+      // Python is parsed with tree-sitter's WebAssembly grammar, which loads asynchronously: only
+      // for a run that reads Python.
+      if (prepared.readsPython) analysis.usePythonParser(await (await import('../inputs/python-grammar.js')).loadPythonGrammar());
+      code = prepared;
     }
   } catch (error) {
     // A run that fails here never analyses the code: a long-lived caller keeps no worker parsing it.
@@ -140,16 +144,6 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
     ...(code ? { code } : {}),
   });
   return { ...loaded, facts };
-}
-
-/**
- * The code analysis (SDK tables, tree-sitter), loaded only when there is code to read; Python
- * handlers are parsed with tree-sitter's WebAssembly grammar, which loads asynchronously.
- */
-async function loadCodeAnalysis(): Promise<typeof import('../analysis/code/index.js')> {
-  const [analysis, grammar] = await Promise.all([import('../analysis/code/index.js'), import('../inputs/python-grammar.js')]);
-  analysis.usePythonParser(await grammar.loadPythonGrammar());
-  return analysis;
 }
 
 /** The whole `check` pipeline short of printing: inputs -> model -> facts -> policies -> results. */

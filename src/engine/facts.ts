@@ -1,17 +1,14 @@
 import type { ResourceGraph } from '../model/graph.js';
 import type { IamCatalog } from '../model/catalog.js';
-import type { SourceHost } from '../model/source-host.js';
 import type { Capability, ProjectConfig } from '../model/policy.js';
 import { analyzeIam, type IamFacts } from '../analysis/iam/index.js';
 import { analyzeNetwork, type NetworkFacts } from '../analysis/network/index.js';
-import type { analyzeCode, CodeFacts, PrefetchedSummaries } from '../analysis/code/index.js';
+import type { CodeFacts } from '../analysis/code/index.js';
 import type { Facts } from '../rules/types.js';
 
-/** Handler code and the analysis that reads it. */
+/** The analysis of the handler code, run when a rule first asks for it. */
 export interface CodeInput {
-  readonly sources: SourceHost;
-  readonly analyze: typeof analyzeCode;
-  readonly prefetched?: PrefetchedSummaries;
+  analyze(): CodeFacts;
 }
 
 interface FactsInput {
@@ -20,9 +17,9 @@ interface FactsInput {
   readonly capabilities: ReadonlyMap<string, Capability>;
   readonly config: ProjectConfig;
   /**
-   * Handler code and the analysis that reads it: the caller loads `analysis/code` (its SDK tables
-   * and the tree-sitter runtime) only when there is code to read, so a `check` without `--code`
-   * never loads it.
+   * The handler code's analysis: the caller loads `analysis/code` (its SDK tables) only when there
+   * is code to read, and tree-sitter's Python grammar only when a handler is Python, so a `check`
+   * without `--code` loads neither.
    */
   readonly code?: CodeInput;
 }
@@ -39,10 +36,7 @@ export function createFacts(input: FactsInput): Facts {
     iam: () => (iam ??= analyzeIam(input.graph, input.catalog, input.capabilities)),
     network: () => (network ??= analyzeNetwork(input.graph)),
     code: () => {
-      if (code === null) {
-        const given = input.code;
-        code = given ? given.analyze(input.graph, given.sources, input.config, input.catalog, given.prefetched) : undefined;
-      }
+      if (code === null) code = input.code?.analyze();
       return code;
     },
   };

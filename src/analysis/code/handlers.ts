@@ -17,7 +17,7 @@ const SOURCE_TAG = 'hybridguard:source';
 const CODE_RESOURCE_TYPES: ReadonlySet<string> = new Set(['aws_lambda_function', 'aws_ecs_service', 'aws_ecs_task_definition']);
 
 /** A deployed resource and the code it runs. */
-interface HandlerSpec {
+export interface HandlerSpec {
   readonly resource: Resource;
   /** Entry file, or the code folder of a container service (root-relative). */
   readonly entry: string;

@@ -2,8 +2,8 @@ import type { ResourceGraph } from '../../model/graph.js';
 import type { SourceHost } from '../../model/source-host.js';
 import type { IamCatalog } from '../../model/catalog.js';
 import type { ProjectConfig } from '../../model/policy.js';
-import { findHandlers } from './handlers.js';
-import { CodeProject, displayPathOf } from './project.js';
+import { findHandlers, type HandlerSpec } from './handlers.js';
+import { CodeProject, displayPathOf, isPythonFile } from './project.js';
 import type { CodeFacts, HandlerFacts } from './types.js';
 import type { FileSummary } from './parse.js';
 
@@ -21,6 +21,36 @@ export { roleOf } from './handlers.js';
 export { CodeProject } from './project.js';
 export { usePythonParser } from './python/parser.js';
 
+/** The code analysis of one run, its handlers found: what the run must load before `analyze`. */
+export interface PreparedCodeAnalysis {
+  /**
+   * Some handler's code starts in a Python file (a Python entry, or a service folder holding
+   * one): `usePythonParser(await loadPythonGrammar())` before `analyze`. Python files are reached
+   * only from Python files, so a run where this is false never parses Python.
+   */
+  readonly readsPython: boolean;
+  analyze(): CodeFacts;
+}
+
+/**
+ * Finds the handlers of the graph (a tag or config entry naming no file is a located input error,
+ * thrown here) and prepares their analysis (`analyzeCode`).
+ */
+export function prepareCodeAnalysis(
+  graph: ResourceGraph,
+  sources: SourceHost,
+  config: ProjectConfig,
+  catalog: IamCatalog,
+  prefetched?: PrefetchedSummaries,
+): PreparedCodeAnalysis {
+  const project = new CodeProject(sources, catalog, prefetched && ((file) => prefetched.take(file)));
+  const specs = findHandlers(graph, config, sources, project.resolver);
+  return {
+    readsPython: specs.some((spec) => spec.roots.some(isPythonFile)),
+    analyze: () => analyzeHandlers(graph, sources, project, specs, prefetched),
+  };
+}
+
 /**
  * Handler code facts: for every resource whose code is known (tag `hybridguard:source`, config
  * `sources` / `services`), the files its code reaches, the AWS SDK calls in them with the IAM
@@ -34,9 +64,18 @@ export function analyzeCode(
   catalog: IamCatalog,
   prefetched?: PrefetchedSummaries,
 ): CodeFacts {
-  const project = new CodeProject(sources, catalog, prefetched && ((file) => prefetched.take(file)));
+  return prepareCodeAnalysis(graph, sources, config, catalog, prefetched).analyze();
+}
+
+function analyzeHandlers(
+  graph: ResourceGraph,
+  sources: SourceHost,
+  project: CodeProject,
+  specs: readonly HandlerSpec[],
+  prefetched: PrefetchedSummaries | undefined,
+): CodeFacts {
   const handlers: HandlerFacts[] = [];
-  for (const spec of findHandlers(graph, config, sources, project.resolver)) {
+  for (const spec of specs) {
     const reach = project.reach(spec.roots, spec.resource.address);
     const type = spec.resource.serviceType ?? (spec.roleAddress ? graph.get(spec.roleAddress)?.serviceType : undefined);
     handlers.push({

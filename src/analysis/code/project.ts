@@ -23,7 +23,7 @@ import { pythonParser } from './python/parser.js';
 import { PythonResolver } from './python/resolve.js';
 
 /** Python files are read with tree-sitter's Python grammar; everything else with the TypeScript parser. */
-const isPythonFile = (file: string): boolean => file.endsWith('.py');
+export const isPythonFile = (file: string): boolean => file.endsWith('.py');
 
 /** What a name in the code stands for: a symbol of an external module, or an SDK client instance. */
 type Resolved = { readonly kind: 'sdk'; readonly module: string; readonly path: readonly string[] } | { readonly kind: 'client'; readonly client: ClientKind };
