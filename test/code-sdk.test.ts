@@ -80,6 +80,25 @@ export const handler = async () => {
     ).toEqual(['s3:GetObject', 'dynamodb:Query', 'sqs:SendMessage']);
   });
 
+  it('calls inside typed code are read; types themselves hold no call or import', () => {
+    const found = calls({
+      'handler.ts': `import { S3Client, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+type Lazy = typeof import('@aws-sdk/client-sagemaker');
+class Store<T extends { key: string } = { key: string }> {
+  constructor(private readonly s3: S3Client = new S3Client({})) {}
+  get(item: T): Promise<unknown> { return this.s3.send(new GetObjectCommand({ Bucket: 'b', Key: item.key }) as GetObjectCommand); }
+}
+export const handler = async (event: { key: string; queue?: SQSClient }, lazy?: Lazy) =>
+  Promise.all([new Store<{ key: string }>().get(event), new S3Client({}).send(new PutObjectCommand({ Bucket: 'b', Key: 'k' }) satisfies PutObjectCommand)]);`,
+    });
+    expect(found.map((c) => c.action.join('+'))).toEqual(['s3:GetObject', 's3:PutObject']);
+    const imports = new CodeProject(memoryHost({ 'handler.ts': `type M = import('@aws-sdk/client-sagemaker').SageMaker;\nexport const f = (m?: M) => m;` }), builtins().catalog)
+      .reach(['handler.ts'], 'handler.ts')
+      .imports.map((i) => i.specifier);
+    expect(imports).toEqual([]);
+  });
+
   it('scopes a Query with an index to the index ARN', () => {
     const [query] = calls({
       'handler.ts': `import { QueryCommand } from '@aws-sdk/client-dynamodb';\nnew QueryCommand({ TableName: 'orders', IndexName: 'by-date' });`,

@@ -414,6 +414,8 @@ export function summarizeFile(file: string, text: string): FileSummary {
         break;
       }
       default:
+        // Type annotations and type parameters: nothing in them runs.
+        if ((node.kind >= K.FirstTypeNode && node.kind <= K.LastTypeNode) || node.kind === K.TypeParameter) return;
         break;
     }
     t.forEachChild(node, visit);
