@@ -39,7 +39,7 @@ export function builtins() {
 export async function factsFor(stackFile: string, codeRoot: string, config: Partial<ProjectConfig> = {}): Promise<Facts> {
   const { catalog, capabilities } = builtins();
   const { graph } = await readInputs([stackFile], { cwd: REPO });
-  usePythonParser(await loadPythonGrammar());
+  await usePythonParser(await loadPythonGrammar());
   const full: ProjectConfig = { ...EMPTY_CONFIG, ...config };
   assignServiceTypes(graph, full);
   const sources = createFsSourceHost(codeRoot, { cwd: REPO });

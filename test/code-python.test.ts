@@ -359,7 +359,7 @@ describe('through the CLI', () => {
 describe('hostile Python', () => {
   let dir: string;
   beforeAll(async () => {
-    usePythonParser(await loadPythonGrammar());
+    await usePythonParser(await loadPythonGrammar());
     dir = mkdtempSync(join(tmpdir(), 'hg-py-'));
     mkdirSync(join(dir, 'code'));
     mkdirSync(join(dir, 'outside'));

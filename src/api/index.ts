@@ -106,7 +106,7 @@ export async function infer(handler: string, options: InferOptions = {}): Promis
     import('../analysis/code/index.js'),
     import('../inputs/python-grammar.js'),
   ]);
-  usePythonParser(await loadPythonGrammar());
+  await usePythonParser(await loadPythonGrammar());
   const cwd = resolve(options.cwd ?? '.');
   const root = resolve(cwd, options.code ?? '.');
   const entry = relative(root, resolve(cwd, handler)).split('\\').join('/');

@@ -126,9 +126,9 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
       const analysis = await codeAnalysis;
       const sources = createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd });
       const prepared = analysis.prepareCodeAnalysis(graph, sources, loaded.config, loaded.catalog, prefetched);
-      // Python is parsed with tree-sitter's WebAssembly grammar, which loads asynchronously: only
-      // for a run that reads Python.
-      if (prepared.readsPython) analysis.usePythonParser(await (await import('../inputs/python-grammar.js')).loadPythonGrammar());
+      // Python is parsed with tree-sitter's WebAssembly grammar, which loads asynchronously: it and
+      // the Python modules load only for a run that reads Python.
+      if (prepared.readsPython) await analysis.usePythonParser(await (await import('../inputs/python-grammar.js')).loadPythonGrammar());
       code = prepared;
     }
   } catch (error) {

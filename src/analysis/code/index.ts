@@ -19,13 +19,13 @@ export type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from './types.js';
 export { inferHandlerPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
 export { roleOf } from './handlers.js';
 export { CodeProject } from './project.js';
-export { usePythonParser } from './python/parser.js';
+export { usePythonParser } from './python/support.js';
 
 /** The code analysis of one run, its handlers found: what the run must load before `analyze`. */
 export interface PreparedCodeAnalysis {
   /**
    * Some handler's code starts in a Python file (a Python entry, or a service folder holding
-   * one): `usePythonParser(await loadPythonGrammar())` before `analyze`. Python files are reached
+   * one): `await usePythonParser(await loadPythonGrammar())` before `analyze`. Python files are reached
    * only from Python files, so a run where this is false never parses Python.
    */
   readonly readsPython: boolean;

@@ -16,11 +16,10 @@ import {
   type SdkClient,
 } from './sdk.js';
 import type { CodeCall, CodeImport } from './types.js';
-import { PythonEvaluator } from './python/evaluate.js';
 import { refine } from './refine.js';
-import { summarizePython, type PyFileSummary } from './python/parse.js';
-import { pythonParser } from './python/parser.js';
-import { PythonResolver } from './python/resolve.js';
+import type { PyFileSummary } from './python/parse.js';
+import type { PythonResolver } from './python/resolve.js';
+import { python } from './python/support.js';
 
 /** Python files are read with tree-sitter's Python grammar; everything else with the TypeScript parser. */
 export const isPythonFile = (file: string): boolean => file.endsWith('.py');
@@ -69,7 +68,7 @@ export class CodeProject {
   private readonly pySummaries = new Map<string, PyFileSummary>();
   private readonly pyEdgesByFile = new Map<string, readonly PyEdge[]>();
   readonly resolver: ModuleResolver;
-  readonly pyResolver: PythonResolver;
+  private pyResolverOnce: PythonResolver | undefined;
 
   /** `prefetched`: summaries already made elsewhere (a worker thread), by root-relative path. */
   constructor(
@@ -78,7 +77,11 @@ export class CodeProject {
     private readonly prefetched?: (file: string) => FileSummary | undefined,
   ) {
     this.resolver = new ModuleResolver(host);
-    this.pyResolver = new PythonResolver(host);
+  }
+
+  /** The Python import resolver, made on first use (the Python modules load only for a run that reads Python). */
+  private get pyResolver(): PythonResolver {
+    return (this.pyResolverOnce ??= new (python().modules.PythonResolver)(this.host));
   }
 
   get parsedFiles(): number {
@@ -88,7 +91,8 @@ export class CodeProject {
   pySummary(file: string): PyFileSummary {
     let summary = this.pySummaries.get(file);
     if (!summary) {
-      summary = summarizePython(file, this.host.readFile(file) ?? '', pythonParser());
+      const { parser, modules } = python();
+      summary = modules.summarizePython(file, this.host.readFile(file) ?? '', parser);
       this.pySummaries.set(file, summary);
     }
     return summary;
@@ -213,9 +217,9 @@ export class CodeProject {
     const calls: CodeCall[] = [];
     const pyFiles = order.filter(isPythonFile);
     // Python calls depend on what the handler's files pass to helpers: evaluated per handler.
-    const python = pyFiles.length > 0 ? new PythonEvaluator(pyFiles, (f) => this.pySummary(f), this.pyResolver, this.catalog) : undefined;
+    const evaluator = pyFiles.length > 0 ? new (python().modules.PythonEvaluator)(pyFiles, (f) => this.pySummary(f), this.pyResolver, this.catalog) : undefined;
     for (const file of order) {
-      const fileCalls = python && isPythonFile(file) ? python.calls(file) : this.fileCalls(file);
+      const fileCalls = evaluator && isPythonFile(file) ? evaluator.calls(file) : this.fileCalls(file);
       if (fileCalls.length === 0) continue;
       const chain = chainOf(file);
       for (const call of fileCalls) calls.push({ ...call, chain });
