@@ -10,7 +10,7 @@ import { loadIamCatalog } from '../src/inputs/iam-catalog.js';
 import { readPolicySources } from '../src/inputs/policy-files.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
-import { analyzeCode, usePythonParser } from '../src/analysis/code/index.js';
+import { analyzeCode, usePython } from '../src/analysis/code/index.js';
 import { assignServiceTypes } from '../src/model/service-types.js';
 import { createFacts } from '../src/engine/facts.js';
 import type { Facts } from '../src/rules/types.js';
@@ -39,7 +39,7 @@ export function builtins() {
 export async function factsFor(stackFile: string, codeRoot: string, config: Partial<ProjectConfig> = {}): Promise<Facts> {
   const { catalog, capabilities } = builtins();
   const { graph } = await readInputs([stackFile], { cwd: REPO });
-  await usePythonParser(await loadPythonGrammar());
+  await usePython(await loadPythonGrammar());
   const full: ProjectConfig = { ...EMPTY_CONFIG, ...config };
   assignServiceTypes(graph, full);
   const sources = createFsSourceHost(codeRoot, { cwd: REPO });

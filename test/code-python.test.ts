@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inferHandlerPolicy, prepareCodeAnalysis, usePythonParser, type CodeCall, type CodeFacts, type HandlerFacts } from '../src/analysis/code/index.js';
+import { inferHandlerPolicy, prepareCodeAnalysis, usePython, type CodeCall, type CodeFacts, type HandlerFacts } from '../src/analysis/code/index.js';
 import { loadPythonGrammar } from '../src/inputs/python-grammar.js';
 import { createFsSourceHost } from '../src/inputs/source-host.js';
 import { runPolicies } from '../src/engine/run.js';
@@ -359,7 +359,7 @@ describe('through the CLI', () => {
 describe('hostile Python', () => {
   let dir: string;
   beforeAll(async () => {
-    await usePythonParser(await loadPythonGrammar());
+    await usePython(await loadPythonGrammar());
     dir = mkdtempSync(join(tmpdir(), 'hg-py-'));
     mkdirSync(join(dir, 'code'));
     mkdirSync(join(dir, 'outside'));

@@ -102,11 +102,11 @@ export interface InferOptions {
 /** `hybridguard infer HANDLER`: the least-privilege IAM policy document the handler's code needs. */
 export async function infer(handler: string, options: InferOptions = {}): Promise<InferredPolicy> {
   // Loaded here, not with this module: every other command (check without --code) runs without the code analysis.
-  const [{ inferHandlerPolicy, usePythonParser }, { loadPythonGrammar }] = await Promise.all([
+  const [{ inferHandlerPolicy, usePython }, { loadPythonGrammar }] = await Promise.all([
     import('../analysis/code/index.js'),
     import('../inputs/python-grammar.js'),
   ]);
-  await usePythonParser(await loadPythonGrammar());
+  await usePython(await loadPythonGrammar());
   const cwd = resolve(options.cwd ?? '.');
   const root = resolve(cwd, options.code ?? '.');
   const entry = relative(root, resolve(cwd, handler)).split('\\').join('/');

@@ -128,7 +128,7 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
       const prepared = analysis.prepareCodeAnalysis(graph, sources, loaded.config, loaded.catalog, prefetched);
       // Python is parsed with tree-sitter's WebAssembly grammar, which loads asynchronously: it and
       // the Python modules load only for a run that reads Python.
-      if (prepared.readsPython) await analysis.usePythonParser(await (await import('../inputs/python-grammar.js')).loadPythonGrammar());
+      if (prepared.readsPython) await analysis.usePython(await (await import('../inputs/python-grammar.js')).loadPythonGrammar());
       code = prepared;
     }
   } catch (error) {

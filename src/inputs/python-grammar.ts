@@ -12,7 +12,7 @@ let loading: Promise<Parser> | undefined;
 /**
  * Loads tree-sitter's runtime (web-tree-sitter's WebAssembly) and the Python grammar (the
  * WebAssembly of tree-sitter-python, shipped in data/; nothing is downloaded)
- * and returns the parser, which the caller hands to the code analysis (`usePythonParser`).
+ * and returns the parser, which the caller hands to the code analysis (`usePython`).
  * Python code is only ever parsed, never run.
  * About 30 ms, once per process.
  */

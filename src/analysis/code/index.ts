@@ -19,13 +19,13 @@ export type { CodeCall, CodeFacts, CodeImport, HandlerFacts } from './types.js';
 export { inferHandlerPolicy, type InferredPolicy, type InferredStatement } from './infer.js';
 export { roleOf } from './handlers.js';
 export { CodeProject } from './project.js';
-export { usePythonParser } from './python/support.js';
+export { usePython } from './python/support.js';
 
 /** The code analysis of one run, its handlers found: what the run must load before `analyze`. */
 export interface PreparedCodeAnalysis {
   /**
    * Some handler's code starts in a Python file (a Python entry, or a service folder holding
-   * one): `await usePythonParser(await loadPythonGrammar())` before `analyze`. Python files are reached
+   * one): `await usePython(await loadPythonGrammar())` before `analyze`. Python files are reached
    * only from Python files, so a run where this is false never parses Python.
    */
   readonly readsPython: boolean;
@@ -47,7 +47,7 @@ export function prepareCodeAnalysis(
   const specs = findHandlers(graph, config, sources, project.resolver);
   return {
     readsPython: specs.some((spec) => spec.roots.some(isPythonFile)),
-    analyze: () => analyzeHandlers(graph, sources, project, specs, prefetched),
+    analyze: () => analyzeHandlers(graph, project, specs, prefetched),
   };
 }
 
@@ -69,7 +69,6 @@ export function analyzeCode(
 
 function analyzeHandlers(
   graph: ResourceGraph,
-  sources: SourceHost,
   project: CodeProject,
   specs: readonly HandlerSpec[],
   prefetched: PrefetchedSummaries | undefined,
@@ -93,10 +92,10 @@ function analyzeHandlers(
   prefetched?.stop();
   const byAddress = new Map(handlers.map((h) => [h.resourceAddress, h]));
   return {
-    root: sources.root,
+    root: project.host.root,
     handlers,
     handler: (address) => byAddress.get(address),
-    displayPath: (file) => displayPathOf(sources, file),
+    displayPath: (file) => displayPathOf(project.host, file),
     parsedFiles: project.parsedFiles,
   };
 }

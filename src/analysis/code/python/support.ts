@@ -15,12 +15,13 @@ interface PythonSupport {
 
 let support: PythonSupport | undefined;
 
-export async function usePythonParser(parser: Parser): Promise<void> {
+/** Takes the parser with the Python grammar and loads the Python modules with it. */
+export async function usePython(parser: Parser): Promise<void> {
   support = { parser, modules: await import('./modules.js') };
 }
 
 export function python(): PythonSupport {
   if (!support)
-    throw new Error('Python support is not loaded: await usePythonParser(await loadPythonGrammar()) (inputs/python-grammar.ts) before analysing Python code');
+    throw new Error('Python support is not loaded: await usePython(await loadPythonGrammar()) (inputs/python-grammar.ts) before analysing Python code');
   return support;
 }
