@@ -258,3 +258,24 @@ describe('one policy attached to several roles', () => {
     expect(shared.allowedActions(of('ranker')).some((g) => g.action === 'sagemaker:CreateModelPackage')).toBe(true);
   });
 });
+
+describe('a permissions boundary that names no statement for the action', () => {
+  it('caps it without a decision, answering exactly as the full decision does', async () => {
+    const facts = (await factsFor(join(ROOT, 'fixtures/iam/boundary-caps/main.tf.json'))).iam();
+    const of = rolesOf(facts);
+    const registry = (name: string) => facts.decisionOf(of(name), 'sagemaker:CreateModelPackage');
+    expect(['capped', 'capped_and_denied', 'later_capped', 'unbounded'].map(registry)).toEqual(['implicit-deny', 'deny', 'unknown', 'allow']);
+    // The capped answer keeps its evidence where one is asked for: the boundary that caps the grant.
+    expect(facts.evaluate(of('capped'), 'sagemaker:CreateModelPackage').evidence.map((e) => e.kind)).toContain('boundary');
+    // decisionOf (which may skip deciding) and evaluate (which always decides) agree on every action the roles are granted.
+    const actions = ['s3:Get*', 's3:List*', 'sagemaker:Describe*', 'sagemaker:CreateModelPackage', 'ec2:Describe*', 'dynamodb:*'].flatMap((p) =>
+      Array.from(facts.actionsMatching(p), (a) => a.action),
+    );
+    expect(actions.length).toBeGreaterThan(400);
+    for (const name of ['capped', 'capped_and_denied', 'later_capped', 'unbounded']) {
+      const role = of(name);
+      const differ = actions.filter((a) => facts.decisionOf(role, a) !== facts.evaluate(role, a).decision);
+      expect(differ, name).toEqual([]);
+    }
+  });
+});

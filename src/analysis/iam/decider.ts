@@ -1,7 +1,7 @@
 import type { CatalogAction } from '../../model/catalog.js';
 import { globMatch } from '../../model/glob.js';
 import type { ActionIndex } from './actions.js';
-import { AllowPrefilter } from './allow-prefilter.js';
+import { ActionPrefilter } from './action-prefilter.js';
 import type { AppliedPolicy, Principal } from './collect.js';
 import { normalizeContext, type NormalizedContext } from './conditions.js';
 import { decideRequest, newDecideCache, type Decided, type Decision, type Request } from './evaluate.js';
@@ -20,10 +20,10 @@ export interface GrantScope {
 
 /**
  * Decides requests for the principals of one analysis run, with the state the run shares: the
- * statement evaluator's cache, each principal's policy variables and Allow prefilter.
+ * statement evaluator's cache, each principal's policy variables and action prefilter.
  */
 export class Decider {
-  readonly prefilter = new AllowPrefilter();
+  readonly prefilter = new ActionPrefilter();
   /** The request context of a question that names none. */
   readonly emptyContext = normalizeContext(undefined);
   private readonly cache = newDecideCache();
@@ -44,6 +44,18 @@ export class Decider {
     const boundary = identityOnly ? undefined : principal.boundary;
     // Asked again (by another rule, or for another principal with the same documents), the answer comes from the cache's decisions.
     return decideRequest(principal.identityPolicies, boundary, { ...request, variables }, { index: this.index, cache: this.cache });
+  }
+
+  /**
+   * The decision alone, as `decide` answers it. A boundary that names no statement for the action
+   * caps it: with no identity Deny naming it and every document known, it is implicitly denied,
+   * found without deciding (a role with ReadOnlyAccess under a narrow boundary is asked about
+   * thousands of such actions).
+   */
+  decision(principal: Principal, request: Request): Decision {
+    const { action } = request;
+    if (principal.boundary && !this.prefilter.boundaryMayName(principal, action) && !this.prefilter.mayDeny(principal, action)) return 'implicit-deny';
+    return this.decide(principal, request).decision;
   }
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */

@@ -3,7 +3,7 @@
  *
  *   collect.ts            principals and the policies that apply to them
  *   evaluate.ts           IAM's decision procedure for one request (identity policies, boundary, Denies)
- *   decider.ts            decides the run's requests (shared caches, Allow prefilter, context alternatives)
+ *   decider.ts            decides the run's requests (shared caches, action prefilter, context alternatives)
  *   capability-grants.ts  which actions of a capability a principal holds
  *   boundary.ts           which of them only the permissions boundary stops
  *   evidence.ts           how answers are told (messages and evidence)

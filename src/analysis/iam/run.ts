@@ -3,6 +3,7 @@ import type { CatalogAction, IamCatalog } from '../../model/catalog.js';
 import type { Capability } from '../../model/policy.js';
 import { compareCodeUnits } from '../../model/compare.js';
 import { hasWildcard } from '../../model/glob.js';
+import { remember } from '../../model/memo.js';
 import { usageError } from '../../errors.js';
 import { ActionIndex } from './actions.js';
 import { boundaryBlockedGrants } from './boundary.js';
@@ -80,7 +81,7 @@ export class IamRun implements IamFacts {
   }
 
   decisionOf(principal: Principal, action: string, resourceArn?: string): Decision {
-    return this.decider.decide(principal, this.decider.request(this.catalogAction(action), resourceArn)).decision;
+    return this.decider.decision(principal, this.decider.request(this.catalogAction(action), resourceArn));
   }
 
   capabilityGrants(principal: Principal, capabilityName: string): CapabilityGrants {
@@ -170,12 +171,4 @@ export class IamRun implements IamFacts {
     }
     return out;
   }
-}
-
-function remember<V>(answers: Map<string, V>, key: string, compute: () => V): V {
-  const cached = answers.get(key);
-  if (cached !== undefined) return cached;
-  const answer = compute();
-  answers.set(key, answer);
-  return answer;
 }

@@ -1,10 +1,11 @@
 import type { Evidence, FindingDraft } from '../../model/findings.js';
 import type { HandlerFacts } from '../../analysis/code/index.js';
-import { describePolicy, type Principal } from '../../analysis/iam/index.js';
+import { describePolicy, type Principal, type Statement } from '../../analysis/iam/index.js';
 import type { ResourceGraph } from '../../model/graph.js';
 import { asString, isUnknown, valueAt } from '../../model/graph.js';
 import type { Resource } from '../../model/types.js';
 import { globMatch } from '../../model/glob.js';
+import { remember } from '../../model/memo.js';
 import type { Check } from '../types.js';
 import { codeFinding, listOf, selectedHandlers, stringList, ignoreActionsParam } from './shared.js';
 
@@ -29,6 +30,12 @@ export const unusedGrants: Check = {
     // Every handler of the stack (not just the selected ones) counts as a user of its role.
     const allByRole = new Map<string, HandlerFacts[]>();
     for (const h of code.handlers) if (h.roleAddress) allByRole.set(h.roleAddress, [...(allByRole.get(h.roleAddress) ?? []), h]);
+    // Statements of a shared policy (an AWS managed one, say) grant the same actions to every role: expanded once.
+    const grantedBy = new Map<Statement, readonly string[]>();
+    const expand = (statement: Statement, patterns: readonly string[]): readonly string[] =>
+      remember(grantedBy, statement, () => [...new Set(patterns.flatMap((p) => Array.from(iam.actionsMatching(p), (a) => a.action)))]);
+    const ignoredActions = new Map<string, boolean>();
+    const ignored = (action: string): boolean => remember(ignoredActions, action, () => ignore.some((p) => globMatch(p, action, true)));
     const out: FindingDraft[] = [];
     for (const roleAddress of [...byRole.keys()].sort()) {
       const principal = iam.principal(roleAddress);
@@ -45,22 +52,24 @@ export const unusedGrants: Check = {
         }
         for (const action of platformActions(facts.graph, h)) used.add(action.toLowerCase());
       }
-      // Only a grant the code does not call needs deciding; the whole allowance is needed only for NotAction.
-      const allowedOutright = (action: string): boolean => iam.decisionOf(principal, action) === 'allow';
+      // Only a grant the code does not call needs deciding (once per action, however many statements
+      // grant it); the whole allowance is needed only for NotAction.
+      const outright = new Map<string, boolean>();
+      const allowedOutright = (action: string): boolean => remember(outright, action, () => iam.decisionOf(principal, action) === 'allow');
       let allowed: readonly string[] | undefined;
       const handler = users[0]!;
       for (const applied of principal.identityPolicies) {
         for (const statement of applied.document.statements) {
           if (statement.effect !== 'Allow') continue;
           const granted = statement.action
-            ? [...new Set(statement.action.flatMap((p) => Array.from(iam.actionsMatching(p), (a) => a.action)))]
+            ? expand(statement, statement.action)
             : (allowed ??= iam.allowedActions(principal).flatMap((g) => (g.decision === 'allow' ? [g.action] : []))).filter(
                 (a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)),
               );
           const unused = granted
             .filter((a) => !used.has(a.toLowerCase()))
             .filter((a) => !opaqueServices.has(a.split(':')[0]!.toLowerCase()))
-            .filter((a) => !ignore.some((p) => globMatch(p, a, true)))
+            .filter((a) => !ignored(a))
             .filter(allowedOutright)
             .sort();
           if (unused.length === 0) continue;
