@@ -4,7 +4,7 @@ import type { ActionIndex } from './actions.js';
 import { ActionPrefilter } from './action-prefilter.js';
 import type { AppliedPolicy, Principal } from './collect.js';
 import { normalizeContext, type NormalizedContext } from './conditions.js';
-import { decideRequest, newDecideCache, type Decided, type Decision, type Request } from './evaluate.js';
+import { decideRequest, decisionOfRequest, newDecideCache, type Decided, type Decision, type Request } from './evaluate.js';
 
 /** Which answer is better for the principal (any one request granting is enough). */
 export const RANK: Record<Decision, number> = { allow: 4, conditional: 3, unknown: 2, 'implicit-deny': 1, deny: 0 };
@@ -39,11 +39,9 @@ export class Decider {
   /** `identityOnly`: what the identity policies alone answer, as if the principal had no boundary. */
   decide(principal: Principal, request: Request, identityOnly = false): Decided<AppliedPolicy> {
     if (!this.prefilter.mayAllow(principal, request.action)) return NOTHING_ALLOWS;
-    let variables = this.variablesOf.get(principal.address);
-    if (!variables) this.variablesOf.set(principal.address, (variables = principalVariables(principal)));
     const boundary = identityOnly ? undefined : principal.boundary;
     // Asked again (by another rule, or for another principal with the same documents), the answer comes from the cache's decisions.
-    return decideRequest(principal.identityPolicies, boundary, { ...request, variables }, { index: this.index, cache: this.cache });
+    return decideRequest(principal.identityPolicies, boundary, this.withVariables(principal, request), { index: this.index, cache: this.cache });
   }
 
   /**
@@ -54,8 +52,15 @@ export class Decider {
    */
   decision(principal: Principal, request: Request): Decision {
     const { action } = request;
+    if (!this.prefilter.mayAllow(principal, action)) return NOTHING_ALLOWS.decision;
     if (principal.boundary && !this.prefilter.boundaryMayName(principal, action) && !this.prefilter.mayDeny(principal, action)) return 'implicit-deny';
-    return this.decide(principal, request).decision;
+    return decisionOfRequest(principal.identityPolicies, principal.boundary, this.withVariables(principal, request), { index: this.index, cache: this.cache });
+  }
+
+  private withVariables(principal: Principal, request: Request): Request {
+    let variables = this.variablesOf.get(principal.address);
+    if (!variables) this.variablesOf.set(principal.address, (variables = principalVariables(principal)));
+    return { ...request, variables };
   }
 
   /** Best answer for an action over the alternatives of a request context (any one alternative granting is enough). */

@@ -592,15 +592,37 @@ export function decideRequest<T extends { readonly document: PolicyDocument }>(
   request: Request,
   options: DecideOptions,
 ): Decided<T> {
+  const { involved, known } = shared(identity, boundary, request, options);
+  return forPolicies(known.decided as Decided<T>, known.policies as readonly (T | undefined)[], [...involved, boundary]);
+}
+
+/** The decision alone (`decideRequest(...).decision`), without telling a shared answer in terms of these policies. */
+export function decisionOfRequest<T extends { readonly document: PolicyDocument }>(
+  identity: readonly T[],
+  boundary: T | undefined,
+  request: Request,
+  options: DecideOptions,
+): Decision {
+  return shared(identity, boundary, request, options).known.decided.decision;
+}
+
+/** The involved documents and the decision for them: the one made for the same documents before, or a new one (kept). */
+function shared<T extends { readonly document: PolicyDocument }>(
+  identity: readonly T[],
+  boundary: T | undefined,
+  request: Request,
+  options: DecideOptions,
+): { involved: readonly T[]; known: { readonly policies: readonly unknown[]; readonly decided: Decided<unknown> } } {
   const { cache } = options;
   const action = request.action.action;
   const involved = identity.filter((p) => p.document.unknown !== undefined || statementsNaming(p.document, action, cache).length > 0);
   const key = decisionKey(involved, boundary, request, cache);
-  const known = cache.decisions.get(key);
-  if (known) return forPolicies(known.decided as Decided<T>, known.policies as readonly (T | undefined)[], [...involved, boundary]);
-  const decided = decideAnew(involved, boundary, request, options);
-  if (cache.decisions.size < 200_000) cache.decisions.set(key, { policies: [...involved, boundary], decided });
-  return decided;
+  let known = cache.decisions.get(key);
+  if (!known) {
+    known = { policies: [...involved, boundary], decided: decideAnew(involved, boundary, request, options) };
+    if (cache.decisions.size < 200_000) cache.decisions.set(key, known);
+  }
+  return { involved, known };
 }
 
 /** Everything a decision depends on: the request, the principal's policy variables, and which documents take part where. */
