@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Facts } from '../src/rules/types.js';
 import type { IamFacts, Principal } from '../src/analysis/iam/index.js';
-import { factsFor, ROOT } from './iam-helpers.js';
+import { ActionIndex } from '../src/analysis/iam/actions.js';
+import { normalizeContext } from '../src/analysis/iam/conditions.js';
+import { documentFromJson } from '../src/analysis/iam/document.js';
+import { decide } from '../src/analysis/iam/evaluate.js';
+import { factsFor, ROOT, sharedCatalog } from './iam-helpers.js';
 
 let facts: Facts;
 let iam: IamFacts;
@@ -277,5 +281,35 @@ describe('a permissions boundary that names no statement for the action', () => 
       const differ = actions.filter((a) => facts.decisionOf(role, a) !== facts.evaluate(role, a).decision);
       expect(differ, name).toEqual([]);
     }
+  });
+});
+
+describe('statements matched by the service an action belongs to', () => {
+  it('still match patterns whose wildcard is in, or spans, the service part', () => {
+    const catalog = sharedCatalog();
+    const index = new ActionIndex(catalog);
+    const allowOnly = (action: string) => ({
+      document: documentFromJson({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' },
+          { Effect: 'Allow', Action: action, Resource: '*' },
+        ],
+      }),
+    });
+    const asked = (pattern: string, action: string) => {
+      const catalogAction = catalog.action(action);
+      if (!catalogAction) throw new Error(action);
+      return decide([allowOnly(pattern)], undefined, { action: catalogAction, context: normalizeContext(undefined), complete: false }, index).decision;
+    };
+    expect(['*Object', 's3*', 's?:GetObject', '*:GetObject', 'S3:GETOBJECT', '${var.service}:GetObject'].map((p) => asked(p, 's3:GetObject'))).toEqual([
+      'allow',
+      'allow',
+      'allow',
+      'allow',
+      'allow',
+      'unknown',
+    ]);
+    expect(['sqs:GetObject', 'sagemaker:*', 's3:Put*'].map((p) => asked(p, 's3:GetObject'))).toEqual(['implicit-deny', 'implicit-deny', 'implicit-deny']);
   });
 });

@@ -160,11 +160,15 @@ type Naming = readonly [Statement, Exclude<Match, { readonly kind: 'no' }>];
 /** Shared state of one analysis: the resource-language cache (keyed by constraint text) and the catalog index. */
 interface DecideCache {
   readonly witnesses: Map<string, WitnessResult>;
+  /** A number per constraint text (resource patterns, ARN formats), for `witnesses` keys. */
+  readonly textIds: Map<string, number>;
   readonly languages: Map<string, ArnLanguage>;
   /** `action\nresource` -> the condition keys a request for that resource carries. */
   readonly carries: Map<string, (key: string) => boolean>;
   /** Per document and action: its statements that name the action. */
   readonly naming: WeakMap<PolicyDocument, Map<string, readonly Naming[]>>;
+  /** Per document and service (lower case): its statements that may name an action of the service, in document order. */
+  readonly byService: WeakMap<PolicyDocument, Map<string, readonly Statement[]>>;
   /** Decisions by what they depend on (see `decisionKey`), with the policies they were made for. */
   readonly decisions: Map<string, { readonly policies: readonly unknown[]; readonly decided: Decided<unknown> }>;
   /** A number per document (for `decisionKey`), for the run the cache serves. */
@@ -174,9 +178,11 @@ interface DecideCache {
 }
 export const newDecideCache = (): DecideCache => ({
   witnesses: new Map(),
+  textIds: new Map(),
   languages: new Map(),
   carries: new Map(),
   naming: new WeakMap(),
+  byService: new WeakMap(),
   decisions: new Map(),
   documentIds: new Map(),
   variableKeys: new WeakMap(),
@@ -188,13 +194,37 @@ function statementsNaming(document: PolicyDocument, action: string, cache: Decid
   let list = byAction.get(action);
   if (!list) {
     const found: Naming[] = [];
-    for (const statement of document.statements) {
+    for (const statement of statementsForService(document, action, cache)) {
       const match = actionMatch(statement, action);
       if (match.kind !== 'no') found.push([statement, match]);
     }
     byAction.set(action, (list = found));
   }
   return list;
+}
+
+/**
+ * The statements that may name an action of `action`'s service: those with a pattern for that
+ * service, one whose service part is not literal (a `*` there may span the colon), or a NotAction.
+ * A role with dozens of statements is asked about hundreds of actions, each matched only against these.
+ */
+function statementsForService(document: PolicyDocument, action: string, cache: DecideCache): readonly Statement[] {
+  const service = action.slice(0, Math.max(action.indexOf(':'), 0)).toLowerCase();
+  let byService = cache.byService.get(document);
+  if (!byService) cache.byService.set(document, (byService = new Map<string, readonly Statement[]>()));
+  let list = byService.get(service);
+  if (!list) {
+    list = document.statements.filter((st) => st.notAction !== undefined || (st.action ?? []).some((p) => mayNameService(p, service)));
+    byService.set(service, list);
+  }
+  return list;
+}
+
+function mayNameService(pattern: string, service: string): boolean {
+  const colon = pattern.indexOf(':');
+  if (colon < 0) return true;
+  const head = pattern.slice(0, colon);
+  return head.includes('*') || head.includes('?') || hasFragment(head) || head.toLowerCase() === service;
 }
 
 /** Statements naming the action that a request's keys or values can change (conditions, `${...}` in resources). */
@@ -399,11 +429,9 @@ function search<T>(target: Target, allow: Part<T>, bound: Part<T> | undefined, d
   ];
   const include = constraints.filter((c) => !c.negated);
   const exclude = [...constraints.filter((c) => c.negated).map((c) => c.lang), ...target.excluded];
-  const key = `${formatsKey}\u0001${[...new Set(include.map((c) => c.key))].sort().join('\u0002')}\u0001${[
-    ...new Set(constraints.filter((c) => c.negated).map((c) => c.key)),
-  ]
-    .sort()
-    .join('\u0002')}`;
+  // Constraint texts are long and asked about again and again: the key names them by number.
+  const ids = (parts: readonly Part<T>[]) => [...new Set(parts.map((c) => textId(c.key, cache)))].sort((a, b) => a - b).join(',');
+  const key = `${textId(formatsKey, cache)}|${ids(include)}|${ids(constraints.filter((c) => c.negated))}`;
   let result = cache.witnesses.get(key);
   if (!result) {
     result = findMember([formats, ...include.map((c) => c.lang)], exclude);
@@ -415,6 +443,12 @@ function search<T>(target: Target, allow: Part<T>, bound: Part<T> | undefined, d
     cache.witnesses.set(key, result);
   }
   return result.kind === 'member' ? result.witness : undefined;
+}
+
+function textId(text: string, cache: DecideCache): number {
+  let id = cache.textIds.get(text);
+  if (id === undefined) cache.textIds.set(text, (id = cache.textIds.size));
+  return id;
 }
 
 const partApplies = <T>(part: Part<T>, resource: string): boolean => accepts(part.lang, resource) !== part.negated;

@@ -1,0 +1,60 @@
+/**
+ * Wide grants: the bench stack (the services shape) with AWS managed policies attached to its
+ * function roles, as teams attach them: half get ReadOnlyAccess (thousands of actions, most of
+ * them outside the function boundary), half AmazonS3FullAccess and AmazonDynamoDBFullAccess
+ * (hundreds, inside it). The unused-grants rule then decides every action each role is granted:
+ * the shape where the IAM decisions, not the reading, set the time.
+ *
+ *   node --import tsx bench/wide-grants.ts [--services 1000] [--runs 5]
+ *
+ * Writes `.bench/n<N>-wide` and prints the median wall time, the peak RSS and the findings of
+ * `check --code` on it (the build in dist/).
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.js';
+import { median, run } from './measure.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+const CLI = join(ROOT, 'bin', 'hybridguard.js');
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
+  return value;
+}
+
+const services = option('--services', 1000);
+const runs = option('--runs', 5);
+const gen = generate({ out: join(ROOT, '.bench', `n${services}-wide`), services, formats: ['synth'] });
+const synthDir = gen.synthDir as string;
+const stackFile = join(synthDir, 'stacks', readdirSync(join(synthDir, 'stacks'))[0] as string, 'cdk.tf.json');
+const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as { resource: Partial<Record<string, Record<string, Record<string, unknown>>>> };
+const roles = Object.keys(stack.resource.aws_iam_role ?? {}).filter((name) => name.startsWith('fn_'));
+const attachments = (stack.resource.aws_iam_role_policy_attachment ??= {});
+roles.forEach((role, i) => {
+  const attach = (suffix: string, policy: string): void => {
+    attachments[`${role}_${suffix}`] = { role: `\${aws_iam_role.${role}.name}`, policy_arn: `arn:aws:iam::aws:policy/${policy}` };
+  };
+  if (i % 2 === 0) attach('read_only', 'ReadOnlyAccess');
+  else {
+    attach('s3_full', 'AmazonS3FullAccess');
+    attach('dynamodb_full', 'AmazonDynamoDBFullAccess');
+  }
+});
+writeFileSync(stackFile, JSON.stringify(stack, null, 2));
+
+const args = [CLI, 'check', synthDir, '--code', gen.codeRoot, '--format', 'json'];
+const first = await run(process.execPath, args, { captureStdout: true });
+if (first.exitCode !== 1) throw new Error(`check --code exited ${first.exitCode}: ${first.stderr.slice(0, 500)}`);
+const findings = (JSON.parse(first.stdout) as { results: unknown[] }).results.length;
+const measured = [];
+for (let i = 0; i < runs; i++) measured.push(await run(process.execPath, args));
+const seconds = measured.map((m) => m.seconds);
+const rss = Math.max(...measured.map((m) => m.maxRssMiB ?? 0));
+console.log(
+  `wide grants, N = ${services} (${roles.length} function roles with AWS managed policies): check --code ${median(seconds).toFixed(2)} s ` +
+    `(median of ${runs}, min ${Math.min(...seconds).toFixed(2)} s), peak ${rss > 0 ? `${Math.round(rss)} MiB` : 'RSS not measured'}, ${findings} findings`,
+);
