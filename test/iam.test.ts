@@ -280,7 +280,15 @@ describe('a permissions boundary that names no statement for the action', () => 
       const role = of(name);
       const differ = actions.filter((a) => facts.decisionOf(role, a) !== facts.evaluate(role, a).decision);
       expect(differ, name).toEqual([]);
+      // A service closed to the role has no allowed action.
+      const closedButAllowed = actions.filter((a) => !facts.mayAllowService(role, a.split(':')[0]!) && facts.decisionOf(role, a) === 'allow');
+      expect(closedButAllowed, name).toEqual([]);
     }
+    const open = (name: string, services: readonly string[]) => services.map((s) => facts.mayAllowService(of(name), s));
+    expect(open('capped', ['sagemaker', 'SageMaker', 'ec2', 's3', 'dynamodb', 'sqs'])).toEqual([false, false, false, true, true, false]);
+    // A boundary known only after apply closes nothing; without a boundary, the identity policies alone decide.
+    expect(open('later_capped', ['sagemaker', 'sqs'])).toEqual([true, false]);
+    expect(open('unbounded', ['sagemaker', 'sqs'])).toEqual([true, false]);
   });
 });
 

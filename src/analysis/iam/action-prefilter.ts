@@ -27,8 +27,12 @@ export class ActionPrefilter {
 
   /** False when no identity Allow pattern of the principal can name an action of `service` (a lower-case prefix). */
   mayAllowService(principal: Principal, service: string): boolean {
-    const allow = this.patternsOf(principal, 'allow');
-    return allow === null || allow.anyService.length > 0 || allow.byService.has(service);
+    return mayNameService(this.patternsOf(principal, 'allow'), service);
+  }
+
+  /** False when no statement of the principal's boundary (it has one) can name an action of `service` (a lower-case prefix). */
+  boundaryMayNameService(principal: Principal, service: string): boolean {
+    return mayNameService(this.patternsOf(principal, 'boundary'), service);
   }
 
   /** False when no identity Allow of the principal can name the action (then it is implicitly denied, whatever else holds). */
@@ -69,6 +73,9 @@ export class ActionPrefilter {
     return result;
   }
 }
+
+const mayNameService = (patterns: ActionPatterns | null, service: string): boolean =>
+  patterns === null || patterns.anyService.length > 0 || patterns.byService.has(service);
 
 function actionPatterns(principal: Principal, which: Which): ActionPatterns | null {
   const result: ActionPatterns = { byService: new Map(), anyService: [] };

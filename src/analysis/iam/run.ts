@@ -84,6 +84,12 @@ export class IamRun implements IamFacts {
     return this.decider.decision(principal, this.decider.request(this.catalogAction(action), resourceArn));
   }
 
+  mayAllowService(principal: Principal, service: string): boolean {
+    const prefix = service.toLowerCase();
+    const { prefilter } = this.decider;
+    return prefilter.mayAllowService(principal, prefix) && (!principal.boundary || prefilter.boundaryMayNameService(principal, prefix));
+  }
+
   capabilityGrants(principal: Principal, capabilityName: string): CapabilityGrants {
     const compute = (): CapabilityGrants => capabilityGrants(this.decider, this.plans, principal, capabilityName);
     return remember(this.capabilityAnswers, `${principal.address}\n${capabilityName}`, compute);

@@ -117,6 +117,13 @@ export interface IamFacts {
   evaluate(principal: Principal, action: string, resourceArn?: string, context?: RequestContext, options?: EvaluateOptions): Evaluation;
   /** The decision alone (no evidence), for checks that test many actions. Same semantics as `evaluate`. */
   decisionOf(principal: Principal, action: string, resourceArn?: string): Decision;
+  /**
+   * False when no action of the service (an IAM prefix, any case) can be allowed to the principal:
+   * no identity Allow names one, or its permissions boundary names none. Then every `decisionOf`
+   * of the service's actions is something other than `allow`, and a check over thousands of
+   * granted actions skips the service at once.
+   */
+  mayAllowService(principal: Principal, service: string): boolean;
   capabilityGrants(principal: Principal, capabilityName: string): CapabilityGrants;
   /**
    * Actions of the capability the identity policies allow (outright, conditionally or maybe) and

@@ -31,9 +31,9 @@ export const unusedGrants: Check = {
     const allByRole = new Map<string, HandlerFacts[]>();
     for (const h of code.handlers) if (h.roleAddress) allByRole.set(h.roleAddress, [...(allByRole.get(h.roleAddress) ?? []), h]);
     // Statements of a shared policy (an AWS managed one, say) grant the same actions to every role: expanded once.
-    const grantedBy = new Map<Statement, readonly string[]>();
-    const expand = (statement: Statement, patterns: readonly string[]): readonly string[] =>
-      remember(grantedBy, statement, () => [...new Set(patterns.flatMap((p) => Array.from(iam.actionsMatching(p), (a) => a.action)))]);
+    const grantedBy = new Map<Statement, Granted>();
+    const expand = (statement: Statement, patterns: readonly string[]): Granted =>
+      remember(grantedBy, statement, () => granted(patterns.flatMap((p) => Array.from(iam.actionsMatching(p), (a) => a.action))));
     const ignoredActions = new Map<string, boolean>();
     const ignored = (action: string): boolean => remember(ignoredActions, action, () => ignore.some((p) => globMatch(p, action, true)));
     const out: FindingDraft[] = [];
@@ -53,27 +53,33 @@ export const unusedGrants: Check = {
         for (const action of platformActions(facts.graph, h)) used.add(action.toLowerCase());
       }
       // Only a grant the code does not call needs deciding (once per action, however many statements
-      // grant it); the whole allowance is needed only for NotAction.
+      // grant it), and none of a service the role cannot be allowed (ReadOnlyAccess under a narrow
+      // boundary: thousands of actions, most of services it caps); the whole allowance is needed only for NotAction.
       const outright = new Map<string, boolean>();
       const allowedOutright = (action: string): boolean => remember(outright, action, () => iam.decisionOf(principal, action) === 'allow');
+      const serviceOpen = new Map<string, boolean>();
+      const mayBeUnused = (service: string): boolean =>
+        remember(serviceOpen, service, () => !opaqueServices.has(service) && iam.mayAllowService(principal, service));
       let allowed: readonly string[] | undefined;
       const handler = users[0]!;
       for (const applied of principal.identityPolicies) {
         for (const statement of applied.document.statements) {
           if (statement.effect !== 'Allow') continue;
-          const granted = statement.action
+          const grants = statement.action
             ? expand(statement, statement.action)
-            : (allowed ??= iam.allowedActions(principal).flatMap((g) => (g.decision === 'allow' ? [g.action] : []))).filter(
-                (a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)),
+            : granted(
+                (allowed ??= iam.allowedActions(principal).flatMap((g) => (g.decision === 'allow' ? [g.action] : []))).filter(
+                  (a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)),
+                ),
               );
-          const unused = granted
-            .filter((a) => !used.has(a.toLowerCase()))
-            .filter((a) => !opaqueServices.has(a.split(':')[0]!.toLowerCase()))
-            .filter((a) => !ignored(a))
-            .filter(allowedOutright)
-            .sort();
+          const unused: string[] = [];
+          for (const [service, actions] of grants.byService) {
+            if (!mayBeUnused(service)) continue;
+            for (const a of actions) if (!used.has(a.toLowerCase()) && !ignored(a) && allowedOutright(a)) unused.push(a);
+          }
           if (unused.length === 0) continue;
-          const calledHere = granted.filter((a) => used.has(a.toLowerCase())).sort();
+          unused.sort();
+          const calledHere = [...used].flatMap((a) => grants.byLowerName.get(a) ?? []).sort();
           const location = statement.origin ?? applied.location;
           const written = statement.action ? statement.action.join(', ') : `everything except ${(statement.notAction ?? []).join(', ')}`;
           const label = `statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''} of ${describePolicy(applied)}`;
@@ -112,6 +118,27 @@ export const unusedGrants: Check = {
     return out;
   },
 };
+
+/** The actions a statement grants: by service (lower-case prefix), and by lower-case name. */
+interface Granted {
+  readonly byService: ReadonlyMap<string, readonly string[]>;
+  readonly byLowerName: ReadonlyMap<string, string>;
+}
+
+function granted(actions: readonly string[]): Granted {
+  const byService = new Map<string, string[]>();
+  const byLowerName = new Map<string, string>();
+  for (const action of actions) {
+    const lower = action.toLowerCase();
+    if (byLowerName.has(lower)) continue;
+    byLowerName.set(lower, action);
+    const service = lower.slice(0, lower.indexOf(':'));
+    const list = byService.get(service);
+    if (list) list.push(action);
+    else byService.set(service, [action]);
+  }
+  return { byService, byLowerName };
+}
 
 /** Every resource that uses the role runs code we read (else an "unused" grant may be used by code we never saw). */
 function everyUserHasCode(graph: ResourceGraph, principal: Principal, handlers: readonly HandlerFacts[]): boolean {
