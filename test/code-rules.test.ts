@@ -97,6 +97,16 @@ describe('what the findings say', () => {
     expect((finding!.evidence[0]!.data as { unused: string[] }).unused).not.toContain('dynamodb:GetItem');
   });
 
+  it('ReadOnlyAccess under a data-only boundary: only what the boundary lets through is reported unused', async () => {
+    const run = await runRuleCase(join(RULES, 'no-unused-grants', 'fail-read-only-access-under-boundary'), ['no-unused-grants']);
+    const unused = run.results.map((r) => (r.evidence[0]!.data as { unused: string[] }).unused);
+    expect(run.results.map((r) => r.subject)).toEqual(['ReadOnlyAccess#0', 'ReadOnlyAccess#1']);
+    // Thousands of actions granted; the boundary allows dynamodb, s3, logs and three ec2 actions Lambda itself uses.
+    expect([...new Set(unused.flat().map((a) => a.split(':')[0]))].sort()).toEqual(['dynamodb', 'logs', 's3']);
+    expect(unused.flat()).toEqual(expect.arrayContaining(['dynamodb:Scan', 's3:GetObject', 'logs:GetLogEvents']));
+    expect(unused.flat()).not.toContain('dynamodb:GetItem');
+  });
+
   it('a NotAction grant: everything it allows but the code never calls, nothing it excepts (iam:PassRole is granted by the next statement)', async () => {
     const run = await runRuleCase(join(RULES, 'no-unused-grants', 'fail-notaction-allows-everything-else'), ['no-unused-grants']);
     const [finding] = run.results;
