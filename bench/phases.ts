@@ -19,15 +19,9 @@ import { loadProject } from '../src/api/project.js';
 import { exposureReport } from '../src/analysis/network/index.js';
 import { runPolicies } from '../src/engine/run.js';
 import { benchDir, generate } from './generate.js';
+import { option } from './measure.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
-  return value;
-}
 
 /** Wall time, and CPU time of the process (all threads: GC included), which a busy shared machine distorts less. */
 async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {

@@ -12,15 +12,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProject } from '../src/api/project.js';
 import { generate } from './generate.js';
+import { option } from './measure.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
-  return value;
-}
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const services = option('--services', 500);

@@ -14,17 +14,10 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.js';
-import { median, run } from './measure.js';
+import { median, option, run } from './measure.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 const CLI = join(ROOT, 'bin', 'hybridguard.js');
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive integer`);
-  return value;
-}
 
 const services = option('--services', 1000);
 const runs = option('--runs', 5);

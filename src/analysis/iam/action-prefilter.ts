@@ -1,7 +1,7 @@
 import type { CatalogAction } from '../../model/catalog.js';
-import { globMatch, hasWildcard } from '../../model/glob.js';
+import { globMatch } from '../../model/glob.js';
 import type { Principal } from './collect.js';
-import { hasFragment, type Statement } from './document.js';
+import { hasFragment, patternService, type Statement } from './document.js';
 
 /**
  * Action patterns of some statements of a principal, by the service they name (lower case); `null`
@@ -88,9 +88,8 @@ function actionPatterns(principal: Principal, which: Which): ActionPatterns | nu
       if (!s.action) return null;
       for (const raw of s.action) {
         const pattern = (hasFragment(raw) ? raw.replace(/\$\{[^}]*\}/g, '*') : raw).toLowerCase();
-        const colon = pattern.indexOf(':');
-        const service = colon < 0 ? pattern : pattern.slice(0, colon);
-        if (hasWildcard(service)) result.anyService.push(pattern);
+        const service = patternService(pattern);
+        if (service === undefined) result.anyService.push(pattern);
         else {
           const list = result.byService.get(service);
           if (list) list.push(pattern);

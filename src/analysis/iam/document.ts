@@ -1,6 +1,7 @@
 import type { Location } from '../../model/types.js';
 import type { JsonValue } from '../../model/json.js';
 import { dict, own } from '../../model/dict.js';
+import { hasWildcard } from '../../model/glob.js';
 
 /**
  * IAM policy documents in one normalized shape, whatever wrote them: a JSON string, an
@@ -41,6 +42,16 @@ export interface PolicyDocument {
 export const unknownDocument = (reason: string): PolicyDocument => ({ statements: [], unknown: reason, problems: [] });
 
 export const hasFragment = (text: string): boolean => text.includes('${');
+
+/**
+ * The service an Action pattern names (its text before the first colon, lower case), or undefined
+ * when it may name an action of any service: a wildcard or `${...}` there may span the colon.
+ */
+export function patternService(pattern: string): string | undefined {
+  const colon = pattern.indexOf(':');
+  const head = colon < 0 ? pattern : pattern.slice(0, colon);
+  return hasWildcard(head) || hasFragment(head) ? undefined : head.toLowerCase();
+}
 
 /** Renders a condition the way IAM policies write it, for messages: `StringLike ec2:InstanceType = [t3.*]`. */
 export const conditionText = (c: Condition): string => `${c.operator} ${c.key} = [${c.values.join(', ')}]`;

@@ -13,7 +13,7 @@ import {
   type WitnessResult,
 } from './arn-language.js';
 import { evaluateCondition, substituteVariables, type ConditionEnv, type Note, type NormalizedContext } from './conditions.js';
-import { hasFragment, type PolicyDocument, type Statement } from './document.js';
+import { hasFragment, patternService, type PolicyDocument, type Statement } from './document.js';
 
 /**
  * IAM's evaluation logic for identity policies and a permissions boundary, as one decision
@@ -214,17 +214,14 @@ function statementsForService(document: PolicyDocument, action: string, cache: D
   if (!byService) cache.byService.set(document, (byService = new Map<string, readonly Statement[]>()));
   let list = byService.get(service);
   if (!list) {
-    list = document.statements.filter((st) => st.notAction !== undefined || (st.action ?? []).some((p) => mayNameService(p, service)));
+    const names = (p: string): boolean => {
+      const named = patternService(p);
+      return named === undefined || named === service;
+    };
+    list = document.statements.filter((st) => st.notAction !== undefined || (st.action ?? []).some(names));
     byService.set(service, list);
   }
   return list;
-}
-
-function mayNameService(pattern: string, service: string): boolean {
-  const colon = pattern.indexOf(':');
-  if (colon < 0) return true;
-  const head = pattern.slice(0, colon);
-  return head.includes('*') || head.includes('?') || hasFragment(head) || head.toLowerCase() === service;
 }
 
 /** Statements naming the action that a request's keys or values can change (conditions, `${...}` in resources). */
