@@ -105,6 +105,21 @@ describe('what the findings say', () => {
     expect([...new Set(unused.flat().map((a) => a.split(':')[0]))].sort()).toEqual(['dynamodb', 'logs', 's3']);
     expect(unused.flat()).toEqual(expect.arrayContaining(['dynamodb:Scan', 's3:GetObject', 'logs:GetLogEvents']));
     expect(unused.flat()).not.toContain('dynamodb:GetItem');
+    // The evidence names the written patterns that grant those actions, not the statement's 1,510.
+    const [first] = run.results;
+    const data = first!.evidence[0]!.data as { grantedBy: string[]; actionPatterns: number };
+    expect(data.grantedBy).toEqual([
+      'dynamodb:BatchGet*',
+      'dynamodb:Describe*',
+      'dynamodb:Get*',
+      'dynamodb:List*',
+      'dynamodb:PartiQLSelect',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+    ]);
+    expect(data.actionPatterns).toBeGreaterThan(1000);
+    expect(first!.evidence[0]!.message).toMatch(/ allows dynamodb:BatchGet\*, .*, dynamodb:Scan \(7 of its \d+ action patterns\); no code path calls dynamodb:BatchGetItem, /);
+    expect(first!.evidence[0]!.message.length).toBeLessThan(1000);
   });
 
   it('a NotAction grant: everything it allows but the code never calls, nothing it excepts (iam:PassRole is granted by the next statement)', async () => {

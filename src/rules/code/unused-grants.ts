@@ -33,7 +33,7 @@ export const unusedGrants: Check = {
     // Statements of a shared policy (an AWS managed one, say) grant the same actions to every role: expanded once.
     const grantedBy = new Map<Statement, Granted>();
     const expand = (statement: Statement, patterns: readonly string[]): Granted =>
-      remember(grantedBy, statement, () => granted(patterns.flatMap((p) => Array.from(iam.actionsMatching(p), (a) => a.action))));
+      remember(grantedBy, statement, () => granted(patterns.map((p) => Array.from(iam.actionsMatching(p), (a) => a.action))));
     const ignoredActions = new Map<string, boolean>();
     const ignored = (action: string): boolean => remember(ignoredActions, action, () => ignore.some((p) => globMatch(p, action, true)));
     const out: FindingDraft[] = [];
@@ -67,11 +67,11 @@ export const unusedGrants: Check = {
           if (statement.effect !== 'Allow') continue;
           const grants = statement.action
             ? expand(statement, statement.action)
-            : granted(
+            : granted([
                 (allowed ??= iam.allowedActions(principal).flatMap((g) => (g.decision === 'allow' ? [g.action] : []))).filter(
                   (a) => !(statement.notAction ?? []).some((p) => globMatch(p, a, true)),
                 ),
-              );
+              ]);
           const unused: string[] = [];
           for (const [service, actions] of grants.byService) {
             if (!mayBeUnused(service)) continue;
@@ -81,7 +81,12 @@ export const unusedGrants: Check = {
           unused.sort();
           const calledHere = [...used].flatMap((a) => grants.byLowerName.get(a) ?? []).sort();
           const location = statement.origin ?? applied.location;
-          const written = statement.action ? statement.action.join(', ') : `everything except ${(statement.notAction ?? []).join(', ')}`;
+          // Only the written patterns that grant an unused action: a managed policy's statement writes
+          // hundreds (ReadOnlyAccess: 1,510), and every finding on it would repeat them all.
+          const granting = statement.action ? grantingPatterns(statement.action, grants, unused) : [];
+          const written = statement.action
+            ? `${listOf(granting)}${granting.length < statement.action.length ? ` (${granting.length} of its ${statement.action.length} action patterns)` : ''}`
+            : `everything except ${listOf(statement.notAction ?? [])}`;
           const label = `statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''} of ${describePolicy(applied)}`;
           const runs = users.map((u) => u.resourceAddress).join(', ');
           const evidence: Evidence[] = [
@@ -93,7 +98,9 @@ export const unusedGrants: Check = {
                 policy: applied.name,
                 statementIndex: statement.index,
                 ...(statement.sid ? { sid: statement.sid } : {}),
-                actions: [...(statement.action ?? [])],
+                ...(statement.action
+                  ? { grantedBy: granting, actionPatterns: statement.action.length }
+                  : { notAction: [...(statement.notAction ?? [])] }),
                 unused,
               },
             },
@@ -119,25 +126,44 @@ export const unusedGrants: Check = {
   },
 };
 
-/** The actions a statement grants: by service (lower-case prefix), and by lower-case name. */
+/** The actions a statement grants: by service (lower-case prefix), by lower-case name, and which written patterns grant each. */
 interface Granted {
   readonly byService: ReadonlyMap<string, readonly string[]>;
   readonly byLowerName: ReadonlyMap<string, string>;
+  /** Action -> the indexes of the statement's Action patterns that grant it. */
+  readonly patternsOf: ReadonlyMap<string, readonly number[]>;
 }
 
-function granted(actions: readonly string[]): Granted {
+/** `perPattern[i]`: the actions the statement's i-th Action pattern grants (one list for a NotAction statement). */
+function granted(perPattern: readonly (readonly string[])[]): Granted {
   const byService = new Map<string, string[]>();
   const byLowerName = new Map<string, string>();
-  for (const action of actions) {
-    const lower = action.toLowerCase();
-    if (byLowerName.has(lower)) continue;
-    byLowerName.set(lower, action);
-    const service = lower.slice(0, lower.indexOf(':'));
-    const list = byService.get(service);
-    if (list) list.push(action);
-    else byService.set(service, [action]);
-  }
-  return { byService, byLowerName };
+  const patternsOf = new Map<string, number[]>();
+  perPattern.forEach((actions, index) => {
+    for (const action of actions) {
+      const lower = action.toLowerCase();
+      const canonical = byLowerName.get(lower);
+      if (canonical !== undefined) {
+        const indexes = patternsOf.get(canonical)!;
+        if (indexes.at(-1) !== index) indexes.push(index);
+        continue;
+      }
+      byLowerName.set(lower, action);
+      patternsOf.set(action, [index]);
+      const service = lower.slice(0, lower.indexOf(':'));
+      const list = byService.get(service);
+      if (list) list.push(action);
+      else byService.set(service, [action]);
+    }
+  });
+  return { byService, byLowerName, patternsOf };
+}
+
+/** The written Action patterns that grant at least one of `unused`, in the statement's order. */
+function grantingPatterns(patterns: readonly string[], grants: Granted, unused: readonly string[]): string[] {
+  const indexes = new Set<number>();
+  for (const action of unused) for (const i of grants.patternsOf.get(action) ?? []) indexes.add(i);
+  return [...indexes].sort((a, b) => a - b).map((i) => patterns[i]!);
 }
 
 /** Every resource that uses the role runs code we read (else an "unused" grant may be used by code we never saw). */
