@@ -16,6 +16,7 @@
  * dependency-cruiser again (skip with `--skip tiny`).
  * Plus `hybridguard --version` and `check` of the bundled example. Writes a markdown report.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -97,6 +98,16 @@ interface Timed {
  * where minutes apart a shared runner may be slower for one than for the other. Returns each
  * command's warm-up (undefined for a command whose warm-up failed: it is not timed).
  */
+/**
+ * A generated stack, on disk before anything is timed: the kernel writes dirty pages back about 30 s
+ * after they were written, which would land in the middle of the timed runs.
+ */
+function generated(options: Parameters<typeof generate>[0]): GenerateResult {
+  const result = generate(options);
+  execFileSync('sync');
+  return result;
+}
+
 async function benchTogether(commands: readonly Timed[], runs: number): Promise<(Measurement | undefined)[]> {
   const warmups: (Measurement | undefined)[] = [];
   for (const c of commands) {
@@ -290,7 +301,7 @@ async function main(): Promise<void> {
     return ours.length > 0 ? warmups[0] : undefined;
   };
   for (const n of options.services) {
-    const gen = generate({ out: join(ROOT, '.bench', `n${n}`), services: n });
+    const gen = generated({ out: join(ROOT, '.bench', `n${n}`), services: n });
     const { counts } = gen.stack;
     console.log(`\nN = ${n}: ${counts.resources} resources, ${counts.codeFiles} handler files`);
     const synth = gen.synthDir as string;
@@ -304,7 +315,7 @@ async function main(): Promise<void> {
     if (hgAvailable) {
       const check = await benchCli(n, 'check (synth JSON)', ['check', synth, '--format', 'json']);
       // The same stack with the regular functions' handlers in Python (boto3), read with tree-sitter.
-      const py = generate({ out: join(ROOT, '.bench', `n${n}-py`), services: n, formats: ['synth'], python: true });
+      const py = generated({ out: join(ROOT, '.bench', `n${n}-py`), services: n, formats: ['synth'], python: true });
       await benchCli(n, 'check --code (synth JSON + Python handlers)', ['check', py.synthDir as string, '--code', py.codeRoot, '--format', 'json']);
       await benchCli(n, 'check (HCL)', ['check', gen.hclDir as string, '--format', 'json']);
       await benchCli(n, 'check (plan JSON)', ['check', gen.planFile as string, '--format', 'json']);
@@ -321,7 +332,7 @@ async function main(): Promise<void> {
       }
     }
     if (!options.skip.has('tiny')) {
-      const tiny = generate({ out: join(ROOT, benchDir(n, { shape: 'tiny' })), services: n, formats: ['synth'], shape: 'tiny' });
+      const tiny = generated({ out: join(ROOT, benchDir(n, { shape: 'tiny' })), services: n, formats: ['synth'], shape: 'tiny' });
       console.log(`  tiny shape: ${tiny.stack.counts.resources} resources, ${tiny.stack.counts.codeFiles} handler files`);
       const tinySynth = tiny.synthDir as string;
       if (hgAvailable) await benchCli(n, 'check (synth JSON) [tiny]', ['check', tinySynth, '--format', 'json']);
