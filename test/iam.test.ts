@@ -245,6 +245,23 @@ describe('plan JSON with a policy template in configuration', () => {
   });
 });
 
+describe('evidence of a long statement', () => {
+  it('tells a managed statement of hundreds of Action patterns by those that name the action asked about', async () => {
+    const iam = (await factsFor(join(ROOT, 'fixtures/rules/no-unused-grants/fail-read-only-access-under-boundary/main.tf.json'))).iam();
+    const [row] = iam.whoCan('s3:GetObject');
+    const statements = row!.evidence.filter((e) => e.kind === 'statement');
+    const readOnly = statements.find((e) => (e.data as { policy: string }).policy === 'ReadOnlyAccess')!;
+    const data = readOnly.data as { statement: { Action: string[] }; actionPatterns: number };
+    expect(data.statement.Action).toEqual(['s3:Get*']);
+    expect(data.actionPatterns).toBeGreaterThan(1000);
+    expect(readOnly.message).toMatch(/ allows s3:Get\* \(1 of its \d+ action patterns\) on \*$/);
+    // The boundary's statement writes a few patterns: told whole, as written.
+    const boundary = statements.find((e) => e !== readOnly)!;
+    expect((boundary.data as { actionPatterns?: number }).actionPatterns).toBeUndefined();
+    expect(boundary.message).toMatch(/lets through \(permissions boundary\) dynamodb:\*, s3:\*, logs:\*, ec2:CreateNetworkInterface, .* on \*$/);
+  });
+});
+
 describe('one policy attached to several roles', () => {
   it('each role gets its own answer, with evidence naming its own attachment', async () => {
     const shared = (await factsFor(join(ROOT, 'fixtures/iam/shared-policy/main.tf.json'))).iam();

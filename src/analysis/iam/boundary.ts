@@ -77,11 +77,13 @@ function boundaryStop(decider: Decider, principal: Principal, boundary: AppliedP
     if (pending.length === 0) return undefined;
     return {
       decision: 'unknown',
-      evidence: pending.map((hit) => statementEvidence(hit, `may deny ${action}:`)),
+      evidence: pending.map((hit) => statementEvidence(hit, `may deny ${action}:`, action)),
       conditions: whole.conditions.filter((c) => c.unknown).map((c) => c.text),
     };
   }
   const boundaryDenies = whole.denies.filter((hit) => hit.policy === boundary);
-  if (boundaryDenies.length > 0) return { decision: 'blocked', evidence: boundaryDenies.map((hit) => statementEvidence(hit, 'denies')), conditions: [] };
+  if (boundaryDenies.length > 0) {
+    return { decision: 'blocked', evidence: boundaryDenies.map((hit) => statementEvidence(hit, 'denies', action)), conditions: [] };
+  }
   return { decision: 'blocked', evidence: [boundaryRefusal(boundary, action)], conditions: [] };
 }

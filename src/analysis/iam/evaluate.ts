@@ -95,6 +95,11 @@ function anyPattern(patterns: readonly string[], test: (p: string) => boolean, w
 }
 const invert = (m: Match): Match => (m.kind === 'yes' ? NO : m.kind === 'no' ? YES : m);
 
+/** The patterns of an Action list that name `action` (one with an apply-time part: that may, by its value). */
+export function patternsNaming(patterns: readonly string[], action: string): string[] {
+  return patterns.filter((p) => globMatch(hasFragment(p) ? starred(p) : p, action, true));
+}
+
 function actionMatch(s: Statement, action: string): Match {
   if (s.action) return anyPattern(s.action, (p) => globMatch(p, action, true), 'action');
   if (s.notAction) return invert(anyPattern(s.notAction, (p) => globMatch(p, action, true), 'NotAction'));

@@ -4,9 +4,10 @@
  */
 import type { Evidence } from '../../model/findings.js';
 import { dict } from '../../model/dict.js';
+import type { JsonValue } from '../../model/json.js';
 import type { AppliedPolicy } from './collect.js';
 import { statementJson, type Statement } from './document.js';
-import type { Decided, Request, StatementHit, Witness } from './evaluate.js';
+import { patternsNaming, type Decided, type Request, type StatementHit, type Witness } from './evaluate.js';
 import type { Evaluation } from './types.js';
 
 /** How a policy is named in messages. */
@@ -37,13 +38,27 @@ function statementLabel(s: Statement): string {
   return `statement ${s.index}${s.sid ? ` (${s.sid})` : ''}`;
 }
 
-function scope(s: Statement): string {
-  const what = s.action ? s.action.join(', ') : `everything except ${s.notAction?.join(', ') ?? ''}`;
+/**
+ * A statement writing more Action patterns than this is told, for one action, by the patterns that
+ * name it: AWS managed statements write hundreds (ReadOnlyAccess: 1,510), and every answer would repeat them.
+ */
+const LONG_ACTION_LIST = 8;
+
+/** `naming`: the Action patterns to tell instead of all (see LONG_ACTION_LIST). */
+function scope(s: Statement, naming: readonly string[] | undefined): string {
+  const what = naming
+    ? `${naming.join(', ')} (${naming.length} of its ${s.action?.length ?? 0} action patterns)`
+    : s.action
+      ? s.action.join(', ')
+      : `everything except ${s.notAction?.join(', ') ?? ''}`;
   const on = s.resource ? s.resource.join(', ') : `everything except ${s.notResource?.join(', ') ?? ''}`;
   return `${what} on ${on}`;
 }
 
-function policyData(p: AppliedPolicy, s: Statement) {
+/** `statement` is the statement as written; with `naming`, its Action lists only those patterns, and `actionPatterns` counts them all. */
+function policyData(p: AppliedPolicy, s: Statement, naming: readonly string[] | undefined) {
+  const statement = statementJson(s) as Record<string, JsonValue>;
+  if (naming) statement.Action = [...naming];
   return {
     policy: p.name,
     policyKind: p.kind,
@@ -52,19 +67,23 @@ function policyData(p: AppliedPolicy, s: Statement) {
     ...(p.viaGroup ? { viaGroup: p.viaGroup } : {}),
     statementIndex: s.index,
     ...(s.sid ? { sid: s.sid } : {}),
-    statement: statementJson(s),
+    statement,
+    ...(naming ? { actionPatterns: s.action?.length ?? 0 } : {}),
   };
 }
 
-export function statementEvidence(hit: StatementHit<AppliedPolicy>, verb: string): Evidence {
+/** A statement as evidence; `action`, when the statement took part in answering about that action (see LONG_ACTION_LIST). */
+export function statementEvidence(hit: StatementHit<AppliedPolicy>, verb: string, action?: string): Evidence {
   const { policy, statement } = hit;
   const where = statement.origin?.address && statement.origin.address !== policy.location.address ? ` (written in ${statement.origin.address})` : '';
   const when = hit.notes.length > 0 ? ` when ${hit.notes.map((n) => n.text).join(' and ')}` : '';
+  const named = action !== undefined && statement.action && statement.action.length > LONG_ACTION_LIST ? patternsNaming(statement.action, action) : [];
+  const naming = named.length > 0 ? named : undefined;
   return {
     kind: 'statement',
-    message: `${statementLabel(statement)} of ${describePolicy(policy)}${where} ${verb} ${scope(statement)}${when}`,
+    message: `${statementLabel(statement)} of ${describePolicy(policy)}${where} ${verb} ${scope(statement, naming)}${when}`,
     location: statement.origin ?? policy.location,
-    data: policyData(policy, statement),
+    data: policyData(policy, statement, naming),
   };
 }
 
@@ -95,15 +114,15 @@ export function unreadableEvidence(p: AppliedPolicy, role = ''): Evidence {
 function decisionEvidence(d: Decided<AppliedPolicy>, action: string): Evidence[] {
   const out: Evidence[] = [];
   if (d.decision === 'deny') {
-    for (const hit of d.denies) out.push(statementEvidence(hit, `denies ${action}:`));
-    for (const hit of d.grants) out.push(statementEvidence(hit, `would allow ${action}:`));
+    for (const hit of d.denies) out.push(statementEvidence(hit, `denies ${action}:`, action));
+    for (const hit of d.grants) out.push(statementEvidence(hit, `would allow ${action}:`, action));
     return out;
   }
-  for (const hit of d.grants) out.push(statementEvidence(hit, 'allows'));
+  for (const hit of d.grants) out.push(statementEvidence(hit, 'allows', action));
   if (d.cappedBy) out.push(boundaryRefusal(d.cappedBy, action));
-  else for (const hit of d.boundaryAllows) out.push(statementEvidence(hit, 'lets through (permissions boundary)'));
+  else for (const hit of d.boundaryAllows) out.push(statementEvidence(hit, 'lets through (permissions boundary)', action));
   const denyVerb = d.decision === 'allow' ? `denies ${action} on part of the resources:` : `denies ${action}`;
-  for (const hit of d.denies) out.push(statementEvidence(hit, denyVerb));
+  for (const hit of d.denies) out.push(statementEvidence(hit, denyVerb, action));
   if (d.witness) out.push(witnessEvidence(action, d.witness));
   for (const p of d.unknownPolicies) out.push(unreadableEvidence(p));
   return out;
