@@ -92,13 +92,6 @@ interface Timed {
 }
 
 /**
- * Times each command `runs` times after one untimed warm-up whose exit code must be allowed, in
- * alternation (a run of each, then the next round): commands whose
- * times are compared (hybridguard against dependency-cruiser) then share the machine's state,
- * where minutes apart a shared runner may be slower for one than for the other. Returns each
- * command's warm-up (undefined for a command whose warm-up failed: it is not timed).
- */
-/**
  * A generated stack, on disk before anything is timed: the kernel writes dirty pages back about 30 s
  * after they were written, which would land in the middle of the timed runs.
  */
@@ -108,6 +101,13 @@ function generated(options: Parameters<typeof generate>[0]): GenerateResult {
   return result;
 }
 
+/**
+ * Times each command `runs` times after one untimed warm-up whose exit code must be allowed, in
+ * alternation (a run of each, then the next round): commands whose
+ * times are compared (hybridguard against dependency-cruiser) then share the machine's state,
+ * where minutes apart a shared runner may be slower for one than for the other. Returns each
+ * command's warm-up (undefined for a command whose warm-up failed: it is not timed).
+ */
 async function benchTogether(commands: readonly Timed[], runs: number): Promise<(Measurement | undefined)[]> {
   const warmups: (Measurement | undefined)[] = [];
   for (const c of commands) {
