@@ -1,6 +1,7 @@
 import type { FindingDraft } from '../../model/findings.js';
 import type { Check } from '../types.js';
 import { coversEveryResource, describePolicy, statementEvidence, unreadableText, type Principal } from '../../analysis/iam/index.js';
+import { remember } from '../../model/memo.js';
 import { principalFinding, principalLabel, selectedPrincipals, serviceTypeEvidence } from './shared.js';
 
 const EXAMPLES = 6;
@@ -29,11 +30,17 @@ export const wildcardResourceDataActions: Check = {
         if (action.resourceTypes.length > 0 && isData(action.accessLevel)) yield action.action;
       }
     }
+    // A role's statements overlap (s3:* here, s3:Get* there): each action is decided once per principal.
+    const onEverything = new Map<Principal, Map<string, boolean>>();
     const allowedOnEverything = (principal: Principal, names: Iterable<string>, limit: number): string[] => {
+      const known = remember(onEverything, principal, () => new Map<string, boolean>());
       const out: string[] = [];
       for (const name of names) {
-        const d = iam.decisionOf(principal, name, '*');
-        if (d === 'allow' || d === 'conditional' || d === 'unknown') out.push(name);
+        const allowed = remember(known, name, () => {
+          const d = iam.decisionOf(principal, name, '*');
+          return d === 'allow' || d === 'conditional' || d === 'unknown';
+        });
+        if (allowed) out.push(name);
         if (out.length === limit) break;
       }
       return out;
