@@ -70,7 +70,7 @@ writeFileSync(stackFile, JSON.stringify(stack, null, 2));
 
 const args = [CLI, 'check', synthDir, ...(overlapping ? [] : ['--code', gen.codeRoot]), '--format', 'json'];
 const first = await run(process.execPath, args, { captureStdout: true });
-if (first.exitCode !== 1) throw new Error(`check --code exited ${first.exitCode}: ${first.stderr.slice(0, 500)}`);
+if (first.exitCode !== 1) throw new Error(`check exited ${first.exitCode}: ${first.stderr.slice(0, 500)}`);
 const findings = (JSON.parse(first.stdout) as { results: unknown[] }).results.length;
 const measured = [];
 for (let i = 0; i < runs; i++) measured.push(await run(process.execPath, args));
