@@ -11,6 +11,7 @@ import { normalizeContext } from '../src/analysis/iam/conditions.js';
 import { documentFromJson } from '../src/analysis/iam/document.js';
 import { decide } from '../src/analysis/iam/evaluate.js';
 import { factsFor, ROOT, sharedCatalog } from './iam-helpers.js';
+import { checkProject } from '../src/api/project.js';
 
 let facts: Facts;
 let iam: IamFacts;
@@ -259,6 +260,26 @@ describe('evidence of a long statement', () => {
     const boundary = statements.find((e) => e !== readOnly)!;
     expect((boundary.data as { actionPatterns?: number }).actionPatterns).toBeUndefined();
     expect(boundary.message).toMatch(/lets through \(permissions boundary\) dynamodb:\*, s3:\*, logs:\*, ec2:CreateNetworkInterface, .* on \*$/);
+  });
+
+  it('names, in the evidence of a wildcard-resource finding, only the patterns the finding is about', async () => {
+    const evidenceOf = async (fixture: string, ruleId: string) => {
+      const dir = join(ROOT, 'fixtures/rules', fixture);
+      const run = await checkProject({ inputs: [dir], cwd: dir });
+      const finding = run.results.results.find((r) => r.ruleId === ruleId);
+      return finding!.evidence.find((e) => e.kind === 'statement')!;
+    };
+    const data = await evidenceOf('no-data-actions-on-wildcard-resource/fail-long-describe-statement', 'HG-IAM-006');
+    expect(data.message).toMatch(
+      / allows ec2:GetSecurityGroupsForVpc, acm:DescribeCertificate, secretsmanager:GetSecretValue \(3 of its 14 action patterns\) on \*$/,
+    );
+    expect((data.data as { statement: { Action: string[] } }).statement.Action).toEqual([
+      'ec2:GetSecurityGroupsForVpc',
+      'acm:DescribeCertificate',
+      'secretsmanager:GetSecretValue',
+    ]);
+    const admin = await evidenceOf('no-full-admin/fail-star-appended-to-a-long-list', 'HG-IAM-004');
+    expect(admin.message).toMatch(/ allows \* \(1 of its 11 action patterns\) on \*$/);
   });
 });
 

@@ -39,8 +39,9 @@ function statementLabel(s: Statement): string {
 }
 
 /**
- * A statement writing more Action patterns than this is told, for one action, by the patterns that
- * name it: AWS managed statements write hundreds (ReadOnlyAccess: 1,510), and every answer would repeat them.
+ * A statement writing more Action patterns than this is told by the patterns a finding is about
+ * (when they are at most half of them): AWS managed statements write hundreds (ReadOnlyAccess:
+ * 1,510), and every answer would repeat them.
  */
 const LONG_ACTION_LIST = 8;
 
@@ -72,13 +73,19 @@ function policyData(p: AppliedPolicy, s: Statement, naming: readonly string[] | 
   };
 }
 
-/** A statement as evidence; `action`, when the statement took part in answering about that action (see LONG_ACTION_LIST). */
-export function statementEvidence(hit: StatementHit<AppliedPolicy>, verb: string, action?: string): Evidence {
+/**
+ * A statement as evidence. `focus` is what the finding is about: an action the statement took part
+ * in answering about, or the statement's own Action patterns the finding names; a long Action list
+ * is told by those alone (see LONG_ACTION_LIST).
+ */
+export function statementEvidence(hit: StatementHit<AppliedPolicy>, verb: string, focus?: string | readonly string[]): Evidence {
   const { policy, statement } = hit;
   const where = statement.origin?.address && statement.origin.address !== policy.location.address ? ` (written in ${statement.origin.address})` : '';
   const when = hit.notes.length > 0 ? ` when ${hit.notes.map((n) => n.text).join(' and ')}` : '';
-  const named = action !== undefined && statement.action && statement.action.length > LONG_ACTION_LIST ? patternsNaming(statement.action, action) : [];
-  const naming = named.length > 0 ? named : undefined;
+  const all = statement.action ?? [];
+  const named = all.length <= LONG_ACTION_LIST || focus === undefined ? [] : typeof focus === 'string' ? patternsNaming(all, focus) : focus;
+  // Most of the list named: the statement is clearer told whole.
+  const naming = named.length > 0 && named.length * 2 <= all.length ? named : undefined;
   return {
     kind: 'statement',
     message: `${statementLabel(statement)} of ${describePolicy(policy)}${where} ${verb} ${scope(statement, naming)}${when}`,

@@ -57,7 +57,10 @@ export const noFullAdmin: Check = {
             message: `${principalLabel(principal)} is allowed ${what} on every resource by ${describePolicy(
               applied,
             )} (still allowed after boundary and Deny: ${listActions(effective, 4)})`,
-            evidence: [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)],
+            evidence: [
+              statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows', allActions ? s.action?.filter((a) => ALL_ACTIONS.test(a)) : undefined),
+              ...serviceTypeEvidence(principal),
+            ],
           });
         }
       }

@@ -110,7 +110,7 @@ export const wildcardResourceDataActions: Check = {
           if (previous && (!previous.undecided || !certain)) return;
           const listed = `${patterns.length === 1 ? 'action' : `${patterns.length} actions`} ${patterns.join(', ')}`;
           const why = `data actions that accept resource ARNs (${examples.join(', ')}${patterns.length > 1 || examples.length === EXAMPLES ? ', ...' : ''})`;
-          const evidence = [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows'), ...serviceTypeEvidence(principal)];
+          const evidence = [statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows', patterns), ...serviceTypeEvidence(principal)];
           byStatement.set(
             subject.toLowerCase(),
             certain
