@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { HybridguardError, inputError } from '../errors.js';
@@ -29,6 +30,8 @@ export function decodeText(bytes: Uint8Array, shownPath: string, expected: strin
     const line = countLines(bytes, nul);
     throw inputError('file is binary (it contains a NUL byte), not text', { file: shownPath, line }, expected);
   }
+  // ASCII text (nearly every input) reads the same as UTF-8 or Latin-1; Latin-1 is a plain copy.
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   try {
     // A BOM is legal UTF-8 but JSON.parse rejects it: drop it here once for every reader.
     const text = UTF8.decode(bytes);

@@ -186,13 +186,14 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
       if (texts.has(key)) return texts.get(key);
       let text: string | undefined;
       const packed = inArchive(relativePath);
+      const expected = 'readable UTF-8 handler source';
       if (packed) {
         const bytes = innerKind(packed) === 'file' ? packed.archive.read(packed.inner, MAX_SOURCE_BYTES) : undefined;
-        if (bytes) text = decodeText(bytes, shown(relativePath), 'readable UTF-8 handler source');
+        if (bytes) text = decodeText(bytes, shown(relativePath), expected);
       } else if (kindOf(relativePath) === 'file') {
         // An unreadable, binary or oversized handler is an input error: never analysed as empty.
-        const expected = 'readable UTF-8 handler source';
-        text = decodeText(readRegularFile(toAbsolute(relativePath)!, shown(relativePath), expected, MAX_SOURCE_BYTES), shown(relativePath), expected);
+        const display = shown(relativePath);
+        text = decodeText(readRegularFile(toAbsolute(relativePath)!, display, expected, MAX_SOURCE_BYTES), display, expected);
       }
       texts.set(key, text);
       return text;
