@@ -39,9 +39,9 @@ function statementLabel(s: Statement): string {
 }
 
 /**
- * A statement writing more Action patterns than this is told by the patterns a finding is about
- * (when they are at most half of them): AWS managed statements write hundreds (ReadOnlyAccess:
- * 1,510), and every answer would repeat them.
+ * A statement writing more Action patterns than this is told by the patterns a finding is about,
+ * when those are at most half of its patterns: AWS managed statements write hundreds
+ * (ReadOnlyAccess: 1,510), and every answer would repeat them.
  */
 const LONG_ACTION_LIST = 8;
 
