@@ -39,7 +39,8 @@ export const noFullAdmin: Check = {
       for (const applied of principal.identityPolicies) {
         for (const s of applied.document.statements) {
           if (s.effect !== 'Allow' || !coversEverything(s)) continue;
-          const allActions = (s.action ?? []).some((a) => ALL_ACTIONS.test(a));
+          const adminPatterns = (s.action ?? []).filter((a) => ALL_ACTIONS.test(a));
+          const allActions = adminPatterns.length > 0;
           if (!allActions && !s.notAction) continue;
           const subject = allActions ? '*:*' : `NotAction ${s.notAction?.join(',') ?? ''}`;
           if (seen.has(subject)) continue;
@@ -58,7 +59,7 @@ export const noFullAdmin: Check = {
               applied,
             )} (still allowed after boundary and Deny: ${listActions(effective, 4)})`,
             evidence: [
-              statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows', allActions ? s.action?.filter((a) => ALL_ACTIONS.test(a)) : undefined),
+              statementEvidence({ policy: applied, statement: s, notes: [] }, 'allows', adminPatterns),
               ...serviceTypeEvidence(principal),
             ],
           });
