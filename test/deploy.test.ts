@@ -56,6 +56,27 @@ interface Run {
   readonly out: string;
 }
 
+/**
+ * Terraform's errors, each as one line: an error is boxed (`╷`, then `│ ` lines, then `╵`) and its
+ * cause (`InvalidPermission.NotFound: ...`) is on the lines after `Error: `.
+ */
+function terraformErrors(out: string): string[] {
+  const lines = out.split('\n');
+  const errors: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i]!.indexOf('Error: ');
+    if (at < 0) continue;
+    let text = lines[i]!.slice(at);
+    const boxed = /│\s*$/.test(lines[i]!.slice(0, at));
+    while (boxed && i + 1 < lines.length && /^\S*\s*│/.test(lines[i + 1]!) && !lines[i + 1]!.includes('Error: ')) {
+      const part = lines[++i]!.replace(/^.*?│/, '').trim();
+      if (part) text += ` ${part}`;
+    }
+    errors.push(text.trim());
+  }
+  return errors;
+}
+
 function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -256,7 +277,7 @@ suite('real deploy of the baseline against moto', () => {
     // (InvalidPermission.NotFound for a revoked rule, ListenerNotFound for a listener). Only
     // errors saying the thing being deleted no longer exists earn a second destroy; the checks
     // below still prove nothing is left.
-    const errors = destroy.out.match(/Error: .*/g) ?? [];
+    const errors = terraformErrors(destroy.out);
     const onlyAlreadyGone = errors.length > 0 && errors.every((e) => /deleting .*(NotFound|does not exist)/.test(e));
     if (destroy.code !== 0 && onlyAlreadyGone) {
       console.warn(`destroy: moto reported an already-deleted resource as an error; destroying again.\n${errors.join('\n')}`);
