@@ -93,15 +93,45 @@ export function formatLanguage(format: string): ArnLanguage {
 
 export const union = (languages: readonly ArnLanguage[]): ArnLanguage => ({ branches: languages.flatMap((l) => l.branches) });
 
+/** Position kinds in `Nfa.kinds`: the end of a branch (accepting), a literal character, `one`, `star`. */
+const END = 0;
+const LIT = 1;
+const ONE_KIND = 2;
+const STAR = 3;
+const COLON = 58; // ':'
+
 /** NFA positions of one language: (branch, index) flattened; index === length is accepting. */
 class Nfa {
   readonly tokens: (Token | undefined)[] = [];
   readonly starts: number[] = [];
+  /**
+   * The positions again as numbers, for the searches that run for every pattern of every role:
+   * their kind, a literal's code point (0 for NO_ARN_CHAR), whether a wildcard may read `:`.
+   * Token objects come in three shapes; code reading them in a hot loop is optimized, meets
+   * another shape, is thrown away and optimized again.
+   */
+  readonly kinds: Uint8Array;
+  readonly codes: Int32Array;
+  readonly colons: Uint8Array;
   constructor(language: ArnLanguage) {
     for (const branch of language.branches) {
       this.starts.push(this.tokens.length);
       this.tokens.push(...branch, undefined);
     }
+    const n = this.tokens.length;
+    this.kinds = new Uint8Array(n);
+    this.codes = new Int32Array(n);
+    this.colons = new Uint8Array(n);
+    this.tokens.forEach((t, p) => {
+      if (t === undefined) return;
+      if (t.k === 'lit') {
+        this.kinds[p] = LIT;
+        this.codes[p] = t.c.codePointAt(0) ?? 0;
+      } else {
+        this.kinds[p] = t.k === 'star' ? STAR : ONE_KIND;
+        this.colons[p] = t.colon ? 1 : 0;
+      }
+    });
   }
   /** Adds `p` and every position reachable by letting stars match nothing. */
   close(set: Set<number>, p: number): void {
@@ -305,23 +335,31 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
  * A shortest common member of NFAs, by a 0-1 breadth-first search over tuples of positions (a star
  * may be left without reading a character: a free move). Exact, and linear in the reachable tuples.
  * A tuple is one number (mixed radix) throughout: the search allocates nothing per state but its
- * map entries (it runs for every Allow pattern of every role).
+ * map entries (it runs for every Allow pattern of every role). Characters are code points.
  */
 function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   const letters = new Set<string>([':']);
   for (const n of nfas) n.letters(letters);
-  const fresh = FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? '\u00a7';
+  const fresh = (FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? '\u00a7').codePointAt(0) ?? 0;
+  // Plain loops, not `map`: arrays of one shape keep the optimized search from being thrown away.
   const k = nfas.length;
-  const tokens = nfas.map((n) => n.tokens);
-  const radix = tokens.map((t) => t.length + 1);
-  if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return { kind: 'too-large' };
-  /** Place values: position i of a tuple counts `weight[i]`. */
-  const weight = new Array<number>(k);
-  for (let i = k - 1, w = 1; i >= 0; i--) {
-    weight[i] = w;
-    w *= radix[i] ?? 1;
+  const kinds: Uint8Array[] = [];
+  const codes: Int32Array[] = [];
+  const colons: Uint8Array[] = [];
+  for (const n of nfas) {
+    kinds.push(n.kinds);
+    codes.push(n.codes);
+    colons.push(n.colons);
   }
-  const state = new Array<number>(k);
+  /** Place values: position i of a tuple counts `weight[i]` (an NFA of n positions has n + 1 digits). */
+  const weight = new Float64Array(k);
+  let tuples = 1;
+  for (let i = k - 1; i >= 0; i--) {
+    weight[i] = tuples;
+    tuples *= (kinds[i] as Uint8Array).length + 1;
+  }
+  if (tuples > Number.MAX_SAFE_INTEGER) return { kind: 'too-large' };
+  const state = new Int32Array(k);
   const decode = (key: number): void => {
     for (let i = 0; i < k; i++) {
       const w = weight[i] ?? 1;
@@ -332,9 +370,9 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
       key -= p * w;
     }
   };
-  /** Tuple -> the tuple it was reached from (-1 for a start) and the character read ('' for a free move). */
+  /** Tuple -> the tuple it was reached from (-1 for a start) and the code point read (-1 for a free move). */
   const parents = new Map<number, number>();
-  const reads = new Map<number, string>();
+  const reads = new Map<number, number>();
   const deque: number[] = [];
   let starts: number[] = [0];
   nfas.forEach((n, i) => {
@@ -348,11 +386,14 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
     deque.push(key);
   }
   const witnessOf = (key: number): string => {
-    const chars: string[] = [];
-    for (let at = key; (parents.get(at) ?? -1) >= 0; at = parents.get(at) ?? -1) chars.push(reads.get(at) ?? '');
-    return chars.reverse().join('');
+    const read: number[] = [];
+    for (let at = key; (parents.get(at) ?? -1) >= 0; at = parents.get(at) ?? -1) {
+      const c = reads.get(at) ?? -1;
+      if (c >= 0) read.push(c);
+    }
+    return String.fromCodePoint(...read.reverse());
   };
-  const reach = (key: number, from: number, c: string): boolean => {
+  const reach = (key: number, from: number, c: number): boolean => {
     if (parents.has(key)) return false;
     parents.set(key, from);
     reads.set(key, c);
@@ -361,40 +402,41 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
   // Free moves go to the front, reading moves to the back: tuples leave in order of witness length.
   let head = 0;
   const front: number[] = [];
-  const here: string[] = [];
+  const here: number[] = [];
   while (front.length > 0 || head < deque.length) {
     const key = front.length > 0 ? (front.pop() as number) : (deque[head++] as number);
     decode(key);
     let accepting = true;
-    for (let i = 0; i < k; i++) if (tokens[i]?.[state[i] ?? 0] !== undefined) accepting = false;
+    for (let i = 0; i < k; i++) if ((kinds[i] as Uint8Array)[state[i] as number] !== END) accepting = false;
     if (accepting) return { kind: 'member', witness: witnessOf(key) };
     // Free moves: one star left behind.
     for (let i = 0; i < k; i++) {
-      if (tokens[i]?.[state[i] ?? 0]?.k !== 'star') continue;
-      const moved = key + (weight[i] ?? 1);
-      if (reach(moved, key, '')) front.push(moved);
+      if ((kinds[i] as Uint8Array)[state[i] as number] !== STAR) continue;
+      const moved = key + (weight[i] as number);
+      if (reach(moved, key, -1)) front.push(moved);
     }
     // Reading moves: the characters that matter here (the fresh one, `:`, the literals some NFA expects).
     here.length = 0;
-    here.push(fresh, ':');
+    here.push(fresh, COLON);
     for (let i = 0; i < k; i++) {
-      const t = tokens[i]?.[state[i] ?? 0];
-      if (t?.k === 'lit' && t.c !== NO_ARN_CHAR && !here.includes(t.c)) here.push(t.c);
+      const p = state[i] as number;
+      const c = (codes[i] as Int32Array)[p] as number;
+      if ((kinds[i] as Uint8Array)[p] === LIT && c !== 0 && !here.includes(c)) here.push(c);
     }
     for (const c of here) {
       let next = 0;
       let dead = false;
       for (let i = 0; i < k && !dead; i++) {
-        const p = state[i] ?? 0;
-        const t = tokens[i]?.[p];
+        const p = state[i] as number;
+        const kind = (kinds[i] as Uint8Array)[p];
         let moved = p;
-        if (t === undefined) dead = true;
-        else if (t.k === 'lit') {
-          if (t.c === c) moved = p + 1;
+        if (kind === END) dead = true;
+        else if (kind === LIT) {
+          if ((codes[i] as Int32Array)[p] === c) moved = p + 1;
           else dead = true;
-        } else if (!t.colon && c === ':') dead = true;
-        else if (t.k === 'one') moved = p + 1;
-        next += moved * (weight[i] ?? 1);
+        } else if (c === COLON && (colons[i] as Uint8Array)[p] === 0) dead = true;
+        else if (kind === ONE_KIND) moved = p + 1;
+        next += moved * (weight[i] as number);
       }
       if (dead || !reach(next, key, c)) continue;
       if (parents.size > limit) return { kind: 'too-large' };
@@ -406,36 +448,39 @@ function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
 
 /** Is `text` in the language? (The NFA run over its live positions: asked for every Deny and boundary part of a decision.) */
 export function accepts(language: ArnLanguage, text: string): boolean {
-  const { tokens, starts } = nfaOf(language);
+  const { kinds, codes, colons, starts } = nfaOf(language);
+  const n = kinds.length;
   /** `seen[p] === step`: position p is already live after the current character. */
-  const seen = new Uint32Array(tokens.length);
+  const seen = new Uint32Array(n);
   let step = 1;
-  let live = new Int32Array(tokens.length);
-  let next = new Int32Array(tokens.length);
+  let live = new Int32Array(n);
+  let next = new Int32Array(n);
   /** Adds `p` and every position reachable by letting stars match nothing to `into`, which holds `count`; the new count. */
   const close = (into: Int32Array, count: number, p: number): number => {
     for (; seen[p] !== step; p++) {
       seen[p] = step;
       into[count++] = p;
-      if (tokens[p]?.k !== 'star') break;
+      if (kinds[p] !== STAR) break;
     }
     return count;
   };
   let liveCount = 0;
   for (const s of starts) liveCount = close(live, liveCount, s);
-  for (const c of text) {
+  for (let j = 0; j < text.length; ) {
+    const c = text.codePointAt(j) as number;
+    j += c > 0xffff ? 2 : 1;
     step++;
     let nextCount = 0;
     for (let i = 0; i < liveCount; i++) {
-      const p = live[i] ?? 0;
-      const t = tokens[p];
-      if (t === undefined || (t.k === 'lit' ? t.c !== c : !t.colon && c === ':')) continue;
-      nextCount = close(next, nextCount, t.k === 'star' ? p : p + 1);
+      const p = live[i] as number;
+      const kind = kinds[p];
+      if (kind === END || (kind === LIT ? codes[p] !== c : c === COLON && colons[p] === 0)) continue;
+      nextCount = close(next, nextCount, kind === STAR ? p : p + 1);
     }
     if (nextCount === 0) return false;
     [live, next, liveCount] = [next, live, nextCount];
   }
-  for (let i = 0; i < liveCount; i++) if (tokens[live[i] ?? 0] === undefined) return true;
+  for (let i = 0; i < liveCount; i++) if (kinds[live[i] as number] === END) return true;
   return false;
 }
 
