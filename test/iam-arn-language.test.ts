@@ -103,4 +103,12 @@ describe('resource sets as regular languages', () => {
     const w = findMember([model, patternLanguage('arn:*:sagemaker:*:*:model-package/ranker-*')], []);
     expect(w).toMatchObject({ kind: 'member' });
   });
+
+  it('reads a character outside the Basic Multilingual Plane as one character, in matching and in witnesses', () => {
+    expect(accepts(patternLanguage('arn:aws:s3:::b/?'), 'arn:aws:s3:::b/\u{1F600}')).toBe(true);
+    expect(accepts(patternLanguage('arn:aws:s3:::b/??'), 'arn:aws:s3:::b/\u{1F600}')).toBe(false);
+    // Two patterns and no exclusion: the product search, whose witness must keep the pair whole.
+    const found = findMember([patternLanguage('arn:aws:s3:::\u{1F600}*'), patternLanguage('arn:aws:s3:::*x')], []);
+    expect(found).toEqual({ kind: 'member', witness: 'arn:aws:s3:::\u{1F600}x' });
+  });
 });
