@@ -559,7 +559,10 @@ export class ConfigScope {
       if (options.readFile) this.readers.set(modulePath, options.readFile);
     }
     for (const block of blocks) {
-      const local = block.mode === 'data' ? `data.${block.type}.${block.name}` : `${block.type}.${block.name}`;
+      // One concatenation for both modes: a stack's first data block, thousands of blocks in, then
+      // runs code the optimizer has already seen (a branch of its own would throw the loop's optimized code away).
+      const kind = (block.mode === 'data' ? 'data.' : '') + block.type;
+      const local = `${kind}.${block.name}`;
       const address = prefix + local;
       if (this.entries.has(address)) {
         const first = this.entries.get(address)?.block.location;
@@ -569,7 +572,7 @@ export class ConfigScope {
           'each resource address declared once',
         );
       }
-      const normalized = normalizeBlocks(block.mode === 'data' ? `data.${block.type}` : block.type, block.body);
+      const normalized = normalizeBlocks(kind, block.body);
       const found: FoundReferences = { prefix, memo: this.memo, references: [] };
       const pending: { [key: string]: Pending } = dict();
       // Path segments are pushed and popped on one array: no string is built unless a reference is found.
