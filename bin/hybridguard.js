@@ -9,9 +9,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
   applyV8Tuning();
-  // Handler code (--code) starts being parsed on the second core now, while the CLI loads.
-  await (await import('../dist/cli/code-prefetch.js')).prefetchCodeOf(args, process.cwd());
-  const { main } = await import('../dist/cli/main.js');
+  const { main, prefetchCodeOf } = await (await import('./load-cli.js')).loadCli();
+  // Handler code (--code) starts being parsed on the second core before the command does anything else.
+  await prefetchCodeOf(args, process.cwd());
   const code = await main(args);
   // End as soon as the report is out: left to drain, the event loop would also wait for V8's
   // background GC work on a large heap (tens of milliseconds after a big check has answered).

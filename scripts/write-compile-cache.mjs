@@ -1,7 +1,8 @@
 // Run by `npm run build`, after tsc (and by the fast test suite's setup, over its transpiled
 // sources): `node scripts/write-compile-cache.mjs [dist folder]`. Writes what makes every run start
-// faster: the V8 code caches of the TypeScript parser (see analysis/code/typescript.js) and the
-// built-in policies parsed (see inputs/shipped-policies.js). Plain JS so that it runs without tsx.
+// faster: the V8 code caches of the TypeScript parser (see analysis/code/typescript.js) and of the
+// command's bundle (see bin/load-cli.js), and the built-in policies parsed (see
+// inputs/shipped-policies.js). Plain JS so that it runs without tsx.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,3 +29,7 @@ const entries = readdirSync(policyDir)
     return { text, data: doc.data, positions: positionTable(doc) };
   });
 writeFileSync(SHIPPED_POLICY_CACHE, JSON.stringify(entries));
+
+// The command's bundle (scripts/bundle-cli.mjs) of dist/, when there is one: only the command runs
+// it, always tuned, and its cache is written after a check that reads the policies as above.
+if (process.argv[2] === undefined) await (await import('../bin/load-cli.js')).writeCliCodeCache(root);

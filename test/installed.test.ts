@@ -3,7 +3,7 @@
  * suite's setup runs `npm run build`). The fast suite runs the same entry over src/.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,32 @@ describe('the installed command', () => {
       // The same compiler that ts-morph ships.
       expect(out).toEqual({ cache: true, statements: 1, version: tsMorph.ts.version });
     }
+  });
+
+  it('runs the bundle of this build with its code cache, and the ESM build once dist/ is rebuilt without a new bundle', () => {
+    // Synth JSON, and an HCL folder (read by hcl2json, a package the bundle requires from node_modules).
+    const inputs = [EXAMPLE, join(REPO, 'fixtures', 'terraform', 'count-for-each')];
+    const probe = `(await import('./bin/v8-tuning.js')).applyV8Tuning();
+      const { loadCli, cliLoadedFrom } = await import('./bin/load-cli.js');
+      const { main } = await loadCli();
+      let out = '';
+      const io = { cwd: process.cwd(), env: {}, stdout: { write: (t) => (out += t) }, stderr: { write: (t) => (out += t) } };
+      const codes = [];
+      for (const input of ${JSON.stringify(inputs)}) codes.push(await main(['check', input, '--format', 'json'], io));
+      console.log(JSON.stringify({ from: cliLoadedFrom(), codes, internalError: out.includes('internal error') }));`;
+    const loaded = () => JSON.parse(execFileSync('node', ['--input-type=module', '-e', probe], { cwd: REPO, encoding: 'utf8' })) as unknown;
+    expect(loaded()).toEqual({ from: 'bundle with code cache', codes: [1, 1], internalError: false });
+    // tsc alone (a developer's rebuild) writes dist/cli/main.js without the bundle's build line.
+    const main = join(REPO, 'dist', 'cli', 'main.js');
+    const built = readFileSync(main, 'utf8');
+    expect(built).toMatch(/\n\/\/ hybridguard bundle \S+\n$/);
+    writeFileSync(main, built.replace(/\/\/ hybridguard bundle \S+\n$/, ''));
+    try {
+      expect(loaded()).toEqual({ from: 'esm', codes: [1, 1], internalError: false });
+    } finally {
+      writeFileSync(main, built);
+    }
+    expect(loaded()).toMatchObject({ from: 'bundle with code cache' });
   });
 
   it('`check | head` keeps its verdict with no stack trace; a report that cannot be written (a full disk) is exit 2 and one line', async () => {
