@@ -100,46 +100,47 @@ const ONE_KIND = 2;
 const STAR = 3;
 const COLON = 58; // ':'
 
-/** NFA positions of one language: (branch, index) flattened; index === length is accepting. */
+/**
+ * NFA positions of one language: (branch, index) flattened; index === length is accepting. Positions
+ * are numbers in typed arrays, not token objects: tokens come in three shapes, and a search reading
+ * them in a hot loop was optimized, met another shape, was thrown away and optimized again.
+ */
 class Nfa {
-  readonly tokens: (Token | undefined)[] = [];
   readonly starts: number[] = [];
-  /**
-   * The positions again as numbers, for the searches that run for every pattern of every role:
-   * their kind, a literal's code point (0 for NO_ARN_CHAR), whether a wildcard may read `:`.
-   * Token objects come in three shapes; code reading them in a hot loop is optimized, meets
-   * another shape, is thrown away and optimized again.
-   */
+  /** Per position: END, LIT, ONE_KIND or STAR. */
   readonly kinds: Uint8Array;
+  /** A literal's code point (0 for NO_ARN_CHAR). */
   readonly codes: Int32Array;
+  /** 1 where a wildcard may read `:`. */
   readonly colons: Uint8Array;
   constructor(language: ArnLanguage) {
-    for (const branch of language.branches) {
-      this.starts.push(this.tokens.length);
-      this.tokens.push(...branch, undefined);
-    }
-    const n = this.tokens.length;
+    let n = 0;
+    for (const branch of language.branches) n += branch.length + 1;
     this.kinds = new Uint8Array(n);
     this.codes = new Int32Array(n);
     this.colons = new Uint8Array(n);
-    this.tokens.forEach((t, p) => {
-      if (t === undefined) return;
-      if (t.k === 'lit') {
-        this.kinds[p] = LIT;
-        this.codes[p] = t.c.codePointAt(0) ?? 0;
-      } else {
-        this.kinds[p] = t.k === 'star' ? STAR : ONE_KIND;
-        this.colons[p] = t.colon ? 1 : 0;
+    let p = 0;
+    for (const branch of language.branches) {
+      this.starts.push(p);
+      for (const t of branch) {
+        if (t.k === 'lit') {
+          this.kinds[p] = LIT;
+          this.codes[p] = t.c.codePointAt(0) ?? 0;
+        } else {
+          this.kinds[p] = t.k === 'star' ? STAR : ONE_KIND;
+          this.colons[p] = t.colon ? 1 : 0;
+        }
+        p++;
       }
-    });
+      p++; // END
+    }
   }
   /** Adds `p` and every position reachable by letting stars match nothing. */
   close(set: Set<number>, p: number): void {
     for (;;) {
       if (set.has(p)) return;
       set.add(p);
-      const t = this.tokens[p];
-      if (t === undefined || t.k !== 'star') return;
+      if (this.kinds[p] !== STAR) return;
       p++;
     }
   }
@@ -149,7 +150,8 @@ class Nfa {
     return [...set].sort((a, b) => a - b);
   }
   private readonly steps = new Map<string, number[]>();
-  step(state: readonly number[], c: string): number[] {
+  /** The positions after reading code point `c`. */
+  step(state: readonly number[], c: number): number[] {
     const memo = `${state.join(',')}|${c}`;
     const known = this.steps.get(memo);
     if (known) return known;
@@ -157,25 +159,25 @@ class Nfa {
     if (this.steps.size < 50_000) this.steps.set(memo, result);
     return result;
   }
-  stepUncached(state: readonly number[], c: string): number[] {
+  stepUncached(state: readonly number[], c: number): number[] {
     const next = new Set<number>();
     for (const p of state) {
-      const t = this.tokens[p];
-      if (t === undefined) continue;
-      if (t.k === 'lit') {
-        if (t.c === c) this.close(next, p + 1);
-      } else if (t.colon || c !== ':') {
-        if (t.k === 'star') this.close(next, p);
-        else this.close(next, p + 1);
+      const kind = this.kinds[p];
+      if (kind === END) continue;
+      if (kind === LIT) {
+        if (this.codes[p] === c) this.close(next, p + 1);
+      } else if (this.colons[p] === 1 || c !== COLON) {
+        this.close(next, kind === STAR ? p : p + 1);
       }
     }
     return [...next].sort((a, b) => a - b);
   }
   accepting(state: readonly number[]): boolean {
-    return state.some((p) => this.tokens[p] === undefined);
+    return state.some((p) => this.kinds[p] === END);
   }
-  letters(into: Set<string>): void {
-    for (const t of this.tokens) if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) into.add(t.c);
+  /** Adds the code points of its literals (NO_ARN_CHAR aside). */
+  letters(into: Set<number>): void {
+    for (let p = 0; p < this.kinds.length; p++) if (this.kinds[p] === LIT && this.codes[p] !== 0) into.add(this.codes[p] as number);
   }
 }
 
@@ -252,7 +254,14 @@ function literalOf(language: ArnLanguage): string | undefined {
   return text ?? undefined;
 }
 
-const FRESH_CANDIDATES = 'xyzqkwjv0123456789_-abcdefghilmnoprstu'.split('');
+const FRESH_CANDIDATES = Array.from('xyzqkwjv0123456789_-abcdefghilmnoprstu', (c) => c.charCodeAt(0));
+
+/** The literals of the NFAs and `:`, and one character none of them names, standing for every other (code points). */
+function lettersOf(nfas: readonly Nfa[]): { letters: Set<number>; fresh: number } {
+  const letters = new Set<number>([COLON]);
+  for (const n of nfas) n.letters(letters);
+  return { letters, fresh: FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? 0xa7 };
+}
 
 export type WitnessResult = { readonly kind: 'member'; readonly witness: string } | { readonly kind: 'empty' } | { readonly kind: 'too-large' };
 
@@ -282,11 +291,11 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
   if (exclude.length === 0) return productMember(include.map(nfaOf), limit);
   const inc = include.map(nfaOf);
   const exc = exclude.map(nfaOf);
-  const letters = new Set<string>([':']);
-  for (const n of [...inc, ...exc]) n.letters(letters);
-  const fresh = FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? '\u00a7';
-  // The fresh character first and `:` last: the shortest witness then reads `model-package/x`, not `model-package/:`.
-  const alphabet = [fresh, ...[...letters].filter((c) => c !== ':').sort(), ':'];
+  const { letters, fresh } = lettersOf([...inc, ...exc]);
+  // The fresh character first and `:` last: the shortest witness then reads `model-package/x`, not
+  // `model-package/:`. The literals in between in UTF-16 order, as strings sort.
+  const utf16 = (c: number) => String.fromCodePoint(c);
+  const alphabet = [fresh, ...[...letters].filter((c) => c !== COLON).sort((a, b) => (utf16(a) < utf16(b) ? -1 : utf16(a) > utf16(b) ? 1 : 0)), COLON];
   const all = [...inc, ...exc];
   const keyOf = (states: readonly (readonly number[])[]) => states.map((s) => s.join(',')).join('|');
   const accepts = (states: readonly (readonly number[])[]) =>
@@ -294,27 +303,25 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
 
   const start = all.map((n) => n.start());
   if (inc.some((_, i) => (start[i] ?? []).length === 0)) return { kind: 'empty' };
-  const parents = new Map<string, { from: string; c: string } | null>([[keyOf(start), null]]);
+  /** State tuple -> the tuple it was reached from and the code point read. */
+  const parents = new Map<string, { from: string; c: number } | null>([[keyOf(start), null]]);
   let frontier: (readonly number[])[][] = [start];
   while (frontier.length > 0) {
     const next: (readonly number[])[][] = [];
     for (const states of frontier) {
       const key = keyOf(states);
       if (accepts(states)) {
-        let out = '';
-        for (let parent = parents.get(key); parent; parent = parents.get(parent.from)) out = parent.c + out;
-        return { kind: 'member', witness: out };
+        const read: number[] = [];
+        for (let parent = parents.get(key); parent; parent = parents.get(parent.from)) read.push(parent.c);
+        return { kind: 'member', witness: String.fromCodePoint(...read.reverse()) };
       }
       // Characters that behave differently here: the literals some NFA expects next, `:`, and one fresh
       // character for all the others (exact: a character no current position names moves every NFA alike).
-      const here = new Set<string>([fresh]);
+      const here = new Set<number>([fresh]);
       all.forEach((n, i) => {
-        for (const p of states[i] ?? []) {
-          const t = n.tokens[p];
-          if (t?.k === 'lit' && t.c !== NO_ARN_CHAR) here.add(t.c);
-        }
+        for (const p of states[i] ?? []) if (n.kinds[p] === LIT && n.codes[p] !== 0) here.add(n.codes[p] as number);
       });
-      here.add(':');
+      here.add(COLON);
       for (const c of alphabet) {
         if (!here.has(c)) continue;
         const stepped = all.map((n, i) => n.step(states[i] ?? [], c));
@@ -338,9 +345,7 @@ export function findMember(include: readonly ArnLanguage[], exclude: readonly Ar
  * map entries (it runs for every Allow pattern of every role). Characters are code points.
  */
 function productMember(nfas: readonly Nfa[], limit: number): WitnessResult {
-  const letters = new Set<string>([':']);
-  for (const n of nfas) n.letters(letters);
-  const fresh = (FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? '\u00a7').codePointAt(0) ?? 0;
+  const { fresh } = lettersOf(nfas);
   // Plain loops, not `map`: arrays of one shape keep the optimized search from being thrown away.
   const k = nfas.length;
   const kinds: Uint8Array[] = [];
