@@ -49,6 +49,10 @@ function loadBundle() {
   return { exports: module.exports, script, key };
 }
 
+/**
+ * The cache's V8 data when its first line is `key` (the form of the TypeScript parser's cache,
+ * analysis/code/typescript.ts; this file runs before any of dist/ loads, so it keeps its own reader).
+ */
 function readCache(key) {
   const file = cacheFile();
   if (!existsSync(file)) return undefined;

@@ -23,13 +23,10 @@ const ownImportMetaUrl = {
   setup(builder) {
     builder.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
       const fromBundle = JSON.stringify(args.path.slice(dist.length + 1).split('\\').join('/'));
-      const contents = text
-        .replaceAll('import.meta.url', `__hgDistUrl(${fromBundle})`)
-        // A script run from a code cache has no `import()` (Node 20 loses its loader on the cached
-        // functions): a CommonJS package outside the bundle is required.
-        .replace(/\bimport\('(@cdktf\/hcl2json)'\)/g, "Promise.resolve(require('$1'))");
-      return contents === text ? undefined : { contents, loader: 'js', resolveDir: dirname(args.path) };
+      const contents = text.replaceAll('import.meta.url', `__hgDistUrl(${fromBundle})`);
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -51,9 +48,10 @@ const result = await build({
   target: 'node20',
   // jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow; its ESM build bundles.
   mainFields: ['module', 'main'],
-  // Packages that read files next to their own (hcl2json's WebAssembly, the Python grammar), or
-  // load with their own code cache (the TypeScript compiler): required from node_modules as they are.
-  external: ['@cdktf/hcl2json', 'ts-morph', 'web-tree-sitter', 'tree-sitter-python', 'performance'],
+  // tree-sitter's runtime finds its WebAssembly next to its own files: required from node_modules.
+  // (hcl2json, yaml, ajv and the TypeScript compiler are loaded through createRequire, which
+  // esbuild leaves alone.)
+  external: ['web-tree-sitter'],
   banner: { js: `${stamp}const __hgDistUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', file)).href;` },
   plugins: [ownImportMetaUrl],
   outfile: join(dist, 'cli', 'hybridguard.bundle.cjs'),
@@ -62,6 +60,8 @@ const result = await build({
 });
 if (result.errors.length > 0) process.exit(1);
 const bundled = readFileSync(join(dist, 'cli', 'hybridguard.bundle.cjs'), 'utf8');
+// A script run from a code cache has no `import()` on Node 20 (its loader is lost on the cached
+// functions): a package outside the bundle is required, never imported.
 if (/[^\w$.]import\(/.test(bundled)) {
   console.error('bundle-cli: the bundle still holds an import() call, which a cached script cannot run');
   process.exit(1);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { inputError } from '../errors.js';
 import { outlineHcl, parseHclFile, type HclBlock } from './hcl-parse.js';
 import { jsonPointer } from './json.js';
@@ -18,8 +19,10 @@ export async function parseHcl(file: string, text: string): Promise<{ doc: unkno
   } catch {
     // Declined (HclUnsupported), or a native-parser bug: hcl2json stays the authority.
     // Loaded on first use: importing hcl2json starts its Go/wasm runtime (~0.2 s), which runs
-    // that only read JSON, or HCL the native parser handles, should not pay.
-    const { parse } = await import('@cdktf/hcl2json');
+    // that only read JSON, or HCL the native parser handles, should not pay. Required (it is
+    // CommonJS), not `import()`ed: the command's bundle runs from a code cache, where Node 20 has
+    // no `import()` (scripts/bundle-cli.mjs), and hcl2json reads its WebAssembly from its own folder.
+    const { parse } = createRequire(import.meta.url)('@cdktf/hcl2json') as typeof import('@cdktf/hcl2json');
     try {
       doc = toDicts(await parse(file, text));
     } catch (error) {
