@@ -16,6 +16,7 @@ import { FROM_SOURCE } from './support/transpile-src.js';
 type Prefetch = typeof import('../src/api/code-prefetch.js');
 type Parse = typeof import('../src/analysis/code/parse.js');
 type CliPrefetch = typeof import('../src/cli/code-prefetch.js');
+type SourceHostModule = typeof import('../src/inputs/source-host.js');
 
 const load = async <T>(module: string): Promise<T> => (await import(pathToFileURL(join(FROM_SOURCE, module)).href)) as T;
 
@@ -67,6 +68,57 @@ describe('handler code parsed on a worker thread', () => {
     expect(prefetch.take('src/linked.ts')).toBeUndefined();
     expect(prefetch.take('src/bundle.js')).toBeUndefined();
     prefetch.stop();
+  });
+
+  it('hands over the listing of every folder it walks, a link as something to look at, never a folder outside', async () => {
+    const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
+    const { createFsSourceHost } = await load<SourceHostModule>('inputs/source-host.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hg-prefetch-list-'));
+    const root = join(dir, 'code');
+    mkdirSync(join(dir, 'outside'));
+    mkdirSync(join(root, 'src', 'lib'), { recursive: true });
+    writeFileSync(join(root, 'src', 'handler.ts'), "import { run } from './lib/run.js';\nexport const handler = run;\n");
+    writeFileSync(join(root, 'src', 'lib', 'run.ts'), 'export const run = async () => 1;\n');
+    symlinkSync(join(dir, 'outside'), join(root, 'src', 'shared'));
+    const prefetch = prefetchSummaries(root, dir)!;
+    let listing: ReturnType<typeof prefetch.listing>;
+    for (let i = 0; i < 200 && !(listing = prefetch.listing('src')); i++) await new Promise((done) => setTimeout(done, 25));
+    expect(listing!).toEqual(createFsSourceHost(root, { cwd: dir }).folderListing('src'));
+    expect([...listing!]).toEqual(
+      expect.arrayContaining([
+        ['handler.ts', 'file'],
+        ['lib', 'dir'],
+        ['shared', 'other'],
+      ]),
+    );
+    expect(prefetch.listing('src/shared')).toBeUndefined();
+    // A folder the worker has not posted is never waited for: the host reads it itself.
+    const asked = Date.now();
+    expect(prefetch.listing('no/such/folder')).toBeUndefined();
+    expect(Date.now() - asked).toBeLessThan(100);
+    prefetch.stop();
+  });
+
+  it('the main thread\'s host reads the listings it is given instead of the folders, and still looks at every link itself', async () => {
+    const { createFsSourceHost } = await load<SourceHostModule>('inputs/source-host.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hg-listings-'));
+    const root = join(dir, 'code');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'secret.ts'), 'export const key = 1;\n');
+    writeFileSync(join(root, 'src', 'handler.ts'), 'export const handler = 1;\n');
+    writeFileSync(join(root, 'src', 'unlisted.ts'), 'export const x = 1;\n');
+    symlinkSync(join(dir, 'secret.ts'), join(root, 'src', 'linked.ts'));
+    const asked: string[] = [];
+    const given = new Map<string, ReadonlyMap<string, 'file' | 'dir' | 'other'>>([
+      ['', new Map([['src', 'dir']])],
+      ['src', new Map([['handler.ts', 'file'], ['linked.ts', 'other']])],
+    ]);
+    const host = createFsSourceHost(root, { cwd: dir, listings: (folder) => (asked.push(folder), given.get(folder)) });
+    expect(host.fileExists('src/handler.ts')).toBe(true);
+    expect(host.fileExists('src/unlisted.ts')).toBe(false);
+    expect(host.listDirectory('src')).toEqual(['handler.ts', 'linked.ts']);
+    expect(() => host.fileExists('src/linked.ts')).toThrow(/linked\.ts is a symbolic link that leads outside the code folder/);
+    expect(asked).toEqual(['', 'src']);
   });
 
   it('a file the worker has not reached yet is asked for and answered, not parsed on the main thread', async () => {

@@ -1,21 +1,21 @@
 /**
- * The worker thread of api/code-prefetch.ts: walks the code folder and posts the summary of every
- * TypeScript/JavaScript file, in batches, while the main thread reads the infrastructure. A file
- * the main thread asks for is answered before the walk goes on, and after the walk the worker
- * waits for requests. It reads through the same source host as the main thread (same
+ * The worker thread of api/code-prefetch.ts: walks the code folder and posts the listing of every
+ * folder and the summary of every TypeScript/JavaScript file, in batches, while the main thread
+ * reads the infrastructure. A file or folder the main thread asks for is answered before the walk
+ * goes on, and after the walk the worker waits for requests. It reads through the same source host as the main thread (same
  * symbolic-link and size rules); a file it cannot read or a folder it may not enter is skipped,
  * and the main thread meets it again itself.
  */
 import { backgroundTask } from '../inputs/background.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
-import { summarizeFile, type FileSummary } from '../analysis/code/parse.js';
+import { summarizeFile } from '../analysis/code/parse.js';
 import { isSourceFile } from '../analysis/code/resolve.js';
-import type { PrefetchData } from './code-prefetch.js';
+import { folderOfKey, listingKey, type PrefetchData, type PrefetchResult } from './code-prefetch.js';
 
 const task = backgroundTask();
 const { root, cwd, maxFiles, maxDepth, maxFileChars, maxTotalChars, batch: batchSize } = task.data as PrefetchData;
 const host = createFsSourceHost(root, { cwd });
-let batch: [string, FileSummary][] = [];
+let batch: [string, PrefetchResult][] = [];
 /** Files summarized, by the walk or on request. */
 const summarized = new Set<string>();
 let chars = 0;
@@ -39,13 +39,26 @@ function summarize(path: string): boolean {
   }
 }
 
-/** A file the main thread waits for: what is batched goes with it. */
-function answer(path: string): void {
-  if (!summarized.has(path) && isSourceFile(path)) summarize(path);
+/** Puts the listing of `dir` into the batch (the main thread's host reads it instead of the folder). */
+function list(dir: string): void {
+  try {
+    const listing = host.folderListing(dir);
+    if (listing) batch.push([listingKey(dir), [...listing]]);
+  } catch {
+    // a link leading out of the folder: the main thread meets it itself
+  }
+}
+
+/** A file or folder the main thread waits for: what is batched goes with it. */
+function answer(key: string): void {
+  const folder = folderOfKey(key);
+  if (folder !== undefined) list(folder);
+  else if (!summarized.has(key) && isSourceFile(key)) summarize(key);
   flush();
 }
 
 function visit(dir: string, depth: number): void {
+  list(dir);
   for (const name of host.listDirectory(dir)) {
     task.serveRequest(answer);
     if (summarized.size >= maxFiles || chars >= maxTotalChars) return;

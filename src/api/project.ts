@@ -124,7 +124,11 @@ export async function loadProject(options: ProjectOptions): Promise<LoadedProjec
     assignServiceTypes(graph, loaded.config);
     if (options.code && codeAnalysis) {
       const analysis = await codeAnalysis;
-      const sources = createFsSourceHost(resolve(options.cwd, options.code), { cwd: options.cwd });
+      const sources = createFsSourceHost(resolve(options.cwd, options.code), {
+        cwd: options.cwd,
+        // The worker lists every folder of its walk: the main thread then reads none of them again.
+        ...(prefetched ? { listings: (folder: string) => prefetched.listing(folder) } : {}),
+      });
       const prepared = analysis.prepareCodeAnalysis(graph, sources, loaded.config, loaded.catalog, prefetched);
       // Python is parsed with tree-sitter's WebAssembly grammar, which loads asynchronously: it and
       // the Python modules load only for a run that reads Python.

@@ -52,6 +52,12 @@ export class BackgroundResults<T> {
     return this.received.get(key);
   }
 
+  /** The result for `key` if the worker has posted it already; never waits. */
+  posted(key: string): T | undefined {
+    if (!this.received.has(key)) this.drain();
+    return this.received.get(key);
+  }
+
   private drain(): void {
     if (!this.port) return;
     for (let message = receiveMessageOnPort(this.port); message; message = receiveMessageOnPort(this.port)) {

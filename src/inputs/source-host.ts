@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceHost } from '../model/source-host.js';
 import { inputError } from '../errors.js';
@@ -19,9 +19,24 @@ interface DisplaySourceHost extends SourceHost {
   resolveFrom(file: string, path: string): string | undefined;
 }
 
+/** What a folder's entry is, as its folder's listing tells it ('other': a link or anything else, stat'ed when asked about). */
+export type EntryKind = 'file' | 'dir' | 'other';
+/** A folder's entries by name: one readdir. */
+export type FolderListing = ReadonlyMap<string, EntryKind>;
+
+interface FsSourceHost extends DisplaySourceHost {
+  /** The listing of a folder inside the root (what `listings` takes from another host); undefined when it is none. */
+  folderListing(relativePath: string): FolderListing | undefined;
+}
+
 interface FsSourceHostOptions {
   /** Working directory paths are shown relative to (default: the process's). */
   readonly cwd?: string;
+  /**
+   * Listings another host of the same root has read (the code prefetch worker's), by normalized
+   * root-relative folder path; undefined: the folder is read here.
+   */
+  readonly listings?: (folder: string) => FolderListing | undefined;
 }
 
 /**
@@ -29,7 +44,7 @@ interface FsSourceHostOptions {
  * helper shared by many handlers is read once; nothing is ever executed or imported. Paths
  * that leave the root (`../x`) do not exist as far as analysis is concerned.
  */
-export function createFsSourceHost(root: string, options: FsSourceHostOptions = {}): DisplaySourceHost {
+export function createFsSourceHost(root: string, options: FsSourceHostOptions = {}): FsSourceHost {
   const cwd = options.cwd ?? process.cwd();
   const absoluteRoot = resolve(cwd, root);
   const rootStat = statIfExists(absoluteRoot);
@@ -93,17 +108,23 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
 
   const shown = (relativePath: string) => displayPath(toAbsolute(relativePath) ?? join(absoluteRoot, relativePath), cwd);
 
-  /** A folder's entries by name, from one readdir: import resolution probes many names in few folders. */
-  const folderEntries = new Map<string, ReadonlyMap<string, Dirent> | undefined>();
-  const entriesOf = (absoluteDir: string): ReadonlyMap<string, Dirent> | undefined => {
-    if (folderEntries.has(absoluteDir)) return folderEntries.get(absoluteDir);
-    let entries: Map<string, Dirent> | undefined;
-    try {
-      entries = new Map(readdirSync(absoluteDir, { withFileTypes: true }).map((e) => [e.name, e]));
-    } catch {
-      entries = undefined; // unreadable: each path is stat'ed instead
+  /** Folder listings by normalized root-relative path: import resolution probes many names in few folders. */
+  const folderEntries = new Map<string, FolderListing | undefined>();
+  const entriesOf = (folder: string): FolderListing | undefined => {
+    if (folderEntries.has(folder)) return folderEntries.get(folder);
+    let entries = options.listings?.(folder);
+    if (entries === undefined) {
+      const absolute = toAbsolute(folder);
+      try {
+        entries =
+          absolute === undefined
+            ? undefined
+            : new Map(readdirSync(absolute, { withFileTypes: true }).map((e) => [e.name, e.isFile() ? 'file' : e.isDirectory() ? 'dir' : 'other']));
+      } catch {
+        entries = undefined; // unreadable: each path is stat'ed instead
+      }
     }
-    folderEntries.set(absoluteDir, entries);
+    folderEntries.set(folder, entries);
     return entries;
   };
 
@@ -127,12 +148,11 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
     const slash = key.lastIndexOf('/');
     const parent = slash < 0 ? '' : key.slice(0, slash);
     if (kindOf(parent) !== 'dir') return 'none';
-    const folder = toAbsolute(parent);
-    const entries = folder === undefined ? undefined : entriesOf(folder);
+    const entries = entriesOf(parent);
     if (!entries) return undefined;
-    const entry = entries.get(key.slice(slash + 1));
-    if (!entry) return 'none';
-    return entry.isFile() ? 'file' : entry.isDirectory() ? 'dir' : undefined;
+    const kind = entries.get(key.slice(slash + 1));
+    if (!kind) return 'none';
+    return kind === 'other' ? undefined : kind;
   };
   const statKind = (relativePath: string): 'file' | 'dir' | 'none' => {
     const absolute = toAbsolute(relativePath);
@@ -218,11 +238,14 @@ export function createFsSourceHost(root: string, options: FsSourceHostOptions = 
         names = [...new Set(packed.archive.files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split('/')[0]!))].sort();
       } else if (kindOf(relativePath) === 'dir') {
         // The same listing that tells its entries' kinds (one readdir per folder).
-        const folder = toAbsolute(relativePath);
-        names = [...((folder !== undefined ? entriesOf(folder) : undefined)?.keys() ?? [])].sort();
+        names = [...(entriesOf(key)?.keys() ?? [])].sort();
       }
       listings.set(key, names);
       return names;
+    },
+    folderListing(relativePath) {
+      const key = normalize(relativePath);
+      return key !== undefined && kindOf(key) === 'dir' ? entriesOf(key) : undefined;
     },
     resolveFrom(file, path) {
       const absolute = resolve(cwd, dirname(resolve(cwd, file)), path);
