@@ -2,9 +2,9 @@
  * The worker thread of api/code-prefetch.ts: walks the code folder and posts the listing of every
  * folder and the summary of every TypeScript/JavaScript file, in batches, while the main thread
  * reads the infrastructure. A file or folder the main thread asks for is answered before the walk
- * goes on, and after the walk the worker waits for requests. It reads through the same source host as the main thread (same
- * symbolic-link and size rules); a file it cannot read or a folder it may not enter is skipped,
- * and the main thread meets it again itself.
+ * goes on, and after the walk the worker waits for requests. It reads through the same source host
+ * as the main thread (same symbolic-link and size rules); a file it cannot read or a folder it may
+ * not enter is skipped, and the main thread meets it again itself.
  */
 import { backgroundTask } from '../inputs/background.js';
 import { createFsSourceHost } from '../inputs/source-host.js';

@@ -416,14 +416,14 @@ function shapeOf<T extends { readonly document: PolicyDocument }>(
 
 /** One resource in `formats`, allowed by `allow` and `bound`, outside every part of `denies`. */
 function search<T>(target: Target, allow: Part<T>, bound: Part<T> | undefined, denies: readonly Part<T>[], cache: DecideCache): string | undefined {
-  const { lang: formats, key: formatsKey } = target;
   if (denies.some((d) => d.universal)) return undefined;
   // One resource asked about: membership, no search.
-  if (formatsKey.startsWith('=')) {
-    const resource = formatsKey.slice(1);
+  if ('resource' in target) {
+    const { resource } = target;
     const holds = partApplies(allow, resource) && (!bound || partApplies(bound, resource)) && !denies.some((d) => partApplies(d, resource));
     return holds ? resource : undefined;
   }
+  const { lang: formats, key: formatsKey } = target;
   const constraints = [
     ...[allow, ...(bound ? [bound] : [])].filter((c) => !c.universal),
     // Outside a Deny's resources: the complement of its language (a NotResource Deny leaves exactly its own).
@@ -564,13 +564,18 @@ interface DecideOptions {
   readonly cache: DecideCache;
 }
 
-/** The resources a request is about: a language (ARN formats, or the one resource asked about), minus the request's excluded patterns. */
-interface Target {
-  readonly lang: ArnLanguage;
-  /** Cache key: `=ARN` for the one resource asked about, `#formats` otherwise (with the exclusions). */
-  readonly key: string;
-  readonly excluded: readonly ArnLanguage[];
-}
+/**
+ * The resources a request is about: one resource (asked by membership), or the language of some
+ * ARN formats minus the request's excluded patterns (searched).
+ */
+type Target =
+  | { readonly resource: string }
+  | {
+      readonly lang: ArnLanguage;
+      /** Cache key: the formats, with the exclusions. */
+      readonly key: string;
+      readonly excluded: readonly ArnLanguage[];
+    };
 
 /** `#formats` targets, with the request's excluded resource patterns (none for a request about one resource). */
 function formatsTarget(formats: readonly string[], request: Request, cache: DecideCache): Target {
@@ -587,15 +592,9 @@ function formatsTarget(formats: readonly string[], request: Request, cache: Deci
   return { lang, key: `${base}\u0003${patterns.join('\u0003')}`, excluded };
 }
 
-/** Resource languages a request is about: the action's ARN formats, or the one resource asked about (a `*` in it literal). */
+/** What a request is about: the one resource asked about (a `*` in it literal), or the action's ARN formats. */
 function requestFormats(request: Request, index: ActionIndex, cache: DecideCache): Target {
-  if (request.resource !== undefined) {
-    const key = `=${request.resource}`;
-    let lang = cache.languages.get(key);
-    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- IAM matches an ARN one code point at a time
-    if (!lang) cache.languages.set(key, (lang = { branches: [[...request.resource].map((c) => ({ k: 'lit', c }) as const)] }));
-    return { lang, key, excluded: [] };
-  }
+  if (request.resource !== undefined) return { resource: request.resource };
   return formatsTarget(index.arnFormats(request.action), request, cache);
 }
 
