@@ -5,7 +5,8 @@
  * nothing but the time. Run against the fast suite's transpiled sources, where the worker script
  * exists as JavaScript (test/support/transpile-src.ts).
  */
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -134,6 +135,20 @@ describe('handler code parsed on a worker thread', () => {
     expect(prefetch.take('z-last.ts')).toEqual(summarizeFile('z-last.ts', text));
     // What the worker may not read is answered with nothing, and the main thread reads it itself.
     expect(prefetch.take('no-such-file.ts')).toBeUndefined();
+    prefetch.stop();
+  });
+
+  it.runIf(existsSync('/proc/thread-self'))('runs at a lower priority than the main thread, which the answers wait for', async () => {
+    const { prefetchSummaries } = await load<Prefetch>('api/code-prefetch.js');
+    const root = join(import.meta.dirname, '..', 'fixtures', 'example');
+    /** This process's threads at `nice` (field 19 of /proc/self/task/TID/stat, counted after the name in parentheses). */
+    const threadsAt = (nice: number) =>
+      readdirSync('/proc/self/task').filter((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]) === nice);
+    const lowered = Math.min(os.getPriority() + 10, 19);
+    const before = new Set(threadsAt(lowered)); // workers of earlier tests may still be ending
+    const prefetch = prefetchSummaries(root, root)!;
+    expect(await eventually(prefetch, 'src/handlers/ingest.ts')).toBeDefined();
+    expect(threadsAt(lowered).filter((tid) => !before.has(tid))).toHaveLength(1);
     prefetch.stop();
   });
 

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 
 /**
@@ -92,6 +94,7 @@ export interface BackgroundTask {
 }
 
 export function backgroundTask(): BackgroundTask {
+  yieldToMainThread();
   const { data, port, requests } = workerData as { data: unknown; port: MessagePort; requests: SharedArrayBuffer };
   const channel = new RequestChannel(requests);
   // A request is never left waiting on a worker that is gone (a script that threw, for one).
@@ -110,6 +113,23 @@ export function backgroundTask(): BackgroundTask {
     },
   };
 }
+
+/**
+ * Lowers this thread's scheduling priority, so that where the machine has fewer free cores than
+ * busy threads the main thread, whose work every answer waits for, runs first. On Linux a thread
+ * is a task with its own nice value, named by its id under /proc; elsewhere, or when the system
+ * refuses, the thread keeps its priority.
+ */
+function yieldToMainThread(): void {
+  try {
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(thread) && thread > 0) setPriority(thread, WORKER_NICENESS);
+  } catch {
+    // not Linux, or not permitted: the same priority as the main thread
+  }
+}
+
+const WORKER_NICENESS = 10;
 
 /**
  * One request at a time, in shared memory: the main thread writes a key and bumps `REQUEST`; the
