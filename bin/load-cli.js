@@ -35,12 +35,23 @@ export async function loadCli() {
   return { prefetchCodeOf, main: async (...args) => (await import('../dist/cli/main.js')).main(...args) };
 }
 
-/** The bundle run, when the dist/ build next to it is the one it was made from (scripts/bundle-cli.mjs). */
-function loadBundle() {
+/**
+ * The bundle's text and stamp line, when the dist/ build next to it is the one it was made from
+ * (scripts/bundle-cli.mjs); undefined otherwise.
+ * @public also read by bench/run.ts, which says which build it timed
+ */
+export function currentBundle() {
   if (!existsSync(BUNDLE)) return undefined;
   const text = readFileSync(BUNDLE, 'latin1');
   const stamp = /^\/\/ hybridguard bundle \S+\n/.exec(text)?.[0];
-  if (!stamp || !readFileSync(join(CLI, 'main.js'), 'latin1').endsWith(stamp)) return undefined;
+  return stamp && readFileSync(join(CLI, 'main.js'), 'latin1').endsWith(stamp) ? { text, stamp } : undefined;
+}
+
+/** The bundle run (see `currentBundle`). */
+function loadBundle() {
+  const current = currentBundle();
+  if (!current) return undefined;
+  const { text, stamp } = current;
   // V8 checks a cache against the source's length only: the key names this very bundle.
   const key = `${process.version} ${process.arch} ${stamp.slice(3)}`;
   const script = new Script(Module.wrap(text), { filename: BUNDLE, cachedData: readCache(key) });
