@@ -6,6 +6,7 @@ import { checkProject } from '../src/api/project.js';
 import { readInputs } from '../src/inputs/index.js';
 import { remoteSourceKind } from '../src/inputs/module-sources.js';
 import { renderSarif } from '../src/report/sarif.js';
+import { Unknown } from '../src/model/types.js';
 
 const root = join(import.meta.dirname, '..');
 const fixtures = 'fixtures/inputs/modules';
@@ -179,5 +180,31 @@ describe('modules downloaded by terraform init are read from .terraform/modules'
       kind: 'input',
       location: { file: 'stale-init/.terraform/modules/modules.json', line: 1, field: '/Modules' },
     });
+  });
+});
+
+describe('a reference written the same way in several modules', () => {
+  it('reads each module\'s own resource, however often it is written, and a reference cycle stays unknown everywhere', async () => {
+    const dir = join(tmp, 'same-text');
+    mkdirSync(join(dir, 'modules', 'store'), { recursive: true });
+    // `${aws_s3_bucket.b.bucket}` names the root's bucket in the root and the module's in the module.
+    const readers = (n: number) =>
+      Array.from({ length: n }, (_v, i) => `resource "aws_s3_bucket_policy" "p${i}" {\n  bucket = aws_s3_bucket.b.bucket\n  policy = "{}"\n}\n`).join('');
+    writeFileSync(
+      join(dir, 'main.tf'),
+      `resource "aws_s3_bucket" "b" {\n  bucket = "root-data"\n}\n${readers(3)}` +
+        // a and c read each other: each sees the other as known only after apply, whatever the order.
+        `resource "aws_s3_bucket" "a" {\n  bucket = aws_s3_bucket.c.bucket\n}\nresource "aws_s3_bucket" "c" {\n  bucket = aws_s3_bucket.a.bucket\n}\n` +
+        `resource "aws_s3_bucket_policy" "after" {\n  bucket = aws_s3_bucket.a.bucket\n  policy = "{}"\n}\n` +
+        `module "store" {\n  source = "./modules/store"\n}\n`,
+    );
+    writeFileSync(join(dir, 'modules', 'store', 'main.tf'), `resource "aws_s3_bucket" "b" {\n  bucket = "module-data"\n}\n${readers(2)}`);
+    const { graph } = await readInputs([dir], { cwd: tmp });
+    const bucketOf = (address: string) => graph.resources.find((r) => r.address === address)?.values.bucket;
+    for (const i of [0, 1, 2]) expect(bucketOf(`aws_s3_bucket_policy.p${i}`)).toBe('root-data');
+    for (const i of [0, 1]) expect(bucketOf(`module.store.aws_s3_bucket_policy.p${i}`)).toBe('module-data');
+    for (const address of ['aws_s3_bucket.a', 'aws_s3_bucket.c', 'aws_s3_bucket_policy.after']) {
+      expect(bucketOf(address), address).toBeInstanceOf(Unknown);
+    }
   });
 });

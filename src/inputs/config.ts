@@ -287,6 +287,11 @@ class Template {
     readonly parts: readonly TemplatePart[],
     /** The resources it names (targets without the module prefix), in the order written. */
     readonly traversals: readonly Traversal[],
+    /**
+     * When the whole template is one attribute of one resource (`${aws_subnet.a.id}`, `${data.x.y.json}`):
+     * that resource (without the module prefix). Its value is then a function of that resource's values alone.
+     */
+    readonly resource?: string,
   ) {}
 }
 
@@ -309,7 +314,10 @@ class TextMemo {
       else {
         const traversals: Traversal[] = [];
         for (const part of parts) if ('expr' in part) traversals.push(...traversalsOf(part.expr));
-        template = new Template(text, parts, traversals);
+        const only = parts.length === 1 ? parts[0] : undefined;
+        const t = traversals.length === 1 ? traversals[0] : undefined;
+        const plain = only && 'expr' in only && t && t.text === only.expr.trim() && !t.splat && t.computedIndex === undefined;
+        template = new Template(text, parts, traversals, plain ? t.base : undefined);
       }
       this.templates.set(text, template);
     }
@@ -394,6 +402,8 @@ interface ModuleState {
   readonly localStack: string[];
   outputs?: EvalValue;
   scope?: EvalScope;
+  /** Values of single-resource templates in the module's own scope (see `templateValue`). */
+  readonly templateValues: Map<Template, Value>;
 }
 
 export interface ModuleOptions {
@@ -555,6 +565,7 @@ export class ConfigScope {
         variables: new Map(),
         resolving: new Set(),
         localStack: [],
+        templateValues: new Map(),
       });
       if (options.readFile) this.readers.set(modulePath, options.readFile);
     }
@@ -766,7 +777,8 @@ export class ConfigScope {
   }
 
   private resolve(value: Pending, scope: EvalScope, modulePath: string, bindings: Bindings): Value {
-    if (value instanceof Template) return toModelValue(evaluateTemplate(value.parts, scope));
+    if (value instanceof Template)
+      return bindings.size === 0 ? this.templateValue(value, scope, modulePath) : toModelValue(evaluateTemplate(value.parts, scope));
     if (value instanceof DynamicBlocks) return null;
     if (value === null || typeof value !== 'object' || !pendingContainers.has(value)) return value as Value;
     if (Array.isArray(value)) return value.map((v) => this.resolve(v, scope, modulePath, bindings));
@@ -777,6 +789,28 @@ export class ConfigScope {
       else out[k] = this.resolve(v, scope, modulePath, bindings);
     }
     return out;
+  }
+
+  /**
+   * A template's value in its module's own scope (no `count`, `each` or iterator bound). One that
+   * reads one attribute of one resource (`${aws_subnet.a.id}`, thousands of times in a big stack) is
+   * evaluated once per module, after that resource is finished: its value can no longer change. A
+   * container is evaluated anew each time (each resource gets its own).
+   */
+  private templateValue(template: Template, scope: EvalScope, modulePath: string): Value {
+    const state = this.state(modulePath);
+    const known = state.templateValues.get(template);
+    if (known !== undefined) return known;
+    const value = toModelValue(evaluateTemplate(template.parts, scope));
+    const kept = value === null || typeof value !== 'object' || value instanceof Unknown;
+    if (kept && template.resource !== undefined && this.finished(scope.prefix + template.resource)) state.templateValues.set(template, value);
+    return value;
+  }
+
+  /** Whether every instance of the resource at `address` has its values (none is being resolved). */
+  private finished(address: string): boolean {
+    const expansion = this.entries.get(address)?.expansion;
+    return expansion !== undefined && expansion.drafts.every((d) => d.values !== undefined && !d.resolving);
   }
 
   /**
@@ -838,6 +872,7 @@ export class ConfigScope {
         variables: new Map(),
         resolving: new Set(),
         localStack: [],
+        templateValues: new Map(),
       };
       this.modules.set(modulePath, state);
     }
