@@ -212,7 +212,8 @@ async function main(): Promise<void> {
     const build = await run('npm', ['run', 'build'], { cwd: ROOT, captureStdout: true });
     if (build.exitCode !== 0) console.log(`  note: build reported errors (exit ${build.exitCode}); timing whatever dist/ holds`);
   }
-  if (!(await runsTheBundle())) console.log('  note: dist/ holds no bundle of this build: timing the ESM build, not what `npm run build` gives');
+  const bundled = await runsTheBundle();
+  if (!bundled) console.log('  note: dist/ holds no bundle of this build: timing the ESM build, not what `npm run build` gives');
   const hgVersion = await run(process.execPath, [CLI, '--version'], { captureStdout: true });
   const hgAvailable = hgVersion.exitCode === 0;
 
@@ -355,7 +356,7 @@ async function main(): Promise<void> {
   }
   rmSync(tfTemp, { recursive: true, force: true });
 
-  const report = renderReport(options, startedAt, findingCounts, hgVersion.stdout.trim(), await runsTheBundle());
+  const report = renderReport(options, startedAt, findingCounts, hgVersion.stdout.trim(), bundled);
   writeFileSync(options.out, report);
   console.log(`\n${report.slice(report.indexOf('## Targets'))}`);
   console.log(`wrote ${rel(options.out)}`);

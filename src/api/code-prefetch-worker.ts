@@ -1,8 +1,8 @@
 /**
  * The worker thread of api/code-prefetch.ts: walks the code folder and posts the listing of every
  * folder and the summary of every TypeScript/JavaScript file, in batches, while the main thread
- * reads the infrastructure. A file or folder the main thread asks for is answered before the walk
- * goes on, and after the walk the worker waits for requests. It reads through the same source host
+ * reads the infrastructure. A file the main thread asks for is answered before the walk goes on,
+ * and after the walk the worker waits for requests. It reads through the same source host
  * as the main thread (same symbolic-link and size rules); a file it cannot read or a folder it may
  * not enter is skipped, and the main thread meets it again itself.
  */
@@ -10,7 +10,7 @@ import { backgroundTask } from '../inputs/background.js';
 import { createFsSourceHost } from '../inputs/source-host.js';
 import { summarizeFile } from '../analysis/code/parse.js';
 import { isSourceFile } from '../analysis/code/resolve.js';
-import { folderOfKey, listingKey, type PrefetchData, type PrefetchResult } from './code-prefetch.js';
+import { listingKey, type PrefetchData, type PrefetchResult } from './code-prefetch.js';
 
 const task = backgroundTask();
 const { root, cwd, maxFiles, maxDepth, maxFileChars, maxTotalChars, batch: batchSize } = task.data as PrefetchData;
@@ -49,11 +49,9 @@ function list(dir: string): void {
   }
 }
 
-/** A file or folder the main thread waits for: what is batched goes with it. */
-function answer(key: string): void {
-  const folder = folderOfKey(key);
-  if (folder !== undefined) list(folder);
-  else if (!summarized.has(key) && isSourceFile(key)) summarize(key);
+/** A file the main thread waits for: what is batched goes with it. (It never waits for a listing.) */
+function answer(path: string): void {
+  if (!summarized.has(path) && isSourceFile(path)) summarize(path);
   flush();
 }
 

@@ -27,12 +27,14 @@ export interface PrefetchedCode extends PrefetchedSummaries {
   listing(folder: string): FolderListing | undefined;
 }
 
+/** A folder's listing as the worker posts it (a Map is rebuilt from it). */
+type ListingEntries = readonly (readonly [string, EntryKind])[];
+
 /** What the worker posts: a file's summary, or (under `listingKey`) a folder's listing. */
-export type PrefetchResult = FileSummary | readonly (readonly [string, EntryKind])[];
+export type PrefetchResult = FileSummary | ListingEntries;
 
 /** Results are keyed by root-relative path; a folder's listing by its path after a NUL, which no path holds. */
 export const listingKey = (folder: string): string => `\u0000${folder}`;
-export const folderOfKey = (key: string): string | undefined => (key.startsWith('\u0000') ? key.slice(1) : undefined);
 
 /**
  * Parses handler code on the second core while the main thread reads the infrastructure: the
@@ -55,7 +57,7 @@ export function prefetchSummaries(root: string, cwd: string): PrefetchedCode | u
     },
     // Never waited for: reading a folder here costs less than waiting for the worker to get to it.
     listing: (folder) => {
-      const entries = results.posted(listingKey(folder)) as readonly (readonly [string, EntryKind])[] | undefined;
+      const entries = results.posted(listingKey(folder)) as ListingEntries | undefined;
       return entries && new Map(entries);
     },
     stop: () => results.stop(),

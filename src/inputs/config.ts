@@ -402,7 +402,7 @@ interface ModuleState {
   readonly localStack: string[];
   outputs?: EvalValue;
   scope?: EvalScope;
-  /** Values of single-resource templates in the module's own scope (see `templateValue`). */
+  /** Values of one-reference templates in the module's own scope (see `referenceValue`). */
   readonly templateValues: Map<Template, Value>;
 }
 
@@ -419,6 +419,24 @@ export interface ModuleOptions {
   readonly unknownExistence?: string;
   /** Reads a file for `file()` / `templatefile()`; absent: those stay unknown. */
   readonly readFile?: (path: string) => { text: string } | { error: string };
+}
+
+/** A module's state before anything in it is evaluated. */
+function newModuleState(modulePath: string, options: ModuleOptions): ModuleState {
+  return {
+    modulePath,
+    definitions: options.definitions ?? emptyDefinitions(),
+    assigned: options.assigned ?? new Map(),
+    ...(options.caller ? { caller: options.caller } : {}),
+    ...(options.dir !== undefined ? { dir: options.dir } : {}),
+    ...(options.rootDir !== undefined ? { rootDir: options.rootDir } : {}),
+    ...(options.unknownExistence !== undefined ? { unknownExistence: options.unknownExistence } : {}),
+    locals: new Map(),
+    variables: new Map(),
+    resolving: new Set(),
+    localStack: [],
+    templateValues: new Map(),
+  };
 }
 
 /** A variable default or tfvars value is a constant: it is evaluated with nothing in scope. */
@@ -553,20 +571,7 @@ export class ConfigScope {
   add(blocks: readonly ConfigBlock[], modulePath: string, options: ModuleOptions = {}): void {
     const prefix = modulePath ? `${modulePath}.` : '';
     if (!this.modules.has(modulePath)) {
-      this.modules.set(modulePath, {
-        modulePath,
-        definitions: options.definitions ?? emptyDefinitions(),
-        assigned: options.assigned ?? new Map(),
-        ...(options.caller ? { caller: options.caller } : {}),
-        ...(options.dir !== undefined ? { dir: options.dir } : {}),
-        ...(options.rootDir !== undefined ? { rootDir: options.rootDir } : {}),
-        ...(options.unknownExistence !== undefined ? { unknownExistence: options.unknownExistence } : {}),
-        locals: new Map(),
-        variables: new Map(),
-        resolving: new Set(),
-        localStack: [],
-        templateValues: new Map(),
-      });
+      this.modules.set(modulePath, newModuleState(modulePath, options));
       if (options.readFile) this.readers.set(modulePath, options.readFile);
     }
     for (const block of blocks) {
@@ -778,7 +783,9 @@ export class ConfigScope {
 
   private resolve(value: Pending, scope: EvalScope, modulePath: string, bindings: Bindings): Value {
     if (value instanceof Template)
-      return bindings.size === 0 ? this.templateValue(value, scope, modulePath) : toModelValue(evaluateTemplate(value.parts, scope));
+      return value.resource !== undefined && bindings.size === 0
+        ? this.referenceValue(value, value.resource, scope, modulePath)
+        : toModelValue(evaluateTemplate(value.parts, scope));
     if (value instanceof DynamicBlocks) return null;
     if (value === null || typeof value !== 'object' || !pendingContainers.has(value)) return value as Value;
     if (Array.isArray(value)) return value.map((v) => this.resolve(v, scope, modulePath, bindings));
@@ -792,18 +799,18 @@ export class ConfigScope {
   }
 
   /**
-   * A template's value in its module's own scope (no `count`, `each` or iterator bound). One that
-   * reads one attribute of one resource (`${aws_subnet.a.id}`, thousands of times in a big stack) is
-   * evaluated once per module, after that resource is finished: its value can no longer change. A
-   * container is evaluated anew each time (each resource gets its own).
+   * The value of a template that reads one attribute of `resource` (`${aws_subnet.a.id}`, thousands
+   * of times in a big stack), in its module's own scope (no `count`, `each` or iterator bound):
+   * evaluated once per module, after that resource is finished, when its value can no longer change.
+   * A container is evaluated anew each time (each resource gets its own).
    */
-  private templateValue(template: Template, scope: EvalScope, modulePath: string): Value {
+  private referenceValue(template: Template, resource: string, scope: EvalScope, modulePath: string): Value {
     const state = this.state(modulePath);
     const known = state.templateValues.get(template);
     if (known !== undefined) return known;
     const value = toModelValue(evaluateTemplate(template.parts, scope));
     const kept = value === null || typeof value !== 'object' || value instanceof Unknown;
-    if (kept && template.resource !== undefined && this.finished(scope.prefix + template.resource)) state.templateValues.set(template, value);
+    if (kept && this.finished(scope.prefix + resource)) state.templateValues.set(template, value);
     return value;
   }
 
@@ -864,16 +871,7 @@ export class ConfigScope {
   private state(modulePath: string): ModuleState {
     let state = this.modules.get(modulePath);
     if (!state) {
-      state = {
-        modulePath,
-        definitions: emptyDefinitions(),
-        assigned: new Map(),
-        locals: new Map(),
-        variables: new Map(),
-        resolving: new Set(),
-        localStack: [],
-        templateValues: new Map(),
-      };
+      state = newModuleState(modulePath, {});
       this.modules.set(modulePath, state);
     }
     return state;
